@@ -1,0 +1,218 @@
+//! The tower middleware: one [`WebhookLayer`] verifies every request before the handler
+//! runs.
+//!
+//! # `route_layer` or `layer`
+//!
+//! On an axum `Router`, add it with `route_layer`: it then wraps only the routes defined
+//! before it, and a request to an unknown path still gets `404` rather than `401`. With
+//! `layer` it wraps the router's fallback too, so every unknown path answers `401`.
+//!
+//! ```
+//! use axum::{routing::post, Router};
+//! use tower_webhook::{providers, Verifier, WebhookLayer};
+//!
+//! let verifier = Verifier::new(providers::github(), "my webhook secret").unwrap();
+//! let app: Router = Router::new()
+//!     .route("/webhooks/github", post(|| async { "ok" }))
+//!     .route_layer(WebhookLayer::new(verifier));
+//! # let _ = app;
+//! ```
+
+mod body;
+mod future;
+mod service;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderName, StatusCode};
+use tower_layer::Layer;
+
+use crate::replay::{MemoryStore, ReplayStore};
+use crate::Verifier;
+
+pub use self::body::{ResponseBody, VerifiedBody};
+pub use self::future::ResponseFuture;
+pub use self::service::WebhookService;
+
+/// The default body limit: 2 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// How long a completed delivery is remembered by default: 7 days, beyond the retry
+/// horizons of Stripe (3 days), Shopify (48 hours) and Svix (about 28 hours).
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// How long a reservation stays in flight before it expires on its own by default: 5
+/// minutes, well above a webhook handler's expected run time.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(5 * 60);
+/// How long a replay store may take to answer by default: 250 ms.
+pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_millis(250);
+/// The header that marks a response to a duplicate delivery: `webhook-duplicate: true`.
+pub const DUPLICATE_HEADER: HeaderName = HeaderName::from_static("webhook-duplicate");
+
+/// Verifies webhooks before the inner service sees them: body limit, signature,
+/// freshness, then replay protection.
+///
+/// | case | response | handler called |
+/// |---|---|---|
+/// | verified, new | whatever the handler returns | yes |
+/// | duplicate of a completed delivery | `200` (configurable), `webhook-duplicate: true` | no |
+/// | duplicate while the first is in flight | `409` with `Retry-After` | no |
+/// | signature missing or wrong, timestamp stale or in the future | `401` | no |
+/// | header present but malformed | `400` | no |
+/// | body over the limit | `413` | no |
+/// | replay store unreachable | `503` with `Retry-After` | no |
+///
+/// A `2xx` from the handler completes the delivery; any other status, a panic, or a
+/// dropped response future releases it, so the provider's retry is handled.
+///
+/// By default each layer has its own [`MemoryStore`], shared by every route the layer
+/// value (and its clones) is applied to.
+#[derive(Clone)]
+#[must_use]
+pub struct WebhookLayer {
+    config: Config,
+}
+
+#[derive(Clone)]
+pub(crate) struct Config {
+    pub(crate) verifier: Verifier,
+    pub(crate) store: Option<Arc<dyn ReplayStore>>,
+    pub(crate) body_limit: usize,
+    pub(crate) retention: Duration,
+    pub(crate) lease: Duration,
+    pub(crate) duplicate_status: StatusCode,
+    pub(crate) in_flight_retry_after: Duration,
+    pub(crate) store_timeout: Duration,
+    pub(crate) store_retry_after: Duration,
+    pub(crate) on_store_failure: StoreFailure,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StoreFailure {
+    Reject,
+    Proceed,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("verifier", &self.verifier)
+            .field("replay_protection", &self.store.is_some())
+            .field("body_limit", &self.body_limit)
+            .field("retention", &self.retention)
+            .field("lease", &self.lease)
+            .field("duplicate_status", &self.duplicate_status)
+            .field("store_timeout", &self.store_timeout)
+            .field("on_store_failure", &self.on_store_failure)
+            .finish()
+    }
+}
+
+impl fmt::Debug for WebhookLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookLayer")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl WebhookLayer {
+    /// A layer that verifies with `verifier` and remembers deliveries in a new
+    /// [`MemoryStore`].
+    pub fn new(verifier: Verifier) -> Self {
+        WebhookLayer {
+            config: Config {
+                verifier,
+                store: Some(Arc::new(MemoryStore::new())),
+                body_limit: DEFAULT_BODY_LIMIT,
+                retention: DEFAULT_RETENTION,
+                lease: DEFAULT_LEASE,
+                duplicate_status: StatusCode::OK,
+                in_flight_retry_after: Duration::from_secs(5),
+                store_timeout: DEFAULT_STORE_TIMEOUT,
+                store_retry_after: Duration::from_secs(5),
+                on_store_failure: StoreFailure::Reject,
+            },
+        }
+    }
+
+    /// Remembers deliveries in `store`. Pass an `Arc` to share one store between layers
+    /// or to keep a handle on it.
+    pub fn replay_store(mut self, store: impl ReplayStore) -> Self {
+        self.config.store = Some(Arc::new(store));
+        self
+    }
+
+    /// Turns replay protection off: replays and provider retries run the handler again.
+    pub fn dangerously_disable_replay_protection(mut self) -> Self {
+        self.config.store = None;
+        self
+    }
+
+    /// The largest body accepted, in bytes (default 2 MiB). Larger ones get `413`.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.config.body_limit = bytes;
+        self
+    }
+
+    /// How long a completed delivery is remembered (default 7 days). Keep it beyond the
+    /// provider's retry horizon, or retries after it run the handler again.
+    pub fn retention(mut self, retention: Duration) -> Self {
+        self.config.retention = retention;
+        self
+    }
+
+    /// How long a reservation may stay in flight before it expires on its own (default 5
+    /// minutes), so a crashed process never blocks a delivery for good.
+    pub fn reservation_lease(mut self, lease: Duration) -> Self {
+        self.config.lease = lease;
+        self
+    }
+
+    /// The status answered to a duplicate of a completed delivery (default `200 OK`, which
+    /// stops the provider's retries).
+    pub fn duplicate_status(mut self, status: StatusCode) -> Self {
+        self.config.duplicate_status = status;
+        self
+    }
+
+    /// The `Retry-After` sent with `409` for a delivery in flight (default 5 s).
+    pub fn in_flight_retry_after(mut self, after: Duration) -> Self {
+        self.config.in_flight_retry_after = after;
+        self
+    }
+
+    /// How long the replay store may take to answer before the request gets `503`
+    /// (default 250 ms).
+    pub fn store_timeout(mut self, timeout: Duration) -> Self {
+        self.config.store_timeout = timeout;
+        self
+    }
+
+    /// The `Retry-After` sent with `503` when the store is unavailable (default 5 s).
+    pub fn store_retry_after(mut self, after: Duration) -> Self {
+        self.config.store_retry_after = after;
+        self
+    }
+
+    /// When the replay store is unavailable, call the handler anyway instead of answering
+    /// `503`: verified deliveries are handled, but duplicates can run twice while the
+    /// store is down.
+    pub fn dangerously_fail_open_when_store_unavailable(mut self) -> Self {
+        self.config.on_store_failure = StoreFailure::Proceed;
+        self
+    }
+
+    /// The verifier this layer uses.
+    pub fn verifier(&self) -> &Verifier {
+        &self.config.verifier
+    }
+}
+
+impl<S> Layer<S> for WebhookLayer {
+    type Service = WebhookService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        WebhookService::new(inner, Arc::new(self.config.clone()))
+    }
+}

@@ -1,0 +1,75 @@
+//! Receive webhooks safely: one tower [`Layer`](tower_layer::Layer) proves that each
+//! delivery is **authentic** (its signature was made with the shared secret, compared in
+//! constant time), **fresh** (its signed timestamp is within the tolerance, neither too
+//! old nor in the future) and **new** (its delivery id was not already handled), before
+//! the handler runs.
+//!
+//! ```no_run
+//! use axum::{http::StatusCode, routing::post, Router};
+//! use serde::Deserialize;
+//! use tower_webhook::{providers, Delivery, Verifier, Webhook, WebhookLayer};
+//!
+//! #[derive(Deserialize)]
+//! struct Event {
+//!     #[serde(rename = "type")]
+//!     kind: String,
+//! }
+//!
+//! async fn on_stripe(delivery: Delivery, Webhook(event): Webhook<Event>) -> StatusCode {
+//!     println!("{} {}", delivery.id(), event.kind);
+//!     StatusCode::OK
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let stripe = Verifier::new(providers::stripe(), std::env::var("STRIPE_WEBHOOK_SECRET")?)?;
+//! let app = Router::new()
+//!     .route("/webhooks/stripe", post(on_stripe))
+//!     .route_layer(WebhookLayer::new(stripe));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # The pieces
+//! - [`providers`]: presets for Standard Webhooks, Svix, Stripe, GitHub, Slack, Shopify
+//!   and Twilio; [`scheme::HmacScheme`] describes any other HMAC provider as data.
+//! - [`Verifier`]: a scheme, its secrets (several during a rotation), the timestamp
+//!   tolerance and a clock. Synchronous, usable from any framework.
+//! - [`WebhookLayer`]: the tower middleware: body limit, verification, replay
+//!   protection through a [`replay::ReplayStore`].
+//! - [`Delivery`]: what was verified, in the request's extensions; with the `axum`
+//!   feature, [`Webhook<T>`] extracts the parsed event.
+//! - [`Signer`]: signs requests as the provider would, for tests and senders.
+//!
+//! # Features
+//! - `axum`: the [`Webhook`] extractor and [`Delivery`] as an extractor.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
+
+mod clock;
+mod delivery;
+#[cfg(feature = "axum")]
+mod extract;
+pub mod layer;
+pub mod providers;
+mod rejection;
+pub mod replay;
+pub mod scheme;
+mod secret;
+mod sign;
+mod verifier;
+
+pub use crate::clock::{Clock, SystemClock};
+pub use crate::delivery::Delivery;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use crate::extract::{Webhook, WebhookRejection};
+pub use crate::layer::{WebhookLayer, WebhookService};
+pub use crate::rejection::{ConfigError, Rejection, RejectionKind};
+pub use crate::scheme::Scheme;
+pub use crate::secret::Secret;
+pub use crate::sign::Signer;
+pub use crate::verifier::{Verifier, VerifierBuilder, DEFAULT_TOLERANCE};

@@ -1,0 +1,33 @@
+//! Presets: one function per provider, each returning the provider's scheme, verified
+//! exactly as that provider signs. Each preset's documentation names its primary source.
+//!
+//! ```
+//! use tower_webhook::{providers, Verifier};
+//!
+//! let stripe = Verifier::new(providers::stripe(), "whsec_test_secret").unwrap();
+//! let github = Verifier::new(providers::github(), "my webhook secret").unwrap();
+//! # let _ = (stripe, github);
+//! ```
+
+mod github;
+mod shopify;
+mod slack;
+mod standard;
+mod stripe;
+mod twilio;
+
+pub use self::github::github;
+pub use self::shopify::shopify;
+pub use self::slack::slack;
+pub use self::standard::{standard_webhooks, svix};
+pub use self::stripe::stripe;
+pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
+
+/// Builds a preset's description. Presets are fixed data checked by the test suite, so a
+/// failure here is a bug in the crate, never a consequence of a request.
+fn preset(builder: crate::scheme::HmacSchemeBuilder) -> crate::scheme::HmacScheme {
+    match builder.build() {
+        Ok(scheme) => scheme,
+        Err(error) => panic!("tower-webhook preset is invalid: {error}"),
+    }
+}

@@ -1,0 +1,24 @@
+use crate::scheme::{Encoding, HmacScheme, Part};
+
+use super::preset;
+
+/// [Shopify](https://shopify.dev/docs/apps/build/webhooks/subscribe/https).
+///
+/// - Signature: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>`.
+/// - No signed timestamp (`X-Shopify-Triggered-At` is not signed): replay protection
+///   rests on the delivery id.
+/// - Delivery id: `X-Shopify-Event-Id`, which Shopify keeps across retries and documents
+///   for detecting duplicates. Event type: `X-Shopify-Topic`.
+/// - Secret: the app's client secret.
+///
+/// Source: Shopify docs, "Verify webhooks" and "Ignore duplicate webhooks";
+/// `Shopify/shopify-app-js`, `packages/apps/shopify-api/lib/webhooks/validate.ts`.
+pub fn shopify() -> HmacScheme {
+    preset(
+        HmacScheme::builder("shopify", "x-shopify-hmac-sha256")
+            .encoding(Encoding::Base64)
+            .signed_parts([Part::Body])
+            .id_from_header("x-shopify-event-id")
+            .event_type_from_header("x-shopify-topic"),
+    )
+}

@@ -1,0 +1,67 @@
+use crate::scheme::{Encoding, HmacScheme, Part, SecretFormat, TimestampFormat};
+
+use super::preset;
+
+fn standard_parts() -> [Part; 5] {
+    [
+        Part::Id,
+        Part::literal("."),
+        Part::Timestamp,
+        Part::literal("."),
+        Part::Body,
+    ]
+}
+
+/// [Standard Webhooks](https://www.standardwebhooks.com/) symmetric signatures (`v1`).
+///
+/// - Signature: `webhook-signature`, a space-separated list of `v1,<base64 HMAC-SHA256>`;
+///   entries of other versions are ignored, any `v1` that matches any secret passes.
+/// - Signed content: `{webhook-id}.{webhook-timestamp}.{body}`.
+/// - Timestamp: `webhook-timestamp`, Unix seconds, ±5 minutes.
+/// - Delivery id: `webhook-id`. Event type: the body's `type`.
+/// - Secret: `whsec_` followed by base64 (the prefix is optional); a secret that does not
+///   decode is refused when the verifier is built.
+///
+/// Source: the specification, `spec/standard-webhooks.md`, and the reference libraries
+/// in `standard-webhooks/standard-webhooks` (`libraries/`).
+pub fn standard_webhooks() -> HmacScheme {
+    preset(
+        HmacScheme::builder("standard-webhooks", "webhook-signature")
+            .signature_separator(' ')
+            .signature_prefix("v1,")
+            .encoding(Encoding::Base64)
+            .timestamp_header("webhook-timestamp", TimestampFormat::UnixSeconds)
+            .id_from_header("webhook-id")
+            .signed_parts(standard_parts())
+            .event_type_from_json("type")
+            .secret_format(SecretFormat::Base64 {
+                prefix: Some("whsec_"),
+            }),
+    )
+}
+
+/// [Svix](https://www.svix.com/) (and the providers that deliver through it: Clerk,
+/// Resend, …): Standard Webhooks under `svix-id`, `svix-timestamp` and `svix-signature`.
+///
+/// Each header falls back to its unbranded `webhook-*` name when absent, as the Svix
+/// libraries do. Everything else is as [`standard_webhooks`].
+///
+/// Source: `svix/svix-webhooks`, `rust/src/webhooks.rs` and `javascript/src/webhook.ts`.
+pub fn svix() -> HmacScheme {
+    preset(
+        HmacScheme::builder("svix", "svix-signature")
+            .signature_separator(' ')
+            .signature_prefix("v1,")
+            .encoding(Encoding::Base64)
+            .timestamp_header("svix-timestamp", TimestampFormat::UnixSeconds)
+            .id_from_header("svix-id")
+            .header_fallback("svix-id", "webhook-id")
+            .header_fallback("svix-timestamp", "webhook-timestamp")
+            .header_fallback("svix-signature", "webhook-signature")
+            .signed_parts(standard_parts())
+            .event_type_from_json("type")
+            .secret_format(SecretFormat::Base64 {
+                prefix: Some("whsec_"),
+            }),
+    )
+}

@@ -1,0 +1,847 @@
+//! The declarative HMAC scheme: most providers are one HMAC recipe with different
+//! headers, prefixes, encodings and signed-content order, so a preset is a few lines of
+//! data and users can describe providers the crate does not ship.
+
+use std::borrow::Cow;
+use std::time::{Duration, SystemTime};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use bytes::Bytes;
+use hmac::{Hmac, Mac};
+use http::{HeaderName, HeaderValue};
+use subtle::ConstantTimeEq;
+
+use super::json::{find_fields, JsonPath};
+use super::{
+    parse_timestamp, path_and_query, url_base, Encoding, Message, PublicBase, Scheme,
+    TimestampFormat, Verified, WebhookRequest,
+};
+use crate::{ConfigError, Rejection, RejectionKind, Secret};
+
+/// The most entries a signature header may hold (`v1=…,v1=…` or `v1,… v1,…`). A header
+/// with more is refused as malformed, which bounds the work an attacker can cause.
+pub const MAX_SIGNATURE_ENTRIES: usize = 16;
+
+/// Most signed parts a scheme may have.
+const MAX_PARTS: usize = 16;
+/// Longest MAC output (SHA-512).
+const MAX_TAG: usize = 64;
+
+/// The hash function of the HMAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// HMAC-SHA1 (Twilio, legacy GitHub). Still a sound MAC, though SHA-1 is not a sound hash.
+    Sha1,
+    /// HMAC-SHA256, what most providers use.
+    Sha256,
+    /// HMAC-SHA512.
+    Sha512,
+}
+
+/// How a configured secret becomes the HMAC key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretFormat {
+    /// The secret's bytes are the key, as given (Stripe, GitHub, Slack, …).
+    Raw,
+    /// The secret is standard base64, optionally after a prefix that is stripped when
+    /// present (Standard Webhooks: `whsec_` then base64).
+    Base64 {
+        /// A prefix to strip first, such as `whsec_`.
+        prefix: Option<&'static str>,
+    },
+    /// The secret is hexadecimal text.
+    Hex,
+}
+
+/// One piece of the signed content, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Part {
+    /// The raw body bytes.
+    Body,
+    /// The timestamp exactly as sent.
+    Timestamp,
+    /// The delivery id exactly as sent in the id header ([`FieldSource::Header`]).
+    Id,
+    /// The value of a header, exactly as sent. The header is required.
+    Header(HeaderName),
+    /// Fixed text such as `.` or `v0:`.
+    Literal(Cow<'static, str>),
+    /// The request method (`POST`).
+    Method,
+    /// The public URL: the configured public base (see
+    /// [`HmacSchemeBuilder::public_url`]) followed by the request's path and query.
+    Url,
+}
+
+impl Part {
+    /// Fixed text.
+    pub fn literal(text: impl Into<Cow<'static, str>>) -> Self {
+        Part::Literal(text.into())
+    }
+}
+
+/// Where a value (the delivery id, the event type) is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldSource {
+    /// A request header.
+    Header(HeaderName),
+    /// A string or integer field of the JSON body, read only after the signature is
+    /// verified.
+    Json(JsonPath),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TimestampSource {
+    Header(HeaderName),
+    SignatureEntry(Cow<'static, str>),
+}
+
+/// A provider whose signature is an HMAC over parts of the request, described as data.
+///
+/// Built with [`HmacScheme::builder`]. Most of the crate's presets are `HmacScheme`s;
+/// this is how Stripe is described:
+///
+/// ```
+/// use tower_webhook::scheme::{Encoding, FieldSource, HmacScheme, Part, TimestampFormat};
+///
+/// let stripe = HmacScheme::builder("stripe", "stripe-signature")
+///     .signature_separator(',')
+///     .signature_prefix("v1=")
+///     .encoding(Encoding::Hex)
+///     .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+///     .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+///     .id_from_json("id")
+///     .event_type_from_json("type")
+///     .build()
+///     .unwrap();
+/// # let _ = stripe;
+/// ```
+#[derive(Debug, Clone)]
+pub struct HmacScheme {
+    provider: Cow<'static, str>,
+    algorithm: Algorithm,
+    signature_header: HeaderName,
+    separator: Option<char>,
+    signature_prefix: Cow<'static, str>,
+    encoding: Encoding,
+    timestamp: Option<(TimestampSource, TimestampFormat)>,
+    parts: Vec<Part>,
+    id: Option<FieldSource>,
+    event_type: Option<FieldSource>,
+    secret_format: SecretFormat,
+    tolerance: Duration,
+    public_url: Option<PublicBase>,
+    fallbacks: Vec<(HeaderName, HeaderName)>,
+}
+
+/// Describes an [`HmacScheme`]. Every option has a default that fits the simplest
+/// providers: HMAC-SHA256, hex, no prefix, one signature, the body alone signed, no
+/// timestamp, the raw secret as key.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct HmacSchemeBuilder {
+    provider: Cow<'static, str>,
+    algorithm: Algorithm,
+    signature_header: Cow<'static, str>,
+    separator: Option<char>,
+    signature_prefix: Cow<'static, str>,
+    encoding: Encoding,
+    timestamp: Option<(TimestampSourceSpec, TimestampFormat)>,
+    parts: Vec<Part>,
+    id: Option<FieldSpec>,
+    event_type: Option<FieldSpec>,
+    secret_format: SecretFormat,
+    tolerance: Duration,
+    public_url: Option<String>,
+    fallbacks: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+}
+
+#[derive(Debug, Clone)]
+enum TimestampSourceSpec {
+    Header(Cow<'static, str>),
+    SignatureEntry(Cow<'static, str>),
+}
+
+#[derive(Debug, Clone)]
+enum FieldSpec {
+    Header(Cow<'static, str>),
+    Json(JsonPath),
+}
+
+impl HmacScheme {
+    /// Starts describing a provider: its name (which namespaces its delivery ids) and the
+    /// header that carries the signature.
+    pub fn builder(
+        provider: impl Into<Cow<'static, str>>,
+        signature_header: impl Into<Cow<'static, str>>,
+    ) -> HmacSchemeBuilder {
+        HmacSchemeBuilder {
+            provider: provider.into(),
+            algorithm: Algorithm::Sha256,
+            signature_header: signature_header.into(),
+            separator: None,
+            signature_prefix: Cow::Borrowed(""),
+            encoding: Encoding::Hex,
+            timestamp: None,
+            parts: vec![Part::Body],
+            id: None,
+            event_type: None,
+            secret_format: SecretFormat::Raw,
+            tolerance: crate::verifier::DEFAULT_TOLERANCE,
+            public_url: None,
+            fallbacks: Vec::new(),
+        }
+    }
+
+    /// Returns the same scheme under another provider name (its replay namespace).
+    pub fn with_provider(mut self, provider: impl Into<Cow<'static, str>>) -> Self {
+        self.provider = provider.into();
+        self
+    }
+
+    /// Returns the same scheme with another default tolerance.
+    pub fn with_default_tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Sets the public base URL (such as `https://hooks.example.com`) used by
+    /// [`Part::Url`]: behind a proxy or tunnel the URL the provider signed is not the one
+    /// the server sees.
+    pub fn with_public_url(mut self, base: &str) -> Result<Self, ConfigError> {
+        self.public_url = Some(PublicBase::parse(base)?);
+        Ok(self)
+    }
+}
+
+impl HmacSchemeBuilder {
+    /// The hash function (default SHA-256).
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// The text encoding of the signature (default hex).
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// Text before each signature, such as `sha256=`, `v1=` or `v1,` (default none).
+    /// Entries with another prefix (other versions) are ignored.
+    pub fn signature_prefix(mut self, prefix: impl Into<Cow<'static, str>>) -> Self {
+        self.signature_prefix = prefix.into();
+        self
+    }
+
+    /// The header holds a list of entries separated by this character (`,` for Stripe, a
+    /// space for Standard Webhooks). Any entry that matches any secret passes.
+    pub fn signature_separator(mut self, separator: char) -> Self {
+        self.separator = Some(separator);
+        self
+    }
+
+    /// The signed timestamp is in its own header.
+    pub fn timestamp_header(
+        mut self,
+        header: impl Into<Cow<'static, str>>,
+        format: TimestampFormat,
+    ) -> Self {
+        self.timestamp = Some((TimestampSourceSpec::Header(header.into()), format));
+        self
+    }
+
+    /// The signed timestamp is an entry of the signature header with this prefix (`t=`
+    /// for Stripe). Needs [`signature_separator`](Self::signature_separator).
+    pub fn timestamp_in_signature(
+        mut self,
+        prefix: impl Into<Cow<'static, str>>,
+        format: TimestampFormat,
+    ) -> Self {
+        self.timestamp = Some((TimestampSourceSpec::SignatureEntry(prefix.into()), format));
+        self
+    }
+
+    /// The signed content, in order (default: the body alone).
+    pub fn signed_parts(mut self, parts: impl IntoIterator<Item = Part>) -> Self {
+        self.parts = parts.into_iter().collect();
+        self
+    }
+
+    /// The delivery id is in this header.
+    pub fn id_from_header(mut self, header: impl Into<Cow<'static, str>>) -> Self {
+        self.id = Some(FieldSpec::Header(header.into()));
+        self
+    }
+
+    /// The delivery id is this field of the JSON body (`"id"`, or a dotted path).
+    pub fn id_from_json(mut self, path: impl Into<JsonPath>) -> Self {
+        self.id = Some(FieldSpec::Json(path.into()));
+        self
+    }
+
+    /// The event type is in this header.
+    pub fn event_type_from_header(mut self, header: impl Into<Cow<'static, str>>) -> Self {
+        self.event_type = Some(FieldSpec::Header(header.into()));
+        self
+    }
+
+    /// The event type is this field of the JSON body (`"type"`, `"event.type"`).
+    pub fn event_type_from_json(mut self, path: impl Into<JsonPath>) -> Self {
+        self.event_type = Some(FieldSpec::Json(path.into()));
+        self
+    }
+
+    /// How a configured secret becomes the key (default: its raw bytes).
+    pub fn secret_format(mut self, format: SecretFormat) -> Self {
+        self.secret_format = format;
+        self
+    }
+
+    /// The provider's documented timestamp tolerance (default five minutes).
+    pub fn default_tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// The public base URL for [`Part::Url`].
+    pub fn public_url(mut self, base: impl Into<String>) -> Self {
+        self.public_url = Some(base.into());
+        self
+    }
+
+    /// When `header` is absent, read `fallback` instead (Svix sends `svix-id`, or the
+    /// unbranded `webhook-id`). Applies to every header the scheme reads.
+    pub fn header_fallback(
+        mut self,
+        header: impl Into<Cow<'static, str>>,
+        fallback: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        self.fallbacks.push((header.into(), fallback.into()));
+        self
+    }
+
+    /// Checks the description and builds the scheme.
+    pub fn build(self) -> Result<HmacScheme, ConfigError> {
+        let header = |name: &str| {
+            HeaderName::try_from(name.to_ascii_lowercase())
+                .map_err(|_| ConfigError::new(format!("invalid header name {name:?}")))
+        };
+        let signature_header = header(&self.signature_header)?;
+        let timestamp = match self.timestamp {
+            None => None,
+            Some((TimestampSourceSpec::Header(name), format)) => {
+                Some((TimestampSource::Header(header(&name)?), format))
+            }
+            Some((TimestampSourceSpec::SignatureEntry(prefix), format)) => {
+                if self.separator.is_none() {
+                    return Err(ConfigError::new(
+                        "a timestamp inside the signature header needs a signature separator",
+                    ));
+                }
+                if prefix.is_empty() || prefix == self.signature_prefix {
+                    return Err(ConfigError::new(
+                        "the timestamp entry needs a prefix distinct from the signature prefix",
+                    ));
+                }
+                Some((TimestampSource::SignatureEntry(prefix), format))
+            }
+        };
+        let field = |spec: Option<FieldSpec>| -> Result<Option<FieldSource>, ConfigError> {
+            Ok(match spec {
+                None => None,
+                Some(FieldSpec::Header(name)) => Some(FieldSource::Header(header(&name)?)),
+                Some(FieldSpec::Json(path)) if path.is_empty() => {
+                    return Err(ConfigError::new("a JSON field path cannot be empty"))
+                }
+                Some(FieldSpec::Json(path)) => Some(FieldSource::Json(path)),
+            })
+        };
+        let id = field(self.id)?;
+        let event_type = field(self.event_type)?;
+
+        if self.parts.is_empty() || self.parts.len() > MAX_PARTS - 2 {
+            return Err(ConfigError::new("a scheme signs between 1 and 14 parts"));
+        }
+        if self.parts.contains(&Part::Timestamp) && timestamp.is_none() {
+            return Err(ConfigError::new(
+                "Part::Timestamp is signed but no timestamp source is configured",
+            ));
+        }
+        if self.parts.contains(&Part::Id) && !matches!(id, Some(FieldSource::Header(_))) {
+            return Err(ConfigError::new(
+                "Part::Id is signed but the id is not read from a header",
+            ));
+        }
+        let fallbacks = self
+            .fallbacks
+            .iter()
+            .map(|(a, b)| Ok((header(a)?, header(b)?)))
+            .collect::<Result<Vec<_>, ConfigError>>()?;
+        let public_url = self
+            .public_url
+            .as_deref()
+            .map(PublicBase::parse)
+            .transpose()?;
+
+        Ok(HmacScheme {
+            provider: self.provider,
+            algorithm: self.algorithm,
+            signature_header,
+            separator: self.separator,
+            signature_prefix: self.signature_prefix,
+            encoding: self.encoding,
+            timestamp,
+            parts: self.parts,
+            id,
+            event_type,
+            secret_format: self.secret_format,
+            tolerance: self.tolerance,
+            public_url,
+            fallbacks,
+        })
+    }
+}
+
+/// A prepared HMAC key: the keyed hash state, computed once from the secret and cloned
+/// for each request.
+#[derive(Clone)]
+pub struct HmacKey(KeyState);
+
+#[derive(Clone)]
+enum KeyState {
+    Sha1(Hmac<sha1::Sha1>),
+    Sha256(Hmac<sha2::Sha256>),
+    Sha512(Hmac<sha2::Sha512>),
+}
+
+impl std::fmt::Debug for HmacKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HmacKey(<redacted>)")
+    }
+}
+
+impl HmacKey {
+    /// Prepares a key from raw key bytes.
+    pub fn new(algorithm: Algorithm, key: &[u8]) -> Self {
+        // HMAC accepts keys of any length, so these constructors cannot fail.
+        HmacKey(match algorithm {
+            Algorithm::Sha1 => KeyState::Sha1(
+                <Hmac<sha1::Sha1> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
+            ),
+            Algorithm::Sha256 => KeyState::Sha256(
+                <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
+            ),
+            Algorithm::Sha512 => KeyState::Sha512(
+                <Hmac<sha2::Sha512> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
+            ),
+        })
+    }
+
+    /// The MAC of the concatenated parts, fed in order without copying them together.
+    pub(crate) fn tag(&self, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
+        fn run<M: Mac + Clone>(mac: &M, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
+            let mut mac = mac.clone();
+            for part in parts {
+                mac.update(part);
+            }
+            let tag = mac.finalize().into_bytes();
+            let len = tag.len().min(MAX_TAG);
+            out[..len].copy_from_slice(&tag[..len]);
+            len
+        }
+        match &self.0 {
+            KeyState::Sha1(mac) => run(mac, parts, out),
+            KeyState::Sha256(mac) => run(mac, parts, out),
+            KeyState::Sha512(mac) => run(mac, parts, out),
+        }
+    }
+}
+
+/// Decodes a secret according to its format.
+pub(crate) fn decode_secret(
+    format: &SecretFormat,
+    secret: &Secret,
+) -> Result<Vec<u8>, ConfigError> {
+    let bytes = secret.expose();
+    let key = match format {
+        SecretFormat::Raw => bytes.to_vec(),
+        SecretFormat::Base64 { prefix } => {
+            let text = secret
+                .expose_str()
+                .ok_or_else(|| ConfigError::new("secret is not valid UTF-8 base64"))?
+                .trim();
+            let text = prefix.and_then(|p| text.strip_prefix(p)).unwrap_or(text);
+            STANDARD
+                .decode(text)
+                .map_err(|_| ConfigError::new("secret is not valid base64"))?
+        }
+        SecretFormat::Hex => {
+            let text = secret
+                .expose_str()
+                .ok_or_else(|| ConfigError::new("secret is not valid hex"))?
+                .trim();
+            hex::decode(text).map_err(|_| ConfigError::new("secret is not valid hex"))?
+        }
+    };
+    if key.is_empty() {
+        return Err(ConfigError::new("secret is empty"));
+    }
+    Ok(key)
+}
+
+/// Signatures found in a request, decoded, on the stack.
+struct Candidates {
+    tags: [[u8; MAX_TAG]; MAX_SIGNATURE_ENTRIES],
+    lens: [usize; MAX_SIGNATURE_ENTRIES],
+    count: usize,
+}
+
+impl Candidates {
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.tags
+            .iter()
+            .zip(self.lens.iter())
+            .take(self.count)
+            .map(|(tag, len)| tag.get(..*len).unwrap_or_default())
+    }
+}
+
+/// The signed parts of one request, as slices borrowed from it.
+struct Resolved<'a> {
+    slices: [&'a [u8]; MAX_PARTS],
+    count: usize,
+}
+
+impl<'a> Resolved<'a> {
+    fn push(&mut self, bytes: &'a [u8]) {
+        if let Some(slot) = self.slices.get_mut(self.count) {
+            *slot = bytes;
+            self.count += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[&'a [u8]] {
+        self.slices.get(..self.count).unwrap_or_default()
+    }
+}
+
+impl HmacScheme {
+    fn tag_len(&self) -> usize {
+        match self.algorithm {
+            Algorithm::Sha1 => 20,
+            Algorithm::Sha256 => 32,
+            Algorithm::Sha512 => 64,
+        }
+    }
+
+    /// A header the scheme reads, or its configured fallback when it is absent.
+    fn read<'a>(
+        &self,
+        request: &WebhookRequest<'a>,
+        name: &HeaderName,
+    ) -> Result<Option<&'a str>, Rejection> {
+        if let Some(value) = request.header(name)? {
+            return Ok(Some(value));
+        }
+        match self.fallbacks.iter().find(|(primary, _)| primary == name) {
+            Some((_, fallback)) => request.header(fallback),
+            None => Ok(None),
+        }
+    }
+
+    fn read_required<'a>(
+        &self,
+        request: &WebhookRequest<'a>,
+        name: &HeaderName,
+    ) -> Result<&'a str, Rejection> {
+        self.read(request, name)?
+            .ok_or_else(|| Rejection::missing_header(name.as_str()))
+    }
+
+    /// Reads the signature header: the candidate signatures and, for Stripe-like schemes,
+    /// the timestamp entry.
+    fn parse_signature_header<'a>(
+        &self,
+        value: &'a str,
+    ) -> Result<(Candidates, Option<&'a str>), Rejection> {
+        let mut candidates = Candidates {
+            tags: [[0; MAX_TAG]; MAX_SIGNATURE_ENTRIES],
+            lens: [0; MAX_SIGNATURE_ENTRIES],
+            count: 0,
+        };
+        let mut timestamp = None;
+        let mut undecodable = false;
+        let ts_prefix = match &self.timestamp {
+            Some((TimestampSource::SignatureEntry(prefix), _)) => Some(&**prefix),
+            _ => None,
+        };
+        let name = self.signature_header.as_str();
+        let mut entries = 0;
+        let mut handle = |entry: &'a str| -> Result<(), Rejection> {
+            let entry = entry.trim_matches(' ');
+            if entry.is_empty() {
+                return Ok(());
+            }
+            entries += 1;
+            if entries > MAX_SIGNATURE_ENTRIES {
+                return Err(Rejection::malformed_header(
+                    name,
+                    "too many signature entries",
+                ));
+            }
+            if let Some(ts) = ts_prefix.and_then(|p| entry.strip_prefix(p)) {
+                if timestamp.replace(ts).is_some() {
+                    return Err(Rejection::malformed_header(name, "timestamp appears twice"));
+                }
+                return Ok(());
+            }
+            let Some(text) = entry.strip_prefix(&*self.signature_prefix) else {
+                return Ok(()); // another scheme version: ignored
+            };
+            let (Some(tag), Some(len)) = (
+                candidates.tags.get_mut(candidates.count),
+                candidates.lens.get_mut(candidates.count),
+            ) else {
+                return Ok(());
+            };
+            match self.encoding.decode_into(text, tag) {
+                Some(n) if n == self.tag_len() => {
+                    *len = n;
+                    candidates.count += 1;
+                }
+                _ => undecodable = true,
+            }
+            Ok(())
+        };
+        match self.separator {
+            Some(separator) => {
+                for entry in value.split(separator) {
+                    handle(entry)?;
+                }
+            }
+            None => handle(value)?,
+        }
+        if candidates.count == 0 {
+            return Err(if undecodable {
+                Rejection::malformed_header(name, "signature is not valid or has the wrong length")
+            } else {
+                Rejection::new(
+                    RejectionKind::SignatureMismatch,
+                    "no signature of a supported version",
+                )
+                .with_subject(name)
+            });
+        }
+        Ok((candidates, timestamp))
+    }
+
+    fn timestamp_raw<'a>(
+        &self,
+        request: &WebhookRequest<'a>,
+        from_signature: Option<&'a str>,
+    ) -> Result<Option<(&'a str, SystemTime)>, Rejection> {
+        let Some((source, format)) = &self.timestamp else {
+            return Ok(None);
+        };
+        let (raw, name) = match source {
+            TimestampSource::Header(name) => (self.read_required(request, name)?, name.as_str()),
+            TimestampSource::SignatureEntry(prefix) => {
+                let name = self.signature_header.as_str();
+                let raw = from_signature.ok_or_else(|| {
+                    Rejection::new(RejectionKind::MissingHeader, "missing timestamp entry")
+                        .with_subject(format!("{name} {prefix}"))
+                })?;
+                (raw, name)
+            }
+        };
+        let at = parse_timestamp(raw, *format)
+            .ok_or_else(|| Rejection::malformed_header(name, "timestamp is not valid"))?;
+        Ok(Some((raw, at)))
+    }
+
+    fn id_header<'a>(&self, request: &WebhookRequest<'a>) -> Result<Option<&'a str>, Rejection> {
+        match &self.id {
+            Some(FieldSource::Header(name)) if self.parts.contains(&Part::Id) => {
+                self.read_required(request, name).map(Some)
+            }
+            Some(FieldSource::Header(name)) => self.read(request, name),
+            _ => Ok(None),
+        }
+    }
+
+    fn resolve<'a>(
+        &'a self,
+        request: &WebhookRequest<'a>,
+        timestamp: Option<&'a str>,
+        id: Option<&'a str>,
+    ) -> Result<Resolved<'a>, Rejection> {
+        let mut resolved = Resolved {
+            slices: [&[]; MAX_PARTS],
+            count: 0,
+        };
+        for part in &self.parts {
+            match part {
+                Part::Body => resolved.push(request.body()),
+                Part::Timestamp => resolved.push(timestamp.unwrap_or_default().as_bytes()),
+                Part::Id => resolved.push(id.unwrap_or_default().as_bytes()),
+                Part::Header(name) => resolved.push(self.read_required(request, name)?.as_bytes()),
+                Part::Literal(text) => resolved.push(text.as_bytes()),
+                Part::Method => resolved.push(request.method().as_str().as_bytes()),
+                Part::Url => {
+                    let (a, b, c) = url_base(self.public_url.as_ref(), request, "https://")?;
+                    resolved.push(a.as_bytes());
+                    resolved.push(b.as_bytes());
+                    resolved.push(c.as_bytes());
+                    resolved.push(path_and_query(request).as_bytes());
+                }
+            }
+        }
+        Ok(resolved)
+    }
+
+    fn fields(
+        &self,
+        request: &WebhookRequest<'_>,
+    ) -> Result<(Option<String>, Option<String>), Rejection> {
+        let header = |source: &Option<FieldSource>| -> Result<Option<String>, Rejection> {
+            match source {
+                Some(FieldSource::Header(name)) => Ok(self.read(request, name)?.map(str::to_owned)),
+                _ => Ok(None),
+            }
+        };
+        let json = |source: &Option<FieldSource>| match source {
+            Some(FieldSource::Json(path)) => Some(path.clone()),
+            _ => None,
+        };
+        let (id_path, type_path) = (json(&self.id), json(&self.event_type));
+        let [json_id, json_type] = if id_path.is_some() || type_path.is_some() {
+            find_fields(request.body(), [id_path.as_ref(), type_path.as_ref()])
+        } else {
+            [None, None]
+        };
+        Ok((
+            header(&self.id)?.or(json_id),
+            header(&self.event_type)?.or(json_type),
+        ))
+    }
+}
+
+impl Scheme for HmacScheme {
+    type Key = HmacKey;
+
+    fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    fn key(&self, secret: &Secret) -> Result<HmacKey, ConfigError> {
+        let key = zeroize::Zeroizing::new(decode_secret(&self.secret_format, secret)?);
+        Ok(HmacKey::new(self.algorithm, &key))
+    }
+
+    fn verify(
+        &self,
+        request: &WebhookRequest<'_>,
+        keys: &[HmacKey],
+    ) -> Result<Verified, Rejection> {
+        let header = self.read_required(request, &self.signature_header)?;
+        let (candidates, ts_entry) = self.parse_signature_header(header)?;
+        let timestamp = self.timestamp_raw(request, ts_entry)?;
+        let id = self.id_header(request)?;
+        let resolved = self.resolve(request, timestamp.map(|(raw, _)| raw), id)?;
+
+        let mut tag = [0u8; MAX_TAG];
+        let mut matched = None;
+        for key in keys {
+            let len = key.tag(resolved.as_slice(), &mut tag);
+            let computed = tag.get(..len).unwrap_or_default();
+            if let Some(candidate) = candidates.iter().find(|c| bool::from(computed.ct_eq(c))) {
+                matched = Some(candidate);
+                break;
+            }
+        }
+        let Some(signature) = matched else {
+            return Err(Rejection::new(
+                RejectionKind::SignatureMismatch,
+                "signature does not match",
+            ));
+        };
+
+        let (id, event_type) = self.fields(request)?;
+        let mut verified = Verified::new().fingerprint(hex::encode(signature));
+        verified.timestamp = timestamp.map(|(_, at)| at);
+        verified.id = id;
+        verified.event_type = event_type;
+        Ok(verified)
+    }
+
+    fn sign(
+        &self,
+        secret: &Secret,
+        request: &mut http::Request<Bytes>,
+        message: &Message<'_>,
+    ) -> Result<(), ConfigError> {
+        let key = self.key(secret)?;
+        let value = |text: &str| {
+            HeaderValue::try_from(text).map_err(|_| ConfigError::new("value is not a valid header"))
+        };
+        let mut ts_entry = None;
+        if let Some((source, format)) = &self.timestamp {
+            let text = format.format(message.timestamp);
+            match source {
+                TimestampSource::Header(name) => {
+                    request.headers_mut().insert(name.clone(), value(&text)?);
+                }
+                TimestampSource::SignatureEntry(prefix) => ts_entry = Some((prefix, text)),
+            }
+        }
+        if let Some(FieldSource::Header(name)) = &self.id {
+            request
+                .headers_mut()
+                .insert(name.clone(), value(message.id)?);
+        }
+
+        let (method, uri, headers) = (request.method(), request.uri(), request.headers());
+        let view = WebhookRequest::new(method, uri, headers, request.body());
+        let ts_raw = ts_entry
+            .as_ref()
+            .map(|(_, text)| text.as_str())
+            .or_else(|| match &self.timestamp {
+                Some((TimestampSource::Header(name), _)) => self.read(&view, name).ok().flatten(),
+                _ => None,
+            });
+        let id = match &self.id {
+            Some(FieldSource::Header(_)) => Some(message.id),
+            _ => None,
+        };
+        let resolved = self
+            .resolve(&view, ts_raw, id)
+            .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
+        let mut tag = [0u8; MAX_TAG];
+        let len = key.tag(resolved.as_slice(), &mut tag);
+        let signature = self.encoding.encode(tag.get(..len).unwrap_or_default());
+
+        let mut header = String::new();
+        if let (Some((prefix, text)), Some(separator)) = (&ts_entry, self.separator) {
+            header.push_str(prefix);
+            header.push_str(text);
+            header.push(separator);
+        }
+        header.push_str(&self.signature_prefix);
+        header.push_str(&signature);
+        let header = value(&header)?;
+        request
+            .headers_mut()
+            .insert(self.signature_header.clone(), header);
+        Ok(())
+    }
+
+    fn default_tolerance(&self) -> Duration {
+        self.tolerance
+    }
+}

@@ -1,0 +1,194 @@
+//! Signing schemes: how one provider signs a delivery, and how to check it.
+//!
+//! Most providers use the same HMAC recipe with different headers, prefixes, encodings
+//! and signed-content order; [`HmacScheme`] describes those as data. Schemes that are not
+//! a plain HMAC over headers and body implement [`Scheme`] themselves.
+
+mod encoding;
+mod hmac;
+pub(crate) mod json;
+mod timestamp;
+mod url;
+
+use std::fmt;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, Method, Uri};
+
+use crate::{ConfigError, Rejection, Secret};
+
+pub use self::encoding::Encoding;
+pub use self::hmac::{
+    Algorithm, FieldSource, HmacKey, HmacScheme, HmacSchemeBuilder, Part, SecretFormat,
+    MAX_SIGNATURE_ENTRIES,
+};
+pub use self::json::JsonPath;
+pub use self::timestamp::TimestampFormat;
+
+pub(crate) use self::timestamp::parse_timestamp;
+pub(crate) use self::url::{base as url_base, path_and_query, PublicBase};
+
+/// One provider's signing scheme.
+///
+/// A scheme turns each configured [`Secret`] into a key once, at start-up
+/// ([`Scheme::key`]), then checks each request against those keys
+/// ([`Scheme::verify`]). Verification is synchronous and pure; freshness and replay are
+/// judged by the [`Verifier`](crate::Verifier) and the layer from what the scheme returns.
+pub trait Scheme: fmt::Debug + Send + Sync + 'static {
+    /// A verification key, prepared once from a secret (a keyed HMAC state, a parsed
+    /// public key).
+    type Key: Send + Sync + 'static;
+
+    /// The provider's name. It namespaces delivery ids in the replay store and appears in
+    /// [`Delivery::provider`](crate::Delivery::provider).
+    fn provider(&self) -> &str;
+
+    /// Prepares a key from a configured secret, or says why the secret cannot be one.
+    fn key(&self, secret: &Secret) -> Result<Self::Key, ConfigError>;
+
+    /// Checks the request's signature against every key; on success returns what the
+    /// signature proves (its timestamp, the delivery id, the event type).
+    fn verify(
+        &self,
+        request: &WebhookRequest<'_>,
+        keys: &[Self::Key],
+    ) -> Result<Verified, Rejection>;
+
+    /// Signs a request the way the provider would: adds the signature header (and the
+    /// timestamp and id headers the scheme uses) to `request`.
+    ///
+    /// For tests, demos and services that send webhooks themselves.
+    fn sign(
+        &self,
+        secret: &Secret,
+        request: &mut http::Request<Bytes>,
+        message: &Message<'_>,
+    ) -> Result<(), ConfigError>;
+
+    /// The timestamp tolerance the provider documents, used when the verifier is not told
+    /// otherwise. Five minutes unless a preset says otherwise.
+    fn default_tolerance(&self) -> std::time::Duration {
+        crate::verifier::DEFAULT_TOLERANCE
+    }
+}
+
+/// What to sign: the timestamp and delivery id a provider would send along.
+#[derive(Debug, Clone, Copy)]
+pub struct Message<'a> {
+    /// The delivery id, for schemes that send one in a header.
+    pub id: &'a str,
+    /// When the delivery is signed.
+    pub timestamp: SystemTime,
+}
+
+/// A read-only view of the request being verified: method, URL, headers and the complete
+/// body.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookRequest<'a> {
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: &'a Bytes,
+}
+
+impl<'a> WebhookRequest<'a> {
+    /// A view over the parts of a request and its buffered body.
+    pub fn new(method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap, body: &'a Bytes) -> Self {
+        WebhookRequest {
+            method,
+            uri,
+            headers,
+            body,
+        }
+    }
+
+    /// The request method.
+    pub fn method(&self) -> &'a Method {
+        self.method
+    }
+
+    /// The request URI as the server received it.
+    pub fn uri(&self) -> &'a Uri {
+        self.uri
+    }
+
+    /// All request headers.
+    pub fn headers(&self) -> &'a HeaderMap {
+        self.headers
+    }
+
+    /// The raw body bytes exactly as received.
+    pub fn body(&self) -> &'a Bytes {
+        self.body
+    }
+
+    /// The value of a header that must appear at most once, as text.
+    ///
+    /// `Ok(None)` when absent; a [`MalformedHeader`](crate::RejectionKind::MalformedHeader)
+    /// rejection when it is repeated or not visible ASCII.
+    pub fn header(&self, name: &HeaderName) -> Result<Option<&'a str>, Rejection> {
+        let mut values = self.headers.get_all(name).iter();
+        let Some(value) = values.next() else {
+            return Ok(None);
+        };
+        if values.next().is_some() {
+            return Err(Rejection::malformed_header(
+                name.as_str(),
+                "header appears more than once",
+            ));
+        }
+        value
+            .to_str()
+            .map(Some)
+            .map_err(|_| Rejection::malformed_header(name.as_str(), "header is not visible ASCII"))
+    }
+
+    /// Like [`header`](Self::header), but a missing header is a
+    /// [`MissingHeader`](crate::RejectionKind::MissingHeader) rejection.
+    pub fn required_header(&self, name: &HeaderName) -> Result<&'a str, Rejection> {
+        self.header(name)?
+            .ok_or_else(|| Rejection::missing_header(name.as_str()))
+    }
+}
+
+/// What a verified signature proves about a delivery.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verified {
+    pub(crate) timestamp: Option<SystemTime>,
+    pub(crate) id: Option<String>,
+    pub(crate) event_type: Option<String>,
+    pub(crate) fingerprint: Option<String>,
+}
+
+impl Verified {
+    /// Nothing proven beyond authenticity.
+    pub fn new() -> Self {
+        Verified::default()
+    }
+
+    /// The signed timestamp. The verifier rejects it when it is outside the tolerance.
+    pub fn timestamp(mut self, timestamp: SystemTime) -> Self {
+        self.timestamp = Some(timestamp);
+        self
+    }
+
+    /// The provider's delivery id, the replay-protection key.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// The provider's event type, when it states one.
+    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
+        self.event_type = Some(event_type.into());
+        self
+    }
+
+    /// A stable text form of the signature that matched, used as the delivery id when the
+    /// provider sends none.
+    pub fn fingerprint(mut self, fingerprint: impl Into<String>) -> Self {
+        self.fingerprint = Some(fingerprint.into());
+        self
+    }
+}

@@ -1,0 +1,79 @@
+//! Signing deliveries the way a provider does: for tests, demos, and services that send
+//! webhooks themselves.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use bytes::Bytes;
+
+use crate::scheme::{Message, Scheme};
+use crate::{ConfigError, Secret};
+
+/// Signs requests with one scheme and one secret.
+///
+/// ```
+/// use bytes::Bytes;
+/// use tower_webhook::{providers, Signer, Verifier};
+///
+/// let signer = Signer::new(providers::stripe(), "whsec_test");
+/// let request = http::Request::post("http://127.0.0.1:3000/webhooks/stripe")
+///     .body(Bytes::from_static(br#"{"id":"evt_1","type":"charge.succeeded"}"#))
+///     .unwrap();
+/// let request = signer.sign(request).unwrap();
+///
+/// let verifier = Verifier::new(providers::stripe(), "whsec_test").unwrap();
+/// assert_eq!(verifier.verify(&request).unwrap().id(), "evt_1");
+/// ```
+pub struct Signer<S> {
+    scheme: S,
+    secret: Secret,
+}
+
+impl<S: Scheme> Signer<S> {
+    /// A signer for `scheme` with `secret` (for asymmetric schemes, the private key).
+    pub fn new(scheme: S, secret: impl Into<Secret>) -> Self {
+        Signer {
+            scheme,
+            secret: secret.into(),
+        }
+    }
+
+    /// Signs `request` now, with a fresh delivery id.
+    pub fn sign(&self, request: http::Request<Bytes>) -> Result<http::Request<Bytes>, ConfigError> {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let now = SystemTime::now();
+        let nanos = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let id = format!("msg_{nanos:x}{:x}", NEXT.fetch_add(1, Ordering::Relaxed));
+        self.sign_with(request, &id, now)
+    }
+
+    /// Signs `request` with the given delivery id and timestamp.
+    pub fn sign_with(
+        &self,
+        mut request: http::Request<Bytes>,
+        id: &str,
+        timestamp: SystemTime,
+    ) -> Result<http::Request<Bytes>, ConfigError> {
+        self.scheme
+            .sign(&self.secret, &mut request, &Message { id, timestamp })?;
+        Ok(request)
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> &S {
+        &self.scheme
+    }
+}
+
+impl<S: Scheme> fmt::Debug for Signer<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("scheme", &self.scheme)
+            .field("secret", &self.secret)
+            .finish()
+    }
+}

@@ -1,0 +1,253 @@
+//! The verifier: a scheme, its keys, a tolerance and a clock. Synchronous and pure, so it
+//! serves any framework; the tower layer is built on it.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use sha2::Digest;
+
+use crate::clock::{Clock, SystemClock};
+use crate::scheme::{Scheme, WebhookRequest};
+use crate::{ConfigError, Delivery, Rejection, RejectionKind, Secret};
+
+/// The default timestamp tolerance, both into the past and into the future: five minutes.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// Checks that a delivery is authentic and fresh.
+///
+/// A `Verifier` holds one provider's [`Scheme`], one or more secrets (several during a
+/// rotation: a signature made with any of them passes), the timestamp tolerance and a
+/// clock. It is cheap to clone and synchronous, so it works without tower too:
+///
+/// ```
+/// use bytes::Bytes;
+/// use tower_webhook::{providers, Verifier};
+///
+/// let verifier = Verifier::new(providers::github(), "It's a Secret to Everybody").unwrap();
+/// let request = http::Request::post("/webhooks/github")
+///     .header(
+///         "x-hub-signature-256",
+///         "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+///     )
+///     .header("x-github-delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")
+///     .header("x-github-event", "push")
+///     .body(Bytes::from_static(b"Hello, World!"))
+///     .unwrap();
+///
+/// let delivery = verifier.verify(&request).unwrap();
+/// assert_eq!(delivery.provider(), "github");
+/// assert_eq!(delivery.id(), "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+/// assert_eq!(delivery.event_type(), Some("push"));
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    inner: Arc<dyn ErasedVerifier>,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.debug(f)
+    }
+}
+
+impl Verifier {
+    /// A verifier for `scheme` with one secret and the scheme's default tolerance.
+    pub fn new<S: Scheme>(scheme: S, secret: impl Into<Secret>) -> Result<Verifier, ConfigError> {
+        Verifier::builder(scheme).secret(secret).build()
+    }
+
+    /// Starts configuring a verifier for `scheme`.
+    pub fn builder<S: Scheme>(scheme: S) -> VerifierBuilder<S> {
+        VerifierBuilder {
+            scheme,
+            secrets: Vec::new(),
+            tolerance: None,
+            check_timestamp: true,
+            clock: None,
+        }
+    }
+
+    /// The provider's name.
+    pub fn provider(&self) -> &str {
+        self.inner.provider()
+    }
+
+    /// Verifies a request whose body is already buffered.
+    pub fn verify(&self, request: &http::Request<Bytes>) -> Result<Delivery, Rejection> {
+        let view = WebhookRequest::new(
+            request.method(),
+            request.uri(),
+            request.headers(),
+            request.body(),
+        );
+        self.inner.verify(&view)
+    }
+
+    /// Verifies a request given as its parts and its buffered body.
+    pub fn verify_parts(
+        &self,
+        parts: &http::request::Parts,
+        body: &Bytes,
+    ) -> Result<Delivery, Rejection> {
+        let view = WebhookRequest::new(&parts.method, &parts.uri, &parts.headers, body);
+        self.inner.verify(&view)
+    }
+}
+
+/// Configures a [`Verifier`]; made by [`Verifier::builder`].
+#[must_use]
+pub struct VerifierBuilder<S> {
+    scheme: S,
+    secrets: Vec<Secret>,
+    tolerance: Option<Duration>,
+    check_timestamp: bool,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl<S: Scheme> fmt::Debug for VerifierBuilder<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifierBuilder")
+            .field("scheme", &self.scheme)
+            .field("secrets", &self.secrets.len())
+            .field("tolerance", &self.tolerance)
+            .field("check_timestamp", &self.check_timestamp)
+            .finish()
+    }
+}
+
+impl<S: Scheme> VerifierBuilder<S> {
+    /// Adds a secret. Add several during a rotation: a signature made with any passes.
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.secrets.push(secret.into());
+        self
+    }
+
+    /// Adds several secrets.
+    pub fn secrets<I>(mut self, secrets: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Secret>,
+    {
+        self.secrets.extend(secrets.into_iter().map(Into::into));
+        self
+    }
+
+    /// How far a signed timestamp may be from now, into the past or the future (default:
+    /// the scheme's, five minutes unless the provider documents another).
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = Some(tolerance);
+        self
+    }
+
+    /// Accepts signed timestamps of any age. Replayed captures then pass until the replay
+    /// store forgets their id: only for providers whose timestamps are known to be wrong.
+    pub fn dangerously_skip_timestamp_check(mut self) -> Self {
+        self.check_timestamp = false;
+        self
+    }
+
+    /// The clock used for freshness (default: the system clock).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Prepares every secret as a key; a malformed secret is an error here, at start-up.
+    pub fn build(self) -> Result<Verifier, ConfigError> {
+        if self.secrets.is_empty() {
+            return Err(ConfigError::new(format!(
+                "no secret configured for {}",
+                self.scheme.provider()
+            )));
+        }
+        let keys = self
+            .secrets
+            .iter()
+            .enumerate()
+            .map(|(i, secret)| {
+                self.scheme.key(secret).map_err(|e| {
+                    ConfigError::new(format!(
+                        "secret #{} for {}: {e}",
+                        i + 1,
+                        self.scheme.provider()
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let tolerance = self
+            .tolerance
+            .unwrap_or_else(|| self.scheme.default_tolerance());
+        Ok(Verifier {
+            inner: Arc::new(Typed {
+                scheme: self.scheme,
+                keys,
+                tolerance: self.check_timestamp.then_some(tolerance),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            }),
+        })
+    }
+}
+
+trait ErasedVerifier: Send + Sync + 'static {
+    fn provider(&self) -> &str;
+    fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, Rejection>;
+    fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+struct Typed<S: Scheme> {
+    scheme: S,
+    keys: Vec<S::Key>,
+    tolerance: Option<Duration>,
+    clock: Arc<dyn Clock>,
+}
+
+impl<S: Scheme> ErasedVerifier for Typed<S> {
+    fn provider(&self) -> &str {
+        self.scheme.provider()
+    }
+
+    fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, Rejection> {
+        let verified = self.scheme.verify(request, &self.keys)?;
+        if let (Some(at), Some(tolerance)) = (verified.timestamp, self.tolerance) {
+            check_freshness(at, self.clock.now(), tolerance)?;
+        }
+        let (id, is_fingerprint) = match (verified.id, verified.fingerprint) {
+            (Some(id), _) => (id, false),
+            (None, Some(fingerprint)) => (fingerprint, true),
+            (None, None) => (hex::encode(sha2::Sha256::digest(request.body())), true),
+        };
+        Ok(Delivery::new(
+            self.scheme.provider(),
+            id,
+            is_fingerprint,
+            verified.timestamp,
+            verified.event_type,
+            request.body().clone(),
+        ))
+    }
+
+    fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("scheme", &self.scheme)
+            .field("keys", &self.keys.len())
+            .field("tolerance", &self.tolerance)
+            .finish()
+    }
+}
+
+fn check_freshness(at: SystemTime, now: SystemTime, tolerance: Duration) -> Result<(), Rejection> {
+    match now.duration_since(at) {
+        Ok(age) if age > tolerance => Err(Rejection::new(
+            RejectionKind::TimestampExpired,
+            "timestamp is older than the tolerance",
+        )),
+        Ok(_) => Ok(()),
+        Err(ahead) if ahead.duration() > tolerance => Err(Rejection::new(
+            RejectionKind::TimestampInFuture,
+            "timestamp is further in the future than the tolerance",
+        )),
+        Err(_) => Ok(()),
+    }
+}

@@ -1,0 +1,183 @@
+//! Published test vectors (../shared/providers.md lists where each comes from), verified
+//! through the public API with the clock pinned to the vector's timestamp.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use tower_webhook::{providers, RejectionKind, Scheme, Verifier};
+
+fn at(secs: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+fn verifier_at<S: Scheme>(scheme: S, secret: &str, now: SystemTime) -> Verifier {
+    Verifier::builder(scheme)
+        .secret(secret)
+        .clock(move || now)
+        .build()
+        .expect("valid secret")
+}
+
+fn request(uri: &str, headers: &[(&str, &str)], body: &'static [u8]) -> http::Request<Bytes> {
+    let mut builder = http::Request::post(uri);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(Bytes::from_static(body)).expect("valid request")
+}
+
+#[test]
+fn standard_webhooks_vector_1() {
+    let verifier = verifier_at(
+        providers::standard_webhooks(),
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        at(1_614_265_330),
+    );
+    let req = request(
+        "/",
+        &[
+            ("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+            ("webhook-timestamp", "1614265330"),
+            ("webhook-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
+        ],
+        br#"{"test": 2432232314}"#,
+    );
+    let delivery = verifier.verify(&req).expect("vector verifies");
+    assert_eq!(delivery.id(), "msg_p5jXN8AQM9LWM0D4loKWxJek");
+    assert_eq!(delivery.timestamp(), Some(at(1_614_265_330)));
+}
+
+#[test]
+fn standard_webhooks_vector_2_and_svix() {
+    let headers = |prefix: &str| {
+        [
+            (format!("{prefix}-id"), "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk"),
+            (format!("{prefix}-timestamp"), "1649367553"),
+            (
+                format!("{prefix}-signature"),
+                "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=",
+            ),
+        ]
+    };
+    let body: &'static [u8] = br#"{"email":"test@example.com","username":"test_user"}"#;
+    let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+    for (scheme, prefix) in [
+        (providers::standard_webhooks(), "webhook"),
+        (providers::svix(), "svix"),
+        (providers::svix(), "webhook"),
+    ] {
+        let verifier = verifier_at(scheme, secret, at(1_649_367_553));
+        let owned = headers(prefix);
+        let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let delivery = verifier.verify(&request("/", &pairs, body)).expect(prefix);
+        assert_eq!(delivery.id(), "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk");
+    }
+}
+
+#[test]
+fn github_vectors() {
+    let cases: [(&str, &'static [u8], &str); 2] = [
+        (
+            "It's a Secret to Everybody",
+            b"Hello, World!",
+            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+        ),
+        (
+            "mysecret",
+            br#"{"foo":"bar"}"#,
+            "sha256=4864d2759938a15468b5df9ade20bf161da9b4f737ea61794142f3484236bda3",
+        ),
+    ];
+    for (secret, body, signature) in cases {
+        let verifier = Verifier::new(providers::github(), secret).expect("secret");
+        let req = request("/", &[("x-hub-signature-256", signature)], body);
+        let delivery = verifier.verify(&req).expect("vector verifies");
+        // No X-GitHub-Delivery header: the signature itself is the id.
+        assert!(delivery.id_is_fingerprint());
+        assert_eq!(delivery.id(), signature.trim_start_matches("sha256="));
+    }
+}
+
+#[test]
+fn slack_vector() {
+    let body: &'static [u8] = b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+    let verifier = verifier_at(
+        providers::slack(),
+        "8f742231b10e8888abcd99yyyzzz85a5",
+        at(1_531_420_618),
+    );
+    let req = request(
+        "/",
+        &[
+            ("x-slack-request-timestamp", "1531420618"),
+            (
+                "x-slack-signature",
+                "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503",
+            ),
+        ],
+        body,
+    );
+    verifier.verify(&req).expect("vector verifies");
+}
+
+#[test]
+fn twilio_form_vector() {
+    let verifier = Verifier::new(providers::twilio(), "12345").expect("token");
+    let req = request(
+        "https://mycompany.com/myapp.php?foo=1&bar=2",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("x-twilio-signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8="),
+        ],
+        b"CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309&To=%2B18005551212",
+    );
+    verifier.verify(&req).expect("vector verifies");
+
+    // The same request received behind a proxy: the server sees only the path, and the
+    // configured public URL restores what Twilio signed. The SDKs' port variants apply.
+    for base in ["https://mycompany.com", "https://mycompany.com:443"] {
+        let verifier = Verifier::new(providers::twilio().public_url(base).unwrap(), "12345").unwrap();
+        let req = request(
+            "/myapp.php?foo=1&bar=2",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("x-twilio-signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8="),
+            ],
+            b"To=%2B18005551212&CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309",
+        );
+        verifier.verify(&req).expect("public URL verifies");
+    }
+}
+
+#[test]
+fn twilio_json_vector() {
+    let body: &'static [u8] = br#"{"property": "value", "boolean": true}"#;
+    assert_eq!(
+        providers::twilio_body_sha256(body),
+        "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
+    );
+    let verifier = Verifier::new(providers::twilio(), "12345").expect("token");
+    let uri = "https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+    let req = request(
+        uri,
+        &[
+            ("content-type", "application/json"),
+            ("x-twilio-signature", "a9nBmqA0ju/hNViExpshrM61xv4="),
+        ],
+        body,
+    );
+    verifier.verify(&req).expect("vector verifies");
+
+    let tampered = request(
+        uri,
+        &[
+            ("content-type", "application/json"),
+            ("x-twilio-signature", "a9nBmqA0ju/hNViExpshrM61xv4="),
+        ],
+        br#"{"property": "value", "boolean": false}"#,
+    );
+    assert_eq!(
+        verifier.verify(&tampered).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+}
