@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test: with every feature, with none, and the doc tests.
+# Installs what the tests need on a fresh machine first (see scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+echo "== tests, all features"
+cargo test --all-features --all-targets
+echo "== doc tests, all features"
+cargo test --all-features --doc
+echo "== tests, no default features"
+cargo test --no-default-features --lib --tests
