@@ -22,6 +22,7 @@ struct Inner {
     provider: Box<str>,
     id: Box<str>,
     id_is_fingerprint: bool,
+    replay_id: Box<str>,
     timestamp: Option<SystemTime>,
     event_type: Option<Box<str>>,
     body: Bytes,
@@ -32,6 +33,7 @@ impl Delivery {
         provider: &str,
         id: String,
         id_is_fingerprint: bool,
+        replay_id: String,
         timestamp: Option<SystemTime>,
         event_type: Option<String>,
         body: Bytes,
@@ -41,6 +43,7 @@ impl Delivery {
                 provider: provider.into(),
                 id: id.into(),
                 id_is_fingerprint,
+                replay_id: replay_id.into(),
                 timestamp,
                 event_type: event_type.map(Into::into),
                 body,
@@ -63,6 +66,19 @@ impl Delivery {
     /// no delivery id.
     pub fn id_is_fingerprint(&self) -> bool {
         self.inner.id_is_fingerprint
+    }
+
+    /// The key replay protection remembers this delivery under (namespaced by
+    /// [`provider`](Self::provider)).
+    ///
+    /// It is [`id`](Self::id) when the signature covers the id, or covers a timestamp
+    /// that bounds how long a replay can pass. Otherwise (GitHub's `X-GitHub-Delivery`,
+    /// Shopify's `X-Shopify-Event-Id`, Twilio's idempotency token are sent beside the
+    /// signature, not under it) anyone replaying a captured request could change the id,
+    /// so the key is the signature itself; the provider's own retries and redeliveries
+    /// resend the same signed bytes and are still recognized.
+    pub fn replay_id(&self) -> &str {
+        &self.inner.replay_id
     }
 
     /// The signed timestamp, for providers that sign one.

@@ -213,15 +213,25 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
         if let (Some(at), Some(tolerance)) = (verified.timestamp, self.tolerance) {
             check_freshness(at, self.clock.now(), tolerance)?;
         }
-        let (id, is_fingerprint) = match (verified.id, verified.fingerprint) {
-            (Some(id), _) => (id, false),
-            (None, Some(fingerprint)) => (fingerprint, true),
-            (None, None) => (hex::encode(sha2::Sha256::digest(request.body())), true),
+        let fingerprint = verified
+            .fingerprint
+            .unwrap_or_else(|| hex::encode(sha2::Sha256::digest(request.body())));
+        // An id outside the signature can be changed by whoever replays a captured
+        // request; without a signed timestamp to bound such replays, the signature itself
+        // is the safer key (the provider's own retries resend the same signed bytes).
+        let replay_id = match &verified.id {
+            Some(id) if verified.id_signed || verified.timestamp.is_some() => id.clone(),
+            _ => fingerprint.clone(),
+        };
+        let (id, is_fingerprint) = match verified.id {
+            Some(id) => (id, false),
+            None => (fingerprint, true),
         };
         Ok(Delivery::new(
             self.scheme.provider(),
             id,
             is_fingerprint,
+            replay_id,
             verified.timestamp,
             verified.event_type,
             request.body().clone(),

@@ -23,7 +23,9 @@ fn request(uri: &str, headers: &[(&str, &str)], body: &'static [u8]) -> http::Re
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
-    builder.body(Bytes::from_static(body)).expect("valid request")
+    builder
+        .body(Bytes::from_static(body))
+        .expect("valid request")
 }
 
 #[test]
@@ -38,7 +40,10 @@ fn standard_webhooks_vector_1() {
         &[
             ("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
             ("webhook-timestamp", "1614265330"),
-            ("webhook-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
+            (
+                "webhook-signature",
+                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+            ),
         ],
         br#"{"test": 2432232314}"#,
     );
@@ -136,7 +141,8 @@ fn twilio_form_vector() {
     // The same request received behind a proxy: the server sees only the path, and the
     // configured public URL restores what Twilio signed. The SDKs' port variants apply.
     for base in ["https://mycompany.com", "https://mycompany.com:443"] {
-        let verifier = Verifier::new(providers::twilio().public_url(base).unwrap(), "12345").unwrap();
+        let verifier =
+            Verifier::new(providers::twilio().public_url(base).unwrap(), "12345").unwrap();
         let req = request(
             "/myapp.php?foo=1&bar=2",
             &[

@@ -129,7 +129,7 @@ async fn reserve<B>(
     store: &Arc<dyn ReplayStore>,
     delivery: &Delivery,
 ) -> Result<Held, Response<ResponseBody<B>>> {
-    let key = ReplayKey::new(delivery.provider(), delivery.id());
+    let key = ReplayKey::new(delivery.provider(), delivery.replay_id());
     let outcome = bounded(store.reserve(&key, config.lease), config.store_timeout).await;
     match outcome {
         Ok(Reservation::Reserved(token)) => Ok(Held {

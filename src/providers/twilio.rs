@@ -221,7 +221,7 @@ impl Scheme for Twilio {
         }
         let mut verified = Verified::new().fingerprint(hex::encode(signature));
         if let Some(token) = request.header(&IDEMPOTENCY_TOKEN)? {
-            verified = verified.id(token);
+            verified = verified.unsigned_id(token);
         }
         Ok(verified)
     }

@@ -705,6 +705,17 @@ impl HmacScheme {
         Ok(resolved)
     }
 
+    /// Whether the delivery id is covered by the signature.
+    fn id_is_signed(&self) -> bool {
+        match &self.id {
+            Some(FieldSource::Json(_)) => self.parts.contains(&Part::Body),
+            Some(FieldSource::Header(name)) => {
+                self.parts.contains(&Part::Id) || self.parts.contains(&Part::Header(name.clone()))
+            }
+            None => false,
+        }
+    }
+
     fn fields(
         &self,
         request: &WebhookRequest<'_>,
@@ -776,6 +787,7 @@ impl Scheme for HmacScheme {
         let mut verified = Verified::new().fingerprint(hex::encode(signature));
         verified.timestamp = timestamp.map(|(_, at)| at);
         verified.id = id;
+        verified.id_signed = self.id_is_signed();
         verified.event_type = event_type;
         Ok(verified)
     }

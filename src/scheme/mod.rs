@@ -157,6 +157,7 @@ impl<'a> WebhookRequest<'a> {
 pub struct Verified {
     pub(crate) timestamp: Option<SystemTime>,
     pub(crate) id: Option<String>,
+    pub(crate) id_signed: bool,
     pub(crate) event_type: Option<String>,
     pub(crate) fingerprint: Option<String>,
 }
@@ -173,9 +174,21 @@ impl Verified {
         self
     }
 
-    /// The provider's delivery id, the replay-protection key.
+    /// The provider's delivery id, covered by the signature (a signed header, or a field
+    /// of the signed body).
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
+        self.id_signed = true;
+        self
+    }
+
+    /// The provider's delivery id from a header the signature does not cover. Anyone
+    /// replaying a captured request can change it, so when the scheme signs no timestamp
+    /// either, replay protection keys on the signature instead (see
+    /// [`Delivery::replay_id`](crate::Delivery::replay_id)).
+    pub fn unsigned_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self.id_signed = false;
         self
     }
 

@@ -1,0 +1,419 @@
+//! Every preset, through the public API: sign-then-verify, tamper-then-reject for the body,
+//! each signed header and the timestamp, wrong secret, and rotation.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::HeaderValue;
+use tower_webhook::{providers, RejectionKind, Scheme, Signer, Verifier};
+
+const NOW: u64 = 1_700_000_000;
+
+fn now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(NOW)
+}
+
+/// One preset under test.
+struct Case {
+    name: &'static str,
+    sign: Box<dyn Fn(&str, http::Request<Bytes>, SystemTime) -> http::Request<Bytes>>,
+    verifier: Box<dyn Fn(&[&str]) -> Verifier>,
+    secrets: [&'static str; 2],
+    uri: &'static str,
+    content_type: &'static str,
+    body: &'static [u8],
+    /// Headers covered by the signature (besides the signature header itself).
+    signed_headers: &'static [&'static str],
+    /// Where the signed timestamp is: a header, or inside the signature header.
+    timestamp: Option<&'static str>,
+    expected_id: Option<&'static str>,
+    expected_event: Option<&'static str>,
+}
+
+fn case<S: Scheme + Clone>(name: &'static str, scheme: S) -> CaseBuilder<S> {
+    CaseBuilder { name, scheme }
+}
+
+struct CaseBuilder<S> {
+    name: &'static str,
+    scheme: S,
+}
+
+impl<S: Scheme + Clone> CaseBuilder<S> {
+    #[allow(clippy::too_many_arguments)]
+    fn with(
+        self,
+        secrets: [&'static str; 2],
+        uri: &'static str,
+        content_type: &'static str,
+        body: &'static [u8],
+        signed_headers: &'static [&'static str],
+        timestamp: Option<&'static str>,
+        expected_id: Option<&'static str>,
+        expected_event: Option<&'static str>,
+    ) -> Case {
+        let (sign_scheme, verify_scheme) = (self.scheme.clone(), self.scheme);
+        Case {
+            name: self.name,
+            sign: Box::new(move |secret, request, at| {
+                Signer::new(sign_scheme.clone(), secret)
+                    .sign_with(request, "msg_2mXyZ0123", at)
+                    .expect("sign")
+            }),
+            verifier: Box::new(move |secrets| {
+                Verifier::builder(verify_scheme.clone())
+                    .secrets(secrets.iter().copied())
+                    .clock(now)
+                    .build()
+                    .expect("verifier")
+            }),
+            secrets,
+            uri,
+            content_type,
+            body,
+            signed_headers,
+            timestamp,
+            expected_id,
+            expected_event,
+        }
+    }
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        case("standard-webhooks", providers::standard_webhooks()).with(
+            [
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            ],
+            "http://127.0.0.1/hook",
+            "application/json",
+            br#"{"type":"invoice.paid","data":{"id":1}}"#,
+            &["webhook-id", "webhook-timestamp"],
+            Some("webhook-timestamp"),
+            Some("msg_2mXyZ0123"),
+            Some("invoice.paid"),
+        ),
+        case("svix", providers::svix()).with(
+            [
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            ],
+            "http://127.0.0.1/hook",
+            "application/json",
+            br#"{"type":"user.created","data":{}}"#,
+            &["svix-id", "svix-timestamp"],
+            Some("svix-timestamp"),
+            Some("msg_2mXyZ0123"),
+            Some("user.created"),
+        ),
+        case("stripe", providers::stripe()).with(
+            ["whsec_old_0123456789", "whsec_new_9876543210"],
+            "http://127.0.0.1/hook",
+            "application/json",
+            br#"{"id":"evt_1NG8Du2eZvKYlo2C","type":"payment_intent.succeeded"}"#,
+            &[],
+            Some("stripe-signature"),
+            Some("evt_1NG8Du2eZvKYlo2C"),
+            Some("payment_intent.succeeded"),
+        ),
+        case("github", providers::github()).with(
+            ["old github secret", "new github secret"],
+            "http://127.0.0.1/hook",
+            "application/json",
+            br#"{"zen":"Design for failure."}"#,
+            &[],
+            None,
+            None,
+            None,
+        ),
+        case("slack", providers::slack()).with(
+            ["8f742231b10e8888abcd99yyyzzz85a5", "0123456789abcdef0123456789abcdef"],
+            "http://127.0.0.1/hook",
+            "application/json",
+            br#"{"type":"event_callback","event_id":"Ev08MFMKH6","event":{"type":"app_mention"}}"#,
+            &["x-slack-request-timestamp"],
+            Some("x-slack-request-timestamp"),
+            Some("Ev08MFMKH6"),
+            Some("app_mention"),
+        ),
+        case("shopify", providers::shopify()).with(
+            ["shpss_old", "shpss_new"],
+            "http://127.0.0.1/hook",
+            "application/json",
+            br#"{"id":820982911946154508,"email":"jon@example.com"}"#,
+            &[],
+            None,
+            None,
+            None,
+        ),
+        case("twilio form", providers::twilio()).with(
+            ["old auth token", "new auth token"],
+            "https://hooks.example.com/twilio/sms?account=1",
+            "application/x-www-form-urlencoded",
+            b"MessageSid=SM123&Body=Hello+world&From=%2B14155550100&To=%2B14155550199",
+            &[],
+            None,
+            Some("msg_2mXyZ0123"),
+            None,
+        ),
+        case("twilio json", providers::twilio()).with(
+            ["old auth token", "new auth token"],
+            "https://hooks.example.com/twilio/events?bodySHA256=a9ea5ba21ba2d6fd1f1fb6fad1ea7cc0bb3f1b0fa9fbb0f8b2fa6e2cbce3ba0e",
+            "application/json",
+            br#"{"event":"call.completed"}"#,
+            &[],
+            None,
+            Some("msg_2mXyZ0123"),
+            None,
+        ),
+    ]
+}
+
+fn unsigned(case: &Case, body: &'static [u8]) -> http::Request<Bytes> {
+    let mut uri = case.uri.to_owned();
+    if let Some((base, _)) = uri.split_once("bodySHA256=") {
+        uri = format!("{base}bodySHA256={}", providers::twilio_body_sha256(body));
+    }
+    http::Request::post(uri)
+        .header("content-type", case.content_type)
+        .body(Bytes::from_static(body))
+        .expect("request")
+}
+
+fn signed(case: &Case, secret: &str, at: SystemTime) -> http::Request<Bytes> {
+    (case.sign)(secret, unsigned(case, case.body), at)
+}
+
+/// Changes one character of a header value, keeping it well-formed.
+fn tamper_value(value: &str) -> String {
+    let mut chars: Vec<char> = value.chars().collect();
+    let i = chars
+        .iter()
+        .rposition(|c| c.is_ascii_digit())
+        .expect("a digit to change");
+    chars[i] = if chars[i] == '1' { '2' } else { '1' };
+    chars.into_iter().collect()
+}
+
+#[test]
+fn sign_then_verify() {
+    for case in cases() {
+        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let delivery = verifier
+            .verify(&signed(&case, case.secrets[0], now()))
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        assert_eq!(delivery.body().as_ref(), case.body, "{}", case.name);
+        if let Some(id) = case.expected_id {
+            assert_eq!(delivery.id(), id, "{}", case.name);
+        }
+        assert_eq!(delivery.event_type(), case.expected_event, "{}", case.name);
+    }
+}
+
+#[test]
+fn tampered_body_is_rejected() {
+    for case in cases() {
+        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let good = signed(&case, case.secrets[0], now());
+        let (parts, body) = good.into_parts();
+        let mut tampered = body.to_vec();
+        let last = tampered.len() - 2;
+        tampered[last] ^= 0x01;
+        let bad = http::Request::from_parts(parts, Bytes::from(tampered));
+        let kind = verifier.verify(&bad).expect_err(case.name).kind();
+        assert_eq!(kind, RejectionKind::SignatureMismatch, "{}", case.name);
+    }
+}
+
+#[test]
+fn tampered_signed_headers_are_rejected() {
+    for case in cases() {
+        let verifier = (case.verifier)(&[case.secrets[0]]);
+        for header in case.signed_headers {
+            let mut bad = signed(&case, case.secrets[0], now());
+            let value = bad.headers()[*header].to_str().expect("ascii").to_owned();
+            let changed = if case.timestamp == Some(*header) {
+                tamper_value(&value)
+            } else {
+                format!("{value}x")
+            };
+            bad.headers_mut()
+                .insert(*header, HeaderValue::try_from(changed).expect("header"));
+            let kind = verifier.verify(&bad).expect_err(header).kind();
+            assert_eq!(
+                kind,
+                RejectionKind::SignatureMismatch,
+                "{} {header}",
+                case.name
+            );
+        }
+    }
+}
+
+#[test]
+fn tampered_timestamp_is_rejected() {
+    for case in cases() {
+        let Some(header) = case.timestamp else {
+            continue;
+        };
+        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let mut bad = signed(&case, case.secrets[0], now());
+        let value = bad.headers()[header].to_str().expect("ascii").to_owned();
+        // For Stripe the timestamp is the `t=` entry inside the signature header.
+        let changed = if header == "stripe-signature" {
+            value.replacen(&format!("t={NOW}"), &format!("t={}", NOW + 1), 1)
+        } else {
+            (NOW + 1).to_string()
+        };
+        assert_ne!(changed, value);
+        bad.headers_mut()
+            .insert(header, HeaderValue::try_from(changed).expect("header"));
+        let kind = verifier.verify(&bad).expect_err(case.name).kind();
+        assert_eq!(kind, RejectionKind::SignatureMismatch, "{}", case.name);
+    }
+}
+
+#[test]
+fn stale_and_future_timestamps_are_rejected() {
+    for case in cases().into_iter().filter(|c| c.timestamp.is_some()) {
+        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let stale = signed(&case, case.secrets[0], now() - Duration::from_secs(301));
+        assert_eq!(
+            verifier.verify(&stale).expect_err(case.name).kind(),
+            RejectionKind::TimestampExpired,
+            "{}",
+            case.name
+        );
+        let future = signed(&case, case.secrets[0], now() + Duration::from_secs(301));
+        assert_eq!(
+            verifier.verify(&future).expect_err(case.name).kind(),
+            RejectionKind::TimestampInFuture,
+            "{}",
+            case.name
+        );
+        let edge = signed(&case, case.secrets[0], now() - Duration::from_secs(299));
+        verifier.verify(&edge).expect(case.name);
+    }
+}
+
+#[test]
+fn wrong_secret_is_rejected() {
+    for case in cases() {
+        let verifier = (case.verifier)(&[case.secrets[1]]);
+        let request = signed(&case, case.secrets[0], now());
+        let kind = verifier.verify(&request).expect_err(case.name).kind();
+        assert_eq!(kind, RejectionKind::SignatureMismatch, "{}", case.name);
+    }
+}
+
+#[test]
+fn rotation_accepts_old_and_new_secrets() {
+    for case in cases() {
+        let verifier = (case.verifier)(&case.secrets);
+        for secret in case.secrets {
+            verifier
+                .verify(&signed(&case, secret, now()))
+                .unwrap_or_else(|e| panic!("{} {secret}: {e}", case.name));
+        }
+    }
+}
+
+#[test]
+fn missing_signature_is_rejected() {
+    for case in cases() {
+        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let kind = verifier
+            .verify(&unsigned(&case, case.body))
+            .expect_err(case.name)
+            .kind();
+        assert_eq!(kind, RejectionKind::MissingHeader, "{}", case.name);
+    }
+}
+
+#[test]
+fn stripe_passes_when_any_v1_matches() {
+    let verifier = Verifier::builder(providers::stripe())
+        .secret("whsec_new")
+        .clock(now)
+        .build()
+        .unwrap();
+    let good = Signer::new(providers::stripe(), "whsec_new")
+        .sign_with(
+            http::Request::post("/")
+                .body(Bytes::from_static(b"{}"))
+                .unwrap(),
+            "x",
+            now(),
+        )
+        .unwrap();
+    let header = good.headers()["stripe-signature"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let (t, v1) = header.split_once(",v1=").unwrap();
+    let rolled = format!("{t},v1={},v1={v1},v0=deadbeef", "0".repeat(64));
+    let mut request = good;
+    request
+        .headers_mut()
+        .insert("stripe-signature", HeaderValue::try_from(rolled).unwrap());
+    verifier.verify(&request).expect("second v1 matches");
+}
+
+#[test]
+fn standard_webhooks_ignores_unknown_versions_and_passes_any_v1() {
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let verifier = Verifier::builder(providers::standard_webhooks())
+        .secret(secret)
+        .clock(now)
+        .build()
+        .unwrap();
+    let mut request = Signer::new(providers::standard_webhooks(), secret)
+        .sign_with(
+            http::Request::post("/")
+                .body(Bytes::from_static(b"{}"))
+                .unwrap(),
+            "msg_1",
+            now(),
+        )
+        .unwrap();
+    let good = request.headers()["webhook-signature"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let list = format!("v2,abc v1,{} {good}", "A".repeat(43) + "=");
+    request
+        .headers_mut()
+        .insert("webhook-signature", HeaderValue::try_from(list).unwrap());
+    verifier.verify(&request).expect("a later v1 matches");
+}
+
+#[test]
+fn malformed_secrets_fail_at_build_time() {
+    let error = Verifier::new(providers::standard_webhooks(), "whsec_not base64!").unwrap_err();
+    assert!(error.to_string().contains("base64"), "{error}");
+    assert!(
+        !error.to_string().contains("not base64!"),
+        "secret leaked: {error}"
+    );
+    assert!(Verifier::new(providers::github(), "").is_err());
+    assert!(Verifier::builder(providers::github()).build().is_err());
+}
+
+#[test]
+fn stripe_secret_is_used_as_text_not_base64() {
+    // Both Stripe and Standard Webhooks secrets start with whsec_, but Stripe keys the
+    // HMAC with the whole string. A Standard Webhooks signature made with the decoded
+    // key must not pass Stripe verification, and vice versa.
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let body = Bytes::from_static(b"{\"id\":\"evt_1\"}");
+    let signed = Signer::new(providers::stripe(), secret)
+        .sign_with(http::Request::post("/").body(body).unwrap(), "x", now())
+        .unwrap();
+    let header = signed.headers()["stripe-signature"].to_str().unwrap();
+    let v1 = header.split(",v1=").nth(1).unwrap();
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{NOW}.{{\"id\":\"evt_1\"}}").as_bytes());
+    assert_eq!(v1, hex::encode(mac.finalize().into_bytes()));
+}
