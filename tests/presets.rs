@@ -13,11 +13,14 @@ fn now() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(NOW)
 }
 
+type SignFn = Box<dyn Fn(&str, http::Request<Bytes>, SystemTime) -> http::Request<Bytes>>;
+type VerifierFn = Box<dyn Fn(&[&str]) -> Verifier>;
+
 /// One preset under test.
 struct Case {
     name: &'static str,
-    sign: Box<dyn Fn(&str, http::Request<Bytes>, SystemTime) -> http::Request<Bytes>>,
-    verifier: Box<dyn Fn(&[&str]) -> Verifier>,
+    sign: SignFn,
+    verifier: VerifierFn,
     secrets: [&'static str; 2],
     uri: &'static str,
     content_type: &'static str,

@@ -131,7 +131,10 @@ fn is_form(request: &WebhookRequest<'_>) -> bool {
 }
 
 /// The sorted POST parameters of a form body.
-fn sorted_params(body: &[u8]) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>, Rejection> {
+/// A form parameter: name and value, URL-decoded.
+type Param<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+fn sorted_params(body: &[u8]) -> Result<Vec<Param<'_>>, Rejection> {
     let mut params: Vec<_> = form_urlencoded::parse(body).take(MAX_PARAMS + 1).collect();
     if params.len() > MAX_PARAMS {
         return Err(Rejection::new(
@@ -143,7 +146,7 @@ fn sorted_params(body: &[u8]) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>, Rejec
     Ok(params)
 }
 
-fn mac(key: &HmacKey, url: &str, params: &[(Cow<'_, str>, Cow<'_, str>)]) -> ([u8; 64], usize) {
+fn mac(key: &HmacKey, url: &str, params: &[Param<'_>]) -> ([u8; 64], usize) {
     let mut parts: Vec<&[u8]> = Vec::with_capacity(1 + params.len() * 2);
     parts.push(url.as_bytes());
     for (name, value) in params {

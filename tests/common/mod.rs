@@ -101,7 +101,11 @@ pub async fn send_chunked(
         .request(http::Request::from_parts(parts, stream))
         .await?;
     let (parts, body) = response.into_parts();
-    let body = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
     Ok(Reply {
         status: parts.status,
         headers: parts.headers,
@@ -109,14 +113,11 @@ pub async fn send_chunked(
     })
 }
 
-fn futures_stream<T: Send + 'static>(
+fn futures_stream<T: Send + Unpin + 'static>(
     items: Vec<T>,
 ) -> impl futures_core::Stream<Item = T> + Send + 'static {
     struct Iter<T>(std::vec::IntoIter<T>);
-    impl<T> futures_core::Stream for Iter<T>
-    where
-        T: Unpin,
-    {
+    impl<T: Unpin> futures_core::Stream for Iter<T> {
         type Item = T;
         fn poll_next(
             mut self: std::pin::Pin<&mut Self>,
@@ -125,6 +126,5 @@ fn futures_stream<T: Send + 'static>(
             std::task::Poll::Ready(self.0.next())
         }
     }
-    impl<T> Unpin for Iter<T> {}
     Iter(items.into_iter())
 }
