@@ -1,3 +1,4 @@
+#![cfg(feature = "axum")]
 //! Every row of the semantics table, through real HTTP on 127.0.0.1, each proving whether
 //! the handler ran.
 

@@ -1,0 +1,152 @@
+//! A real multi-provider receiver to point providers at.
+//!
+//! ```text
+//! STRIPE_WEBHOOK_SECRET=whsec_... GITHUB_WEBHOOK_SECRET=... cargo run --example receiver
+//! ```
+//!
+//! - Listens on `WEBHOOK_ADDR` (default `127.0.0.1:3000`).
+//! - Mounts `POST /webhooks/{standard,svix,stripe,github,slack,shopify,twilio}` for each
+//!   provider whose secret variable is set: `STANDARD_WEBHOOK_SECRET`,
+//!   `SVIX_WEBHOOK_SECRET`, `STRIPE_WEBHOOK_SECRET`, `GITHUB_WEBHOOK_SECRET`,
+//!   `SLACK_SIGNING_SECRET`, `SHOPIFY_WEBHOOK_SECRET`, `TWILIO_AUTH_TOKEN`. A variable may
+//!   hold several secrets separated by commas (rotation); a secret may contain spaces and
+//!   quotes.
+//! - `WEBHOOK_PUBLIC_URL` (say `https://hooks.example.com`) is the public base URL for
+//!   URL-signed schemes (Twilio): the signed URL is that base followed by the request's
+//!   path and query. Without it the URL is rebuilt from the `Host` header.
+//! - `GET /deliveries` returns the deliveries the handlers ran, in order, as a JSON array
+//!   of `{"provider": "...", "id": "...", "event": "..."}` (`event` is null when the
+//!   provider states no event type).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use http::StatusCode;
+use serde::Serialize;
+use tower_webhook::replay::MemoryStore;
+use tower_webhook::{providers, ConfigError, Delivery, Scheme, Verifier, WebhookLayer};
+
+#[derive(Clone, Serialize)]
+struct Record {
+    provider: String,
+    id: String,
+    event: Option<String>,
+}
+
+type Log = Arc<Mutex<Vec<Record>>>;
+
+async fn record(Extension(log): Extension<Log>, delivery: Delivery) -> StatusCode {
+    let entry = Record {
+        provider: delivery.provider().to_owned(),
+        id: delivery.id().to_owned(),
+        event: delivery.event_type().map(str::to_owned),
+    };
+    tracing::info!(provider = %entry.provider, id = %entry.id, event = ?entry.event, "delivery handled");
+    match log.lock() {
+        Ok(mut log) => log.push(entry),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR,
+    }
+    StatusCode::OK
+}
+
+async fn deliveries(Extension(log): Extension<Log>) -> Result<Json<Vec<Record>>, StatusCode> {
+    let log = log.lock().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+    Ok(Json(log.clone()))
+}
+
+/// The secrets in a variable: comma-separated, kept exactly as written otherwise.
+fn secrets(variable: &str) -> Option<Vec<String>> {
+    let value = std::env::var(variable).ok()?;
+    let secrets: Vec<String> = value
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (!secrets.is_empty()).then_some(secrets)
+}
+
+fn layer<S: Scheme>(
+    scheme: S,
+    secrets: Vec<String>,
+    store: &Arc<MemoryStore>,
+) -> Result<WebhookLayer, ConfigError> {
+    let verifier = Verifier::builder(scheme).secrets(secrets).build()?;
+    Ok(WebhookLayer::new(verifier).replay_store(store.clone()))
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+
+    let addr: SocketAddr = std::env::var("WEBHOOK_ADDR")
+        .unwrap_or_else(|_| "127.0.0.1:3000".into())
+        .parse()?;
+    let public_url = std::env::var("WEBHOOK_PUBLIC_URL").ok();
+    let store = Arc::new(MemoryStore::new());
+    let log: Log = Arc::default();
+
+    let mut app = Router::new();
+    let mut mounted = Vec::new();
+    let mut mount = |path: &'static str,
+                     variable: &str,
+                     make: &dyn Fn(Vec<String>) -> Result<WebhookLayer, ConfigError>|
+     -> Result<(), ConfigError> {
+        if let Some(secrets) = secrets(variable) {
+            let count = secrets.len();
+            let layer = make(secrets).map_err(|e| ConfigError::new(format!("{variable}: {e}")))?;
+            app = std::mem::take(&mut app).route(path, post(record).route_layer(layer));
+            mounted.push(format!("POST {path}  ({variable}, {count} secret(s))"));
+        }
+        Ok(())
+    };
+    mount("/webhooks/standard", "STANDARD_WEBHOOK_SECRET", &|s| {
+        layer(providers::standard_webhooks(), s, &store)
+    })?;
+    mount("/webhooks/svix", "SVIX_WEBHOOK_SECRET", &|s| {
+        layer(providers::svix(), s, &store)
+    })?;
+    mount("/webhooks/stripe", "STRIPE_WEBHOOK_SECRET", &|s| {
+        layer(providers::stripe(), s, &store)
+    })?;
+    mount("/webhooks/github", "GITHUB_WEBHOOK_SECRET", &|s| {
+        layer(providers::github(), s, &store)
+    })?;
+    mount("/webhooks/slack", "SLACK_SIGNING_SECRET", &|s| {
+        layer(providers::slack(), s, &store)
+    })?;
+    mount("/webhooks/shopify", "SHOPIFY_WEBHOOK_SECRET", &|s| {
+        layer(providers::shopify(), s, &store)
+    })?;
+    mount("/webhooks/twilio", "TWILIO_AUTH_TOKEN", &|s| {
+        let twilio = match &public_url {
+            Some(base) => providers::twilio().public_url(base)?,
+            None => providers::twilio(),
+        };
+        layer(twilio, s, &store)
+    })?;
+
+    let app = app
+        .route("/deliveries", get(deliveries))
+        .layer(Extension(log));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    println!("replay store: in-memory (one process)");
+    if let Some(base) = &public_url {
+        println!("public URL for URL-signed schemes: {base}");
+    }
+    if mounted.is_empty() {
+        println!("no routes mounted: set a secret variable such as STRIPE_WEBHOOK_SECRET");
+    }
+    for line in &mounted {
+        println!("mounted {line}");
+    }
+    println!("GET /deliveries lists the deliveries handled");
+    axum::serve(listener, app).await?;
+    Ok(())
+}

@@ -1,0 +1,267 @@
+#![cfg(feature = "axum")]
+//! The `receiver` example's contract, tested as users run it: a real process on
+//! 127.0.0.1, configured through environment variables.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use common::send;
+use http::StatusCode;
+use tower_webhook::{providers, Scheme, Signer};
+
+struct Receiver {
+    child: Child,
+    base: String,
+    banner: Vec<String>,
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn receiver_binary() -> std::path::PathBuf {
+    // target/<profile>/deps/receiver-<hash> -> target/<profile>/examples/receiver
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile = exe.parent().and_then(|p| p.parent()).expect("target dir");
+    let binary = profile.join("examples").join("receiver");
+    assert!(
+        binary.exists(),
+        "{} is missing: `cargo test` builds the examples; run it with --all-targets",
+        binary.display()
+    );
+    binary
+}
+
+fn start(env: &[(&str, &str)]) -> Receiver {
+    let mut command = Command::new(receiver_binary());
+    command
+        .env_clear()
+        .env("WEBHOOK_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("start receiver");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut banner = Vec::new();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("receiver printed its address")
+            .expect("utf-8");
+        banner.push(line.clone());
+        if let Some(base) = line.strip_prefix("listening on ") {
+            break base.to_owned();
+        }
+    };
+    // Read the rest of the banner (up to the /deliveries line).
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8");
+        let last = line.starts_with("GET /deliveries");
+        banner.push(line);
+        if last {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    Receiver {
+        child,
+        base,
+        banner,
+    }
+}
+
+fn signed<S: Scheme>(
+    scheme: S,
+    secret: &str,
+    url: String,
+    content_type: &str,
+    extra: Option<(&str, &str)>,
+    body: &'static str,
+    id: &str,
+) -> http::Request<Bytes> {
+    let mut builder = http::Request::post(url).header("content-type", content_type);
+    if let Some((name, value)) = extra {
+        builder = builder.header(name, value);
+    }
+    let request = builder.body(Bytes::from_static(body.as_bytes())).unwrap();
+    Signer::new(scheme, secret)
+        .sign_with(request, id, SystemTime::now())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn receiver_mounts_configured_routes_and_lists_deliveries() {
+    let quoted = r#"a secret with spaces and "quotes""#;
+    let receiver = start(&[
+        (
+            "STANDARD_WEBHOOK_SECRET",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+        ),
+        (
+            "SVIX_WEBHOOK_SECRET",
+            "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+        ),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_old,whsec_new"),
+        ("GITHUB_WEBHOOK_SECRET", quoted),
+        ("SLACK_SIGNING_SECRET", "8f742231b10e8888abcd99yyyzzz85a5"),
+        ("SHOPIFY_WEBHOOK_SECRET", "shpss_secret"),
+        ("TWILIO_AUTH_TOKEN", "twilio token"),
+        ("WEBHOOK_PUBLIC_URL", "https://hooks.example.com"),
+    ]);
+    assert_eq!(
+        receiver
+            .banner
+            .iter()
+            .filter(|l| l.starts_with("mounted POST"))
+            .count(),
+        7,
+        "{:?}",
+        receiver.banner
+    );
+    let url = |path: &str| format!("{}{path}", receiver.base);
+
+    let requests = vec![
+        signed(
+            providers::standard_webhooks(),
+            // The second (rotated) secret still passes.
+            "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            url("/webhooks/standard"),
+            "application/json",
+            None,
+            r#"{"type":"invoice.paid"}"#,
+            "msg_std",
+        ),
+        signed(
+            providers::svix(),
+            "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            url("/webhooks/svix"),
+            "application/json",
+            None,
+            r#"{"type":"user.created"}"#,
+            "msg_svix",
+        ),
+        signed(
+            providers::stripe(),
+            "whsec_old",
+            url("/webhooks/stripe"),
+            "application/json",
+            None,
+            r#"{"id":"evt_1","type":"charge.succeeded"}"#,
+            "unused",
+        ),
+        signed(
+            providers::github(),
+            quoted,
+            url("/webhooks/github"),
+            "application/json",
+            Some(("x-github-event", "push")),
+            r#"{"ref":"main"}"#,
+            "guid-1",
+        ),
+        signed(
+            providers::slack(),
+            "8f742231b10e8888abcd99yyyzzz85a5",
+            url("/webhooks/slack"),
+            "application/json",
+            None,
+            r#"{"type":"event_callback","event_id":"Ev1","event":{"type":"message"}}"#,
+            "unused",
+        ),
+        signed(
+            providers::shopify(),
+            "shpss_secret",
+            url("/webhooks/shopify"),
+            "application/json",
+            Some(("x-shopify-topic", "orders/create")),
+            r#"{"id":1}"#,
+            "shop-event-1",
+        ),
+    ];
+    for request in requests {
+        let path = request.uri().path().to_owned();
+        let reply = send(request).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text());
+    }
+
+    // Twilio signs the public URL; the request reaches the receiver on 127.0.0.1.
+    let twilio = Signer::new(
+        providers::twilio()
+            .public_url("https://hooks.example.com")
+            .unwrap(),
+        "twilio token",
+    )
+    .sign_with(
+        http::Request::post("/webhooks/twilio?x=1")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Bytes::from_static(b"Body=hi&From=%2B1555"))
+            .unwrap(),
+        "idem-1",
+        SystemTime::now(),
+    )
+    .unwrap();
+    let (mut parts, body) = twilio.into_parts();
+    parts.uri = url("/webhooks/twilio?x=1").parse().unwrap();
+    let reply = send(http::Request::from_parts(parts, body)).await;
+    assert_eq!(reply.status, StatusCode::OK, "twilio: {}", reply.text());
+
+    let list = send(
+        http::Request::get(url("/deliveries"))
+            .body(Bytes::new())
+            .unwrap(),
+    )
+    .await
+    .json();
+    let expected = serde_json::json!([
+        {"provider": "standard-webhooks", "id": "msg_std", "event": "invoice.paid"},
+        {"provider": "svix", "id": "msg_svix", "event": "user.created"},
+        {"provider": "stripe", "id": "evt_1", "event": "charge.succeeded"},
+        {"provider": "github", "id": "guid-1", "event": "push"},
+        {"provider": "slack", "id": "Ev1", "event": "message"},
+        {"provider": "shopify", "id": "shop-event-1", "event": "orders/create"},
+        {"provider": "twilio", "id": "idem-1", "event": null},
+    ]);
+    assert_eq!(list, expected);
+}
+
+#[tokio::test]
+async fn receiver_without_secrets_mounts_nothing() {
+    let receiver = start(&[]);
+    assert!(receiver
+        .banner
+        .iter()
+        .any(|l| l.starts_with("no routes mounted")));
+    let reply = send(
+        http::Request::post(format!("{}/webhooks/stripe", receiver.base))
+            .body(Bytes::new())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn receiver_refuses_a_malformed_secret_at_start() {
+    let output = Command::new(receiver_binary())
+        .env_clear()
+        .env("WEBHOOK_ADDR", "127.0.0.1:0")
+        .env("STANDARD_WEBHOOK_SECRET", "whsec_%%%not-base64%%%")
+        .output()
+        .expect("run receiver");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("STANDARD_WEBHOOK_SECRET"), "{stderr}");
+    assert!(
+        !stderr.contains("%%%not-base64%%%"),
+        "secret leaked: {stderr}"
+    );
+}
