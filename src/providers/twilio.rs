@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::scheme::{
-    path_and_query, url_base, HmacKey, Message, PublicBase, Scheme, Verified, WebhookRequest,
+    path_and_query, url_base, Message, PublicBase, Scheme, SchemeKey, Verified, WebhookRequest,
 };
 use crate::scheme::{Algorithm, Encoding};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
@@ -146,7 +146,7 @@ fn sorted_params(body: &[u8]) -> Result<Vec<Param<'_>>, Rejection> {
     Ok(params)
 }
 
-fn mac(key: &HmacKey, url: &str, params: &[Param<'_>]) -> ([u8; 64], usize) {
+fn mac(key: &SchemeKey, url: &str, params: &[Param<'_>]) -> ([u8; 64], usize) {
     let mut parts: Vec<&[u8]> = Vec::with_capacity(1 + params.len() * 2);
     parts.push(url.as_bytes());
     for (name, value) in params {
@@ -159,23 +159,23 @@ fn mac(key: &HmacKey, url: &str, params: &[Param<'_>]) -> ([u8; 64], usize) {
 }
 
 impl Scheme for Twilio {
-    type Key = HmacKey;
+    type Key = SchemeKey;
 
     fn provider(&self) -> &str {
         "twilio"
     }
 
-    fn key(&self, secret: &Secret) -> Result<HmacKey, ConfigError> {
+    fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
         if secret.expose().is_empty() {
             return Err(ConfigError::new("auth token is empty"));
         }
-        Ok(HmacKey::new(Algorithm::Sha1, secret.expose()))
+        SchemeKey::new(Algorithm::Sha1, secret.expose())
     }
 
     fn verify(
         &self,
         request: &WebhookRequest<'_>,
-        keys: &[HmacKey],
+        keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
         let header = request.required_header(&SIGNATURE)?;
         let mut signature = [0u8; 64];

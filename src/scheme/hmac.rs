@@ -8,10 +8,9 @@ use std::time::{Duration, SystemTime};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
 use http::{HeaderName, HeaderValue};
-use subtle::ConstantTimeEq;
 
+use super::crypto::{self, Algorithm, SchemeKey, MAX_SIGNATURE, MAX_TAG};
 use super::json::{find_fields, JsonPath};
 use super::{
     parse_timestamp, path_and_query, url_base, Encoding, Message, PublicBase, Scheme,
@@ -25,20 +24,6 @@ pub const MAX_SIGNATURE_ENTRIES: usize = 16;
 
 /// Most signed parts a scheme may have.
 const MAX_PARTS: usize = 16;
-/// Longest MAC output (SHA-512).
-const MAX_TAG: usize = 64;
-
-/// The hash function of the HMAC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Algorithm {
-    /// HMAC-SHA1 (Twilio, legacy GitHub). Still a sound MAC, though SHA-1 is not a sound hash.
-    Sha1,
-    /// HMAC-SHA256, what most providers use.
-    Sha256,
-    /// HMAC-SHA512.
-    Sha512,
-}
 
 /// How a configured secret becomes the HMAC key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +119,7 @@ pub struct HmacScheme {
     id: Option<FieldSource>,
     event_type: Option<FieldSource>,
     secret_format: SecretFormat,
+    signing_secret_format: Option<SecretFormat>,
     tolerance: Duration,
     public_url: Option<PublicBase>,
     fallbacks: Vec<(HeaderName, HeaderName)>,
@@ -156,6 +142,7 @@ pub struct HmacSchemeBuilder {
     id: Option<FieldSpec>,
     event_type: Option<FieldSpec>,
     secret_format: SecretFormat,
+    signing_secret_format: Option<SecretFormat>,
     tolerance: Duration,
     public_url: Option<String>,
     fallbacks: Vec<(Cow<'static, str>, Cow<'static, str>)>,
@@ -192,6 +179,7 @@ impl HmacScheme {
             id: None,
             event_type: None,
             secret_format: SecretFormat::Raw,
+            signing_secret_format: None,
             tolerance: crate::verifier::DEFAULT_TOLERANCE,
             public_url: None,
             fallbacks: Vec::new(),
@@ -220,7 +208,7 @@ impl HmacScheme {
 }
 
 impl HmacSchemeBuilder {
-    /// The hash function (default SHA-256).
+    /// The signature algorithm (default HMAC-SHA256).
     pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
         self.algorithm = algorithm;
         self
@@ -300,6 +288,14 @@ impl HmacSchemeBuilder {
     /// How a configured secret becomes the key (default: its raw bytes).
     pub fn secret_format(mut self, format: SecretFormat) -> Self {
         self.secret_format = format;
+        self
+    }
+
+    /// How a signing secret (for [`Scheme::sign`]) is decoded, when it differs from the
+    /// verification secret: the private key of an asymmetric scheme (default: as
+    /// [`secret_format`](Self::secret_format)).
+    pub fn signing_secret_format(mut self, format: SecretFormat) -> Self {
+        self.signing_secret_format = Some(format);
         self
     }
 
@@ -401,65 +397,11 @@ impl HmacSchemeBuilder {
             id,
             event_type,
             secret_format: self.secret_format,
+            signing_secret_format: self.signing_secret_format,
             tolerance: self.tolerance,
             public_url,
             fallbacks,
         })
-    }
-}
-
-/// A prepared HMAC key: the keyed hash state, computed once from the secret and cloned
-/// for each request.
-#[derive(Clone)]
-pub struct HmacKey(KeyState);
-
-#[derive(Clone)]
-enum KeyState {
-    Sha1(Hmac<sha1::Sha1>),
-    Sha256(Hmac<sha2::Sha256>),
-    Sha512(Hmac<sha2::Sha512>),
-}
-
-impl std::fmt::Debug for HmacKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HmacKey(<redacted>)")
-    }
-}
-
-impl HmacKey {
-    /// Prepares a key from raw key bytes.
-    pub fn new(algorithm: Algorithm, key: &[u8]) -> Self {
-        // HMAC accepts keys of any length, so these constructors cannot fail.
-        HmacKey(match algorithm {
-            Algorithm::Sha1 => KeyState::Sha1(
-                <Hmac<sha1::Sha1> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
-            ),
-            Algorithm::Sha256 => KeyState::Sha256(
-                <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
-            ),
-            Algorithm::Sha512 => KeyState::Sha512(
-                <Hmac<sha2::Sha512> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!()),
-            ),
-        })
-    }
-
-    /// The MAC of the concatenated parts, fed in order without copying them together.
-    pub(crate) fn tag(&self, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
-        fn run<M: Mac + Clone>(mac: &M, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
-            let mut mac = mac.clone();
-            for part in parts {
-                mac.update(part);
-            }
-            let tag = mac.finalize().into_bytes();
-            let len = tag.len().min(MAX_TAG);
-            out[..len].copy_from_slice(&tag[..len]);
-            len
-        }
-        match &self.0 {
-            KeyState::Sha1(mac) => run(mac, parts, out),
-            KeyState::Sha256(mac) => run(mac, parts, out),
-            KeyState::Sha512(mac) => run(mac, parts, out),
-        }
     }
 }
 
@@ -497,7 +439,7 @@ pub(crate) fn decode_secret(
 
 /// Signatures found in a request, decoded, on the stack.
 struct Candidates {
-    tags: [[u8; MAX_TAG]; MAX_SIGNATURE_ENTRIES],
+    tags: [[u8; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
     lens: [usize; MAX_SIGNATURE_ENTRIES],
     count: usize,
 }
@@ -532,14 +474,6 @@ impl<'a> Resolved<'a> {
 }
 
 impl HmacScheme {
-    fn tag_len(&self) -> usize {
-        match self.algorithm {
-            Algorithm::Sha1 => 20,
-            Algorithm::Sha256 => 32,
-            Algorithm::Sha512 => 64,
-        }
-    }
-
     /// A header the scheme reads, or its configured fallback when it is absent.
     fn read<'a>(
         &self,
@@ -571,7 +505,7 @@ impl HmacScheme {
         value: &'a str,
     ) -> Result<(Candidates, Option<&'a str>), Rejection> {
         let mut candidates = Candidates {
-            tags: [[0; MAX_TAG]; MAX_SIGNATURE_ENTRIES],
+            tags: [[0; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
             lens: [0; MAX_SIGNATURE_ENTRIES],
             count: 0,
         };
@@ -611,7 +545,7 @@ impl HmacScheme {
                 return Ok(());
             };
             match self.encoding.decode_into(text, tag) {
-                Some(n) if n == self.tag_len() => {
+                Some(n) if self.algorithm.accepts_len(n) => {
                     *len = n;
                     candidates.count += 1;
                 }
@@ -744,21 +678,21 @@ impl HmacScheme {
 }
 
 impl Scheme for HmacScheme {
-    type Key = HmacKey;
+    type Key = SchemeKey;
 
     fn provider(&self) -> &str {
         &self.provider
     }
 
-    fn key(&self, secret: &Secret) -> Result<HmacKey, ConfigError> {
+    fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
         let key = zeroize::Zeroizing::new(decode_secret(&self.secret_format, secret)?);
-        Ok(HmacKey::new(self.algorithm, &key))
+        SchemeKey::new(self.algorithm, &key)
     }
 
     fn verify(
         &self,
         request: &WebhookRequest<'_>,
-        keys: &[HmacKey],
+        keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
         let header = self.read_required(request, &self.signature_header)?;
         let (candidates, ts_entry) = self.parse_signature_header(header)?;
@@ -766,17 +700,18 @@ impl Scheme for HmacScheme {
         let id = self.id_header(request)?;
         let resolved = self.resolve(request, timestamp.map(|(raw, _)| raw), id)?;
 
+        let parts = resolved.as_slice();
         let mut tag = [0u8; MAX_TAG];
         let mut matched = None;
         for key in keys {
-            let len = key.tag(resolved.as_slice(), &mut tag);
+            let len = key.tag(parts, &mut tag);
             let computed = tag.get(..len).unwrap_or_default();
-            if let Some(candidate) = candidates.iter().find(|c| bool::from(computed.ct_eq(c))) {
-                matched = Some(candidate);
+            if let Some(candidate) = candidates.iter().find(|c| key.verifies(parts, computed, c)) {
+                matched = Some(crypto::fingerprint(self.algorithm, parts, candidate));
                 break;
             }
         }
-        let Some(signature) = matched else {
+        let Some(fingerprint) = matched else {
             return Err(Rejection::new(
                 RejectionKind::SignatureMismatch,
                 "signature does not match",
@@ -784,7 +719,7 @@ impl Scheme for HmacScheme {
         };
 
         let (id, event_type) = self.fields(request)?;
-        let mut verified = Verified::new().fingerprint(hex::encode(signature));
+        let mut verified = Verified::new().fingerprint(fingerprint);
         verified.timestamp = timestamp.map(|(_, at)| at);
         verified.id = id;
         verified.id_signed = self.id_is_signed();
@@ -798,7 +733,11 @@ impl Scheme for HmacScheme {
         request: &mut http::Request<Bytes>,
         message: &Message<'_>,
     ) -> Result<(), ConfigError> {
-        let key = self.key(secret)?;
+        let format = self
+            .signing_secret_format
+            .as_ref()
+            .unwrap_or(&self.secret_format);
+        let key = zeroize::Zeroizing::new(decode_secret(format, secret)?);
         let value = |text: &str| {
             HeaderValue::try_from(text).map_err(|_| ConfigError::new("value is not a valid header"))
         };
@@ -834,9 +773,8 @@ impl Scheme for HmacScheme {
         let resolved = self
             .resolve(&view, ts_raw, id)
             .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
-        let mut tag = [0u8; MAX_TAG];
-        let len = key.tag(resolved.as_slice(), &mut tag);
-        let signature = self.encoding.encode(tag.get(..len).unwrap_or_default());
+        let signature = crypto::sign(self.algorithm, &key, resolved.as_slice())?;
+        let signature = self.encoding.encode(&signature);
 
         let mut header = String::new();
         if let (Some((prefix, text)), Some(separator)) = (&ts_entry, self.separator) {

@@ -4,6 +4,7 @@
 //! and signed-content order; [`HmacScheme`] describes those as data. Schemes that are not
 //! a plain HMAC over headers and body implement [`Scheme`] themselves.
 
+mod crypto;
 mod encoding;
 mod hmac;
 pub(crate) mod json;
@@ -18,10 +19,10 @@ use http::{HeaderMap, HeaderName, Method, Uri};
 
 use crate::{ConfigError, Rejection, Secret};
 
+pub use self::crypto::{Algorithm, SchemeKey};
 pub use self::encoding::Encoding;
 pub use self::hmac::{
-    Algorithm, FieldSource, HmacKey, HmacScheme, HmacSchemeBuilder, Part, SecretFormat,
-    MAX_SIGNATURE_ENTRIES,
+    FieldSource, HmacScheme, HmacSchemeBuilder, Part, SecretFormat, MAX_SIGNATURE_ENTRIES,
 };
 pub use self::json::JsonPath;
 pub use self::timestamp::TimestampFormat;

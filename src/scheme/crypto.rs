@@ -1,0 +1,215 @@
+//! Signature algorithms: HMAC (computed and compared in constant time), Ed25519 and ECDSA
+//! P-256 (verified with a public key). Every algorithm is fed the signed parts in order,
+//! so no copy of the body is ever made.
+
+use hmac::{Hmac, Mac};
+use p256::ecdsa::signature::{DigestSigner, DigestVerifier};
+use p256::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::ConfigError;
+
+/// The signature algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// HMAC-SHA1 (Twilio, legacy GitHub). Still a sound MAC, though SHA-1 is not a sound hash.
+    Sha1,
+    /// HMAC-SHA256, what most providers use.
+    Sha256,
+    /// HMAC-SHA512.
+    Sha512,
+    /// Ed25519 signatures verified with the provider's public key (Discord, Standard
+    /// Webhooks `v1a`).
+    Ed25519,
+    /// ECDSA over P-256 with SHA-256, signatures in ASN.1 DER (SendGrid).
+    EcdsaP256Sha256,
+}
+
+/// Longest MAC output (SHA-512).
+pub(crate) const MAX_TAG: usize = 64;
+/// Longest signature accepted: a DER-encoded P-256 ECDSA signature is at most 72 bytes.
+pub(crate) const MAX_SIGNATURE: usize = 80;
+
+impl Algorithm {
+    pub(crate) fn is_mac(self) -> bool {
+        matches!(
+            self,
+            Algorithm::Sha1 | Algorithm::Sha256 | Algorithm::Sha512
+        )
+    }
+
+    /// Whether a decoded signature has a length this algorithm can produce.
+    pub(crate) fn accepts_len(self, len: usize) -> bool {
+        match self {
+            Algorithm::Sha1 => len == 20,
+            Algorithm::Sha256 => len == 32,
+            Algorithm::Sha512 => len == 64,
+            Algorithm::Ed25519 => len == 64,
+            Algorithm::EcdsaP256Sha256 => (8..=72).contains(&len),
+        }
+    }
+}
+
+/// A verification key prepared once from a secret: a keyed HMAC state (cloned for each
+/// request), or a parsed public key.
+#[derive(Clone)]
+pub struct SchemeKey(KeyState);
+
+#[derive(Clone)]
+enum KeyState {
+    Sha1(Hmac<sha1::Sha1>),
+    Sha256(Hmac<sha2::Sha256>),
+    Sha512(Hmac<sha2::Sha512>),
+    Ed25519(ed25519_dalek::VerifyingKey),
+    P256(p256::ecdsa::VerifyingKey),
+}
+
+impl std::fmt::Debug for SchemeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.0 {
+            KeyState::Sha1(_) | KeyState::Sha256(_) | KeyState::Sha512(_) => "hmac",
+            KeyState::Ed25519(_) => "ed25519",
+            KeyState::P256(_) => "p256",
+        };
+        write!(f, "SchemeKey({kind}, <redacted>)")
+    }
+}
+
+fn hmac_state<M: Mac + hmac::digest::KeyInit>(key: &[u8]) -> M {
+    // HMAC accepts keys of any length.
+    <M as hmac::digest::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!())
+}
+
+impl SchemeKey {
+    /// Prepares a verification key from decoded key bytes: the HMAC key, a raw 32-byte
+    /// Ed25519 public key, or a P-256 public key as DER SubjectPublicKeyInfo or SEC1 bytes.
+    pub fn new(algorithm: Algorithm, key: &[u8]) -> Result<Self, ConfigError> {
+        Ok(SchemeKey(match algorithm {
+            Algorithm::Sha1 => KeyState::Sha1(hmac_state(key)),
+            Algorithm::Sha256 => KeyState::Sha256(hmac_state(key)),
+            Algorithm::Sha512 => KeyState::Sha512(hmac_state(key)),
+            Algorithm::Ed25519 => {
+                let bytes: &[u8; 32] = key
+                    .try_into()
+                    .map_err(|_| ConfigError::new("an Ed25519 public key is 32 bytes"))?;
+                KeyState::Ed25519(
+                    ed25519_dalek::VerifyingKey::from_bytes(bytes)
+                        .map_err(|_| ConfigError::new("not a valid Ed25519 public key"))?,
+                )
+            }
+            Algorithm::EcdsaP256Sha256 => KeyState::P256(
+                p256::ecdsa::VerifyingKey::from_public_key_der(key)
+                    .or_else(|_| p256::ecdsa::VerifyingKey::from_sec1_bytes(key))
+                    .map_err(|_| ConfigError::new("not a valid P-256 public key"))?,
+            ),
+        }))
+    }
+
+    /// The MAC of the concatenated parts, fed in order without copying them together.
+    /// Zero length for public keys, which cannot compute one.
+    pub(crate) fn tag(&self, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
+        fn run<M: Mac + Clone>(mac: &M, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
+            let mut mac = mac.clone();
+            for part in parts {
+                mac.update(part);
+            }
+            let tag = mac.finalize().into_bytes();
+            let len = tag.len().min(MAX_TAG);
+            out[..len].copy_from_slice(&tag[..len]);
+            len
+        }
+        match &self.0 {
+            KeyState::Sha1(mac) => run(mac, parts, out),
+            KeyState::Sha256(mac) => run(mac, parts, out),
+            KeyState::Sha512(mac) => run(mac, parts, out),
+            KeyState::Ed25519(_) | KeyState::P256(_) => 0,
+        }
+    }
+
+    /// Whether `signature` is valid for the concatenated parts. For HMAC keys, pass the
+    /// tag computed once with [`tag`](Self::tag) through `tag`.
+    pub(crate) fn verifies(&self, parts: &[&[u8]], tag: &[u8], signature: &[u8]) -> bool {
+        match &self.0 {
+            KeyState::Sha1(_) | KeyState::Sha256(_) | KeyState::Sha512(_) => {
+                !tag.is_empty() && bool::from(tag.ct_eq(signature))
+            }
+            KeyState::Ed25519(key) => {
+                let Ok(signature) = ed25519_dalek::Signature::from_slice(signature) else {
+                    return false;
+                };
+                let Ok(mut stream) = key.verify_stream(&signature) else {
+                    return false;
+                };
+                for part in parts {
+                    stream.update(part);
+                }
+                stream.finalize_and_verify().is_ok()
+            }
+            KeyState::P256(key) => {
+                let Ok(signature) = p256::ecdsa::Signature::from_der(signature) else {
+                    return false;
+                };
+                let mut digest = Sha256::new();
+                for part in parts {
+                    digest.update(part);
+                }
+                key.verify_digest(digest, &signature).is_ok()
+            }
+        }
+    }
+}
+
+/// Signs the concatenated parts with a signing secret: the HMAC key, an Ed25519 seed (32
+/// bytes, or the 64-byte keypair), or a P-256 private key (PKCS#8 DER or the 32-byte
+/// scalar).
+pub(crate) fn sign(
+    algorithm: Algorithm,
+    key: &[u8],
+    parts: &[&[u8]],
+) -> Result<Vec<u8>, ConfigError> {
+    if algorithm.is_mac() {
+        let key = SchemeKey::new(algorithm, key)?;
+        let mut tag = [0u8; MAX_TAG];
+        let len = key.tag(parts, &mut tag);
+        return Ok(tag.get(..len).unwrap_or_default().to_vec());
+    }
+    match algorithm {
+        Algorithm::Ed25519 => {
+            let seed: &[u8; 32] = key
+                .get(..32)
+                .and_then(|s| s.try_into().ok())
+                .filter(|_| key.len() == 32 || key.len() == 64)
+                .ok_or_else(|| ConfigError::new("an Ed25519 private key is a 32-byte seed"))?;
+            let signing = ed25519_dalek::SigningKey::from_bytes(seed);
+            let message: Vec<u8> = parts.concat();
+            use ed25519_dalek::Signer as _;
+            Ok(signing.sign(&message).to_bytes().to_vec())
+        }
+        _ => {
+            let signing = p256::ecdsa::SigningKey::from_pkcs8_der(key)
+                .or_else(|_| p256::ecdsa::SigningKey::from_slice(key))
+                .map_err(|_| ConfigError::new("not a valid P-256 private key"))?;
+            let mut digest = Sha256::new();
+            for part in parts {
+                digest.update(part);
+            }
+            let signature: p256::ecdsa::Signature = signing.sign_digest(digest);
+            Ok(signature.to_der().as_bytes().to_vec())
+        }
+    }
+}
+
+/// A stable fingerprint of a verified request. For HMAC, the tag itself; for public-key
+/// signatures, which can have several valid encodings, a hash of what was signed.
+pub(crate) fn fingerprint(algorithm: Algorithm, parts: &[&[u8]], tag: &[u8]) -> String {
+    if algorithm.is_mac() {
+        return hex::encode(tag);
+    }
+    let mut digest = Sha256::new();
+    for part in parts {
+        digest.update(part);
+    }
+    hex::encode(digest.finalize())
+}
