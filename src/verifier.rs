@@ -85,6 +85,32 @@ impl Verifier {
         self.inner.verify(&view)
     }
 
+    /// Answers the provider's registration handshake when `request` is one (Slack's
+    /// `url_verification`, Zoom's `endpoint.url_validation`, Meta's `hub.challenge`, …),
+    /// after verifying it wherever the provider signs it. `None` for ordinary deliveries.
+    pub fn handshake(
+        &self,
+        request: &http::Request<Bytes>,
+    ) -> Option<Result<http::Response<Bytes>, Rejection>> {
+        let view = WebhookRequest::new(
+            request.method(),
+            request.uri(),
+            request.headers(),
+            request.body(),
+        );
+        self.inner.handshake(&view)
+    }
+
+    /// [`handshake`](Self::handshake) for a request given as its parts and its body.
+    pub fn handshake_parts(
+        &self,
+        parts: &http::request::Parts,
+        body: &Bytes,
+    ) -> Option<Result<http::Response<Bytes>, Rejection>> {
+        let view = WebhookRequest::new(&parts.method, &parts.uri, &parts.headers, body);
+        self.inner.handshake(&view)
+    }
+
     /// Verifies a request given as its parts and its buffered body.
     pub fn verify_parts(
         &self,
@@ -192,6 +218,10 @@ impl<S: Scheme> VerifierBuilder<S> {
 
 trait ErasedVerifier: Send + Sync + 'static {
     fn provider(&self) -> &str;
+    fn handshake(
+        &self,
+        request: &WebhookRequest<'_>,
+    ) -> Option<Result<http::Response<Bytes>, Rejection>>;
     fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, Rejection>;
     fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }
@@ -206,6 +236,19 @@ struct Typed<S: Scheme> {
 impl<S: Scheme> ErasedVerifier for Typed<S> {
     fn provider(&self) -> &str {
         self.scheme.provider()
+    }
+
+    fn handshake(
+        &self,
+        request: &WebhookRequest<'_>,
+    ) -> Option<Result<http::Response<Bytes>, Rejection>> {
+        let answer = self.scheme.handshake(request, &self.keys)?;
+        Some(answer.and_then(|handshake| {
+            if let (Some(at), Some(tolerance)) = (handshake.timestamp, self.tolerance) {
+                check_freshness(at, self.clock.now(), tolerance)?;
+            }
+            Ok(handshake.response)
+        }))
     }
 
     fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, Rejection> {

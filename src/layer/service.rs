@@ -91,6 +91,16 @@ where
         }
     };
 
+    if let Some(answer) = config.verifier.handshake_parts(&parts, &body) {
+        return Ok(match answer {
+            Ok(response) => {
+                tracing::info!(provider, "webhook registration handshake answered");
+                response.map(ResponseBody::layer)
+            }
+            Err(rejection) => reject(provider, &rejection),
+        });
+    }
+
     let delivery = match config.verifier.verify_parts(&parts, &body) {
         Ok(delivery) => delivery,
         Err(rejection) => return Ok(reject(provider, &rejection)),

@@ -1,4 +1,4 @@
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use crate::scheme::{Encoding, HmacScheme, Part, RegistrationHandshake, TimestampFormat};
 
 use super::preset;
 
@@ -10,6 +10,8 @@ use super::preset;
 /// - Delivery id: the Events API body's `event_id`; slash commands and interactions carry
 ///   none, so the signature itself is the id. Event type: the body's `event.type`.
 /// - Secret: the app's signing secret, as text.
+/// - Handshake: the Events API's signed `url_verification` request is answered with its
+///   `challenge` by the layer ([`HmacScheme::without_handshake`] turns that off).
 ///
 /// Source: Slack docs, "Verifying requests from Slack"; `slackapi/python-slack-sdk`,
 /// `slack_sdk/signature/__init__.py`.
@@ -26,6 +28,7 @@ pub fn slack() -> HmacScheme {
                 Part::Body,
             ])
             .id_from_json("event_id")
-            .event_type_from_json("event.type"),
+            .event_type_from_json("event.type")
+            .handshake(RegistrationHandshake::SlackUrlVerification),
     )
 }

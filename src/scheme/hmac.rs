@@ -13,8 +13,8 @@ use http::{HeaderName, HeaderValue};
 use super::crypto::{self, Algorithm, SchemeKey, MAX_SIGNATURE, MAX_TAG};
 use super::json::{find_fields, JsonPath};
 use super::{
-    parse_timestamp, path_and_query, url_base, Encoding, Message, PublicBase, Scheme,
-    TimestampFormat, Verified, WebhookRequest,
+    parse_timestamp, path_and_query, url_base, Encoding, HandshakeResponse, Message, PublicBase,
+    RegistrationHandshake, Scheme, TimestampFormat, Verified, WebhookRequest,
 };
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
@@ -123,6 +123,7 @@ pub struct HmacScheme {
     tolerance: Duration,
     public_url: Option<PublicBase>,
     fallbacks: Vec<(HeaderName, HeaderName)>,
+    handshake: Option<RegistrationHandshake>,
 }
 
 /// Describes an [`HmacScheme`]. Every option has a default that fits the simplest
@@ -146,6 +147,7 @@ pub struct HmacSchemeBuilder {
     tolerance: Duration,
     public_url: Option<String>,
     fallbacks: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    handshake: Option<RegistrationHandshake>,
 }
 
 #[derive(Debug, Clone)]
@@ -183,12 +185,26 @@ impl HmacScheme {
             tolerance: crate::verifier::DEFAULT_TOLERANCE,
             public_url: None,
             fallbacks: Vec::new(),
+            handshake: None,
         }
     }
 
     /// Returns the same scheme under another provider name (its replay namespace).
     pub fn with_provider(mut self, provider: impl Into<Cow<'static, str>>) -> Self {
         self.provider = provider.into();
+        self
+    }
+
+    /// Returns the same scheme without its registration handshake: handshake requests then
+    /// reach the handler like any delivery (or are refused when unsigned).
+    pub fn without_handshake(mut self) -> Self {
+        self.handshake = None;
+        self
+    }
+
+    /// Returns the same scheme with a registration handshake answered by the layer.
+    pub fn with_handshake(mut self, handshake: RegistrationHandshake) -> Self {
+        self.handshake = Some(handshake);
         self
     }
 
@@ -311,6 +327,12 @@ impl HmacSchemeBuilder {
         self
     }
 
+    /// The provider's endpoint-registration handshake, answered by the layer.
+    pub fn handshake(mut self, handshake: RegistrationHandshake) -> Self {
+        self.handshake = Some(handshake);
+        self
+    }
+
     /// When `header` is absent, read `fallback` instead (Svix sends `svix-id`, or the
     /// unbranded `webhook-id`). Applies to every header the scheme reads.
     pub fn header_fallback(
@@ -401,6 +423,7 @@ impl HmacSchemeBuilder {
             tolerance: self.tolerance,
             public_url,
             fallbacks,
+            handshake: self.handshake,
         })
     }
 }
@@ -789,6 +812,37 @@ impl Scheme for HmacScheme {
             .headers_mut()
             .insert(self.signature_header.clone(), header);
         Ok(())
+    }
+
+    fn handshake(
+        &self,
+        request: &WebhookRequest<'_>,
+        keys: &[SchemeKey],
+    ) -> Option<Result<HandshakeResponse, Rejection>> {
+        let handshake = self.handshake.as_ref()?;
+        if !handshake.matches(request) {
+            return None;
+        }
+        let timestamp = if handshake.is_signed() {
+            match self.verify(request, keys) {
+                Ok(verified) => verified.timestamp,
+                Err(rejection) => return Some(Err(rejection)),
+            }
+        } else {
+            None
+        };
+        // Zoom's answer is an HMAC of its token under the current (first) secret.
+        let mac = |message: &[u8]| {
+            let key = keys.first()?;
+            let mut tag = [0u8; MAX_TAG];
+            let len = key.tag(&[message], &mut tag);
+            (len > 0).then(|| hex::encode(tag.get(..len).unwrap_or_default()))
+        };
+        match handshake.answer(request, &mac) {
+            Ok(Some(response)) => Some(Ok(HandshakeResponse::new(response, timestamp))),
+            Ok(None) => None,
+            Err(rejection) => Some(Err(rejection)),
+        }
     }
 
     fn default_tolerance(&self) -> Duration {

@@ -6,6 +6,7 @@
 
 mod crypto;
 mod encoding;
+mod handshake;
 mod hmac;
 pub(crate) mod json;
 mod timestamp;
@@ -21,6 +22,7 @@ use crate::{ConfigError, Rejection, Secret};
 
 pub use self::crypto::{Algorithm, SchemeKey};
 pub use self::encoding::Encoding;
+pub use self::handshake::{HandshakeResponse, RegistrationHandshake};
 pub use self::hmac::{
     FieldSource, HmacScheme, HmacSchemeBuilder, Part, SecretFormat, MAX_SIGNATURE_ENTRIES,
 };
@@ -66,6 +68,21 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
         request: &mut http::Request<Bytes>,
         message: &Message<'_>,
     ) -> Result<(), ConfigError>;
+
+    /// Answers the provider's registration handshake when `request` is one (Slack's
+    /// `url_verification`, Meta's `hub.challenge`, …): `None` for ordinary deliveries.
+    ///
+    /// The layer calls it before [`verify`](Self::verify) and, when it answers, sends the
+    /// response without calling the handler. A signed handshake must be verified here
+    /// before it is answered; its signed timestamp is checked by the verifier.
+    fn handshake(
+        &self,
+        request: &WebhookRequest<'_>,
+        keys: &[Self::Key],
+    ) -> Option<Result<HandshakeResponse, Rejection>> {
+        let _ = (request, keys);
+        None
+    }
 
     /// The timestamp tolerance the provider documents, used when the verifier is not told
     /// otherwise. Five minutes unless a preset says otherwise.

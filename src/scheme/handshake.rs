@@ -1,0 +1,192 @@
+//! Registration handshakes: the requests a provider sends when an endpoint is set up,
+//! answered by the layer so no handler code is needed. Signed handshakes are answered
+//! only after their signature (and timestamp) verify.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::{header, HeaderName, HeaderValue, Method, Response, StatusCode};
+use subtle::ConstantTimeEq;
+
+use super::json::{find_fields, JsonPath};
+use super::WebhookRequest;
+use crate::{Rejection, RejectionKind, Secret};
+
+/// A provider's endpoint-registration handshake.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum RegistrationHandshake {
+    /// Slack Events API: a signed POST whose body `type` is `url_verification` is answered
+    /// with its `challenge`.
+    SlackUrlVerification,
+    /// Zoom: a signed POST whose body `event` is `endpoint.url_validation` is answered with
+    /// `{"plainToken": …, "encryptedToken": hex(HMAC-SHA256(secret token, plainToken))}`.
+    ZoomUrlValidation,
+    /// Twitch EventSub: a signed POST with `Twitch-Eventsub-Message-Type:
+    /// webhook_callback_verification` is answered with the body's `challenge`.
+    TwitchCallbackVerification,
+    /// Meta (WhatsApp, Messenger, Instagram): `GET ?hub.mode=subscribe&hub.verify_token=…
+    /// &hub.challenge=…` is answered with the challenge when the verify token (which you
+    /// chose in the app dashboard, distinct from the app secret) matches.
+    MetaVerifyToken(Secret),
+    /// Dropbox: `GET ?challenge=…` is answered by echoing the challenge.
+    DropboxChallenge,
+}
+
+/// What a handshake answered: the response, and the signed timestamp to check for
+/// freshness when the handshake was signed.
+#[derive(Debug)]
+pub struct HandshakeResponse {
+    pub(crate) response: Response<Bytes>,
+    pub(crate) timestamp: Option<SystemTime>,
+}
+
+impl HandshakeResponse {
+    /// A handshake answered with `response`; `timestamp` is the signed timestamp, if any.
+    pub fn new(response: Response<Bytes>, timestamp: Option<SystemTime>) -> Self {
+        HandshakeResponse {
+            response,
+            timestamp,
+        }
+    }
+}
+
+const TWITCH_MESSAGE_TYPE: HeaderName = HeaderName::from_static("twitch-eventsub-message-type");
+
+impl RegistrationHandshake {
+    /// Whether `request` is this handshake. Cheap: no signature work.
+    pub(crate) fn matches(&self, request: &WebhookRequest<'_>) -> bool {
+        let body = request.body().as_ref();
+        match self {
+            RegistrationHandshake::SlackUrlVerification => {
+                request.method() == Method::POST && contains(body, b"url_verification")
+            }
+            RegistrationHandshake::ZoomUrlValidation => {
+                request.method() == Method::POST && contains(body, b"endpoint.url_validation")
+            }
+            RegistrationHandshake::TwitchCallbackVerification => {
+                request.method() == Method::POST
+                    && request
+                        .headers()
+                        .get(TWITCH_MESSAGE_TYPE)
+                        .is_some_and(|v| v == "webhook_callback_verification")
+            }
+            RegistrationHandshake::MetaVerifyToken(_) => {
+                request.method() == Method::GET && query(request, "hub.mode").is_some()
+            }
+            RegistrationHandshake::DropboxChallenge => {
+                request.method() == Method::GET && query(request, "challenge").is_some()
+            }
+        }
+    }
+
+    /// Whether the handshake is signed like an ordinary delivery.
+    pub(crate) fn is_signed(&self) -> bool {
+        matches!(
+            self,
+            RegistrationHandshake::SlackUrlVerification
+                | RegistrationHandshake::ZoomUrlValidation
+                | RegistrationHandshake::TwitchCallbackVerification
+        )
+    }
+
+    /// The answer. `mac` computes the provider's HMAC over a message with the verified key
+    /// (Zoom's encrypted token).
+    pub(crate) fn answer(
+        &self,
+        request: &WebhookRequest<'_>,
+        mac: &dyn Fn(&[u8]) -> Option<String>,
+    ) -> Result<Option<Response<Bytes>>, Rejection> {
+        let body = request.body();
+        match self {
+            RegistrationHandshake::SlackUrlVerification => {
+                let kind = JsonPath::from("type");
+                let challenge = JsonPath::from("challenge");
+                let [kind, challenge] = find_fields(body, [Some(&kind), Some(&challenge)]);
+                if kind.as_deref() != Some("url_verification") {
+                    return Ok(None);
+                }
+                let challenge = challenge.ok_or_else(missing_challenge)?;
+                Ok(Some(text(challenge)))
+            }
+            RegistrationHandshake::ZoomUrlValidation => {
+                let event = JsonPath::from("event");
+                let token = JsonPath::from("payload.plainToken");
+                let [event, token] = find_fields(body, [Some(&event), Some(&token)]);
+                if event.as_deref() != Some("endpoint.url_validation") {
+                    return Ok(None);
+                }
+                let token = token.ok_or_else(missing_challenge)?;
+                let encrypted = mac(token.as_bytes()).ok_or_else(missing_challenge)?;
+                let json = serde_json::json!({"plainToken": token, "encryptedToken": encrypted});
+                Ok(Some(json_response(json.to_string())))
+            }
+            RegistrationHandshake::TwitchCallbackVerification => {
+                let challenge = JsonPath::from("challenge");
+                let [challenge] = find_fields(body, [Some(&challenge)]);
+                Ok(Some(text(challenge.ok_or_else(missing_challenge)?)))
+            }
+            RegistrationHandshake::MetaVerifyToken(expected) => {
+                if query(request, "hub.mode").as_deref() != Some("subscribe") {
+                    return Err(Rejection::new(
+                        RejectionKind::InvalidRequest,
+                        "hub.mode must be subscribe",
+                    ));
+                }
+                let token = query(request, "hub.verify_token").unwrap_or_default();
+                if !bool::from(token.as_bytes().ct_eq(expected.expose())) {
+                    return Err(Rejection::new(
+                        RejectionKind::SignatureMismatch,
+                        "hub.verify_token does not match",
+                    ));
+                }
+                let challenge = query(request, "hub.challenge").ok_or_else(missing_challenge)?;
+                Ok(Some(text(challenge)))
+            }
+            RegistrationHandshake::DropboxChallenge => {
+                let challenge = query(request, "challenge").ok_or_else(missing_challenge)?;
+                Ok(Some(text(challenge)))
+            }
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn query(request: &WebhookRequest<'_>, name: &str) -> Option<String> {
+    let query = request.uri().query()?;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+fn missing_challenge() -> Rejection {
+    Rejection::new(RejectionKind::InvalidBody, "handshake without a challenge")
+}
+
+/// The challenge echoed as plain text; never interpreted as HTML by a browser.
+fn text(challenge: String) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(challenge));
+    *response.status_mut() = StatusCode::OK;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+fn json_response(body: String) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(body));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
