@@ -187,3 +187,80 @@ fn twilio_json_vector() {
         RejectionKind::SignatureMismatch
     );
 }
+
+#[test]
+fn standard_webhooks_v1a_vector() {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let seed = engine
+        .decode("VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=")
+        .unwrap();
+    let seed: [u8; 32] = seed.try_into().unwrap();
+    let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+    let whpk = format!("whpk_{}", engine.encode(public.as_bytes()));
+    let verifier = verifier_at(
+        providers::standard_webhooks_ed25519(),
+        &whpk,
+        at(1_614_265_330),
+    );
+    let signature = "v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8Ag==";
+    let req = request(
+        "/",
+        &[
+            ("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+            ("webhook-timestamp", "1614265330"),
+            ("webhook-signature", signature),
+        ],
+        br#"{"test": 2432232314}"#,
+    );
+    verifier.verify(&req).expect("v1a vector verifies");
+
+    // Signing with the private key reproduces the published signature (Ed25519 is
+    // deterministic).
+    let whsk = format!("whsk_{}", engine.encode(seed));
+    let signed = tower_webhook::Signer::new(providers::standard_webhooks_ed25519(), whsk)
+        .sign_with(
+            http::Request::post("/")
+                .body(Bytes::from_static(br#"{"test": 2432232314}"#))
+                .unwrap(),
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            at(1_614_265_330),
+        )
+        .unwrap();
+    assert_eq!(signed.headers()["webhook-signature"], signature);
+}
+
+#[test]
+fn paddle_vectors() {
+    let verifier = verifier_at(providers::paddle(), "VALID_SECRET", at(1_698_796_800));
+    for (body, header) in [
+        (
+            &br#"{"data": ["1", "2"]}"#[..],
+            "ts=1698796800;h1=a300428748dce5c70e4da19bffd60769591ea969c99dea3105d0ec9612cf43f9",
+        ),
+        (
+            &br#"{"data": "value"}"#[..],
+            "ts=1698796800;h1=28981e941fae76e53db32f3d2a83cb69db41476595e84e1970a1b5d98f62b261",
+        ),
+    ] {
+        let req = http::Request::post("/")
+            .header("paddle-signature", header)
+            .body(Bytes::copy_from_slice(body))
+            .unwrap();
+        verifier.verify(&req).expect("vector verifies");
+    }
+    // Paddle's SDK tolerance is five seconds.
+    let later = verifier_at(providers::paddle(), "VALID_SECRET", at(1_698_796_806));
+    let req = request(
+        "/",
+        &[(
+            "paddle-signature",
+            "ts=1698796800;h1=28981e941fae76e53db32f3d2a83cb69db41476595e84e1970a1b5d98f62b261",
+        )],
+        br#"{"data": "value"}"#,
+    );
+    assert_eq!(
+        later.verify(&req).unwrap_err().kind(),
+        RejectionKind::TimestampExpired
+    );
+}

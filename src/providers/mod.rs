@@ -10,6 +10,7 @@
 //! ```
 
 mod github;
+mod paddle;
 mod shopify;
 mod slack;
 mod standard;
@@ -17,9 +18,10 @@ mod stripe;
 mod twilio;
 
 pub use self::github::github;
+pub use self::paddle::paddle;
 pub use self::shopify::shopify;
 pub use self::slack::slack;
-pub use self::standard::{standard_webhooks, svix};
+pub use self::standard::{standard_webhooks, standard_webhooks_ed25519, svix};
 pub use self::stripe::stripe;
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 

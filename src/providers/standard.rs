@@ -1,4 +1,4 @@
-use crate::scheme::{Encoding, HmacScheme, Part, SecretFormat, TimestampFormat};
+use crate::scheme::{Algorithm, Encoding, HmacScheme, Part, SecretFormat, TimestampFormat};
 
 use super::preset;
 
@@ -62,6 +62,40 @@ pub fn svix() -> HmacScheme {
             .event_type_from_json("type")
             .secret_format(SecretFormat::Base64 {
                 prefix: Some("whsec_"),
+            }),
+    )
+}
+
+/// [Standard Webhooks](https://www.standardwebhooks.com/) asymmetric signatures (`v1a`,
+/// Ed25519), verified with the sender's public key.
+///
+/// - Signature: `webhook-signature`, a space-separated list of `v1a,<base64 Ed25519
+///   signature>`; `v1` (symmetric) entries are ignored by this preset.
+/// - Signed content, timestamp, id and event type: as [`standard_webhooks`].
+/// - Key: the public key as `whpk_` followed by the base64 of its 32 bytes. For signing
+///   (tests, senders), the private key as `whsk_` followed by the base64 of its 32-byte
+///   seed (or of the 64-byte seed and public key).
+///
+/// No Rust crate verified `v1a` before this one.
+///
+/// Source: the specification, `spec/standard-webhooks.md` ("Asymmetric signatures"), and
+/// the Go library's asymmetric test in `standard-webhooks/standard-webhooks`.
+pub fn standard_webhooks_ed25519() -> HmacScheme {
+    preset(
+        HmacScheme::builder("standard-webhooks", "webhook-signature")
+            .algorithm(Algorithm::Ed25519)
+            .signature_separator(' ')
+            .signature_prefix("v1a,")
+            .encoding(Encoding::Base64)
+            .timestamp_header("webhook-timestamp", TimestampFormat::UnixSeconds)
+            .id_from_header("webhook-id")
+            .signed_parts(standard_parts())
+            .event_type_from_json("type")
+            .secret_format(SecretFormat::Base64 {
+                prefix: Some("whpk_"),
+            })
+            .signing_secret_format(SecretFormat::Base64 {
+                prefix: Some("whsk_"),
             }),
     )
 }
