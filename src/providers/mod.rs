@@ -9,21 +9,37 @@
 //! # let _ = (stripe, github);
 //! ```
 
+mod bitbucket;
+mod coinbase_commerce;
 mod github;
+mod lemon_squeezy;
+mod mux;
 mod paddle;
+mod pagerduty;
+mod razorpay;
+mod sentry;
 mod shopify;
 mod slack;
 mod standard;
 mod stripe;
 mod twilio;
+mod typeform;
 
+pub use self::bitbucket::bitbucket;
+pub use self::coinbase_commerce::coinbase_commerce;
 pub use self::github::github;
+pub use self::lemon_squeezy::lemon_squeezy;
+pub use self::mux::mux;
 pub use self::paddle::paddle;
+pub use self::pagerduty::pagerduty;
+pub use self::razorpay::razorpay;
+pub use self::sentry::sentry;
 pub use self::shopify::shopify;
 pub use self::slack::slack;
 pub use self::standard::{standard_webhooks, standard_webhooks_ed25519, svix};
 pub use self::stripe::stripe;
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
+pub use self::typeform::typeform;
 
 /// Builds a preset's description. Presets are fixed data checked by the test suite, so a
 /// failure here is a bug in the crate, never a consequence of a request.

@@ -84,6 +84,7 @@ pub enum FieldSource {
 enum TimestampSource {
     Header(HeaderName),
     SignatureEntry(Cow<'static, str>),
+    Json(JsonPath),
 }
 
 /// A provider whose signature is an HMAC over parts of the request, described as data.
@@ -154,6 +155,7 @@ pub struct HmacSchemeBuilder {
 enum TimestampSourceSpec {
     Header(Cow<'static, str>),
     SignatureEntry(Cow<'static, str>),
+    Json(JsonPath),
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +273,17 @@ impl HmacSchemeBuilder {
         self
     }
 
+    /// The timestamp is a field of the signed JSON body (Linear's `webhookTimestamp`),
+    /// read after the signature verifies. Needs [`Part::Body`] among the signed parts.
+    pub fn timestamp_from_json(
+        mut self,
+        path: impl Into<JsonPath>,
+        format: TimestampFormat,
+    ) -> Self {
+        self.timestamp = Some((TimestampSourceSpec::Json(path.into()), format));
+        self
+    }
+
     /// The signed content, in order (default: the body alone).
     pub fn signed_parts(mut self, parts: impl IntoIterator<Item = Part>) -> Self {
         self.parts = parts.into_iter().collect();
@@ -369,6 +382,14 @@ impl HmacSchemeBuilder {
                 }
                 Some((TimestampSource::SignatureEntry(prefix), format))
             }
+            Some((TimestampSourceSpec::Json(path), format)) => {
+                if path.is_empty() || !self.parts.contains(&Part::Body) {
+                    return Err(ConfigError::new(
+                        "a timestamp from the JSON body needs a path and a signed body",
+                    ));
+                }
+                Some((TimestampSource::Json(path), format))
+            }
         };
         let field = |spec: Option<FieldSpec>| -> Result<Option<FieldSource>, ConfigError> {
             Ok(match spec {
@@ -386,7 +407,15 @@ impl HmacSchemeBuilder {
         if self.parts.is_empty() || self.parts.len() > MAX_PARTS - 2 {
             return Err(ConfigError::new("a scheme signs between 1 and 14 parts"));
         }
-        if self.parts.contains(&Part::Timestamp) && timestamp.is_none() {
+        if self.parts.contains(&Part::Timestamp)
+            && !matches!(
+                timestamp,
+                Some((
+                    TimestampSource::Header(_) | TimestampSource::SignatureEntry(_),
+                    _
+                ))
+            )
+        {
             return Err(ConfigError::new(
                 "Part::Timestamp is signed but no timestamp source is configured",
             ));
@@ -616,6 +645,8 @@ impl HmacScheme {
                 })?;
                 (raw, name)
             }
+            // Read from the body once the signature has verified.
+            TimestampSource::Json(_) => return Ok(None),
         };
         let at = parse_timestamp(raw, *format)
             .ok_or_else(|| Rejection::malformed_header(name, "timestamp is not valid"))?;
@@ -660,6 +691,24 @@ impl HmacScheme {
             }
         }
         Ok(resolved)
+    }
+
+    /// The timestamp field of a verified JSON body.
+    fn body_timestamp(
+        &self,
+        request: &WebhookRequest<'_>,
+        path: &JsonPath,
+        format: TimestampFormat,
+    ) -> Result<SystemTime, Rejection> {
+        let [raw] = find_fields(request.body(), [Some(path)]);
+        let raw = raw.ok_or_else(|| {
+            Rejection::new(RejectionKind::MissingHeader, "missing timestamp field")
+                .with_subject(path.to_string())
+        })?;
+        parse_timestamp(&raw, format).ok_or_else(|| {
+            Rejection::new(RejectionKind::InvalidBody, "timestamp field is not valid")
+                .with_subject(path.to_string())
+        })
     }
 
     /// Whether the delivery id is covered by the signature.
@@ -743,7 +792,12 @@ impl Scheme for HmacScheme {
 
         let (id, event_type) = self.fields(request)?;
         let mut verified = Verified::new().fingerprint(fingerprint);
-        verified.timestamp = timestamp.map(|(_, at)| at);
+        verified.timestamp = match &self.timestamp {
+            Some((TimestampSource::Json(path), format)) => {
+                Some(self.body_timestamp(request, path, *format)?)
+            }
+            _ => timestamp.map(|(_, at)| at),
+        };
         verified.id = id;
         verified.id_signed = self.id_is_signed();
         verified.event_type = event_type;
@@ -772,6 +826,8 @@ impl Scheme for HmacScheme {
                     request.headers_mut().insert(name.clone(), value(&text)?);
                 }
                 TimestampSource::SignatureEntry(prefix) => ts_entry = Some((prefix, text)),
+                // The caller's body carries its own timestamp.
+                TimestampSource::Json(_) => {}
             }
         }
         if let Some(FieldSource::Header(name)) = &self.id {

@@ -1,0 +1,21 @@
+use crate::scheme::{Encoding, HmacScheme};
+
+use super::preset;
+
+/// [Bitbucket Cloud](https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/).
+///
+/// - Signature: `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>` (SHA-256 under
+///   the unsuffixed header name).
+/// - No signed timestamp. Delivery id: `X-Request-UUID` (beside the signature: replay
+///   protection keys on the signature). Event type: `X-Event-Key`.
+///
+/// Source: Atlassian docs, "Manage webhooks" (secure webhooks).
+pub fn bitbucket() -> HmacScheme {
+    preset(
+        HmacScheme::builder("bitbucket", "x-hub-signature")
+            .signature_prefix("sha256=")
+            .encoding(Encoding::Hex)
+            .id_from_header("x-request-uuid")
+            .event_type_from_header("x-event-key"),
+    )
+}

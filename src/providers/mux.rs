@@ -1,0 +1,24 @@
+use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+
+use super::preset;
+
+/// [Mux](https://docs.mux.com/guides/listen-for-webhooks#verify-webhook-signatures).
+///
+/// - Signature: `Mux-Signature: t=<timestamp>,v1=<hex HMAC-SHA256>`; any `v1` passes.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix seconds, ±5 minutes.
+/// - Delivery id: the body's `id`. Event type: the body's `type`.
+///
+/// Source: `muxinc/mux-node-sdk`, `src/resources/webhooks.ts`; Mux docs, "Verify webhook
+/// signatures".
+pub fn mux() -> HmacScheme {
+    preset(
+        HmacScheme::builder("mux", "mux-signature")
+            .signature_separator(',')
+            .signature_prefix("v1=")
+            .encoding(Encoding::Hex)
+            .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+            .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+            .id_from_json("id")
+            .event_type_from_json("type"),
+    )
+}

@@ -1,0 +1,22 @@
+use crate::scheme::{Encoding, HmacScheme};
+
+use super::preset;
+
+/// [Sentry](https://docs.sentry.io/organization/integrations/integration-platform/webhooks/)
+/// integration-platform webhooks.
+///
+/// - Signature: `Sentry-Hook-Signature: <hex HMAC-SHA256 of the body>`.
+/// - `Sentry-Hook-Timestamp` is sent but not signed, so it is not checked.
+/// - Delivery id: `Request-ID` (beside the signature: replay protection keys on the
+///   signature). Event type: `Sentry-Hook-Resource`.
+/// - Secret: the integration's client secret.
+///
+/// Source: Sentry docs, "Webhooks" (verifying the signature).
+pub fn sentry() -> HmacScheme {
+    preset(
+        HmacScheme::builder("sentry", "sentry-hook-signature")
+            .encoding(Encoding::Hex)
+            .id_from_header("request-id")
+            .event_type_from_header("sentry-hook-resource"),
+    )
+}
