@@ -74,3 +74,140 @@ async fn handshakes_can_be_turned_off_per_preset() {
     assert_eq!(reply.text(), "handler");
     assert_eq!(calls.count(), 1);
 }
+
+async fn server_for<S: tower_webhook::Scheme>(scheme: S, secret: &str) -> (Server, Calls) {
+    let calls = Calls::default();
+    let app = {
+        let calls = calls.clone();
+        Router::new()
+            .route(
+                "/hook",
+                post(move || {
+                    calls.hit();
+                    async { "handler" }
+                }),
+            )
+            .route_layer(WebhookLayer::new(Verifier::new(scheme, secret).unwrap()))
+    };
+    (Server::start(app).await, calls)
+}
+
+fn post_json(server: &Server, body: &'static str) -> http::Request<Bytes> {
+    http::Request::post(server.url("/hook"))
+        .header("content-type", "application/json")
+        .body(Bytes::from_static(body.as_bytes()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn zoom_url_validation_answers_with_the_encrypted_token() {
+    use hmac::Mac;
+    let secret = "zoom secret token";
+    let (server, calls) = server_for(providers::zoom(), secret).await;
+    let body = r#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}"#;
+    let request = Signer::new(providers::zoom(), secret)
+        .sign(post_json(&server, body))
+        .unwrap();
+    let reply = send(request).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(b"qgg8vlvZRS6UYooatFL8Aw");
+    let expected = hex::encode(mac.finalize().into_bytes());
+    assert_eq!(
+        reply.json(),
+        serde_json::json!({"plainToken": "qgg8vlvZRS6UYooatFL8Aw", "encryptedToken": expected})
+    );
+
+    let forged = Signer::new(providers::zoom(), "attacker")
+        .sign(post_json(&server, body))
+        .unwrap();
+    assert_eq!(send(forged).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(calls.count(), 0);
+}
+
+#[tokio::test]
+async fn twitch_callback_verification_answers_the_challenge() {
+    let secret = "twitch secret 0123456789";
+    let (server, calls) = server_for(providers::twitch(), secret).await;
+    let body = r#"{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"type":"channel.follow"}}"#;
+    let mut request = post_json(&server, body);
+    request.headers_mut().insert(
+        "twitch-eventsub-message-type",
+        "webhook_callback_verification".parse().unwrap(),
+    );
+    let signed = Signer::new(providers::twitch(), secret)
+        .sign(request.clone())
+        .unwrap();
+    let reply = send(signed).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), "pogchamp-kappa-360noscope-vohiyo");
+
+    let forged = Signer::new(providers::twitch(), "attacker secret 0123")
+        .sign(request)
+        .unwrap();
+    assert_eq!(send(forged).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(calls.count(), 0);
+}
+
+#[tokio::test]
+async fn meta_verify_token_handshake() {
+    let (server, calls) = server_for(providers::meta("my verify token"), "app secret").await;
+    let get = |query: &str| {
+        http::Request::get(server.url(&format!("/hook?{query}")))
+            .body(Bytes::new())
+            .unwrap()
+    };
+    let reply = send(get(
+        "hub.mode=subscribe&hub.verify_token=my+verify+token&hub.challenge=1158201444",
+    ))
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), "1158201444");
+
+    let wrong = send(get(
+        "hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444",
+    ))
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(!wrong.text().contains("my verify token"));
+    assert_eq!(calls.count(), 0);
+}
+
+#[tokio::test]
+async fn dropbox_challenge_is_echoed_as_plain_text() {
+    let (server, calls) = server_for(providers::dropbox(), "app secret").await;
+    let reply = send(
+        http::Request::get(server.url("/hook?challenge=%3Cscript%3Ex%3C%2Fscript%3E"))
+            .body(Bytes::new())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), "<script>x</script>");
+    assert_eq!(reply.headers["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(reply.headers["x-content-type-options"], "nosniff");
+    assert_eq!(calls.count(), 0);
+}
+
+#[tokio::test]
+async fn discord_ping_gets_a_pong_only_when_signed() {
+    let seed = "769b93a3be05897f21ff10564f054b6c3055d916534b44a3450a13367e375cad";
+    let public = "700720f3a59dde69063640f029a06f3ae42cae3d5a6dddcfca015be7792e871c";
+    let (server, calls) = server_for(providers::discord(), public).await;
+    let ping = Signer::new(providers::discord(), seed)
+        .sign(post_json(&server, r#"{"id":"1","type":1}"#))
+        .unwrap();
+    let reply = send(ping).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json(), serde_json::json!({"type": 1}));
+
+    let unsigned = post_json(&server, r#"{"id":"1","type":1}"#);
+    assert_eq!(send(unsigned).await.status, StatusCode::UNAUTHORIZED);
+
+    // An ordinary interaction reaches the handler.
+    let command = Signer::new(providers::discord(), seed)
+        .sign(post_json(&server, r#"{"id":"2","type":2}"#))
+        .unwrap();
+    assert_eq!(send(command).await.text(), "handler");
+    assert_eq!(calls.count(), 1);
+}

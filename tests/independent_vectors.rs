@@ -100,3 +100,43 @@ fn independently_computed_vectors_verify() {
         assert!(other.verify(&request).is_err(), "{preset}");
     }
 }
+
+/// Ed25519 and ECDSA signatures made by Node's `crypto` module (OpenSSL), independently of
+/// the crate and its dependencies:
+///
+/// ```text
+/// node -e 'const c=require("crypto"); /* key from the seed / PKCS#8 below */
+///          c.sign(null, Buffer.from(timestamp + body), ed25519Key).toString("hex");
+///          c.sign("sha256", Buffer.from(timestamp + body), p256Key).toString("base64")'
+/// ```
+#[test]
+fn asymmetric_signatures_made_by_openssl_verify() {
+    // Public key of the Ed25519 seed 769b93a3…7e375cad.
+    let discord = build(
+        providers::discord(),
+        "700720f3a59dde69063640f029a06f3ae42cae3d5a6dddcfca015be7792e871c",
+    );
+    let request = http::Request::post("/interactions")
+        .header("x-signature-timestamp", "1700000000")
+        .header("x-signature-ed25519", "8aa1e459b6a90aea31e5a74c4efbae76714237d98212ba9e8464e1b7ad067743459fcec3d22e98eada9cff90d23500b4c0210c3ef8999dd0d4ecfd8e5f6d6e01")
+        .body(Bytes::from_static(br#"{"id":"int_1","type":2}"#))
+        .unwrap();
+    let delivery = discord
+        .verify(&request)
+        .expect("OpenSSL Ed25519 signature verifies");
+    assert_eq!(delivery.id(), "int_1");
+    assert_eq!(delivery.event_type(), Some("2"));
+
+    let sendgrid = build(
+        providers::sendgrid(),
+        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE26MT2N76wcb0jC0tFG+vNDrc56ia5mFrAGO7I35ir3SWrLgBaBUtusOvmT/M/uG+V688/4vr7HcTHomZW9cvnw==",
+    );
+    let request = http::Request::post("/sendgrid")
+        .header("x-twilio-email-event-webhook-timestamp", "1700000000")
+        .header("x-twilio-email-event-webhook-signature", "MEQCIBmwg+NUSejPtMb5QwJsRDBKy6sXwJfuLU/lV3r+XHMLAiA7L1+Kvr6LwDhfyGBPT0hoeUiCm7satp+rcDKskY5lZw==")
+        .body(Bytes::from_static(b"[{\"sg_event_id\":\"e1\",\"event\":\"delivered\"}]\r\n"))
+        .unwrap();
+    sendgrid
+        .verify(&request)
+        .expect("OpenSSL ECDSA signature verifies");
+}

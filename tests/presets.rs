@@ -21,7 +21,10 @@ struct Case {
     name: &'static str,
     sign: SignFn,
     verifier: VerifierFn,
+    /// Signing secrets (private keys for asymmetric schemes).
     secrets: [&'static str; 2],
+    /// The verification secrets matching `secrets` (the public keys).
+    public: [&'static str; 2],
     uri: &'static str,
     content_type: &'static str,
     body: &'static [u8],
@@ -116,6 +119,7 @@ impl<S: Scheme + Clone> CaseBuilder<S> {
                     .expect("verifier")
             }),
             secrets,
+            public: secrets,
             uri,
             content_type,
             body,
@@ -229,8 +233,99 @@ fn cases() -> Vec<Case> {
         case("mux", providers::mux()).timestamped("mux-signature", &[], Some("evt_1"), Some("ping")),
         case("typeform", providers::typeform()).body_only(Some("ev_1"), Some("ping")),
         case("bitbucket", providers::bitbucket()).body_only(None, None),
+        case("clerk", providers::clerk()).timestamped(
+            "svix-timestamp",
+            &["svix-id", "svix-timestamp"],
+            Some("msg_2mXyZ0123"),
+            Some("ping"),
+        ).keys(WHSEC, WHSEC),
+        case("resend", providers::resend()).timestamped(
+            "svix-timestamp",
+            &["svix-id", "svix-timestamp"],
+            Some("msg_2mXyZ0123"),
+            Some("ping"),
+        ).keys(WHSEC, WHSEC),
+        case("openai", providers::openai()).timestamped(
+            "webhook-timestamp",
+            &["webhook-id", "webhook-timestamp"],
+            Some("msg_2mXyZ0123"),
+            Some("ping"),
+        ).keys(WHSEC, WHSEC),
+        case("dropbox", providers::dropbox()).body_only(None, None),
+        case("meta", providers::meta("verify-token")).body_only(None, None),
+        case("zoom", providers::zoom()).timestamped(
+            "x-zm-request-timestamp",
+            &["x-zm-request-timestamp"],
+            None,
+            None,
+        ),
+        case("twitch", providers::twitch()).timestamped(
+            "twitch-eventsub-message-timestamp",
+            &["twitch-eventsub-message-id", "twitch-eventsub-message-timestamp"],
+            Some("msg_2mXyZ0123"),
+            None,
+        ),
+        case("discord", providers::discord())
+            .timestamped("x-signature-timestamp", &["x-signature-timestamp"], Some("evt_1"), Some("ping"))
+            .keys(ED25519_SEEDS, ED25519_PUBLIC),
+        case("standard-webhooks v1a", providers::standard_webhooks_ed25519())
+            .timestamped(
+                "webhook-timestamp",
+                &["webhook-id", "webhook-timestamp"],
+                Some("msg_2mXyZ0123"),
+                Some("ping"),
+            )
+            .keys(
+                [
+                    "whsk_dpuTo74FiX8h/xBWTwVLbDBV2RZTS0SjRQoTNn43XK0=",
+                    "whsk_uHNYRJWtwIlBZBfzbmvBNT2ywp5AUeiIxmt/YapTnes=",
+                ],
+                [
+                    "whpk_cAcg86Wd3mkGNkDwKaBvOuQsrj1abd3PygFb53kuhxw=",
+                    "whpk_q3g2vUTiJBInPmIMJQsTtfDSWzwaB8iNn/BNtKMWeBA=",
+                ],
+            ),
+        case("sendgrid", providers::sendgrid())
+            .timestamped(
+                "x-twilio-email-event-webhook-timestamp",
+                &["x-twilio-email-event-webhook-timestamp"],
+                None,
+                None,
+            )
+            .keys(P256_PKCS8, P256_SPKI),
+        case("square", providers::square()).body_only(None, Some("ping")),
     ]
 }
+
+impl Case {
+    /// For asymmetric schemes: sign with `private` keys, verify with `public` keys.
+    fn keys(mut self, private: [&'static str; 2], public: [&'static str; 2]) -> Case {
+        self.secrets = private;
+        self.public = public;
+        self
+    }
+}
+
+const WHSEC: [&str; 2] = [
+    "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+];
+const ED25519_SEEDS: [&str; 2] = [
+    "769b93a3be05897f21ff10564f054b6c3055d916534b44a3450a13367e375cad",
+    "b873584495adc089416417f36e6bc1353db2c29e4051e888c66b7f61aa539deb",
+];
+const ED25519_PUBLIC: [&str; 2] = [
+    "700720f3a59dde69063640f029a06f3ae42cae3d5a6dddcfca015be7792e871c",
+    "ab7836bd44e22412273e620c250b13b5f0d25b3c1a07c88d9ff04db4a3167810",
+];
+const P256_PKCS8: [&str; 2] = [
+    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg2ZiRbsQeKPRRrCda4siCwFqbRwslq9Sh+fWnall1UROhRANCAATboxPY3vrBxvSMLS0Ub680OtznqJrmYWsAY7sjfmKvdJasuAFoFS26w6+ZP8z+4b5Xrzz/i+vsdxMeiZlb1y+f",
+    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg50gUqi6FEPAhOUviwNsWyKgoz26shSFSmkXMkptFEFahRANCAARpXF2Z29J6oWhWUbR2aRHj7TqEzPc06wmbzAP2YZYnvPoAps34DVu1P8psv42xtwOlV7GdGe4LJAFe4bQ9YCC7",
+];
+const P256_SPKI: [&str; 2] = [
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE26MT2N76wcb0jC0tFG+vNDrc56ia5mFrAGO7I35ir3SWrLgBaBUtusOvmT/M/uG+V688/4vr7HcTHomZW9cvnw==",
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEaVxdmdvSeqFoVlG0dmkR4+06hMz3NOsJm8wD9mGWJ7z6AKbN+A1btT/KbL+NsbcDpVexnRnuCyQBXuG0PWAguw==",
+];
 
 fn unsigned(case: &Case, body: &'static [u8]) -> http::Request<Bytes> {
     let mut uri = case.uri.to_owned();
@@ -261,7 +356,7 @@ fn tamper_value(value: &str) -> String {
 #[test]
 fn sign_then_verify() {
     for case in cases() {
-        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let verifier = (case.verifier)(&[case.public[0]]);
         let delivery = verifier
             .verify(&signed(&case, case.secrets[0], now()))
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
@@ -276,7 +371,7 @@ fn sign_then_verify() {
 #[test]
 fn tampered_body_is_rejected() {
     for case in cases() {
-        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let verifier = (case.verifier)(&[case.public[0]]);
         let good = signed(&case, case.secrets[0], now());
         let (parts, body) = good.into_parts();
         let mut tampered = body.to_vec();
@@ -291,7 +386,7 @@ fn tampered_body_is_rejected() {
 #[test]
 fn tampered_signed_headers_are_rejected() {
     for case in cases() {
-        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let verifier = (case.verifier)(&[case.public[0]]);
         for header in case.signed_headers {
             let mut bad = signed(&case, case.secrets[0], now());
             let value = bad.headers()[*header].to_str().expect("ascii").to_owned();
@@ -319,14 +414,14 @@ fn tampered_timestamp_is_rejected() {
         let Some(header) = case.timestamp else {
             continue;
         };
-        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let verifier = (case.verifier)(&[case.public[0]]);
         let mut bad = signed(&case, case.secrets[0], now());
         let value = bad.headers()[header].to_str().expect("ascii").to_owned();
         // For Stripe the timestamp is the `t=` entry inside the signature header.
         let changed = if header == "stripe-signature" {
             value.replacen(&format!("t={NOW}"), &format!("t={}", NOW + 1), 1)
         } else {
-            (NOW + 1).to_string()
+            tamper_value(&value)
         };
         assert_ne!(changed, value);
         bad.headers_mut()
@@ -339,7 +434,7 @@ fn tampered_timestamp_is_rejected() {
 #[test]
 fn stale_and_future_timestamps_are_rejected() {
     for case in cases().into_iter().filter(|c| c.timestamp.is_some()) {
-        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let verifier = (case.verifier)(&[case.public[0]]);
         let second = Duration::from_secs(1);
         let stale = signed(&case, case.secrets[0], now() - case.tolerance - second);
         assert_eq!(
@@ -363,7 +458,7 @@ fn stale_and_future_timestamps_are_rejected() {
 #[test]
 fn wrong_secret_is_rejected() {
     for case in cases() {
-        let verifier = (case.verifier)(&[case.secrets[1]]);
+        let verifier = (case.verifier)(&[case.public[1]]);
         let request = signed(&case, case.secrets[0], now());
         let kind = verifier.verify(&request).expect_err(case.name).kind();
         assert_eq!(kind, RejectionKind::SignatureMismatch, "{}", case.name);
@@ -373,7 +468,7 @@ fn wrong_secret_is_rejected() {
 #[test]
 fn rotation_accepts_old_and_new_secrets() {
     for case in cases() {
-        let verifier = (case.verifier)(&case.secrets);
+        let verifier = (case.verifier)(&case.public);
         for secret in case.secrets {
             verifier
                 .verify(&signed(&case, secret, now()))
@@ -385,7 +480,7 @@ fn rotation_accepts_old_and_new_secrets() {
 #[test]
 fn missing_signature_is_rejected() {
     for case in cases() {
-        let verifier = (case.verifier)(&[case.secrets[0]]);
+        let verifier = (case.verifier)(&[case.public[0]]);
         let kind = verifier
             .verify(&unsigned(&case, case.body))
             .expect_err(case.name)

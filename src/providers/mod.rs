@@ -10,36 +10,56 @@
 //! ```
 
 mod bitbucket;
+mod clerk;
 mod coinbase_commerce;
+mod discord;
+mod dropbox;
 mod github;
 mod lemon_squeezy;
+mod meta;
 mod mux;
+mod openai;
 mod paddle;
 mod pagerduty;
 mod razorpay;
+mod resend;
+mod sendgrid;
 mod sentry;
 mod shopify;
 mod slack;
+mod square;
 mod standard;
 mod stripe;
 mod twilio;
+mod twitch;
 mod typeform;
+mod zoom;
 
 pub use self::bitbucket::bitbucket;
+pub use self::clerk::clerk;
 pub use self::coinbase_commerce::coinbase_commerce;
+pub use self::discord::discord;
+pub use self::dropbox::dropbox;
 pub use self::github::github;
 pub use self::lemon_squeezy::lemon_squeezy;
+pub use self::meta::meta;
 pub use self::mux::mux;
+pub use self::openai::openai;
 pub use self::paddle::paddle;
 pub use self::pagerduty::pagerduty;
 pub use self::razorpay::razorpay;
+pub use self::resend::resend;
+pub use self::sendgrid::sendgrid;
 pub use self::sentry::sentry;
 pub use self::shopify::shopify;
 pub use self::slack::slack;
+pub use self::square::square;
 pub use self::standard::{standard_webhooks, standard_webhooks_ed25519, svix};
 pub use self::stripe::stripe;
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
+pub use self::twitch::twitch;
 pub use self::typeform::typeform;
+pub use self::zoom::zoom;
 
 /// Builds a preset's description. Presets are fixed data checked by the test suite, so a
 /// failure here is a bug in the crate, never a consequence of a request.

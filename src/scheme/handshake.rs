@@ -31,6 +31,9 @@ pub enum RegistrationHandshake {
     MetaVerifyToken(Secret),
     /// Dropbox: `GET ?challenge=…` is answered by echoing the challenge.
     DropboxChallenge,
+    /// Discord interactions: a signed POST whose body `type` is `1` (PING) is answered with
+    /// `{"type":1}` (PONG).
+    DiscordPing,
 }
 
 /// What a handshake answered: the response, and the signed timestamp to check for
@@ -77,6 +80,9 @@ impl RegistrationHandshake {
             RegistrationHandshake::DropboxChallenge => {
                 request.method() == Method::GET && query(request, "challenge").is_some()
             }
+            RegistrationHandshake::DiscordPing => {
+                request.method() == Method::POST && contains(body, b"\"type\"")
+            }
         }
     }
 
@@ -87,6 +93,7 @@ impl RegistrationHandshake {
             RegistrationHandshake::SlackUrlVerification
                 | RegistrationHandshake::ZoomUrlValidation
                 | RegistrationHandshake::TwitchCallbackVerification
+                | RegistrationHandshake::DiscordPing
         )
     }
 
@@ -146,6 +153,14 @@ impl RegistrationHandshake {
             RegistrationHandshake::DropboxChallenge => {
                 let challenge = query(request, "challenge").ok_or_else(missing_challenge)?;
                 Ok(Some(text(challenge)))
+            }
+            RegistrationHandshake::DiscordPing => {
+                let kind = JsonPath::from("type");
+                let [kind] = find_fields(body, [Some(&kind)]);
+                if kind.as_deref() != Some("1") {
+                    return Ok(None);
+                }
+                Ok(Some(json_response("{\"type\":1}".to_owned())))
             }
         }
     }

@@ -1,0 +1,12 @@
+use crate::scheme::HmacScheme;
+
+/// [Clerk](https://clerk.com/docs/webhooks/sync-data): delivered through Svix.
+///
+/// Exactly [`svix`] under the provider name `clerk`: `svix-id`, `svix-timestamp`,
+/// `svix-signature`, a `whsec_` signing secret.
+///
+/// Source: Clerk docs, "Sync Clerk data to your app with webhooks" (verification with
+/// the `svix` library).
+pub fn clerk() -> HmacScheme {
+    super::svix().with_provider("clerk")
+}

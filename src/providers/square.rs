@@ -1,0 +1,23 @@
+use crate::scheme::{Encoding, HmacScheme, Part};
+
+use super::preset;
+
+/// [Square](https://developer.squareup.com/docs/webhooks/step3validate).
+///
+/// - Signature: `x-square-hmacsha256-signature: <base64 HMAC-SHA256>`.
+/// - Signed content: the notification URL, then the body. The URL must be exactly the one
+///   in the subscription: behind a proxy set it with
+///   [`HmacScheme::with_public_url`] (the base; the request's path and query follow).
+/// - No signed timestamp. Delivery id: the body's `event_id`. Event type: `type`.
+/// - Secret: the subscription's signature key.
+///
+/// Source: `square/square-nodejs-sdk`, `src/utilities/webhooksHelper.ts` and its test.
+pub fn square() -> HmacScheme {
+    preset(
+        HmacScheme::builder("square", "x-square-hmacsha256-signature")
+            .encoding(Encoding::Base64)
+            .signed_parts([Part::Url, Part::Body])
+            .id_from_json("event_id")
+            .event_type_from_json("type"),
+    )
+}
