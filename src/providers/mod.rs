@@ -10,12 +10,15 @@
 //! ```
 
 mod bitbucket;
+mod box_com;
 mod clerk;
 mod coinbase_commerce;
 mod discord;
 mod dropbox;
 mod github;
+mod gitlab;
 mod lemon_squeezy;
+mod mailgun;
 mod meta;
 mod mux;
 mod openai;
@@ -30,18 +33,22 @@ mod slack;
 mod square;
 mod standard;
 mod stripe;
+mod telegram;
 mod twilio;
 mod twitch;
 mod typeform;
 mod zoom;
 
 pub use self::bitbucket::bitbucket;
+pub use self::box_com::{box_com, BoxCom};
 pub use self::clerk::clerk;
 pub use self::coinbase_commerce::coinbase_commerce;
 pub use self::discord::discord;
 pub use self::dropbox::dropbox;
 pub use self::github::github;
+pub use self::gitlab::gitlab;
 pub use self::lemon_squeezy::lemon_squeezy;
+pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::meta::meta;
 pub use self::mux::mux;
 pub use self::openai::openai;
@@ -56,6 +63,7 @@ pub use self::slack::slack;
 pub use self::square::square;
 pub use self::standard::{standard_webhooks, standard_webhooks_ed25519, svix};
 pub use self::stripe::stripe;
+pub use self::telegram::telegram;
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 pub use self::twitch::twitch;
 pub use self::typeform::typeform;

@@ -10,6 +10,7 @@ mod handshake;
 mod hmac;
 pub(crate) mod json;
 mod timestamp;
+mod token;
 mod url;
 
 use std::fmt;
@@ -28,8 +29,9 @@ pub use self::hmac::{
 };
 pub use self::json::JsonPath;
 pub use self::timestamp::TimestampFormat;
+pub use self::token::{TokenKey, TokenScheme};
 
-pub(crate) use self::timestamp::parse_timestamp;
+pub use self::timestamp::parse_timestamp;
 pub(crate) use self::url::{base as url_base, path_and_query, PublicBase};
 
 /// One provider's signing scheme.

@@ -18,7 +18,8 @@ pub enum TimestampFormat {
 }
 
 impl TimestampFormat {
-    pub(crate) fn format(self, at: SystemTime) -> String {
+    /// Writes `at` in this format.
+    pub fn format(self, at: SystemTime) -> String {
         match self {
             TimestampFormat::UnixSeconds => unix(at).as_secs().to_string(),
             TimestampFormat::UnixMillis => unix(at).as_millis().to_string(),
@@ -40,9 +41,18 @@ fn unix(at: SystemTime) -> Duration {
 /// short enough that parsing never overflows a u64.
 const MAX_DIGITS: usize = 18;
 
-/// Parses a timestamp. `None` for anything that is not exactly the format: signs,
-/// spaces, too many digits, dates out of range.
-pub(crate) fn parse_timestamp(value: &str, format: TimestampFormat) -> Option<SystemTime> {
+/// Parses a timestamp as a provider sends it. `None` for anything that is not exactly the
+/// format: signs, spaces, more than 18 digits, dates out of range.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use tower_webhook::scheme::{parse_timestamp, TimestampFormat};
+///
+/// let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_577_862_000);
+/// assert_eq!(parse_timestamp("2020-01-01T00:00:00-07:00", TimestampFormat::Rfc3339), Some(at));
+/// assert_eq!(parse_timestamp("+1577862000", TimestampFormat::UnixSeconds), None);
+/// ```
+pub fn parse_timestamp(value: &str, format: TimestampFormat) -> Option<SystemTime> {
     match format {
         TimestampFormat::UnixSeconds => {
             SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(parse_digits(value)?))

@@ -1,0 +1,137 @@
+//! Shared-token schemes: the provider sends the configured token itself in a header
+//! (GitLab's `X-Gitlab-Token`, Telegram's secret token). Nothing is signed, so the body is
+//! authenticated only by TLS; the token is compared in constant time.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use super::{Message, Scheme, Verified, WebhookRequest};
+use crate::{ConfigError, Rejection, RejectionKind, Secret};
+
+/// A provider that authenticates deliveries with a shared token in a header.
+///
+/// ```
+/// use tower_webhook::scheme::TokenScheme;
+///
+/// let gitlab = TokenScheme::new("gitlab", "x-gitlab-token")
+///     .unwrap()
+///     .id_from_header("x-gitlab-event-uuid")
+///     .unwrap();
+/// # let _ = gitlab;
+/// ```
+#[derive(Debug, Clone)]
+pub struct TokenScheme {
+    provider: Cow<'static, str>,
+    header: HeaderName,
+    id: Option<HeaderName>,
+    event_type: Option<HeaderName>,
+}
+
+/// A token as the verifier holds it, zeroized on drop.
+#[derive(Clone)]
+pub struct TokenKey(Zeroizing<Vec<u8>>);
+
+impl std::fmt::Debug for TokenKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenKey(<redacted>)")
+    }
+}
+
+fn header_name(name: &str) -> Result<HeaderName, ConfigError> {
+    HeaderName::try_from(name.to_ascii_lowercase())
+        .map_err(|_| ConfigError::new(format!("invalid header name {name:?}")))
+}
+
+impl TokenScheme {
+    /// A provider that sends its token in `header`.
+    pub fn new(provider: impl Into<Cow<'static, str>>, header: &str) -> Result<Self, ConfigError> {
+        Ok(TokenScheme {
+            provider: provider.into(),
+            header: header_name(header)?,
+            id: None,
+            event_type: None,
+        })
+    }
+
+    /// The delivery id is in this header. It is not signed: replay protection keys on the
+    /// body instead (see [`Delivery::replay_id`](crate::Delivery::replay_id)).
+    pub fn id_from_header(mut self, header: &str) -> Result<Self, ConfigError> {
+        self.id = Some(header_name(header)?);
+        Ok(self)
+    }
+
+    /// The event type is in this header.
+    pub fn event_type_from_header(mut self, header: &str) -> Result<Self, ConfigError> {
+        self.event_type = Some(header_name(header)?);
+        Ok(self)
+    }
+}
+
+impl Scheme for TokenScheme {
+    type Key = TokenKey;
+
+    fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    fn key(&self, secret: &Secret) -> Result<TokenKey, ConfigError> {
+        if secret.expose().is_empty() {
+            return Err(ConfigError::new("token is empty"));
+        }
+        Ok(TokenKey(Zeroizing::new(secret.expose().to_vec())))
+    }
+
+    fn verify(
+        &self,
+        request: &WebhookRequest<'_>,
+        keys: &[TokenKey],
+    ) -> Result<Verified, Rejection> {
+        let token = request.required_header(&self.header)?;
+        // Every key is compared, so the time taken does not tell which one matched.
+        let matched = keys.iter().fold(subtle::Choice::from(0), |acc, key| {
+            acc | token.as_bytes().ct_eq(&key.0)
+        });
+        if !bool::from(matched) {
+            return Err(Rejection::new(
+                RejectionKind::SignatureMismatch,
+                "token does not match",
+            ));
+        }
+        let mut verified = Verified::new();
+        if let Some(name) = &self.id {
+            if let Some(id) = request.header(name)? {
+                verified = verified.unsigned_id(id);
+            }
+        }
+        if let Some(name) = &self.event_type {
+            if let Some(kind) = request.header(name)? {
+                verified = verified.event_type(kind);
+            }
+        }
+        Ok(verified)
+    }
+
+    fn sign(
+        &self,
+        secret: &Secret,
+        request: &mut http::Request<Bytes>,
+        message: &Message<'_>,
+    ) -> Result<(), ConfigError> {
+        let value = |bytes: &[u8]| {
+            HeaderValue::from_bytes(bytes).map_err(|_| ConfigError::new("not a valid header value"))
+        };
+        request
+            .headers_mut()
+            .insert(self.header.clone(), value(secret.expose())?);
+        if let Some(name) = &self.id {
+            request
+                .headers_mut()
+                .insert(name.clone(), value(message.id.as_bytes())?);
+        }
+        Ok(())
+    }
+}

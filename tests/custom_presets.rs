@@ -1,0 +1,235 @@
+//! Presets that are not a plain HMAC over headers and body: shared tokens (GitLab,
+//! Telegram), two keys in two headers (Box), a signature inside the body (Mailgun).
+//! Expected signatures were computed independently with Python's hmac module, as the
+//! comments show.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::HeaderValue;
+use tower_webhook::{providers, RejectionKind, Scheme, Signer, Verifier};
+
+fn at(secs: u64) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+fn verifier<S: Scheme>(scheme: S, secrets: &[&str], now: SystemTime) -> Verifier {
+    Verifier::builder(scheme)
+        .secrets(secrets.iter().copied())
+        .clock(move || now)
+        .build()
+        .unwrap()
+}
+
+fn post(headers: &[(&str, &str)], body: &'static str) -> http::Request<Bytes> {
+    let mut builder = http::Request::post("https://hooks.example.com/hook");
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(Bytes::from_static(body.as_bytes())).unwrap()
+}
+
+#[test]
+fn gitlab_token_is_compared_against_every_configured_token() {
+    let v = verifier(providers::gitlab(), &["old token", "new token"], at(0));
+    for token in ["old token", "new token"] {
+        let delivery = v
+            .verify(&post(
+                &[
+                    ("x-gitlab-token", token),
+                    ("x-gitlab-event", "Push Hook"),
+                    (
+                        "x-gitlab-event-uuid",
+                        "c8cbd5d0-8dee-4e4a-bb6e-93b2a8e8e1a6",
+                    ),
+                ],
+                r#"{"object_kind":"push"}"#,
+            ))
+            .unwrap();
+        assert_eq!(delivery.id(), "c8cbd5d0-8dee-4e4a-bb6e-93b2a8e8e1a6");
+        assert_eq!(delivery.event_type(), Some("Push Hook"));
+        // The UUID is not signed: replay protection keys on the body instead.
+        assert_ne!(delivery.replay_id(), delivery.id());
+    }
+    let wrong = v.verify(&post(&[("x-gitlab-token", "new tokeN")], "{}"));
+    assert_eq!(wrong.unwrap_err().kind(), RejectionKind::SignatureMismatch);
+    let missing = v.verify(&post(&[], "{}"));
+    assert_eq!(missing.unwrap_err().kind(), RejectionKind::MissingHeader);
+}
+
+#[test]
+fn telegram_secret_token() {
+    let v = verifier(providers::telegram(), &["tg-secret_1"], at(0));
+    let signed = Signer::new(providers::telegram(), "tg-secret_1")
+        .sign(post(&[], r#"{"update_id":1}"#))
+        .unwrap();
+    v.verify(&signed).unwrap();
+    let forged = post(&[("x-telegram-bot-api-secret-token", "guess")], "{}");
+    assert_eq!(
+        v.verify(&forged).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+}
+
+const BOX_BODY: &str = r#"{"type":"webhook_event","trigger":"FILE.UPLOADED","source":{"id":"42"}}"#;
+// python3 -c "import hmac,hashlib,base64; print(base64.b64encode(hmac.new(b'SamplePrimaryKey',
+//   BOX_BODY.encode() + b'2023-11-14T22:13:20Z', hashlib.sha256).digest()))"
+const BOX_PRIMARY: &str = "6lnrQl8LZ3w2ttt4wFGpiG65Qlk+bGJRt/z3vmAJrKM=";
+const BOX_SECONDARY: &str = "GuvGO7/rmNf3TskX4J2ckcCjX375P0RpN5NwKaUwKZg=";
+
+fn box_request(primary: &str, secondary: &str) -> http::Request<Bytes> {
+    post(
+        &[
+            ("box-signature-primary", primary),
+            ("box-signature-secondary", secondary),
+            ("box-signature-version", "1"),
+            ("box-signature-algorithm", "HmacSHA256"),
+            ("box-delivery-timestamp", "2023-11-14T22:13:20Z"),
+            ("box-delivery-id", "d1"),
+        ],
+        BOX_BODY,
+    )
+}
+
+#[test]
+fn box_checks_each_key_against_its_own_header() {
+    let v = verifier(
+        providers::box_com(),
+        &["SamplePrimaryKey", "SampleSecondaryKey"],
+        at(1_700_000_000),
+    );
+    let delivery = v.verify(&box_request(BOX_PRIMARY, BOX_SECONDARY)).unwrap();
+    assert_eq!(delivery.id(), "d1");
+    assert_eq!(delivery.event_type(), Some("FILE.UPLOADED"));
+    // Rotating the primary key: the secondary still verifies.
+    v.verify(&box_request("AAAA", BOX_SECONDARY)).unwrap();
+    v.verify(&box_request(BOX_PRIMARY, "AAAA")).unwrap();
+    // The primary signature under the secondary header does not pass.
+    let swapped = v.verify(&box_request(BOX_SECONDARY, BOX_PRIMARY));
+    assert_eq!(
+        swapped.unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+
+    let mut tampered = box_request(BOX_PRIMARY, BOX_SECONDARY);
+    *tampered.body_mut() = Bytes::from_static(b"{}");
+    assert_eq!(
+        v.verify(&tampered).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+
+    let mut moved = box_request(BOX_PRIMARY, BOX_SECONDARY);
+    moved.headers_mut().insert(
+        "box-delivery-timestamp",
+        HeaderValue::from_static("2023-11-14T22:13:21Z"),
+    );
+    assert_eq!(
+        v.verify(&moved).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+
+    let mut version = box_request(BOX_PRIMARY, BOX_SECONDARY);
+    version
+        .headers_mut()
+        .insert("box-signature-version", HeaderValue::from_static("2"));
+    assert_eq!(
+        v.verify(&version).unwrap_err().kind(),
+        RejectionKind::MalformedHeader
+    );
+
+    // Box's default tolerance is ten minutes.
+    let late = verifier(
+        providers::box_com(),
+        &["SamplePrimaryKey"],
+        at(1_700_000_601),
+    );
+    let stale = late.verify(&box_request(BOX_PRIMARY, BOX_SECONDARY));
+    assert_eq!(stale.unwrap_err().kind(), RejectionKind::TimestampExpired);
+}
+
+#[test]
+fn box_sign_then_verify() {
+    let now = SystemTime::now();
+    let v = verifier(providers::box_com(), &["primary", "secondary"], now);
+    let signed = Signer::new(providers::box_com(), "primary")
+        .sign(post(&[], BOX_BODY))
+        .unwrap();
+    v.verify(&signed).unwrap();
+}
+
+// python3 -c "import hmac,hashlib; print(hmac.new(b'key-mailgun-signing',
+//   b'1700000000a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0', hashlib.sha256).hexdigest())"
+const MAILGUN_SIGNATURE: &str = "bc1d4695b271aaa416998b45ddede459c204863b78219cf9fc0d64a057a67253";
+
+#[test]
+fn mailgun_signature_inside_the_json_body() {
+    let v = verifier(
+        providers::mailgun(),
+        &["key-mailgun-signing"],
+        at(1_700_000_010),
+    );
+    let body = r#"{"signature":{"timestamp":"1700000000","token":"a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0","signature":"bc1d4695b271aaa416998b45ddede459c204863b78219cf9fc0d64a057a67253"},"event-data":{"event":"delivered","id":"CPgfbmQMTCKtHW6uIWtuVe"}}"#;
+    let delivery = v
+        .verify(&post(&[("content-type", "application/json")], body))
+        .unwrap();
+    assert_eq!(
+        delivery.id(),
+        "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0"
+    );
+    assert_eq!(delivery.event_type(), Some("delivered"));
+    assert_eq!(
+        providers::mailgun_signature(
+            "key-mailgun-signing",
+            "1700000000",
+            "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0"
+        )
+        .unwrap(),
+        MAILGUN_SIGNATURE
+    );
+
+    let other_token = body.replace("a8ce0edb", "b8ce0edb");
+    let req = http::Request::post("/")
+        .body(Bytes::from(other_token))
+        .unwrap();
+    assert_eq!(
+        v.verify(&req).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+
+    let later = verifier(
+        providers::mailgun(),
+        &["key-mailgun-signing"],
+        at(1_700_000_301),
+    );
+    let stale = later.verify(&post(&[], body));
+    assert_eq!(stale.unwrap_err().kind(), RejectionKind::TimestampExpired);
+
+    let wrong_key = verifier(providers::mailgun(), &["another key"], at(1_700_000_010));
+    assert_eq!(
+        wrong_key.verify(&post(&[], body)).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+    assert_eq!(
+        v.verify(&post(&[], r#"{"event-data":{}}"#))
+            .unwrap_err()
+            .kind(),
+        RejectionKind::MissingHeader
+    );
+}
+
+#[test]
+fn mailgun_legacy_form_fields() {
+    let v = verifier(
+        providers::mailgun(),
+        &["key-mailgun-signing"],
+        at(1_700_000_010),
+    );
+    let body = "timestamp=1700000000&token=a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0&signature=bc1d4695b271aaa416998b45ddede459c204863b78219cf9fc0d64a057a67253&event=opened";
+    let delivery = v
+        .verify(&post(
+            &[("content-type", "application/x-www-form-urlencoded")],
+            body,
+        ))
+        .unwrap();
+    assert_eq!(delivery.event_type(), Some("opened"));
+}
