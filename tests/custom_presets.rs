@@ -233,3 +233,38 @@ fn mailgun_legacy_form_fields() {
         .unwrap();
     assert_eq!(delivery.event_type(), Some("opened"));
 }
+
+// python3 -c "import hmac,hashlib; print(hmac.new(b'lin_wh_secret', LINEAR_BODY.encode(),
+//   hashlib.sha256).hexdigest())"
+const LINEAR_BODY: &str =
+    r#"{"action":"create","type":"Issue","data":{"id":"i1"},"webhookTimestamp":1700000000000}"#;
+
+#[test]
+fn linear_reads_its_timestamp_from_the_signed_body() {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"lin_wh_secret").unwrap();
+    mac.update(LINEAR_BODY.as_bytes());
+    let signature = hex::encode(mac.finalize().into_bytes());
+    let request = post(
+        &[("linear-signature", &signature), ("linear-delivery", "d-1")],
+        LINEAR_BODY,
+    );
+    let v = verifier(providers::linear(), &["lin_wh_secret"], at(1_700_000_030));
+    let delivery = v.verify(&request).unwrap();
+    assert_eq!(delivery.timestamp(), Some(at(1_700_000_000)));
+    assert_eq!(delivery.event_type(), Some("Issue"));
+    // The id header is unsigned but the timestamp bounds replays, so it is the key.
+    assert_eq!(delivery.replay_id(), "d-1");
+    // Linear's SDK tolerance is one minute.
+    let late = verifier(providers::linear(), &["lin_wh_secret"], at(1_700_000_061));
+    assert_eq!(
+        late.verify(&request).unwrap_err().kind(),
+        RejectionKind::TimestampExpired
+    );
+    let mut tampered = request.clone();
+    *tampered.body_mut() = Bytes::from(LINEAR_BODY.replace("1700000000000", "1700000030000"));
+    assert_eq!(
+        v.verify(&tampered).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+}

@@ -294,6 +294,36 @@ fn cases() -> Vec<Case> {
             )
             .keys(P256_PKCS8, P256_SPKI),
         case("square", providers::square()).body_only(None, Some("ping")),
+        case("paystack", providers::paystack()).body_only(None, None),
+        case("woocommerce", providers::woocommerce()).body_only(None, None),
+        case("gocardless", providers::gocardless()).body_only(None, None),
+        case("xero", providers::xero()).body_only(None, None),
+        case("quickbooks", providers::quickbooks()).body_only(None, None),
+        case("line", providers::line()).body_only(None, None),
+        case("viber", providers::viber()).body_only(None, None),
+        case("alchemy", providers::alchemy()).body_only(Some("evt_1"), Some("ping")),
+        case("gitea", providers::gitea()).body_only(None, None),
+        case("terraform_cloud", providers::terraform_cloud()).body_only(None, None),
+        case("heroku", providers::heroku()).body_only(None, None),
+        case("checkout_com", providers::checkout_com()).body_only(Some("evt_1"), Some("ping")),
+        case("maxio", providers::maxio()).body_only(None, None),
+        case("cal_com", providers::cal_com()).body_only(None, None),
+        case("circleci", providers::circleci()).body_only(Some("evt_1"), Some("ping")),
+        case("notion", providers::notion()).body_only(Some("evt_1"), Some("ping")),
+        case("asana", providers::asana()).body_only(None, None),
+        case("intercom", providers::intercom()).body_only(Some("evt_1"), None),
+        case("vercel", providers::vercel()).body_only(Some("evt_1"), Some("ping")),
+        case("trello", providers::trello()).body_only(None, None),
+        case("calendly", providers::calendly()).timestamped("calendly-webhook-signature", &[], None, None),
+        case("workos", providers::workos()).timestamped("workos-signature", &[], Some("evt_1"), None),
+        case("webflow", providers::webflow()).timestamped("x-webflow-timestamp", &["x-webflow-timestamp"], None, None),
+        case("customer_io", providers::customer_io()).timestamped("x-cio-timestamp", &["x-cio-timestamp"], Some("ev_1"), None),
+        case("buildkite", providers::buildkite()).timestamped("x-buildkite-signature", &[], None, None),
+        case("elevenlabs", providers::elevenlabs()).timestamped("elevenlabs-signature", &[], None, Some("ping")),
+        case("zendesk", providers::zendesk()).timestamped("x-zendesk-webhook-signature-timestamp", &["x-zendesk-webhook-signature-timestamp"], None, None),
+        case("hubspot", providers::hubspot()).timestamped("x-hubspot-request-timestamp", &["x-hubspot-request-timestamp"], None, None),
+        case("telnyx", providers::telnyx()).timestamped("telnyx-timestamp", &["telnyx-timestamp"], None, None).keys(TELNYX_SEEDS, TELNYX_PUBLIC),
+        case("replicate", providers::replicate()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
     ]
 }
 
@@ -317,6 +347,14 @@ const ED25519_SEEDS: [&str; 2] = [
 const ED25519_PUBLIC: [&str; 2] = [
     "700720f3a59dde69063640f029a06f3ae42cae3d5a6dddcfca015be7792e871c",
     "ab7836bd44e22412273e620c250b13b5f0d25b3c1a07c88d9ff04db4a3167810",
+];
+const TELNYX_SEEDS: [&str; 2] = [
+    "dpuTo74FiX8h/xBWTwVLbDBV2RZTS0SjRQoTNn43XK0=",
+    "uHNYRJWtwIlBZBfzbmvBNT2ywp5AUeiIxmt/YapTnes=",
+];
+const TELNYX_PUBLIC: [&str; 2] = [
+    "cAcg86Wd3mkGNkDwKaBvOuQsrj1abd3PygFb53kuhxw=",
+    "q3g2vUTiJBInPmIMJQsTtfDSWzwaB8iNn/BNtKMWeBA=",
 ];
 const P256_PKCS8: [&str; 2] = [
     "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg2ZiRbsQeKPRRrCda4siCwFqbRwslq9Sh+fWnall1UROhRANCAATboxPY3vrBxvSMLS0Ub680OtznqJrmYWsAY7sjfmKvdJasuAFoFS26w6+ZP8z+4b5Xrzz/i+vsdxMeiZlb1y+f",
@@ -417,9 +455,10 @@ fn tampered_timestamp_is_rejected() {
         let verifier = (case.verifier)(&[case.public[0]]);
         let mut bad = signed(&case, case.secrets[0], now());
         let value = bad.headers()[header].to_str().expect("ascii").to_owned();
-        // For Stripe the timestamp is the `t=` entry inside the signature header.
-        let changed = if header == "stripe-signature" {
-            value.replacen(&format!("t={NOW}"), &format!("t={}", NOW + 1), 1)
+        // Unix seconds or milliseconds (alone, or as the `t=` entry of a signature header)
+        // move by one second; other formats change one digit.
+        let changed = if value.contains(&NOW.to_string()) {
+            value.replacen(&NOW.to_string(), &(NOW + 1).to_string(), 1)
         } else {
             tamper_value(&value)
         };

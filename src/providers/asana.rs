@@ -1,0 +1,15 @@
+use crate::scheme::{Encoding, HmacScheme};
+
+use super::preset;
+
+/// [Asana](https://developers.asana.com/docs/webhooks-guide#security).
+///
+/// - Signature: `X-Hook-Signature: <hex HMAC-SHA256 of the body>`, keyed with the `X-Hook-
+///   Secret` Asana sent in the handshake when the webhook was created (store it and
+///   configure it here).
+/// - No signed timestamp: replay protection keys on the signature.
+///
+/// Source: Asana developers, "Webhooks guide": the handshake and security.
+pub fn asana() -> HmacScheme {
+    preset(HmacScheme::builder("asana", "x-hook-signature").encoding(Encoding::Hex))
+}

@@ -1,0 +1,19 @@
+use crate::scheme::{Encoding, HmacScheme};
+
+use super::preset;
+
+/// [Checkout.com](https://www.checkout.com/docs/developer-resources/webhooks/manage-webhooks).
+///
+/// - Signature: `Cko-Signature: <hex HMAC-SHA256 of the body>`, keyed with the webhook
+///   secret key.
+/// - No signed timestamp. Delivery id: the body's `id`. Event type: the body's `type`.
+///
+/// Source: Checkout.com docs, "Manage webhooks" (verify the signature).
+pub fn checkout_com() -> HmacScheme {
+    preset(
+        HmacScheme::builder("checkout-com", "cko-signature")
+            .encoding(Encoding::Hex)
+            .id_from_json("id")
+            .event_type_from_json("type"),
+    )
+}

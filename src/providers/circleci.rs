@@ -1,0 +1,21 @@
+use crate::scheme::{Encoding, HmacScheme};
+
+use super::preset;
+
+/// [CircleCI](https://circleci.com/docs/webhooks/#validate-webhooks).
+///
+/// - Signature: `circleci-signature: v1=<hex HMAC-SHA256 of the body>`, possibly among
+///   other comma-separated versions.
+/// - No signed timestamp. Delivery id: the body's `id`. Event type: the body's `type`.
+///
+/// Source: CircleCI docs, "Webhooks": validate webhooks.
+pub fn circleci() -> HmacScheme {
+    preset(
+        HmacScheme::builder("circleci", "circleci-signature")
+            .signature_separator(',')
+            .signature_prefix("v1=")
+            .encoding(Encoding::Hex)
+            .id_from_json("id")
+            .event_type_from_json("type"),
+    )
+}

@@ -1,0 +1,15 @@
+use crate::scheme::{Encoding, HmacScheme};
+
+use super::preset;
+
+/// [GoCardless](https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks).
+///
+/// - Signature: `Webhook-Signature: <hex HMAC-SHA256 of the body>`, keyed with the endpoint
+///   secret.
+/// - No signed timestamp: replay protection keys on the signature.
+///
+/// Source: GoCardless developer docs, "Staying up to date with webhooks";
+/// `gocardless/gocardless-pro-node`, `src/webhooks.ts`.
+pub fn gocardless() -> HmacScheme {
+    preset(HmacScheme::builder("gocardless", "webhook-signature").encoding(Encoding::Hex))
+}

@@ -1,0 +1,22 @@
+use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+
+use super::preset;
+
+/// [HubSpot](https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests) v3 request signatures.
+///
+/// - Signature: `X-HubSpot-Signature-v3: <base64 HMAC-SHA256>`, keyed with the app's client
+///   secret.
+/// - Signed content: method, then the full request URL, then the body, then the timestamp.
+///   The URL is the one HubSpot called: behind a proxy set [`HmacScheme::with_public_url`].
+/// - Timestamp: `X-HubSpot-Request-Timestamp`, Unix milliseconds; HubSpot rejects anything
+///   older than 5 minutes, as does this crate (both ways).
+///
+/// Source: HubSpot developer docs, "Validating requests" (v3 signature).
+pub fn hubspot() -> HmacScheme {
+    preset(
+        HmacScheme::builder("hubspot", "x-hubspot-signature-v3")
+            .encoding(Encoding::Base64)
+            .timestamp_header("x-hubspot-request-timestamp", TimestampFormat::UnixMillis)
+            .signed_parts([Part::Method, Part::Url, Part::Body, Part::Timestamp]),
+    )
+}

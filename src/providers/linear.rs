@@ -1,0 +1,26 @@
+use std::time::Duration;
+
+use crate::scheme::{Encoding, HmacScheme, TimestampFormat};
+
+use super::preset;
+
+/// [Linear](https://linear.app/developers/webhooks#securing-webhooks).
+///
+/// - Signature: `Linear-Signature: <hex HMAC-SHA256 of the body>`.
+/// - Timestamp: the signed body's `webhookTimestamp`, Unix milliseconds; default tolerance
+///   60 seconds, as Linear's SDK uses.
+/// - Delivery id: `Linear-Delivery` (beside the signature; the signed timestamp bounds
+///   replays). Event type: the body's `type`.
+///
+/// Source: Linear developer docs, "Webhooks"; `linear/linear`, `packages/sdk/src/webhooks`
+/// (`LinearWebhooks.verify`).
+pub fn linear() -> HmacScheme {
+    preset(
+        HmacScheme::builder("linear", "linear-signature")
+            .encoding(Encoding::Hex)
+            .timestamp_from_json("webhookTimestamp", TimestampFormat::UnixMillis)
+            .id_from_header("linear-delivery")
+            .event_type_from_json("type")
+            .default_tolerance(Duration::from_secs(60)),
+    )
+}

@@ -1,0 +1,15 @@
+use crate::scheme::{Encoding, HmacScheme};
+
+use super::preset;
+
+/// [Intuit QuickBooks Online](https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/managing-webhooks-notifications).
+///
+/// - Signature: `intuit-signature: <base64 HMAC-SHA256 of the body>`, keyed with the app's
+///   verifier token.
+/// - No signed timestamp: replay protection keys on the signature.
+///
+/// Source: Intuit developer docs, "Managing webhooks notifications" (validating the
+/// notification).
+pub fn quickbooks() -> HmacScheme {
+    preset(HmacScheme::builder("quickbooks", "intuit-signature").encoding(Encoding::Base64))
+}

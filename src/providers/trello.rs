@@ -1,0 +1,23 @@
+use crate::scheme::{Algorithm, Encoding, HmacScheme, Part};
+
+use super::preset;
+
+/// [Trello](https://developer.atlassian.com/cloud/trello/guides/rest-api/webhooks/#webhook-signatures).
+///
+/// - Signature: `X-Trello-Webhook: <base64 HMAC-SHA1>`, keyed with the application secret.
+/// - Signed content: the body followed by the callback URL given when the webhook was
+///   created: behind a proxy, set [`HmacScheme::with_public_url`] (the base; the request's
+///   path and query follow).
+/// - No signed timestamp: replay protection keys on the signature. Event type: the body's
+///   `action.type`.
+///
+/// Source: Atlassian developer docs, "Trello webhooks": webhook signatures.
+pub fn trello() -> HmacScheme {
+    preset(
+        HmacScheme::builder("trello", "x-trello-webhook")
+            .algorithm(Algorithm::Sha1)
+            .encoding(Encoding::Base64)
+            .signed_parts([Part::Body, Part::Url])
+            .event_type_from_json("action.type"),
+    )
+}

@@ -1,0 +1,21 @@
+use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+
+use super::preset;
+
+/// [Webflow](https://developers.webflow.com/data/docs/working-with-webhooks#validating-request-signatures).
+///
+/// - Signature: `x-webflow-signature: <hex HMAC-SHA256>`.
+/// - Signed content: `{x-webflow-timestamp}:{body}`. Timestamp: Unix milliseconds, ±5
+///   minutes.
+/// - Event type: the body's `triggerType`.
+///
+/// Source: Webflow developer docs, "Working with webhooks": validating request signatures.
+pub fn webflow() -> HmacScheme {
+    preset(
+        HmacScheme::builder("webflow", "x-webflow-signature")
+            .encoding(Encoding::Hex)
+            .timestamp_header("x-webflow-timestamp", TimestampFormat::UnixMillis)
+            .signed_parts([Part::Timestamp, Part::literal(":"), Part::Body])
+            .event_type_from_json("triggerType"),
+    )
+}

@@ -1,0 +1,26 @@
+use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+
+use super::preset;
+
+/// [Zendesk](https://developer.zendesk.com/documentation/webhooks/verifying/).
+///
+/// - Signature: `X-Zendesk-Webhook-Signature: <base64 HMAC-SHA256>`, keyed with the
+///   webhook's signing secret.
+/// - Signed content: `X-Zendesk-Webhook-Signature-Timestamp` followed by the body.
+///   Timestamp: RFC 3339, ±5 minutes.
+/// - Delivery id: `X-Zendesk-Webhook-Invocation-Id` (beside the signature; the signed
+///   timestamp bounds replays).
+///
+/// Source: Zendesk developer docs, "Verifying webhook authenticity".
+pub fn zendesk() -> HmacScheme {
+    preset(
+        HmacScheme::builder("zendesk", "x-zendesk-webhook-signature")
+            .encoding(Encoding::Base64)
+            .timestamp_header(
+                "x-zendesk-webhook-signature-timestamp",
+                TimestampFormat::Rfc3339,
+            )
+            .signed_parts([Part::Timestamp, Part::Body])
+            .id_from_header("x-zendesk-webhook-invocation-id"),
+    )
+}
