@@ -10,8 +10,17 @@ use tower_webhook::{providers, Scheme, Verifier};
 const BODY: &str = r#"{"id":"evt_1","type":"ping","event":{"id":"ev_1","event_type":"ping","type":"ping"},"event_id":"ev_1","event_type":"ping"}"#;
 const T: u64 = 1_700_000_000;
 
+/// Preset, secret, signature header, its value, other signed headers.
+type Vector = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
 #[rustfmt::skip]
-const VECTORS: &[(&str, &str, &str, &str, &[(&str, &str)])] = &[
+const VECTORS: &[Vector] = &[
     ("pagerduty", "pd-secret", "x-pagerduty-signature", "v1=88f28d465526957a5580fb7cd56903a79a1b485f173cba12ad24b223a23acb0b", &[]),
     ("coinbase_commerce", "cc-secret", "x-cc-webhook-signature", "4821d1002057a4cb1eb667863b065513f7d29e590ff2eb9c28433d0972830fdd", &[]),
     ("lemon_squeezy", "ls-secret", "x-signature", "997e3120698311b8df89a7802a1e245f8b9e1f3685d861c019f88b62ee55fdce", &[]),
