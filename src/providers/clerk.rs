@@ -2,7 +2,7 @@ use crate::scheme::HmacScheme;
 
 /// [Clerk](https://clerk.com/docs/webhooks/sync-data): delivered through Svix.
 ///
-/// Exactly [`svix`] under the provider name `clerk`: `svix-id`, `svix-timestamp`,
+/// Exactly [`svix`](super::svix) under the provider name `clerk`: `svix-id`, `svix-timestamp`,
 /// `svix-signature`, a `whsec_` signing secret.
 ///
 /// Source: Clerk docs, "Sync Clerk data to your app with webhooks" (verification with

@@ -3,7 +3,7 @@ use crate::scheme::HmacScheme;
 /// [Resend](https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests):
 /// delivered through Svix.
 ///
-/// Exactly [`svix`] under the provider name `resend`.
+/// Exactly [`svix`](super::svix) under the provider name `resend`.
 ///
 /// Source: Resend docs, "Verify Webhooks Requests" (verification with the `svix`
 /// library).
