@@ -6,11 +6,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
 
-use crate::scheme::{json::find_fields, JsonPath, Scheme};
 use crate::scheme::{
-    parse_timestamp, Algorithm, Encoding, Message, SchemeKey, TimestampFormat, Verified,
-    WebhookRequest,
+    header_value, parse_timestamp, Algorithm, Encoding, Message, SchemeKey, TimestampFormat,
+    Verified, WebhookRequest,
 };
+use crate::scheme::{json::find_fields, JsonPath, Scheme};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
 const PRIMARY: HeaderName = HeaderName::from_static("box-signature-primary");
@@ -54,10 +54,7 @@ impl Scheme for BoxCom {
     }
 
     fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
-        if secret.expose().is_empty() {
-            return Err(ConfigError::new("key is empty"));
-        }
-        SchemeKey::new(Algorithm::Sha256, secret.expose())
+        SchemeKey::hmac(Algorithm::Sha256, secret)
     }
 
     fn verify(
@@ -125,9 +122,6 @@ impl Scheme for BoxCom {
     ) -> Result<(), ConfigError> {
         let key = self.key(secret)?;
         let timestamp = TimestampFormat::Rfc3339.format(message.timestamp);
-        let value = |text: &str| {
-            HeaderValue::try_from(text).map_err(|_| ConfigError::new("not a valid header value"))
-        };
         let view = WebhookRequest::new(
             request.method(),
             request.uri(),
@@ -138,11 +132,11 @@ impl Scheme for BoxCom {
         let len = key.tag(&signed_parts(&view, &timestamp), &mut tag);
         let signature = Encoding::Base64.encode(tag.get(..len).unwrap_or_default());
         let headers = request.headers_mut();
-        headers.insert(PRIMARY, value(&signature)?);
+        headers.insert(PRIMARY, header_value(&signature)?);
         headers.insert(VERSION, HeaderValue::from_static("1"));
         headers.insert(ALGORITHM, HeaderValue::from_static("HmacSHA256"));
-        headers.insert(TIMESTAMP, value(&timestamp)?);
-        headers.insert(DELIVERY_ID, value(message.id)?);
+        headers.insert(TIMESTAMP, header_value(&timestamp)?);
+        headers.insert(DELIVERY_ID, header_value(message.id)?);
         Ok(())
     }
 

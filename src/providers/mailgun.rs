@@ -110,10 +110,7 @@ impl Scheme for Mailgun {
     }
 
     fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
-        if secret.expose().is_empty() {
-            return Err(ConfigError::new("signing key is empty"));
-        }
-        SchemeKey::new(Algorithm::Sha256, secret.expose())
+        SchemeKey::hmac(Algorithm::Sha256, secret)
     }
 
     fn verify(

@@ -5,12 +5,13 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
-use http::{header, HeaderName, HeaderValue};
+use http::{header, HeaderName};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::scheme::{
-    path_and_query, url_base, Message, PublicBase, Scheme, SchemeKey, Verified, WebhookRequest,
+    header_value, path_and_query, url_base, Message, PublicBase, Scheme, SchemeKey, Verified,
+    WebhookRequest,
 };
 use crate::scheme::{Algorithm, Encoding};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
@@ -166,10 +167,7 @@ impl Scheme for Twilio {
     }
 
     fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
-        if secret.expose().is_empty() {
-            return Err(ConfigError::new("auth token is empty"));
-        }
-        SchemeKey::new(Algorithm::Sha1, secret.expose())
+        SchemeKey::hmac(Algorithm::Sha1, secret)
     }
 
     fn verify(
@@ -252,10 +250,8 @@ impl Scheme for Twilio {
         };
         let (tag, len) = mac(&key, &url, &params);
         let signature = Encoding::Base64.encode(tag.get(..len).unwrap_or_default());
-        let signature = HeaderValue::try_from(signature)
-            .map_err(|_| ConfigError::new("signature is not a valid header"))?;
-        let token = HeaderValue::try_from(message.id)
-            .map_err(|_| ConfigError::new("id is not a valid header"))?;
+        let signature = header_value(signature)?;
+        let token = header_value(message.id)?;
         request.headers_mut().insert(SIGNATURE, signature);
         request.headers_mut().insert(IDEMPOTENCY_TOKEN, token);
         Ok(())

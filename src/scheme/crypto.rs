@@ -107,6 +107,15 @@ impl SchemeKey {
         }))
     }
 
+    /// An HMAC key whose bytes are the secret itself, as most providers use it; an empty
+    /// secret is a configuration error.
+    pub fn hmac(algorithm: Algorithm, secret: &crate::Secret) -> Result<Self, ConfigError> {
+        if secret.expose().is_empty() || !algorithm.is_mac() {
+            return Err(ConfigError::new("secret is empty"));
+        }
+        SchemeKey::new(algorithm, secret.expose())
+    }
+
     /// The MAC of the concatenated parts, fed in order without copying them together.
     /// Zero length for public keys, which cannot compute one.
     pub(crate) fn tag(&self, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {

@@ -8,9 +8,10 @@ use std::time::{Duration, SystemTime};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue};
+use http::HeaderName;
 
 use super::crypto::{self, Algorithm, SchemeKey, MAX_SIGNATURE, MAX_TAG};
+use super::header_value;
 use super::json::{find_fields, JsonPath};
 use super::{
     parse_timestamp, path_and_query, url_base, Encoding, HandshakeResponse, Message, PublicBase,
@@ -815,15 +816,14 @@ impl Scheme for HmacScheme {
             .as_ref()
             .unwrap_or(&self.secret_format);
         let key = zeroize::Zeroizing::new(decode_secret(format, secret)?);
-        let value = |text: &str| {
-            HeaderValue::try_from(text).map_err(|_| ConfigError::new("value is not a valid header"))
-        };
         let mut ts_entry = None;
         if let Some((source, format)) = &self.timestamp {
             let text = format.format(message.timestamp);
             match source {
                 TimestampSource::Header(name) => {
-                    request.headers_mut().insert(name.clone(), value(&text)?);
+                    request
+                        .headers_mut()
+                        .insert(name.clone(), header_value(&text)?);
                 }
                 TimestampSource::SignatureEntry(prefix) => ts_entry = Some((prefix, text)),
                 // The caller's body carries its own timestamp.
@@ -833,7 +833,7 @@ impl Scheme for HmacScheme {
         if let Some(FieldSource::Header(name)) = &self.id {
             request
                 .headers_mut()
-                .insert(name.clone(), value(message.id)?);
+                .insert(name.clone(), header_value(message.id)?);
         }
 
         let (method, uri, headers) = (request.method(), request.uri(), request.headers());
@@ -863,7 +863,7 @@ impl Scheme for HmacScheme {
         }
         header.push_str(&self.signature_prefix);
         header.push_str(&signature);
-        let header = value(&header)?;
+        let header = header_value(&header)?;
         request
             .headers_mut()
             .insert(self.signature_header.clone(), header);

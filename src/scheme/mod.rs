@@ -93,6 +93,13 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
     }
 }
 
+/// A header value for a signed request; bytes that cannot be one are a configuration
+/// error of the signer (never of a received request).
+pub(crate) fn header_value(bytes: impl AsRef<[u8]>) -> Result<http::HeaderValue, ConfigError> {
+    http::HeaderValue::from_bytes(bytes.as_ref())
+        .map_err(|_| ConfigError::new("not a valid header value"))
+}
+
 /// What to sign: the timestamp and delivery id a provider would send along.
 #[derive(Debug, Clone, Copy)]
 pub struct Message<'a> {

@@ -5,11 +5,11 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue};
+use http::HeaderName;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::{Message, Scheme, Verified, WebhookRequest};
+use super::{header_value, Message, Scheme, Verified, WebhookRequest};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
 /// A provider that authenticates deliveries with a shared token in a header.
@@ -121,16 +121,13 @@ impl Scheme for TokenScheme {
         request: &mut http::Request<Bytes>,
         message: &Message<'_>,
     ) -> Result<(), ConfigError> {
-        let value = |bytes: &[u8]| {
-            HeaderValue::from_bytes(bytes).map_err(|_| ConfigError::new("not a valid header value"))
-        };
         request
             .headers_mut()
-            .insert(self.header.clone(), value(secret.expose())?);
+            .insert(self.header.clone(), header_value(secret.expose())?);
         if let Some(name) = &self.id {
             request
                 .headers_mut()
-                .insert(name.clone(), value(message.id.as_bytes())?);
+                .insert(name.clone(), header_value(message.id)?);
         }
         Ok(())
     }
