@@ -14,6 +14,10 @@
 //! - `WEBHOOK_PUBLIC_URL` (say `https://hooks.example.com`) is the public base URL for
 //!   URL-signed schemes (Twilio): the signed URL is that base followed by the request's
 //!   path and query. Without it the URL is rebuilt from the `Host` header.
+//! - `REDIS_URL` (say `redis://127.0.0.1:6379`) makes every route share a Redis replay
+//!   store, so several receiver processes handle each delivery once; without it the store
+//!   is in memory. Redis needs the `redis` feature: `cargo run --example receiver
+//!   --features redis`.
 //! - `GET /deliveries` returns the deliveries the handlers ran, in order, as a JSON array
 //!   of `{"provider": "...", "id": "...", "event": "..."}` (`event` is null when the
 //!   provider states no event type).
@@ -25,7 +29,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use http::StatusCode;
 use serde::Serialize;
-use tower_webhook::replay::MemoryStore;
+use tower_webhook::replay::{MemoryStore, ReplayStore};
 use tower_webhook::{providers, ConfigError, Delivery, Scheme, Verifier, WebhookLayer};
 
 #[derive(Clone, Serialize)]
@@ -70,10 +74,33 @@ fn secrets(variable: &str) -> Option<Vec<String>> {
 fn layer<S: Scheme>(
     scheme: S,
     secrets: Vec<String>,
-    store: &Arc<MemoryStore>,
+    store: &Arc<dyn ReplayStore>,
 ) -> Result<WebhookLayer, ConfigError> {
     let verifier = Verifier::builder(scheme).secrets(secrets).build()?;
     Ok(WebhookLayer::new(verifier).replay_store(store.clone()))
+}
+
+/// A Redis store when `REDIS_URL` is set, else one in memory.
+async fn replay_store() -> Result<(Arc<dyn ReplayStore>, String), Box<dyn std::error::Error>> {
+    match std::env::var("REDIS_URL") {
+        #[cfg(feature = "redis")]
+        Ok(url) => {
+            let store = tower_webhook::replay::RedisStore::connect(&url).await?;
+            let shown = url.split('@').next_back().unwrap_or_default().to_owned();
+            Ok((
+                Arc::new(store),
+                format!("redis ({shown}), shared by every instance"),
+            ))
+        }
+        #[cfg(not(feature = "redis"))]
+        Ok(_) => Err("REDIS_URL is set, but this build has no Redis support: \
+                      run with `--features redis`"
+            .into()),
+        Err(_) => Ok((
+            Arc::new(MemoryStore::new()),
+            "in-memory (one process)".to_owned(),
+        )),
+    }
 }
 
 #[tokio::main]
@@ -88,7 +115,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|_| "127.0.0.1:3000".into())
         .parse()?;
     let public_url = std::env::var("WEBHOOK_PUBLIC_URL").ok();
-    let store = Arc::new(MemoryStore::new());
+    let (store, store_name) = replay_store().await?;
     let log: Log = Arc::default();
 
     let mut app = Router::new();
@@ -136,7 +163,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .layer(Extension(log));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
-    println!("replay store: in-memory (one process)");
+    println!("replay store: {store_name}");
     if let Some(base) = &public_url {
         println!("public URL for URL-signed schemes: {base}");
     }

@@ -265,3 +265,93 @@ fn receiver_refuses_a_malformed_secret_at_start() {
         "secret leaked: {stderr}"
     );
 }
+
+#[cfg(feature = "redis")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_receivers_sharing_redis_handle_each_delivery_once() {
+    use common::redis_server::RedisServer;
+
+    let mut redis = RedisServer::start();
+    let env = [
+        ("STRIPE_WEBHOOK_SECRET", "whsec_shared"),
+        ("REDIS_URL", &*redis.url()),
+    ];
+    let (a, b) = (start(&env), start(&env));
+    assert!(
+        a.banner
+            .iter()
+            .any(|l| l.starts_with("replay store: redis")),
+        "{:?}",
+        a.banner
+    );
+
+    let signed = |base: &str, id: &str, at: SystemTime| {
+        let body = format!(r#"{{"id":"{id}","type":"invoice.paid"}}"#);
+        Signer::new(providers::stripe(), "whsec_shared")
+            .sign_with(
+                http::Request::post(format!("{base}/webhooks/stripe"))
+                    .header("content-type", "application/json")
+                    .body(Bytes::from(body))
+                    .unwrap(),
+                id,
+                at,
+            )
+            .unwrap()
+    };
+    let request = signed(&a.base, "evt_shared", SystemTime::now());
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let mut copy = request.clone();
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        *copy.uri_mut() = format!("{base}/webhooks/stripe").parse().unwrap();
+        tasks.spawn(send(copy));
+    }
+    while let Some(reply) = tasks.join_next().await {
+        let status = reply.unwrap().status;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::CONFLICT,
+            "{status}"
+        );
+    }
+    let handled = |base: String| async move {
+        send(
+            http::Request::get(format!("{base}/deliveries"))
+                .body(Bytes::new())
+                .unwrap(),
+        )
+        .await
+        .json()
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or_default()
+    };
+    assert_eq!(
+        handled(a.base.clone()).await + handled(b.base.clone()).await,
+        1
+    );
+
+    redis.kill();
+    let during = signed(&b.base, "evt_outage", SystemTime::now());
+    let reply = send(during.clone()).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(reply.headers.contains_key("retry-after"));
+
+    redis.restart();
+    // The provider retries (Stripe: same event, new timestamp and signature) until the
+    // receiver has reconnected; bounded at 5 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let retry = signed(&b.base, "evt_outage", SystemTime::now());
+        let reply = send(retry).await;
+        if reply.status == StatusCode::OK {
+            assert!(reply.headers.get("webhook-duplicate").is_none());
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never recovered");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        handled(a.base.clone()).await + handled(b.base.clone()).await,
+        2
+    );
+}

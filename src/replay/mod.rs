@@ -9,6 +9,8 @@
 //! provider's retry is handled).
 
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::fmt;
 use std::future::Future;
@@ -16,6 +18,9 @@ use std::pin::Pin;
 use std::time::Duration;
 
 pub use self::memory::{MemoryStore, MemoryStoreBuilder, DEFAULT_CAPACITY};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::redis::{RedisStore, RedisStoreBuilder};
 
 /// A boxed, sendable future, as returned by [`ReplayStore`] methods.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -1,6 +1,9 @@
 //! Test harness: a real axum server on 127.0.0.1 and a real HTTP/1 client.
 #![allow(dead_code, unreachable_pub)]
 
+#[cfg(feature = "redis")]
+pub mod redis_server;
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};

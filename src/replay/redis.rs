@@ -1,0 +1,282 @@
+//! The Redis replay store: one store shared by every instance of a service, so a
+//! delivery is handled once even when its copies land on different instances.
+
+use std::collections::hash_map::RandomState;
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+use super::{BoxFuture, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError};
+
+/// The value a completed delivery is stored under. Tokens always start with `t:`, so the
+/// two never collide.
+const COMPLETED: &str = "done";
+
+/// Reserve: set the token only if the key is absent, or say what holds it. Atomic.
+const RESERVE: &str = r"
+local held = redis.call('GET', KEYS[1])
+if not held then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 'reserved'
+end
+if held == ARGV[3] then return 'completed' end
+return 'in_flight'
+";
+
+/// Complete: only while our token still holds the key.
+const COMPLETE: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2])
+  return 1
+end
+return 0
+";
+
+/// Release: only while our token still holds the key, so a late release never removes
+/// another instance's reservation.
+const RELEASE: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+struct Scripts {
+    reserve: redis::Script,
+    complete: redis::Script,
+    release: redis::Script,
+}
+
+fn scripts() -> &'static Scripts {
+    static SCRIPTS: OnceLock<Scripts> = OnceLock::new();
+    SCRIPTS.get_or_init(|| Scripts {
+        reserve: redis::Script::new(RESERVE),
+        complete: redis::Script::new(COMPLETE),
+        release: redis::Script::new(RELEASE),
+    })
+}
+
+/// A replay store in Redis (feature `redis`), for several instances behind a load
+/// balancer.
+///
+/// Every operation is one atomic Lua script: a reservation is a unique token set only if
+/// the key is absent, with the lease as its expiry; complete and release act only while
+/// that token still holds the key. Keys are `{prefix}{provider}:{id}` (default prefix
+/// `tower-webhook:`). In-flight reservations expire with their lease, so a crashed
+/// instance never blocks a delivery for good; completed ones are kept for the retention.
+///
+/// The connection is redis' reconnecting `ConnectionManager`: while Redis is down the
+/// layer answers `503` (after at most its store timeout), and once it is back requests
+/// succeed again without a restart.
+///
+/// ```no_run
+/// use tower_webhook::replay::RedisStore;
+/// use tower_webhook::{providers, Verifier, WebhookLayer};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = RedisStore::connect("redis://127.0.0.1:6379").await?;
+/// let verifier = Verifier::new(providers::stripe(), "whsec_...")?;
+/// let layer = WebhookLayer::new(verifier).replay_store(store);
+/// # let _ = layer;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// The `redis` feature needs Rust 1.88 (the `redis` crate's minimum).
+#[derive(Clone)]
+pub struct RedisStore {
+    connection: ConnectionManager,
+    prefix: Box<str>,
+    /// Makes tokens unique across processes and restarts.
+    instance: u64,
+}
+
+/// Configures a [`RedisStore`]; made by [`RedisStore::builder`].
+#[must_use]
+pub struct RedisStoreBuilder {
+    url: String,
+    prefix: String,
+    connection_timeout: Duration,
+}
+
+impl RedisStore {
+    /// Connects to `url` (`redis://[:password@]host:port[/db]`) and checks that Redis
+    /// answers.
+    pub async fn connect(url: &str) -> Result<RedisStore, StoreError> {
+        let store = RedisStore::builder(url).build()?;
+        let mut connection = store.connection.clone();
+        redis::cmd("PING")
+            .query_async::<()>(&mut connection)
+            .await
+            .map_err(|e| StoreError::with_source("redis did not answer PING", e))?;
+        Ok(store)
+    }
+
+    /// Starts configuring a store for `url`.
+    pub fn builder(url: impl Into<String>) -> RedisStoreBuilder {
+        RedisStoreBuilder {
+            url: url.into(),
+            prefix: "tower-webhook:".to_owned(),
+            connection_timeout: Duration::from_secs(1),
+        }
+    }
+
+    /// A store on an existing connection manager.
+    pub fn from_connection(connection: ConnectionManager, prefix: impl Into<String>) -> Self {
+        RedisStore {
+            connection,
+            prefix: prefix.into().into_boxed_str(),
+            instance: instance_id(),
+        }
+    }
+
+    fn key(&self, key: &ReplayKey) -> String {
+        format!("{}{}:{}", self.prefix, key.provider(), key.id())
+    }
+
+    fn token(&self) -> ReservationToken {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        ReservationToken::new(format!("t:{:016x}:{n:x}", self.instance))
+    }
+}
+
+/// A random value per process, mixed with its id and start time: two instances never
+/// produce the same token.
+fn instance_id() -> u64 {
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    hasher.write_u128(nanos);
+    hasher.finish()
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
+fn store_error(error: redis::RedisError) -> StoreError {
+    StoreError::with_source("redis replay store failed", error)
+}
+
+impl RedisStoreBuilder {
+    /// The prefix of every key (default `tower-webhook:`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// How long one connection attempt may take (default 1 s).
+    pub fn connection_timeout(mut self, timeout: Duration) -> Self {
+        self.connection_timeout = timeout;
+        self
+    }
+
+    /// Builds the store. It connects lazily: if Redis is not up yet, requests get `503`
+    /// until it is.
+    pub fn build(self) -> Result<RedisStore, StoreError> {
+        let client = redis::Client::open(self.url.as_str())
+            .map_err(|e| StoreError::with_source("invalid redis URL", e))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(self.connection_timeout))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_millis(500));
+        let connection = ConnectionManager::new_lazy_with_config(client, config)
+            .map_err(|e| StoreError::with_source("cannot create the redis connection", e))?;
+        Ok(RedisStore::from_connection(connection, self.prefix))
+    }
+}
+
+impl ReplayStore for RedisStore {
+    fn reserve<'a>(
+        &'a self,
+        key: &'a ReplayKey,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
+        Box::pin(async move {
+            let token = self.token();
+            let mut connection = self.connection.clone();
+            let answer: String = scripts()
+                .reserve
+                .key(self.key(key))
+                .arg(token.as_str())
+                .arg(millis(lease))
+                .arg(COMPLETED)
+                .invoke_async(&mut connection)
+                .await
+                .map_err(store_error)?;
+            match answer.as_str() {
+                "reserved" => Ok(Reservation::Reserved(token)),
+                "completed" => Ok(Reservation::Completed),
+                "in_flight" => Ok(Reservation::InFlight),
+                _ => Err(StoreError::new("unexpected answer from the redis script")),
+            }
+        })
+    }
+
+    fn complete<'a>(
+        &'a self,
+        key: &'a ReplayKey,
+        token: &'a ReservationToken,
+        retention: Duration,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut connection = self.connection.clone();
+            let _: i64 = scripts()
+                .complete
+                .key(self.key(key))
+                .arg(token.as_str())
+                .arg(millis(retention))
+                .arg(COMPLETED)
+                .invoke_async(&mut connection)
+                .await
+                .map_err(store_error)?;
+            Ok(())
+        })
+    }
+
+    fn release<'a>(
+        &'a self,
+        key: &'a ReplayKey,
+        token: &'a ReservationToken,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut connection = self.connection.clone();
+            let _: i64 = scripts()
+                .release
+                .key(self.key(key))
+                .arg(token.as_str())
+                .invoke_async(&mut connection)
+                .await
+                .map_err(store_error)?;
+            Ok(())
+        })
+    }
+}
+
+impl fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The URL (and its password) is never shown.
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for RedisStoreBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStoreBuilder")
+            .field("prefix", &self.prefix)
+            .field("connection_timeout", &self.connection_timeout)
+            .finish_non_exhaustive()
+    }
+}

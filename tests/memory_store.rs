@@ -1,0 +1,61 @@
+//! The in-memory store's bound: at capacity the oldest completed deliveries are forgotten
+//! first, reservations in flight never are, and a store full of them refuses new ones.
+
+use std::time::Duration;
+
+use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken};
+
+const LEASE: Duration = Duration::from_secs(300);
+const RETENTION: Duration = Duration::from_secs(3600);
+
+fn key(id: &str) -> ReplayKey {
+    ReplayKey::new("p", id)
+}
+
+async fn reserve(store: &MemoryStore, id: &str) -> Result<ReservationToken, Reservation> {
+    match store.reserve(&key(id), LEASE).await.unwrap() {
+        Reservation::Reserved(token) => Ok(token),
+        other => Err(other),
+    }
+}
+
+#[tokio::test]
+async fn completed_deliveries_are_evicted_oldest_first() {
+    let store = MemoryStore::builder().capacity(3).build();
+    for id in ["a", "b", "c"] {
+        let token = reserve(&store, id).await.unwrap();
+        store.complete(&key(id), &token, RETENTION).await.unwrap();
+    }
+    assert_eq!(store.len(), 3);
+    // A fourth delivery evicts "a", the oldest completed one.
+    let _d = reserve(&store, "d").await.unwrap();
+    assert_eq!(store.len(), 3);
+    assert!(reserve(&store, "a").await.is_ok(), "a was forgotten");
+    // ... which in turn evicted "b"; "c" is still remembered.
+    assert_eq!(
+        reserve(&store, "c").await.unwrap_err(),
+        Reservation::Completed
+    );
+}
+
+#[tokio::test]
+async fn reservations_in_flight_are_never_evicted() {
+    let store = MemoryStore::builder().capacity(2).build();
+    let _a = reserve(&store, "a").await.unwrap();
+    let b = reserve(&store, "b").await.unwrap();
+    store.complete(&key("b"), &b, RETENTION).await.unwrap();
+    // Full: "b" (completed) goes, "a" (in flight) stays.
+    let _c = reserve(&store, "c").await.unwrap();
+    assert_eq!(
+        reserve(&store, "a").await.unwrap_err(),
+        Reservation::InFlight
+    );
+    // Full of deliveries in flight: a new one is refused with an error (the layer
+    // answers 503 and the provider retries), never by evicting one.
+    let error = store.reserve(&key("d"), LEASE).await.unwrap_err();
+    assert!(error.to_string().contains("full"), "{error}");
+    assert_eq!(
+        reserve(&store, "c").await.unwrap_err(),
+        Reservation::InFlight
+    );
+}

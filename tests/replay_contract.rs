@@ -1,0 +1,205 @@
+//! One contract, run against every replay store: the in-memory store, and the Redis store
+//! on a real redis-server.
+
+mod common;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken};
+
+const LEASE: Duration = Duration::from_secs(300);
+const RETENTION: Duration = Duration::from_secs(3600);
+
+fn key(id: &str) -> ReplayKey {
+    ReplayKey::new("contract", id)
+}
+
+async fn reserve(store: &dyn ReplayStore, id: &str, lease: Duration) -> Reservation {
+    store.reserve(&key(id), lease).await.expect("store answers")
+}
+
+fn token(reservation: Reservation) -> ReservationToken {
+    match reservation {
+        Reservation::Reserved(token) => token,
+        other => panic!("expected a reservation, got {other:?}"),
+    }
+}
+
+/// Fresh, in flight, completed, released, token mismatch.
+async fn lifecycle(store: &dyn ReplayStore) {
+    let first = token(reserve(store, "a", LEASE).await);
+    assert_eq!(reserve(store, "a", LEASE).await, Reservation::InFlight);
+    store.complete(&key("a"), &first, RETENTION).await.unwrap();
+    assert_eq!(reserve(store, "a", LEASE).await, Reservation::Completed);
+
+    let second = token(reserve(store, "b", LEASE).await);
+    store.release(&key("b"), &second).await.unwrap();
+    let third = token(reserve(store, "b", LEASE).await);
+    assert_ne!(second, third);
+
+    // A late release or completion with a stale token changes nothing.
+    store.release(&key("b"), &second).await.unwrap();
+    assert_eq!(reserve(store, "b", LEASE).await, Reservation::InFlight);
+    store.complete(&key("b"), &second, RETENTION).await.unwrap();
+    assert_eq!(reserve(store, "b", LEASE).await, Reservation::InFlight);
+    store.release(&key("b"), &third).await.unwrap();
+
+    // Keys are namespaced by provider.
+    let other = ReplayKey::new("other-provider", "a");
+    assert!(matches!(
+        store.reserve(&other, LEASE).await.unwrap(),
+        Reservation::Reserved(_)
+    ));
+}
+
+/// Of 1,000 concurrent reservations of one id, exactly one wins.
+async fn one_winner(store: Arc<dyn ReplayStore>) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..1000 {
+        let store = store.clone();
+        tasks.spawn(async move { reserve(&*store, "contended", LEASE).await });
+    }
+    let mut winners = 0;
+    while let Some(result) = tasks.join_next().await {
+        match result.unwrap() {
+            Reservation::Reserved(_) => winners += 1,
+            Reservation::InFlight => {}
+            Reservation::Completed => panic!("never completed"),
+        }
+    }
+    assert_eq!(winners, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_store_contract() {
+    let now = Arc::new(AtomicU64::new(1_700_000_000));
+    let clock = {
+        let now = now.clone();
+        move || SystemTime::UNIX_EPOCH + Duration::from_secs(now.load(Ordering::SeqCst))
+    };
+    let store = MemoryStore::builder().clock(clock).build();
+    lifecycle(&store).await;
+
+    // A lease expires on its own; a completed id expires after its retention.
+    let _held = token(reserve(&store, "lease", Duration::from_secs(10)).await);
+    now.fetch_add(11, Ordering::SeqCst);
+    let done = token(reserve(&store, "lease", LEASE).await);
+    store
+        .complete(&key("lease"), &done, Duration::from_secs(100))
+        .await
+        .unwrap();
+    now.fetch_add(99, Ordering::SeqCst);
+    assert_eq!(
+        reserve(&store, "lease", LEASE).await,
+        Reservation::Completed
+    );
+    now.fetch_add(2, Ordering::SeqCst);
+    assert!(matches!(
+        reserve(&store, "lease", LEASE).await,
+        Reservation::Reserved(_)
+    ));
+
+    one_winner(Arc::new(MemoryStore::new())).await;
+}
+
+#[cfg(feature = "redis")]
+mod redis_store {
+    use super::*;
+    use common::redis_server::RedisServer;
+    use tower_webhook::replay::RedisStore;
+
+    /// Polls until `check` holds, for at most two seconds: Redis expires keys on its own
+    /// clock, which a test cannot move.
+    async fn eventually(mut check: impl AsyncFnMut() -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        while !check().await {
+            assert!(std::time::Instant::now() < deadline, "condition never held");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn redis_store_contract() {
+        let server = RedisServer::start();
+        let store = RedisStore::connect(&server.url()).await.unwrap();
+        lifecycle(&store).await;
+
+        let _held = token(reserve(&store, "lease", Duration::from_millis(50)).await);
+        eventually(async || {
+            matches!(
+                reserve(&store, "lease", LEASE).await,
+                Reservation::Reserved(_)
+            )
+        })
+        .await;
+        // The winner of that poll holds "lease" now; complete it with a short retention.
+        let done = token(reserve(&store, "retained", LEASE).await);
+        store
+            .complete(&key("retained"), &done, Duration::from_millis(50))
+            .await
+            .unwrap();
+        eventually(async || {
+            matches!(
+                reserve(&store, "retained", LEASE).await,
+                Reservation::Reserved(_)
+            )
+        })
+        .await;
+
+        one_winner(Arc::new(store.clone())).await;
+
+        // Two stores (two instances) on one Redis see each other's reservations.
+        let other = RedisStore::connect(&server.url()).await.unwrap();
+        let mine = token(reserve(&store, "shared", LEASE).await);
+        assert_eq!(
+            reserve(&other, "shared", LEASE).await,
+            Reservation::InFlight
+        );
+        // The other instance's release with its own (wrong) token does nothing.
+        other
+            .release(&key("shared"), &ReservationToken::new("t:forged"))
+            .await
+            .unwrap();
+        assert_eq!(
+            reserve(&other, "shared", LEASE).await,
+            Reservation::InFlight
+        );
+        store
+            .complete(&key("shared"), &mine, RETENTION)
+            .await
+            .unwrap();
+        assert_eq!(
+            reserve(&other, "shared", LEASE).await,
+            Reservation::Completed
+        );
+    }
+
+    #[tokio::test]
+    async fn keys_are_prefixed_and_debug_hides_the_url() {
+        let server = RedisServer::start();
+        let store = RedisStore::builder(format!("redis://:hunter2@127.0.0.1:{}", server.port))
+            .prefix("myapp:")
+            .build()
+            .unwrap();
+        assert!(!format!("{store:?}").contains("hunter2"));
+        // The password is wrong for a server without one: the error must not show it.
+        let error = store.reserve(&key("x"), LEASE).await.unwrap_err();
+        assert!(!error.to_string().contains("hunter2"));
+
+        let store = RedisStore::builder(server.url())
+            .prefix("myapp:")
+            .build()
+            .unwrap();
+        let _ = token(reserve(&store, "x", LEASE).await);
+        let client = redis::Client::open(server.url()).unwrap();
+        let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg("*")
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        assert_eq!(keys, vec!["myapp:contract:x".to_owned()]);
+    }
+}
