@@ -264,3 +264,24 @@ fn paddle_vectors() {
         RejectionKind::TimestampExpired
     );
 }
+
+#[test]
+fn twilio_refuses_a_body_outside_the_signature() {
+    // Found by tests/properties.rs: a JSON body without bodySHA256 is not covered by the
+    // URL-only signature, so a captured signature could carry any body.
+    let verifier = Verifier::new(providers::twilio(), "12345").expect("token");
+    let uri = "https://mycompany.com/myapp.php?foo=1&bar=2";
+    let form_signature = "RSOYDt4T1cUTdK1PDd93/VVr8B8=";
+    let swapped = request(
+        uri,
+        &[
+            ("content-type", "application/json"),
+            ("x-twilio-signature", form_signature),
+        ],
+        br#"{"forged": true}"#,
+    );
+    assert_eq!(
+        verifier.verify(&swapped).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+}

@@ -33,6 +33,8 @@ const MAX_PARAMS: usize = 1024;
 ///   content is the URL alone, and the body must hash to that value.
 /// - The URL is tried as given, with the scheme's default port added, and with the port
 ///   removed, as the SDKs do.
+/// - Any other non-empty body (JSON without `bodySHA256`, say) is not covered by the
+///   signature and is refused.
 /// - No timestamp. Delivery id: `I-Twilio-Idempotency-Token` when present, else the
 ///   signature.
 ///
@@ -204,7 +206,15 @@ impl Scheme for Twilio {
                 Vec::new()
             }
             None if is_form(request) => sorted_params(request.body())?,
-            None => Vec::new(),
+            None if request.body().is_empty() => Vec::new(),
+            // Twilio signs a form's parameters, or a JSON body through bodySHA256: any
+            // other body is outside the signature and could be swapped by anyone.
+            None => {
+                return Err(Rejection::new(
+                    RejectionKind::SignatureMismatch,
+                    "the body is not covered by the signature: neither a form nor bodySHA256",
+                ))
+            }
         };
 
         let urls = self.urls(request)?;
@@ -234,6 +244,23 @@ impl Scheme for Twilio {
         message: &Message<'_>,
     ) -> Result<(), ConfigError> {
         let key = self.key(secret)?;
+        // A body that is not a form is signed through its hash in the URL, as Twilio does.
+        let needs_hash = !request.body().is_empty()
+            && body_hash_param(request.uri()).is_none()
+            && !is_form(&WebhookRequest::new(
+                request.method(),
+                request.uri(),
+                request.headers(),
+                request.body(),
+            ));
+        if needs_hash {
+            let hash = twilio_body_sha256(request.body());
+            let uri = request.uri().to_string();
+            let separator = if uri.contains('?') { '&' } else { '?' };
+            *request.uri_mut() = format!("{uri}{separator}{BODY_HASH_PARAM}={hash}")
+                .parse()
+                .map_err(|_| ConfigError::new("cannot add bodySHA256 to the URI"))?;
+        }
         let view = WebhookRequest::new(
             request.method(),
             request.uri(),
@@ -259,7 +286,8 @@ impl Scheme for Twilio {
 }
 
 /// The JSON variant's `bodySHA256` value for a body: append `bodySHA256=<this>` to the
-/// URL's query before signing.
+/// URL's query before signing. The [`Twilio`] signer does this itself for a body that is
+/// not a form.
 pub fn twilio_body_sha256(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
 }
