@@ -614,3 +614,14 @@ fn stripe_secret_is_used_as_text_not_base64() {
     mac.update(format!("{NOW}.{{\"id\":\"evt_1\"}}").as_bytes());
     assert_eq!(v1, hex::encode(mac.finalize().into_bytes()));
 }
+
+#[test]
+fn signer_refuses_ids_a_verifier_cannot_read() {
+    // Found by the sign_verify fuzz target: a non-ASCII id became a header value that no
+    // verifier reads as text, so the signed request could never verify.
+    let request = http::Request::post("/")
+        .body(Bytes::from_static(b"{}"))
+        .unwrap();
+    let signed = Signer::new(providers::shopify(), "secret").sign_with(request, "\u{7e4}]]", now());
+    assert!(signed.is_err());
+}

@@ -93,11 +93,18 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
     }
 }
 
-/// A header value for a signed request; bytes that cannot be one are a configuration
-/// error of the signer (never of a received request).
+/// A header value for a signed request. Only visible ASCII (and spaces) is accepted:
+/// that is all a verifier reads as text ([`WebhookRequest::header`]), so anything else
+/// would sign a request no verifier accepts. A configuration error of the signer, never
+/// of a received request.
 pub(crate) fn header_value(bytes: impl AsRef<[u8]>) -> Result<http::HeaderValue, ConfigError> {
-    http::HeaderValue::from_bytes(bytes.as_ref())
-        .map_err(|_| ConfigError::new("not a valid header value"))
+    let bytes = bytes.as_ref();
+    if !bytes.iter().all(|b| (0x20..0x7f).contains(b)) {
+        return Err(ConfigError::new(
+            "a header value must be visible ASCII (an id, a token or a secret sent as a header)",
+        ));
+    }
+    http::HeaderValue::from_bytes(bytes).map_err(|_| ConfigError::new("not a valid header value"))
 }
 
 /// What to sign: the timestamp and delivery id a provider would send along.
