@@ -1,0 +1,109 @@
+//! The whole layer with the in-memory store, each iteration a new valid delivery, beside
+//! the same service without verification (which still buffers the same body); and the
+//! in-memory store's reserve + complete.
+
+use std::convert::Infallible;
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use http_body_util::BodyExt;
+use tower::{Layer, Service, ServiceExt};
+use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation};
+use tower_webhook::{providers, Verifier, WebhookLayer};
+use tower_webhook_benches::*;
+
+async fn handler<B: http_body::Body>(
+    request: http::Request<B>,
+) -> Result<http::Response<String>, Infallible> {
+    let _ = request.into_body().collect().await;
+    Ok(http::Response::new(String::new()))
+}
+
+fn layer(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for size in SIZES {
+        let mut group = c.benchmark_group(format!("layer-standard-webhooks/{size}"));
+        group.throughput(Throughput::Bytes(size as u64));
+        group.warm_up_time(Duration::from_millis(500));
+        group.measurement_time(Duration::from_secs(2));
+        let body = json_body(size);
+        let mut n = 0u64;
+        let mut fresh = || {
+            n += 1;
+            signed(
+                providers::standard_webhooks(),
+                STANDARD_SECRET,
+                "/",
+                "application/json",
+                body.clone(),
+                &format!("msg_{n}"),
+            )
+            .map(http_body_util::Full::new)
+        };
+
+        let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
+        let mut verified = WebhookLayer::new(verifier)
+            .replay_store(MemoryStore::new())
+            .layer(tower::service_fn(handler));
+        group.bench_function("tower-webhook-layer", |b| {
+            b.iter_batched(
+                &mut fresh,
+                |request| {
+                    let response = runtime.block_on(async {
+                        ServiceExt::<http::Request<http_body_util::Full<bytes::Bytes>>>::ready(
+                            &mut verified,
+                        )
+                        .await
+                        .unwrap()
+                        .call(request)
+                        .await
+                        .unwrap()
+                    });
+                    assert_eq!(response.status(), 200);
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        let mut plain = tower::service_fn(handler);
+        group.bench_function("no-verification", |b| {
+            b.iter_batched(
+                &mut fresh,
+                |request| black_box(runtime.block_on(plain.call(request)).unwrap()),
+                BatchSize::SmallInput,
+            )
+        });
+        group.finish();
+    }
+}
+
+fn store(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let store = MemoryStore::new();
+    let mut n = 0u64;
+    c.bench_function("memory-store/reserve+complete", |b| {
+        b.iter(|| {
+            n += 1;
+            let key = ReplayKey::new("stripe", &format!("evt_{n:016x}"));
+            runtime.block_on(async {
+                let Reservation::Reserved(token) =
+                    store.reserve(&key, Duration::from_secs(300)).await.unwrap()
+                else {
+                    panic!("fresh key")
+                };
+                store
+                    .complete(&key, &token, Duration::from_secs(3600))
+                    .await
+                    .unwrap();
+            })
+        })
+    });
+}
+
+criterion_group!(benches, layer, store);
+criterion_main!(benches);

@@ -1,0 +1,354 @@
+//! Synchronous verification: tower-webhook beside the raw HMAC of the same bytes (the
+//! floor) and the peer crates, on identical inputs, at 256 B, 1 KiB, 16 KiB and 256 KiB.
+//! `scripts/bench.sh` turns the results into ratios (BENCHMARKS.md).
+
+use std::hint::black_box;
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use hmac::{Hmac, Mac};
+use tower_webhook::{providers, Verifier};
+use tower_webhook_benches::*;
+
+fn raw_hmac_sha256(key: &[u8], parts: &[&[u8]]) -> bool {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
+    for part in parts {
+        mac.update(part);
+    }
+    black_box(mac.finalize().into_bytes());
+    true
+}
+
+fn group<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+    size: usize,
+) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+    let mut group = c.benchmark_group(format!("{name}/{size}"));
+    group.throughput(Throughput::Bytes(size as u64));
+    group.warm_up_time(std::time::Duration::from_millis(500));
+    group.measurement_time(std::time::Duration::from_secs(2));
+    group
+}
+
+fn standard_webhooks(c: &mut Criterion) {
+    let key = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        STANDARD_SECRET.trim_start_matches("whsec_"),
+    )
+    .unwrap();
+    for size in SIZES {
+        let request = signed(
+            providers::standard_webhooks(),
+            STANDARD_SECRET,
+            "/",
+            "application/json",
+            json_body(size),
+            "msg_2LJG6Sfs",
+        );
+        let body = request.body().clone();
+        let id = request.headers()["webhook-id"].to_str().unwrap().to_owned();
+        let ts = request.headers()["webhook-timestamp"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let ours = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
+        let svix = svix::webhooks::Webhook::new(STANDARD_SECRET).unwrap();
+        let standard = standardwebhooks::Webhook::new(STANDARD_SECRET).unwrap();
+        let pairs = header_pairs(&request);
+        let secret = webhook_verify::Secret::new(STANDARD_SECRET);
+        assert!(ours.verify(&request).is_ok());
+        assert!(svix.verify(&body, request.headers()).is_ok());
+        assert!(standard.verify(&body, request.headers()).is_ok());
+        assert!(webhook_verify::verify(
+            webhook_verify::Provider::StandardWebhooks,
+            &pairs,
+            &body,
+            &secret,
+            Default::default()
+        )
+        .is_ok());
+
+        let mut g = group(c, "standard-webhooks", size);
+        g.bench_function("raw-hmac", |b| {
+            b.iter(|| raw_hmac_sha256(&key, &[id.as_bytes(), b".", ts.as_bytes(), b".", &body]))
+        });
+        g.bench_function("tower-webhook", |b| {
+            b.iter(|| ours.verify(black_box(&request)).is_ok())
+        });
+        g.bench_function("svix", |b| {
+            b.iter(|| svix.verify(black_box(&body), request.headers()).is_ok())
+        });
+        g.bench_function("standardwebhooks", |b| {
+            b.iter(|| standard.verify(black_box(&body), request.headers()).is_ok())
+        });
+        g.bench_function("webhook-verify", |b| {
+            b.iter(|| {
+                webhook_verify::verify(
+                    webhook_verify::Provider::StandardWebhooks,
+                    &pairs,
+                    black_box(&body),
+                    &secret,
+                    Default::default(),
+                )
+                .is_ok()
+            })
+        });
+        g.finish();
+    }
+}
+
+/// A body-signed preset with an optional timestamp, beside raw HMAC and webhook-verify.
+fn simple(
+    c: &mut Criterion,
+    name: &str,
+    provider: webhook_verify::Provider,
+    make: fn() -> tower_webhook::scheme::HmacScheme,
+    parts: fn(&http::Request<Bytes>) -> Vec<Vec<u8>>,
+) {
+    for size in SIZES {
+        let request = signed(
+            make(),
+            SECRET,
+            "/",
+            "application/json",
+            json_body(size),
+            "d1",
+        );
+        let ours = Verifier::new(make(), SECRET).unwrap();
+        let pairs = header_pairs(&request);
+        let secret = webhook_verify::Secret::new(SECRET);
+        let body = request.body().clone();
+        let signed_parts = parts(&request);
+        assert!(ours.verify(&request).is_ok(), "{name}");
+        assert!(
+            webhook_verify::verify(provider.clone(), &pairs, &body, &secret, Default::default())
+                .is_ok(),
+            "{name} peer"
+        );
+
+        let mut g = group(c, name, size);
+        g.bench_function("raw-hmac", |b| {
+            b.iter(|| {
+                let refs: Vec<&[u8]> = signed_parts.iter().map(Vec::as_slice).collect();
+                raw_hmac_sha256(SECRET.as_bytes(), &refs)
+            })
+        });
+        g.bench_function("tower-webhook", |b| {
+            b.iter(|| ours.verify(black_box(&request)).is_ok())
+        });
+        g.bench_function("webhook-verify", |b| {
+            b.iter(|| {
+                webhook_verify::verify(
+                    provider.clone(),
+                    &pairs,
+                    black_box(&body),
+                    &secret,
+                    Default::default(),
+                )
+                .is_ok()
+            })
+        });
+        g.finish();
+    }
+}
+
+fn header(request: &http::Request<Bytes>, name: &str) -> String {
+    request.headers()[name].to_str().unwrap().to_owned()
+}
+
+fn stripe(c: &mut Criterion) {
+    simple(
+        c,
+        "stripe",
+        webhook_verify::Provider::Stripe,
+        providers::stripe,
+        |r| {
+            let header = header(r, "stripe-signature");
+            let t = header
+                .split(',')
+                .next()
+                .unwrap()
+                .trim_start_matches("t=")
+                .to_owned();
+            vec![t.into_bytes(), b".".to_vec(), r.body().to_vec()]
+        },
+    );
+}
+
+fn github(c: &mut Criterion) {
+    simple(
+        c,
+        "github",
+        webhook_verify::Provider::GitHub,
+        providers::github,
+        |r| vec![r.body().to_vec()],
+    );
+}
+
+fn slack(c: &mut Criterion) {
+    simple(
+        c,
+        "slack",
+        webhook_verify::Provider::Slack,
+        providers::slack,
+        |r| {
+            let ts = header(r, "x-slack-request-timestamp");
+            vec![
+                b"v0:".to_vec(),
+                ts.into_bytes(),
+                b":".to_vec(),
+                r.body().to_vec(),
+            ]
+        },
+    );
+}
+
+fn twilio(c: &mut Criterion) {
+    let url = "https://hooks.example.com/twilio";
+    for size in SIZES {
+        let request = signed(
+            providers::twilio(),
+            SECRET,
+            url,
+            "application/x-www-form-urlencoded",
+            form_body(size),
+            "d1",
+        );
+        let ours = Verifier::new(
+            providers::twilio()
+                .public_url("https://hooks.example.com")
+                .unwrap(),
+            SECRET,
+        )
+        .unwrap();
+        let body = request.body().clone();
+        let mut params: Vec<(String, String)> = form_urlencoded_pairs(&body);
+        params.sort();
+        let pairs = header_pairs(&request);
+        let secret = webhook_verify::Secret::new(SECRET);
+        let options = || {
+            webhook_verify::VerifyOptions::default()
+                .with_request_url(url)
+                .with_form_params(params.clone())
+        };
+        assert!(ours.verify(&request).is_ok());
+        assert!(
+            webhook_verify::verify(
+                webhook_verify::Provider::Twilio,
+                &pairs,
+                &body,
+                &secret,
+                options()
+            )
+            .is_ok(),
+            "twilio peer"
+        );
+
+        let mut g = group(c, "twilio", size);
+        g.bench_function("raw-hmac", |b| {
+            b.iter(|| {
+                let mut mac = Hmac::<sha1::Sha1>::new_from_slice(SECRET.as_bytes()).unwrap();
+                mac.update(url.as_bytes());
+                for (k, v) in &params {
+                    mac.update(k.as_bytes());
+                    mac.update(v.as_bytes());
+                }
+                black_box(mac.finalize().into_bytes())
+            })
+        });
+        g.bench_function("tower-webhook", |b| {
+            b.iter(|| ours.verify(black_box(&request)).is_ok())
+        });
+        g.bench_function("webhook-verify", |b| {
+            b.iter(|| {
+                webhook_verify::verify(
+                    webhook_verify::Provider::Twilio,
+                    &pairs,
+                    black_box(&body),
+                    &secret,
+                    options(),
+                )
+                .is_ok()
+            })
+        });
+        g.finish();
+    }
+}
+
+fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn discord(c: &mut Criterion) {
+    let seed: [u8; 32] = hex::decode(ED25519_SEED).unwrap().try_into().unwrap();
+    let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+    for size in SIZES {
+        let request = signed(
+            providers::discord(),
+            ED25519_SEED,
+            "/",
+            "application/json",
+            json_body(size),
+            "d1",
+        );
+        let ours = Verifier::new(providers::discord(), ED25519_PUBLIC).unwrap();
+        let pairs = header_pairs(&request);
+        let secret = webhook_verify::Secret::new(ED25519_PUBLIC);
+        let body = request.body().clone();
+        let ts = header(&request, "x-signature-timestamp");
+        let signature = ed25519_dalek::Signature::from_slice(
+            &hex::decode(header(&request, "x-signature-ed25519")).unwrap(),
+        )
+        .unwrap();
+        assert!(ours.verify(&request).is_ok());
+        assert!(
+            webhook_verify::verify(
+                webhook_verify::Provider::Discord,
+                &pairs,
+                &body,
+                &secret,
+                Default::default()
+            )
+            .is_ok(),
+            "discord peer"
+        );
+
+        let mut g = group(c, "discord-ed25519", size);
+        g.bench_function("raw-ed25519", |b| {
+            b.iter(|| {
+                let message = [ts.as_bytes(), &body[..]].concat();
+                public
+                    .verify_strict(black_box(&message), &signature)
+                    .is_ok()
+            })
+        });
+        g.bench_function("tower-webhook", |b| {
+            b.iter(|| ours.verify(black_box(&request)).is_ok())
+        });
+        g.bench_function("webhook-verify", |b| {
+            b.iter(|| {
+                webhook_verify::verify(
+                    webhook_verify::Provider::Discord,
+                    &pairs,
+                    black_box(&body),
+                    &secret,
+                    Default::default(),
+                )
+                .is_ok()
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(
+    benches,
+    standard_webhooks,
+    stripe,
+    github,
+    slack,
+    twilio,
+    discord
+);
+criterion_main!(benches);

@@ -1,0 +1,62 @@
+//! Inputs shared by the benchmarks: identical signed requests for this crate, the raw
+//! HMAC baseline and the peer crates.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use tower_webhook::{Scheme, Signer};
+
+/// Body sizes measured.
+pub const SIZES: [usize; 4] = [256, 1024, 16 * 1024, 256 * 1024];
+
+pub const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+pub const SECRET: &str = "bench secret 0123456789";
+pub const ED25519_SEED: &str = "769b93a3be05897f21ff10564f054b6c3055d916534b44a3450a13367e375cad";
+pub const ED25519_PUBLIC: &str = "700720f3a59dde69063640f029a06f3ae42cae3d5a6dddcfca015be7792e871c";
+
+/// A JSON body of exactly `size` bytes with an `id` and a `type`.
+pub fn json_body(size: usize) -> Bytes {
+    let head = r#"{"id":"evt_1NG8Du2eZvKYlo2C","type":"payment_intent.succeeded","pad":""#;
+    let tail = r#""}"#;
+    let pad = size.saturating_sub(head.len() + tail.len());
+    Bytes::from(format!("{head}{}{tail}", "x".repeat(pad)))
+}
+
+/// A form body of about `size` bytes (Twilio).
+pub fn form_body(size: usize) -> Bytes {
+    let head = "AccountSid=AC123&Body=";
+    let pad = size.saturating_sub(head.len() + 20);
+    Bytes::from(format!("{head}{}&From=%2B14155550100", "x".repeat(pad)))
+}
+
+/// `body` signed by `scheme` with `secret` at `now`, as a request to `uri`.
+pub fn signed<S: Scheme>(
+    scheme: S,
+    secret: &str,
+    uri: &str,
+    content_type: &str,
+    body: Bytes,
+    id: &str,
+) -> http::Request<Bytes> {
+    let request = http::Request::post(uri)
+        .header("content-type", content_type)
+        .body(body)
+        .expect("request");
+    Signer::new(scheme, secret)
+        .sign_with(request, id, SystemTime::now())
+        .expect("signs")
+}
+
+/// The headers of `request` as owned pairs, for webhook-verify.
+pub fn header_pairs(request: &http::Request<Bytes>) -> Vec<(String, String)> {
+    request
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
