@@ -1,0 +1,151 @@
+//! End-to-end load on 127.0.0.1: an axum server with the layer against the same server
+//! without verification (its handler reads the same body), driven by many concurrent
+//! connections for a fixed number of requests, 1 KiB bodies, each a new valid delivery.
+//!
+//!     cargo run --release -p tower-webhook-benches --bin load -- [requests] [connections]
+//!
+//! With `redis-server` on the PATH, the layer is also measured with a Redis store.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::routing::post;
+use axum::Router;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use tower_webhook::replay::{MemoryStore, RedisStore, ReplayStore};
+use tower_webhook::{providers, Verifier, WebhookLayer};
+use tower_webhook_benches::{json_body, signed, STANDARD_SECRET};
+
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/hook")
+}
+
+async fn read_body(body: Bytes) -> &'static str {
+    std::hint::black_box(body.len());
+    "ok"
+}
+
+fn verified(store: Arc<dyn ReplayStore>) -> Router {
+    let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
+    Router::new()
+        .route("/hook", post(read_body))
+        .route_layer(WebhookLayer::new(verifier).replay_store(store))
+}
+
+struct Report {
+    seconds: f64,
+    p50: Duration,
+    p99: Duration,
+    failures: usize,
+}
+
+async fn drive(url: &str, requests: usize, connections: usize) -> Report {
+    // Every request is a new, valid, pre-signed delivery: signing is not timed.
+    let body = json_body(1024);
+    let prepared: Vec<http::Request<Full<Bytes>>> = (0..requests)
+        .map(|i| {
+            signed(providers::standard_webhooks(), STANDARD_SECRET, url, "application/json", body.clone(), &format!("msg_{i}"))
+                .map(Full::new)
+        })
+        .collect();
+    let queue = Arc::new(std::sync::Mutex::new(prepared));
+    let client = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(connections)
+        .build_http::<Full<Bytes>>();
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..connections {
+        let (queue, client) = (queue.clone(), client.clone());
+        tasks.spawn(async move {
+            let mut latencies = Vec::new();
+            let mut failures = 0;
+            loop {
+                let Some(request) = queue.lock().unwrap().pop() else { break };
+                let sent = Instant::now();
+                match client.request(request).await {
+                    Ok(response) => {
+                        if response.status() != 200 {
+                            failures += 1;
+                        }
+                        let _ = response.into_body().collect().await;
+                    }
+                    Err(_) => failures += 1,
+                }
+                latencies.push(sent.elapsed());
+            }
+            (latencies, failures)
+        });
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    let mut failures = 0;
+    while let Some(done) = tasks.join_next().await {
+        let (mut l, f) = done.unwrap();
+        latencies.append(&mut l);
+        failures += f;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    Report { seconds, p50: at(0.50), p99: at(0.99), failures }
+}
+
+fn redis() -> Option<(Child, u16)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .spawn()
+        .ok()?;
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some((child, port));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let requests: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let connections: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(64);
+
+    let plain = serve(Router::new().route("/hook", post(read_body))).await;
+    let memory = serve(verified(Arc::new(MemoryStore::new()))).await;
+    let mut rows = vec![
+        ("no verification", drive(&plain, requests, connections).await),
+        ("layer, memory store", drive(&memory, requests, connections).await),
+    ];
+    let mut server = None;
+    if let Some((child, port)) = redis() {
+        let store = RedisStore::connect(&format!("redis://127.0.0.1:{port}")).await.unwrap();
+        let url = serve(verified(Arc::new(store))).await;
+        rows.push(("layer, redis store", drive(&url, requests, connections).await));
+        server = Some(child);
+    }
+    let baseline = requests as f64 / rows[0].1.seconds;
+    println!("{requests} requests, {connections} connections, 1 KiB bodies, each a new valid delivery\n");
+    println!("| server | requests/s | ratio | p50 | p99 | failures |");
+    println!("|---|---|---|---|---|---|");
+    for (name, r) in &rows {
+        let rps = requests as f64 / r.seconds;
+        println!(
+            "| {name} | {rps:.0} | {:.3} | {:.0} µs | {:.0} µs | {} |",
+            rps / baseline,
+            r.p50.as_secs_f64() * 1e6,
+            r.p99.as_secs_f64() * 1e6,
+            r.failures
+        );
+    }
+    if let Some(mut child) = server {
+        let _ = child.kill();
+    }
+}

@@ -1,0 +1,43 @@
+//! Bytes per entry of the in-memory replay store at one million completed deliveries,
+//! measured with dhat's counting allocator.
+//!
+//!     cargo run --release -p tower-webhook-benches --bin store_memory
+
+use std::time::{Duration, Instant};
+
+use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation};
+
+#[global_allocator]
+static ALLOCATOR: dhat::Alloc = dhat::Alloc;
+
+fn live_bytes() -> usize {
+    dhat::HeapStats::get().curr_bytes
+}
+
+fn main() {
+    let _profiler = dhat::Profiler::builder().testing().build();
+    const N: usize = 1_000_000;
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let store = MemoryStore::builder().capacity(N).build();
+    let before = live_bytes();
+    let start = Instant::now();
+    runtime.block_on(async {
+        for i in 0..N {
+            // A Stripe-like id: "evt_" and 24 characters.
+            let key = ReplayKey::new("stripe", &format!("evt_{i:024}"));
+            let Reservation::Reserved(token) = store.reserve(&key, Duration::from_secs(300)).await.unwrap() else {
+                panic!("fresh key");
+            };
+            store.complete(&key, &token, Duration::from_secs(7 * 86400)).await.unwrap();
+        }
+    });
+    let elapsed = start.elapsed();
+    let bytes = live_bytes() - before;
+    println!("| entries | heap bytes | bytes per entry | reserve+complete |");
+    println!("|---|---|---|---|");
+    println!(
+        "| {N} | {bytes} | {} | {:.0} ns |",
+        bytes / N,
+        elapsed.as_nanos() as f64 / N as f64
+    );
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Reads criterion's estimates and prints, per scheme and size, each implementation's
+median time and its ratio to the baseline measured in the same run (the raw HMAC, or the
+raw Ed25519 verification)."""
+import json
+import pathlib
+import sys
+
+root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "target/criterion")
+groups = {}
+for estimates in root.glob("*/*/new/estimates.json"):
+    group, bench = estimates.parts[-4], estimates.parts[-3]
+    median = json.loads(estimates.read_text())["median"]["point_estimate"]
+    groups.setdefault(group, {})[bench] = median
+
+def human(ns):
+    return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
+
+schemes = {}
+for group, benches in groups.items():
+    if "_" not in group:
+        continue
+    scheme, size = group.rsplit("_", 1)
+    if size.isdigit():
+        schemes.setdefault(scheme, []).append((int(size), benches))
+
+for scheme in sorted(schemes):
+    rows = sorted(schemes[scheme])
+    names = sorted({b for _, benches in rows for b in benches}, key=lambda n: (not n.startswith("raw"), n != "tower-webhook", n != "tower-webhook-layer", n))
+    base = names[0]
+    print(f"\n### {scheme}\n")
+    print("| size | " + " | ".join(names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    for size, benches in rows:
+        cells = []
+        for name in names:
+            t = benches.get(name)
+            if t is None:
+                cells.append("—")
+            elif name == base:
+                cells.append(human(t))
+            else:
+                cells.append(f"{human(t)} ({t / benches[base]:.2f}×)")
+        label = f"{size // 1024} KiB" if size >= 1024 else f"{size} B"
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+store = groups.get("memory-store_reserve+complete") or {}
+for name, t in store.items():
+    print(f"\nmemory store reserve+complete: {human(t)}")
