@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use sha2::Digest;
 
 use crate::clock::{Clock, SystemClock};
+use crate::delivery::{Field, Fingerprint, Parts};
 use crate::scheme::{Scheme, WebhookRequest};
 use crate::{ConfigError, Delivery, Rejection, RejectionKind, Secret};
 
@@ -207,6 +207,7 @@ impl<S: Scheme> VerifierBuilder<S> {
             .unwrap_or_else(|| self.scheme.default_tolerance());
         Ok(Verifier {
             inner: Arc::new(Typed {
+                provider: Arc::from(self.scheme.provider()),
                 scheme: self.scheme,
                 keys,
                 tolerance: self.check_timestamp.then_some(tolerance),
@@ -228,6 +229,7 @@ trait ErasedVerifier: Send + Sync + 'static {
 
 struct Typed<S: Scheme> {
     scheme: S,
+    provider: Arc<str>,
     keys: Vec<S::Key>,
     tolerance: Option<Duration>,
     clock: Arc<dyn Clock>,
@@ -256,29 +258,28 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
         if let (Some(at), Some(tolerance)) = (verified.timestamp, self.tolerance) {
             check_freshness(at, self.clock.now(), tolerance)?;
         }
-        let fingerprint = verified
-            .fingerprint
-            .unwrap_or_else(|| hex::encode(sha2::Sha256::digest(request.body())));
-        // An id outside the signature can be changed by whoever replays a captured
-        // request; without a signed timestamp to bound such replays, the signature itself
-        // is the safer key (the provider's own retries resend the same signed bytes).
-        let replay_id = match &verified.id {
-            Some(id) if verified.id_signed || verified.timestamp.is_some() => id.clone(),
-            _ => fingerprint.clone(),
+        let id = match verified.id_json {
+            Some(path) => Field::Json(path),
+            None => Field::Known(verified.id.map(String::into_boxed_str)),
         };
-        let (id, is_fingerprint) = match verified.id {
-            Some(id) => (id, false),
-            None => (fingerprint, true),
+        let event_type = match verified.event_type_json {
+            Some(path) => Field::Json(path),
+            None => Field::Known(verified.event_type.map(String::into_boxed_str)),
         };
-        Ok(Delivery::new(
-            self.scheme.provider(),
+        let fingerprint = match (verified.tag, verified.fingerprint) {
+            (Some((tag, len)), _) => Fingerprint::Tag(tag, len),
+            (None, Some(text)) => Fingerprint::Text(text.into_boxed_str()),
+            (None, None) => Fingerprint::BodyHash,
+        };
+        Ok(Delivery::new(Parts {
+            provider: self.provider.clone(),
             id,
-            is_fingerprint,
-            replay_id,
-            verified.timestamp,
-            verified.event_type,
-            request.body().clone(),
-        ))
+            id_signed: verified.id_signed,
+            event_type,
+            fingerprint,
+            timestamp: verified.timestamp,
+            body: request.body().clone(),
+        }))
     }
 
     fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -135,26 +135,57 @@ fn is_form(request: &WebhookRequest<'_>) -> bool {
 
 /// The sorted POST parameters of a form body.
 /// A form parameter: name and value, URL-decoded.
-type Param<'a> = (Cow<'a, str>, Cow<'a, str>);
+type Param<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
 
+/// The POST parameters of a form body, sorted as Twilio sorts them. Pairs without `+` or
+/// `%` are used as they are (no copy); only the others are decoded.
 fn sorted_params(body: &[u8]) -> Result<Vec<Param<'_>>, Rejection> {
-    let mut params: Vec<_> = form_urlencoded::parse(body).take(MAX_PARAMS + 1).collect();
-    if params.len() > MAX_PARAMS {
-        return Err(Rejection::new(
-            RejectionKind::InvalidBody,
-            "too many form parameters",
-        ));
+    let mut params = Vec::new();
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'&', body).chain(std::iter::once(body.len()));
+    for end in ends {
+        let pair = body.get(start..end).unwrap_or_default();
+        start = end + 1;
+        if pair.is_empty() {
+            continue;
+        }
+        if params.len() == MAX_PARAMS {
+            return Err(Rejection::new(
+                RejectionKind::InvalidBody,
+                "too many form parameters",
+            ));
+        }
+        let (name, value) = match memchr::memchr(b'=', pair) {
+            Some(i) => (
+                pair.get(..i).unwrap_or_default(),
+                pair.get(i + 1..).unwrap_or_default(),
+            ),
+            None => (pair, &[][..]),
+        };
+        params.push((decode(name), decode(value)));
     }
     params.sort();
     Ok(params)
+}
+
+/// `application/x-www-form-urlencoded` decoding of one name or value.
+fn decode(raw: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr2(b'+', b'%', raw).is_none() {
+        return Cow::Borrowed(raw);
+    }
+    let spaced: Vec<u8> = raw
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
+    Cow::Owned(percent_encoding::percent_decode(&spaced).collect())
 }
 
 fn mac(key: &SchemeKey, url: &str, params: &[Param<'_>]) -> ([u8; 64], usize) {
     let mut parts: Vec<&[u8]> = Vec::with_capacity(1 + params.len() * 2);
     parts.push(url.as_bytes());
     for (name, value) in params {
-        parts.push(name.as_bytes());
-        parts.push(value.as_bytes());
+        parts.push(name);
+        parts.push(value);
     }
     let mut out = [0u8; 64];
     let len = key.tag(&parts, &mut out);

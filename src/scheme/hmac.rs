@@ -3,6 +3,7 @@
 //! data and users can describe providers the crate does not ship.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use base64::engine::general_purpose::STANDARD;
@@ -126,6 +127,9 @@ pub struct HmacScheme {
     public_url: Option<PublicBase>,
     fallbacks: Vec<(HeaderName, HeaderName)>,
     handshake: Option<RegistrationHandshake>,
+    /// The JSON sources, shared with each delivery that reads them lazily.
+    id_json: Option<Arc<JsonPath>>,
+    event_type_json: Option<Arc<JsonPath>>,
 }
 
 /// Describes an [`HmacScheme`]. Every option has a default that fits the simplest
@@ -404,6 +408,7 @@ impl HmacSchemeBuilder {
         };
         let id = field(self.id)?;
         let event_type = field(self.event_type)?;
+        let (id_json, event_type_json) = (json_source(&id), json_source(&event_type));
 
         if self.parts.is_empty() || self.parts.len() > MAX_PARTS - 2 {
             return Err(ConfigError::new("a scheme signs between 1 and 14 parts"));
@@ -454,7 +459,16 @@ impl HmacSchemeBuilder {
             public_url,
             fallbacks,
             handshake: self.handshake,
+            id_json,
+            event_type_json,
         })
+    }
+}
+
+fn json_source(source: &Option<FieldSource>) -> Option<Arc<JsonPath>> {
+    match source {
+        Some(FieldSource::Json(path)) => Some(Arc::new(path.clone())),
+        _ => None,
     }
 }
 
@@ -722,32 +736,6 @@ impl HmacScheme {
             None => false,
         }
     }
-
-    fn fields(
-        &self,
-        request: &WebhookRequest<'_>,
-    ) -> Result<(Option<String>, Option<String>), Rejection> {
-        let header = |source: &Option<FieldSource>| -> Result<Option<String>, Rejection> {
-            match source {
-                Some(FieldSource::Header(name)) => Ok(self.read(request, name)?.map(str::to_owned)),
-                _ => Ok(None),
-            }
-        };
-        let json = |source: &Option<FieldSource>| match source {
-            Some(FieldSource::Json(path)) => Some(path.clone()),
-            _ => None,
-        };
-        let (id_path, type_path) = (json(&self.id), json(&self.event_type));
-        let [json_id, json_type] = if id_path.is_some() || type_path.is_some() {
-            find_fields(request.body(), [id_path.as_ref(), type_path.as_ref()])
-        } else {
-            [None, None]
-        };
-        Ok((
-            header(&self.id)?.or(json_id),
-            header(&self.event_type)?.or(json_type),
-        ))
-    }
 }
 
 impl Scheme for HmacScheme {
@@ -779,29 +767,42 @@ impl Scheme for HmacScheme {
         for key in keys {
             let len = key.tag(parts, &mut tag);
             let computed = tag.get(..len).unwrap_or_default();
-            if let Some(candidate) = candidates.iter().find(|c| key.verifies(parts, computed, c)) {
-                matched = Some(crypto::fingerprint(self.algorithm, parts, candidate));
+            if candidates.iter().any(|c| key.verifies(parts, computed, c)) {
+                matched = Some(len);
                 break;
             }
         }
-        let Some(fingerprint) = matched else {
+        let Some(tag_len) = matched else {
             return Err(Rejection::new(
                 RejectionKind::SignatureMismatch,
                 "signature does not match",
             ));
         };
 
-        let (id, event_type) = self.fields(request)?;
-        let mut verified = Verified::new().fingerprint(fingerprint);
+        let mut verified = Verified::new();
+        if self.algorithm.is_mac() {
+            // The tag itself identifies the signed content; hex-encoded only if asked.
+            verified.tag = Some((tag, u8::try_from(tag_len).unwrap_or(0)));
+        } else {
+            verified.fingerprint = Some(crypto::fingerprint(self.algorithm, parts, &[]));
+        }
         verified.timestamp = match &self.timestamp {
             Some((TimestampSource::Json(path), format)) => {
                 Some(self.body_timestamp(request, path, *format)?)
             }
             _ => timestamp.map(|(_, at)| at),
         };
-        verified.id = id;
+        verified.id = match &self.id {
+            Some(FieldSource::Header(_)) => id.map(str::to_owned),
+            _ => None,
+        };
+        verified.id_json = self.id_json.clone();
         verified.id_signed = self.id_is_signed();
-        verified.event_type = event_type;
+        verified.event_type = match &self.event_type {
+            Some(FieldSource::Header(name)) => self.read(request, name)?.map(str::to_owned),
+            _ => None,
+        };
+        verified.event_type_json = self.event_type_json.clone();
         Ok(verified)
     }
 

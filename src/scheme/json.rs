@@ -75,16 +75,20 @@ pub(crate) fn find_fields<const N: usize>(
         return out;
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut remaining = active;
     let finder = Finder {
         paths: &paths,
         level: 0,
         active,
         out: &mut out,
+        remaining: &mut remaining,
     };
-    if finder.deserialize(&mut deserializer).is_err() {
-        return std::array::from_fn(|_| None);
+    match finder.deserialize(&mut deserializer) {
+        Ok(()) => out,
+        // Every field was found: the rest of the body is not read.
+        Err(_) if remaining == 0 => out,
+        Err(_) => std::array::from_fn(|_| None),
     }
-    out
 }
 
 fn looks_like_object(body: &[u8]) -> bool {
@@ -93,11 +97,16 @@ fn looks_like_object(body: &[u8]) -> bool {
         .is_some_and(|b| *b == b'{')
 }
 
+/// The message of the error that stops parsing once every field is found.
+const FOUND: &str = "tower-webhook: all fields found";
+
 struct Finder<'p, 'o, const N: usize> {
     paths: &'p [Option<&'p JsonPath>; N],
     level: usize,
     active: u32,
     out: &'o mut [Option<String>; N],
+    /// Paths not found yet, across every level.
+    remaining: &'o mut u32,
 }
 
 impl<'de, const N: usize> DeserializeSeed<'de> for Finder<'_, '_, N> {
@@ -136,12 +145,17 @@ impl<'de, const N: usize> Visitor<'de> for Finder<'_, '_, N> {
                         slot.clone_from(&value);
                     }
                 }
+                *self.remaining &= !leaves;
+                if *self.remaining == 0 {
+                    return Err(de::Error::custom(FOUND));
+                }
             } else {
                 map.next_value_seed(Finder {
                     paths: self.paths,
                     level: self.level + 1,
                     active: matched,
                     out: &mut *self.out,
+                    remaining: &mut *self.remaining,
                 })?;
             }
         }
@@ -264,6 +278,14 @@ mod tests {
         let [a, b] = find_fields(body, [Some(&id), Some(&kind)]);
         assert_eq!(a.as_deref(), Some("Ev1"));
         assert_eq!(b.as_deref(), Some("app_mention"));
+    }
+
+    #[test]
+    fn stops_reading_once_every_field_is_found() {
+        // The body is broken after the fields: it is never read that far.
+        let id = JsonPath::from("id");
+        let [found] = find_fields(br#"{"id":"evt_1","data":{"x": oops"#, [Some(&id)]);
+        assert_eq!(found.as_deref(), Some("evt_1"));
     }
 
     #[test]

@@ -194,6 +194,10 @@ pub struct Verified {
     pub(crate) id_signed: bool,
     pub(crate) event_type: Option<String>,
     pub(crate) fingerprint: Option<String>,
+    /// Read lazily from the body by [`Delivery`](crate::Delivery), for built-in schemes.
+    pub(crate) id_json: Option<std::sync::Arc<JsonPath>>,
+    pub(crate) event_type_json: Option<std::sync::Arc<JsonPath>>,
+    pub(crate) tag: Option<([u8; 64], u8)>,
 }
 
 impl Verified {

@@ -51,8 +51,15 @@ async fn drive(url: &str, requests: usize, connections: usize) -> Report {
     let body = json_body(1024);
     let prepared: Vec<http::Request<Full<Bytes>>> = (0..requests)
         .map(|i| {
-            signed(providers::standard_webhooks(), STANDARD_SECRET, url, "application/json", body.clone(), &format!("msg_{i}"))
-                .map(Full::new)
+            signed(
+                providers::standard_webhooks(),
+                STANDARD_SECRET,
+                url,
+                "application/json",
+                body.clone(),
+                &format!("msg_{i}"),
+            )
+            .map(Full::new)
         })
         .collect();
     let queue = Arc::new(std::sync::Mutex::new(prepared));
@@ -67,7 +74,9 @@ async fn drive(url: &str, requests: usize, connections: usize) -> Report {
             let mut latencies = Vec::new();
             let mut failures = 0;
             loop {
-                let Some(request) = queue.lock().unwrap().pop() else { break };
+                let Some(request) = queue.lock().unwrap().pop() else {
+                    break;
+                };
                 let sent = Instant::now();
                 match client.request(request).await {
                     Ok(response) => {
@@ -93,13 +102,31 @@ async fn drive(url: &str, requests: usize, connections: usize) -> Report {
     let seconds = start.elapsed().as_secs_f64();
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
-    Report { seconds, p50: at(0.50), p99: at(0.99), failures }
+    Report {
+        seconds,
+        p50: at(0.50),
+        p99: at(0.99),
+        failures,
+    }
 }
 
 fn redis() -> Option<(Child, u16)> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
     let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
         .stdout(Stdio::null())
         .spawn()
         .ok()?;
@@ -121,18 +148,31 @@ async fn main() {
     let plain = serve(Router::new().route("/hook", post(read_body))).await;
     let memory = serve(verified(Arc::new(MemoryStore::new()))).await;
     let mut rows = vec![
-        ("no verification", drive(&plain, requests, connections).await),
-        ("layer, memory store", drive(&memory, requests, connections).await),
+        (
+            "no verification",
+            drive(&plain, requests, connections).await,
+        ),
+        (
+            "layer, memory store",
+            drive(&memory, requests, connections).await,
+        ),
     ];
     let mut server = None;
     if let Some((child, port)) = redis() {
-        let store = RedisStore::connect(&format!("redis://127.0.0.1:{port}")).await.unwrap();
+        let store = RedisStore::connect(&format!("redis://127.0.0.1:{port}"))
+            .await
+            .unwrap();
         let url = serve(verified(Arc::new(store))).await;
-        rows.push(("layer, redis store", drive(&url, requests, connections).await));
+        rows.push((
+            "layer, redis store",
+            drive(&url, requests, connections).await,
+        ));
         server = Some(child);
     }
     let baseline = requests as f64 / rows[0].1.seconds;
-    println!("{requests} requests, {connections} connections, 1 KiB bodies, each a new valid delivery\n");
+    println!(
+        "{requests} requests, {connections} connections, 1 KiB bodies, each a new valid delivery\n"
+    );
     println!("| server | requests/s | ratio | p50 | p99 | failures |");
     println!("|---|---|---|---|---|---|");
     for (name, r) in &rows {

@@ -17,7 +17,9 @@ fn live_bytes() -> usize {
 fn main() {
     let _profiler = dhat::Profiler::builder().testing().build();
     const N: usize = 1_000_000;
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let store = MemoryStore::builder().capacity(N).build();
     let before = live_bytes();
     let start = Instant::now();
@@ -25,10 +27,15 @@ fn main() {
         for i in 0..N {
             // A Stripe-like id: "evt_" and 24 characters.
             let key = ReplayKey::new("stripe", &format!("evt_{i:024}"));
-            let Reservation::Reserved(token) = store.reserve(&key, Duration::from_secs(300)).await.unwrap() else {
+            let Reservation::Reserved(token) =
+                store.reserve(&key, Duration::from_secs(300)).await.unwrap()
+            else {
                 panic!("fresh key");
             };
-            store.complete(&key, &token, Duration::from_secs(7 * 86400)).await.unwrap();
+            store
+                .complete(&key, &token, Duration::from_secs(7 * 86400))
+                .await
+                .unwrap();
         }
     });
     let elapsed = start.elapsed();
