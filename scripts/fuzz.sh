@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets, and with a number of seconds runs each for that long:
-#   scripts/fuzz.sh          # build only (what CI does)
+#   scripts/fuzz.sh          # build only, instrumented (CI builds them uninstrumented
+#                            # with `cargo build --manifest-path fuzz/Cargo.toml`)
 #   scripts/fuzz.sh 600      # build, then run every target for 10 minutes, one core each
 # cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 enables them on stable.
 set -euo pipefail
