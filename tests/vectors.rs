@@ -230,6 +230,57 @@ fn standard_webhooks_v1a_vector() {
     assert_eq!(signed.headers()["webhook-signature"], signature);
 }
 
+/// Adding the group order L to Ed25519's `S` gives a second encoding that lenient
+/// verifiers accept. It must be refused: with no delivery id, the signature is the
+/// replay key, so a second valid encoding would be a replay that looks new.
+#[test]
+fn ed25519_signature_with_non_canonical_s_is_rejected() {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let seed = [7u8; 32];
+    let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+    let whsk = format!("whsk_{}", engine.encode(seed));
+    let whpk = format!("whpk_{}", engine.encode(public.as_bytes()));
+    let signed = tower_webhook::Signer::new(providers::standard_webhooks_ed25519(), whsk)
+        .sign_with(
+            http::Request::post("/")
+                .body(Bytes::from_static(b"{}"))
+                .unwrap(),
+            "msg_1",
+            at(1_614_265_330),
+        )
+        .unwrap();
+    let verifier = verifier_at(
+        providers::standard_webhooks_ed25519(),
+        &whpk,
+        at(1_614_265_330),
+    );
+    verifier.verify(&signed).expect("the original verifies");
+
+    let header = signed.headers()["webhook-signature"].to_str().unwrap();
+    let mut bytes = engine.decode(header.strip_prefix("v1a,").unwrap()).unwrap();
+    const L: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    let mut carry = 0u16;
+    for (byte, l) in bytes[32..].iter_mut().zip(L) {
+        let sum = u16::from(*byte) + u16::from(l) + carry;
+        *byte = sum as u8;
+        carry = sum >> 8;
+    }
+    assert_eq!(carry, 0);
+    let mut malleated = signed.clone();
+    malleated.headers_mut().insert(
+        "webhook-signature",
+        format!("v1a,{}", engine.encode(&bytes)).parse().unwrap(),
+    );
+    assert_eq!(
+        verifier.verify(&malleated).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+}
+
 #[test]
 fn paddle_vectors() {
     let verifier = verifier_at(providers::paddle(), "VALID_SECRET", at(1_698_796_800));

@@ -248,20 +248,33 @@ impl Scheme for Twilio {
             }
         };
 
-        let urls = self.urls(request)?;
-        let matched = keys.iter().any(|key| {
-            urls.iter().any(|url| {
+        let verifies = |url: &str| {
+            keys.iter().any(|key| {
                 let (tag, len) = mac(key, url, &params);
-                bool::from(tag.get(..len).unwrap_or_default().ct_eq(signature))
+                crate::scheme::crypto::tags_equal(tag.get(..len).unwrap_or_default(), signature)
             })
-        });
+        };
+        // The URL as received (or as configured) is what Twilio signed nearly always; the
+        // port and scheme variants are only built when it does not match.
+        let (a, b, c) = url_base(self.public_url.as_ref(), request, "https://")?;
+        let tail = path_and_query(request);
+        let mut url = String::with_capacity(a.len() + b.len() + c.len() + tail.len());
+        url.extend([a, b, c, tail]);
+        let matched = verifies(&url) || self.urls(request)?.iter().skip(1).any(|u| verifies(u));
         if !matched {
             return Err(Rejection::new(
                 RejectionKind::SignatureMismatch,
                 "signature does not match",
             ));
         }
-        let mut verified = Verified::new().fingerprint(hex::encode(signature));
+        let mut verified = Verified::new();
+        // The replay key when no idempotency token is sent: the signature, hex-encoded
+        // only if it is asked for.
+        let mut tag = [0u8; 64];
+        if let Some(slot) = tag.get_mut(..len) {
+            slot.copy_from_slice(signature);
+            verified.tag = Some((tag, u8::try_from(len).unwrap_or(0)));
+        }
         if let Some(token) = request.header(&IDEMPOTENCY_TOKEN)? {
             verified = verified.unsigned_id(token);
         }

@@ -567,15 +567,12 @@ impl HmacScheme {
 
     /// Reads the signature header: the candidate signatures and, for Stripe-like schemes,
     /// the timestamp entry.
+    /// Decoded into `candidates`, which the caller owns so that the array is never moved.
     fn parse_signature_header<'a>(
         &self,
         value: &'a str,
-    ) -> Result<(Candidates, Option<&'a str>), Rejection> {
-        let mut candidates = Candidates {
-            tags: [[0; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
-            lens: [0; MAX_SIGNATURE_ENTRIES],
-            count: 0,
-        };
+        candidates: &mut Candidates,
+    ) -> Result<Option<&'a str>, Rejection> {
         let mut timestamp = None;
         let mut undecodable = false;
         let ts_prefix = match &self.timestamp {
@@ -639,7 +636,7 @@ impl HmacScheme {
                 .with_subject(name)
             });
         }
-        Ok((candidates, timestamp))
+        Ok(timestamp)
     }
 
     fn timestamp_raw<'a>(
@@ -730,9 +727,9 @@ impl HmacScheme {
     fn id_is_signed(&self) -> bool {
         match &self.id {
             Some(FieldSource::Json(_)) => self.parts.contains(&Part::Body),
-            Some(FieldSource::Header(name)) => {
-                self.parts.contains(&Part::Id) || self.parts.contains(&Part::Header(name.clone()))
-            }
+            Some(FieldSource::Header(name)) => self.parts.iter().any(|part| {
+                matches!(part, Part::Id) || matches!(part, Part::Header(h) if h == name)
+            }),
             None => false,
         }
     }
@@ -756,7 +753,12 @@ impl Scheme for HmacScheme {
         keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
         let header = self.read_required(request, &self.signature_header)?;
-        let (candidates, ts_entry) = self.parse_signature_header(header)?;
+        let mut candidates = Candidates {
+            tags: [[0; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
+            lens: [0; MAX_SIGNATURE_ENTRIES],
+            count: 0,
+        };
+        let ts_entry = self.parse_signature_header(header, &mut candidates)?;
         let timestamp = self.timestamp_raw(request, ts_entry)?;
         let id = self.id_header(request)?;
         let resolved = self.resolve(request, timestamp.map(|(raw, _)| raw), id)?;
@@ -767,12 +769,12 @@ impl Scheme for HmacScheme {
         for key in keys {
             let len = key.tag(parts, &mut tag);
             let computed = tag.get(..len).unwrap_or_default();
-            if candidates.iter().any(|c| key.verifies(parts, computed, c)) {
-                matched = Some(len);
+            if let Some(signature) = candidates.iter().find(|c| key.verifies(parts, computed, c)) {
+                matched = Some((len, signature));
                 break;
             }
         }
-        let Some(tag_len) = matched else {
+        let Some((tag_len, signature)) = matched else {
             return Err(Rejection::new(
                 RejectionKind::SignatureMismatch,
                 "signature does not match",
@@ -784,7 +786,7 @@ impl Scheme for HmacScheme {
             // The tag itself identifies the signed content; hex-encoded only if asked.
             verified.tag = Some((tag, u8::try_from(tag_len).unwrap_or(0)));
         } else {
-            verified.fingerprint = Some(crypto::fingerprint(self.algorithm, parts, &[]));
+            verified.fingerprint = Some(crypto::fingerprint(self.algorithm, parts, signature));
         }
         verified.timestamp = match &self.timestamp {
             Some((TimestampSource::Json(path), format)) => {

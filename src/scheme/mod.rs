@@ -4,7 +4,7 @@
 //! and signed-content order; [`HmacScheme`] describes those as data. Schemes that are not
 //! a plain HMAC over headers and body implement [`Scheme`] themselves.
 
-mod crypto;
+pub(crate) mod crypto;
 mod encoding;
 mod handshake;
 mod hmac;
