@@ -42,9 +42,9 @@ pub struct MemoryStoreBuilder {
 
 #[derive(Default)]
 struct State {
-    entries: HashMap<Arc<ReplayKey>, Entry>,
-    in_flight: VecDeque<(Arc<ReplayKey>, u64)>,
-    completed: VecDeque<(Arc<ReplayKey>, u64)>,
+    entries: HashMap<ReplayKey, Entry>,
+    in_flight: VecDeque<(ReplayKey, u64)>,
+    completed: VecDeque<(ReplayKey, u64)>,
     next: u64,
 }
 
@@ -105,7 +105,7 @@ impl MemoryStore {
             ));
         }
         let seq = state.bump();
-        let key = Arc::new(key.clone());
+        let key = key.clone();
         state.in_flight.push_back((key.clone(), seq));
         state.entries.insert(
             key,
@@ -124,22 +124,21 @@ impl MemoryStore {
         let now = self.clock.now();
         let mut state = self.lock();
         let seq = state.bump();
-        let Some((stored_key, entry)) = state.entries.get_key_value(key) else {
+        let State {
+            entries, completed, ..
+        } = &mut *state;
+        let Some(entry) = entries.get_mut(key) else {
             return;
         };
         if !entry.in_flight || token.as_str().parse::<u64>().ok() != Some(entry.seq) {
             return;
         }
-        let stored_key = stored_key.clone();
-        state.completed.push_back((stored_key.clone(), seq));
-        state.entries.insert(
-            stored_key,
-            Entry {
-                seq,
-                in_flight: false,
-                expires: now.checked_add(retention).unwrap_or(now),
-            },
-        );
+        *entry = Entry {
+            seq,
+            in_flight: false,
+            expires: now.checked_add(retention).unwrap_or(now),
+        };
+        completed.push_back((key.clone(), seq));
     }
 
     fn release_now(&self, key: &ReplayKey, token: &ReservationToken) {
@@ -165,12 +164,12 @@ impl State {
     fn sweep(&mut self, now: SystemTime) {
         for queue in [&mut self.in_flight, &mut self.completed] {
             while let Some((key, seq)) = queue.front() {
-                match self.entries.get(&**key) {
+                match self.entries.get(key) {
                     Some(entry) if entry.seq == *seq => {
                         if entry.expires > now {
                             break;
                         }
-                        self.entries.remove(&**key);
+                        self.entries.remove(key);
                     }
                     _ => {}
                 }
@@ -182,8 +181,8 @@ impl State {
     /// Forgets the oldest completed delivery; `false` when there is none.
     fn evict_oldest_completed(&mut self) -> bool {
         while let Some((key, seq)) = self.completed.pop_front() {
-            if self.entries.get(&*key).is_some_and(|e| e.seq == seq) {
-                self.entries.remove(&*key);
+            if self.entries.get(&key).is_some_and(|e| e.seq == seq) {
+                self.entries.remove(&key);
                 return true;
             }
         }

@@ -15,6 +15,7 @@ mod redis;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use self::memory::{MemoryStore, MemoryStoreBuilder, DEFAULT_CAPACITY};
@@ -28,8 +29,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The key a delivery is remembered under: its provider and its id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ReplayKey {
-    provider: Box<str>,
-    id: Box<str>,
+    // Shared, so that a store keeping the key (in a map and an expiry queue) clones it
+    // without copying the text.
+    provider: Arc<str>,
+    id: Arc<str>,
 }
 
 impl ReplayKey {

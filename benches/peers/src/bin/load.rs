@@ -32,6 +32,14 @@ async fn read_body(body: Bytes) -> &'static str {
     "ok"
 }
 
+/// Verification alone, to split the layer's cost between the signature and the store.
+fn verified_without_store() -> Router {
+    let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
+    Router::new()
+        .route("/hook", post(read_body))
+        .route_layer(WebhookLayer::new(verifier).dangerously_disable_replay_protection())
+}
+
 fn verified(store: Arc<dyn ReplayStore>) -> Router {
     let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
     Router::new()
@@ -142,15 +150,20 @@ fn redis() -> Option<(Child, u16)> {
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let requests: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let requests: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50_000);
     let connections: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(64);
 
     let plain = serve(Router::new().route("/hook", post(read_body))).await;
     let memory = serve(verified(Arc::new(MemoryStore::new()))).await;
+    let no_store = serve(verified_without_store()).await;
     let mut rows = vec![
         (
             "no verification",
             drive(&plain, requests, connections).await,
+        ),
+        (
+            "layer, replay protection off",
+            drive(&no_store, requests, connections).await,
         ),
         (
             "layer, memory store",
