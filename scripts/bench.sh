@@ -12,7 +12,7 @@ python3 scripts/bench_tables.py target/criterion
 
 echo
 echo "== load"
-cargo run -q --release -p tower-webhook-benches --bin load -- "${REQUESTS:-50000}" "${CONNECTIONS:-64}"
+cargo run -q --release -p tower-webhook-benches --bin load -- "${REQUESTS:-30000}" "${CONNECTIONS:-64}"
 
 echo
 echo "== memory store"
