@@ -26,17 +26,42 @@ impl Drop for Receiver {
     }
 }
 
-fn receiver_binary() -> std::path::PathBuf {
-    // target/<profile>/deps/receiver-<hash> -> target/<profile>/examples/receiver
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile = exe.parent().and_then(|p| p.parent()).expect("target dir");
-    let binary = profile.join("examples").join("receiver");
-    assert!(
-        binary.exists(),
-        "{} is missing: `cargo test` builds the examples; run it with --all-targets",
-        binary.display()
-    );
-    binary
+/// The `receiver` example as `cargo run --example receiver` builds it.
+///
+/// `cargo test` builds examples as ordinary binaries, but `cargo test --all-targets`
+/// builds them as (empty) test harnesses, so the runnable binary may be missing or
+/// stale. Building it here, once, with the features this test was compiled with, makes
+/// the suite independent of how it was invoked. Cargo has released its build lock by
+/// the time tests run, so the nested build neither deadlocks nor races.
+fn receiver_binary() -> &'static std::path::Path {
+    static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        // target/<profile>/deps/receiver-<hash> -> target/<profile>/examples/receiver
+        let exe = std::env::current_exe().expect("test binary path");
+        let profile = exe.parent().and_then(|p| p.parent()).expect("target dir");
+        let target_dir = profile.parent().expect("target dir");
+        let mut features = vec!["axum"];
+        if cfg!(feature = "redis") {
+            features.push("redis");
+        }
+        let mut build = Command::new(env!("CARGO"));
+        build
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["build", "--quiet", "--example", "receiver", "--features"])
+            .arg(features.join(","))
+            .arg("--target-dir")
+            .arg(target_dir);
+        if profile.file_name().is_some_and(|name| name == "release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("run cargo build --example receiver");
+        assert!(status.success(), "cargo build --example receiver failed");
+        let binary = profile
+            .join("examples")
+            .join(format!("receiver{}", std::env::consts::EXE_SUFFIX));
+        assert!(binary.exists(), "{} is missing", binary.display());
+        binary
+    })
 }
 
 fn start(env: &[(&str, &str)]) -> Receiver {
