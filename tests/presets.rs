@@ -598,6 +598,25 @@ fn malformed_secrets_fail_at_build_time() {
 }
 
 #[test]
+fn malformed_and_weak_public_keys_fail_at_build_time() {
+    // Not hex, and the wrong length.
+    assert!(Verifier::new(providers::discord(), "not a key").is_err());
+    assert!(Verifier::new(providers::discord(), "0011").is_err());
+    // The identity point (y = 1) and another small-order point (y = 0): keys for which
+    // signatures can be made without any private key. They decode as curve points, so only
+    // the small-order check refuses them.
+    let identity = format!("01{}", "00".repeat(31));
+    let order_four = "00".repeat(32);
+    for weak in [identity, order_four] {
+        let error = Verifier::new(providers::discord(), weak.as_str()).unwrap_err();
+        assert!(error.to_string().contains("small-order"), "{error}");
+    }
+    // A real key still works.
+    let public = "700720f3a59dde69063640f029a06f3ae42cae3d5a6dddcfca015be7792e871c";
+    assert!(Verifier::new(providers::discord(), public).is_ok());
+}
+
+#[test]
 fn stripe_secret_is_used_as_text_not_base64() {
     // Both Stripe and Standard Webhooks secrets start with whsec_, but Stripe keys the
     // HMAC with the whole string. A Standard Webhooks signature made with the decoded

@@ -94,10 +94,14 @@ impl SchemeKey {
                 let bytes: &[u8; 32] = key
                     .try_into()
                     .map_err(|_| ConfigError::new("an Ed25519 public key is 32 bytes"))?;
-                KeyState::Ed25519(
-                    ed25519_dalek::VerifyingKey::from_bytes(bytes)
-                        .map_err(|_| ConfigError::new("not a valid Ed25519 public key"))?,
-                )
+                let key = ed25519_dalek::VerifyingKey::from_bytes(bytes)
+                    .map_err(|_| ConfigError::new("not a valid Ed25519 public key"))?;
+                // A small-order key verifies signatures anyone can make: refuse it here,
+                // once, rather than checking it on every request as `verify_strict` does.
+                if key.is_weak() {
+                    return Err(ConfigError::new("a weak (small-order) Ed25519 public key"));
+                }
+                KeyState::Ed25519(key)
             }
             Algorithm::EcdsaP256Sha256 => KeyState::P256(
                 p256::ecdsa::VerifyingKey::from_public_key_der(key)
