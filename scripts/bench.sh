@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces every figure in BENCHMARKS.md: criterion benchmarks (this crate beside the
-# raw HMAC and the peer crates), the end-to-end load test on 127.0.0.1, and the memory
-# store's bytes per entry. Prints the tables as Markdown. Takes about 8 minutes.
+# raw HMAC and the peer crates), the end-to-end load test on 127.0.0.1, the allocations
+# per delivery and the memory store's bytes per entry. Prints the tables as Markdown.
+# Takes about 9 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -13,6 +14,10 @@ python3 scripts/bench_tables.py target/criterion
 echo
 echo "== load"
 cargo run -q --release -p tower-webhook-benches --bin load -- "${REQUESTS:-30000}" "${CONNECTIONS:-64}"
+
+echo
+echo "== allocations"
+cargo run -q --release -p tower-webhook-benches --bin allocations
 
 echo
 echo "== memory store"
