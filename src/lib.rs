@@ -73,3 +73,9 @@ pub use crate::scheme::Scheme;
 pub use crate::secret::Secret;
 pub use crate::sign::Signer;
 pub use crate::verifier::{Verifier, VerifierBuilder, DEFAULT_TOLERANCE};
+
+/// The README's Rust examples, compiled and run as doc tests so they cannot drift from
+/// the API.
+#[cfg(all(doctest, feature = "axum", feature = "redis"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
