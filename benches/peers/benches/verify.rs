@@ -128,7 +128,7 @@ fn simple(
         }
         assert!(
             webhook_verify::verify(
-                provider.clone(),
+                provider,
                 request.headers(),
                 &body,
                 &secret,
@@ -148,7 +148,7 @@ fn simple(
         g.bench_function("webhook-verify", |b| {
             b.iter(|| {
                 webhook_verify::verify(
-                    provider.clone(),
+                    provider,
                     request.headers(),
                     black_box(&body),
                     &secret,

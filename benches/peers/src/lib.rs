@@ -63,3 +63,29 @@ pub fn signed<S: Scheme>(
         .sign_with(request, id, SystemTime::now())
         .expect("signs")
 }
+
+/// The service the layer benchmarks wrap: reads the whole body, answers `200`.
+pub async fn read_body<B: http_body::Body>(
+    request: http::Request<B>,
+) -> Result<http::Response<String>, std::convert::Infallible> {
+    use http_body_util::BodyExt;
+    let _ = request.into_body().collect().await;
+    Ok(http::Response::new(String::new()))
+}
+
+/// Sends one request through `service` on `runtime`; the response's status.
+pub fn call_once<S, B>(
+    runtime: &tokio::runtime::Runtime,
+    service: &mut S,
+    request: http::Request<http_body_util::Full<Bytes>>,
+) -> http::StatusCode
+where
+    S: tower::Service<http::Request<http_body_util::Full<Bytes>>, Response = http::Response<B>>,
+    S::Error: std::fmt::Debug,
+{
+    use tower::ServiceExt;
+    runtime.block_on(async {
+        let response = service.ready().await.unwrap().call(request).await.unwrap();
+        response.status()
+    })
+}
