@@ -211,3 +211,80 @@ async fn discord_ping_gets_a_pong_only_when_signed() {
     assert_eq!(send(command).await.text(), "handler");
     assert_eq!(calls.count(), 1);
 }
+
+#[tokio::test]
+async fn asana_hook_secret_is_echoed_only_while_expected() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use tower_webhook::scheme::{AsanaHookSecret, RegistrationHandshake};
+
+    let expecting = Arc::new(AtomicBool::new(true));
+    let stored: Arc<Mutex<Option<Vec<u8>>>> = Arc::default();
+    let handshake = {
+        let (expecting, stored) = (expecting.clone(), stored.clone());
+        AsanaHookSecret::new(move |secret| {
+            if !expecting.swap(false, Ordering::SeqCst) {
+                return false;
+            }
+            *stored.lock().unwrap() = Some(secret.expose().to_vec());
+            true
+        })
+    };
+    let scheme = providers::asana()
+        .with_handshake(RegistrationHandshake::AsanaHookSecret(handshake.clone()));
+    // Until the handshake, the endpoint has no secret of its own to verify with.
+    let (server, calls) = server_for(scheme, "placeholder until the handshake").await;
+    let hook_secret = "c8a1a1b09e0f4c3a9e7e3b1e0f6a2d44";
+    let handshake_request = |secret: &str| {
+        http::Request::post(server.url("/hook"))
+            .header("x-hook-secret", secret)
+            .body(Bytes::new())
+            .unwrap()
+    };
+
+    let reply = send(handshake_request(hook_secret)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers["x-hook-secret"], hook_secret);
+    assert_eq!(
+        stored.lock().unwrap().as_deref(),
+        Some(hook_secret.as_bytes())
+    );
+
+    // Not creating a webhook any more: an unsolicited handshake is refused and nothing
+    // is stored, so nobody can plant a secret of their own.
+    let planted = send(handshake_request("attacker chosen secret")).await;
+    assert_eq!(planted.status, StatusCode::UNAUTHORIZED);
+    assert!(!planted.text().contains("attacker"));
+    assert_eq!(
+        stored.lock().unwrap().as_deref(),
+        Some(hook_secret.as_bytes())
+    );
+
+    // A request that also carries a signature is an event, never a handshake.
+    let disguised = http::Request::post(server.url("/hook"))
+        .header("x-hook-secret", hook_secret)
+        .header("x-hook-signature", "00".repeat(32))
+        .body(Bytes::from_static(b"{\"events\":[]}"))
+        .unwrap();
+    assert_eq!(send(disguised).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(calls.count(), 0);
+
+    // Events are then verified with the secret the handshake delivered.
+    let (server, calls) = server_for(
+        providers::asana().with_handshake(RegistrationHandshake::AsanaHookSecret(handshake)),
+        hook_secret,
+    )
+    .await;
+    let event = http::Request::post(server.url("/hook"))
+        .header("content-type", "application/json")
+        .body(Bytes::from_static(
+            b"{\"events\":[{\"action\":\"changed\"}]}",
+        ))
+        .unwrap();
+    let event = Signer::new(providers::asana(), hook_secret)
+        .sign(event)
+        .unwrap();
+    let reply = send(event).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(calls.count(), 1);
+}

@@ -8,6 +8,9 @@ use super::preset;
 ///   Secret` Asana sent in the handshake when the webhook was created (store it and
 ///   configure it here).
 /// - No signed timestamp: replay protection keys on the signature.
+/// - Handshake: Asana's unsigned `X-Hook-Secret` request is not answered by default; opt
+///   in with [`RegistrationHandshake::AsanaHookSecret`](crate::scheme::RegistrationHandshake::AsanaHookSecret)
+///   through [`HmacScheme::with_handshake`].
 ///
 /// Source: Asana developers, "Webhooks guide": the handshake and security.
 pub fn asana() -> HmacScheme {

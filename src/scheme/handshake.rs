@@ -2,6 +2,8 @@
 //! answered by the layer so no handler code is needed. Signed handshakes are answered
 //! only after their signature (and timestamp) verify.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -34,6 +36,60 @@ pub enum RegistrationHandshake {
     /// Discord interactions: a signed POST whose body `type` is `1` (PING) is answered with
     /// `{"type":1}` (PONG).
     DiscordPing,
+    /// Asana: the POST that carries `X-Hook-Secret` (and no `X-Hook-Signature`) while a
+    /// webhook is being created is answered `200` with the same header, after
+    /// [`AsanaHookSecret`]'s callback has accepted the secret. Asana does not sign this
+    /// request: see [`AsanaHookSecret`] for how to accept only the handshake you expect.
+    AsanaHookSecret(AsanaHookSecret),
+}
+
+/// What to do with the secret of Asana's webhook handshake.
+///
+/// Asana sends the secret that will sign the webhook's events once, in `X-Hook-Secret`,
+/// while the webhook is being created, and expects it echoed back. That request is not
+/// signed: anyone who knows the URL can send one. The callback decides whether to accept
+/// it — return `true` only while you are creating a webhook for this endpoint (and store
+/// the secret, to configure the verifier with it once Asana's create call has
+/// succeeded); return `false` otherwise, and the request is refused with `401`.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use tower_webhook::{providers, scheme::{AsanaHookSecret, RegistrationHandshake}, Secret};
+///
+/// // Armed by your code just before it calls Asana's "create webhook" endpoint.
+/// let pending: Arc<Mutex<Option<Secret>>> = Arc::new(Mutex::new(None));
+/// let expecting = Arc::new(std::sync::atomic::AtomicBool::new(true));
+/// let slot = pending.clone();
+/// let scheme = providers::asana().with_handshake(RegistrationHandshake::AsanaHookSecret(
+///     AsanaHookSecret::new(move |secret| {
+///         if !expecting.swap(false, std::sync::atomic::Ordering::SeqCst) {
+///             return false; // not creating a webhook: refuse
+///         }
+///         *slot.lock().unwrap() = Some(secret);
+///         true
+///     }),
+/// ));
+/// # let _ = scheme;
+/// ```
+#[derive(Clone)]
+pub struct AsanaHookSecret {
+    on_secret: Arc<dyn Fn(Secret) -> bool + Send + Sync>,
+}
+
+impl AsanaHookSecret {
+    /// Calls `on_secret` with each handshake's secret; the handshake is answered only when
+    /// it returns `true`.
+    pub fn new(on_secret: impl Fn(Secret) -> bool + Send + Sync + 'static) -> Self {
+        AsanaHookSecret {
+            on_secret: Arc::new(on_secret),
+        }
+    }
+}
+
+impl fmt::Debug for AsanaHookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsanaHookSecret").finish_non_exhaustive()
+    }
 }
 
 /// What a handshake answered: the response, and the signed timestamp to check for
@@ -55,6 +111,10 @@ impl HandshakeResponse {
 }
 
 const TWITCH_MESSAGE_TYPE: HeaderName = HeaderName::from_static("twitch-eventsub-message-type");
+const ASANA_SECRET: HeaderName = HeaderName::from_static("x-hook-secret");
+const ASANA_SIGNATURE: HeaderName = HeaderName::from_static("x-hook-signature");
+/// Longest `X-Hook-Secret` accepted (Asana's are 32 hex characters).
+const MAX_ASANA_SECRET: usize = 256;
 
 impl RegistrationHandshake {
     /// Whether `request` is this handshake. Cheap: no signature work.
@@ -82,6 +142,11 @@ impl RegistrationHandshake {
             }
             RegistrationHandshake::DiscordPing => {
                 request.method() == Method::POST && contains(body, b"\"type\"")
+            }
+            RegistrationHandshake::AsanaHookSecret(_) => {
+                request.method() == Method::POST
+                    && request.headers().contains_key(ASANA_SECRET)
+                    && !request.headers().contains_key(ASANA_SIGNATURE)
             }
         }
     }
@@ -161,6 +226,27 @@ impl RegistrationHandshake {
                     return Ok(None);
                 }
                 Ok(Some(json_response("{\"type\":1}".to_owned())))
+            }
+            RegistrationHandshake::AsanaHookSecret(handshake) => {
+                let value = request.required_header(&ASANA_SECRET)?;
+                if value.is_empty() || value.len() > MAX_ASANA_SECRET {
+                    return Err(Rejection::malformed_header(
+                        ASANA_SECRET.as_str(),
+                        "secret is empty or too long",
+                    ));
+                }
+                let echoed = HeaderValue::from_str(value).map_err(|_| {
+                    Rejection::malformed_header(ASANA_SECRET.as_str(), "secret is not valid")
+                })?;
+                if !(handshake.on_secret)(Secret::from(value)) {
+                    return Err(Rejection::new(
+                        RejectionKind::SignatureMismatch,
+                        "unexpected Asana handshake: no webhook is being created",
+                    ));
+                }
+                let mut response = Response::new(Bytes::new());
+                response.headers_mut().insert(ASANA_SECRET, echoed);
+                Ok(Some(response))
             }
         }
     }

@@ -23,7 +23,7 @@ use crate::{ConfigError, Rejection, Secret};
 
 pub use self::crypto::{Algorithm, SchemeKey};
 pub use self::encoding::Encoding;
-pub use self::handshake::{HandshakeResponse, RegistrationHandshake};
+pub use self::handshake::{AsanaHookSecret, HandshakeResponse, RegistrationHandshake};
 pub use self::hmac::{
     FieldSource, HmacScheme, HmacSchemeBuilder, Part, SecretFormat, MAX_SIGNATURE_ENTRIES,
 };
