@@ -15,6 +15,7 @@ BODY = '{"id":"evt_1","type":"ping","event":{"id":"ev_1","event_type":"ping","ty
 
 URL = "https://hooks.example.com/hook"
 RFC3339 = "2023-11-14T22:13:20Z"  # the same instant as T
+SQSP = "0f1e2d3c4b5a69788796a5b4c3d2e1f000112233445566778899aabbccddeeff"  # hex, as Squarespace hands it out
 
 
 def mac(algo, secret, message):
@@ -66,6 +67,7 @@ VECTORS = [
     ("webflow", "wf-secret", "x-webflow-signature", hx(mac(hashlib.sha256, "wf-secret", f"{T}000:{BODY}")), [("x-webflow-timestamp", f"{T}000")]),
     ("customer_io", "cio-key", "x-cio-signature", hx(mac(hashlib.sha256, "cio-key", f"v0:{T}:{BODY}")), [("x-cio-timestamp", T)]),
     ("zendesk", "zd-secret", "x-zendesk-webhook-signature", b64(mac(hashlib.sha256, "zd-secret", f"{RFC3339}{BODY}")), [("x-zendesk-webhook-signature-timestamp", RFC3339)]),
+    ("squarespace", SQSP, "squarespace-signature", hx(hmac.new(bytes.fromhex(SQSP), BODY.encode(), hashlib.sha256).digest())),
     ("hubspot", "hs-client-secret", "x-hubspot-signature-v3", b64(mac(hashlib.sha256, "hs-client-secret", f"POST{URL}{BODY}{T}000")), [("x-hubspot-request-timestamp", f"{T}000")]),
 ]
 
