@@ -4,6 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use tower_webhook::scheme::{AsanaHookSecret, RegistrationHandshake};
 use tower_webhook::{providers, Scheme, Verifier};
 
 pub const NOW: u64 = 1_700_000_000;
@@ -46,6 +47,14 @@ pub fn verifiers() -> Vec<Verifier> {
         build(providers::zoom(), "fuzz"),
         build(providers::meta("token"), "fuzz"),
         build(providers::dropbox(), "fuzz"),
+        // Asana's unsigned handshake, accepting some secrets and refusing others.
+        build(
+            providers::asana().with_handshake(RegistrationHandshake::AsanaHookSecret(
+                AsanaHookSecret::new(|secret| secret.expose().first().is_some_and(|b| b % 2 == 0)),
+            )),
+            "fuzz",
+        ),
+        build(providers::squarespace(), "0f1e2d3c4b5a6978"),
     ]
 }
 
@@ -63,5 +72,6 @@ pub const HEADERS: &[&str] = &[
     "twitch-eventsub-message-id", "twitch-eventsub-message-timestamp",
     "twitch-eventsub-message-type", "x-zendesk-webhook-signature",
     "x-zendesk-webhook-signature-timestamp", "workos-signature", "x-zm-signature",
-    "x-zm-request-timestamp", "i-twilio-idempotency-token",
+    "x-zm-request-timestamp", "i-twilio-idempotency-token", "x-hook-secret",
+    "x-hook-signature", "squarespace-signature",
 ];
