@@ -35,7 +35,10 @@ fn check<S: Scheme + Clone>(scheme: S, input: &Input<'_>) {
         .expect("verifier");
     if let Err(rejection) = verifier.verify(&signed) {
         // Linear reads its timestamp from the body, which arbitrary bytes do not carry.
-        assert!(verifier.provider() == "linear", "signed request rejected: {rejection}");
+        assert!(
+            verifier.provider() == "linear",
+            "signed request rejected: {rejection}"
+        );
         return;
     }
     if !input.body.is_empty() {
@@ -44,7 +47,10 @@ fn check<S: Scheme + Clone>(scheme: S, input: &Input<'_>) {
         let i = usize::from(input.flip) % tampered.len();
         tampered[i] ^= 0x01;
         let tampered = http::Request::from_parts(parts, bytes::Bytes::from(tampered));
-        assert!(verifier.verify(&tampered).is_err(), "tampered body accepted");
+        assert!(
+            verifier.verify(&tampered).is_err(),
+            "tampered body accepted"
+        );
     }
 }
 
@@ -53,7 +59,10 @@ fuzz_target!(|input: Input<'_>| {
         0 => check(providers::stripe(), &input),
         1 => check(providers::slack(), &input),
         2 => check(providers::github(), &input),
-        3 => check(providers::paddle().with_default_tolerance(Duration::from_secs(300)), &input),
+        3 => check(
+            providers::paddle().with_default_tolerance(Duration::from_secs(300)),
+            &input,
+        ),
         4 => check(providers::shopify(), &input),
         5 => check(providers::twitch(), &input),
         6 => check(providers::hubspot(), &input),
