@@ -1,5 +1,6 @@
 //! Presets that are not a plain HMAC over headers and body: shared tokens (GitLab,
-//! Telegram), two keys in two headers (Box), a signature inside the body (Mailgun).
+//! Telegram), two keys in two headers (Box), one header per key (DocuSign), a signature
+//! inside the body (Mailgun).
 //! Expected signatures were computed independently with Python's hmac module, as the
 //! comments show.
 
@@ -267,4 +268,74 @@ fn linear_reads_its_timestamp_from_the_signed_body() {
         v.verify(&tampered).unwrap_err().kind(),
         RejectionKind::SignatureMismatch
     );
+}
+
+// python3 -c 'import hmac,hashlib,base64; print(base64.b64encode(hmac.new(b"docusign-key-1",
+//   b"{\"event\":\"envelope-completed\",\"data\":{\"envelopeId\":\"e1\"}}", hashlib.sha256).digest()))'
+const DOCUSIGN_BODY: &str = r#"{"event":"envelope-completed","data":{"envelopeId":"e1"}}"#;
+const DOCUSIGN_KEY_1: &str = "42JM+n04fUJ8nGc5FQ944HrZuHvdOL1F1gI3kMRxcWw=";
+const DOCUSIGN_KEY_2: &str = "M5GqK+tHP2yAfERonS6kycO6oC6mTS8uhsTFspqsAJ0=";
+
+#[test]
+fn docusign_matches_any_numbered_header_with_any_key() {
+    // DocuSign sends one header per active key; the receiver may hold only one of them.
+    let both = [
+        ("x-docusign-signature-1", DOCUSIGN_KEY_1),
+        ("x-docusign-signature-2", DOCUSIGN_KEY_2),
+    ];
+    for held in ["docusign-key-1", "docusign-key-2"] {
+        let v = verifier(providers::docusign(), &[held], at(0));
+        let delivery = v.verify(&post(&both, DOCUSIGN_BODY)).unwrap();
+        assert_eq!(delivery.event_type(), Some("envelope-completed"));
+        // No delivery id: the replay key is the signature itself.
+        assert_eq!(delivery.provider(), "docusign");
+    }
+    // A garbled first header does not hide a valid second one.
+    let v = verifier(providers::docusign(), &["docusign-key-2"], at(0));
+    v.verify(&post(
+        &[
+            ("x-docusign-signature-1", "not base64!"),
+            ("x-docusign-signature-2", DOCUSIGN_KEY_2),
+        ],
+        DOCUSIGN_BODY,
+    ))
+    .unwrap();
+
+    let only_first = post(&[("x-docusign-signature-1", DOCUSIGN_KEY_1)], DOCUSIGN_BODY);
+    let mismatch = v.verify(&only_first).unwrap_err();
+    assert_eq!(mismatch.kind(), RejectionKind::SignatureMismatch);
+
+    let tampered = post(
+        &both,
+        r#"{"event":"envelope-voided","data":{"envelopeId":"e1"}}"#,
+    );
+    assert_eq!(
+        v.verify(&tampered).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+    let missing = v.verify(&post(&[], DOCUSIGN_BODY)).unwrap_err();
+    assert_eq!(missing.kind(), RejectionKind::MissingHeader);
+    let garbled = post(&[("x-docusign-signature-1", "AAAA")], DOCUSIGN_BODY);
+    assert_eq!(
+        v.verify(&garbled).unwrap_err().kind(),
+        RejectionKind::MalformedHeader
+    );
+
+    // The work is bounded: more than 16 signature headers are refused before any MAC.
+    let names: Vec<String> = (1..=17)
+        .map(|n| format!("x-docusign-signature-{n}"))
+        .collect();
+    let many: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), DOCUSIGN_KEY_2)).collect();
+    assert_eq!(
+        v.verify(&post(&many, DOCUSIGN_BODY)).unwrap_err().kind(),
+        RejectionKind::MalformedHeader
+    );
+}
+
+#[test]
+fn docusign_signs_what_it_verifies() {
+    let signed = Signer::new(providers::docusign(), "docusign-key-1")
+        .sign(post(&[], DOCUSIGN_BODY))
+        .unwrap();
+    assert_eq!(signed.headers()["x-docusign-signature-1"], DOCUSIGN_KEY_1);
 }

@@ -56,6 +56,7 @@ const VECTORS: &[Vector] = &[
     ("webflow", "wf-secret", "x-webflow-signature", "f86a35226bc6ef6d151f3eed6f5996f62f2e6b9ca42a01697c7ef75669d52d7a", &[("x-webflow-timestamp", "1700000000000")]),
     ("customer_io", "cio-key", "x-cio-signature", "8429ea94cd255cb45b442fa5b1fc79babd30f4f9a72d47e169e5f6fb1d01f0c7", &[("x-cio-timestamp", "1700000000")]),
     ("zendesk", "zd-secret", "x-zendesk-webhook-signature", "Zax035JlDPzvmSIkMa0tojiObKTIDOWMgZP94knI2/8=", &[("x-zendesk-webhook-signature-timestamp", "2023-11-14T22:13:20Z")]),
+    ("docusign", "ds-connect-key", "x-docusign-signature-1", "S3lv4MJy/+YlFG1ZQEO2RVQhrx6WoPCzfxP0W1cBy6k=", &[]),
     ("squarespace", "0f1e2d3c4b5a69788796a5b4c3d2e1f000112233445566778899aabbccddeeff", "squarespace-signature", "d4dcfbf7b706f72e118443c05204bc1330443957766c9528cacda16bea76fe2d", &[]),
     ("hubspot", "hs-client-secret", "x-hubspot-signature-v3", "PDg93V69YRlRalSzJtoMXqHZ9FgcHAQ2UQYtvoRD6DU=", &[("x-hubspot-request-timestamp", "1700000000000")]),
 ];
@@ -106,6 +107,7 @@ fn verifier(preset: &str, secret: &str) -> Verifier {
         "webflow" => build(providers::webflow(), secret),
         "customer_io" => build(providers::customer_io(), secret),
         "zendesk" => build(providers::zendesk(), secret),
+        "docusign" => build(providers::docusign(), secret),
         "squarespace" => build(providers::squarespace(), secret),
         "hubspot" => build(providers::hubspot(), secret),
         other => panic!("no preset {other}"),

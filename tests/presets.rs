@@ -306,6 +306,7 @@ fn cases() -> Vec<Case> {
         case("terraform_cloud", providers::terraform_cloud()).body_only(None, None),
         case("heroku", providers::heroku()).body_only(None, None),
         case("checkout_com", providers::checkout_com()).body_only(Some("evt_1"), Some("ping")),
+        case("docusign", providers::docusign()).body_only(None, None),
         // Squarespace's secrets are hexadecimal: any 32 bytes of hex will do.
         case("squarespace", providers::squarespace()).body_only(Some("evt_1"), None).keys(ED25519_SEEDS, ED25519_SEEDS),
         case("maxio", providers::maxio()).body_only(None, None),

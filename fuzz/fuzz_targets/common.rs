@@ -55,6 +55,7 @@ pub fn verifiers() -> Vec<Verifier> {
             "fuzz",
         ),
         build(providers::squarespace(), "0f1e2d3c4b5a6978"),
+        build(providers::docusign(), "fuzz"),
     ]
 }
 
@@ -102,4 +103,6 @@ pub const HEADERS: &[&str] = &[
     "x-hook-secret",
     "x-hook-signature",
     "squarespace-signature",
+    "x-docusign-signature-1",
+    "x-docusign-signature-2",
 ];

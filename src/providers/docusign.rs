@@ -1,0 +1,131 @@
+//! DocuSign Connect sends one signature header per active HMAC key, numbered from 1, so a
+//! key can be rotated while the others keep verifying.
+
+use bytes::Bytes;
+use http::HeaderName;
+
+use crate::scheme::{
+    header_value, Algorithm, Encoding, Message, SchemeKey, Verified, WebhookRequest,
+};
+use crate::scheme::{json::find_fields, JsonPath, Scheme, MAX_SIGNATURE_ENTRIES};
+use crate::{ConfigError, Rejection, RejectionKind, Secret};
+
+const PREFIX: &str = "x-docusign-signature-";
+const FIRST: HeaderName = HeaderName::from_static("x-docusign-signature-1");
+/// An HMAC-SHA256 tag is 32 bytes.
+const TAG: usize = 32;
+
+/// [DocuSign Connect](https://developers.docusign.com/platform/webhooks/connect/hmac/)
+/// with HMAC security; made by [`docusign`].
+///
+/// - Signature: `X-DocuSign-Signature-1`, `X-DocuSign-Signature-2`, …: one base64
+///   HMAC-SHA256 of the whole body per active Connect HMAC key (the key used as text).
+///   Any header matching any configured key passes, so configure the keys you hold in any
+///   order; at most 16 signature headers are read, more is refused as malformed.
+/// - No signed timestamp and no delivery id: replay protection keys on the signature.
+///   Event type: the body's `event` (JSON Connect messages).
+///
+/// Source: DocuSign developer docs, "HMAC security" and "How to validate an HMAC
+/// signature" (Connect).
+#[derive(Debug, Clone, Default)]
+pub struct DocuSign;
+
+/// The [`DocuSign`] preset.
+pub fn docusign() -> DocuSign {
+    DocuSign
+}
+
+impl Scheme for DocuSign {
+    type Key = SchemeKey;
+
+    fn provider(&self) -> &str {
+        "docusign"
+    }
+
+    fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
+        SchemeKey::hmac(Algorithm::Sha256, secret)
+    }
+
+    fn verify(
+        &self,
+        request: &WebhookRequest<'_>,
+        keys: &[SchemeKey],
+    ) -> Result<Verified, Rejection> {
+        let mut candidates = [[0u8; TAG]; MAX_SIGNATURE_ENTRIES];
+        let mut count = 0;
+        let mut seen = 0;
+        for (name, value) in request.headers() {
+            let Some(number) = name.as_str().strip_prefix(PREFIX) else {
+                continue;
+            };
+            if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            seen += 1;
+            if seen > MAX_SIGNATURE_ENTRIES {
+                return Err(Rejection::malformed_header(
+                    FIRST.as_str(),
+                    "too many signature headers",
+                ));
+            }
+            let mut decoded = [0u8; 64];
+            let text = value.to_str().unwrap_or_default().trim();
+            if let (Some(TAG), Some(slot)) = (
+                Encoding::Base64.decode_into(text, &mut decoded),
+                candidates.get_mut(count),
+            ) {
+                slot.copy_from_slice(decoded.get(..TAG).unwrap_or(&[0; TAG]));
+                count += 1;
+            }
+        }
+        if seen == 0 {
+            return Err(Rejection::missing_header(FIRST.as_str()));
+        }
+        if count == 0 {
+            return Err(Rejection::malformed_header(
+                FIRST.as_str(),
+                "signature is not valid or has the wrong length",
+            ));
+        }
+
+        let parts = [request.body().as_ref()];
+        let mut tag = [0u8; 64];
+        let mut fingerprint = None;
+        'keys: for key in keys {
+            let len = key.tag(&parts, &mut tag);
+            let computed = tag.get(..len).unwrap_or_default();
+            for candidate in candidates.iter().take(count) {
+                if key.verifies(&parts, computed, candidate) {
+                    fingerprint = Some(hex::encode(computed));
+                    break 'keys;
+                }
+            }
+        }
+        let fingerprint = fingerprint.ok_or_else(|| {
+            Rejection::new(RejectionKind::SignatureMismatch, "signature does not match")
+        })?;
+        let mut verified = Verified::new().fingerprint(fingerprint);
+        let event = JsonPath::from("event");
+        if let [Some(kind)] = find_fields(request.body(), [Some(&event)]) {
+            verified = verified.event_type(kind);
+        }
+        Ok(verified)
+    }
+
+    /// Signs with one key, as `X-DocuSign-Signature-1`.
+    fn sign(
+        &self,
+        secret: &Secret,
+        request: &mut http::Request<Bytes>,
+        _message: &Message<'_>,
+    ) -> Result<(), ConfigError> {
+        let key = self.key(secret)?;
+        let mut tag = [0u8; 64];
+        let len = key.tag(&[request.body().as_ref()], &mut tag);
+        let signature = Encoding::Base64.encode(tag.get(..len).unwrap_or_default());
+        request
+            .headers_mut()
+            .insert(FIRST, header_value(&signature)?);
+        Ok(())
+    }
+}
