@@ -67,6 +67,7 @@ VECTORS = [
     ("webflow", "wf-secret", "x-webflow-signature", hx(mac(hashlib.sha256, "wf-secret", f"{T}000:{BODY}")), [("x-webflow-timestamp", f"{T}000")]),
     ("customer_io", "cio-key", "x-cio-signature", hx(mac(hashlib.sha256, "cio-key", f"v0:{T}:{BODY}")), [("x-cio-timestamp", T)]),
     ("zendesk", "zd-secret", "x-zendesk-webhook-signature", b64(mac(hashlib.sha256, "zd-secret", f"{RFC3339}{BODY}")), [("x-zendesk-webhook-signature-timestamp", RFC3339)]),
+    ("recurly", "recurly-key", "recurly-signature", f"{T}000," + hx(mac(hashlib.sha256, "recurly-key", f"{T}000.{BODY}"))),
     ("docusign", "ds-connect-key", "x-docusign-signature-1", b64(mac(hashlib.sha256, "ds-connect-key", BODY))),
     ("squarespace", SQSP, "squarespace-signature", hx(hmac.new(bytes.fromhex(SQSP), BODY.encode(), hashlib.sha256).digest())),
     ("hubspot", "hs-client-secret", "x-hubspot-signature-v3", b64(mac(hashlib.sha256, "hs-client-secret", f"POST{URL}{BODY}{T}000")), [("x-hubspot-request-timestamp", f"{T}000")]),

@@ -1,6 +1,6 @@
 //! Presets that are not a plain HMAC over headers and body: shared tokens (GitLab,
-//! Telegram), two keys in two headers (Box), one header per key (DocuSign), a signature
-//! inside the body (Mailgun).
+//! Telegram), two keys in two headers (Box), one header per key (DocuSign), a timestamp
+//! first in the signature list (Recurly), a signature inside the body (Mailgun).
 //! Expected signatures were computed independently with Python's hmac module, as the
 //! comments show.
 
@@ -268,6 +268,51 @@ fn linear_reads_its_timestamp_from_the_signed_body() {
         v.verify(&tampered).unwrap_err().kind(),
         RejectionKind::SignatureMismatch
     );
+}
+
+// python3 -c 'import hmac,hashlib; print(hmac.new(b"recurly-old",
+//   b"1700000000000.{\"id\":\"evt_1\"}", hashlib.sha256).hexdigest())'  (and recurly-new)
+const RECURLY_OLD: &str = "747602e76dd1615cbd6d0e534645d411c796c9575c3237f299a842216f5c5d4c";
+const RECURLY_NEW: &str = "df778eabcdd37bedafd4b1a3062fac7eb04ef79d01239d2854b981cf84633e3f";
+
+#[test]
+fn recurly_reads_the_timestamp_first_then_any_signature() {
+    let header = |value: &str| post(&[("recurly-signature", value)], r#"{"id":"evt_1"}"#);
+    let now = at(1_700_000_000);
+    let v = verifier(providers::recurly(), &["recurly-new"], now);
+    // Several signatures (Recurly signs with each active key): any may match.
+    let delivery = v
+        .verify(&header(&format!(
+            "1700000000000,{RECURLY_OLD},{RECURLY_NEW}"
+        )))
+        .unwrap();
+    assert_eq!(delivery.timestamp(), Some(now));
+    assert_eq!(delivery.provider(), "recurly");
+    v.verify(&header(&format!("1700000000000, {RECURLY_NEW}")))
+        .unwrap();
+
+    let old_only = v.verify(&header(&format!("1700000000000,{RECURLY_OLD}")));
+    assert_eq!(
+        old_only.unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+    // The timestamp is signed: moving it breaks the signature.
+    let moved = v.verify(&header(&format!("1700000000001,{RECURLY_NEW}")));
+    assert_eq!(moved.unwrap_err().kind(), RejectionKind::SignatureMismatch);
+    // Ten minutes later it is stale, though the signature is valid.
+    let later = verifier(providers::recurly(), &["recurly-new"], at(1_700_000_600));
+    let stale = later.verify(&header(&format!("1700000000000,{RECURLY_NEW}")));
+    assert_eq!(stale.unwrap_err().kind(), RejectionKind::TimestampExpired);
+
+    for malformed in [
+        String::from("1700000000000"),
+        format!("{RECURLY_NEW},1700000000000"),
+        format!("1700000000000,{}", &RECURLY_NEW[..62]),
+        format!("1700000000000{}", format!(",{RECURLY_NEW}").repeat(17)),
+    ] {
+        let error = v.verify(&header(&malformed)).unwrap_err();
+        assert_eq!(error.kind(), RejectionKind::MalformedHeader, "{malformed}");
+    }
 }
 
 // python3 -c 'import hmac,hashlib,base64; print(base64.b64encode(hmac.new(b"docusign-key-1",

@@ -318,6 +318,7 @@ fn cases() -> Vec<Case> {
         case("vercel", providers::vercel()).body_only(Some("evt_1"), Some("ping")),
         case("trello", providers::trello()).body_only(None, None),
         case("calendly", providers::calendly()).timestamped("calendly-webhook-signature", &[], None, None),
+        case("recurly", providers::recurly()).timestamped("recurly-signature", &[], None, None),
         case("workos", providers::workos()).timestamped("workos-signature", &[], Some("evt_1"), None),
         case("webflow", providers::webflow()).timestamped("x-webflow-timestamp", &["x-webflow-timestamp"], None, None),
         case("customer_io", providers::customer_io()).timestamped("x-cio-timestamp", &["x-cio-timestamp"], Some("ev_1"), None),

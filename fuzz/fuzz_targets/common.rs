@@ -56,6 +56,7 @@ pub fn verifiers() -> Vec<Verifier> {
         ),
         build(providers::squarespace(), "0f1e2d3c4b5a6978"),
         build(providers::docusign(), "fuzz"),
+        build(providers::recurly(), "fuzz"),
     ]
 }
 
@@ -105,4 +106,5 @@ pub const HEADERS: &[&str] = &[
     "squarespace-signature",
     "x-docusign-signature-1",
     "x-docusign-signature-2",
+    "recurly-signature",
 ];
