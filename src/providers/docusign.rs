@@ -1,13 +1,16 @@
 //! DocuSign Connect sends one signature header per active HMAC key, numbered from 1, so a
 //! key can be rotated while the others keep verifying.
 
+use std::sync::{Arc, LazyLock};
+
 use bytes::Bytes;
 use http::HeaderName;
 
+use crate::scheme::crypto::{first_match, MAX_TAG};
 use crate::scheme::{
     header_value, Algorithm, Encoding, Message, SchemeKey, Verified, WebhookRequest,
 };
-use crate::scheme::{json::find_fields, JsonPath, Scheme, MAX_SIGNATURE_ENTRIES};
+use crate::scheme::{JsonPath, Scheme, MAX_SIGNATURE_ENTRIES};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
 const PREFIX: &str = "x-docusign-signature-";
@@ -89,26 +92,17 @@ impl Scheme for DocuSign {
         }
 
         let parts = [request.body().as_ref()];
-        let mut tag = [0u8; 64];
-        let mut fingerprint = None;
-        'keys: for key in keys {
-            let len = key.tag(&parts, &mut tag);
-            let computed = tag.get(..len).unwrap_or_default();
-            for candidate in candidates.iter().take(count) {
-                if key.verifies(&parts, computed, candidate) {
-                    fingerprint = Some(hex::encode(computed));
-                    break 'keys;
-                }
-            }
-        }
-        let fingerprint = fingerprint.ok_or_else(|| {
+        let mut tag = [0u8; MAX_TAG];
+        let candidates = candidates.iter().take(count).map(|c| c.as_slice());
+        let (len, _) = first_match(keys, &parts, candidates, &mut tag).ok_or_else(|| {
             Rejection::new(RejectionKind::SignatureMismatch, "signature does not match")
         })?;
-        let mut verified = Verified::new().fingerprint(fingerprint);
-        let event = JsonPath::from("event");
-        if let [Some(kind)] = find_fields(request.body(), [Some(&event)]) {
-            verified = verified.event_type(kind);
-        }
+        // As for declarative schemes: the tag is hex-encoded and the body's event type read
+        // only if they are asked for.
+        static EVENT: LazyLock<Arc<JsonPath>> = LazyLock::new(|| Arc::new(JsonPath::from("event")));
+        let mut verified = Verified::new();
+        verified.tag = Some((tag, u8::try_from(len).unwrap_or(0)));
+        verified.event_type_json = Some(Arc::clone(&EVENT));
         Ok(verified)
     }
 

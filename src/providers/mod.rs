@@ -110,7 +110,7 @@ pub use self::pagerduty::pagerduty;
 pub use self::paystack::paystack;
 pub use self::quickbooks::quickbooks;
 pub use self::razorpay::razorpay;
-pub use self::recurly::{recurly, Recurly};
+pub use self::recurly::recurly;
 pub use self::replicate::replicate;
 pub use self::resend::resend;
 pub use self::sendgrid::sendgrid;

@@ -174,6 +174,30 @@ impl SchemeKey {
     }
 }
 
+/// The first key that verifies one of `candidates` over `parts`: the length of its tag
+/// (written to `tag`; zero for public keys) and the candidate it matched. Each key's MAC
+/// is computed once, whatever the number of candidates.
+pub(crate) fn first_match<'c, I>(
+    keys: &[SchemeKey],
+    parts: &[&[u8]],
+    candidates: I,
+    tag: &mut [u8; MAX_TAG],
+) -> Option<(usize, &'c [u8])>
+where
+    I: IntoIterator<Item = &'c [u8]>,
+    I::IntoIter: Clone,
+{
+    let candidates = candidates.into_iter();
+    keys.iter().find_map(|key| {
+        let len = key.tag(parts, tag);
+        let computed = tag.get(..len).unwrap_or_default();
+        candidates
+            .clone()
+            .find(|candidate| key.verifies(parts, computed, candidate))
+            .map(|candidate| (len, candidate))
+    })
+}
+
 /// Signs the concatenated parts with a signing secret: the HMAC key, an Ed25519 seed (32
 /// bytes, or the 64-byte keypair), or a P-256 private key (PKCS#8 DER or the 32-byte
 /// scalar).

@@ -268,7 +268,9 @@ impl HmacSchemeBuilder {
     }
 
     /// The signed timestamp is an entry of the signature header with this prefix (`t=`
-    /// for Stripe). Needs [`signature_separator`](Self::signature_separator).
+    /// for Stripe). An empty prefix means the header's first entry, whatever it holds
+    /// (Recurly: `<timestamp>,<signature>,…`). Needs
+    /// [`signature_separator`](Self::signature_separator).
     pub fn timestamp_in_signature(
         mut self,
         prefix: impl Into<Cow<'static, str>>,
@@ -380,7 +382,7 @@ impl HmacSchemeBuilder {
                         "a timestamp inside the signature header needs a signature separator",
                     ));
                 }
-                if prefix.is_empty() || prefix == self.signature_prefix {
+                if !prefix.is_empty() && prefix == self.signature_prefix {
                     return Err(ConfigError::new(
                         "the timestamp entry needs a prefix distinct from the signature prefix",
                     ));
@@ -512,7 +514,7 @@ struct Candidates {
 }
 
 impl Candidates {
-    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+    fn iter(&self) -> impl Iterator<Item = &[u8]> + Clone {
         self.tags
             .iter()
             .zip(self.lens.iter())
@@ -581,6 +583,7 @@ impl HmacScheme {
         };
         let name = self.signature_header.as_str();
         let mut entries = 0;
+        let mut other_entries = 0;
         let mut handle = |entry: &'a str| -> Result<(), Rejection> {
             let entry = entry.trim_matches(' ');
             if entry.is_empty() {
@@ -593,12 +596,26 @@ impl HmacScheme {
                     "too many signature entries",
                 ));
             }
-            if let Some(ts) = ts_prefix.and_then(|p| entry.strip_prefix(p)) {
-                if timestamp.replace(ts).is_some() {
-                    return Err(Rejection::malformed_header(name, "timestamp appears twice"));
+            match ts_prefix {
+                // Positional: the first entry is the timestamp.
+                Some("") if entries == 1 => {
+                    timestamp = Some(entry);
+                    return Ok(());
                 }
-                return Ok(());
+                Some(p) if !p.is_empty() => {
+                    if let Some(ts) = entry.strip_prefix(p) {
+                        if timestamp.replace(ts).is_some() {
+                            return Err(Rejection::malformed_header(
+                                name,
+                                "timestamp appears twice",
+                            ));
+                        }
+                        return Ok(());
+                    }
+                }
+                _ => {}
             }
+            other_entries += 1;
             let Some(text) = entry.strip_prefix(&*self.signature_prefix) else {
                 return Ok(()); // another scheme version: ignored
             };
@@ -626,7 +643,9 @@ impl HmacScheme {
             None => handle(value)?,
         }
         if candidates.count == 0 {
-            return Err(if undecodable {
+            // A positional timestamp and nothing after it: the list is incomplete.
+            let incomplete = ts_prefix == Some("") && other_entries == 0;
+            return Err(if undecodable || incomplete {
                 Rejection::malformed_header(name, "signature is not valid or has the wrong length")
             } else {
                 Rejection::new(
@@ -765,16 +784,9 @@ impl Scheme for HmacScheme {
 
         let parts = resolved.as_slice();
         let mut tag = [0u8; MAX_TAG];
-        let mut matched = None;
-        for key in keys {
-            let len = key.tag(parts, &mut tag);
-            let computed = tag.get(..len).unwrap_or_default();
-            if let Some(signature) = candidates.iter().find(|c| key.verifies(parts, computed, c)) {
-                matched = Some((len, signature));
-                break;
-            }
-        }
-        let Some((tag_len, signature)) = matched else {
+        let Some((tag_len, signature)) =
+            crypto::first_match(keys, parts, candidates.iter(), &mut tag)
+        else {
             return Err(Rejection::new(
                 RejectionKind::SignatureMismatch,
                 "signature does not match",

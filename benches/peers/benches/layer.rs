@@ -25,15 +25,7 @@ fn layer(c: &mut Criterion) {
         let mut n = 0u64;
         let mut fresh = || {
             n += 1;
-            signed(
-                providers::standard_webhooks(),
-                STANDARD_SECRET,
-                "/",
-                "application/json",
-                body.clone(),
-                &format!("msg_{n}"),
-            )
-            .map(http_body_util::Full::new)
+            standard_delivery("/", body.clone(), &format!("msg_{n}"))
         };
 
         let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();

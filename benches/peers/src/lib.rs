@@ -64,6 +64,23 @@ pub fn signed<S: Scheme>(
         .expect("signs")
 }
 
+/// A new Standard Webhooks delivery `id` of `body` to `uri`, as the layer receives it.
+pub fn standard_delivery(
+    uri: &str,
+    body: Bytes,
+    id: &str,
+) -> http::Request<http_body_util::Full<Bytes>> {
+    signed(
+        tower_webhook::providers::standard_webhooks(),
+        STANDARD_SECRET,
+        uri,
+        "application/json",
+        body,
+        id,
+    )
+    .map(http_body_util::Full::new)
+}
+
 /// The service the layer benchmarks wrap: reads the whole body, answers `200`.
 pub async fn read_body<B: http_body::Body>(
     request: http::Request<B>,

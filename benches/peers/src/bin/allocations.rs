@@ -6,7 +6,6 @@
 //!     cargo run --release -p tower-webhook-benches --bin allocations
 
 use bytes::Bytes;
-use http_body_util::Full;
 use tower::Layer;
 use tower_webhook::replay::MemoryStore;
 use tower_webhook::{providers, Scheme, Verifier, WebhookLayer};
@@ -106,17 +105,7 @@ fn main() {
         // The whole layer: each request a new delivery, signed outside the count.
         let body = json_body(size);
         let requests: Vec<_> = (0..=ROUNDS)
-            .map(|n| {
-                signed(
-                    providers::standard_webhooks(),
-                    STANDARD_SECRET,
-                    "/",
-                    "application/json",
-                    body.clone(),
-                    &format!("msg_{size}_{n}"),
-                )
-                .map(Full::new)
-            })
+            .map(|n| standard_delivery("/", body.clone(), &format!("msg_{size}_{n}")))
             .collect();
         let mut requests = requests.into_iter();
         let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();

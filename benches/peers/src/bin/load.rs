@@ -19,7 +19,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use tower_webhook::replay::{MemoryStore, RedisStore, ReplayStore};
 use tower_webhook::{providers, Verifier, WebhookLayer};
-use tower_webhook_benches::{json_body, signed, STANDARD_SECRET};
+use tower_webhook_benches::{json_body, standard_delivery, STANDARD_SECRET};
 
 async fn serve(app: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -59,17 +59,7 @@ async fn drive(url: &str, requests: usize, connections: usize, round: usize) -> 
     // Every request is a new, valid, pre-signed delivery: signing is not timed.
     let body = json_body(1024);
     let prepared: Vec<http::Request<Full<Bytes>>> = (0..requests)
-        .map(|i| {
-            signed(
-                providers::standard_webhooks(),
-                STANDARD_SECRET,
-                url,
-                "application/json",
-                body.clone(),
-                &format!("msg_{round}_{i}"),
-            )
-            .map(Full::new)
-        })
+        .map(|i| standard_delivery(url, body.clone(), &format!("msg_{round}_{i}")))
         .collect();
     let queue = Arc::new(std::sync::Mutex::new(prepared));
     let client = Client::builder(TokioExecutor::new())
