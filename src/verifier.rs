@@ -188,6 +188,9 @@ impl<S: Scheme> VerifierBuilder<S> {
                 self.scheme.provider()
             )));
         }
+        self.scheme
+            .validate()
+            .map_err(|e| ConfigError::new(format!("{}: {e}", self.scheme.provider())))?;
         let keys = self
             .secrets
             .iter()

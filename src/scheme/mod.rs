@@ -86,6 +86,14 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
         None
     }
 
+    /// Checks, once when the [`Verifier`](crate::Verifier) is built, that the scheme is
+    /// configured safely: a setting that would silently weaken verification (a URL-signed
+    /// scheme without its public URL, an empty verify token) is an error here rather
+    /// than a `401` on every delivery, or a hole. The default accepts everything.
+    fn validate(&self) -> Result<(), ConfigError> {
+        Ok(())
+    }
+
     /// The timestamp tolerance the provider documents, used when the verifier is not told
     /// otherwise. Five minutes unless a preset says otherwise.
     fn default_tolerance(&self) -> std::time::Duration {
