@@ -11,7 +11,9 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use sha2::Digest;
 
+use crate::replay::ReplayKey;
 use crate::scheme::json::{find_fields, JsonPath};
+use crate::scheme::HandshakeResponse;
 
 /// A delivery whose signature, freshness and novelty were verified.
 ///
@@ -19,6 +21,15 @@ use crate::scheme::json::{find_fields, JsonPath};
 /// handlers extract it directly (feature `axum`), hyper services read it with
 /// `request.extensions().get::<Delivery>()`. Only this crate can create one, so its
 /// presence means the request passed verification.
+///
+/// # What is signed
+/// The body is always covered by the signature. The [`id`](Self::id) and
+/// [`event_type`](Self::event_type) may not be: some providers send them in headers
+/// beside the signature, where anyone replaying a captured delivery can change them.
+/// [`id_is_signed`](Self::id_is_signed) and
+/// [`event_type_is_signed`](Self::event_type_is_signed) say which; the README's
+/// Providers table lists it per preset. Replay protection never rests on unsigned data
+/// alone ([`replay_keys`](Self::replay_keys)).
 #[derive(Debug, Clone)]
 pub struct Delivery {
     inner: Arc<Inner>,
@@ -33,15 +44,54 @@ pub(crate) enum Field {
     Json(Arc<JsonPath>),
 }
 
-/// What identifies the signed content when the provider sends no id.
+/// What identifies the signed content.
 #[derive(Debug)]
 pub(crate) enum Fingerprint {
     /// Text given by the scheme.
     Text(Box<str>),
-    /// A MAC tag, hex-encoded on first access.
+    /// A MAC tag.
     Tag([u8; 64], u8),
     /// Nothing given: a SHA-256 of the body.
     BodyHash,
+}
+
+/// How replay protection treats a delivery id that the signature does not cover.
+///
+/// Where the signature covers the id (Standard Webhooks, Stripe, Slack's body
+/// `event_id`, …) the id alone is the key, and this setting does not apply. Where the
+/// provider sends no id at all, the signature is the key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnsignedIdPolicy {
+    /// The default: the delivery is a duplicate when **either** its id **or** its signature
+    /// was seen before.
+    ///
+    /// - The provider's retries and redeliveries carry the same id, so they are recognised
+    ///   even when they are signed anew (Box, Zendesk and other schemes that sign a fresh
+    ///   timestamp on each attempt).
+    /// - A captured delivery replayed under a new id carries the same signature, so it is
+    ///   refused: an unsigned header cannot turn one delivery into two.
+    /// - The cost: two *distinct* deliveries with byte-identical signed content (for
+    ///   schemes that sign no timestamp, two events whose bodies are identical) are one
+    ///   delivery. The second is never silent: it is logged at `warn` and counted
+    ///   ([`Counters::duplicates_under_new_id`](crate::layer::Counters::duplicates_under_new_id)).
+    #[default]
+    IdOrSignature,
+    /// A duplicate only when the **same id** arrives with the **same signed content**: the
+    /// literal guidance of providers that sign neither id nor timestamp (GitHub's
+    /// `X-GitHub-Delivery`, Shopify's `X-Shopify-Event-Id`), with the id bound to the
+    /// content so a forged id cannot make another delivery a duplicate.
+    ///
+    /// **A captured delivery replayed under a new id runs the handler again**, and for
+    /// schemes without a signed timestamp there is no time limit on it. Choose it only
+    /// where identical bodies under distinct ids are real events you must not lose, and
+    /// add a second line of defence (a source allow-list, TLS-only endpoints). Retries
+    /// signed anew (a fresh timestamp) are *not* recognised under this policy.
+    DangerouslyTrustIdWithSignature,
+    /// The signature alone, whatever the id: every replay is refused, and so is every
+    /// second delivery with the same signed content. Retries signed anew are not
+    /// recognised.
+    SignatureOnly,
 }
 
 #[derive(Debug)]
@@ -50,11 +100,24 @@ struct Inner {
     id: Field,
     id_signed: bool,
     event_type: Field,
+    event_type_signed: bool,
     fingerprint: Fingerprint,
     timestamp: Option<SystemTime>,
     body: Bytes,
+    policy: UnsignedIdPolicy,
+    handshake: Option<HandshakeResponse>,
     json: OnceLock<[Option<Box<str>>; 2]>,
     fingerprint_text: OnceLock<Box<str>>,
+    keys: OnceLock<Keys>,
+}
+
+/// A delivery's replay keys and how they were chosen.
+#[derive(Debug)]
+struct Keys {
+    keys: [ReplayKey; 2],
+    len: usize,
+    /// `keys[0]` is an unsigned id and `keys[1]` the signature.
+    id_then_signature: bool,
 }
 
 /// Everything a delivery is made of.
@@ -63,9 +126,12 @@ pub(crate) struct Parts {
     pub(crate) id: Field,
     pub(crate) id_signed: bool,
     pub(crate) event_type: Field,
+    pub(crate) event_type_signed: bool,
     pub(crate) fingerprint: Fingerprint,
     pub(crate) timestamp: Option<SystemTime>,
     pub(crate) body: Bytes,
+    pub(crate) policy: UnsignedIdPolicy,
+    pub(crate) handshake: Option<HandshakeResponse>,
 }
 
 impl Delivery {
@@ -76,11 +142,15 @@ impl Delivery {
                 id: parts.id,
                 id_signed: parts.id_signed,
                 event_type: parts.event_type,
+                event_type_signed: parts.event_type_signed,
                 fingerprint: parts.fingerprint,
                 timestamp: parts.timestamp,
                 body: parts.body,
+                policy: parts.policy,
+                handshake: parts.handshake,
                 json: OnceLock::new(),
                 fingerprint_text: OnceLock::new(),
+                keys: OnceLock::new(),
             }),
         }
     }
@@ -110,20 +180,35 @@ impl Delivery {
             .fingerprint_text
             .get_or_init(|| match &self.inner.fingerprint {
                 Fingerprint::Text(text) => text.clone(),
-                Fingerprint::Tag(tag, len) => {
-                    hex::encode(tag.get(..usize::from(*len)).unwrap_or_default()).into()
+                Fingerprint::Tag(..) | Fingerprint::BodyHash => {
+                    hex::encode(self.with_fingerprint_bytes(<[u8]>::to_vec)).into()
                 }
-                Fingerprint::BodyHash => hex::encode(sha2::Sha256::digest(&self.inner.body)).into(),
             })
     }
 
-    /// The provider's name, as the scheme calls it (`"stripe"`, `"github"`).
+    /// Calls `f` with the raw bytes that identify the signed content.
+    fn with_fingerprint_bytes<T>(&self, f: impl FnOnce(&[u8]) -> T) -> T {
+        match &self.inner.fingerprint {
+            Fingerprint::Text(text) => f(text.as_bytes()),
+            Fingerprint::Tag(tag, len) => f(tag.get(..usize::from(*len)).unwrap_or_default()),
+            Fingerprint::BodyHash => f(&sha2::Sha256::digest(&self.inner.body)),
+        }
+    }
+
+    /// The provider's name, as the scheme calls it (`"stripe"`, `"github"`): the
+    /// namespace of its replay keys.
     pub fn provider(&self) -> &str {
         &self.inner.provider
     }
 
     /// The delivery id: the provider's id (a header or a body field), or, when the
-    /// provider sends none, the hex form of the verified signature.
+    /// provider sends none, the hex form of the verified signature (for ECDSA, of a hash
+    /// of the signed content; for token schemes, of a hash of the body).
+    ///
+    /// **It may be unsigned**: see [`id_is_signed`](Self::id_is_signed). An unsigned id
+    /// is what the sender claims; use it for logs and idempotency in your own storage
+    /// only together with the replay protection of the layer, which never rests on it
+    /// alone.
     pub fn id(&self) -> &str {
         self.provider_id().unwrap_or_else(|| self.fingerprint())
     }
@@ -134,20 +219,62 @@ impl Delivery {
         self.provider_id().is_none()
     }
 
-    /// The key replay protection remembers this delivery under (namespaced by
-    /// [`provider`](Self::provider)).
+    /// Whether the signature covers [`id`](Self::id) (a fingerprint of the signature
+    /// counts as covered).
+    pub fn id_is_signed(&self) -> bool {
+        self.inner.id_signed || self.id_is_fingerprint()
+    }
+
+    /// The keys replay protection remembers this delivery under, namespaced by
+    /// [`provider`](Self::provider). Made only from signed data, or with signed data
+    /// beside them:
     ///
-    /// It is [`id`](Self::id) when the signature covers the id, or covers a timestamp
-    /// that bounds how long a replay can pass. Otherwise (GitHub's `X-GitHub-Delivery`,
-    /// Shopify's `X-Shopify-Event-Id`, Twilio's idempotency token are sent beside the
-    /// signature, not under it) anyone replaying a captured request could change the id,
-    /// so the key is the signature itself; the provider's own retries and redeliveries
-    /// resend the same signed bytes and are still recognized.
-    pub fn replay_id(&self) -> &str {
-        match self.provider_id() {
-            Some(id) if self.inner.id_signed || self.inner.timestamp.is_some() => id,
-            _ => self.fingerprint(),
-        }
+    /// - the id alone, where the signature covers it;
+    /// - where the provider sends an id the signature does not cover, the id **and** the
+    ///   signature, a hit on either being a duplicate (the default
+    ///   [`UnsignedIdPolicy`]; the verifier can choose another);
+    /// - the signature alone, where the provider sends no id.
+    pub fn replay_keys(&self) -> &[ReplayKey] {
+        let keys = self.keys();
+        keys.keys.get(..keys.len).unwrap_or_default()
+    }
+
+    /// Whether a duplicate found through the key at `matched` (an index into
+    /// [`replay_keys`](Self::replay_keys)) was first seen under another id: the same
+    /// signed content now carries a new, unsigned id.
+    pub(crate) fn seen_under_another_id(&self, matched: usize) -> bool {
+        self.keys().id_then_signature && matched == 1
+    }
+
+    fn keys(&self) -> &Keys {
+        self.inner.keys.get_or_init(|| {
+            let namespace = self.provider();
+            let signature = || {
+                self.with_fingerprint_bytes(|bytes| ReplayKey::signature(namespace, bytes))
+            };
+            let one = |key: ReplayKey| Keys {
+                keys: [key, key],
+                len: 1,
+                id_then_signature: false,
+            };
+            match self.provider_id() {
+                None => one(signature()),
+                Some(id) if self.inner.id_signed => one(ReplayKey::new(namespace, id)),
+                Some(id) => match self.inner.policy {
+                    UnsignedIdPolicy::IdOrSignature => Keys {
+                        keys: [ReplayKey::new(namespace, id), signature()],
+                        len: 2,
+                        id_then_signature: true,
+                    },
+                    UnsignedIdPolicy::DangerouslyTrustIdWithSignature => {
+                        one(self.with_fingerprint_bytes(|bytes| {
+                            ReplayKey::id_with_signature(namespace, id, bytes)
+                        }))
+                    }
+                    UnsignedIdPolicy::SignatureOnly => one(signature()),
+                },
+            }
+        })
     }
 
     /// The signed timestamp, for providers that sign one.
@@ -157,11 +284,27 @@ impl Delivery {
 
     /// The event type, where the provider states it (GitHub `X-GitHub-Event`, Shopify
     /// `X-Shopify-Topic`, Stripe and Standard Webhooks body `type`, Slack `event.type`).
+    ///
+    /// **It may be unsigned**: see [`event_type_is_signed`](Self::event_type_is_signed).
+    /// An event type from a header the signature does not cover is what the sender
+    /// claims: routing on it routes by a claim (the body is still authentic).
     pub fn event_type(&self) -> Option<&str> {
         match &self.inner.event_type {
             Field::Known(kind) => kind.as_deref(),
             Field::Json(_) => self.json()[1].as_deref(),
         }
+    }
+
+    /// Whether the signature covers [`event_type`](Self::event_type).
+    pub fn event_type_is_signed(&self) -> bool {
+        self.inner.event_type_signed
+    }
+
+    /// The registration handshake's answer, when the verified request is one (Slack's
+    /// `url_verification`, Zoom's `endpoint.url_validation`, Twitch's callback
+    /// verification, Discord's PING). The layer sends it instead of calling the handler.
+    pub fn handshake(&self) -> Option<&HandshakeResponse> {
+        self.inner.handshake.as_ref()
     }
 
     /// The raw body that was verified: the very buffer the handler receives.

@@ -63,7 +63,7 @@ mod sign;
 mod verifier;
 
 pub use crate::clock::{Clock, SystemClock};
-pub use crate::delivery::Delivery;
+pub use crate::delivery::{Delivery, UnsignedIdPolicy};
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use crate::extract::{Webhook, WebhookRejection};

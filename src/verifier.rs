@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 
 use crate::clock::{Clock, SystemClock};
-use crate::delivery::{Field, Fingerprint, Parts};
-use crate::scheme::{Scheme, WebhookRequest};
+use crate::delivery::{Field, Fingerprint, Parts, UnsignedIdPolicy};
+use crate::scheme::{HandshakeResponse, Scheme, WebhookRequest};
 use crate::{ConfigError, Delivery, Rejection, RejectionKind, Secret};
 
 /// The default timestamp tolerance, both into the past and into the future: five minutes.
@@ -66,6 +66,7 @@ impl Verifier {
             tolerance: None,
             check_timestamp: true,
             clock: None,
+            unsigned_id_policy: UnsignedIdPolicy::default(),
         }
     }
 
@@ -85,9 +86,14 @@ impl Verifier {
         self.inner.verify(&view)
     }
 
-    /// Answers the provider's registration handshake when `request` is one (Slack's
-    /// `url_verification`, Zoom's `endpoint.url_validation`, Meta's `hub.challenge`, …),
-    /// after verifying it wherever the provider signs it. `None` for ordinary deliveries.
+    /// Answers the provider's **unsigned** registration handshake when `request` is one
+    /// (Meta's `hub.challenge`, Dropbox's `challenge`, Asana's `X-Hook-Secret`), before
+    /// any verification: `None` for everything else.
+    ///
+    /// Signed handshakes (Slack's `url_verification`, Zoom's `endpoint.url_validation`,
+    /// Twitch's callback verification, Discord's PING) are recognised by
+    /// [`verify`](Self::verify), which verifies them once like any delivery: their answer
+    /// is [`Delivery::handshake`].
     pub fn handshake(
         &self,
         request: &http::Request<Bytes>,
@@ -130,6 +136,7 @@ pub struct VerifierBuilder<S> {
     tolerance: Option<Duration>,
     check_timestamp: bool,
     clock: Option<Arc<dyn Clock>>,
+    unsigned_id_policy: UnsignedIdPolicy,
 }
 
 impl<S: Scheme> fmt::Debug for VerifierBuilder<S> {
@@ -139,6 +146,7 @@ impl<S: Scheme> fmt::Debug for VerifierBuilder<S> {
             .field("secrets", &self.secrets.len())
             .field("tolerance", &self.tolerance)
             .field("check_timestamp", &self.check_timestamp)
+            .field("unsigned_id_policy", &self.unsigned_id_policy)
             .finish()
     }
 }
@@ -171,6 +179,14 @@ impl<S: Scheme> VerifierBuilder<S> {
     /// store forgets their id: only for providers whose timestamps are known to be wrong.
     pub fn dangerously_skip_timestamp_check(mut self) -> Self {
         self.check_timestamp = false;
+        self
+    }
+
+    /// How replay protection treats a delivery id the signature does not cover (default
+    /// [`UnsignedIdPolicy::IdOrSignature`]: a duplicate when either the id or the
+    /// signature was seen). See [`UnsignedIdPolicy`] for the trade-off.
+    pub fn unsigned_id_policy(mut self, policy: UnsignedIdPolicy) -> Self {
+        self.unsigned_id_policy = policy;
         self
     }
 
@@ -215,6 +231,7 @@ impl<S: Scheme> VerifierBuilder<S> {
                 keys,
                 tolerance: self.check_timestamp.then_some(tolerance),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                unsigned_id_policy: self.unsigned_id_policy,
             }),
         })
     }
@@ -236,6 +253,7 @@ struct Typed<S: Scheme> {
     keys: Vec<S::Key>,
     tolerance: Option<Duration>,
     clock: Arc<dyn Clock>,
+    unsigned_id_policy: UnsignedIdPolicy,
 }
 
 impl<S: Scheme> ErasedVerifier for Typed<S> {
@@ -248,12 +266,7 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
         request: &WebhookRequest<'_>,
     ) -> Option<Result<http::Response<Bytes>, Rejection>> {
         let answer = self.scheme.handshake(request, &self.keys)?;
-        Some(answer.and_then(|handshake| {
-            if let (Some(at), Some(tolerance)) = (handshake.timestamp, self.tolerance) {
-                check_freshness(at, self.clock.now(), tolerance)?;
-            }
-            Ok(handshake.response)
-        }))
+        Some(answer.map(HandshakeResponse::into_response))
     }
 
     fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, Rejection> {
@@ -279,9 +292,12 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
             id,
             id_signed: verified.id_signed,
             event_type,
+            event_type_signed: verified.event_type_signed,
             fingerprint,
             timestamp: verified.timestamp,
             body: request.body().clone(),
+            policy: self.unsigned_id_policy,
+            handshake: verified.handshake,
         }))
     }
 
@@ -290,6 +306,7 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
             .field("scheme", &self.scheme)
             .field("keys", &self.keys.len())
             .field("tolerance", &self.tolerance)
+            .field("unsigned_id_policy", &self.unsigned_id_policy)
             .finish()
     }
 }

@@ -49,8 +49,10 @@ fn gitlab_token_is_compared_against_every_configured_token() {
             .unwrap();
         assert_eq!(delivery.id(), "c8cbd5d0-8dee-4e4a-bb6e-93b2a8e8e1a6");
         assert_eq!(delivery.event_type(), Some("Push Hook"));
-        // The UUID is not signed: replay protection keys on the body instead.
-        assert_ne!(delivery.replay_id(), delivery.id());
+        // The UUID is not signed: replay protection keys on it and on the body together.
+        assert!(!delivery.id_is_signed());
+        assert!(!delivery.event_type_is_signed());
+        assert_eq!(delivery.replay_keys().len(), 2);
     }
     let wrong = v.verify(&post(&[("x-gitlab-token", "new tokeN")], "{}"));
     assert_eq!(wrong.unwrap_err().kind(), RejectionKind::SignatureMismatch);
@@ -254,8 +256,14 @@ fn linear_reads_its_timestamp_from_the_signed_body() {
     let delivery = v.verify(&request).unwrap();
     assert_eq!(delivery.timestamp(), Some(at(1_700_000_000)));
     assert_eq!(delivery.event_type(), Some("Issue"));
-    // The id header is unsigned but the timestamp bounds replays, so it is the key.
-    assert_eq!(delivery.replay_id(), "d-1");
+    // The id header is unsigned: it is a key together with the signature, never alone.
+    assert!(!delivery.id_is_signed());
+    assert!(delivery.event_type_is_signed());
+    assert_eq!(
+        delivery.replay_keys()[0],
+        tower_webhook::replay::ReplayKey::new("linear", "d-1")
+    );
+    assert_eq!(delivery.replay_keys().len(), 2);
     // Linear's SDK tolerance is one minute.
     let late = verifier(providers::linear(), &["lin_wh_secret"], at(1_700_000_061));
     assert_eq!(

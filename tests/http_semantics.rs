@@ -13,7 +13,7 @@ use bytes::Bytes;
 use common::{send, send_chunked, Calls, Server};
 use http::StatusCode;
 use tower_webhook::replay::{
-    BoxFuture, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError,
+    BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError,
 };
 use tower_webhook::{providers, Delivery, Signer, Verifier, Webhook, WebhookLayer};
 
@@ -286,22 +286,31 @@ struct DownStore;
 impl ReplayStore for DownStore {
     fn reserve<'a>(
         &'a self,
-        _: &'a ReplayKey,
+        _: &'a [ReplayKey],
+        _: Duration,
         _: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
-    fn complete<'a>(
+    fn extend<'a>(
         &'a self,
-        _: &'a ReplayKey,
+        _: &'a [ReplayKey],
         _: &'a ReservationToken,
         _: Duration,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async { Err(StoreError::new("connection refused")) })
+    }
+    fn complete<'a>(
+        &'a self,
+        _: &'a [ReplayKey],
+        _: &'a ReservationToken,
+        _: Duration,
+    ) -> BoxFuture<'a, Result<Completion, StoreError>> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
     fn release<'a>(
         &'a self,
-        _: &'a ReplayKey,
+        _: &'a [ReplayKey],
         _: &'a ReservationToken,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
@@ -314,22 +323,31 @@ struct HangingStore;
 impl ReplayStore for HangingStore {
     fn reserve<'a>(
         &'a self,
-        _: &'a ReplayKey,
+        _: &'a [ReplayKey],
+        _: Duration,
         _: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
         Box::pin(std::future::pending())
     }
-    fn complete<'a>(
+    fn extend<'a>(
         &'a self,
-        _: &'a ReplayKey,
+        _: &'a [ReplayKey],
         _: &'a ReservationToken,
         _: Duration,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(std::future::pending())
+    }
+    fn complete<'a>(
+        &'a self,
+        _: &'a [ReplayKey],
+        _: &'a ReservationToken,
+        _: Duration,
+    ) -> BoxFuture<'a, Result<Completion, StoreError>> {
         Box::pin(std::future::pending())
     }
     fn release<'a>(
         &'a self,
-        _: &'a ReplayKey,
+        _: &'a [ReplayKey],
         _: &'a ReservationToken,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(std::future::pending())

@@ -8,12 +8,12 @@ use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation, Re
 const LEASE: Duration = Duration::from_secs(300);
 const RETENTION: Duration = Duration::from_secs(3600);
 
-fn key(id: &str) -> ReplayKey {
-    ReplayKey::new("p", id)
+fn key(id: &str) -> [ReplayKey; 1] {
+    [ReplayKey::new("p", id)]
 }
 
 async fn reserve(store: &MemoryStore, id: &str) -> Result<ReservationToken, Reservation> {
-    match store.reserve(&key(id), LEASE).await.unwrap() {
+    match store.reserve(&key(id), LEASE, RETENTION).await.unwrap() {
         Reservation::Reserved(token) => Ok(token),
         other => Err(other),
     }
@@ -34,7 +34,7 @@ async fn completed_deliveries_are_evicted_oldest_first() {
     // ... which in turn evicted "b"; "c" is still remembered.
     assert_eq!(
         reserve(&store, "c").await.unwrap_err(),
-        Reservation::Completed
+        Reservation::Completed { matched: 0 }
     );
 }
 
@@ -48,14 +48,14 @@ async fn reservations_in_flight_are_never_evicted() {
     let _c = reserve(&store, "c").await.unwrap();
     assert_eq!(
         reserve(&store, "a").await.unwrap_err(),
-        Reservation::InFlight
+        Reservation::InFlight { matched: 0 }
     );
     // Full of deliveries in flight: a new one is refused with an error (the layer
     // answers 503 and the provider retries), never by evicting one.
-    let error = store.reserve(&key("d"), LEASE).await.unwrap_err();
+    let error = store.reserve(&key("d"), LEASE, RETENTION).await.unwrap_err();
     assert!(error.to_string().contains("full"), "{error}");
     assert_eq!(
         reserve(&store, "c").await.unwrap_err(),
-        Reservation::InFlight
+        Reservation::InFlight { matched: 0 }
     );
 }

@@ -7,17 +7,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken};
+use tower_webhook::replay::{
+    Completion, MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken,
+};
 
 const LEASE: Duration = Duration::from_secs(300);
 const RETENTION: Duration = Duration::from_secs(3600);
 
-fn key(id: &str) -> ReplayKey {
-    ReplayKey::new("contract", id)
+fn key(id: &str) -> [ReplayKey; 1] {
+    [ReplayKey::new("contract", id)]
 }
 
 async fn reserve(store: &dyn ReplayStore, id: &str, lease: Duration) -> Reservation {
-    store.reserve(&key(id), lease).await.expect("store answers")
+    store.reserve(&key(id), lease, RETENTION).await.expect("store answers")
 }
 
 fn token(reservation: Reservation) -> ReservationToken {
@@ -30,9 +32,9 @@ fn token(reservation: Reservation) -> ReservationToken {
 /// Fresh, in flight, completed, released, token mismatch.
 async fn lifecycle(store: &dyn ReplayStore) {
     let first = token(reserve(store, "a", LEASE).await);
-    assert_eq!(reserve(store, "a", LEASE).await, Reservation::InFlight);
+    assert_eq!(reserve(store, "a", LEASE).await, Reservation::InFlight { matched: 0 });
     store.complete(&key("a"), &first, RETENTION).await.unwrap();
-    assert_eq!(reserve(store, "a", LEASE).await, Reservation::Completed);
+    assert_eq!(reserve(store, "a", LEASE).await, Reservation::Completed { matched: 0 });
 
     let second = token(reserve(store, "b", LEASE).await);
     store.release(&key("b"), &second).await.unwrap();
@@ -41,17 +43,115 @@ async fn lifecycle(store: &dyn ReplayStore) {
 
     // A late release or completion with a stale token changes nothing.
     store.release(&key("b"), &second).await.unwrap();
-    assert_eq!(reserve(store, "b", LEASE).await, Reservation::InFlight);
+    assert_eq!(reserve(store, "b", LEASE).await, Reservation::InFlight { matched: 0 });
     store.complete(&key("b"), &second, RETENTION).await.unwrap();
-    assert_eq!(reserve(store, "b", LEASE).await, Reservation::InFlight);
+    assert_eq!(reserve(store, "b", LEASE).await, Reservation::InFlight { matched: 0 });
     store.release(&key("b"), &third).await.unwrap();
 
     // Keys are namespaced by provider.
-    let other = ReplayKey::new("other-provider", "a");
+    let other = [ReplayKey::new("other-provider", "a")];
     assert!(matches!(
-        store.reserve(&other, LEASE).await.unwrap(),
+        store.reserve(&other, LEASE, RETENTION).await.unwrap(),
         Reservation::Reserved(_)
     ));
+
+    two_keys(store).await;
+    completion_lands(store).await;
+}
+
+/// A delivery with two keys (an unsigned id and its signature) is a duplicate when either
+/// is known, and a copy that differs in one key makes its other key known too.
+async fn two_keys(store: &dyn ReplayStore) {
+    let id = |id: &str| ReplayKey::new("two", id);
+    let sig = |sig: &[u8]| ReplayKey::signature("two", sig);
+    let first = token(
+        store
+            .reserve(&[id("a"), sig(b"s1")], LEASE, RETENTION)
+            .await
+            .unwrap(),
+    );
+    // A replay under a new id while the first is in flight: the signature is in flight.
+    assert_eq!(
+        store
+            .reserve(&[id("b"), sig(b"s1")], LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::InFlight { matched: 1 }
+    );
+    assert_eq!(
+        store.complete(&[id("a"), sig(b"s1")], &first, RETENTION).await.unwrap(),
+        Completion::Recorded
+    );
+    // The provider's retry, signed anew: same id, new signature.
+    assert_eq!(
+        store
+            .reserve(&[id("a"), sig(b"s2")], LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::Completed { matched: 0 }
+    );
+    // ... whose signature is now known too: replaying that retry under a new id fails.
+    assert_eq!(
+        store
+            .reserve(&[id("c"), sig(b"s2")], LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::Completed { matched: 1 }
+    );
+    // And the new ids those replays carried are remembered as well.
+    assert_eq!(
+        store
+            .reserve(&[id("c"), sig(b"s9")], LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::Completed { matched: 0 }
+    );
+}
+
+/// A completion lands when the reservation is gone (lease expired, store restarted), is
+/// idempotent, and reports a key held by another live reservation.
+async fn completion_lands(store: &dyn ReplayStore) {
+    // Never reserved here (as after a restart of the store): completing still records it.
+    let lost = ReservationToken::new("t:lost");
+    assert_eq!(
+        store.complete(&key("lost"), &lost, RETENTION).await.unwrap(),
+        Completion::Recorded
+    );
+    assert_eq!(
+        reserve(store, "lost", LEASE).await,
+        Reservation::Completed { matched: 0 }
+    );
+    // Twice is the same as once.
+    assert_eq!(
+        store.complete(&key("lost"), &lost, RETENTION).await.unwrap(),
+        Completion::Recorded
+    );
+    // Another live reservation holds the key: it is left alone and reported.
+    let live = token(reserve(store, "contended", LEASE).await);
+    assert_eq!(
+        store.complete(&key("contended"), &lost, RETENTION).await.unwrap(),
+        Completion::Contended
+    );
+    assert_eq!(
+        reserve(store, "contended", LEASE).await,
+        Reservation::InFlight { matched: 0 }
+    );
+    // Extending works for the holder only.
+    assert!(store.extend(&key("contended"), &live, LEASE).await.unwrap());
+    assert!(!store.extend(&key("contended"), &lost, LEASE).await.unwrap());
+    store.release(&key("contended"), &live).await.unwrap();
+
+    // Huge durations are clamped, never wrapped into "expired at once".
+    let huge = token(store.reserve(&key("huge"), Duration::MAX, Duration::MAX).await.unwrap());
+    assert_eq!(
+        reserve(store, "huge", LEASE).await,
+        Reservation::InFlight { matched: 0 }
+    );
+    store.complete(&key("huge"), &huge, Duration::MAX).await.unwrap();
+    assert_eq!(
+        reserve(store, "huge", LEASE).await,
+        Reservation::Completed { matched: 0 }
+    );
 }
 
 /// Of 1,000 concurrent reservations of one id, exactly one wins.
@@ -65,8 +165,8 @@ async fn one_winner(store: Arc<dyn ReplayStore>) {
     while let Some(result) = tasks.join_next().await {
         match result.unwrap() {
             Reservation::Reserved(_) => winners += 1,
-            Reservation::InFlight => {}
-            Reservation::Completed => panic!("never completed"),
+            Reservation::InFlight { .. } => {}
+            Reservation::Completed { .. } => panic!("never completed"),
         }
     }
     assert_eq!(winners, 1);
@@ -93,7 +193,7 @@ async fn memory_store_contract() {
     now.fetch_add(99, Ordering::SeqCst);
     assert_eq!(
         reserve(&store, "lease", LEASE).await,
-        Reservation::Completed
+        Reservation::Completed { matched: 0 }
     );
     now.fetch_add(2, Ordering::SeqCst);
     assert!(matches!(
@@ -155,7 +255,7 @@ mod redis_store {
         let mine = token(reserve(&store, "shared", LEASE).await);
         assert_eq!(
             reserve(&other, "shared", LEASE).await,
-            Reservation::InFlight
+            Reservation::InFlight { matched: 0 }
         );
         // The other instance's release with its own (wrong) token does nothing.
         other
@@ -164,7 +264,7 @@ mod redis_store {
             .unwrap();
         assert_eq!(
             reserve(&other, "shared", LEASE).await,
-            Reservation::InFlight
+            Reservation::InFlight { matched: 0 }
         );
         store
             .complete(&key("shared"), &mine, RETENTION)
@@ -172,7 +272,7 @@ mod redis_store {
             .unwrap();
         assert_eq!(
             reserve(&other, "shared", LEASE).await,
-            Reservation::Completed
+            Reservation::Completed { matched: 0 }
         );
     }
 
@@ -185,7 +285,7 @@ mod redis_store {
             .unwrap();
         assert!(!format!("{store:?}").contains("hunter2"));
         // The password is wrong for a server without one: the error must not show it.
-        let error = store.reserve(&key("x"), LEASE).await.unwrap_err();
+        let error = store.reserve(&key("x"), LEASE, RETENTION).await.unwrap_err();
         assert!(!error.to_string().contains("hunter2"));
 
         let store = RedisStore::builder(server.url())
@@ -200,6 +300,8 @@ mod redis_store {
             .query_async(&mut connection)
             .await
             .unwrap();
-        assert_eq!(keys, vec!["myapp:contract:x".to_owned()]);
+        // The digest of the key, hex: fixed size whatever the id.
+        assert_eq!(keys, vec![format!("myapp:{}", key("x")[0])]);
+        assert_eq!(keys[0].len(), "myapp:".len() + 64);
     }
 }

@@ -29,7 +29,9 @@ use std::time::Duration;
 use http::{HeaderName, StatusCode};
 use tower_layer::Layer;
 
-use crate::replay::{MemoryStore, ReplayStore};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::replay::{clamp, MemoryStore, ReplayStore};
 use crate::Verifier;
 
 pub use self::body::{ResponseBody, VerifiedBody};
@@ -85,6 +87,64 @@ pub(crate) struct Config {
     pub(crate) store_timeout: Duration,
     pub(crate) store_retry_after: Duration,
     pub(crate) on_store_failure: StoreFailure,
+    pub(crate) counters: Counters,
+}
+
+/// Events of a layer that a person should look at, counted since it was made: read them
+/// from [`WebhookLayer::counters`] and export them to your metrics. Each is also logged at
+/// `warn` or `error` when it happens.
+#[derive(Clone, Default)]
+pub struct Counters(Arc<CountersInner>);
+
+#[derive(Default)]
+struct CountersInner {
+    duplicates_under_new_id: AtomicU64,
+    completions_contended: AtomicU64,
+    completions_lost: AtomicU64,
+}
+
+impl Counters {
+    /// Deliveries refused as duplicates because their signed content was already seen
+    /// under another (unsigned) id: replays under a new id, or distinct deliveries with
+    /// byte-identical signed content (see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
+    pub fn duplicates_under_new_id(&self) -> u64 {
+        self.0.duplicates_under_new_id.load(Ordering::Relaxed)
+    }
+
+    /// Deliveries handled while another copy held them: the lease had expired (the
+    /// handler outran it and the store lost the heartbeat), so the handler may have run
+    /// twice.
+    pub fn completions_contended(&self) -> u64 {
+        self.0.completions_contended.load(Ordering::Relaxed)
+    }
+
+    /// Completions that never reached the store after every retry: a replay of those
+    /// deliveries would run the handler again.
+    pub fn completions_lost(&self) -> u64 {
+        self.0.completions_lost.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_duplicate_under_new_id(&self) {
+        self.0.duplicates_under_new_id.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_completion_contended(&self) {
+        self.0.completions_contended.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_completion_lost(&self) {
+        self.0.completions_lost.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl fmt::Debug for Counters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Counters")
+            .field("duplicates_under_new_id", &self.duplicates_under_new_id())
+            .field("completions_contended", &self.completions_contended())
+            .field("completions_lost", &self.completions_lost())
+            .finish()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,6 +192,7 @@ impl WebhookLayer {
                 store_timeout: DEFAULT_STORE_TIMEOUT,
                 store_retry_after: Duration::from_secs(5),
                 on_store_failure: StoreFailure::Reject,
+                counters: Counters::default(),
             },
         }
     }
@@ -156,16 +217,20 @@ impl WebhookLayer {
     }
 
     /// How long a completed delivery is remembered (default 7 days). Keep it beyond the
-    /// provider's retry horizon, or retries after it run the handler again.
+    /// provider's retry horizon, or retries after it run the handler again. Values beyond
+    /// [`MAX_DURATION`](crate::replay::MAX_DURATION) (ten years, up to `Duration::MAX`)
+    /// are clamped to it: a huge retention never wraps into none.
     pub fn retention(mut self, retention: Duration) -> Self {
-        self.config.retention = retention;
+        self.config.retention = clamp(retention);
         self
     }
 
-    /// How long a reservation may stay in flight before it expires on its own (default 5
-    /// minutes), so a crashed process never blocks a delivery for good.
+    /// How long a reservation stays in flight without news from its handler (default 5
+    /// minutes), so a crashed process never blocks a delivery for good. While the handler
+    /// runs, the layer extends it every third of the lease, so a slow handler keeps its
+    /// delivery. Clamped like [`retention`](Self::retention).
     pub fn reservation_lease(mut self, lease: Duration) -> Self {
-        self.config.lease = lease;
+        self.config.lease = clamp(lease);
         self
     }
 
@@ -206,6 +271,11 @@ impl WebhookLayer {
     /// The verifier this layer uses.
     pub fn verifier(&self) -> &Verifier {
         &self.config.verifier
+    }
+
+    /// The layer's [`Counters`], shared by every service it makes.
+    pub fn counters(&self) -> &Counters {
+        &self.config.counters
     }
 }
 

@@ -12,8 +12,11 @@ use http_body::Body;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tower_service::Service;
 
-use super::{Config, ResponseBody, ResponseFuture, StoreFailure, VerifiedBody};
-use crate::replay::{BoxFuture, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError};
+use super::{Config, Counters, ResponseBody, ResponseFuture, StoreFailure, VerifiedBody};
+use crate::replay::{
+    BoxFuture, Completion, ReplayStore, Reservation, ReservationToken, StoreError,
+};
+use crate::scheme::HandshakeResponse;
 use crate::{Delivery, Rejection, RejectionKind};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -91,6 +94,8 @@ where
         }
     };
 
+    // Unsigned handshakes (Meta, Dropbox, Asana) come before verification; they never
+    // read the body.
     if let Some(answer) = config.verifier.handshake_parts(&parts, &body) {
         return Ok(match answer {
             Ok(response) => {
@@ -114,6 +119,15 @@ where
         },
     };
 
+    // A signed handshake was verified once, like any delivery, and is recorded with replay
+    // protection so a captured one cannot come back as another kind of message.
+    if let Some(handshake) = delivery.handshake() {
+        if let Some(held) = reservation {
+            held.complete(&config).await;
+        }
+        return Ok(answer_handshake(provider, handshake));
+    }
+
     let mut request = Request::from_parts(parts, VerifiedBody::new(body));
     request.extensions_mut().insert(delivery);
     let mut handler = std::pin::pin!(inner.call(request));
@@ -121,12 +135,15 @@ where
     // dropped (the client went away) or unwinds (the handler panicked), the reservation is
     // released before the handler's state is torn down.
     let reservation = reservation;
-    let result = handler.as_mut().await;
+    let result = match &reservation {
+        Some(held) => with_heartbeat(handler.as_mut(), held, &config).await,
+        None => handler.as_mut().await,
+    };
 
     if let Some(held) = reservation {
         let succeeded = matches!(&result, Ok(response) if response.status().is_success());
         if succeeded {
-            held.complete(config.retention, config.store_timeout).await
+            held.complete(&config).await
         } else {
             held.release(config.store_timeout).await
         }
@@ -134,20 +151,49 @@ where
     result.map(|response| response.map(ResponseBody::inner))
 }
 
+fn answer_handshake<B>(provider: &str, handshake: &HandshakeResponse) -> Response<ResponseBody<B>> {
+    tracing::info!(provider, "webhook registration handshake answered");
+    handshake.to_response().map(ResponseBody::layer)
+}
+
 async fn reserve<B>(
     config: &Config,
     store: &Arc<dyn ReplayStore>,
     delivery: &Delivery,
 ) -> Result<Held, Response<ResponseBody<B>>> {
-    let key = ReplayKey::new(delivery.provider(), delivery.replay_id());
-    let outcome = bounded(store.reserve(&key, config.lease), config.store_timeout).await;
+    let keys = delivery.replay_keys();
+    let outcome = bounded(
+        store.reserve(keys, config.lease, config.retention),
+        config.store_timeout,
+    )
+    .await;
+    let matched = match &outcome {
+        Ok(Reservation::Completed { matched } | Reservation::InFlight { matched }) => Some(*matched),
+        _ => None,
+    };
+    if matched.is_some_and(|matched| delivery.seen_under_another_id(matched)) {
+        config.counters.count_duplicate_under_new_id();
+        tracing::warn!(
+            provider = delivery.provider(),
+            id = delivery.id(),
+            "webhook refused as a duplicate: its signed content was already seen under another \
+             id (a replay under a new id, or a distinct delivery with byte-identical signed \
+             content); handler not called"
+        );
+    }
+    if matched.is_some() {
+        if let Some(handshake) = delivery.handshake() {
+            // Answering a handshake again runs no handler.
+            return Err(answer_handshake(delivery.provider(), handshake));
+        }
+    }
     match outcome {
         Ok(Reservation::Reserved(token)) => Ok(Held {
             store: store.clone(),
-            key,
+            delivery: delivery.clone(),
             token: Some(token),
         }),
-        Ok(Reservation::Completed) => {
+        Ok(Reservation::Completed { .. }) => {
             tracing::info!(
                 provider = delivery.provider(),
                 id = delivery.id(),
@@ -155,7 +201,7 @@ async fn reserve<B>(
             );
             Err(duplicate(config))
         }
-        Ok(Reservation::InFlight) => {
+        Ok(Reservation::InFlight { .. }) => {
             let rejection = Rejection::new(
                 RejectionKind::InFlight,
                 "the same delivery is being handled; retry later",
@@ -180,7 +226,7 @@ async fn reserve<B>(
                 }
                 StoreFailure::Proceed => Ok(Held {
                     store: store.clone(),
-                    key,
+                    delivery: delivery.clone(),
                     token: None,
                 }),
             }
@@ -188,31 +234,155 @@ async fn reserve<B>(
     }
 }
 
+/// Runs the handler, extending the reservation's lease every third of it so that a slow
+/// handler keeps its delivery: without it a copy arriving after the lease would run too.
+async fn with_heartbeat<F: Future>(
+    mut handler: std::pin::Pin<&mut F>,
+    held: &Held,
+    config: &Config,
+) -> F::Output {
+    let Some(token) = held.token.as_ref() else {
+        return handler.await;
+    };
+    if tokio::runtime::Handle::try_current().is_err() {
+        return handler.await;
+    }
+    let period = (config.lease / 3).max(Duration::from_millis(1));
+    let mut timer = Box::pin(tokio::time::sleep(period));
+    let mut extending: Option<BoxFuture<'_, Result<bool, StoreError>>> = None;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(output) = handler.as_mut().poll(cx) {
+            return Poll::Ready(output);
+        }
+        loop {
+            if let Some(extension) = extending.as_mut() {
+                let Poll::Ready(result) = extension.as_mut().poll(cx) else {
+                    return Poll::Pending;
+                };
+                extending = None;
+                match result {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(
+                        provider = held.delivery.provider(),
+                        id = held.delivery.id(),
+                        "webhook reservation was lost while its handler ran; a copy may run too"
+                    ),
+                    Err(error) => tracing::error!(
+                        provider = held.delivery.provider(),
+                        error = %error,
+                        "webhook reservation could not be extended"
+                    ),
+                }
+                timer
+                    .as_mut()
+                    .reset(tokio::time::Instant::now() + period);
+            }
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            let keys = held.delivery.replay_keys();
+            extending = Some(Box::pin(bounded(
+                held.store.extend(keys, token, config.lease),
+                config.store_timeout,
+            )));
+        }
+    })
+    .await
+}
+
 /// A reservation this request holds. Dropped without [`complete`](Held::complete) or
 /// [`release`](Held::release), it releases itself.
 struct Held {
     store: Arc<dyn ReplayStore>,
-    key: ReplayKey,
+    delivery: Delivery,
     token: Option<ReservationToken>,
 }
 
+/// How often a completion that failed is tried again in the background, and the first
+/// pause between tries (doubled each time).
+const COMPLETION_RETRIES: u32 = 5;
+const COMPLETION_BACKOFF: Duration = Duration::from_millis(100);
+
 impl Held {
-    async fn complete(mut self, retention: Duration, timeout: Duration) {
-        if let Some(token) = self.token.take() {
-            let done = self.store.complete(&self.key, &token, retention);
-            if let Err(error) = bounded(done, timeout).await {
-                tracing::error!(key = %self.key, error = %error, "webhook could not be marked completed");
+    /// Marks the delivery completed. A completion that fails or times out is tried again
+    /// in the background: a completion that never lands would let a replay run the
+    /// handler again.
+    async fn complete(mut self, config: &Config) {
+        let Some(token) = self.token.take() else {
+            return;
+        };
+        let keys = self.delivery.replay_keys();
+        let done = self.store.complete(keys, &token, config.retention);
+        match bounded(done, config.store_timeout).await {
+            Ok(outcome) => completed(&self.delivery, outcome, &config.counters),
+            Err(error) => {
+                tracing::warn!(
+                    provider = self.delivery.provider(),
+                    id = self.delivery.id(),
+                    error = %error,
+                    "webhook completion failed; retrying in the background"
+                );
+                let (store, delivery) = (self.store.clone(), self.delivery.clone());
+                let (retention, timeout) = (config.retention, config.store_timeout);
+                let counters = config.counters.clone();
+                let retry = async move {
+                    let mut pause = COMPLETION_BACKOFF;
+                    for _ in 0..COMPLETION_RETRIES {
+                        tokio::time::sleep(pause).await;
+                        pause *= 2;
+                        let keys = delivery.replay_keys();
+                        if let Ok(outcome) =
+                            bounded(store.complete(keys, &token, retention), timeout).await
+                        {
+                            completed(&delivery, outcome, &counters);
+                            return;
+                        }
+                    }
+                    counters.count_completion_lost();
+                    tracing::error!(
+                        provider = delivery.provider(),
+                        id = delivery.id(),
+                        "webhook could not be marked completed: a replay of it would run the \
+                         handler again"
+                    );
+                };
+                match tokio::runtime::Handle::try_current() {
+                    Ok(runtime) => drop(runtime.spawn(retry)),
+                    Err(_) => {
+                        config.counters.count_completion_lost();
+                        tracing::error!(
+                            provider = self.delivery.provider(),
+                            "no tokio runtime to retry the completion"
+                        );
+                    }
+                }
             }
         }
     }
 
     async fn release(mut self, timeout: Duration) {
         if let Some(token) = self.token.take() {
-            let done = self.store.release(&self.key, &token);
+            let done = self.store.release(self.delivery.replay_keys(), &token);
             if let Err(error) = bounded(done, timeout).await {
-                tracing::error!(key = %self.key, error = %error, "webhook reservation could not be released");
+                tracing::error!(
+                    provider = self.delivery.provider(),
+                    error = %error,
+                    "webhook reservation could not be released; it expires with its lease"
+                );
             }
         }
+    }
+}
+
+fn completed(delivery: &Delivery, outcome: Completion, counters: &Counters) {
+    if outcome == Completion::Contended {
+        counters.count_completion_contended();
+        tracing::warn!(
+            provider = delivery.provider(),
+            id = delivery.id(),
+            "webhook handled while another copy held the delivery: its lease had expired, so \
+             the handler may have run twice"
+        );
     }
 }
 
@@ -221,12 +391,19 @@ impl Drop for Held {
         let Some(token) = self.token.take() else {
             return;
         };
-        tracing::debug!(key = %self.key, "webhook handler did not finish; releasing its reservation");
+        tracing::debug!(
+            provider = self.delivery.provider(),
+            "webhook handler did not finish; releasing its reservation"
+        );
         let store = self.store.clone();
-        let key = self.key.clone();
+        let delivery = self.delivery.clone();
         let mut release = Box::pin(async move {
-            if let Err(error) = store.release(&key, &token).await {
-                tracing::error!(key = %key, error = %error, "webhook reservation could not be released");
+            if let Err(error) = store.release(delivery.replay_keys(), &token).await {
+                tracing::error!(
+                    provider = delivery.provider(),
+                    error = %error,
+                    "webhook reservation could not be released"
+                );
             }
         });
         // The in-memory store finishes at once; a networked one goes on in the background.
@@ -235,7 +412,7 @@ impl Drop for Held {
             match tokio::runtime::Handle::try_current() {
                 Ok(runtime) => drop(runtime.spawn(release)),
                 Err(_) => tracing::error!(
-                    key = %self.key,
+                    provider = self.delivery.provider(),
                     "no tokio runtime to release the reservation; it expires with its lease"
                 ),
             }

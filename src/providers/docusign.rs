@@ -94,15 +94,16 @@ impl Scheme for DocuSign {
         let parts = [request.body().as_ref()];
         let mut tag = [0u8; MAX_TAG];
         let candidates = candidates.iter().take(count).map(|c| c.as_slice());
-        let (len, _) = first_match(keys, &parts, candidates, &mut tag).ok_or_else(|| {
+        let matched = first_match(keys, &parts, candidates, &mut tag).ok_or_else(|| {
             Rejection::new(RejectionKind::SignatureMismatch, "signature does not match")
         })?;
         // As for declarative schemes: the tag is hex-encoded and the body's event type read
         // only if they are asked for.
         static EVENT: LazyLock<Arc<JsonPath>> = LazyLock::new(|| Arc::new(JsonPath::from("event")));
         let mut verified = Verified::new();
-        verified.tag = Some((tag, u8::try_from(len).unwrap_or(0)));
+        verified.tag = Some((tag, u8::try_from(matched.tag_len).unwrap_or(0)));
         verified.event_type_json = Some(Arc::clone(&EVENT));
+        verified.event_type_signed = true;
         Ok(verified)
     }
 

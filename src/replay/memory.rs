@@ -3,20 +3,32 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-use super::{BoxFuture, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError};
+use super::{
+    clamp, BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken,
+    StoreError,
+};
 use crate::clock::{Clock, SystemClock};
 
-/// The default capacity of a [`MemoryStore`]: 100,000 deliveries.
+/// The default capacity of a [`MemoryStore`]: 100,000 keys.
 pub const DEFAULT_CAPACITY: usize = 100_000;
 
 /// A replay store in this process's memory.
 ///
 /// Use it when one process receives the webhooks; several instances behind a load
-/// balancer need a shared store (the Redis store). It holds at most `capacity`
-/// deliveries: when full, expired entries go first, then the oldest completed ones.
+/// balancer need a shared store (the Redis store). It holds at most `capacity` keys
+/// (a delivery has one or two): when full, expired entries go first, then the oldest
+/// completed ones.
+///
+/// **Eviction forgets.** A completed delivery evicted before its retention ends is no
+/// longer recognised: a replay of it (or the provider's retry) runs the handler again.
+/// Size the capacity above the deliveries you receive per retention period, or use a
+/// shared store; each such eviction is counted ([`evicted_early`](Self::evicted_early))
+/// and logged at `warn`.
+///
 /// Reservations in flight are never evicted; when every slot is in flight, a new
 /// reservation fails with a [`StoreError`] (the layer answers `503`, and the provider
 /// retries).
@@ -31,6 +43,7 @@ pub struct MemoryStore {
     state: Mutex<State>,
     capacity: usize,
     clock: Arc<dyn Clock>,
+    evicted_early: AtomicU64,
 }
 
 /// Configures a [`MemoryStore`].
@@ -48,10 +61,19 @@ struct State {
     next: u64,
 }
 
+#[derive(Clone, Copy)]
 struct Entry {
+    /// The reservation that wrote the entry: its token, and the queue item that tracks it.
     seq: u64,
     in_flight: bool,
     expires: SystemTime,
+}
+
+/// What an unexpired key holds.
+enum Held {
+    Absent,
+    InFlight(u64),
+    Completed,
 }
 
 impl MemoryStore {
@@ -68,8 +90,8 @@ impl MemoryStore {
         }
     }
 
-    /// How many deliveries it holds now, in flight or completed (expired ones included
-    /// until they are swept).
+    /// How many keys it holds now, in flight or completed (expired ones included until
+    /// they are swept).
     pub fn len(&self) -> usize {
         self.lock().entries.len()
     }
@@ -79,84 +101,200 @@ impl MemoryStore {
         self.len() == 0
     }
 
+    /// How many completed keys were evicted for room before their retention ended: each
+    /// is a delivery that a replay or retry could run again.
+    pub fn evicted_early(&self) -> u64 {
+        self.evicted_early.load(Ordering::Relaxed)
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock cannot leave the map inconsistent (every update is
-        // a single insert or remove), so a poisoned lock is still usable.
+        // Every update leaves the map and the queues consistent before it can panic (the
+        // queues may hold stale items, which are skipped), so a poisoned lock is usable.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn reserve_now(&self, key: &ReplayKey, lease: Duration) -> Result<Reservation, StoreError> {
+    fn reserve_now(
+        &self,
+        keys: &[ReplayKey],
+        lease: Duration,
+        retention: Duration,
+    ) -> Result<Reservation, StoreError> {
         let now = self.clock.now();
         let mut state = self.lock();
         state.sweep(now);
-        if let Some(entry) = state.entries.get(key) {
-            if entry.expires > now {
-                return Ok(if entry.in_flight {
-                    Reservation::InFlight
-                } else {
-                    Reservation::Completed
-                });
+        let mut completed = None;
+        let mut in_flight = None;
+        for (index, key) in keys.iter().enumerate() {
+            match state.held(key, now) {
+                Held::Completed => completed = completed.or(Some(index)),
+                Held::InFlight(_) => in_flight = in_flight.or(Some(index)),
+                Held::Absent => {}
             }
-            state.entries.remove(key);
         }
-        if state.entries.len() >= self.capacity && !state.evict_oldest_completed() {
-            return Err(StoreError::new(
-                "memory replay store is full of deliveries in flight",
-            ));
+        let answer = match (completed, in_flight) {
+            (Some(matched), _) => Some(Reservation::Completed { matched }),
+            (None, Some(matched)) => Some(Reservation::InFlight { matched }),
+            (None, None) => None,
+        };
+        if let Some(answer) = answer {
+            // The copy's other keys are duplicates too: remember them.
+            let expires = expiry(now, retention);
+            for key in keys {
+                if matches!(state.held(key, now), Held::Absent) {
+                    self.make_room(&mut state, 1)?;
+                    state.write_completed(*key, expires);
+                }
+            }
+            return Ok(answer);
         }
+        self.make_room(&mut state, keys.len())?;
         let seq = state.bump();
-        let key = key.clone();
-        state.in_flight.push_back((key.clone(), seq));
-        state.entries.insert(
-            key,
-            Entry {
-                seq,
-                in_flight: true,
-                expires: now.checked_add(lease).unwrap_or(now),
-            },
-        );
+        let expires = expiry(now, lease);
+        for key in keys {
+            state.in_flight.push_back((*key, seq));
+            state.entries.insert(
+                *key,
+                Entry {
+                    seq,
+                    in_flight: true,
+                    expires,
+                },
+            );
+        }
         Ok(Reservation::Reserved(ReservationToken::new(
             seq.to_string(),
         )))
     }
 
-    fn complete_now(&self, key: &ReplayKey, token: &ReservationToken, retention: Duration) {
-        let now = self.clock.now();
-        let mut state = self.lock();
-        let seq = state.bump();
-        let State {
-            entries, completed, ..
-        } = &mut *state;
-        let Some(entry) = entries.get_mut(key) else {
-            return;
-        };
-        if !entry.in_flight || token.as_str().parse::<u64>().ok() != Some(entry.seq) {
-            return;
+    /// Frees slots until `count` more keys fit: the oldest completed keys go first.
+    fn make_room(&self, state: &mut State, count: usize) -> Result<(), StoreError> {
+        while state.entries.len() + count > self.capacity {
+            self.evict_one(state)?;
         }
-        *entry = Entry {
-            seq,
-            in_flight: false,
-            expires: now.checked_add(retention).unwrap_or(now),
-        };
-        completed.push_back((key.clone(), seq));
+        Ok(())
     }
 
-    fn release_now(&self, key: &ReplayKey, token: &ReservationToken) {
-        let mut state = self.lock();
-        let holds = state
-            .entries
-            .get(key)
-            .is_some_and(|e| e.in_flight && token.as_str().parse::<u64>().ok() == Some(e.seq));
-        if holds {
-            state.entries.remove(key);
+    fn evict_one(&self, state: &mut State) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        match state.evict_oldest_completed() {
+            Some(expires) => {
+                if expires > now {
+                    let count = self.evicted_early.fetch_add(1, Ordering::Relaxed) + 1;
+                    // Once, then every 1,024th, so a flood cannot flood the logs too.
+                    if count == 1 || count % 1024 == 0 {
+                        tracing::warn!(
+                            evicted_early = count,
+                            capacity = self.capacity,
+                            "memory replay store is full: a completed delivery was forgotten \
+                             before its retention ended; a replay of it would run the handler \
+                             again (raise the capacity or use a shared store)"
+                        );
+                    }
+                }
+                Ok(())
+            }
+            None => Err(StoreError::new(
+                "memory replay store is full of deliveries in flight",
+            )),
         }
     }
+
+    fn extend_now(&self, keys: &[ReplayKey], token: &ReservationToken, lease: Duration) -> bool {
+        let Some(seq) = parse_token(token) else {
+            return false;
+        };
+        let now = self.clock.now();
+        let mut state = self.lock();
+        let mut held = false;
+        for key in keys {
+            if let Some(entry) = state.entries.get_mut(key) {
+                if entry.in_flight && entry.seq == seq {
+                    entry.expires = expiry(now, lease);
+                    held = true;
+                }
+            }
+        }
+        held
+    }
+
+    fn complete_now(
+        &self,
+        keys: &[ReplayKey],
+        token: &ReservationToken,
+        retention: Duration,
+    ) -> Completion {
+        let seq = parse_token(token);
+        let now = self.clock.now();
+        let expires = expiry(now, retention);
+        let mut state = self.lock();
+        let mut outcome = Completion::Recorded;
+        for key in keys {
+            match state.held(key, now) {
+                Held::InFlight(holder) if Some(holder) != seq => outcome = Completion::Contended,
+                Held::Completed | Held::InFlight(_) | Held::Absent => {
+                    // Room for a key that was lost (evicted, expired) is made like any
+                    // other; a store full of reservations in flight keeps the rest.
+                    if state.entries.contains_key(key) || self.make_room(&mut state, 1).is_ok() {
+                        state.write_completed(*key, expires);
+                    }
+                }
+            }
+        }
+        outcome
+    }
+
+    fn release_now(&self, keys: &[ReplayKey], token: &ReservationToken) {
+        let Some(seq) = parse_token(token) else {
+            return;
+        };
+        let mut state = self.lock();
+        for key in keys {
+            if state
+                .entries
+                .get(key)
+                .is_some_and(|e| e.in_flight && e.seq == seq)
+            {
+                state.entries.remove(key);
+            }
+        }
+    }
+}
+
+fn parse_token(token: &ReservationToken) -> Option<u64> {
+    token.as_str().parse().ok()
+}
+
+/// `now + duration`, saturating far in the future rather than overflowing to "now".
+fn expiry(now: SystemTime, duration: Duration) -> SystemTime {
+    now.checked_add(clamp(duration))
+        .unwrap_or_else(|| now + Duration::from_secs(1))
 }
 
 impl State {
     fn bump(&mut self) -> u64 {
         self.next += 1;
         self.next
+    }
+
+    fn held(&self, key: &ReplayKey, now: SystemTime) -> Held {
+        match self.entries.get(key) {
+            Some(entry) if entry.expires > now && entry.in_flight => Held::InFlight(entry.seq),
+            Some(entry) if entry.expires > now => Held::Completed,
+            _ => Held::Absent,
+        }
+    }
+
+    fn write_completed(&mut self, key: ReplayKey, expires: SystemTime) {
+        let seq = self.bump();
+        self.completed.push_back((key, seq));
+        self.entries.insert(
+            key,
+            Entry {
+                seq,
+                in_flight: false,
+                expires,
+            },
+        );
     }
 
     /// Drops queue items that no longer match an entry, and entries that expired, from
@@ -178,15 +316,18 @@ impl State {
         }
     }
 
-    /// Forgets the oldest completed delivery; `false` when there is none.
-    fn evict_oldest_completed(&mut self) -> bool {
+    /// Forgets the oldest completed key and says when it would have expired; `None` when
+    /// there is none.
+    fn evict_oldest_completed(&mut self) -> Option<SystemTime> {
         while let Some((key, seq)) = self.completed.pop_front() {
-            if self.entries.get(&key).is_some_and(|e| e.seq == seq) {
-                self.entries.remove(&key);
-                return true;
+            if let Some(entry) = self.entries.get(&key).copied() {
+                if entry.seq == seq {
+                    self.entries.remove(&key);
+                    return Some(entry.expires);
+                }
             }
         }
-        false
+        None
     }
 }
 
@@ -201,14 +342,15 @@ impl fmt::Debug for MemoryStore {
         f.debug_struct("MemoryStore")
             .field("len", &self.len())
             .field("capacity", &self.capacity)
+            .field("evicted_early", &self.evicted_early())
             .finish()
     }
 }
 
 impl MemoryStoreBuilder {
-    /// The most deliveries held at once (default 100,000; at least 1).
+    /// The most keys held at once (default 100,000; at least 2, one delivery's keys).
     pub fn capacity(mut self, capacity: usize) -> Self {
-        self.capacity = capacity.max(1);
+        self.capacity = capacity.max(2);
         self
     }
 
@@ -224,6 +366,7 @@ impl MemoryStoreBuilder {
             state: Mutex::new(State::default()),
             capacity: self.capacity,
             clock: self.clock,
+            evicted_early: AtomicU64::new(0),
         }
     }
 }
@@ -239,29 +382,41 @@ impl fmt::Debug for MemoryStoreBuilder {
 impl ReplayStore for MemoryStore {
     fn reserve<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         lease: Duration,
+        retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
-        let result = self.reserve_now(key, lease);
-        Box::pin(std::future::ready(result))
+        Box::pin(std::future::ready(
+            self.reserve_now(keys, lease, retention),
+        ))
+    }
+
+    fn extend<'a>(
+        &'a self,
+        keys: &'a [ReplayKey],
+        token: &'a ReservationToken,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(std::future::ready(Ok(self.extend_now(keys, token, lease))))
     }
 
     fn complete<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         token: &'a ReservationToken,
         retention: Duration,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        self.complete_now(key, token, retention);
-        Box::pin(std::future::ready(Ok(())))
+    ) -> BoxFuture<'a, Result<Completion, StoreError>> {
+        Box::pin(std::future::ready(Ok(
+            self.complete_now(keys, token, retention)
+        )))
     }
 
     fn release<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         token: &'a ReservationToken,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        self.release_now(key, token);
+        self.release_now(keys, token);
         Box::pin(std::future::ready(Ok(())))
     }
 }

@@ -3,10 +3,14 @@
 //! still gets through.
 //!
 //! A delivery goes through three steps: [`reserve`](ReplayStore::reserve) before the
-//! handler runs (only one caller wins), then [`complete`](ReplayStore::complete) when the
-//! handler answered 2xx (the id is remembered for the retention period), or
+//! handler runs (only one caller wins), [`extend`](ReplayStore::extend) while a slow
+//! handler runs, then [`complete`](ReplayStore::complete) when the handler answered 2xx
+//! (the delivery is remembered for the retention period), or
 //! [`release`](ReplayStore::release) when it failed, panicked or was cancelled (the
 //! provider's retry is handled).
+//!
+//! Keys are [`ReplayKey`]s: fixed-size digests made only from signed data, namespaced by
+//! provider; see [`Delivery::replay_keys`](crate::Delivery::replay_keys) for which.
 
 mod memory;
 #[cfg(feature = "redis")]
@@ -15,10 +19,10 @@ mod redis;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::Duration;
 
 pub use self::memory::{MemoryStore, MemoryStoreBuilder, DEFAULT_CAPACITY};
+
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use self::redis::{RedisStore, RedisStoreBuilder};
@@ -26,38 +30,90 @@ pub use self::redis::{RedisStore, RedisStoreBuilder};
 /// A boxed, sendable future, as returned by [`ReplayStore`] methods.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// The key a delivery is remembered under: its provider and its id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ReplayKey {
-    // Shared, so that a store keeping the key (in a map and an expiry queue) clones it
-    // without copying the text.
-    provider: Arc<str>,
-    id: Arc<str>,
+/// The longest a retention or lease can be: ten years. Longer durations (up to
+/// `Duration::MAX`) are clamped to it, so a huge value never overflows into "expires at
+/// once", which would turn replay protection off.
+pub const MAX_DURATION: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
+
+/// `duration`, clamped to [`MAX_DURATION`] and to at least one millisecond.
+pub(crate) fn clamp(duration: Duration) -> Duration {
+    duration.clamp(Duration::from_millis(1), MAX_DURATION)
 }
 
+/// What a replay key is made from; part of the digest, so an id and a signature with the
+/// same bytes are different keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum KeyRole {
+    Id = 1,
+    Signature = 2,
+    IdWithSignature = 3,
+}
+
+/// The key a delivery is remembered under: a SHA-256 digest of its namespace (the
+/// provider or source) and of what identifies it (a signed id, or the signature).
+///
+/// Fixed-size whatever the request sent, so a hostile id never makes a store keep more
+/// than 32 bytes per key; the encoding is injective (length-prefixed fields and a role
+/// byte), so no provider name, id or signature can collide with another's.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReplayKey([u8; 32]);
+
 impl ReplayKey {
-    /// The key of delivery `id` from `provider`.
-    pub fn new(provider: &str, id: &str) -> Self {
-        ReplayKey {
-            provider: provider.into(),
-            id: id.into(),
+    /// The key of delivery `id` in `namespace` (a provider's name).
+    pub fn new(namespace: &str, id: &str) -> Self {
+        ReplayKey::digest(namespace, KeyRole::Id, &[id.as_bytes()])
+    }
+
+    /// The key of a verified signature (or another fingerprint of the signed content) in
+    /// `namespace`.
+    pub fn signature(namespace: &str, signature: &[u8]) -> Self {
+        ReplayKey::digest(namespace, KeyRole::Signature, &[signature])
+    }
+
+    /// The key of an id bound to the signed content: the same id with other content is
+    /// another key.
+    pub fn id_with_signature(namespace: &str, id: &str, signature: &[u8]) -> Self {
+        ReplayKey::digest(
+            namespace,
+            KeyRole::IdWithSignature,
+            &[id.as_bytes(), signature],
+        )
+    }
+
+    fn digest(namespace: &str, role: KeyRole, fields: &[&[u8]]) -> Self {
+        use sha2::Digest;
+        let mut hash = sha2::Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            hash.update((bytes.len() as u64).to_be_bytes());
+            hash.update(bytes);
+        };
+        field(namespace.as_bytes());
+        field(&[role as u8]);
+        for value in fields {
+            field(value);
         }
+        ReplayKey(hash.finalize().into())
     }
 
-    /// The provider's name.
-    pub fn provider(&self) -> &str {
-        &self.provider
-    }
-
-    /// The delivery id.
-    pub fn id(&self) -> &str {
-        &self.id
+    /// The digest's bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
     }
 }
 
 impl fmt::Display for ReplayKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.provider, self.id)
+        for byte in &self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ReplayKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ReplayKey({self})")
     }
 }
 
@@ -82,12 +138,31 @@ impl ReservationToken {
 /// The answer to a [`reserve`](ReplayStore::reserve).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reservation {
-    /// The delivery is new: the caller holds it until it completes or releases it.
+    /// Every key is new: the caller holds them until it completes or releases them.
     Reserved(ReservationToken),
-    /// The delivery was already handled successfully.
-    Completed,
-    /// Another caller holds the delivery right now.
-    InFlight,
+    /// The delivery was already handled successfully: the key at index `matched` of the
+    /// ones passed to `reserve` is remembered as completed.
+    Completed {
+        /// The index of the first key found completed.
+        matched: usize,
+    },
+    /// Another caller holds the delivery right now: the key at index `matched` is in
+    /// flight.
+    InFlight {
+        /// The index of the first key found in flight.
+        matched: usize,
+    },
+}
+
+/// The answer to a [`complete`](ReplayStore::complete).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// Every key is now remembered as completed.
+    Recorded,
+    /// Some key is held by another live reservation: the delivery was handled while a
+    /// second copy was being handled too (this reservation's lease had expired). The
+    /// other keys were recorded.
+    Contended,
 }
 
 /// The store could not answer: unreachable, too slow, or full.
@@ -132,32 +207,60 @@ impl std::error::Error for StoreError {
     }
 }
 
-/// Remembers deliveries. Each operation must be atomic: of many concurrent
-/// [`reserve`](Self::reserve) calls for one key, exactly one gets
+/// Remembers deliveries.
+///
+/// A delivery has one or two keys (see
+/// [`Delivery::replay_keys`](crate::Delivery::replay_keys)); a hit on any of them makes it
+/// a duplicate. Each operation must be atomic over all of its keys: of many concurrent
+/// [`reserve`](Self::reserve) calls sharing a key, exactly one gets
 /// [`Reservation::Reserved`].
 pub trait ReplayStore: Send + Sync + 'static {
-    /// Reserves `key` for `lease`: a reservation that is neither completed nor released
-    /// within the lease expires, so a crashed process never blocks a delivery for good.
+    /// Reserves every key for `lease` when none is known: a reservation that is neither
+    /// completed nor released (nor [extended](Self::extend)) within the lease expires, so
+    /// a crashed process never blocks a delivery for good.
+    ///
+    /// When some key is known, nothing is reserved: the answer is
+    /// [`Completed`](Reservation::Completed) if any key is completed, else
+    /// [`InFlight`](Reservation::InFlight), and the keys that were unknown are remembered
+    /// as completed for `retention`. That way a copy that differs in one key (a replay
+    /// under a new id, a retry signed anew) makes its other key a duplicate too, and a
+    /// second replay of it is refused whatever it changes.
     fn reserve<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         lease: Duration,
+        retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>>;
 
-    /// Marks a reserved delivery as handled, remembered for `retention`. Does nothing when
-    /// `token` no longer holds the key.
+    /// Keeps a reservation in flight for another `lease` while its handler runs. `false`
+    /// when `token` no longer holds the keys.
+    fn extend<'a>(
+        &'a self,
+        keys: &'a [ReplayKey],
+        token: &'a ReservationToken,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
+
+    /// Marks a handled delivery as completed, remembered for `retention`.
+    ///
+    /// Writes every key that `token` holds, that is absent, or whose reservation expired:
+    /// a completion must land even when the lease ran out during a slow handler or the
+    /// store lost the reservation (a restart), or the next replay would run the handler
+    /// again. A key held by another live reservation is left to it and reported as
+    /// [`Completion::Contended`]. Idempotent, so a completion that timed out can be
+    /// retried.
     fn complete<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         token: &'a ReservationToken,
         retention: Duration,
-    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    ) -> BoxFuture<'a, Result<Completion, StoreError>>;
 
-    /// Forgets a reservation so the delivery can be tried again. Does nothing when `token`
-    /// no longer holds the key.
+    /// Forgets a reservation so the delivery can be tried again. Does nothing to keys that
+    /// `token` no longer holds.
     fn release<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         token: &'a ReservationToken,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 }
@@ -165,26 +268,36 @@ pub trait ReplayStore: Send + Sync + 'static {
 impl<S: ReplayStore + ?Sized> ReplayStore for std::sync::Arc<S> {
     fn reserve<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         lease: Duration,
+        retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
-        (**self).reserve(key, lease)
+        (**self).reserve(keys, lease, retention)
+    }
+
+    fn extend<'a>(
+        &'a self,
+        keys: &'a [ReplayKey],
+        token: &'a ReservationToken,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        (**self).extend(keys, token, lease)
     }
 
     fn complete<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         token: &'a ReservationToken,
         retention: Duration,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
-        (**self).complete(key, token, retention)
+    ) -> BoxFuture<'a, Result<Completion, StoreError>> {
+        (**self).complete(keys, token, retention)
     }
 
     fn release<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         token: &'a ReservationToken,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        (**self).release(key, token)
+        (**self).release(keys, token)
     }
 }

@@ -10,43 +10,82 @@ use std::time::{Duration, SystemTime};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::{BoxFuture, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError};
+use super::{
+    BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError,
+};
 
 /// The value a completed delivery is stored under. Tokens always start with `t:`, so the
 /// two never collide.
 const COMPLETED: &str = "done";
 
-/// Reserve: set the token only if the key is absent, or say what holds it. Atomic.
+/// Reserve every key if none is known; otherwise say which is, and remember the unknown
+/// ones as completed (a copy that differs in one key is a duplicate in the other too).
+/// ARGV: token, lease ms, retention ms, the completed marker.
 const RESERVE: &str = r"
-local held = redis.call('GET', KEYS[1])
-if not held then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 'reserved'
+local done_at, flight_at = 0, 0
+for i, key in ipairs(KEYS) do
+  local held = redis.call('GET', key)
+  if held == ARGV[4] then
+    if done_at == 0 then done_at = i end
+  elseif held then
+    if flight_at == 0 then flight_at = i end
+  end
 end
-if held == ARGV[3] then return 'completed' end
-return 'in_flight'
+if done_at == 0 and flight_at == 0 then
+  for _, key in ipairs(KEYS) do
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+  end
+  return {'reserved', 0}
+end
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[4], 'PX', ARGV[3], 'NX')
+end
+if done_at > 0 then return {'completed', done_at - 1} end
+return {'in_flight', flight_at - 1}
 ";
 
-/// Complete: only while our token still holds the key.
+/// Extend: only the keys our token still holds. ARGV: token, lease ms.
+const EXTEND: &str = r"
+local held = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2])
+    held = 1
+  end
+end
+return held
+";
+
+/// Complete: every key our token holds, that is absent (expired, or lost in a restart), or
+/// already completed; a key another token holds is left to it and reported.
+/// ARGV: token, retention ms, the completed marker.
 const COMPLETE: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2])
-  return 1
+local contended = 0
+for _, key in ipairs(KEYS) do
+  local held = redis.call('GET', key)
+  if (not held) or held == ARGV[1] or held == ARGV[3] then
+    redis.call('SET', key, ARGV[3], 'PX', ARGV[2])
+  else
+    contended = 1
+  end
 end
-return 0
+return contended
 ";
 
-/// Release: only while our token still holds the key, so a late release never removes
-/// another instance's reservation.
+/// Release: only the keys our token still holds, so a late release never removes another
+/// instance's reservation.
 const RELEASE: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('DEL', key)
+  end
 end
 return 0
 ";
 
 struct Scripts {
     reserve: redis::Script,
+    extend: redis::Script,
     complete: redis::Script,
     release: redis::Script,
 }
@@ -55,6 +94,7 @@ fn scripts() -> &'static Scripts {
     static SCRIPTS: OnceLock<Scripts> = OnceLock::new();
     SCRIPTS.get_or_init(|| Scripts {
         reserve: redis::Script::new(RESERVE),
+        extend: redis::Script::new(EXTEND),
         complete: redis::Script::new(COMPLETE),
         release: redis::Script::new(RELEASE),
     })
@@ -63,11 +103,17 @@ fn scripts() -> &'static Scripts {
 /// A replay store in Redis (feature `redis`), for several instances behind a load
 /// balancer.
 ///
-/// Every operation is one atomic Lua script: a reservation is a unique token set only if
-/// the key is absent, with the lease as its expiry; complete and release act only while
-/// that token still holds the key. Keys are `{prefix}{provider}:{id}` (default prefix
-/// `tower-webhook:`). In-flight reservations expire with their lease, so a crashed
-/// instance never blocks a delivery for good; completed ones are kept for the retention.
+/// Every operation is one atomic Lua script over all of a delivery's keys: a reservation
+/// is a unique token set only if every key is absent, with the lease as its expiry;
+/// extend and release act only on keys that token still holds; complete writes every key
+/// the token holds or that is absent (so a completion lands even after the lease ran out
+/// or Redis restarted). Keys are `{prefix}{hex digest}` (default prefix `tower-webhook:`):
+/// 64 hex characters whatever the delivery sent. In-flight reservations expire with their
+/// lease, so a crashed instance never blocks a delivery for good; completed ones are kept
+/// for the retention.
+///
+/// One delivery's keys are used together in one script, so the store needs a single Redis
+/// (with replicas if you like), not Redis Cluster.
 ///
 /// The connection is redis' reconnecting `ConnectionManager`: while Redis is down the
 /// layer answers `503` (after at most its store timeout), and once it is back requests
@@ -135,7 +181,19 @@ impl RedisStore {
     }
 
     fn key(&self, key: &ReplayKey) -> String {
-        format!("{}{}:{}", self.prefix, key.provider(), key.id())
+        format!("{}{key}", self.prefix)
+    }
+
+    fn invocation<'s>(
+        &self,
+        script: &'s redis::Script,
+        keys: &[ReplayKey],
+    ) -> redis::ScriptInvocation<'s> {
+        let mut invocation = script.prepare_invoke();
+        for key in keys {
+            invocation.key(self.key(key));
+        }
+        invocation
     }
 
     fn token(&self) -> ReservationToken {
@@ -158,10 +216,10 @@ fn instance_id() -> u64 {
     hasher.finish()
 }
 
+/// Milliseconds for `PX`, clamped to ten years: Redis refuses an expiry it cannot add to
+/// its clock, and that error must never switch protection off.
 fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis())
-        .unwrap_or(u64::MAX)
-        .max(1)
+    u64::try_from(super::clamp(duration).as_millis()).unwrap_or(1)
 }
 
 fn store_error(error: redis::RedisError) -> StoreError {
@@ -199,61 +257,83 @@ impl RedisStoreBuilder {
 impl ReplayStore for RedisStore {
     fn reserve<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         lease: Duration,
+        retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
         Box::pin(async move {
             let token = self.token();
             let mut connection = self.connection.clone();
-            let answer: String = scripts()
-                .reserve
-                .key(self.key(key))
+            let (answer, matched): (String, usize) = self
+                .invocation(&scripts().reserve, keys)
                 .arg(token.as_str())
                 .arg(millis(lease))
+                .arg(millis(retention))
                 .arg(COMPLETED)
                 .invoke_async(&mut connection)
                 .await
                 .map_err(store_error)?;
             match answer.as_str() {
                 "reserved" => Ok(Reservation::Reserved(token)),
-                "completed" => Ok(Reservation::Completed),
-                "in_flight" => Ok(Reservation::InFlight),
+                "completed" => Ok(Reservation::Completed { matched }),
+                "in_flight" => Ok(Reservation::InFlight { matched }),
                 _ => Err(StoreError::new("unexpected answer from the redis script")),
             }
         })
     }
 
-    fn complete<'a>(
+    fn extend<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         token: &'a ReservationToken,
-        retention: Duration,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
-            let _: i64 = scripts()
-                .complete
-                .key(self.key(key))
+            let held: i64 = self
+                .invocation(&scripts().extend, keys)
+                .arg(token.as_str())
+                .arg(millis(lease))
+                .invoke_async(&mut connection)
+                .await
+                .map_err(store_error)?;
+            Ok(held == 1)
+        })
+    }
+
+    fn complete<'a>(
+        &'a self,
+        keys: &'a [ReplayKey],
+        token: &'a ReservationToken,
+        retention: Duration,
+    ) -> BoxFuture<'a, Result<Completion, StoreError>> {
+        Box::pin(async move {
+            let mut connection = self.connection.clone();
+            let contended: i64 = self
+                .invocation(&scripts().complete, keys)
                 .arg(token.as_str())
                 .arg(millis(retention))
                 .arg(COMPLETED)
                 .invoke_async(&mut connection)
                 .await
                 .map_err(store_error)?;
-            Ok(())
+            Ok(if contended == 1 {
+                Completion::Contended
+            } else {
+                Completion::Recorded
+            })
         })
     }
 
     fn release<'a>(
         &'a self,
-        key: &'a ReplayKey,
+        keys: &'a [ReplayKey],
         token: &'a ReservationToken,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
-            let _: i64 = scripts()
-                .release
-                .key(self.key(key))
+            let _: i64 = self
+                .invocation(&scripts().release, keys)
                 .arg(token.as_str())
                 .invoke_async(&mut connection)
                 .await

@@ -174,27 +174,66 @@ impl SchemeKey {
     }
 }
 
-/// The first key that verifies one of `candidates` over `parts`: the length of its tag
-/// (written to `tag`; zero for public keys) and the candidate it matched. Each key's MAC
-/// is computed once, whatever the number of candidates.
+/// The most signature entries a public-key scheme checks per request. Each check of an
+/// Ed25519 signature hashes the whole body again (its hash covers the signature's `R`),
+/// so more entries would let junk multiply the work; two cover a provider signing with
+/// an old and a new key during its rotation. A header with more is refused.
+pub const MAX_PUBLIC_KEY_SIGNATURES: usize = 2;
+
+/// What matched: the key (its index), its tag length (zero for public keys), and the
+/// candidate signature.
+pub(crate) struct Match<'c> {
+    pub(crate) key: usize,
+    pub(crate) tag_len: usize,
+    pub(crate) signature: &'c [u8],
+}
+
+/// The first key that verifies one of `candidates` over `parts`. Each key's MAC is
+/// computed once, whatever the number of candidates; for ECDSA the signed content is
+/// hashed once for every key and candidate.
 pub(crate) fn first_match<'c, I>(
     keys: &[SchemeKey],
     parts: &[&[u8]],
     candidates: I,
     tag: &mut [u8; MAX_TAG],
-) -> Option<(usize, &'c [u8])>
+) -> Option<Match<'c>>
 where
     I: IntoIterator<Item = &'c [u8]>,
     I::IntoIter: Clone,
 {
     let candidates = candidates.into_iter();
-    keys.iter().find_map(|key| {
+    let mut prehash: Option<Sha256> = None;
+    keys.iter().enumerate().find_map(|(index, key)| {
+        if let KeyState::P256(verifying) = &key.0 {
+            let digest = prehash.get_or_insert_with(|| {
+                let mut digest = Sha256::new();
+                for part in parts {
+                    digest.update(part);
+                }
+                digest
+            });
+            return candidates
+                .clone()
+                .find(|candidate| {
+                    p256::ecdsa::Signature::from_der(candidate)
+                        .is_ok_and(|sig| verifying.verify_digest(digest.clone(), &sig).is_ok())
+                })
+                .map(|signature| Match {
+                    key: index,
+                    tag_len: 0,
+                    signature,
+                });
+        }
         let len = key.tag(parts, tag);
         let computed = tag.get(..len).unwrap_or_default();
         candidates
             .clone()
             .find(|candidate| key.verifies(parts, computed, candidate))
-            .map(|candidate| (len, candidate))
+            .map(|signature| Match {
+                key: index,
+                tag_len: len,
+                signature,
+            })
     })
 }
 

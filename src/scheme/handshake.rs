@@ -4,7 +4,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::{header, HeaderName, HeaderValue, Method, Response, StatusCode};
@@ -92,21 +91,39 @@ impl fmt::Debug for AsanaHookSecret {
     }
 }
 
-/// What a handshake answered: the response, and the signed timestamp to check for
-/// freshness when the handshake was signed.
-#[derive(Debug)]
+/// A handshake's answer: the response the layer sends instead of calling the handler.
+#[derive(Debug, Clone)]
 pub struct HandshakeResponse {
-    pub(crate) response: Response<Bytes>,
-    pub(crate) timestamp: Option<SystemTime>,
+    status: StatusCode,
+    headers: http::HeaderMap,
+    body: Bytes,
 }
 
 impl HandshakeResponse {
-    /// A handshake answered with `response`; `timestamp` is the signed timestamp, if any.
-    pub fn new(response: Response<Bytes>, timestamp: Option<SystemTime>) -> Self {
+    /// A handshake answered with `response`.
+    pub fn new(response: Response<Bytes>) -> Self {
+        let (parts, body) = response.into_parts();
         HandshakeResponse {
-            response,
-            timestamp,
+            status: parts.status,
+            headers: parts.headers,
+            body,
         }
+    }
+
+    /// The response to send.
+    pub fn to_response(&self) -> Response<Bytes> {
+        let mut response = Response::new(self.body.clone());
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers.clone();
+        response
+    }
+
+    /// The response to send, without a copy.
+    pub fn into_response(self) -> Response<Bytes> {
+        let mut response = Response::new(self.body);
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers;
+        response
     }
 }
 
@@ -117,7 +134,9 @@ const ASANA_SIGNATURE: HeaderName = HeaderName::from_static("x-hook-signature");
 const MAX_ASANA_SECRET: usize = 256;
 
 impl RegistrationHandshake {
-    /// Whether `request` is this handshake. Cheap: no signature work.
+    /// Whether `request` is this handshake. Cheap: no signature work, and for signed
+    /// handshakes a substring search of a body that was already verified, so an attacker
+    /// cannot make anyone pay for it.
     pub(crate) fn matches(&self, request: &WebhookRequest<'_>) -> bool {
         let body = request.body().as_ref();
         match self {
@@ -128,11 +147,10 @@ impl RegistrationHandshake {
                 request.method() == Method::POST && contains(body, b"endpoint.url_validation")
             }
             RegistrationHandshake::TwitchCallbackVerification => {
+                // Judged on the signed body too: the message-type header is not signed,
+                // so a verification must never pass as a notification or the reverse.
                 request.method() == Method::POST
-                    && request
-                        .headers()
-                        .get(TWITCH_MESSAGE_TYPE)
-                        .is_some_and(|v| v == "webhook_callback_verification")
+                    && (twitch_claims_verification(request) || contains(body, b"\"challenge\""))
             }
             RegistrationHandshake::MetaVerifyToken(_) => {
                 request.method() == Method::GET && query(request, "hub.mode").is_some()
@@ -151,7 +169,8 @@ impl RegistrationHandshake {
         }
     }
 
-    /// Whether the handshake is signed like an ordinary delivery.
+    /// Whether the handshake is signed like an ordinary delivery: recognised after
+    /// verification, never before.
     pub(crate) fn is_signed(&self) -> bool {
         matches!(
             self,
@@ -196,7 +215,17 @@ impl RegistrationHandshake {
             RegistrationHandshake::TwitchCallbackVerification => {
                 let challenge = JsonPath::from("challenge");
                 let [challenge] = find_fields(body, [Some(&challenge)]);
-                Ok(Some(text(challenge.ok_or_else(missing_challenge)?)))
+                match (twitch_claims_verification(request), challenge) {
+                    (true, Some(challenge)) => Ok(Some(text(challenge))),
+                    (false, None) => Ok(None),
+                    // The unsigned message type disagrees with the signed body.
+                    (true, None) => Err(missing_challenge()),
+                    (false, Some(_)) => Err(Rejection::new(
+                        RejectionKind::InvalidRequest,
+                        "a callback verification sent as another message type",
+                    )
+                    .with_subject(TWITCH_MESSAGE_TYPE.as_str())),
+                }
             }
             RegistrationHandshake::MetaVerifyToken(expected) => {
                 if query(request, "hub.mode").as_deref() != Some("subscribe") {
@@ -253,7 +282,14 @@ impl RegistrationHandshake {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
+}
+
+fn twitch_claims_verification(request: &WebhookRequest<'_>) -> bool {
+    request
+        .headers()
+        .get(TWITCH_MESSAGE_TYPE)
+        .is_some_and(|v| v == "webhook_callback_verification")
 }
 
 fn query(request: &WebhookRequest<'_>, name: &str) -> Option<String> {

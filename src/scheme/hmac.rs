@@ -11,7 +11,7 @@ use base64::Engine;
 use bytes::Bytes;
 use http::HeaderName;
 
-use super::crypto::{self, Algorithm, SchemeKey, MAX_SIGNATURE, MAX_TAG};
+use super::crypto::{self, Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURE, MAX_TAG};
 use super::header_value;
 use super::json::{find_fields, JsonPath};
 use super::{
@@ -619,6 +619,12 @@ impl HmacScheme {
             let Some(text) = entry.strip_prefix(&*self.signature_prefix) else {
                 return Ok(()); // another scheme version: ignored
             };
+            if !self.algorithm.is_mac() && candidates.count >= MAX_PUBLIC_KEY_SIGNATURES {
+                return Err(Rejection::malformed_header(
+                    name,
+                    "too many signatures for a public-key scheme",
+                ));
+            }
             let (Some(tag), Some(len)) = (
                 candidates.tags.get_mut(candidates.count),
                 candidates.lens.get_mut(candidates.count),
@@ -745,12 +751,45 @@ impl HmacScheme {
     /// Whether the delivery id is covered by the signature.
     fn id_is_signed(&self) -> bool {
         match &self.id {
+            Some(FieldSource::Header(_)) if self.parts.contains(&Part::Id) => true,
+            source => self.is_signed(source.as_ref()),
+        }
+    }
+
+    /// Whether a value read from `source` is covered by the signature.
+    fn is_signed(&self, source: Option<&FieldSource>) -> bool {
+        match source {
             Some(FieldSource::Json(_)) => self.parts.contains(&Part::Body),
-            Some(FieldSource::Header(name)) => self.parts.iter().any(|part| {
-                matches!(part, Part::Id) || matches!(part, Part::Header(h) if h == name)
-            }),
+            Some(FieldSource::Header(name)) => self
+                .parts
+                .iter()
+                .any(|part| matches!(part, Part::Header(h) if h == name)),
             None => false,
         }
+    }
+
+    /// The answer to a signed registration handshake, for a request that verified with
+    /// `key`: Zoom's answer is an HMAC under the key that verified the request, which
+    /// during a rotation need not be the first.
+    fn signed_handshake(
+        &self,
+        request: &WebhookRequest<'_>,
+        key: Option<&SchemeKey>,
+    ) -> Result<Option<HandshakeResponse>, Rejection> {
+        let Some(handshake) = self.handshake.as_ref().filter(|h| h.is_signed()) else {
+            return Ok(None);
+        };
+        if !handshake.matches(request) {
+            return Ok(None);
+        }
+        let mac = |message: &[u8]| {
+            let mut tag = [0u8; MAX_TAG];
+            let len = key?.tag(&[message], &mut tag);
+            (len > 0).then(|| hex::encode(tag.get(..len).unwrap_or_default()))
+        };
+        Ok(handshake
+            .answer(request, &mac)?
+            .map(HandshakeResponse::new))
     }
 }
 
@@ -784,9 +823,7 @@ impl Scheme for HmacScheme {
 
         let parts = resolved.as_slice();
         let mut tag = [0u8; MAX_TAG];
-        let Some((tag_len, signature)) =
-            crypto::first_match(keys, parts, candidates.iter(), &mut tag)
-        else {
+        let Some(matched) = crypto::first_match(keys, parts, candidates.iter(), &mut tag) else {
             return Err(Rejection::new(
                 RejectionKind::SignatureMismatch,
                 "signature does not match",
@@ -796,9 +833,13 @@ impl Scheme for HmacScheme {
         let mut verified = Verified::new();
         if self.algorithm.is_mac() {
             // The tag itself identifies the signed content; hex-encoded only if asked.
-            verified.tag = Some((tag, u8::try_from(tag_len).unwrap_or(0)));
+            verified.tag = Some((tag, u8::try_from(matched.tag_len).unwrap_or(0)));
         } else {
-            verified.fingerprint = Some(crypto::fingerprint(self.algorithm, parts, signature));
+            verified.fingerprint = Some(crypto::fingerprint(
+                self.algorithm,
+                parts,
+                matched.signature,
+            ));
         }
         verified.timestamp = match &self.timestamp {
             Some((TimestampSource::Json(path), format)) => {
@@ -817,6 +858,8 @@ impl Scheme for HmacScheme {
             _ => None,
         };
         verified.event_type_json = self.event_type_json.clone();
+        verified.event_type_signed = self.is_signed(self.event_type.as_ref());
+        verified.handshake = self.signed_handshake(request, keys.get(matched.key))?;
         Ok(verified)
     }
 
@@ -888,29 +931,15 @@ impl Scheme for HmacScheme {
     fn handshake(
         &self,
         request: &WebhookRequest<'_>,
-        keys: &[SchemeKey],
+        _keys: &[SchemeKey],
     ) -> Option<Result<HandshakeResponse, Rejection>> {
-        let handshake = self.handshake.as_ref()?;
+        // Signed handshakes are recognised in `verify`, after the one verification.
+        let handshake = self.handshake.as_ref().filter(|h| !h.is_signed())?;
         if !handshake.matches(request) {
             return None;
         }
-        let timestamp = if handshake.is_signed() {
-            match self.verify(request, keys) {
-                Ok(verified) => verified.timestamp,
-                Err(rejection) => return Some(Err(rejection)),
-            }
-        } else {
-            None
-        };
-        // Zoom's answer is an HMAC of its token under the current (first) secret.
-        let mac = |message: &[u8]| {
-            let key = keys.first()?;
-            let mut tag = [0u8; MAX_TAG];
-            let len = key.tag(&[message], &mut tag);
-            (len > 0).then(|| hex::encode(tag.get(..len).unwrap_or_default()))
-        };
-        match handshake.answer(request, &mac) {
-            Ok(Some(response)) => Some(Ok(HandshakeResponse::new(response, timestamp))),
+        match handshake.answer(request, &|_| None) {
+            Ok(Some(response)) => Some(Ok(HandshakeResponse::new(response))),
             Ok(None) => None,
             Err(rejection) => Some(Err(rejection)),
         }

@@ -21,7 +21,7 @@ use http::{HeaderMap, HeaderName, Method, Uri};
 
 use crate::{ConfigError, Rejection, Secret};
 
-pub use self::crypto::{Algorithm, SchemeKey};
+pub use self::crypto::{Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES};
 pub use self::encoding::Encoding;
 pub use self::handshake::{AsanaHookSecret, HandshakeResponse, RegistrationHandshake};
 pub use self::hmac::{
@@ -195,17 +195,23 @@ impl<'a> WebhookRequest<'a> {
 }
 
 /// What a verified signature proves about a delivery.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// A scheme builds it after the signature verified: each field says whether the
+/// signature covers it, because replay protection and routing must rest only on signed
+/// data ([`Delivery::replay_keys`](crate::Delivery::replay_keys)).
+#[derive(Debug, Clone, Default)]
 pub struct Verified {
     pub(crate) timestamp: Option<SystemTime>,
     pub(crate) id: Option<String>,
     pub(crate) id_signed: bool,
     pub(crate) event_type: Option<String>,
+    pub(crate) event_type_signed: bool,
     pub(crate) fingerprint: Option<String>,
     /// Read lazily from the body by [`Delivery`](crate::Delivery), for built-in schemes.
     pub(crate) id_json: Option<std::sync::Arc<JsonPath>>,
     pub(crate) event_type_json: Option<std::sync::Arc<JsonPath>>,
     pub(crate) tag: Option<([u8; 64], u8)>,
+    pub(crate) handshake: Option<HandshakeResponse>,
 }
 
 impl Verified {
@@ -229,25 +235,43 @@ impl Verified {
     }
 
     /// The provider's delivery id from a header the signature does not cover. Anyone
-    /// replaying a captured request can change it, so when the scheme signs no timestamp
-    /// either, replay protection keys on the signature instead (see
-    /// [`Delivery::replay_id`](crate::Delivery::replay_id)).
+    /// replaying a captured request can change it, so replay protection never rests on it
+    /// alone (see [`Delivery::replay_keys`](crate::Delivery::replay_keys)).
     pub fn unsigned_id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self.id_signed = false;
         self
     }
 
-    /// The provider's event type, when it states one.
+    /// The provider's event type, covered by the signature.
     pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
         self.event_type = Some(event_type.into());
+        self.event_type_signed = true;
         self
     }
 
-    /// A stable text form of the signature that matched, used as the delivery id when the
-    /// provider sends none.
+    /// The provider's event type from a header the signature does not cover: what the
+    /// sender claims.
+    pub fn unsigned_event_type(mut self, event_type: impl Into<String>) -> Self {
+        self.event_type = Some(event_type.into());
+        self.event_type_signed = false;
+        self
+    }
+
+    /// A stable text form of the signature that matched (or of the signed content), used
+    /// as the replay key when the provider sends no signed id. Without one, a SHA-256 of
+    /// the body is used.
     pub fn fingerprint(mut self, fingerprint: impl Into<String>) -> Self {
         self.fingerprint = Some(fingerprint.into());
+        self
+    }
+
+    /// The verified request is a registration handshake (Slack's `url_verification`,
+    /// Zoom's `endpoint.url_validation`, …): the layer answers it with `response` instead
+    /// of calling the handler, after recording it with replay protection so that a
+    /// captured handshake cannot come back as another kind of message.
+    pub fn handshake_response(mut self, response: HandshakeResponse) -> Self {
+        self.handshake = Some(response);
         self
     }
 }

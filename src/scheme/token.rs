@@ -109,7 +109,7 @@ impl Scheme for TokenScheme {
         }
         if let Some(name) = &self.event_type {
             if let Some(kind) = request.header(name)? {
-                verified = verified.event_type(kind);
+                verified = verified.unsigned_event_type(kind);
             }
         }
         Ok(verified)
