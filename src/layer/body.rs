@@ -1,13 +1,97 @@
 //! Body types: the verified body handed to the inner service, and the response body that
-//! is either the inner service's or a rejection's.
+//! is either the inner service's or a rejection's; and the buffering of a request body
+//! within the limit.
 
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
+use http_body_util::BodyExt;
 use pin_project_lite::pin_project;
+
+/// The first capacity of a buffer whose size was not declared.
+const INITIAL_CAPACITY: usize = 8 * 1024;
+
+/// Why a request body could not be buffered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BufferError {
+    /// The body has more than `limit` bytes.
+    TooLarge,
+    /// The body stream failed.
+    Unreadable,
+}
+
+/// Reads `body` into one contiguous buffer of at most `limit` bytes.
+///
+/// A body that arrives as a single data frame is returned as that frame, without a copy.
+/// Otherwise the frames are copied into one buffer, never larger than `limit`: sized up
+/// front from `declared` (the `Content-Length`, capped by `limit`), or else starting small
+/// and doubling. So a body sent in tiny frames costs about its own size, not a list of
+/// frames and then a copy. Trailers are ignored.
+pub(crate) async fn buffer<B: Body>(
+    body: B,
+    declared: Option<u64>,
+    limit: usize,
+) -> Result<Bytes, BufferError> {
+    let mut body = std::pin::pin!(body);
+    // The first data frame, kept as it came until a second one arrives.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    let mut total: usize = 0;
+
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BufferError::Unreadable)?;
+        let Ok(mut data) = frame.into_data() else {
+            continue; // trailers
+        };
+        let len = data.remaining();
+        if len == 0 {
+            continue;
+        }
+        total = match total.checked_add(len) {
+            Some(total) if total <= limit => total,
+            _ => return Err(BufferError::TooLarge),
+        };
+
+        if let Some(buffer) = joined.as_mut() {
+            if buffer.capacity() - buffer.len() < len {
+                grow(buffer, total, limit);
+            }
+            buffer.put(data);
+        } else if let Some(head) = first.take() {
+            let declared = declared.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+            let capacity = if declared > 0 {
+                declared.min(limit).max(total)
+            } else {
+                INITIAL_CAPACITY.max(total).min(limit)
+            };
+            let mut buffer = BytesMut::with_capacity(capacity);
+            buffer.put(head);
+            buffer.put(data);
+            joined = Some(buffer);
+        } else {
+            first = Some(data.copy_to_bytes(len));
+        }
+    }
+
+    Ok(match (joined, first) {
+        (Some(buffer), _) => buffer.freeze(),
+        (None, Some(head)) => head,
+        (None, None) => Bytes::new(),
+    })
+}
+
+/// Moves `buffer` into one with room for `needed` bytes: double the capacity, but no more
+/// than `limit` (`needed` is at most `limit`). `BytesMut::reserve` would double past the
+/// limit, so the new buffer is allocated here with the exact capacity.
+fn grow(buffer: &mut BytesMut, needed: usize, limit: usize) {
+    let capacity = buffer.capacity().saturating_mul(2).max(needed).min(limit);
+    let mut grown = BytesMut::with_capacity(capacity);
+    grown.extend_from_slice(buffer);
+    *buffer = grown;
+}
 
 /// The request body the inner service receives: the buffered bytes that were verified, in
 /// one frame, without a copy.

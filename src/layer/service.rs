@@ -9,9 +9,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{header, HeaderValue, Request, Response};
 use http_body::Body;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tower_service::Service;
 
+use super::body::{buffer, BufferError};
 use super::{Config, Counters, ResponseBody, ResponseFuture, StoreFailure, VerifiedBody};
 use crate::replay::{
     BoxFuture, Completion, ReplayStore, Reservation, ReservationToken, StoreError,
@@ -80,15 +80,14 @@ where
     let (parts, body) = request.into_parts();
 
     let limit = config.body_limit;
-    if content_length(&parts.headers).is_some_and(|len| len > limit as u64) {
+    let declared = content_length(&parts.headers);
+    if declared.is_some_and(|len| len > limit as u64) {
         return Ok(reject(provider, &too_large()));
     }
-    let body = match Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            return Ok(reject(provider, &too_large()))
-        }
-        Err(_) => {
+    let body = match buffer(body, declared, limit).await {
+        Ok(body) => body,
+        Err(BufferError::TooLarge) => return Ok(reject(provider, &too_large())),
+        Err(BufferError::Unreadable) => {
             let rejection = Rejection::new(RejectionKind::InvalidBody, "body could not be read");
             return Ok(reject(provider, &rejection));
         }
