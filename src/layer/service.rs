@@ -247,12 +247,15 @@ async fn with_heartbeat<F: Future>(
         return handler.await;
     }
     let period = (config.lease / 3).max(Duration::from_millis(1));
-    let mut timer = Box::pin(tokio::time::sleep(period));
     let mut extending: Option<BoxFuture<'_, Result<bool, StoreError>>> = None;
+    // Made only once the handler is pending: a handler that answers at once needs no
+    // timer (nor a runtime with timers enabled).
+    let mut timer: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
     std::future::poll_fn(|cx| {
         if let Poll::Ready(output) = handler.as_mut().poll(cx) {
             return Poll::Ready(output);
         }
+        let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(period)));
         loop {
             if let Some(extension) = extending.as_mut() {
                 let Poll::Ready(result) = extension.as_mut().poll(cx) else {
