@@ -249,9 +249,8 @@ impl Delivery {
     fn keys(&self) -> &Keys {
         self.inner.keys.get_or_init(|| {
             let namespace = self.provider();
-            let signature = || {
-                self.with_fingerprint_bytes(|bytes| ReplayKey::signature(namespace, bytes))
-            };
+            let signature =
+                || self.with_fingerprint_bytes(|bytes| ReplayKey::signature(namespace, bytes));
             let one = |key: ReplayKey| Keys {
                 keys: [key, key],
                 len: 1,
@@ -266,11 +265,10 @@ impl Delivery {
                         len: 2,
                         id_then_signature: true,
                     },
-                    UnsignedIdPolicy::DangerouslyTrustIdWithSignature => {
-                        one(self.with_fingerprint_bytes(|bytes| {
+                    UnsignedIdPolicy::DangerouslyTrustIdWithSignature => one(self
+                        .with_fingerprint_bytes(|bytes| {
                             ReplayKey::id_with_signature(namespace, id, bytes)
-                        }))
-                    }
+                        })),
                     UnsignedIdPolicy::SignatureOnly => one(signature()),
                 },
             }

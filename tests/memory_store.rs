@@ -52,7 +52,10 @@ async fn reservations_in_flight_are_never_evicted() {
     );
     // Full of deliveries in flight: a new one is refused with an error (the layer
     // answers 503 and the provider retries), never by evicting one.
-    let error = store.reserve(&key("d"), LEASE, RETENTION).await.unwrap_err();
+    let error = store
+        .reserve(&key("d"), LEASE, RETENTION)
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("full"), "{error}");
     assert_eq!(
         reserve(&store, "c").await.unwrap_err(),

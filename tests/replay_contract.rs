@@ -19,7 +19,10 @@ fn key(id: &str) -> [ReplayKey; 1] {
 }
 
 async fn reserve(store: &dyn ReplayStore, id: &str, lease: Duration) -> Reservation {
-    store.reserve(&key(id), lease, RETENTION).await.expect("store answers")
+    store
+        .reserve(&key(id), lease, RETENTION)
+        .await
+        .expect("store answers")
 }
 
 fn token(reservation: Reservation) -> ReservationToken {
@@ -32,9 +35,15 @@ fn token(reservation: Reservation) -> ReservationToken {
 /// Fresh, in flight, completed, released, token mismatch.
 async fn lifecycle(store: &dyn ReplayStore) {
     let first = token(reserve(store, "a", LEASE).await);
-    assert_eq!(reserve(store, "a", LEASE).await, Reservation::InFlight { matched: 0 });
+    assert_eq!(
+        reserve(store, "a", LEASE).await,
+        Reservation::InFlight { matched: 0 }
+    );
     store.complete(&key("a"), &first, RETENTION).await.unwrap();
-    assert_eq!(reserve(store, "a", LEASE).await, Reservation::Completed { matched: 0 });
+    assert_eq!(
+        reserve(store, "a", LEASE).await,
+        Reservation::Completed { matched: 0 }
+    );
 
     let second = token(reserve(store, "b", LEASE).await);
     store.release(&key("b"), &second).await.unwrap();
@@ -43,9 +52,15 @@ async fn lifecycle(store: &dyn ReplayStore) {
 
     // A late release or completion with a stale token changes nothing.
     store.release(&key("b"), &second).await.unwrap();
-    assert_eq!(reserve(store, "b", LEASE).await, Reservation::InFlight { matched: 0 });
+    assert_eq!(
+        reserve(store, "b", LEASE).await,
+        Reservation::InFlight { matched: 0 }
+    );
     store.complete(&key("b"), &second, RETENTION).await.unwrap();
-    assert_eq!(reserve(store, "b", LEASE).await, Reservation::InFlight { matched: 0 });
+    assert_eq!(
+        reserve(store, "b", LEASE).await,
+        Reservation::InFlight { matched: 0 }
+    );
     store.release(&key("b"), &third).await.unwrap();
 
     // Keys are namespaced by provider.
@@ -79,7 +94,10 @@ async fn two_keys(store: &dyn ReplayStore) {
         Reservation::InFlight { matched: 1 }
     );
     assert_eq!(
-        store.complete(&[id("a"), sig(b"s1")], &first, RETENTION).await.unwrap(),
+        store
+            .complete(&[id("a"), sig(b"s1")], &first, RETENTION)
+            .await
+            .unwrap(),
         Completion::Recorded
     );
     // The provider's retry, signed anew: same id, new signature.
@@ -114,7 +132,10 @@ async fn completion_lands(store: &dyn ReplayStore) {
     // Never reserved here (as after a restart of the store): completing still records it.
     let lost = ReservationToken::new("t:lost");
     assert_eq!(
-        store.complete(&key("lost"), &lost, RETENTION).await.unwrap(),
+        store
+            .complete(&key("lost"), &lost, RETENTION)
+            .await
+            .unwrap(),
         Completion::Recorded
     );
     assert_eq!(
@@ -123,13 +144,19 @@ async fn completion_lands(store: &dyn ReplayStore) {
     );
     // Twice is the same as once.
     assert_eq!(
-        store.complete(&key("lost"), &lost, RETENTION).await.unwrap(),
+        store
+            .complete(&key("lost"), &lost, RETENTION)
+            .await
+            .unwrap(),
         Completion::Recorded
     );
     // Another live reservation holds the key: it is left alone and reported.
     let live = token(reserve(store, "contended", LEASE).await);
     assert_eq!(
-        store.complete(&key("contended"), &lost, RETENTION).await.unwrap(),
+        store
+            .complete(&key("contended"), &lost, RETENTION)
+            .await
+            .unwrap(),
         Completion::Contended
     );
     assert_eq!(
@@ -142,12 +169,20 @@ async fn completion_lands(store: &dyn ReplayStore) {
     store.release(&key("contended"), &live).await.unwrap();
 
     // Huge durations are clamped, never wrapped into "expired at once".
-    let huge = token(store.reserve(&key("huge"), Duration::MAX, Duration::MAX).await.unwrap());
+    let huge = token(
+        store
+            .reserve(&key("huge"), Duration::MAX, Duration::MAX)
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         reserve(store, "huge", LEASE).await,
         Reservation::InFlight { matched: 0 }
     );
-    store.complete(&key("huge"), &huge, Duration::MAX).await.unwrap();
+    store
+        .complete(&key("huge"), &huge, Duration::MAX)
+        .await
+        .unwrap();
     assert_eq!(
         reserve(store, "huge", LEASE).await,
         Reservation::Completed { matched: 0 }
@@ -285,7 +320,10 @@ mod redis_store {
             .unwrap();
         assert!(!format!("{store:?}").contains("hunter2"));
         // The password is wrong for a server without one: the error must not show it.
-        let error = store.reserve(&key("x"), LEASE, RETENTION).await.unwrap_err();
+        let error = store
+            .reserve(&key("x"), LEASE, RETENTION)
+            .await
+            .unwrap_err();
         assert!(!error.to_string().contains("hunter2"));
 
         let store = RedisStore::builder(server.url())

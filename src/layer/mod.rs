@@ -125,7 +125,9 @@ impl Counters {
     }
 
     pub(crate) fn count_duplicate_under_new_id(&self) {
-        self.0.duplicates_under_new_id.fetch_add(1, Ordering::Relaxed);
+        self.0
+            .duplicates_under_new_id
+            .fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn count_completion_contended(&self) {

@@ -167,7 +167,9 @@ async fn reserve<B>(
     )
     .await;
     let matched = match &outcome {
-        Ok(Reservation::Completed { matched } | Reservation::InFlight { matched }) => Some(*matched),
+        Ok(Reservation::Completed { matched } | Reservation::InFlight { matched }) => {
+            Some(*matched)
+        }
         _ => None,
     };
     if matched.is_some_and(|matched| delivery.seen_under_another_id(matched)) {
@@ -275,9 +277,7 @@ async fn with_heartbeat<F: Future>(
                         "webhook reservation could not be extended"
                     ),
                 }
-                timer
-                    .as_mut()
-                    .reset(tokio::time::Instant::now() + period);
+                timer.as_mut().reset(tokio::time::Instant::now() + period);
             }
             if timer.as_mut().poll(cx).is_pending() {
                 return Poll::Pending;

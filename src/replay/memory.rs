@@ -8,8 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use super::{
-    clamp, BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken,
-    StoreError,
+    clamp, BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError,
 };
 use crate::clock::{Clock, SystemClock};
 
@@ -386,9 +385,7 @@ impl ReplayStore for MemoryStore {
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
-        Box::pin(std::future::ready(
-            self.reserve_now(keys, lease, retention),
-        ))
+        Box::pin(std::future::ready(self.reserve_now(keys, lease, retention)))
     }
 
     fn extend<'a>(

@@ -11,7 +11,9 @@ use base64::Engine;
 use bytes::Bytes;
 use http::HeaderName;
 
-use super::crypto::{self, Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURE, MAX_TAG};
+use super::crypto::{
+    self, Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURE, MAX_TAG,
+};
 use super::header_value;
 use super::json::{find_fields, JsonPath};
 use super::{
@@ -787,9 +789,7 @@ impl HmacScheme {
             let len = key?.tag(&[message], &mut tag);
             (len > 0).then(|| hex::encode(tag.get(..len).unwrap_or_default()))
         };
-        Ok(handshake
-            .answer(request, &mac)?
-            .map(HandshakeResponse::new))
+        Ok(handshake.answer(request, &mac)?.map(HandshakeResponse::new))
     }
 }
 
