@@ -37,7 +37,8 @@
 //! - [`Verifier`]: a scheme, its secrets (several during a rotation), the timestamp
 //!   tolerance and a clock. Synchronous, usable from any framework.
 //! - [`WebhookLayer`]: the tower middleware: body limit, verification, replay
-//!   protection through a [`replay::ReplayStore`].
+//!   protection through a [`replay::ReplayStore`], and optionally an allow-list of the
+//!   provider's source networks ([`AllowedSources`], [`ClientAddress`]).
 //! - [`Delivery`]: what was verified, in the request's extensions; with the `axum`
 //!   feature, [`Webhook<T>`] extracts the parsed event.
 //! - [`Signer`]: signs requests as the provider would, for tests and senders.
@@ -67,7 +68,7 @@ pub use crate::delivery::{Delivery, UnsignedIdPolicy};
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use crate::extract::{Webhook, WebhookRejection};
-pub use crate::layer::{WebhookLayer, WebhookService};
+pub use crate::layer::{AllowedSources, ClientAddress, WebhookLayer, WebhookService};
 pub use crate::rejection::{ConfigError, Rejection, RejectionKind};
 pub use crate::scheme::Scheme;
 pub use crate::secret::Secret;

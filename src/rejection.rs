@@ -37,6 +37,9 @@ pub enum RejectionKind {
     InFlight,
     /// The replay store could not be reached in time; retry later. `503` with `Retry-After`.
     StoreUnavailable,
+    /// The client address is not in the layer's source allow-list, or cannot be told.
+    /// `403`.
+    SourceNotAllowed,
 }
 
 impl RejectionKind {
@@ -53,6 +56,7 @@ impl RejectionKind {
             RejectionKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             RejectionKind::InFlight => StatusCode::CONFLICT,
             RejectionKind::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            RejectionKind::SourceNotAllowed => StatusCode::FORBIDDEN,
         }
     }
 
@@ -69,6 +73,7 @@ impl RejectionKind {
             RejectionKind::InvalidRequest => "invalid_request",
             RejectionKind::InFlight => "in_flight",
             RejectionKind::StoreUnavailable => "store_unavailable",
+            RejectionKind::SourceNotAllowed => "source_not_allowed",
         }
     }
 
@@ -84,6 +89,7 @@ impl RejectionKind {
             RejectionKind::InvalidRequest => "The webhook request is invalid",
             RejectionKind::InFlight => "This delivery is already being handled",
             RejectionKind::StoreUnavailable => "The replay store is unavailable",
+            RejectionKind::SourceNotAllowed => "The webhook's source address is not allowed",
         }
     }
 }

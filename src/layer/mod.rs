@@ -21,6 +21,7 @@
 mod body;
 mod future;
 mod service;
+mod source;
 
 use std::fmt;
 use std::sync::Arc;
@@ -31,12 +32,14 @@ use tower_layer::Layer;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use self::source::SourceFilter;
 use crate::replay::{clamp, MemoryStore, ReplayStore};
 use crate::Verifier;
 
 pub use self::body::{ResponseBody, VerifiedBody};
 pub use self::future::ResponseFuture;
 pub use self::service::WebhookService;
+pub use self::source::{AllowedSources, ClientAddress};
 
 /// The default body limit: 2 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -56,6 +59,7 @@ pub const DUPLICATE_HEADER: HeaderName = HeaderName::from_static("webhook-duplic
 ///
 /// | case | response | handler called |
 /// |---|---|---|
+/// | source address not in the [allow-list](Self::allowed_sources), or unknown | `403`, body not read | no |
 /// | verified, new | whatever the handler returns | yes |
 /// | duplicate of a completed delivery | `200` (configurable), `webhook-duplicate: true` | no |
 /// | duplicate while the first is in flight | `409` with `Retry-After` | no |
@@ -88,6 +92,7 @@ pub(crate) struct Config {
     pub(crate) store_retry_after: Duration,
     pub(crate) on_store_failure: StoreFailure,
     pub(crate) counters: Counters,
+    pub(crate) sources: Option<SourceFilter>,
 }
 
 /// Events of a layer that a person should look at, counted since it was made: read them
@@ -166,6 +171,7 @@ impl fmt::Debug for Config {
             .field("duplicate_status", &self.duplicate_status)
             .field("store_timeout", &self.store_timeout)
             .field("on_store_failure", &self.on_store_failure)
+            .field("sources", &self.sources)
             .finish()
     }
 }
@@ -195,6 +201,7 @@ impl WebhookLayer {
                 store_retry_after: Duration::from_secs(5),
                 on_store_failure: StoreFailure::Reject,
                 counters: Counters::default(),
+                sources: None,
             },
         }
     }
@@ -267,6 +274,30 @@ impl WebhookLayer {
     /// store is down.
     pub fn dangerously_fail_open_when_store_unavailable(mut self) -> Self {
         self.config.on_store_failure = StoreFailure::Proceed;
+        self
+    }
+
+    /// Refuses requests whose client address, read as `client_address` says, is not in
+    /// `sources`: `403 Forbidden` with the reason `source_not_allowed`, before the body is
+    /// read. An address that cannot be told is refused too. A second line of defence
+    /// beside the signature. [`AllowedSources`] says where providers publish their ranges,
+    /// [`ClientAddress`] how to read the address directly or behind a proxy.
+    ///
+    /// ```
+    /// use tower_webhook::layer::{AllowedSources, ClientAddress};
+    /// use tower_webhook::{providers, Verifier, WebhookLayer};
+    ///
+    /// let github = AllowedSources::parse(["192.30.252.0/22", "2a0a:a440::/29"]).unwrap();
+    /// let verifier = Verifier::new(providers::github(), "my webhook secret").unwrap();
+    /// let layer = WebhookLayer::new(verifier).allowed_sources(github, ClientAddress::peer());
+    /// # let _ = layer;
+    /// ```
+    pub fn allowed_sources(
+        mut self,
+        sources: AllowedSources,
+        client_address: ClientAddress,
+    ) -> Self {
+        self.config.sources = Some(SourceFilter::new(sources, client_address));
         self
     }
 

@@ -79,6 +79,13 @@ where
     let provider = config.verifier.provider();
     let (parts, body) = request.into_parts();
 
+    // First, so a refused source costs neither a body read nor a signature check.
+    if let Some(sources) = &config.sources {
+        if let Err(rejection) = sources.check(&parts) {
+            return Ok(reject(provider, &rejection));
+        }
+    }
+
     let limit = config.body_limit;
     let declared = content_length(&parts.headers);
     if declared.is_some_and(|len| len > limit as u64) {
