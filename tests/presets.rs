@@ -648,3 +648,173 @@ fn signer_refuses_ids_a_verifier_cannot_read() {
     let signed = Signer::new(providers::shopify(), "secret").sign_with(request, "\u{7e4}]]", now());
     assert!(signed.is_err());
 }
+
+/// Sends `request` through a layer whose handler counts its runs; answers the status.
+fn through_layer(
+    runtime: &tokio::runtime::Runtime,
+    service: &tower_webhook::WebhookService<
+        tower::util::BoxCloneService<
+            http::Request<tower_webhook::layer::VerifiedBody>,
+            http::Response<http_body_util::Empty<Bytes>>,
+            std::convert::Infallible,
+        >,
+    >,
+    request: http::Request<Bytes>,
+) -> http::StatusCode {
+    use tower::ServiceExt;
+    let request = request.map(http_body_util::Full::new);
+    let response = runtime
+        .block_on(service.clone().oneshot(request))
+        .expect("infallible");
+    response.status()
+}
+
+fn copy_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+/// For every preset: a valid delivery runs the handler; then the same bytes, with any
+/// header the signature does not cover changed (one at a time, then all together, to
+/// arbitrary values), never run it again.
+fn unsigned_headers_never_run_twice(name: &str, verifier: Verifier, request: http::Request<Bytes>) {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tower::Layer;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let handler = {
+        let calls = calls.clone();
+        tower::service_fn(
+            move |_: http::Request<tower_webhook::layer::VerifiedBody>| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async { Ok(http::Response::new(http_body_util::Empty::<Bytes>::new())) }
+            },
+        )
+    };
+    let service = tower_webhook::WebhookLayer::new(verifier.clone())
+        .layer(tower::util::BoxCloneService::new(handler));
+    let status = through_layer(&runtime, &service, copy_request(&request));
+    assert_eq!(status, http::StatusCode::OK, "{name}");
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "{name}");
+
+    // The headers whose change alone still verifies: not covered by the signature.
+    let unsigned: Vec<http::HeaderName> = request
+        .headers()
+        .keys()
+        .filter(|name| {
+            let mut changed = copy_request(&request);
+            changed
+                .headers_mut()
+                .insert((*name).clone(), HeaderValue::from_static("replayed-1"));
+            verifier.verify(&changed).is_ok()
+        })
+        .cloned()
+        .collect();
+
+    let mut runner = TestRunner::new(Config {
+        cases: 16,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let values = proptest::collection::vec("[!-~][ -~]{0,60}[!-~]", 8);
+    runner
+        .run(&values, |values| {
+            let mut all = copy_request(&request);
+            for (name, value) in unsigned.iter().zip(values.iter().cycle()) {
+                let value = HeaderValue::from_str(value).unwrap();
+                let mut one = copy_request(&request);
+                one.headers_mut().insert(name.clone(), value.clone());
+                all.headers_mut().insert(name.clone(), value);
+                through_layer(&runtime, &service, one);
+            }
+            through_layer(&runtime, &service, all);
+            prop_assert_eq!(calls.load(Ordering::SeqCst), 1, "{} {:?}", name, unsigned);
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
+use proptest::prop_assert_eq;
+
+#[test]
+fn unsigned_headers_never_run_the_handler_twice() {
+    for case in cases() {
+        let verifier = (case.verifier)(&[case.public[0]]);
+        let request = signed(&case, case.secrets[0], now());
+        unsigned_headers_never_run_twice(case.name, verifier, request);
+    }
+    // The presets the catalogue above does not sign the same way.
+    let extra: Vec<(&str, Verifier, http::Request<Bytes>)> = vec![
+        {
+            let body = r#"{"type":"webhook_event","trigger":"FILE.UPLOADED"}"#;
+            let request = Signer::new(providers::box_com(), "box key")
+                .sign_with(
+                    http::Request::post("/").body(Bytes::from(body)).unwrap(),
+                    "box-1",
+                    now(),
+                )
+                .unwrap();
+            let verifier = Verifier::builder(providers::box_com())
+                .secret("box key")
+                .clock(now)
+                .build()
+                .unwrap();
+            ("box", verifier, request)
+        },
+        {
+            let body = format!(r#"{{"type":"Issue","webhookTimestamp":{NOW}000}}"#);
+            let request = Signer::new(providers::linear(), "lin key")
+                .sign_with(
+                    http::Request::post("/").body(Bytes::from(body)).unwrap(),
+                    "lin-1",
+                    now(),
+                )
+                .unwrap();
+            let verifier = Verifier::builder(providers::linear())
+                .secret("lin key")
+                .clock(now)
+                .build()
+                .unwrap();
+            ("linear", verifier, request)
+        },
+        {
+            let request = Signer::new(providers::gitlab(), "gitlab token")
+                .sign_with(
+                    http::Request::post("/")
+                        .header("x-gitlab-event", "Push Hook")
+                        .body(Bytes::from_static(b"{\"object_kind\":\"push\"}"))
+                        .unwrap(),
+                    "gl-1",
+                    now(),
+                )
+                .unwrap();
+            let verifier = Verifier::new(providers::gitlab(), "gitlab token").unwrap();
+            ("gitlab", verifier, request)
+        },
+        {
+            let request = Signer::new(providers::telegram(), "telegram-token")
+                .sign_with(
+                    http::Request::post("/")
+                        .body(Bytes::from_static(b"{\"update_id\":1}"))
+                        .unwrap(),
+                    "tg-1",
+                    now(),
+                )
+                .unwrap();
+            let verifier = Verifier::new(providers::telegram(), "telegram-token").unwrap();
+            ("telegram", verifier, request)
+        },
+    ];
+    for (name, verifier, request) in extra {
+        unsigned_headers_never_run_twice(name, verifier, request);
+    }
+}
