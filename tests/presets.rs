@@ -19,6 +19,8 @@ type VerifierFn = Box<dyn Fn(&[&str]) -> Verifier>;
 /// One preset under test.
 struct Case {
     name: &'static str,
+    /// The `providers::` function.
+    preset: &'static str,
     sign: SignFn,
     verifier: VerifierFn,
     /// Signing secrets (private keys for asymmetric schemes).
@@ -38,12 +40,21 @@ struct Case {
     tolerance: Duration,
 }
 
-fn case<S: Scheme + Clone>(name: &'static str, scheme: S) -> CaseBuilder<S> {
-    CaseBuilder { name, scheme }
+/// A case: its name, the `providers::` function that makes it, and the scheme.
+fn case<S: Scheme + Clone>(
+    (name, preset): (&'static str, &'static str),
+    scheme: S,
+) -> CaseBuilder<S> {
+    CaseBuilder {
+        name,
+        preset,
+        scheme,
+    }
 }
 
 struct CaseBuilder<S> {
     name: &'static str,
+    preset: &'static str,
     scheme: S,
 }
 
@@ -106,6 +117,7 @@ impl<S: Scheme + Clone> CaseBuilder<S> {
         Case {
             tolerance,
             name: self.name,
+            preset: self.preset,
             sign: Box::new(move |secret, request, at| {
                 Signer::new(sign_scheme.clone(), secret)
                     .sign_with(request, "msg_2mXyZ0123", at)
@@ -133,7 +145,7 @@ impl<S: Scheme + Clone> CaseBuilder<S> {
 
 fn cases() -> Vec<Case> {
     vec![
-        case("standard-webhooks", providers::standard_webhooks()).with(
+        case(("standard-webhooks", "standard_webhooks"), providers::standard_webhooks()).with(
             [
                 "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                 "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
@@ -146,7 +158,7 @@ fn cases() -> Vec<Case> {
             Some("msg_2mXyZ0123"),
             Some("invoice.paid"),
         ),
-        case("svix", providers::svix()).with(
+        case(("svix", "svix"), providers::svix()).with(
             [
                 "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                 "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
@@ -159,7 +171,7 @@ fn cases() -> Vec<Case> {
             Some("msg_2mXyZ0123"),
             Some("user.created"),
         ),
-        case("stripe", providers::stripe()).with(
+        case(("stripe", "stripe"), providers::stripe()).with(
             ["whsec_old_0123456789", "whsec_new_9876543210"],
             "http://127.0.0.1/hook",
             "application/json",
@@ -169,7 +181,7 @@ fn cases() -> Vec<Case> {
             Some("evt_1NG8Du2eZvKYlo2C"),
             Some("payment_intent.succeeded"),
         ),
-        case("github", providers::github()).with(
+        case(("github", "github"), providers::github()).with(
             ["old github secret", "new github secret"],
             "http://127.0.0.1/hook",
             "application/json",
@@ -179,7 +191,7 @@ fn cases() -> Vec<Case> {
             None,
             None,
         ),
-        case("slack", providers::slack()).with(
+        case(("slack", "slack"), providers::slack()).with(
             ["8f742231b10e8888abcd99yyyzzz85a5", "0123456789abcdef0123456789abcdef"],
             "http://127.0.0.1/hook",
             "application/json",
@@ -189,7 +201,7 @@ fn cases() -> Vec<Case> {
             Some("Ev08MFMKH6"),
             Some("app_mention"),
         ),
-        case("shopify", providers::shopify()).with(
+        case(("shopify", "shopify"), providers::shopify()).with(
             ["shpss_old", "shpss_new"],
             "http://127.0.0.1/hook",
             "application/json",
@@ -199,7 +211,7 @@ fn cases() -> Vec<Case> {
             None,
             None,
         ),
-        case("twilio form", providers::twilio()).with(
+        case(("twilio form", "twilio"), providers::twilio()).with(
             ["old auth token", "new auth token"],
             "https://hooks.example.com/twilio/sms?account=1",
             "application/x-www-form-urlencoded",
@@ -209,7 +221,7 @@ fn cases() -> Vec<Case> {
             Some("msg_2mXyZ0123"),
             None,
         ),
-        case("twilio json", providers::twilio()).with(
+        case(("twilio json", "twilio"), providers::twilio()).with(
             ["old auth token", "new auth token"],
             "https://hooks.example.com/twilio/events?bodySHA256=a9ea5ba21ba2d6fd1f1fb6fad1ea7cc0bb3f1b0fa9fbb0f8b2fa6e2cbce3ba0e",
             "application/json",
@@ -219,56 +231,56 @@ fn cases() -> Vec<Case> {
             Some("msg_2mXyZ0123"),
             None,
         ),
-        case("paddle", providers::paddle()).timestamped(
+        case(("paddle", "paddle"), providers::paddle()).timestamped(
             "paddle-signature",
             &[],
             Some("ev_1"),
             Some("ping"),
         ),
-        case("pagerduty", providers::pagerduty()).body_only(Some("ev_1"), Some("ping")),
-        case("coinbase-commerce", providers::coinbase_commerce()).body_only(Some("evt_1"), Some("ping")),
-        case("lemon-squeezy", providers::lemon_squeezy()).body_only(None, None),
-        case("razorpay", providers::razorpay()).body_only(None, None),
-        case("sentry", providers::sentry()).body_only(None, None),
-        case("mux", providers::mux()).timestamped("mux-signature", &[], Some("evt_1"), Some("ping")),
-        case("typeform", providers::typeform()).body_only(Some("ev_1"), Some("ping")),
-        case("bitbucket", providers::bitbucket()).body_only(None, None),
-        case("clerk", providers::clerk()).timestamped(
+        case(("pagerduty", "pagerduty"), providers::pagerduty()).body_only(Some("ev_1"), Some("ping")),
+        case(("coinbase-commerce", "coinbase_commerce"), providers::coinbase_commerce()).body_only(Some("evt_1"), Some("ping")),
+        case(("lemon-squeezy", "lemon_squeezy"), providers::lemon_squeezy()).body_only(None, None),
+        case(("razorpay", "razorpay"), providers::razorpay()).body_only(None, None),
+        case(("sentry", "sentry"), providers::sentry()).body_only(None, None),
+        case(("mux", "mux"), providers::mux()).timestamped("mux-signature", &[], Some("evt_1"), Some("ping")),
+        case(("typeform", "typeform"), providers::typeform()).body_only(Some("ev_1"), Some("ping")),
+        case(("bitbucket", "bitbucket"), providers::bitbucket()).body_only(None, None),
+        case(("clerk", "clerk"), providers::clerk()).timestamped(
             "svix-timestamp",
             &["svix-id", "svix-timestamp"],
             Some("msg_2mXyZ0123"),
             Some("ping"),
         ).keys(WHSEC, WHSEC),
-        case("resend", providers::resend()).timestamped(
+        case(("resend", "resend"), providers::resend()).timestamped(
             "svix-timestamp",
             &["svix-id", "svix-timestamp"],
             Some("msg_2mXyZ0123"),
             Some("ping"),
         ).keys(WHSEC, WHSEC),
-        case("openai", providers::openai()).timestamped(
+        case(("openai", "openai"), providers::openai()).timestamped(
             "webhook-timestamp",
             &["webhook-id", "webhook-timestamp"],
             Some("msg_2mXyZ0123"),
             Some("ping"),
         ).keys(WHSEC, WHSEC),
-        case("dropbox", providers::dropbox()).body_only(None, None),
-        case("meta", providers::meta("verify-token")).body_only(None, None),
-        case("zoom", providers::zoom()).timestamped(
+        case(("dropbox", "dropbox"), providers::dropbox()).body_only(None, None),
+        case(("meta", "meta"), providers::meta("verify-token")).body_only(None, None),
+        case(("zoom", "zoom"), providers::zoom()).timestamped(
             "x-zm-request-timestamp",
             &["x-zm-request-timestamp"],
             None,
             None,
         ),
-        case("twitch", providers::twitch()).timestamped(
+        case(("twitch", "twitch"), providers::twitch()).timestamped(
             "twitch-eventsub-message-timestamp",
             &["twitch-eventsub-message-id", "twitch-eventsub-message-timestamp"],
             Some("msg_2mXyZ0123"),
             None,
         ),
-        case("discord", providers::discord())
+        case(("discord", "discord"), providers::discord())
             .timestamped("x-signature-timestamp", &["x-signature-timestamp"], Some("evt_1"), Some("ping"))
             .keys(ED25519_SEEDS, ED25519_PUBLIC),
-        case("standard-webhooks v1a", providers::standard_webhooks_ed25519())
+        case(("standard-webhooks v1a", "standard_webhooks_ed25519"), providers::standard_webhooks_ed25519())
             .timestamped(
                 "webhook-timestamp",
                 &["webhook-id", "webhook-timestamp"],
@@ -285,7 +297,7 @@ fn cases() -> Vec<Case> {
                     "whpk_q3g2vUTiJBInPmIMJQsTtfDSWzwaB8iNn/BNtKMWeBA=",
                 ],
             ),
-        case("sendgrid", providers::sendgrid())
+        case(("sendgrid", "sendgrid"), providers::sendgrid())
             .timestamped(
                 "x-twilio-email-event-webhook-timestamp",
                 &["x-twilio-email-event-webhook-timestamp"],
@@ -293,41 +305,41 @@ fn cases() -> Vec<Case> {
                 None,
             )
             .keys(P256_PKCS8, P256_SPKI),
-        case("square", providers::square()).body_only(None, Some("ping")),
-        case("paystack", providers::paystack()).body_only(None, None),
-        case("woocommerce", providers::woocommerce()).body_only(None, None),
-        case("gocardless", providers::gocardless()).body_only(None, None),
-        case("xero", providers::xero()).body_only(None, None),
-        case("quickbooks", providers::quickbooks()).body_only(None, None),
-        case("line", providers::line()).body_only(None, None),
-        case("viber", providers::viber()).body_only(None, None),
-        case("alchemy", providers::alchemy()).body_only(Some("evt_1"), Some("ping")),
-        case("gitea", providers::gitea()).body_only(None, None),
-        case("terraform_cloud", providers::terraform_cloud()).body_only(None, None),
-        case("heroku", providers::heroku()).body_only(None, None),
-        case("checkout_com", providers::checkout_com()).body_only(Some("evt_1"), Some("ping")),
-        case("docusign", providers::docusign()).body_only(None, None),
+        case(("square", "square"), providers::square()).body_only(None, Some("ping")),
+        case(("paystack", "paystack"), providers::paystack()).body_only(None, None),
+        case(("woocommerce", "woocommerce"), providers::woocommerce()).body_only(None, None),
+        case(("gocardless", "gocardless"), providers::gocardless()).body_only(None, None),
+        case(("xero", "xero"), providers::xero()).body_only(None, None),
+        case(("quickbooks", "quickbooks"), providers::quickbooks()).body_only(None, None),
+        case(("line", "line"), providers::line()).body_only(None, None),
+        case(("viber", "viber"), providers::viber()).body_only(None, None),
+        case(("alchemy", "alchemy"), providers::alchemy()).body_only(Some("evt_1"), Some("ping")),
+        case(("gitea", "gitea"), providers::gitea()).body_only(None, None),
+        case(("terraform_cloud", "terraform_cloud"), providers::terraform_cloud()).body_only(None, None),
+        case(("heroku", "heroku"), providers::heroku()).body_only(None, None),
+        case(("checkout_com", "checkout_com"), providers::checkout_com()).body_only(Some("evt_1"), Some("ping")),
+        case(("docusign", "docusign"), providers::docusign()).body_only(None, None),
         // Squarespace's secrets are hexadecimal: any 32 bytes of hex will do.
-        case("squarespace", providers::squarespace()).body_only(Some("evt_1"), None).keys(ED25519_SEEDS, ED25519_SEEDS),
-        case("maxio", providers::maxio()).body_only(None, None),
-        case("cal_com", providers::cal_com()).body_only(None, None),
-        case("circleci", providers::circleci()).body_only(Some("evt_1"), Some("ping")),
-        case("notion", providers::notion()).body_only(Some("evt_1"), Some("ping")),
-        case("asana", providers::asana()).body_only(None, None),
-        case("intercom", providers::intercom()).body_only(Some("evt_1"), None),
-        case("vercel", providers::vercel()).body_only(Some("evt_1"), Some("ping")),
-        case("trello", providers::trello()).body_only(None, None),
-        case("calendly", providers::calendly()).timestamped("calendly-webhook-signature", &[], None, None),
-        case("recurly", providers::recurly()).timestamped("recurly-signature", &[], None, None),
-        case("workos", providers::workos()).timestamped("workos-signature", &[], Some("evt_1"), None),
-        case("webflow", providers::webflow()).timestamped("x-webflow-timestamp", &["x-webflow-timestamp"], None, None),
-        case("customer_io", providers::customer_io()).timestamped("x-cio-timestamp", &["x-cio-timestamp"], Some("ev_1"), None),
-        case("buildkite", providers::buildkite()).timestamped("x-buildkite-signature", &[], None, None),
-        case("elevenlabs", providers::elevenlabs()).timestamped("elevenlabs-signature", &[], None, Some("ping")),
-        case("zendesk", providers::zendesk()).timestamped("x-zendesk-webhook-signature-timestamp", &["x-zendesk-webhook-signature-timestamp"], None, None),
-        case("hubspot", providers::hubspot()).timestamped("x-hubspot-request-timestamp", &["x-hubspot-request-timestamp"], None, None),
-        case("telnyx", providers::telnyx()).timestamped("telnyx-timestamp", &["telnyx-timestamp"], None, None).keys(TELNYX_SEEDS, TELNYX_PUBLIC),
-        case("replicate", providers::replicate()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        case(("squarespace", "squarespace"), providers::squarespace()).body_only(Some("evt_1"), None).keys(ED25519_SEEDS, ED25519_SEEDS),
+        case(("maxio", "maxio"), providers::maxio()).body_only(None, None),
+        case(("cal_com", "cal_com"), providers::cal_com()).body_only(None, None),
+        case(("circleci", "circleci"), providers::circleci()).body_only(Some("evt_1"), Some("ping")),
+        case(("notion", "notion"), providers::notion()).body_only(Some("evt_1"), Some("ping")),
+        case(("asana", "asana"), providers::asana()).body_only(None, None),
+        case(("intercom", "intercom"), providers::intercom()).body_only(Some("evt_1"), None),
+        case(("vercel", "vercel"), providers::vercel()).body_only(Some("evt_1"), Some("ping")),
+        case(("trello", "trello"), providers::trello()).body_only(None, None),
+        case(("calendly", "calendly"), providers::calendly()).timestamped("calendly-webhook-signature", &[], None, None),
+        case(("recurly", "recurly"), providers::recurly()).timestamped("recurly-signature", &[], None, None),
+        case(("workos", "workos"), providers::workos()).timestamped("workos-signature", &[], Some("evt_1"), None),
+        case(("webflow", "webflow"), providers::webflow()).timestamped("x-webflow-timestamp", &["x-webflow-timestamp"], None, None),
+        case(("customer_io", "customer_io"), providers::customer_io()).timestamped("x-cio-timestamp", &["x-cio-timestamp"], Some("ev_1"), None),
+        case(("buildkite", "buildkite"), providers::buildkite()).timestamped("x-buildkite-signature", &[], None, None),
+        case(("elevenlabs", "elevenlabs"), providers::elevenlabs()).timestamped("elevenlabs-signature", &[], None, Some("ping")),
+        case(("zendesk", "zendesk"), providers::zendesk()).timestamped("x-zendesk-webhook-signature-timestamp", &["x-zendesk-webhook-signature-timestamp"], None, None),
+        case(("hubspot", "hubspot"), providers::hubspot()).timestamped("x-hubspot-request-timestamp", &["x-hubspot-request-timestamp"], None, None),
+        case(("telnyx", "telnyx"), providers::telnyx()).timestamped("telnyx-timestamp", &["telnyx-timestamp"], None, None).keys(TELNYX_SEEDS, TELNYX_PUBLIC),
+        case(("replicate", "replicate"), providers::replicate()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
     ]
 }
 
@@ -816,5 +828,69 @@ fn unsigned_headers_never_run_the_handler_twice() {
     ];
     for (name, verifier, request) in extra {
         unsigned_headers_never_run_twice(name, verifier, request);
+    }
+}
+
+/// The README's Providers table says, per preset, whether the delivery id and the event
+/// type are covered by the signature: checked here against what verification reports.
+#[test]
+fn readme_says_what_is_signed() {
+    let readme = include_str!("../README.md");
+    for case in cases() {
+        let row = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| `providers::{}(", case.preset)))
+            .unwrap_or_else(|| panic!("README has no row for {}", case.preset));
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let (id_cell, event_cell) = (cells[4], cells[5]);
+        let verifier = (case.verifier)(&[case.public[0]]);
+        let mut request = signed(&case, case.secrets[0], now());
+        // An event type from a header: send one, to see how it is reported.
+        if let Some(header) = event_cell
+            .strip_prefix('`')
+            .and_then(|rest| rest.split('`').next())
+        {
+            request.headers_mut().insert(
+                http::HeaderName::try_from(header.to_ascii_lowercase()).unwrap(),
+                HeaderValue::from_static("ping"),
+            );
+        }
+        let delivery = verifier.verify(&request).expect(case.name);
+        let expected_id = if delivery.id_is_fingerprint() && id_cell.starts_with("body `") {
+            "(signed)" // the id field is in the body, which this test's body lacks
+        } else if delivery.id_is_fingerprint() {
+            "none:"
+        } else if delivery.id_is_signed() {
+            "(signed)"
+        } else {
+            "(**unsigned**)"
+        };
+        assert!(
+            id_cell.contains(expected_id),
+            "{}: id cell {id_cell:?}, expected {expected_id}",
+            case.name
+        );
+        if event_cell == "—" {
+            assert!(delivery.event_type().is_none(), "{}", case.name);
+            continue;
+        }
+        if event_cell.starts_with('`') {
+            assert_eq!(
+                delivery.event_type(),
+                Some("ping"),
+                "{}: event header",
+                case.name
+            );
+        }
+        let expected_event = if delivery.event_type_is_signed() {
+            "(signed)"
+        } else {
+            "(**unsigned**)"
+        };
+        assert!(
+            event_cell.contains(expected_event),
+            "{}: event cell {event_cell:?}, expected {expected_event}",
+            case.name
+        );
     }
 }
