@@ -661,16 +661,18 @@ fn signer_refuses_ids_a_verifier_cannot_read() {
     assert!(signed.is_err());
 }
 
+type CountingService = tower_webhook::WebhookService<
+    tower::util::BoxCloneService<
+        http::Request<tower_webhook::layer::VerifiedBody>,
+        http::Response<http_body_util::Empty<Bytes>>,
+        std::convert::Infallible,
+    >,
+>;
+
 /// Sends `request` through a layer whose handler counts its runs; answers the status.
 fn through_layer(
     runtime: &tokio::runtime::Runtime,
-    service: &tower_webhook::WebhookService<
-        tower::util::BoxCloneService<
-            http::Request<tower_webhook::layer::VerifiedBody>,
-            http::Response<http_body_util::Empty<Bytes>>,
-            std::convert::Infallible,
-        >,
-    >,
+    service: &CountingService,
     request: http::Request<Bytes>,
 ) -> http::StatusCode {
     use tower::ServiceExt;

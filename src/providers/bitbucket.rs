@@ -6,8 +6,9 @@ use super::preset;
 ///
 /// - Signature: `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>` (SHA-256 under
 ///   the unsuffixed header name).
-/// - No signed timestamp. Delivery id: `X-Request-UUID` (beside the signature: replay
-///   protection keys on the signature). Event type: `X-Event-Key`.
+/// - No signed timestamp. Delivery id: `X-Request-UUID` (not signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
+///   type: `X-Event-Key` (not signed).
 ///
 /// Source: Atlassian docs, "Manage webhooks" (secure webhooks).
 pub fn bitbucket() -> HmacScheme {

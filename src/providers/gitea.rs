@@ -5,8 +5,9 @@ use super::preset;
 /// [Gitea](https://docs.gitea.com/usage/webhooks) (and Forgejo).
 ///
 /// - Signature: `X-Gitea-Signature: <hex HMAC-SHA256 of the body>`.
-/// - No signed timestamp. Delivery id: `X-Gitea-Delivery` (beside the signature: replay
-///   protection keys on the signature). Event type: `X-Gitea-Event`.
+/// - No signed timestamp. Delivery id: `X-Gitea-Delivery` (not signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
+///   type: `X-Gitea-Event` (not signed).
 ///
 /// Source: Gitea docs, "Webhooks"; `go-gitea/gitea`, `services/webhook/deliver.go`.
 pub fn gitea() -> HmacScheme {

@@ -5,8 +5,9 @@ use crate::scheme::TokenScheme;
 ///
 /// - Authentication: `X-Gitlab-Token` carries the secret token itself (nothing is
 ///   signed); compared in constant time against each configured token.
-/// - No timestamp. Delivery id: `X-Gitlab-Event-UUID` (not signed: replay protection
-///   keys on a hash of the body). Event type: `X-Gitlab-Event`.
+/// - No timestamp. Delivery id: `X-Gitlab-Event-UUID` (not signed: a duplicate is one
+///   whose id *or* body hash was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
+///   Event type: `X-Gitlab-Event` (not signed).
 ///
 /// Source: GitLab docs, "Webhooks" (secret token; delivery headers).
 pub fn gitlab() -> TokenScheme {

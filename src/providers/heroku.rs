@@ -6,8 +6,8 @@ use super::preset;
 ///
 /// - Signature: `Heroku-Webhook-Hmac-SHA256: <base64 HMAC-SHA256 of the body>`, keyed with
 ///   the webhook secret.
-/// - No signed timestamp. Delivery id: `Heroku-Webhook-Id` (beside the signature: replay
-///   protection keys on the signature).
+/// - No signed timestamp. Delivery id: `Heroku-Webhook-Id` (not signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
 ///
 /// Source: Heroku Dev Center, "App webhooks": securing webhook requests.
 pub fn heroku() -> HmacScheme {

@@ -9,8 +9,9 @@ use super::preset;
 /// - Signature: `Linear-Signature: <hex HMAC-SHA256 of the body>`.
 /// - Timestamp: the signed body's `webhookTimestamp`, Unix milliseconds; default tolerance
 ///   60 seconds, as Linear's SDK uses.
-/// - Delivery id: `Linear-Delivery` (beside the signature; the signed timestamp bounds
-///   replays). Event type: the body's `type`.
+/// - Delivery id: `Linear-Delivery` (not signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: the body's
+///   `type`.
 ///
 /// Source: Linear developer docs, "Webhooks"; `linear/linear`, `packages/sdk/src/webhooks`
 /// (`LinearWebhooks.verify`).

@@ -6,8 +6,8 @@ use super::preset;
 ///
 /// - Signature: `X-Chargify-Webhook-Signature-Hmac-Sha-256: <hex HMAC-SHA256 of the body>`,
 ///   keyed with the site's shared key.
-/// - No signed timestamp. Delivery id: `X-Chargify-Webhook-Id` (beside the signature:
-///   replay protection keys on the signature).
+/// - No signed timestamp. Delivery id: `X-Chargify-Webhook-Id` (not signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
 ///
 /// Source: Maxio docs, "Webhooks reference" (signature verification).
 pub fn maxio() -> HmacScheme {

@@ -5,8 +5,9 @@ use super::preset;
 /// [Razorpay](https://razorpay.com/docs/webhooks/validate-test/).
 ///
 /// - Signature: `X-Razorpay-Signature: <hex HMAC-SHA256 of the body>`.
-/// - No signed timestamp. Delivery id: `x-razorpay-event-id` (beside the signature, so
-///   replay protection keys on the signature). Event type: the body's `event`.
+/// - No signed timestamp. Delivery id: `x-razorpay-event-id` (not signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
+///   type: the body's `event`.
 ///
 /// Source: `razorpay/razorpay-node`, `lib/utils/razorpay-utils.js`
 /// (`validateWebhookSignature`); Razorpay docs, "Validate and Test Webhooks".

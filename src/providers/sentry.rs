@@ -7,8 +7,9 @@ use super::preset;
 ///
 /// - Signature: `Sentry-Hook-Signature: <hex HMAC-SHA256 of the body>`.
 /// - `Sentry-Hook-Timestamp` is sent but not signed, so it is not checked.
-/// - Delivery id: `Request-ID` (beside the signature: replay protection keys on the
-///   signature). Event type: `Sentry-Hook-Resource`.
+/// - Delivery id: `Request-ID` (not signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
+///   `Sentry-Hook-Resource` (not signed).
 /// - Secret: the integration's client secret.
 ///
 /// Source: Sentry docs, "Webhooks" (verifying the signature).

@@ -5,10 +5,11 @@ use super::preset;
 /// [Shopify](https://shopify.dev/docs/apps/build/webhooks/subscribe/https).
 ///
 /// - Signature: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>`.
-/// - No signed timestamp (`X-Shopify-Triggered-At` is not signed): replay protection
-///   rests on the delivery id.
+/// - No signed timestamp (`X-Shopify-Triggered-At` is not signed).
 /// - Delivery id: `X-Shopify-Event-Id`, which Shopify keeps across retries and documents
-///   for detecting duplicates. Event type: `X-Shopify-Topic`.
+///   for detecting duplicates (not signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: `X-Shopify-Topic` (not
+///   signed).
 /// - Secret: the app's client secret.
 ///
 /// Source: Shopify docs, "Verify webhooks" and "Ignore duplicate webhooks";

@@ -5,8 +5,9 @@ use super::preset;
 /// [WooCommerce](https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks).
 ///
 /// - Signature: `X-WC-Webhook-Signature: <base64 HMAC-SHA256 of the body>`.
-/// - No signed timestamp. Delivery id: `X-WC-Webhook-Delivery-ID` (beside the signature:
-///   replay protection keys on the signature). Event type: `X-WC-Webhook-Topic`.
+/// - No signed timestamp. Delivery id: `X-WC-Webhook-Delivery-ID` (not signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
+///   type: `X-WC-Webhook-Topic` (not signed).
 ///
 /// Source: WooCommerce REST API docs, "Webhooks" (delivery headers).
 pub fn woocommerce() -> HmacScheme {

@@ -57,8 +57,9 @@ impl TokenScheme {
         })
     }
 
-    /// The delivery id is in this header. It is not signed: replay protection keys on the
-    /// body instead (see [`Delivery::replay_id`](crate::Delivery::replay_id)).
+    /// The delivery id is in this header. A token signs nothing, so the id is unsigned:
+    /// replay protection keys on it together with a hash of the body (see
+    /// [`Delivery::replay_keys`](crate::Delivery::replay_keys)).
     pub fn id_from_header(mut self, header: &str) -> Result<Self, ConfigError> {
         self.id = Some(header_name(header)?);
         Ok(self)
