@@ -60,10 +60,12 @@ fn store(c: &mut Criterion) {
     c.bench_function("memory-store/reserve+complete", |b| {
         b.iter(|| {
             n += 1;
-            let key = ReplayKey::new("stripe", &format!("evt_{n:016x}"));
+            let key = [ReplayKey::new("stripe", &format!("evt_{n:016x}"))];
             runtime.block_on(async {
-                let Reservation::Reserved(token) =
-                    store.reserve(&key, Duration::from_secs(300)).await.unwrap()
+                let Reservation::Reserved(token) = store
+                    .reserve(&key, Duration::from_secs(300), Duration::from_secs(3600))
+                    .await
+                    .unwrap()
                 else {
                     panic!("fresh key")
                 };

@@ -373,8 +373,68 @@ fn discord(c: &mut Criterion) {
     }
 }
 
+/// The slowest rejected request of a public-key scheme beside one valid verification:
+/// Standard Webhooks v1a (Ed25519, whose every check hashes the body again) with the most
+/// signature entries it checks, all junk, against one key; and one entry over that bound,
+/// refused before any check.
+fn public_key_worst_case(c: &mut Criterion) {
+    use tower_webhook::scheme::MAX_PUBLIC_KEY_SIGNATURES;
+    const SEED: &str = "whsk_dpuTo74FiX8h/xBWTwVLbDBV2RZTS0SjRQoTNn43XK0=";
+    const PUBLIC: &str = "whpk_cAcg86Wd3mkGNkDwKaBvOuQsrj1abd3PygFb53kuhxw=";
+    let junk = |n: usize| {
+        (0..n)
+            .map(|i| {
+                let mut signature = [0u8; 64];
+                signature[0] = i as u8 + 1; // canonical S: verification runs in full
+                format!(
+                    "v1a,{}",
+                    base64::Engine::encode(&base64::engine::general_purpose::STANDARD, signature)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for size in [1024, 2 * 1024 * 1024] {
+        let scheme = providers::standard_webhooks_ed25519();
+        let valid = signed(
+            scheme.clone(),
+            SEED,
+            "/",
+            "application/json",
+            json_body(size),
+            "m1",
+        );
+        let ours = Verifier::new(scheme, PUBLIC).unwrap();
+        assert!(ours.verify(&valid).is_ok());
+        let with_signature = |value: String| {
+            let mut request = http::Request::new(valid.body().clone());
+            *request.headers_mut() = valid.headers().clone();
+            request
+                .headers_mut()
+                .insert("webhook-signature", value.parse().unwrap());
+            request
+        };
+        let worst = with_signature(junk(MAX_PUBLIC_KEY_SIGNATURES));
+        let over = with_signature(junk(MAX_PUBLIC_KEY_SIGNATURES + 1));
+        assert!(ours.verify(&worst).is_err());
+        assert!(ours.verify(&over).is_err());
+        let mut g = group(c, "hostile-ed25519", size);
+        g.bench_function("valid", |b| {
+            b.iter(|| ours.verify(black_box(&valid)).is_ok())
+        });
+        g.bench_function("junk-max-entries", |b| {
+            b.iter(|| ours.verify(black_box(&worst)).is_err())
+        });
+        g.bench_function("junk-over-max", |b| {
+            b.iter(|| ours.verify(black_box(&over)).is_err())
+        });
+        g.finish();
+    }
+}
+
 criterion_group!(
     benches,
+    public_key_worst_case,
     standard_webhooks,
     stripe,
     github,

@@ -26,9 +26,11 @@ fn main() {
     runtime.block_on(async {
         for i in 0..N {
             // A Stripe-like id: "evt_" and 24 characters.
-            let key = ReplayKey::new("stripe", &format!("evt_{i:024}"));
-            let Reservation::Reserved(token) =
-                store.reserve(&key, Duration::from_secs(300)).await.unwrap()
+            let key = [ReplayKey::new("stripe", &format!("evt_{i:024}"))];
+            let Reservation::Reserved(token) = store
+                .reserve(&key, Duration::from_secs(300), Duration::from_secs(3600))
+                .await
+                .unwrap()
             else {
                 panic!("fresh key");
             };
