@@ -257,7 +257,8 @@ impl HmacSchemeBuilder {
         self
     }
 
-    /// The signed timestamp is in its own header.
+    /// The signed timestamp is in its own header. The signed parts must cover it:
+    /// [`Part::Timestamp`], or [`Part::Header`] of this header.
     pub fn timestamp_header(
         mut self,
         header: impl Into<Cow<'static, str>>,
@@ -270,7 +271,8 @@ impl HmacSchemeBuilder {
     /// The signed timestamp is an entry of the signature header with this prefix (`t=`
     /// for Stripe). An empty prefix means the header's first entry, whatever it holds
     /// (Recurly: `<timestamp>,<signature>,…`). Needs
-    /// [`signature_separator`](Self::signature_separator).
+    /// [`signature_separator`](Self::signature_separator), and [`Part::Timestamp`] among
+    /// the signed parts.
     pub fn timestamp_in_signature(
         mut self,
         prefix: impl Into<Cow<'static, str>>,
@@ -414,6 +416,29 @@ impl HmacSchemeBuilder {
 
         if self.parts.is_empty() || self.parts.len() > MAX_PARTS - 2 {
             return Err(ConfigError::new("a scheme signs between 1 and 14 parts"));
+        }
+        // A timestamp the signature does not cover would be trusted as signed: freshness
+        // and the replay key would both rest on a header anyone can set.
+        match &timestamp {
+            Some((TimestampSource::Header(name), _))
+                if !self.parts.iter().any(|part| {
+                    matches!(part, Part::Timestamp) || matches!(part, Part::Header(h) if h == name)
+                }) =>
+            {
+                return Err(ConfigError::new(format!(
+                    "the timestamp is read from the {name} header, which no signed part covers: \
+                     add Part::Timestamp to the signed parts"
+                )));
+            }
+            Some((TimestampSource::SignatureEntry(_), _))
+                if !self.parts.contains(&Part::Timestamp) =>
+            {
+                return Err(ConfigError::new(
+                    "the timestamp is read from the signature header, which no signed part \
+                     covers: add Part::Timestamp to the signed parts",
+                ));
+            }
+            _ => {}
         }
         if self.parts.contains(&Part::Timestamp)
             && !matches!(

@@ -1,0 +1,97 @@
+//! Configurations that would silently weaken verification are refused when the scheme or
+//! the verifier is built, with an error that names the fix.
+
+use bytes::Bytes;
+use http::HeaderValue;
+use tower_webhook::scheme::{HmacScheme, Part, TimestampFormat};
+use tower_webhook::{RejectionKind, Signer, Verifier};
+
+fn post(uri: &str, headers: &[(&str, &str)], body: &'static str) -> http::Request<Bytes> {
+    let mut builder = http::Request::post(uri);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(Bytes::from_static(body.as_bytes())).unwrap()
+}
+
+// --- A timestamp no signed part covers -------------------------------------------------
+
+#[test]
+fn unsigned_timestamp_header_is_refused_at_build() {
+    let error = HmacScheme::builder("custom", "x-signature")
+        .timestamp_header("x-timestamp", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Body])
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("x-timestamp"), "{error}");
+    assert!(error.contains("Part::Timestamp"), "{error}");
+
+    // Another header than the timestamp's does not cover it.
+    let other = HmacScheme::builder("custom", "x-signature")
+        .timestamp_header("x-timestamp", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Header("x-other".parse().unwrap()), Part::Body])
+        .build();
+    assert!(other.is_err());
+
+    // Covered by Part::Timestamp, or by signing that header itself.
+    for parts in [
+        vec![Part::Timestamp, Part::literal("."), Part::Body],
+        vec![Part::Header("x-timestamp".parse().unwrap()), Part::Body],
+    ] {
+        HmacScheme::builder("custom", "x-signature")
+            .timestamp_header("X-Timestamp", TimestampFormat::UnixSeconds)
+            .signed_parts(parts)
+            .build()
+            .unwrap();
+    }
+}
+
+#[test]
+fn unsigned_timestamp_entry_is_refused_at_build() {
+    let builder = || {
+        HmacScheme::builder("custom", "x-signature")
+            .signature_separator(',')
+            .signature_prefix("v1=")
+            .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+    };
+    let error = builder()
+        .signed_parts([Part::Body])
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("Part::Timestamp"), "{error}");
+    builder()
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .build()
+        .unwrap();
+}
+
+/// What the refusal prevents: an accepted scheme whose timestamp header could be moved by
+/// anyone replaying a captured delivery.
+#[test]
+fn a_header_timestamp_signed_as_a_header_cannot_be_moved() {
+    let scheme = HmacScheme::builder("custom", "x-signature")
+        .timestamp_header("x-timestamp", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Header("x-timestamp".parse().unwrap()), Part::Body])
+        .build()
+        .unwrap();
+    let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    let signed = Signer::new(scheme.clone(), "secret")
+        .sign_with(post("https://h.example/hook", &[], "{}"), "id", now)
+        .unwrap();
+    let verifier = Verifier::builder(scheme)
+        .secret("secret")
+        .clock(move || now)
+        .build()
+        .unwrap();
+    verifier.verify(&signed).unwrap();
+    let mut moved = signed.clone();
+    moved
+        .headers_mut()
+        .insert("x-timestamp", HeaderValue::from_static("1700000001"));
+    assert_eq!(
+        verifier.verify(&moved).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+}
