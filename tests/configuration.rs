@@ -95,3 +95,56 @@ fn a_header_timestamp_signed_as_a_header_cannot_be_moved() {
         RejectionKind::SignatureMismatch
     );
 }
+
+// --- Signed parts beyond what the verifier holds -----------------------------------------
+
+/// 14 parts, one of them the URL: every part, the last included, is in the MAC.
+#[test]
+fn fourteen_parts_with_a_url_sign_the_last_part() {
+    let mut parts = vec![Part::Url];
+    parts.extend((0..12).map(|i| Part::literal(format!("<{i}>"))));
+    parts.push(Part::Header("x-last".parse().unwrap()));
+    assert_eq!(parts.len(), 14);
+    let scheme = HmacScheme::builder("custom", "x-signature")
+        .signed_parts(parts)
+        .public_url("https://hooks.example.com")
+        .build()
+        .unwrap();
+    let request = post(
+        "https://hooks.example.com/hook",
+        &[("x-last", "signed value")],
+        "{}",
+    );
+    let signed = Signer::new(scheme.clone(), "secret").sign(request).unwrap();
+    let verifier = Verifier::new(scheme, "secret").unwrap();
+    verifier.verify(&signed).unwrap();
+
+    let mut tampered = signed.clone();
+    tampered
+        .headers_mut()
+        .insert("x-last", HeaderValue::from_static("attacker's value"));
+    assert_eq!(
+        verifier.verify(&tampered).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+}
+
+/// Parts that expand past what the verifier holds are refused, never truncated.
+#[test]
+fn too_many_expanded_parts_are_refused_at_build() {
+    let mut parts = vec![Part::Url, Part::Url];
+    parts.extend((0..11).map(|i| Part::literal(format!("<{i}>"))));
+    assert_eq!(parts.len(), 13);
+    let error = HmacScheme::builder("custom", "x-signature")
+        .signed_parts(parts)
+        .public_url("https://hooks.example.com")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("sign fewer parts"), "{error}");
+
+    let none = HmacScheme::builder("custom", "x-signature")
+        .signed_parts([])
+        .build();
+    assert!(none.is_err());
+}

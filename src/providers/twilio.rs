@@ -66,10 +66,10 @@ impl Twilio {
     fn urls(&self, request: &WebhookRequest<'_>) -> Result<Vec<String>, Rejection> {
         let tail = path_and_query(request);
         let mut bases: Vec<String> = Vec::with_capacity(2);
-        let (a, b, c) = url_base(self.public_url.as_ref(), request, "https://")?;
-        bases.push(format!("{a}{b}{c}"));
+        let (a, b) = url_base(self.public_url.as_ref(), request, "https://")?;
+        bases.push(format!("{a}{b}"));
         if self.public_url.is_none() && request.uri().scheme().is_none() {
-            bases.push(format!("http://{b}{c}"));
+            bases.push(format!("http://{b}"));
         }
         let mut urls = Vec::with_capacity(bases.len() * 3);
         for base in bases {
@@ -256,10 +256,10 @@ impl Scheme for Twilio {
         };
         // The URL as received (or as configured) is what Twilio signed nearly always; the
         // port and scheme variants are only built when it does not match.
-        let (a, b, c) = url_base(self.public_url.as_ref(), request, "https://")?;
+        let (a, b) = url_base(self.public_url.as_ref(), request, "https://")?;
         let tail = path_and_query(request);
-        let mut url = String::with_capacity(a.len() + b.len() + c.len() + tail.len());
-        url.extend([a, b, c, tail]);
+        let mut url = String::with_capacity(a.len() + b.len() + tail.len());
+        url.extend([a, b, tail]);
         let matched = verifies(&url) || self.urls(request)?.iter().skip(1).any(|u| verifies(u));
         if !matched {
             return Err(Rejection::new(
@@ -311,9 +311,9 @@ impl Scheme for Twilio {
             request.headers(),
             request.body(),
         );
-        let (a, b, c) = url_base(self.public_url.as_ref(), &view, "https://")
+        let (a, b) = url_base(self.public_url.as_ref(), &view, "https://")
             .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
-        let url = format!("{a}{b}{c}{}", path_and_query(&view));
+        let url = format!("{a}{b}{}", path_and_query(&view));
         let params = if body_hash_param(request.uri()).is_none() && is_form(&view) {
             sorted_params(request.body()).map_err(|r| ConfigError::new(r.to_string()))?
         } else {

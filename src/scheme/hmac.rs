@@ -293,7 +293,8 @@ impl HmacSchemeBuilder {
         self
     }
 
-    /// The signed content, in order (default: the body alone).
+    /// The signed content, in order (default: the body alone). At most 16 pieces, each
+    /// [`Part::Url`] counting as 3.
     pub fn signed_parts(mut self, parts: impl IntoIterator<Item = Part>) -> Self {
         self.parts = parts.into_iter().collect();
         self
@@ -414,8 +415,12 @@ impl HmacSchemeBuilder {
         let event_type = field(self.event_type)?;
         let (id_json, event_type_json) = (json_source(&id), json_source(&event_type));
 
-        if self.parts.is_empty() || self.parts.len() > MAX_PARTS - 2 {
-            return Err(ConfigError::new("a scheme signs between 1 and 14 parts"));
+        let slices: usize = self.parts.iter().map(slice_count).sum();
+        if self.parts.is_empty() || slices > MAX_PARTS {
+            return Err(ConfigError::new(format!(
+                "a scheme signs between 1 and {MAX_PARTS} pieces, each Part::Url counting as \
+                 {URL_SLICES}; these signed parts make {slices}: sign fewer parts"
+            )));
         }
         // A timestamp the signature does not cover would be trusted as signed: freshness
         // and the replay key would both rest on a header anyone can set.
@@ -548,6 +553,19 @@ impl Candidates {
     }
 }
 
+/// How many slices [`Part::Url`] resolves to: the base's scheme (or the whole configured
+/// base), its authority, then the path and query.
+const URL_SLICES: usize = 3;
+
+/// How many slices a part resolves to; [`HmacSchemeBuilder::build`] refuses schemes whose
+/// parts add up to more than [`MAX_PARTS`].
+fn slice_count(part: &Part) -> usize {
+    match part {
+        Part::Url => URL_SLICES,
+        _ => 1,
+    }
+}
+
 /// The signed parts of one request, as slices borrowed from it.
 struct Resolved<'a> {
     slices: [&'a [u8]; MAX_PARTS],
@@ -555,11 +573,18 @@ struct Resolved<'a> {
 }
 
 impl<'a> Resolved<'a> {
-    fn push(&mut self, bytes: &'a [u8]) {
-        if let Some(slot) = self.slices.get_mut(self.count) {
-            *slot = bytes;
-            self.count += 1;
-        }
+    /// Adds a slice. Never fails for a built scheme, whose slices are counted by `build`;
+    /// if it did, the request is refused rather than verified over less than was signed.
+    fn push(&mut self, bytes: &'a [u8]) -> Result<(), Rejection> {
+        let slot = self.slices.get_mut(self.count).ok_or_else(|| {
+            Rejection::new(
+                RejectionKind::InvalidRequest,
+                "the scheme signs more parts than it can hold",
+            )
+        })?;
+        *slot = bytes;
+        self.count += 1;
+        Ok(())
     }
 
     fn as_slice(&self) -> &[&'a [u8]] {
@@ -731,18 +756,20 @@ impl HmacScheme {
         };
         for part in &self.parts {
             match part {
-                Part::Body => resolved.push(request.body()),
-                Part::Timestamp => resolved.push(timestamp.unwrap_or_default().as_bytes()),
-                Part::Id => resolved.push(id.unwrap_or_default().as_bytes()),
-                Part::Header(name) => resolved.push(self.read_required(request, name)?.as_bytes()),
-                Part::Literal(text) => resolved.push(text.as_bytes()),
-                Part::Method => resolved.push(request.method().as_str().as_bytes()),
+                Part::Body => resolved.push(request.body())?,
+                Part::Timestamp => resolved.push(timestamp.unwrap_or_default().as_bytes())?,
+                Part::Id => resolved.push(id.unwrap_or_default().as_bytes())?,
+                Part::Header(name) => {
+                    resolved.push(self.read_required(request, name)?.as_bytes())?
+                }
+                Part::Literal(text) => resolved.push(text.as_bytes())?,
+                Part::Method => resolved.push(request.method().as_str().as_bytes())?,
                 Part::Url => {
-                    let (a, b, c) = url_base(self.public_url.as_ref(), request, "https://")?;
-                    resolved.push(a.as_bytes());
-                    resolved.push(b.as_bytes());
-                    resolved.push(c.as_bytes());
-                    resolved.push(path_and_query(request).as_bytes());
+                    let (scheme, authority) =
+                        url_base(self.public_url.as_ref(), request, "https://")?;
+                    resolved.push(scheme.as_bytes())?;
+                    resolved.push(authority.as_bytes())?;
+                    resolved.push(path_and_query(request).as_bytes())?;
                 }
             }
         }

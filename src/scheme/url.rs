@@ -40,15 +40,15 @@ pub(crate) fn path_and_query<'a>(request: &WebhookRequest<'a>) -> &'a str {
         .unwrap_or("/")
 }
 
-/// The base URL to sign: the configured one, else the request's own absolute URI, else
-/// `https://` and the `Host` header.
+/// The base URL to sign, in two pieces to concatenate: the configured one (and nothing),
+/// else the request's own absolute URI, else `scheme_if_unknown` and the `Host` header.
 pub(crate) fn base<'a>(
     configured: Option<&'a PublicBase>,
     request: &WebhookRequest<'a>,
     scheme_if_unknown: &'static str,
-) -> Result<(&'a str, &'a str, &'a str), Rejection> {
+) -> Result<(&'a str, &'a str), Rejection> {
     if let Some(base) = configured {
-        return Ok((base.as_str(), "", ""));
+        return Ok((base.as_str(), ""));
     }
     let uri = request.uri();
     if let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) {
@@ -57,7 +57,7 @@ pub(crate) fn base<'a>(
         } else {
             "http://"
         };
-        return Ok((scheme, authority.as_str(), ""));
+        return Ok((scheme, authority.as_str()));
     }
     let host = request
         .header(&http::header::HOST)?
@@ -68,5 +68,5 @@ pub(crate) fn base<'a>(
                 "cannot form the signed URL: no valid Host header and no public URL configured",
             )
         })?;
-    Ok((scheme_if_unknown, host, ""))
+    Ok((scheme_if_unknown, host))
 }
