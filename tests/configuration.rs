@@ -3,8 +3,8 @@
 
 use bytes::Bytes;
 use http::HeaderValue;
-use tower_webhook::scheme::{HmacScheme, Part, TimestampFormat};
-use tower_webhook::{RejectionKind, Signer, Verifier};
+use tower_webhook::scheme::{HmacScheme, Part, RegistrationHandshake, TimestampFormat};
+use tower_webhook::{providers, RejectionKind, Secret, Signer, Verifier};
 
 fn post(uri: &str, headers: &[(&str, &str)], body: &'static str) -> http::Request<Bytes> {
     let mut builder = http::Request::post(uri);
@@ -147,4 +147,46 @@ fn too_many_expanded_parts_are_refused_at_build() {
         .signed_parts([])
         .build();
     assert!(none.is_err());
+}
+
+// --- Meta's verify token ------------------------------------------------------------------
+
+#[test]
+fn empty_meta_verify_token_is_refused() {
+    let error = Verifier::new(providers::meta(""), "app secret")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("verify token is empty"), "{error}");
+    assert!(error.contains("providers::meta(token)"), "{error}");
+
+    // The same handshake on any scheme.
+    let custom = providers::github()
+        .with_handshake(RegistrationHandshake::MetaVerifyToken(Secret::from("")));
+    assert!(Verifier::new(custom, "app secret").is_err());
+
+    // A token, or no handshake at all, is fine.
+    Verifier::new(providers::meta("my verify token"), "app secret").unwrap();
+    Verifier::new(providers::meta("").without_handshake(), "app secret").unwrap();
+}
+
+/// What the refusal prevents: with an empty token, a challenge without one was answered.
+#[test]
+fn meta_challenge_needs_the_verify_token() {
+    let verifier = Verifier::new(providers::meta("my verify token"), "app secret").unwrap();
+    let challenge = |query: &str| {
+        http::Request::get(format!("https://hooks.example.com/meta?{query}"))
+            .body(Bytes::new())
+            .unwrap()
+    };
+    let answered = verifier.handshake(&challenge(
+        "hub.mode=subscribe&hub.verify_token=my+verify+token&hub.challenge=42",
+    ));
+    assert_eq!(answered.unwrap().unwrap().body(), "42");
+    for query in [
+        "hub.mode=subscribe&hub.verify_token=&hub.challenge=42",
+        "hub.mode=subscribe&hub.challenge=42",
+    ] {
+        let refused = verifier.handshake(&challenge(query));
+        assert!(!matches!(refused, Some(Ok(_))), "{query}");
+    }
 }

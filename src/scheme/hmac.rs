@@ -968,6 +968,19 @@ impl Scheme for HmacScheme {
         }
     }
 
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(RegistrationHandshake::MetaVerifyToken(token)) = &self.handshake {
+            if token.expose().is_empty() {
+                return Err(ConfigError::new(
+                    "the verify token is empty, so anyone's hub.challenge would be answered: \
+                     pass the verify token you chose in the app dashboard (providers::meta(token)), \
+                     or call without_handshake() to answer no challenge",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn default_tolerance(&self) -> Duration {
         self.tolerance
     }
