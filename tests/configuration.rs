@@ -190,3 +190,203 @@ fn meta_challenge_needs_the_verify_token() {
         assert!(!matches!(refused, Some(Ok(_))), "{query}");
     }
 }
+
+// --- URL-signed presets and the Host header -----------------------------------------------
+
+const URL_SECRET: &str = "shared url-signing secret";
+
+fn at_now() -> std::time::SystemTime {
+    std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000)
+}
+
+type SignFn = Box<dyn Fn(&str, http::Request<Bytes>) -> http::Request<Bytes>>;
+type BuildFn = Box<dyn Fn(Option<&str>, bool) -> Result<Verifier, tower_webhook::ConfigError>>;
+
+/// A URL-signed preset: `sign` signs for a public base URL, `build` makes a verifier with
+/// an optional public base URL and, or not, the opt-in to trust `Host`.
+struct UrlSigned {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static str,
+    sign: SignFn,
+    build: BuildFn,
+}
+
+fn build_verifier<S: tower_webhook::Scheme>(
+    scheme: S,
+) -> Result<Verifier, tower_webhook::ConfigError> {
+    let now = at_now();
+    Verifier::builder(scheme)
+        .secret(URL_SECRET)
+        .clock(move || now)
+        .build()
+}
+
+fn sign_with<S: tower_webhook::Scheme>(
+    scheme: S,
+    request: http::Request<Bytes>,
+) -> http::Request<Bytes> {
+    Signer::new(scheme, URL_SECRET)
+        .sign_with(request, "delivery-1", at_now())
+        .unwrap()
+}
+
+fn hmac_url_signed(
+    name: &'static str,
+    preset: fn() -> HmacScheme,
+    body: &'static str,
+) -> UrlSigned {
+    UrlSigned {
+        name,
+        content_type: "application/json",
+        body,
+        sign: Box::new(move |base, request| {
+            sign_with(preset().with_public_url(base).unwrap(), request)
+        }),
+        build: Box::new(move |base, trust_host| {
+            let mut scheme = preset();
+            if let Some(base) = base {
+                scheme = scheme.with_public_url(base)?;
+            }
+            if trust_host {
+                scheme = scheme.dangerously_trust_host_header();
+            }
+            build_verifier(scheme)
+        }),
+    }
+}
+
+fn url_signed() -> Vec<UrlSigned> {
+    vec![
+        UrlSigned {
+            name: "twilio",
+            content_type: "application/x-www-form-urlencoded",
+            body: "Body=hi&From=%2B14155550100",
+            sign: Box::new(|base, request| {
+                sign_with(providers::twilio().public_url(base).unwrap(), request)
+            }),
+            build: Box::new(|base, trust_host| {
+                let mut scheme = providers::twilio();
+                if let Some(base) = base {
+                    scheme = scheme.public_url(base)?;
+                }
+                if trust_host {
+                    scheme = scheme.dangerously_trust_host_header();
+                }
+                build_verifier(scheme)
+            }),
+        },
+        hmac_url_signed(
+            "square",
+            providers::square,
+            r#"{"event_id":"ev_1","type":"payment.created"}"#,
+        ),
+        hmac_url_signed("hubspot", providers::hubspot, r#"[{"eventId":1}]"#),
+        hmac_url_signed(
+            "trello",
+            providers::trello,
+            r#"{"action":{"type":"updateCard"}}"#,
+        ),
+    ]
+}
+
+/// Signed by the provider for `https://a.example.com/hook?x=1`, received as `target`
+/// with the given `Host`.
+fn signed_for_a(case: &UrlSigned, target: &str, host: &str) -> http::Request<Bytes> {
+    let request = http::Request::post("/hook?x=1")
+        .header("content-type", case.content_type)
+        .body(Bytes::from_static(case.body.as_bytes()))
+        .unwrap();
+    let signed = (case.sign)("https://a.example.com", request);
+    let (mut parts, body) = signed.into_parts();
+    parts.uri = target.parse().unwrap();
+    parts
+        .headers
+        .insert("host", HeaderValue::from_str(host).unwrap());
+    http::Request::from_parts(parts, body)
+}
+
+#[test]
+fn url_signed_presets_need_a_public_url() {
+    for case in url_signed() {
+        let error = (case.build)(None, false).unwrap_err().to_string();
+        assert!(error.starts_with(case.name), "{}: {error}", case.name);
+        assert!(error.contains("public_url(\""), "{}: {error}", case.name);
+        assert!(
+            error.contains("dangerously_trust_host_header()"),
+            "{}: {error}",
+            case.name
+        );
+        (case.build)(Some("https://hooks.example.com"), false).unwrap();
+        (case.build)(None, true).unwrap();
+    }
+
+    // A custom scheme that signs the URL, the same.
+    let custom = HmacScheme::builder("custom", "x-signature")
+        .signed_parts([Part::Url, Part::Body])
+        .build()
+        .unwrap();
+    let error = Verifier::new(custom.clone(), "secret")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("with_public_url(\""), "{error}");
+    Verifier::new(custom.dangerously_trust_host_header(), "secret").unwrap();
+    let built_with = HmacScheme::builder("custom", "x-signature")
+        .signed_parts([Part::Url, Part::Body])
+        .dangerously_trust_host_header()
+        .build()
+        .unwrap();
+    Verifier::new(built_with, "secret").unwrap();
+}
+
+/// A delivery the provider signed for host A (another environment sharing the key),
+/// replayed to this verifier for host B, whatever `Host` or absolute URL it carries.
+#[test]
+fn delivery_signed_for_another_host_is_refused() {
+    for case in url_signed() {
+        let b = (case.build)(Some("https://b.example.com"), false).unwrap();
+        for (target, host) in [
+            ("/hook?x=1", "a.example.com"),
+            ("https://a.example.com/hook?x=1", "a.example.com"),
+            ("https://a.example.com/hook?x=1", "b.example.com"),
+        ] {
+            let replayed = signed_for_a(&case, target, host);
+            let rejection = b.verify(&replayed).unwrap_err();
+            assert_eq!(
+                rejection.kind(),
+                RejectionKind::SignatureMismatch,
+                "{} {target} {host}",
+                case.name
+            );
+            assert_eq!(rejection.status(), http::StatusCode::UNAUTHORIZED);
+        }
+        // The public URL wins over the opt-in when both are set.
+        let both = (case.build)(Some("https://b.example.com"), true).unwrap();
+        let replayed = signed_for_a(&case, "/hook?x=1", "a.example.com");
+        assert!(both.verify(&replayed).is_err(), "{}", case.name);
+
+        // The verifier for host A accepts it, whatever Host the proxy passed on.
+        let a = (case.build)(Some("https://a.example.com"), false).unwrap();
+        a.verify(&signed_for_a(&case, "/hook?x=1", "127.0.0.1:3000"))
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+    }
+}
+
+/// The opt-in trusts what the request says: a proxy that sets `Host` itself is then what
+/// makes it safe.
+#[test]
+fn trusting_the_host_header_is_explicit() {
+    for case in url_signed() {
+        let trusting = (case.build)(None, true).unwrap();
+        trusting
+            .verify(&signed_for_a(&case, "/hook?x=1", "a.example.com"))
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        assert!(
+            trusting
+                .verify(&signed_for_a(&case, "/hook?x=1", "b.example.com"))
+                .is_err(),
+            "{}",
+            case.name
+        );
+    }
+}

@@ -60,7 +60,10 @@ pub enum Part {
     /// The request method (`POST`).
     Method,
     /// The public URL: the configured public base (see
-    /// [`HmacSchemeBuilder::public_url`]) followed by the request's path and query.
+    /// [`HmacSchemeBuilder::public_url`] and [`HmacScheme::with_public_url`]) followed by
+    /// the request's path and query. A verifier for a scheme that signs it cannot be built
+    /// without that base, unless the scheme was told to
+    /// [trust the `Host` header](HmacScheme::dangerously_trust_host_header).
     Url,
 }
 
@@ -125,6 +128,7 @@ pub struct HmacScheme {
     signing_secret_format: Option<SecretFormat>,
     tolerance: Duration,
     public_url: Option<PublicBase>,
+    trust_host: bool,
     fallbacks: Vec<(HeaderName, HeaderName)>,
     handshake: Option<RegistrationHandshake>,
     /// The JSON sources, shared with each delivery that reads them lazily.
@@ -152,6 +156,7 @@ pub struct HmacSchemeBuilder {
     signing_secret_format: Option<SecretFormat>,
     tolerance: Duration,
     public_url: Option<String>,
+    trust_host: bool,
     fallbacks: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     handshake: Option<RegistrationHandshake>,
 }
@@ -191,6 +196,7 @@ impl HmacScheme {
             signing_secret_format: None,
             tolerance: crate::verifier::DEFAULT_TOLERANCE,
             public_url: None,
+            trust_host: false,
             fallbacks: Vec::new(),
             handshake: None,
         }
@@ -222,11 +228,25 @@ impl HmacScheme {
     }
 
     /// Sets the public base URL (such as `https://hooks.example.com`) used by
-    /// [`Part::Url`]: behind a proxy or tunnel the URL the provider signed is not the one
-    /// the server sees.
+    /// [`Part::Url`]: the URL the provider calls, whose path and query are the request's.
+    /// Required for a scheme that signs the URL: the `Host` header and the request's own
+    /// URL are chosen by whoever sends the request. (Without it, [`Scheme::sign`] signs the
+    /// URL of the request it is given, as a provider would.)
     pub fn with_public_url(mut self, base: &str) -> Result<Self, ConfigError> {
         self.public_url = Some(PublicBase::parse(base)?);
         Ok(self)
+    }
+
+    /// Without a public URL, forms the URL for [`Part::Url`] from the request itself: its
+    /// absolute URI (as HTTP/2 sends it), else `https://` and its `Host` header.
+    ///
+    /// Anyone can send any `Host`: a delivery signed for another host that shares this
+    /// secret (another environment or tenant) would then verify here. Only for a server
+    /// behind a proxy that sets `Host` to the public host itself; prefer
+    /// [`with_public_url`](Self::with_public_url), which takes precedence when both are set.
+    pub fn dangerously_trust_host_header(mut self) -> Self {
+        self.trust_host = true;
+        self
     }
 }
 
@@ -344,9 +364,17 @@ impl HmacSchemeBuilder {
         self
     }
 
-    /// The public base URL for [`Part::Url`].
+    /// The public base URL for [`Part::Url`] (see [`HmacScheme::with_public_url`]),
+    /// checked by [`build`](Self::build).
     pub fn public_url(mut self, base: impl Into<String>) -> Self {
         self.public_url = Some(base.into());
+        self
+    }
+
+    /// Trusts the request's `Host` header for [`Part::Url`] when no public URL is set: see
+    /// [`HmacScheme::dangerously_trust_host_header`].
+    pub fn dangerously_trust_host_header(mut self) -> Self {
+        self.trust_host = true;
         self
     }
 
@@ -489,6 +517,7 @@ impl HmacSchemeBuilder {
             signing_secret_format: self.signing_secret_format,
             tolerance: self.tolerance,
             public_url,
+            trust_host: self.trust_host,
             fallbacks,
             handshake: self.handshake,
             id_json,
@@ -744,11 +773,24 @@ impl HmacScheme {
         }
     }
 
+    /// The signed parts of a received request.
     fn resolve<'a>(
         &'a self,
         request: &WebhookRequest<'a>,
         timestamp: Option<&'a str>,
         id: Option<&'a str>,
+    ) -> Result<Resolved<'a>, Rejection> {
+        self.resolve_parts(request, timestamp, id, self.trust_host)
+    }
+
+    /// The signed parts of a request; its own URL stands in for a missing public URL only
+    /// when `trust_request_url` (the opt-in, or a request the caller is signing itself).
+    fn resolve_parts<'a>(
+        &'a self,
+        request: &WebhookRequest<'a>,
+        timestamp: Option<&'a str>,
+        id: Option<&'a str>,
+        trust_request_url: bool,
     ) -> Result<Resolved<'a>, Rejection> {
         let mut resolved = Resolved {
             slices: [&[]; MAX_PARTS],
@@ -765,8 +807,12 @@ impl HmacScheme {
                 Part::Literal(text) => resolved.push(text.as_bytes())?,
                 Part::Method => resolved.push(request.method().as_str().as_bytes())?,
                 Part::Url => {
-                    let (scheme, authority) =
-                        url_base(self.public_url.as_ref(), request, "https://")?;
+                    let (scheme, authority) = url_base(
+                        self.public_url.as_ref(),
+                        trust_request_url,
+                        request,
+                        "https://",
+                    )?;
                     resolved.push(scheme.as_bytes())?;
                     resolved.push(authority.as_bytes())?;
                     resolved.push(path_and_query(request).as_bytes())?;
@@ -916,8 +962,9 @@ impl Scheme for HmacScheme {
             Some(FieldSource::Header(_)) => Some(message.id),
             _ => None,
         };
+        // The signer's own request: without a public URL, its URL is the one to sign.
         let resolved = self
-            .resolve(&view, ts_raw, id)
+            .resolve_parts(&view, ts_raw, id, true)
             .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
         let signature = crypto::sign(self.algorithm, &key, resolved.as_slice())?;
         let signature = self.encoding.encode(&signature);
@@ -969,6 +1016,9 @@ impl Scheme for HmacScheme {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        if self.parts.contains(&Part::Url) && self.public_url.is_none() && !self.trust_host {
+            return Err(PublicBase::missing("with_public_url"));
+        }
         if let Some(RegistrationHandshake::MetaVerifyToken(token)) = &self.handshake {
             if token.expose().is_empty() {
                 return Err(ConfigError::new(
