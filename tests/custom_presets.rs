@@ -264,7 +264,7 @@ const LINEAR_BODY: &str =
 
 #[test]
 fn linear_reads_its_timestamp_from_the_signed_body() {
-    use hmac::Mac;
+    use hmac::{KeyInit, Mac};
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"lin_wh_secret").unwrap();
     mac.update(LINEAR_BODY.as_bytes());
     let signature = hex::encode(mac.finalize().into_bytes());

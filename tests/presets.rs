@@ -634,7 +634,7 @@ fn stripe_secret_is_used_as_text_not_base64() {
         .unwrap();
     let header = signed.headers()["stripe-signature"].to_str().unwrap();
     let v1 = header.split(",v1=").nth(1).unwrap();
-    use hmac::Mac;
+    use hmac::{KeyInit, Mac};
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{NOW}.{{\"id\":\"evt_1\"}}").as_bytes());
     assert_eq!(v1, hex::encode(mac.finalize().into_bytes()));

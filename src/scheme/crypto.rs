@@ -3,7 +3,9 @@
 //! so no copy of the body is ever made.
 
 use hmac::{Hmac, Mac};
-use p256::ecdsa::signature::{DigestSigner, DigestVerifier};
+// ECDSA takes the SHA-256 digest as bytes (what its digest API computes itself), so
+// p256's own `digest` version need not match the one HMAC uses.
+use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use p256::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -53,7 +55,7 @@ impl Algorithm {
 }
 
 /// A verification key prepared once from a secret: a keyed HMAC state (cloned for each
-/// request), or a parsed public key.
+/// request; the state and its clones are zeroized on drop), or a parsed public key.
 #[derive(Clone)]
 pub struct SchemeKey(KeyState);
 
@@ -76,6 +78,20 @@ impl std::fmt::Debug for SchemeKey {
         write!(f, "SchemeKey({kind}, <redacted>)")
     }
 }
+
+/// A keyed HMAC state is as good as the key: it holds the hash states after `K ^ ipad` and
+/// `K ^ opad`. Both, and the block buffer, are zeroized on drop (the `zeroize` features of
+/// `sha1`, `sha2` and `hmac`); this fails to compile if a feature is lost.
+const fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+const _: () = {
+    use hmac::digest::block_api::{Buffer, EagerHash};
+    zeroized_on_drop::<<sha1::Sha1 as EagerHash>::Core>();
+    zeroized_on_drop::<<sha2::Sha256 as EagerHash>::Core>();
+    zeroized_on_drop::<<sha2::Sha512 as EagerHash>::Core>();
+    zeroized_on_drop::<Buffer<hmac::block_api::HmacCore<sha1::Sha1>>>();
+    zeroized_on_drop::<Buffer<hmac::block_api::HmacCore<sha2::Sha256>>>();
+    zeroized_on_drop::<Buffer<hmac::block_api::HmacCore<sha2::Sha512>>>();
+};
 
 fn hmac_state<M: Mac + hmac::digest::KeyInit>(key: &[u8]) -> M {
     // HMAC accepts keys of any length.
@@ -168,7 +184,7 @@ impl SchemeKey {
                 for part in parts {
                     digest.update(part);
                 }
-                key.verify_digest(digest, &signature).is_ok()
+                key.verify_prehash(&digest.finalize(), &signature).is_ok()
             }
         }
     }
@@ -232,7 +248,10 @@ pub(crate) fn sign(
             for part in parts {
                 digest.update(part);
             }
-            let signature: p256::ecdsa::Signature = signing.sign_digest(digest);
+            let signature: p256::ecdsa::Signature =
+                signing.sign_prehash(&digest.finalize()).map_err(|_| {
+                    ConfigError::new("P-256 signing failed: use a valid P-256 private key")
+                })?;
             Ok(signature.to_der().as_bytes().to_vec())
         }
     }
