@@ -13,7 +13,8 @@
 //!   quotes.
 //! - `WEBHOOK_PUBLIC_URL` (say `https://hooks.example.com`) is the public base URL for
 //!   URL-signed schemes (Twilio): the signed URL is that base followed by the request's
-//!   path and query. Without it the URL is rebuilt from the `Host` header.
+//!   path and query. `TWILIO_AUTH_TOKEN` needs it: the `Host` header is the sender's to
+//!   choose, so it is not trusted to rebuild the URL.
 //! - `REDIS_URL` (say `redis://127.0.0.1:6379`) makes every route share a Redis replay
 //!   store, so several receiver processes handle each delivery once; without it the store
 //!   is in memory. Redis needs the `redis` feature: `cargo run --example receiver
@@ -151,11 +152,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         layer(providers::shopify(), s, &store)
     })?;
     mount("/webhooks/twilio", "TWILIO_AUTH_TOKEN", &|s| {
-        let twilio = match &public_url {
-            Some(base) => providers::twilio().public_url(base)?,
-            None => providers::twilio(),
-        };
-        layer(twilio, s, &store)
+        let base = public_url.as_deref().ok_or_else(|| {
+            ConfigError::new(
+                "Twilio signs the public URL it calls: set WEBHOOK_PUBLIC_URL to its base \
+                 (say https://hooks.example.com)",
+            )
+        })?;
+        layer(providers::twilio().public_url(base)?, s, &store)
     })?;
 
     let app = app

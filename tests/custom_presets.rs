@@ -60,6 +60,28 @@ fn gitlab_token_is_compared_against_every_configured_token() {
     assert_eq!(missing.unwrap_err().kind(), RejectionKind::MissingHeader);
 }
 
+/// Tokens are compared through fixed-size digests: a prefix, an extension, or any other
+/// length of the right token is refused like any wrong token, with the same rejection.
+#[test]
+fn token_of_another_length_is_refused() {
+    let v = verifier(providers::gitlab(), &["s3cret-token"], at(0));
+    let with = |token: &str| post(&[("x-gitlab-token", token)], "{}");
+    v.verify(&with("s3cret-token")).unwrap();
+    for token in [
+        "s3cret-toke",
+        "s3cret-token ",
+        "s3cret-token-s3cret-token",
+        "s",
+        "",
+    ] {
+        assert_eq!(
+            v.verify(&with(token)).unwrap_err().kind(),
+            RejectionKind::SignatureMismatch,
+            "{token:?}"
+        );
+    }
+}
+
 #[test]
 fn telegram_secret_token() {
     let v = verifier(providers::telegram(), &["tg-secret_1"], at(0));
@@ -244,7 +266,7 @@ const LINEAR_BODY: &str =
 
 #[test]
 fn linear_reads_its_timestamp_from_the_signed_body() {
-    use hmac::Mac;
+    use hmac::{KeyInit, Mac};
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"lin_wh_secret").unwrap();
     mac.update(LINEAR_BODY.as_bytes());
     let signature = hex::encode(mac.finalize().into_bytes());

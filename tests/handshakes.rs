@@ -101,7 +101,7 @@ fn post_json(server: &Server, body: &'static str) -> http::Request<Bytes> {
 
 #[tokio::test]
 async fn zoom_url_validation_answers_with_the_encrypted_token() {
-    use hmac::Mac;
+    use hmac::{KeyInit, Mac};
     let secret = "zoom secret token";
     let (server, calls) = server_for(providers::zoom(), secret).await;
     let body = r#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}"#;

@@ -62,6 +62,9 @@ const VECTORS: &[Vector] = &[
     ("hubspot", "hs-client-secret", "x-hubspot-signature-v3", "PDg93V69YRlRalSzJtoMXqHZ9FgcHAQ2UQYtvoRD6DU=", &[("x-hubspot-request-timestamp", "1700000000000")]),
 ];
 
+/// The public base URL of the URL-signed presets: the vectors' requests are under it.
+const PUBLIC: &str = "https://hooks.example.com";
+
 fn build<S: Scheme>(scheme: S, secret: &str) -> Verifier {
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(T);
     Verifier::builder(scheme)
@@ -100,7 +103,7 @@ fn verifier(preset: &str, secret: &str) -> Verifier {
         "asana" => build(providers::asana(), secret),
         "intercom" => build(providers::intercom(), secret),
         "vercel" => build(providers::vercel(), secret),
-        "trello" => build(providers::trello(), secret),
+        "trello" => build(providers::trello().with_public_url(PUBLIC).unwrap(), secret),
         "calendly" => build(providers::calendly(), secret),
         "workos" => build(providers::workos(), secret),
         "buildkite" => build(providers::buildkite(), secret),
@@ -111,7 +114,10 @@ fn verifier(preset: &str, secret: &str) -> Verifier {
         "recurly" => build(providers::recurly(), secret),
         "docusign" => build(providers::docusign(), secret),
         "squarespace" => build(providers::squarespace(), secret),
-        "hubspot" => build(providers::hubspot(), secret),
+        "hubspot" => build(
+            providers::hubspot().with_public_url(PUBLIC).unwrap(),
+            secret,
+        ),
         other => panic!("no preset {other}"),
     }
 }

@@ -465,7 +465,7 @@ async fn twitch_message_type_cannot_turn_one_message_into_another() {
 /// During a rotation, Zoom's URL validation is answered with the key that verified it.
 #[tokio::test]
 async fn zoom_url_validation_uses_the_key_that_verified() {
-    use hmac::Mac;
+    use hmac::{KeyInit, Mac};
     let (old, new) = ("zoom old token", "zoom new token");
     let verifier = Verifier::builder(providers::zoom())
         .secrets([old, new])

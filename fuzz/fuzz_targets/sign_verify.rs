@@ -65,7 +65,12 @@ fuzz_target!(|input: Input<'_>| {
         ),
         4 => check(providers::shopify(), &input),
         5 => check(providers::twitch(), &input),
-        6 => check(providers::hubspot(), &input),
+        6 => check(
+            providers::hubspot()
+                .with_public_url("https://hooks.example.com")
+                .expect("valid URL"),
+            &input,
+        ),
         _ => check(providers::zendesk(), &input),
     }
 });

@@ -7,7 +7,9 @@ use super::preset;
 /// - Signature: `X-HubSpot-Signature-v3: <base64 HMAC-SHA256>`, keyed with the app's client
 ///   secret.
 /// - Signed content: method, then the full request URL, then the body, then the timestamp.
-///   The URL is the one HubSpot called: behind a proxy set [`HmacScheme::with_public_url`].
+///   The URL is the one HubSpot called: set its base with [`HmacScheme::with_public_url`]
+///   (the request's path and query follow). A verifier cannot be built without it, unless
+///   [`HmacScheme::dangerously_trust_host_header`] rebuilds it from the `Host` header.
 /// - Timestamp: `X-HubSpot-Request-Timestamp`, Unix milliseconds; HubSpot rejects anything
 ///   older than 5 minutes, as does this crate (both ways).
 ///

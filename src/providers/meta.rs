@@ -12,7 +12,8 @@ use super::preset;
 /// - Event type: the body's `object` (`whatsapp_business_account`, `page`, …).
 /// - Handshake: `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…` is answered
 ///   with the challenge when the verify token matches `verify_token` (the string you chose
-///   in the app dashboard, not the app secret); compared in constant time.
+///   in the app dashboard, not the app secret); compared in constant time. An empty
+///   verify token would answer anyone's challenge: building the verifier fails.
 ///
 /// Source: Meta for Developers, "Getting Started with Webhooks" (verification requests,
 /// validating payloads).

@@ -6,8 +6,9 @@ use super::preset;
 ///
 /// - Signature: `x-square-hmacsha256-signature: <base64 HMAC-SHA256>`.
 /// - Signed content: the notification URL, then the body. The URL must be exactly the one
-///   in the subscription: behind a proxy set it with
-///   [`HmacScheme::with_public_url`] (the base; the request's path and query follow).
+///   in the subscription: set its base with [`HmacScheme::with_public_url`] (the
+///   request's path and query follow). A verifier cannot be built without it, unless
+///   [`HmacScheme::dangerously_trust_host_header`] rebuilds it from the `Host` header.
 /// - No signed timestamp. Delivery id: the body's `event_id`. Event type: `type`.
 /// - Secret: the subscription's signature key.
 ///

@@ -6,8 +6,9 @@ use super::preset;
 ///
 /// - Signature: `X-Trello-Webhook: <base64 HMAC-SHA1>`, keyed with the application secret.
 /// - Signed content: the body followed by the callback URL given when the webhook was
-///   created: behind a proxy, set [`HmacScheme::with_public_url`] (the base; the request's
-///   path and query follow).
+///   created: set its base with [`HmacScheme::with_public_url`] (the request's path and
+///   query follow). A verifier cannot be built without it, unless
+///   [`HmacScheme::dangerously_trust_host_header`] rebuilds it from the `Host` header.
 /// - No signed timestamp: replay protection keys on the signature. Event type: the body's
 ///   `action.type`.
 ///

@@ -35,18 +35,21 @@ const MAX_PARAMS: usize = 1024;
 ///   removed, as the SDKs do.
 /// - Any other non-empty body (JSON without `bodySHA256`, say) is not covered by the
 ///   signature and is refused.
-/// - No timestamp. Delivery id: `I-Twilio-Idempotency-Token` when present, else the
-///   signature.
+/// - No timestamp. Delivery id: `I-Twilio-Idempotency-Token` when present (not signed: a
+///   duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)), else the signature.
 ///
-/// Behind a proxy or tunnel, set [`public_url`](Twilio::public_url) to the base URL
-/// Twilio calls: the signed URL is that base followed by the request's path and query.
-/// Without it, the URL is rebuilt from the `Host` header, trying `https` then `http`.
+/// Set [`public_url`](Twilio::public_url) to the base URL Twilio calls: the signed URL is
+/// that base followed by the request's path and query. A verifier cannot be built without
+/// it, unless [`dangerously_trust_host_header`](Twilio::dangerously_trust_host_header)
+/// rebuilds the URL from the request's `Host` header (trying `https` then `http`).
 ///
 /// Source: `twilio/twilio-node`, `src/webhooks/webhooks.ts`; `twilio/twilio-python`,
 /// `twilio/request_validator.py`.
 #[derive(Debug, Clone, Default)]
 pub struct Twilio {
     public_url: Option<PublicBase>,
+    trust_host: bool,
 }
 
 /// The [`Twilio`] preset.
@@ -55,10 +58,24 @@ pub fn twilio() -> Twilio {
 }
 
 impl Twilio {
-    /// The public base URL Twilio calls, such as `https://hooks.example.com`.
+    /// The public base URL Twilio calls, such as `https://hooks.example.com`. Required: the
+    /// `Host` header and the request's own URL are chosen by whoever sends the request.
+    /// (Without it, [`Scheme::sign`] signs the URL of the request it is given.)
     pub fn public_url(mut self, base: &str) -> Result<Self, ConfigError> {
         self.public_url = Some(PublicBase::parse(base)?);
         Ok(self)
+    }
+
+    /// Without a public URL, rebuilds the signed URL from the request itself: its absolute
+    /// URI (as HTTP/2 sends it), else its `Host` header with `https`, then `http`.
+    ///
+    /// Anyone can send any `Host`: a request Twilio signed for another host on the same
+    /// account would then verify here. Only for a server behind a proxy that sets `Host`
+    /// to the public host itself; prefer [`public_url`](Self::public_url), which takes
+    /// precedence when both are set.
+    pub fn dangerously_trust_host_header(mut self) -> Self {
+        self.trust_host = true;
+        self
     }
 
     /// The URL variants to try: the candidate bases, each as given, with the default port
@@ -66,10 +83,15 @@ impl Twilio {
     fn urls(&self, request: &WebhookRequest<'_>) -> Result<Vec<String>, Rejection> {
         let tail = path_and_query(request);
         let mut bases: Vec<String> = Vec::with_capacity(2);
-        let (a, b, c) = url_base(self.public_url.as_ref(), request, "https://")?;
-        bases.push(format!("{a}{b}{c}"));
+        let (a, b) = url_base(
+            self.public_url.as_ref(),
+            self.trust_host,
+            request,
+            "https://",
+        )?;
+        bases.push(format!("{a}{b}"));
         if self.public_url.is_none() && request.uri().scheme().is_none() {
-            bases.push(format!("http://{b}{c}"));
+            bases.push(format!("http://{b}"));
         }
         let mut urls = Vec::with_capacity(bases.len() * 3);
         for base in bases {
@@ -203,6 +225,13 @@ impl Scheme for Twilio {
         SchemeKey::hmac(Algorithm::Sha1, secret)
     }
 
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.public_url.is_none() && !self.trust_host {
+            return Err(PublicBase::missing("public_url"));
+        }
+        Ok(())
+    }
+
     fn verify(
         &self,
         request: &WebhookRequest<'_>,
@@ -256,10 +285,15 @@ impl Scheme for Twilio {
         };
         // The URL as received (or as configured) is what Twilio signed nearly always; the
         // port and scheme variants are only built when it does not match.
-        let (a, b, c) = url_base(self.public_url.as_ref(), request, "https://")?;
+        let (a, b) = url_base(
+            self.public_url.as_ref(),
+            self.trust_host,
+            request,
+            "https://",
+        )?;
         let tail = path_and_query(request);
-        let mut url = String::with_capacity(a.len() + b.len() + c.len() + tail.len());
-        url.extend([a, b, c, tail]);
+        let mut url = String::with_capacity(a.len() + b.len() + tail.len());
+        url.extend([a, b, tail]);
         let matched = verifies(&url) || self.urls(request)?.iter().skip(1).any(|u| verifies(u));
         if !matched {
             return Err(Rejection::new(
@@ -311,9 +345,10 @@ impl Scheme for Twilio {
             request.headers(),
             request.body(),
         );
-        let (a, b, c) = url_base(self.public_url.as_ref(), &view, "https://")
+        // The signer's own request: without a public URL, its URL is the one to sign.
+        let (a, b) = url_base(self.public_url.as_ref(), true, &view, "https://")
             .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
-        let url = format!("{a}{b}{c}{}", path_and_query(&view));
+        let url = format!("{a}{b}{}", path_and_query(&view));
         let params = if body_hash_param(request.uri()).is_none() && is_form(&view) {
             sorted_params(request.body()).map_err(|r| ConfigError::new(r.to_string()))?
         } else {

@@ -180,7 +180,7 @@ impl MemoryStore {
                 if expires > now {
                     let count = self.evicted_early.fetch_add(1, Ordering::Relaxed) + 1;
                     // Once, then every 1,024th, so a flood cannot flood the logs too.
-                    if count == 1 || count % 1024 == 0 {
+                    if count == 1 || count.is_multiple_of(1024) {
                         tracing::warn!(
                             evicted_early = count,
                             capacity = self.capacity,

@@ -131,8 +131,6 @@ fn scripts() -> &'static Scripts {
 /// # Ok(())
 /// # }
 /// ```
-///
-/// The `redis` feature needs Rust 1.88 (the `redis` crate's minimum).
 #[derive(Clone)]
 pub struct RedisStore {
     connection: ConnectionManager,

@@ -3,7 +3,9 @@
 //! so no copy of the body is ever made.
 
 use hmac::{Hmac, Mac};
-use p256::ecdsa::signature::{DigestSigner, DigestVerifier};
+// ECDSA takes the SHA-256 digest as bytes (what its digest API computes itself), so
+// p256's own `digest` version need not match the one HMAC uses.
+use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use p256::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -53,7 +55,7 @@ impl Algorithm {
 }
 
 /// A verification key prepared once from a secret: a keyed HMAC state (cloned for each
-/// request), or a parsed public key.
+/// request; the state and its clones are zeroized on drop), or a parsed public key.
 #[derive(Clone)]
 pub struct SchemeKey(KeyState);
 
@@ -76,6 +78,20 @@ impl std::fmt::Debug for SchemeKey {
         write!(f, "SchemeKey({kind}, <redacted>)")
     }
 }
+
+/// A keyed HMAC state is as good as the key: it holds the hash states after `K ^ ipad` and
+/// `K ^ opad`. Both, and the block buffer, are zeroized on drop (the `zeroize` features of
+/// `sha1`, `sha2` and `hmac`); this fails to compile if a feature is lost.
+const fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+const _: () = {
+    use hmac::digest::block_api::{Buffer, EagerHash};
+    zeroized_on_drop::<<sha1::Sha1 as EagerHash>::Core>();
+    zeroized_on_drop::<<sha2::Sha256 as EagerHash>::Core>();
+    zeroized_on_drop::<<sha2::Sha512 as EagerHash>::Core>();
+    zeroized_on_drop::<Buffer<hmac::block_api::HmacCore<sha1::Sha1>>>();
+    zeroized_on_drop::<Buffer<hmac::block_api::HmacCore<sha2::Sha256>>>();
+    zeroized_on_drop::<Buffer<hmac::block_api::HmacCore<sha2::Sha512>>>();
+};
 
 fn hmac_state<M: Mac + hmac::digest::KeyInit>(key: &[u8]) -> M {
     // HMAC accepts keys of any length.
@@ -168,7 +184,7 @@ impl SchemeKey {
                 for part in parts {
                     digest.update(part);
                 }
-                key.verify_digest(digest, &signature).is_ok()
+                key.verify_prehash(&digest.finalize(), &signature).is_ok()
             }
         }
     }
@@ -202,7 +218,7 @@ where
     I::IntoIter: Clone,
 {
     let candidates = candidates.into_iter();
-    let mut prehash: Option<Sha256> = None;
+    let mut prehash = None;
     keys.iter().enumerate().find_map(|(index, key)| {
         if let KeyState::P256(verifying) = &key.0 {
             let digest = prehash.get_or_insert_with(|| {
@@ -210,13 +226,13 @@ where
                 for part in parts {
                     digest.update(part);
                 }
-                digest
+                digest.finalize()
             });
             return candidates
                 .clone()
                 .find(|candidate| {
                     p256::ecdsa::Signature::from_der(candidate)
-                        .is_ok_and(|sig| verifying.verify_digest(digest.clone(), &sig).is_ok())
+                        .is_ok_and(|sig| verifying.verify_prehash(digest, &sig).is_ok())
                 })
                 .map(|signature| Match {
                     key: index,
@@ -271,7 +287,10 @@ pub(crate) fn sign(
             for part in parts {
                 digest.update(part);
             }
-            let signature: p256::ecdsa::Signature = signing.sign_digest(digest);
+            let signature: p256::ecdsa::Signature =
+                signing.sign_prehash(&digest.finalize()).map_err(|_| {
+                    ConfigError::new("P-256 signing failed: use a valid P-256 private key")
+                })?;
             Ok(signature.to_der().as_bytes().to_vec())
         }
     }
@@ -313,4 +332,20 @@ pub(crate) fn tags_equal(a: &[u8], b: &[u8]) -> bool {
         .unwrap_or_default()
         .ct_eq(b.get(tail..).unwrap_or_default());
     bool::from(equal)
+}
+
+/// The SHA-256 digest of a secret (a shared token, a verify token), compared in its place
+/// so that the time a comparison takes does not depend on the secret's length: prepare the
+/// expected one once, hash each received one.
+pub(crate) fn secret_digest(secret: &[u8]) -> zeroize::Zeroizing<[u8; 32]> {
+    zeroize::Zeroizing::new(Sha256::digest(secret).into())
+}
+
+/// Whether a received secret equals the expected one, comparing their fixed-size
+/// SHA-256 digests in constant time. The time depends on the received secret's length
+/// (the sender's own) and on the expected one's only through the number of 64-byte blocks
+/// hashed; where the expected secret is fixed, hash it once with [`secret_digest`] instead.
+pub(crate) fn secrets_equal(received: &[u8], expected: &[u8]) -> bool {
+    let (received, expected) = (secret_digest(received), secret_digest(expected));
+    bool::from(received[..].ct_eq(&expected[..]))
 }

@@ -40,7 +40,7 @@ impl Encoding {
         match self {
             Encoding::Hex => {
                 let len = text.len() / 2;
-                if text.len() % 2 != 0 || len > out.len() {
+                if !text.len().is_multiple_of(2) || len > out.len() {
                     return None;
                 }
                 let out = out.get_mut(..len)?;

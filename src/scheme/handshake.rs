@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{header, HeaderName, HeaderValue, Method, Response, StatusCode};
-use subtle::ConstantTimeEq;
 
 use super::json::{find_fields, JsonPath};
 use super::WebhookRequest;
@@ -235,7 +234,7 @@ impl RegistrationHandshake {
                     ));
                 }
                 let token = query(request, "hub.verify_token").unwrap_or_default();
-                if !bool::from(token.as_bytes().ct_eq(expected.expose())) {
+                if !super::crypto::secrets_equal(token.as_bytes(), expected.expose()) {
                     return Err(Rejection::new(
                         RejectionKind::SignatureMismatch,
                         "hub.verify_token does not match",

@@ -62,7 +62,10 @@ pub enum Part {
     /// The request method (`POST`).
     Method,
     /// The public URL: the configured public base (see
-    /// [`HmacSchemeBuilder::public_url`]) followed by the request's path and query.
+    /// [`HmacSchemeBuilder::public_url`] and [`HmacScheme::with_public_url`]) followed by
+    /// the request's path and query. A verifier for a scheme that signs it cannot be built
+    /// without that base, unless the scheme was told to
+    /// [trust the `Host` header](HmacScheme::dangerously_trust_host_header).
     Url,
 }
 
@@ -127,6 +130,7 @@ pub struct HmacScheme {
     signing_secret_format: Option<SecretFormat>,
     tolerance: Duration,
     public_url: Option<PublicBase>,
+    trust_host: bool,
     fallbacks: Vec<(HeaderName, HeaderName)>,
     handshake: Option<RegistrationHandshake>,
     /// The JSON sources, shared with each delivery that reads them lazily.
@@ -154,6 +158,7 @@ pub struct HmacSchemeBuilder {
     signing_secret_format: Option<SecretFormat>,
     tolerance: Duration,
     public_url: Option<String>,
+    trust_host: bool,
     fallbacks: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     handshake: Option<RegistrationHandshake>,
 }
@@ -193,6 +198,7 @@ impl HmacScheme {
             signing_secret_format: None,
             tolerance: crate::verifier::DEFAULT_TOLERANCE,
             public_url: None,
+            trust_host: false,
             fallbacks: Vec::new(),
             handshake: None,
         }
@@ -224,11 +230,25 @@ impl HmacScheme {
     }
 
     /// Sets the public base URL (such as `https://hooks.example.com`) used by
-    /// [`Part::Url`]: behind a proxy or tunnel the URL the provider signed is not the one
-    /// the server sees.
+    /// [`Part::Url`]: the URL the provider calls, whose path and query are the request's.
+    /// Required for a scheme that signs the URL: the `Host` header and the request's own
+    /// URL are chosen by whoever sends the request. (Without it, [`Scheme::sign`] signs the
+    /// URL of the request it is given, as a provider would.)
     pub fn with_public_url(mut self, base: &str) -> Result<Self, ConfigError> {
         self.public_url = Some(PublicBase::parse(base)?);
         Ok(self)
+    }
+
+    /// Without a public URL, forms the URL for [`Part::Url`] from the request itself: its
+    /// absolute URI (as HTTP/2 sends it), else `https://` and its `Host` header.
+    ///
+    /// Anyone can send any `Host`: a delivery signed for another host that shares this
+    /// secret (another environment or tenant) would then verify here. Only for a server
+    /// behind a proxy that sets `Host` to the public host itself; prefer
+    /// [`with_public_url`](Self::with_public_url), which takes precedence when both are set.
+    pub fn dangerously_trust_host_header(mut self) -> Self {
+        self.trust_host = true;
+        self
     }
 }
 
@@ -259,7 +279,8 @@ impl HmacSchemeBuilder {
         self
     }
 
-    /// The signed timestamp is in its own header.
+    /// The signed timestamp is in its own header. The signed parts must cover it:
+    /// [`Part::Timestamp`], or [`Part::Header`] of this header.
     pub fn timestamp_header(
         mut self,
         header: impl Into<Cow<'static, str>>,
@@ -272,7 +293,8 @@ impl HmacSchemeBuilder {
     /// The signed timestamp is an entry of the signature header with this prefix (`t=`
     /// for Stripe). An empty prefix means the header's first entry, whatever it holds
     /// (Recurly: `<timestamp>,<signature>,…`). Needs
-    /// [`signature_separator`](Self::signature_separator).
+    /// [`signature_separator`](Self::signature_separator), and [`Part::Timestamp`] among
+    /// the signed parts.
     pub fn timestamp_in_signature(
         mut self,
         prefix: impl Into<Cow<'static, str>>,
@@ -293,7 +315,8 @@ impl HmacSchemeBuilder {
         self
     }
 
-    /// The signed content, in order (default: the body alone).
+    /// The signed content, in order (default: the body alone). At most 16 pieces, each
+    /// [`Part::Url`] counting as 3.
     pub fn signed_parts(mut self, parts: impl IntoIterator<Item = Part>) -> Self {
         self.parts = parts.into_iter().collect();
         self
@@ -343,9 +366,17 @@ impl HmacSchemeBuilder {
         self
     }
 
-    /// The public base URL for [`Part::Url`].
+    /// The public base URL for [`Part::Url`] (see [`HmacScheme::with_public_url`]),
+    /// checked by [`build`](Self::build).
     pub fn public_url(mut self, base: impl Into<String>) -> Self {
         self.public_url = Some(base.into());
+        self
+    }
+
+    /// Trusts the request's `Host` header for [`Part::Url`] when no public URL is set: see
+    /// [`HmacScheme::dangerously_trust_host_header`].
+    pub fn dangerously_trust_host_header(mut self) -> Self {
+        self.trust_host = true;
         self
     }
 
@@ -414,8 +445,35 @@ impl HmacSchemeBuilder {
         let event_type = field(self.event_type)?;
         let (id_json, event_type_json) = (json_source(&id), json_source(&event_type));
 
-        if self.parts.is_empty() || self.parts.len() > MAX_PARTS - 2 {
-            return Err(ConfigError::new("a scheme signs between 1 and 14 parts"));
+        let slices: usize = self.parts.iter().map(slice_count).sum();
+        if self.parts.is_empty() || slices > MAX_PARTS {
+            return Err(ConfigError::new(format!(
+                "a scheme signs between 1 and {MAX_PARTS} pieces, each Part::Url counting as \
+                 {URL_SLICES}; these signed parts make {slices}: sign fewer parts"
+            )));
+        }
+        // A timestamp the signature does not cover would be trusted as signed: freshness
+        // and the replay key would both rest on a header anyone can set.
+        match &timestamp {
+            Some((TimestampSource::Header(name), _))
+                if !self.parts.iter().any(|part| {
+                    matches!(part, Part::Timestamp) || matches!(part, Part::Header(h) if h == name)
+                }) =>
+            {
+                return Err(ConfigError::new(format!(
+                    "the timestamp is read from the {name} header, which no signed part covers: \
+                     add Part::Timestamp to the signed parts"
+                )));
+            }
+            Some((TimestampSource::SignatureEntry(_), _))
+                if !self.parts.contains(&Part::Timestamp) =>
+            {
+                return Err(ConfigError::new(
+                    "the timestamp is read from the signature header, which no signed part \
+                     covers: add Part::Timestamp to the signed parts",
+                ));
+            }
+            _ => {}
         }
         if self.parts.contains(&Part::Timestamp)
             && !matches!(
@@ -461,6 +519,7 @@ impl HmacSchemeBuilder {
             signing_secret_format: self.signing_secret_format,
             tolerance: self.tolerance,
             public_url,
+            trust_host: self.trust_host,
             fallbacks,
             handshake: self.handshake,
             id_json,
@@ -525,6 +584,19 @@ impl Candidates {
     }
 }
 
+/// How many slices [`Part::Url`] resolves to: the base's scheme (or the whole configured
+/// base), its authority, then the path and query.
+const URL_SLICES: usize = 3;
+
+/// How many slices a part resolves to; [`HmacSchemeBuilder::build`] refuses schemes whose
+/// parts add up to more than [`MAX_PARTS`].
+fn slice_count(part: &Part) -> usize {
+    match part {
+        Part::Url => URL_SLICES,
+        _ => 1,
+    }
+}
+
 /// The signed parts of one request, as slices borrowed from it.
 struct Resolved<'a> {
     slices: [&'a [u8]; MAX_PARTS],
@@ -532,11 +604,18 @@ struct Resolved<'a> {
 }
 
 impl<'a> Resolved<'a> {
-    fn push(&mut self, bytes: &'a [u8]) {
-        if let Some(slot) = self.slices.get_mut(self.count) {
-            *slot = bytes;
-            self.count += 1;
-        }
+    /// Adds a slice. Never fails for a built scheme, whose slices are counted by `build`;
+    /// if it did, the request is refused rather than verified over less than was signed.
+    fn push(&mut self, bytes: &'a [u8]) -> Result<(), Rejection> {
+        let slot = self.slices.get_mut(self.count).ok_or_else(|| {
+            Rejection::new(
+                RejectionKind::InvalidRequest,
+                "the scheme signs more parts than it can hold",
+            )
+        })?;
+        *slot = bytes;
+        self.count += 1;
+        Ok(())
     }
 
     fn as_slice(&self) -> &[&'a [u8]] {
@@ -702,11 +781,24 @@ impl HmacScheme {
         }
     }
 
+    /// The signed parts of a received request.
     fn resolve<'a>(
         &'a self,
         request: &WebhookRequest<'a>,
         timestamp: Option<&'a str>,
         id: Option<&'a str>,
+    ) -> Result<Resolved<'a>, Rejection> {
+        self.resolve_parts(request, timestamp, id, self.trust_host)
+    }
+
+    /// The signed parts of a request; its own URL stands in for a missing public URL only
+    /// when `trust_request_url` (the opt-in, or a request the caller is signing itself).
+    fn resolve_parts<'a>(
+        &'a self,
+        request: &WebhookRequest<'a>,
+        timestamp: Option<&'a str>,
+        id: Option<&'a str>,
+        trust_request_url: bool,
     ) -> Result<Resolved<'a>, Rejection> {
         let mut resolved = Resolved {
             slices: [&[]; MAX_PARTS],
@@ -714,18 +806,24 @@ impl HmacScheme {
         };
         for part in &self.parts {
             match part {
-                Part::Body => resolved.push(request.body()),
-                Part::Timestamp => resolved.push(timestamp.unwrap_or_default().as_bytes()),
-                Part::Id => resolved.push(id.unwrap_or_default().as_bytes()),
-                Part::Header(name) => resolved.push(self.read_required(request, name)?.as_bytes()),
-                Part::Literal(text) => resolved.push(text.as_bytes()),
-                Part::Method => resolved.push(request.method().as_str().as_bytes()),
+                Part::Body => resolved.push(request.body())?,
+                Part::Timestamp => resolved.push(timestamp.unwrap_or_default().as_bytes())?,
+                Part::Id => resolved.push(id.unwrap_or_default().as_bytes())?,
+                Part::Header(name) => {
+                    resolved.push(self.read_required(request, name)?.as_bytes())?
+                }
+                Part::Literal(text) => resolved.push(text.as_bytes())?,
+                Part::Method => resolved.push(request.method().as_str().as_bytes())?,
                 Part::Url => {
-                    let (a, b, c) = url_base(self.public_url.as_ref(), request, "https://")?;
-                    resolved.push(a.as_bytes());
-                    resolved.push(b.as_bytes());
-                    resolved.push(c.as_bytes());
-                    resolved.push(path_and_query(request).as_bytes());
+                    let (scheme, authority) = url_base(
+                        self.public_url.as_ref(),
+                        trust_request_url,
+                        request,
+                        "https://",
+                    )?;
+                    resolved.push(scheme.as_bytes())?;
+                    resolved.push(authority.as_bytes())?;
+                    resolved.push(path_and_query(request).as_bytes())?;
                 }
             }
         }
@@ -907,8 +1005,9 @@ impl Scheme for HmacScheme {
             Some(FieldSource::Header(_)) => Some(message.id),
             _ => None,
         };
+        // The signer's own request: without a public URL, its URL is the one to sign.
         let resolved = self
-            .resolve(&view, ts_raw, id)
+            .resolve_parts(&view, ts_raw, id, true)
             .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
         let signature = crypto::sign(self.algorithm, &key, resolved.as_slice())?;
         let signature = self.encoding.encode(&signature);
@@ -943,6 +1042,22 @@ impl Scheme for HmacScheme {
             Ok(None) => None,
             Err(rejection) => Some(Err(rejection)),
         }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.parts.contains(&Part::Url) && self.public_url.is_none() && !self.trust_host {
+            return Err(PublicBase::missing("with_public_url"));
+        }
+        if let Some(RegistrationHandshake::MetaVerifyToken(token)) = &self.handshake {
+            if token.expose().is_empty() {
+                return Err(ConfigError::new(
+                    "the verify token is empty, so anyone's hub.challenge would be answered: \
+                     pass the verify token you chose in the app dashboard (providers::meta(token)), \
+                     or call without_handshake() to answer no challenge",
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn default_tolerance(&self) -> Duration {

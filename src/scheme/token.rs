@@ -1,6 +1,7 @@
 //! Shared-token schemes: the provider sends the configured token itself in a header
 //! (GitLab's `X-Gitlab-Token`, Telegram's secret token). Nothing is signed, so the body is
-//! authenticated only by TLS; the token is compared in constant time.
+//! authenticated only by TLS; the token is compared in constant time, through its SHA-256
+//! digest so that neither its content nor its length shows in the timing.
 
 use std::borrow::Cow;
 
@@ -9,6 +10,7 @@ use http::HeaderName;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use super::crypto::secret_digest;
 use super::{header_value, Message, Scheme, Verified, WebhookRequest};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
@@ -31,9 +33,9 @@ pub struct TokenScheme {
     event_type: Option<HeaderName>,
 }
 
-/// A token as the verifier holds it, zeroized on drop.
+/// A token as the verifier holds it: its SHA-256 digest, zeroized on drop.
 #[derive(Clone)]
-pub struct TokenKey(Zeroizing<Vec<u8>>);
+pub struct TokenKey(Zeroizing<[u8; 32]>);
 
 impl std::fmt::Debug for TokenKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -83,7 +85,7 @@ impl Scheme for TokenScheme {
         if secret.expose().is_empty() {
             return Err(ConfigError::new("token is empty"));
         }
-        Ok(TokenKey(Zeroizing::new(secret.expose().to_vec())))
+        Ok(TokenKey(secret_digest(secret.expose())))
     }
 
     fn verify(
@@ -92,9 +94,11 @@ impl Scheme for TokenScheme {
         keys: &[TokenKey],
     ) -> Result<Verified, Rejection> {
         let token = request.required_header(&self.header)?;
-        // Every key is compared, so the time taken does not tell which one matched.
+        // Fixed-size digests, every key compared: the time taken tells neither the tokens'
+        // lengths nor which one matched.
+        let received = secret_digest(token.as_bytes());
         let matched = keys.iter().fold(subtle::Choice::from(0), |acc, key| {
-            acc | token.as_bytes().ct_eq(&key.0)
+            acc | received[..].ct_eq(&key.0[..])
         });
         if !bool::from(matched) {
             return Err(Rejection::new(

@@ -29,6 +29,17 @@ impl PublicBase {
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The configuration error of a URL-signed scheme with neither a public URL nor the
+    /// opt-in to trust the request's `Host`: `set_url` names the method that sets the URL.
+    pub(crate) fn missing(set_url: &str) -> ConfigError {
+        ConfigError::new(format!(
+            "the signature covers the public URL the provider called, and none is configured: \
+             set it with .{set_url}(\"https://hooks.example.com\") (the base the provider calls; \
+             the request's path and query follow). Only behind a proxy that sets the Host header \
+             itself, call .dangerously_trust_host_header() instead"
+        ))
+    }
 }
 
 /// The request's path and query, as received (`/` when the URI has none).
@@ -40,15 +51,25 @@ pub(crate) fn path_and_query<'a>(request: &WebhookRequest<'a>) -> &'a str {
         .unwrap_or("/")
 }
 
-/// The base URL to sign: the configured one, else the request's own absolute URI, else
-/// `https://` and the `Host` header.
+/// The base URL to sign, in two pieces to concatenate: the configured one (and nothing);
+/// else, only when `trust_request` says the request's own authority is trustworthy, its
+/// absolute URI or else `scheme_if_unknown` and its `Host` header. Both of those are set
+/// by whoever sends the request, so they are trusted only on an explicit opt-in (or when
+/// signing, where the request is the signer's own).
 pub(crate) fn base<'a>(
     configured: Option<&'a PublicBase>,
+    trust_request: bool,
     request: &WebhookRequest<'a>,
     scheme_if_unknown: &'static str,
-) -> Result<(&'a str, &'a str, &'a str), Rejection> {
+) -> Result<(&'a str, &'a str), Rejection> {
     if let Some(base) = configured {
-        return Ok((base.as_str(), "", ""));
+        return Ok((base.as_str(), ""));
+    }
+    if !trust_request {
+        return Err(Rejection::new(
+            RejectionKind::InvalidRequest,
+            "cannot form the signed URL: no public URL configured",
+        ));
     }
     let uri = request.uri();
     if let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) {
@@ -57,7 +78,7 @@ pub(crate) fn base<'a>(
         } else {
             "http://"
         };
-        return Ok((scheme, authority.as_str(), ""));
+        return Ok((scheme, authority.as_str()));
     }
     let host = request
         .header(&http::header::HOST)?
@@ -68,5 +89,5 @@ pub(crate) fn base<'a>(
                 "cannot form the signed URL: no valid Host header and no public URL configured",
             )
         })?;
-    Ok((scheme_if_unknown, host, ""))
+    Ok((scheme_if_unknown, host))
 }
