@@ -62,3 +62,17 @@ async fn reservations_in_flight_are_never_evicted() {
         Reservation::InFlight { matched: 0 }
     );
 }
+
+#[tokio::test]
+async fn early_evictions_of_completed_deliveries_are_counted() {
+    let store = MemoryStore::builder().capacity(2).build();
+    for id in ["a", "b"] {
+        let token = reserve(&store, id).await.unwrap();
+        store.complete(&key(id), &token, RETENTION).await.unwrap();
+    }
+    assert_eq!(store.evicted_early(), 0);
+    // "a" is forgotten an hour before its retention ends: counted, and replayable.
+    let _c = reserve(&store, "c").await.unwrap();
+    assert_eq!(store.evicted_early(), 1);
+    assert!(reserve(&store, "a").await.is_ok());
+}
