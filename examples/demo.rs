@@ -78,9 +78,7 @@ impl Preset {
 }
 
 fn presets(public_url: &str) -> Vec<Preset> {
-    let twilio = providers::twilio()
-        .public_url(public_url)
-        .expect("valid public URL");
+    let twilio = providers::twilio().public_url(public_url);
     vec![
         preset(
             providers::standard_webhooks(),
@@ -181,9 +179,7 @@ fn route(router: Router, preset: &Preset, store: &Arc<MemoryStore>, public_url: 
         "/webhooks/slack" => layer(providers::slack(), preset.secret, store),
         "/webhooks/shopify" => layer(providers::shopify(), preset.secret, store),
         _ => layer(
-            providers::twilio()
-                .public_url(public_url)
-                .expect("valid URL"),
+            providers::twilio().public_url(public_url),
             preset.secret,
             store,
         ),

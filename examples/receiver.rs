@@ -158,7 +158,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                  (say https://hooks.example.com)",
             )
         })?;
-        layer(providers::twilio().public_url(base)?, s, &store)
+        layer(providers::twilio().public_url(base), s, &store)
     })?;
 
     let app = app

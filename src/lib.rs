@@ -33,7 +33,7 @@
 //!
 //! # The pieces
 //! - [`providers`]: presets for Standard Webhooks, Svix, Stripe, GitHub, Slack, Shopify
-//!   and Twilio; [`scheme::HmacScheme`] describes any other HMAC provider as data.
+//!   and Twilio; [`scheme::SignatureScheme`] describes any other HMAC provider as data.
 //! - [`Verifier`]: a scheme, its secrets (several during a rotation), the timestamp
 //!   tolerance and a clock. Synchronous, usable from any framework.
 //! - [`WebhookLayer`]: the tower middleware: body limit, verification, replay

@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use http::HeaderValue;
-use tower_webhook::scheme::{HmacScheme, Part, RegistrationHandshake, TimestampFormat};
+use tower_webhook::scheme::{Part, RegistrationHandshake, SignatureScheme, TimestampFormat};
 use tower_webhook::{providers, RejectionKind, Secret, Signer, Verifier};
 
 fn post(uri: &str, headers: &[(&str, &str)], body: &'static str) -> http::Request<Bytes> {
@@ -18,64 +18,69 @@ fn post(uri: &str, headers: &[(&str, &str)], body: &'static str) -> http::Reques
 
 #[test]
 fn unsigned_timestamp_header_is_refused_at_build() {
-    let error = HmacScheme::builder("custom", "x-signature")
-        .timestamp_header("x-timestamp", TimestampFormat::UnixSeconds)
-        .signed_parts([Part::Body])
-        .build()
-        .unwrap_err()
-        .to_string();
+    let error = SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
+        .timestamp_header(
+            http::HeaderName::from_static("x-timestamp"),
+            TimestampFormat::UnixSeconds,
+        )
+        .signed_parts([Part::Body]);
+    let error = Verifier::new(error, "secret").unwrap_err().to_string();
     assert!(error.contains("x-timestamp"), "{error}");
     assert!(error.contains("Part::Timestamp"), "{error}");
 
     // Another header than the timestamp's does not cover it.
-    let other = HmacScheme::builder("custom", "x-signature")
-        .timestamp_header("x-timestamp", TimestampFormat::UnixSeconds)
-        .signed_parts([Part::Header("x-other".parse().unwrap()), Part::Body])
-        .build();
-    assert!(other.is_err());
+    let other = SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
+        .timestamp_header(
+            http::HeaderName::from_static("x-timestamp"),
+            TimestampFormat::UnixSeconds,
+        )
+        .signed_parts([Part::Header("x-other".parse().unwrap()), Part::Body]);
+    assert!(Verifier::new(other, "secret").is_err());
 
     // Covered by Part::Timestamp, or by signing that header itself.
     for parts in [
         vec![Part::Timestamp, Part::literal("."), Part::Body],
         vec![Part::Header("x-timestamp".parse().unwrap()), Part::Body],
     ] {
-        HmacScheme::builder("custom", "x-signature")
-            .timestamp_header("X-Timestamp", TimestampFormat::UnixSeconds)
-            .signed_parts(parts)
-            .build()
-            .unwrap();
+        let scheme = SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
+            .timestamp_header(
+                http::HeaderName::from_static("x-timestamp"),
+                TimestampFormat::UnixSeconds,
+            )
+            .signed_parts(parts);
+        Verifier::new(scheme, "secret").unwrap();
     }
 }
 
 #[test]
 fn unsigned_timestamp_entry_is_refused_at_build() {
     let builder = || {
-        HmacScheme::builder("custom", "x-signature")
+        SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
             .signature_separator(',')
             .signature_prefix("v1=")
             .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
     };
-    let error = builder()
-        .signed_parts([Part::Body])
-        .build()
+    let error = Verifier::new(builder().signed_parts([Part::Body]), "secret")
         .unwrap_err()
         .to_string();
     assert!(error.contains("Part::Timestamp"), "{error}");
-    builder()
-        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
-        .build()
-        .unwrap();
+    Verifier::new(
+        builder().signed_parts([Part::Timestamp, Part::literal("."), Part::Body]),
+        "secret",
+    )
+    .unwrap();
 }
 
 /// What the refusal prevents: an accepted scheme whose timestamp header could be moved by
 /// anyone replaying a captured delivery.
 #[test]
 fn a_header_timestamp_signed_as_a_header_cannot_be_moved() {
-    let scheme = HmacScheme::builder("custom", "x-signature")
-        .timestamp_header("x-timestamp", TimestampFormat::UnixSeconds)
-        .signed_parts([Part::Header("x-timestamp".parse().unwrap()), Part::Body])
-        .build()
-        .unwrap();
+    let scheme = SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
+        .timestamp_header(
+            http::HeaderName::from_static("x-timestamp"),
+            TimestampFormat::UnixSeconds,
+        )
+        .signed_parts([Part::Header("x-timestamp".parse().unwrap()), Part::Body]);
     let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
     let signed = Signer::new(scheme.clone(), "secret")
         .sign_with(post("https://h.example/hook", &[], "{}"), "id", now)
@@ -105,11 +110,9 @@ fn fourteen_parts_with_a_url_sign_the_last_part() {
     parts.extend((0..12).map(|i| Part::literal(format!("<{i}>"))));
     parts.push(Part::Header("x-last".parse().unwrap()));
     assert_eq!(parts.len(), 14);
-    let scheme = HmacScheme::builder("custom", "x-signature")
+    let scheme = SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
         .signed_parts(parts)
-        .public_url("https://hooks.example.com")
-        .build()
-        .unwrap();
+        .public_url("https://hooks.example.com");
     let request = post(
         "https://hooks.example.com/hook",
         &[("x-last", "signed value")],
@@ -135,18 +138,15 @@ fn too_many_expanded_parts_are_refused_at_build() {
     let mut parts = vec![Part::Url, Part::Url];
     parts.extend((0..11).map(|i| Part::literal(format!("<{i}>"))));
     assert_eq!(parts.len(), 13);
-    let error = HmacScheme::builder("custom", "x-signature")
+    let error = SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
         .signed_parts(parts)
-        .public_url("https://hooks.example.com")
-        .build()
-        .unwrap_err()
-        .to_string();
+        .public_url("https://hooks.example.com");
+    let error = Verifier::new(error, "secret").unwrap_err().to_string();
     assert!(error.contains("sign fewer parts"), "{error}");
 
-    let none = HmacScheme::builder("custom", "x-signature")
-        .signed_parts([])
-        .build();
-    assert!(none.is_err());
+    let none = SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
+        .signed_parts([]);
+    assert!(Verifier::new(none, "secret").is_err());
 }
 
 // --- Meta's verify token ------------------------------------------------------------------
@@ -160,8 +160,8 @@ fn empty_meta_verify_token_is_refused() {
     assert!(error.contains("providers::meta(token)"), "{error}");
 
     // The same handshake on any scheme.
-    let custom = providers::github()
-        .with_handshake(RegistrationHandshake::MetaVerifyToken(Secret::from("")));
+    let custom =
+        providers::github().handshake(RegistrationHandshake::MetaVerifyToken(Secret::from("")));
     assert!(Verifier::new(custom, "app secret").is_err());
 
     // A token, or no handshake at all, is fine.
@@ -233,20 +233,18 @@ fn sign_with<S: tower_webhook::Scheme>(
 
 fn hmac_url_signed(
     name: &'static str,
-    preset: fn() -> HmacScheme,
+    preset: fn() -> SignatureScheme,
     body: &'static str,
 ) -> UrlSigned {
     UrlSigned {
         name,
         content_type: "application/json",
         body,
-        sign: Box::new(move |base, request| {
-            sign_with(preset().with_public_url(base).unwrap(), request)
-        }),
+        sign: Box::new(move |base, request| sign_with(preset().public_url(base), request)),
         build: Box::new(move |base, trust_host| {
             let mut scheme = preset();
             if let Some(base) = base {
-                scheme = scheme.with_public_url(base)?;
+                scheme = scheme.public_url(base);
             }
             if trust_host {
                 scheme = scheme.dangerously_trust_host_header();
@@ -263,12 +261,12 @@ fn url_signed() -> Vec<UrlSigned> {
             content_type: "application/x-www-form-urlencoded",
             body: "Body=hi&From=%2B14155550100",
             sign: Box::new(|base, request| {
-                sign_with(providers::twilio().public_url(base).unwrap(), request)
+                sign_with(providers::twilio().public_url(base), request)
             }),
             build: Box::new(|base, trust_host| {
                 let mut scheme = providers::twilio();
                 if let Some(base) = base {
-                    scheme = scheme.public_url(base)?;
+                    scheme = scheme.public_url(base);
                 }
                 if trust_host {
                     scheme = scheme.dangerously_trust_host_header();
@@ -322,20 +320,16 @@ fn url_signed_presets_need_a_public_url() {
     }
 
     // A custom scheme that signs the URL, the same.
-    let custom = HmacScheme::builder("custom", "x-signature")
-        .signed_parts([Part::Url, Part::Body])
-        .build()
-        .unwrap();
+    let custom = SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
+        .signed_parts([Part::Url, Part::Body]);
     let error = Verifier::new(custom.clone(), "secret")
         .unwrap_err()
         .to_string();
-    assert!(error.contains("with_public_url(\""), "{error}");
+    assert!(error.contains("public_url(\""), "{error}");
     Verifier::new(custom.dangerously_trust_host_header(), "secret").unwrap();
-    let built_with = HmacScheme::builder("custom", "x-signature")
+    let built_with = SignatureScheme::new("custom", http::HeaderName::from_static("x-signature"))
         .signed_parts([Part::Url, Part::Body])
-        .dangerously_trust_host_header()
-        .build()
-        .unwrap();
+        .dangerously_trust_host_header();
     Verifier::new(built_with, "secret").unwrap();
 }
 

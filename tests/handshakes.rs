@@ -15,7 +15,7 @@ use tower_webhook::{providers, Signer, Verifier, WebhookLayer};
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const CHALLENGE: &str = r#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
 
-async fn slack_server(scheme: tower_webhook::scheme::HmacScheme) -> (Server, Calls) {
+async fn slack_server(scheme: tower_webhook::scheme::SignatureScheme) -> (Server, Calls) {
     let calls = Calls::default();
     let app = {
         let calls = calls.clone();
@@ -230,8 +230,8 @@ async fn asana_hook_secret_is_echoed_only_while_expected() {
             true
         })
     };
-    let scheme = providers::asana()
-        .with_handshake(RegistrationHandshake::AsanaHookSecret(handshake.clone()));
+    let scheme =
+        providers::asana().handshake(RegistrationHandshake::AsanaHookSecret(handshake.clone()));
     // Until the handshake, the endpoint has no secret of its own to verify with.
     let (server, calls) = server_for(scheme, "placeholder until the handshake").await;
     let hook_secret = "c8a1a1b09e0f4c3a9e7e3b1e0f6a2d44";
@@ -271,7 +271,7 @@ async fn asana_hook_secret_is_echoed_only_while_expected() {
 
     // Events are then verified with the secret the handshake delivered.
     let (server, calls) = server_for(
-        providers::asana().with_handshake(RegistrationHandshake::AsanaHookSecret(handshake)),
+        providers::asana().handshake(RegistrationHandshake::AsanaHookSecret(handshake)),
         hook_secret,
     )
     .await;

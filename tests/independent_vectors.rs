@@ -103,7 +103,7 @@ fn verifier(preset: &str, secret: &str) -> Verifier {
         "asana" => build(providers::asana(), secret),
         "intercom" => build(providers::intercom(), secret),
         "vercel" => build(providers::vercel(), secret),
-        "trello" => build(providers::trello().with_public_url(PUBLIC).unwrap(), secret),
+        "trello" => build(providers::trello().public_url(PUBLIC), secret),
         "calendly" => build(providers::calendly(), secret),
         "workos" => build(providers::workos(), secret),
         "buildkite" => build(providers::buildkite(), secret),
@@ -114,10 +114,7 @@ fn verifier(preset: &str, secret: &str) -> Verifier {
         "recurly" => build(providers::recurly(), secret),
         "docusign" => build(providers::docusign(), secret),
         "squarespace" => build(providers::squarespace(), secret),
-        "hubspot" => build(
-            providers::hubspot().with_public_url(PUBLIC).unwrap(),
-            secret,
-        ),
+        "hubspot" => build(providers::hubspot().public_url(PUBLIC), secret),
         other => panic!("no preset {other}"),
     }
 }

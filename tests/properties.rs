@@ -77,9 +77,7 @@ fn with_preset<R>(
             f,
         ),
         6 => run(
-            providers::hubspot()
-                .with_public_url("https://hooks.example.com")
-                .unwrap(),
+            providers::hubspot().public_url("https://hooks.example.com"),
             s.clone(),
             s,
             &["x-hubspot-request-timestamp"],

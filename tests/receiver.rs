@@ -220,9 +220,7 @@ async fn receiver_mounts_configured_routes_and_lists_deliveries() {
 
     // Twilio signs the public URL; the request reaches the receiver on 127.0.0.1.
     let twilio = Signer::new(
-        providers::twilio()
-            .public_url("https://hooks.example.com")
-            .unwrap(),
+        providers::twilio().public_url("https://hooks.example.com"),
         "twilio token",
     )
     .sign_with(

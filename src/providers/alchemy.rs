@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Alchemy Notify](https://docs.alchemy.com/reference/notify-api-quickstart#webhook-signature--security).
 ///
@@ -9,11 +9,9 @@ use super::preset;
 /// - No signed timestamp. Delivery id: the body's `id`. Event type: the body's `type`.
 ///
 /// Source: Alchemy docs, "Notify API quickstart": webhook signature and security.
-pub fn alchemy() -> HmacScheme {
-    preset(
-        HmacScheme::builder("alchemy", "x-alchemy-signature")
-            .encoding(Encoding::Hex)
-            .id_from_json("id")
-            .event_type_from_json("type"),
-    )
+pub fn alchemy() -> SignatureScheme {
+    SignatureScheme::new("alchemy", HeaderName::from_static("x-alchemy-signature"))
+        .encoding(Encoding::Hex)
+        .id_from_json("id")
+        .event_type_from_json("type")
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Asana](https://developers.asana.com/docs/webhooks-guide#security).
 ///
@@ -10,9 +10,10 @@ use super::preset;
 /// - No signed timestamp: replay protection keys on the signature.
 /// - Handshake: Asana's unsigned `X-Hook-Secret` request is not answered by default; opt
 ///   in with [`RegistrationHandshake::AsanaHookSecret`](crate::scheme::RegistrationHandshake::AsanaHookSecret)
-///   through [`HmacScheme::with_handshake`].
+///   through [`SignatureScheme::handshake`].
 ///
 /// Source: Asana developers, "Webhooks guide": the handshake and security.
-pub fn asana() -> HmacScheme {
-    preset(HmacScheme::builder("asana", "x-hook-signature").encoding(Encoding::Hex))
+pub fn asana() -> SignatureScheme {
+    SignatureScheme::new("asana", HeaderName::from_static("x-hook-signature"))
+        .encoding(Encoding::Hex)
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Bitbucket Cloud](https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/).
 ///
@@ -11,12 +11,10 @@ use super::preset;
 ///   type: `X-Event-Key` (not signed).
 ///
 /// Source: Atlassian docs, "Manage webhooks" (secure webhooks).
-pub fn bitbucket() -> HmacScheme {
-    preset(
-        HmacScheme::builder("bitbucket", "x-hub-signature")
-            .signature_prefix("sha256=")
-            .encoding(Encoding::Hex)
-            .id_from_header("x-request-uuid")
-            .event_type_from_header("x-event-key"),
-    )
+pub fn bitbucket() -> SignatureScheme {
+    SignatureScheme::new("bitbucket", HeaderName::from_static("x-hub-signature"))
+        .signature_prefix("sha256=")
+        .encoding(Encoding::Hex)
+        .id_from_header(HeaderName::from_static("x-request-uuid"))
+        .event_type_from_header(HeaderName::from_static("x-event-key"))
 }

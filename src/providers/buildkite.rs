@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [Buildkite](https://buildkite.com/docs/apis/webhooks#webhook-signature).
 ///
@@ -9,14 +9,15 @@ use super::preset;
 /// - Event type: `X-Buildkite-Event`.
 ///
 /// Source: Buildkite docs, "Webhooks": webhook signature.
-pub fn buildkite() -> HmacScheme {
-    preset(
-        HmacScheme::builder("buildkite", "x-buildkite-signature")
-            .signature_separator(',')
-            .signature_prefix("signature=")
-            .encoding(Encoding::Hex)
-            .timestamp_in_signature("timestamp=", TimestampFormat::UnixSeconds)
-            .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
-            .event_type_from_header("x-buildkite-event"),
+pub fn buildkite() -> SignatureScheme {
+    SignatureScheme::new(
+        "buildkite",
+        HeaderName::from_static("x-buildkite-signature"),
     )
+    .signature_separator(',')
+    .signature_prefix("signature=")
+    .encoding(Encoding::Hex)
+    .timestamp_in_signature("timestamp=", TimestampFormat::UnixSeconds)
+    .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+    .event_type_from_header(HeaderName::from_static("x-buildkite-event"))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Cal.com](https://cal.com/docs/developing/guides/automation/webhooks).
 ///
@@ -10,10 +10,8 @@ use super::preset;
 ///   `triggerEvent`.
 ///
 /// Source: Cal.com docs, "Webhooks" (verifying the authenticity).
-pub fn cal_com() -> HmacScheme {
-    preset(
-        HmacScheme::builder("cal-com", "x-cal-signature-256")
-            .encoding(Encoding::Hex)
-            .event_type_from_json("triggerEvent"),
-    )
+pub fn cal_com() -> SignatureScheme {
+    SignatureScheme::new("cal-com", HeaderName::from_static("x-cal-signature-256"))
+        .encoding(Encoding::Hex)
+        .event_type_from_json("triggerEvent")
 }

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [Calendly](https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures).
 ///
@@ -12,15 +12,16 @@ use super::preset;
 /// - Event type: the body's `event`.
 ///
 /// Source: Calendly developer docs, "Webhook signatures".
-pub fn calendly() -> HmacScheme {
-    preset(
-        HmacScheme::builder("calendly", "calendly-webhook-signature")
-            .signature_separator(',')
-            .signature_prefix("v1=")
-            .encoding(Encoding::Hex)
-            .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
-            .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
-            .event_type_from_json("event")
-            .default_tolerance(Duration::from_secs(180)),
+pub fn calendly() -> SignatureScheme {
+    SignatureScheme::new(
+        "calendly",
+        HeaderName::from_static("calendly-webhook-signature"),
     )
+    .signature_separator(',')
+    .signature_prefix("v1=")
+    .encoding(Encoding::Hex)
+    .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+    .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+    .event_type_from_json("event")
+    .default_tolerance(Duration::from_secs(180))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Checkout.com](https://www.checkout.com/docs/developer-resources/webhooks/manage-webhooks).
 ///
@@ -9,11 +9,9 @@ use super::preset;
 /// - No signed timestamp. Delivery id: the body's `id`. Event type: the body's `type`.
 ///
 /// Source: Checkout.com docs, "Manage webhooks" (verify the signature).
-pub fn checkout_com() -> HmacScheme {
-    preset(
-        HmacScheme::builder("checkout-com", "cko-signature")
-            .encoding(Encoding::Hex)
-            .id_from_json("id")
-            .event_type_from_json("type"),
-    )
+pub fn checkout_com() -> SignatureScheme {
+    SignatureScheme::new("checkout-com", HeaderName::from_static("cko-signature"))
+        .encoding(Encoding::Hex)
+        .id_from_json("id")
+        .event_type_from_json("type")
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [CircleCI](https://circleci.com/docs/webhooks/#validate-webhooks).
 ///
@@ -9,13 +9,11 @@ use super::preset;
 /// - No signed timestamp. Delivery id: the body's `id`. Event type: the body's `type`.
 ///
 /// Source: CircleCI docs, "Webhooks": validate webhooks.
-pub fn circleci() -> HmacScheme {
-    preset(
-        HmacScheme::builder("circleci", "circleci-signature")
-            .signature_separator(',')
-            .signature_prefix("v1=")
-            .encoding(Encoding::Hex)
-            .id_from_json("id")
-            .event_type_from_json("type"),
-    )
+pub fn circleci() -> SignatureScheme {
+    SignatureScheme::new("circleci", HeaderName::from_static("circleci-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .id_from_json("id")
+        .event_type_from_json("type")
 }

@@ -1,4 +1,4 @@
-use crate::scheme::HmacScheme;
+use crate::scheme::SignatureScheme;
 
 /// [Clerk](https://clerk.com/docs/webhooks/sync-data): delivered through Svix.
 ///
@@ -7,6 +7,6 @@ use crate::scheme::HmacScheme;
 ///
 /// Source: Clerk docs, "Sync Clerk data to your app with webhooks" (verification with
 /// the `svix` library).
-pub fn clerk() -> HmacScheme {
-    super::svix().with_provider("clerk")
+pub fn clerk() -> SignatureScheme {
+    super::svix().provider_name("clerk")
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Coinbase Commerce](https://docs.cloud.coinbase.com/commerce/docs/webhooks-security).
 ///
@@ -9,11 +9,12 @@ use super::preset;
 /// - Secret: the webhook shared secret.
 ///
 /// Source: `coinbase/coinbase-commerce-node`, `lib/Webhook.js` and its tests.
-pub fn coinbase_commerce() -> HmacScheme {
-    preset(
-        HmacScheme::builder("coinbase-commerce", "x-cc-webhook-signature")
-            .encoding(Encoding::Hex)
-            .id_from_json("id")
-            .event_type_from_json("event.type"),
+pub fn coinbase_commerce() -> SignatureScheme {
+    SignatureScheme::new(
+        "coinbase-commerce",
+        HeaderName::from_static("x-cc-webhook-signature"),
     )
+    .encoding(Encoding::Hex)
+    .id_from_json("id")
+    .event_type_from_json("event.type")
 }

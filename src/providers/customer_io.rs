@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [Customer.io](https://docs.customer.io/journeys/webhooks/#securely-verify-requests) reporting webhooks.
 ///
@@ -9,18 +9,19 @@ use super::preset;
 /// - Delivery id: the body's `event_id`. Event type: the body's `metric`.
 ///
 /// Source: Customer.io docs, "Reporting webhooks": securely verify requests.
-pub fn customer_io() -> HmacScheme {
-    preset(
-        HmacScheme::builder("customer-io", "x-cio-signature")
-            .encoding(Encoding::Hex)
-            .timestamp_header("x-cio-timestamp", TimestampFormat::UnixSeconds)
-            .signed_parts([
-                Part::literal("v0:"),
-                Part::Timestamp,
-                Part::literal(":"),
-                Part::Body,
-            ])
-            .id_from_json("event_id")
-            .event_type_from_json("metric"),
-    )
+pub fn customer_io() -> SignatureScheme {
+    SignatureScheme::new("customer-io", HeaderName::from_static("x-cio-signature"))
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("x-cio-timestamp"),
+            TimestampFormat::UnixSeconds,
+        )
+        .signed_parts([
+            Part::literal("v0:"),
+            Part::Timestamp,
+            Part::literal(":"),
+            Part::Body,
+        ])
+        .id_from_json("event_id")
+        .event_type_from_json("metric")
 }

@@ -1,8 +1,9 @@
-use crate::scheme::{
-    Algorithm, Encoding, HmacScheme, Part, RegistrationHandshake, SecretFormat, TimestampFormat,
-};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{
+    Algorithm, Encoding, Part, RegistrationHandshake, SecretFormat, SignatureScheme,
+    TimestampFormat,
+};
 
 /// [Discord](https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint)
 /// interactions, signed with Ed25519.
@@ -18,16 +19,17 @@ use super::preset;
 ///
 /// Source: Discord developer docs, "Interactions: receiving and responding" (security and
 /// authorization); `discord/discord-interactions-js`, `src/index.ts` (`verifyKey`).
-pub fn discord() -> HmacScheme {
-    preset(
-        HmacScheme::builder("discord", "x-signature-ed25519")
-            .algorithm(Algorithm::Ed25519)
-            .encoding(Encoding::Hex)
-            .timestamp_header("x-signature-timestamp", TimestampFormat::UnixSeconds)
-            .signed_parts([Part::Timestamp, Part::Body])
-            .id_from_json("id")
-            .event_type_from_json("type")
-            .secret_format(SecretFormat::Hex)
-            .handshake(RegistrationHandshake::DiscordPing),
-    )
+pub fn discord() -> SignatureScheme {
+    SignatureScheme::new("discord", HeaderName::from_static("x-signature-ed25519"))
+        .algorithm(Algorithm::Ed25519)
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("x-signature-timestamp"),
+            TimestampFormat::UnixSeconds,
+        )
+        .signed_parts([Part::Timestamp, Part::Body])
+        .id_from_json("id")
+        .event_type_from_json("type")
+        .secret_format(SecretFormat::Hex)
+        .handshake(RegistrationHandshake::DiscordPing)
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, RegistrationHandshake};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, RegistrationHandshake, SignatureScheme};
 
 /// [Dropbox](https://www.dropbox.com/developers/reference/webhooks).
 ///
@@ -10,10 +10,8 @@ use super::preset;
 /// - Handshake: `GET ?challenge=…` is echoed (as `text/plain` with `nosniff`).
 ///
 /// Source: Dropbox developer reference, "Webhooks".
-pub fn dropbox() -> HmacScheme {
-    preset(
-        HmacScheme::builder("dropbox", "x-dropbox-signature")
-            .encoding(Encoding::Hex)
-            .handshake(RegistrationHandshake::DropboxChallenge),
-    )
+pub fn dropbox() -> SignatureScheme {
+    SignatureScheme::new("dropbox", HeaderName::from_static("x-dropbox-signature"))
+        .encoding(Encoding::Hex)
+        .handshake(RegistrationHandshake::DropboxChallenge)
 }

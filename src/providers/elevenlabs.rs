@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [ElevenLabs](https://elevenlabs.io/docs/product-guides/administration/webhooks).
 ///
@@ -13,15 +13,16 @@ use super::preset;
 ///
 /// Source: ElevenLabs docs, "Webhooks" (HMAC authentication); `elevenlabs/elevenlabs-
 /// python`, `webhooks` helper.
-pub fn elevenlabs() -> HmacScheme {
-    preset(
-        HmacScheme::builder("elevenlabs", "elevenlabs-signature")
-            .signature_separator(',')
-            .signature_prefix("v0=")
-            .encoding(Encoding::Hex)
-            .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
-            .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
-            .event_type_from_json("type")
-            .default_tolerance(Duration::from_secs(1800)),
+pub fn elevenlabs() -> SignatureScheme {
+    SignatureScheme::new(
+        "elevenlabs",
+        HeaderName::from_static("elevenlabs-signature"),
     )
+    .signature_separator(',')
+    .signature_prefix("v0=")
+    .encoding(Encoding::Hex)
+    .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+    .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+    .event_type_from_json("type")
+    .default_tolerance(Duration::from_secs(1800))
 }

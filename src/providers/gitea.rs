@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Gitea](https://docs.gitea.com/usage/webhooks) (and Forgejo).
 ///
@@ -10,11 +10,9 @@ use super::preset;
 ///   type: `X-Gitea-Event` (not signed).
 ///
 /// Source: Gitea docs, "Webhooks"; `go-gitea/gitea`, `services/webhook/deliver.go`.
-pub fn gitea() -> HmacScheme {
-    preset(
-        HmacScheme::builder("gitea", "x-gitea-signature")
-            .encoding(Encoding::Hex)
-            .id_from_header("x-gitea-delivery")
-            .event_type_from_header("x-gitea-event"),
-    )
+pub fn gitea() -> SignatureScheme {
+    SignatureScheme::new("gitea", HeaderName::from_static("x-gitea-signature"))
+        .encoding(Encoding::Hex)
+        .id_from_header(HeaderName::from_static("x-gitea-delivery"))
+        .event_type_from_header(HeaderName::from_static("x-gitea-event"))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme};
 
 /// [GitHub](https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries).
 ///
@@ -17,13 +17,11 @@ use super::preset;
 ///
 /// Source: GitHub docs, "Validating webhook deliveries"; `octokit/webhooks-methods.js`,
 /// `src/node/verify.ts`.
-pub fn github() -> HmacScheme {
-    preset(
-        HmacScheme::builder("github", "x-hub-signature-256")
-            .signature_prefix("sha256=")
-            .encoding(Encoding::Hex)
-            .signed_parts([Part::Body])
-            .id_from_header("x-github-delivery")
-            .event_type_from_header("x-github-event"),
-    )
+pub fn github() -> SignatureScheme {
+    SignatureScheme::new("github", HeaderName::from_static("x-hub-signature-256"))
+        .signature_prefix("sha256=")
+        .encoding(Encoding::Hex)
+        .signed_parts([Part::Body])
+        .id_from_header(HeaderName::from_static("x-github-delivery"))
+        .event_type_from_header(HeaderName::from_static("x-github-event"))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [GoCardless](https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks).
 ///
@@ -10,6 +10,7 @@ use super::preset;
 ///
 /// Source: GoCardless developer docs, "Staying up to date with webhooks";
 /// `gocardless/gocardless-pro-node`, `src/webhooks.ts`.
-pub fn gocardless() -> HmacScheme {
-    preset(HmacScheme::builder("gocardless", "webhook-signature").encoding(Encoding::Hex))
+pub fn gocardless() -> SignatureScheme {
+    SignatureScheme::new("gocardless", HeaderName::from_static("webhook-signature"))
+        .encoding(Encoding::Hex)
 }

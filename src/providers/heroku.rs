@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Heroku](https://devcenter.heroku.com/articles/app-webhooks#securing-webhook-requests) app webhooks.
 ///
@@ -10,10 +10,11 @@ use super::preset;
 ///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
 ///
 /// Source: Heroku Dev Center, "App webhooks": securing webhook requests.
-pub fn heroku() -> HmacScheme {
-    preset(
-        HmacScheme::builder("heroku", "heroku-webhook-hmac-sha256")
-            .encoding(Encoding::Base64)
-            .id_from_header("heroku-webhook-id"),
+pub fn heroku() -> SignatureScheme {
+    SignatureScheme::new(
+        "heroku",
+        HeaderName::from_static("heroku-webhook-hmac-sha256"),
     )
+    .encoding(Encoding::Base64)
+    .id_from_header(HeaderName::from_static("heroku-webhook-id"))
 }

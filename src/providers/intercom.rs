@@ -1,6 +1,6 @@
-use crate::scheme::{Algorithm, Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Algorithm, Encoding, SignatureScheme};
 
 /// [Intercom](https://developers.intercom.com/docs/webhooks/webhook-notifications#signed-notifications).
 ///
@@ -9,13 +9,11 @@ use super::preset;
 /// - No signed timestamp. Delivery id: the body's `id`. Event type: the body's `topic`.
 ///
 /// Source: Intercom developer docs, "Webhook notifications": signed notifications.
-pub fn intercom() -> HmacScheme {
-    preset(
-        HmacScheme::builder("intercom", "x-hub-signature")
-            .algorithm(Algorithm::Sha1)
-            .signature_prefix("sha1=")
-            .encoding(Encoding::Hex)
-            .id_from_json("id")
-            .event_type_from_json("topic"),
-    )
+pub fn intercom() -> SignatureScheme {
+    SignatureScheme::new("intercom", HeaderName::from_static("x-hub-signature"))
+        .algorithm(Algorithm::Sha1)
+        .signature_prefix("sha1=")
+        .encoding(Encoding::Hex)
+        .id_from_json("id")
+        .event_type_from_json("topic")
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Lemon Squeezy](https://docs.lemonsqueezy.com/help/webhooks/signing-requests).
 ///
@@ -10,10 +10,8 @@ use super::preset;
 /// - Secret: the signing secret chosen when the webhook was created.
 ///
 /// Source: Lemon Squeezy docs, "Signing requests".
-pub fn lemon_squeezy() -> HmacScheme {
-    preset(
-        HmacScheme::builder("lemon-squeezy", "x-signature")
-            .encoding(Encoding::Hex)
-            .event_type_from_header("x-event-name"),
-    )
+pub fn lemon_squeezy() -> SignatureScheme {
+    SignatureScheme::new("lemon-squeezy", HeaderName::from_static("x-signature"))
+        .encoding(Encoding::Hex)
+        .event_type_from_header(HeaderName::from_static("x-event-name"))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [LINE Messaging API](https://developers.line.biz/en/docs/messaging-api/receiving-messages/#verifying-signatures).
 ///
@@ -11,6 +11,7 @@ use super::preset;
 ///
 /// Source: LINE developers docs, "Receive messages (webhook)": verifying signatures;
 /// `line/line-bot-sdk-nodejs`, `lib/validate-signature.ts`.
-pub fn line() -> HmacScheme {
-    preset(HmacScheme::builder("line", "x-line-signature").encoding(Encoding::Base64))
+pub fn line() -> SignatureScheme {
+    SignatureScheme::new("line", HeaderName::from_static("x-line-signature"))
+        .encoding(Encoding::Base64)
 }

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use crate::scheme::{Encoding, HmacScheme, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme, TimestampFormat};
 
 /// [Linear](https://linear.app/developers/webhooks#securing-webhooks).
 ///
@@ -15,13 +15,11 @@ use super::preset;
 ///
 /// Source: Linear developer docs, "Webhooks"; `linear/linear`, `packages/sdk/src/webhooks`
 /// (`LinearWebhooks.verify`).
-pub fn linear() -> HmacScheme {
-    preset(
-        HmacScheme::builder("linear", "linear-signature")
-            .encoding(Encoding::Hex)
-            .timestamp_from_json("webhookTimestamp", TimestampFormat::UnixMillis)
-            .id_from_header("linear-delivery")
-            .event_type_from_json("type")
-            .default_tolerance(Duration::from_secs(60)),
-    )
+pub fn linear() -> SignatureScheme {
+    SignatureScheme::new("linear", HeaderName::from_static("linear-signature"))
+        .encoding(Encoding::Hex)
+        .timestamp_from_json("webhookTimestamp", TimestampFormat::UnixMillis)
+        .id_from_header(HeaderName::from_static("linear-delivery"))
+        .event_type_from_json("type")
+        .default_tolerance(Duration::from_secs(60))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Maxio Advanced Billing (Chargify)](https://maxio.zendesk.com/hc/en-us/articles/24266136649869-Webhooks-Reference).
 ///
@@ -10,10 +10,11 @@ use super::preset;
 ///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
 ///
 /// Source: Maxio docs, "Webhooks reference" (signature verification).
-pub fn maxio() -> HmacScheme {
-    preset(
-        HmacScheme::builder("maxio", "x-chargify-webhook-signature-hmac-sha-256")
-            .encoding(Encoding::Hex)
-            .id_from_header("x-chargify-webhook-id"),
+pub fn maxio() -> SignatureScheme {
+    SignatureScheme::new(
+        "maxio",
+        HeaderName::from_static("x-chargify-webhook-signature-hmac-sha-256"),
     )
+    .encoding(Encoding::Hex)
+    .id_from_header(HeaderName::from_static("x-chargify-webhook-id"))
 }

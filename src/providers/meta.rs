@@ -1,7 +1,7 @@
-use crate::scheme::{Encoding, HmacScheme, RegistrationHandshake};
-use crate::Secret;
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, RegistrationHandshake, SignatureScheme};
+use crate::Secret;
 
 /// [Meta](https://developers.facebook.com/docs/graph-api/webhooks/getting-started)
 /// webhooks: WhatsApp Business, Messenger, Instagram, Graph API objects.
@@ -17,12 +17,10 @@ use super::preset;
 ///
 /// Source: Meta for Developers, "Getting Started with Webhooks" (verification requests,
 /// validating payloads).
-pub fn meta(verify_token: impl Into<Secret>) -> HmacScheme {
-    preset(
-        HmacScheme::builder("meta", "x-hub-signature-256")
-            .signature_prefix("sha256=")
-            .encoding(Encoding::Hex)
-            .event_type_from_json("object")
-            .handshake(RegistrationHandshake::MetaVerifyToken(verify_token.into())),
-    )
+pub fn meta(verify_token: impl Into<Secret>) -> SignatureScheme {
+    SignatureScheme::new("meta", HeaderName::from_static("x-hub-signature-256"))
+        .signature_prefix("sha256=")
+        .encoding(Encoding::Hex)
+        .event_type_from_json("object")
+        .handshake(RegistrationHandshake::MetaVerifyToken(verify_token.into()))
 }

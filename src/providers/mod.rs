@@ -136,12 +136,3 @@ pub use self::workos::workos;
 pub use self::xero::xero;
 pub use self::zendesk::zendesk;
 pub use self::zoom::zoom;
-
-/// Builds a preset's description. Presets are fixed data checked by the test suite, so a
-/// failure here is a bug in the crate, never a consequence of a request.
-fn preset(builder: crate::scheme::HmacSchemeBuilder) -> crate::scheme::HmacScheme {
-    match builder.build() {
-        Ok(scheme) => scheme,
-        Err(error) => panic!("tower-webhook preset is invalid: {error}"),
-    }
-}

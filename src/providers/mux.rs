@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [Mux](https://docs.mux.com/guides/listen-for-webhooks#verify-webhook-signatures).
 ///
@@ -10,15 +10,13 @@ use super::preset;
 ///
 /// Source: `muxinc/mux-node-sdk`, `src/resources/webhooks.ts`; Mux docs, "Verify webhook
 /// signatures".
-pub fn mux() -> HmacScheme {
-    preset(
-        HmacScheme::builder("mux", "mux-signature")
-            .signature_separator(',')
-            .signature_prefix("v1=")
-            .encoding(Encoding::Hex)
-            .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
-            .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
-            .id_from_json("id")
-            .event_type_from_json("type"),
-    )
+pub fn mux() -> SignatureScheme {
+    SignatureScheme::new("mux", HeaderName::from_static("mux-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .id_from_json("id")
+        .event_type_from_json("type")
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Notion](https://developers.notion.com/reference/webhooks#step-3-validating-event-payloads-recommended).
 ///
@@ -9,12 +9,10 @@ use super::preset;
 /// - No signed timestamp. Delivery id: the body's `id`. Event type: the body's `type`.
 ///
 /// Source: Notion developers, "Webhooks": validating event payloads.
-pub fn notion() -> HmacScheme {
-    preset(
-        HmacScheme::builder("notion", "x-notion-signature")
-            .signature_prefix("sha256=")
-            .encoding(Encoding::Hex)
-            .id_from_json("id")
-            .event_type_from_json("type"),
-    )
+pub fn notion() -> SignatureScheme {
+    SignatureScheme::new("notion", HeaderName::from_static("x-notion-signature"))
+        .signature_prefix("sha256=")
+        .encoding(Encoding::Hex)
+        .id_from_json("id")
+        .event_type_from_json("type")
 }

@@ -1,4 +1,4 @@
-use crate::scheme::HmacScheme;
+use crate::scheme::SignatureScheme;
 
 /// [OpenAI](https://platform.openai.com/docs/guides/webhooks) webhooks, which follow
 /// Standard Webhooks.
@@ -8,6 +8,6 @@ use crate::scheme::HmacScheme;
 ///
 /// Source: OpenAI docs, "Webhooks" (signatures follow the Standard Webhooks
 /// specification).
-pub fn openai() -> HmacScheme {
-    super::standard_webhooks().with_provider("openai")
+pub fn openai() -> SignatureScheme {
+    super::standard_webhooks().provider_name("openai")
 }

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [Paddle Billing](https://developer.paddle.com/webhooks/signature-verification).
 ///
@@ -17,16 +17,14 @@ use super::preset;
 ///
 /// Source: `PaddleHQ/paddle-node-sdk`, `src/notifications/helpers/webhooks-validator.ts`
 /// and its tests; Paddle docs, "Verify webhook signatures".
-pub fn paddle() -> HmacScheme {
-    preset(
-        HmacScheme::builder("paddle", "paddle-signature")
-            .signature_separator(';')
-            .signature_prefix("h1=")
-            .encoding(Encoding::Hex)
-            .timestamp_in_signature("ts=", TimestampFormat::UnixSeconds)
-            .signed_parts([Part::Timestamp, Part::literal(":"), Part::Body])
-            .id_from_json("event_id")
-            .event_type_from_json("event_type")
-            .default_tolerance(Duration::from_secs(5)),
-    )
+pub fn paddle() -> SignatureScheme {
+    SignatureScheme::new("paddle", HeaderName::from_static("paddle-signature"))
+        .signature_separator(';')
+        .signature_prefix("h1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("ts=", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Timestamp, Part::literal(":"), Part::Body])
+        .id_from_json("event_id")
+        .event_type_from_json("event_type")
+        .default_tolerance(Duration::from_secs(5))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [PagerDuty](https://developer.pagerduty.com/docs/webhooks/webhook-signatures/) v3
 /// webhooks.
@@ -12,13 +12,14 @@ use super::preset;
 ///
 /// Source: PagerDuty docs, "Verifying Signatures"; `PagerDuty/go-pagerduty`,
 /// `webhookv3/signature.go` and its test vector.
-pub fn pagerduty() -> HmacScheme {
-    preset(
-        HmacScheme::builder("pagerduty", "x-pagerduty-signature")
-            .signature_separator(',')
-            .signature_prefix("v1=")
-            .encoding(Encoding::Hex)
-            .id_from_json("event.id")
-            .event_type_from_json("event.event_type"),
+pub fn pagerduty() -> SignatureScheme {
+    SignatureScheme::new(
+        "pagerduty",
+        HeaderName::from_static("x-pagerduty-signature"),
     )
+    .signature_separator(',')
+    .signature_prefix("v1=")
+    .encoding(Encoding::Hex)
+    .id_from_json("event.id")
+    .event_type_from_json("event.event_type")
 }

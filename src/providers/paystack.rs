@@ -1,6 +1,6 @@
-use crate::scheme::{Algorithm, Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Algorithm, Encoding, SignatureScheme};
 
 /// [Paystack](https://paystack.com/docs/payments/webhooks/).
 ///
@@ -10,11 +10,9 @@ use super::preset;
 /// - Event type: the body's `event`.
 ///
 /// Source: Paystack docs, "Webhooks" (verify event origin).
-pub fn paystack() -> HmacScheme {
-    preset(
-        HmacScheme::builder("paystack", "x-paystack-signature")
-            .algorithm(Algorithm::Sha512)
-            .encoding(Encoding::Hex)
-            .event_type_from_json("event"),
-    )
+pub fn paystack() -> SignatureScheme {
+    SignatureScheme::new("paystack", HeaderName::from_static("x-paystack-signature"))
+        .algorithm(Algorithm::Sha512)
+        .encoding(Encoding::Hex)
+        .event_type_from_json("event")
 }

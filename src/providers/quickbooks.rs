@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Intuit QuickBooks Online](https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/managing-webhooks-notifications).
 ///
@@ -10,6 +10,7 @@ use super::preset;
 ///
 /// Source: Intuit developer docs, "Managing webhooks notifications" (validating the
 /// notification).
-pub fn quickbooks() -> HmacScheme {
-    preset(HmacScheme::builder("quickbooks", "intuit-signature").encoding(Encoding::Base64))
+pub fn quickbooks() -> SignatureScheme {
+    SignatureScheme::new("quickbooks", HeaderName::from_static("intuit-signature"))
+        .encoding(Encoding::Base64)
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Razorpay](https://razorpay.com/docs/webhooks/validate-test/).
 ///
@@ -11,11 +11,9 @@ use super::preset;
 ///
 /// Source: `razorpay/razorpay-node`, `lib/utils/razorpay-utils.js`
 /// (`validateWebhookSignature`); Razorpay docs, "Validate and Test Webhooks".
-pub fn razorpay() -> HmacScheme {
-    preset(
-        HmacScheme::builder("razorpay", "x-razorpay-signature")
-            .encoding(Encoding::Hex)
-            .id_from_header("x-razorpay-event-id")
-            .event_type_from_json("event"),
-    )
+pub fn razorpay() -> SignatureScheme {
+    SignatureScheme::new("razorpay", HeaderName::from_static("x-razorpay-signature"))
+        .encoding(Encoding::Hex)
+        .id_from_header(HeaderName::from_static("x-razorpay-event-id"))
+        .event_type_from_json("event")
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [Recurly](https://docs.recurly.com/recurly-subscriptions/docs/signature-verification)
 /// JSON webhooks.
@@ -14,12 +14,10 @@ use super::preset;
 ///
 /// Source: Recurly docs, "Signature verification"; `recurly/recurly-client-ruby`,
 /// `lib/recurly/webhooks.rb`.
-pub fn recurly() -> HmacScheme {
-    preset(
-        HmacScheme::builder("recurly", "recurly-signature")
-            .signature_separator(',')
-            .encoding(Encoding::Hex)
-            .timestamp_in_signature("", TimestampFormat::UnixMillis)
-            .signed_parts([Part::Timestamp, Part::literal("."), Part::Body]),
-    )
+pub fn recurly() -> SignatureScheme {
+    SignatureScheme::new("recurly", HeaderName::from_static("recurly-signature"))
+        .signature_separator(',')
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("", TimestampFormat::UnixMillis)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
 }

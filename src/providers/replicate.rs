@@ -1,4 +1,4 @@
-use crate::scheme::HmacScheme;
+use crate::scheme::SignatureScheme;
 
 /// [Replicate](https://replicate.com/docs/topics/webhooks/verify-webhook) webhooks, which
 /// follow Standard Webhooks.
@@ -8,6 +8,6 @@ use crate::scheme::HmacScheme;
 /// `whsec_` signing secret (from `GET /v1/webhooks/default/secret`).
 ///
 /// Source: Replicate docs, "Verify webhooks".
-pub fn replicate() -> HmacScheme {
-    super::standard_webhooks().with_provider("replicate")
+pub fn replicate() -> SignatureScheme {
+    super::standard_webhooks().provider_name("replicate")
 }

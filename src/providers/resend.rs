@@ -1,4 +1,4 @@
-use crate::scheme::HmacScheme;
+use crate::scheme::SignatureScheme;
 
 /// [Resend](https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests):
 /// delivered through Svix.
@@ -7,6 +7,6 @@ use crate::scheme::HmacScheme;
 ///
 /// Source: Resend docs, "Verify Webhooks Requests" (verification with the `svix`
 /// library).
-pub fn resend() -> HmacScheme {
-    super::svix().with_provider("resend")
+pub fn resend() -> SignatureScheme {
+    super::svix().provider_name("resend")
 }

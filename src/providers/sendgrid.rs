@@ -1,6 +1,6 @@
-use crate::scheme::{Algorithm, Encoding, HmacScheme, Part, SecretFormat, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Algorithm, Encoding, Part, SecretFormat, SignatureScheme, TimestampFormat};
 
 /// [SendGrid](https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features)
 /// signed Event Webhook, ECDSA P-256.
@@ -15,16 +15,17 @@ use super::preset;
 ///
 /// Source: `sendgrid/sendgrid-nodejs`, `packages/eventwebhook/src/eventwebhook.js` and
 /// its spec file.
-pub fn sendgrid() -> HmacScheme {
-    preset(
-        HmacScheme::builder("sendgrid", "x-twilio-email-event-webhook-signature")
-            .algorithm(Algorithm::EcdsaP256Sha256)
-            .encoding(Encoding::Base64)
-            .timestamp_header(
-                "x-twilio-email-event-webhook-timestamp",
-                TimestampFormat::UnixSeconds,
-            )
-            .signed_parts([Part::Timestamp, Part::Body])
-            .secret_format(SecretFormat::Base64 { prefix: None }),
+pub fn sendgrid() -> SignatureScheme {
+    SignatureScheme::new(
+        "sendgrid",
+        HeaderName::from_static("x-twilio-email-event-webhook-signature"),
     )
+    .algorithm(Algorithm::EcdsaP256Sha256)
+    .encoding(Encoding::Base64)
+    .timestamp_header(
+        HeaderName::from_static("x-twilio-email-event-webhook-timestamp"),
+        TimestampFormat::UnixSeconds,
+    )
+    .signed_parts([Part::Timestamp, Part::Body])
+    .secret_format(SecretFormat::Base64 { prefix: None })
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Sentry](https://docs.sentry.io/organization/integrations/integration-platform/webhooks/)
 /// integration-platform webhooks.
@@ -13,11 +13,9 @@ use super::preset;
 /// - Secret: the integration's client secret.
 ///
 /// Source: Sentry docs, "Webhooks" (verifying the signature).
-pub fn sentry() -> HmacScheme {
-    preset(
-        HmacScheme::builder("sentry", "sentry-hook-signature")
-            .encoding(Encoding::Hex)
-            .id_from_header("request-id")
-            .event_type_from_header("sentry-hook-resource"),
-    )
+pub fn sentry() -> SignatureScheme {
+    SignatureScheme::new("sentry", HeaderName::from_static("sentry-hook-signature"))
+        .encoding(Encoding::Hex)
+        .id_from_header(HeaderName::from_static("request-id"))
+        .event_type_from_header(HeaderName::from_static("sentry-hook-resource"))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme};
 
 /// [Shopify](https://shopify.dev/docs/apps/build/webhooks/subscribe/https).
 ///
@@ -14,12 +14,10 @@ use super::preset;
 ///
 /// Source: Shopify docs, "Verify webhooks" and "Ignore duplicate webhooks";
 /// `Shopify/shopify-app-js`, `packages/apps/shopify-api/lib/webhooks/validate.ts`.
-pub fn shopify() -> HmacScheme {
-    preset(
-        HmacScheme::builder("shopify", "x-shopify-hmac-sha256")
-            .encoding(Encoding::Base64)
-            .signed_parts([Part::Body])
-            .id_from_header("x-shopify-event-id")
-            .event_type_from_header("x-shopify-topic"),
-    )
+pub fn shopify() -> SignatureScheme {
+    SignatureScheme::new("shopify", HeaderName::from_static("x-shopify-hmac-sha256"))
+        .encoding(Encoding::Base64)
+        .signed_parts([Part::Body])
+        .id_from_header(HeaderName::from_static("x-shopify-event-id"))
+        .event_type_from_header(HeaderName::from_static("x-shopify-topic"))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part, RegistrationHandshake, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, RegistrationHandshake, SignatureScheme, TimestampFormat};
 
 /// [Slack](https://api.slack.com/authentication/verifying-requests-from-slack).
 ///
@@ -11,24 +11,25 @@ use super::preset;
 ///   none, so the signature itself is the id. Event type: the body's `event.type`.
 /// - Secret: the app's signing secret, as text.
 /// - Handshake: the Events API's signed `url_verification` request is answered with its
-///   `challenge` by the layer ([`HmacScheme::without_handshake`] turns that off).
+///   `challenge` by the layer ([`SignatureScheme::without_handshake`] turns that off).
 ///
 /// Source: Slack docs, "Verifying requests from Slack"; `slackapi/python-slack-sdk`,
 /// `slack_sdk/signature/__init__.py`.
-pub fn slack() -> HmacScheme {
-    preset(
-        HmacScheme::builder("slack", "x-slack-signature")
-            .signature_prefix("v0=")
-            .encoding(Encoding::Hex)
-            .timestamp_header("x-slack-request-timestamp", TimestampFormat::UnixSeconds)
-            .signed_parts([
-                Part::literal("v0:"),
-                Part::Timestamp,
-                Part::literal(":"),
-                Part::Body,
-            ])
-            .id_from_json("event_id")
-            .event_type_from_json("event.type")
-            .handshake(RegistrationHandshake::SlackUrlVerification),
-    )
+pub fn slack() -> SignatureScheme {
+    SignatureScheme::new("slack", HeaderName::from_static("x-slack-signature"))
+        .signature_prefix("v0=")
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("x-slack-request-timestamp"),
+            TimestampFormat::UnixSeconds,
+        )
+        .signed_parts([
+            Part::literal("v0:"),
+            Part::Timestamp,
+            Part::literal(":"),
+            Part::Body,
+        ])
+        .id_from_json("event_id")
+        .event_type_from_json("event.type")
+        .handshake(RegistrationHandshake::SlackUrlVerification)
 }

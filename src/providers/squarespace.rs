@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, SecretFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SecretFormat, SignatureScheme};
 
 /// [Squarespace](https://developers.squarespace.com/webhooks/verifying-notifications)
 /// (Commerce webhooks).
@@ -14,12 +14,13 @@ use super::preset;
 ///
 /// Source: Squarespace developer docs, "Verifying notifications", "Webhooks overview"
 /// and "Notification delivery".
-pub fn squarespace() -> HmacScheme {
-    preset(
-        HmacScheme::builder("squarespace", "squarespace-signature")
-            .encoding(Encoding::Hex)
-            .secret_format(SecretFormat::Hex)
-            .id_from_json("id")
-            .event_type_from_json("topic"),
+pub fn squarespace() -> SignatureScheme {
+    SignatureScheme::new(
+        "squarespace",
+        HeaderName::from_static("squarespace-signature"),
     )
+    .encoding(Encoding::Hex)
+    .secret_format(SecretFormat::Hex)
+    .id_from_json("id")
+    .event_type_from_json("topic")
 }

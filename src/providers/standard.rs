@@ -1,6 +1,6 @@
-use crate::scheme::{Algorithm, Encoding, HmacScheme, Part, SecretFormat, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Algorithm, Encoding, Part, SecretFormat, SignatureScheme, TimestampFormat};
 
 fn standard_parts() -> [Part; 5] {
     [
@@ -24,20 +24,24 @@ fn standard_parts() -> [Part; 5] {
 ///
 /// Source: the specification, `spec/standard-webhooks.md`, and the reference libraries
 /// in `standard-webhooks/standard-webhooks` (`libraries/`).
-pub fn standard_webhooks() -> HmacScheme {
-    preset(
-        HmacScheme::builder("standard-webhooks", "webhook-signature")
-            .signature_separator(' ')
-            .signature_prefix("v1,")
-            .encoding(Encoding::Base64)
-            .timestamp_header("webhook-timestamp", TimestampFormat::UnixSeconds)
-            .id_from_header("webhook-id")
-            .signed_parts(standard_parts())
-            .event_type_from_json("type")
-            .secret_format(SecretFormat::Base64 {
-                prefix: Some("whsec_"),
-            }),
+pub fn standard_webhooks() -> SignatureScheme {
+    SignatureScheme::new(
+        "standard-webhooks",
+        HeaderName::from_static("webhook-signature"),
     )
+    .signature_separator(' ')
+    .signature_prefix("v1,")
+    .encoding(Encoding::Base64)
+    .timestamp_header(
+        HeaderName::from_static("webhook-timestamp"),
+        TimestampFormat::UnixSeconds,
+    )
+    .id_from_header(HeaderName::from_static("webhook-id"))
+    .signed_parts(standard_parts())
+    .event_type_from_json("type")
+    .secret_format(SecretFormat::Base64 {
+        prefix: Some("whsec_"),
+    })
 }
 
 /// [Svix](https://www.svix.com/) (and the providers that deliver through it: Clerk,
@@ -47,23 +51,33 @@ pub fn standard_webhooks() -> HmacScheme {
 /// libraries do. Everything else is as [`standard_webhooks`].
 ///
 /// Source: `svix/svix-webhooks`, `rust/src/webhooks.rs` and `javascript/src/webhook.ts`.
-pub fn svix() -> HmacScheme {
-    preset(
-        HmacScheme::builder("svix", "svix-signature")
-            .signature_separator(' ')
-            .signature_prefix("v1,")
-            .encoding(Encoding::Base64)
-            .timestamp_header("svix-timestamp", TimestampFormat::UnixSeconds)
-            .id_from_header("svix-id")
-            .header_fallback("svix-id", "webhook-id")
-            .header_fallback("svix-timestamp", "webhook-timestamp")
-            .header_fallback("svix-signature", "webhook-signature")
-            .signed_parts(standard_parts())
-            .event_type_from_json("type")
-            .secret_format(SecretFormat::Base64 {
-                prefix: Some("whsec_"),
-            }),
-    )
+pub fn svix() -> SignatureScheme {
+    SignatureScheme::new("svix", HeaderName::from_static("svix-signature"))
+        .signature_separator(' ')
+        .signature_prefix("v1,")
+        .encoding(Encoding::Base64)
+        .timestamp_header(
+            HeaderName::from_static("svix-timestamp"),
+            TimestampFormat::UnixSeconds,
+        )
+        .id_from_header(HeaderName::from_static("svix-id"))
+        .header_fallback(
+            HeaderName::from_static("svix-id"),
+            HeaderName::from_static("webhook-id"),
+        )
+        .header_fallback(
+            HeaderName::from_static("svix-timestamp"),
+            HeaderName::from_static("webhook-timestamp"),
+        )
+        .header_fallback(
+            HeaderName::from_static("svix-signature"),
+            HeaderName::from_static("webhook-signature"),
+        )
+        .signed_parts(standard_parts())
+        .event_type_from_json("type")
+        .secret_format(SecretFormat::Base64 {
+            prefix: Some("whsec_"),
+        })
 }
 
 /// [Standard Webhooks](https://www.standardwebhooks.com/) asymmetric signatures (`v1a`,
@@ -80,22 +94,26 @@ pub fn svix() -> HmacScheme {
 ///
 /// Source: the specification, `spec/standard-webhooks.md` ("Asymmetric signatures"), and
 /// the Go library's asymmetric test in `standard-webhooks/standard-webhooks`.
-pub fn standard_webhooks_ed25519() -> HmacScheme {
-    preset(
-        HmacScheme::builder("standard-webhooks", "webhook-signature")
-            .algorithm(Algorithm::Ed25519)
-            .signature_separator(' ')
-            .signature_prefix("v1a,")
-            .encoding(Encoding::Base64)
-            .timestamp_header("webhook-timestamp", TimestampFormat::UnixSeconds)
-            .id_from_header("webhook-id")
-            .signed_parts(standard_parts())
-            .event_type_from_json("type")
-            .secret_format(SecretFormat::Base64 {
-                prefix: Some("whpk_"),
-            })
-            .signing_secret_format(SecretFormat::Base64 {
-                prefix: Some("whsk_"),
-            }),
+pub fn standard_webhooks_ed25519() -> SignatureScheme {
+    SignatureScheme::new(
+        "standard-webhooks",
+        HeaderName::from_static("webhook-signature"),
     )
+    .algorithm(Algorithm::Ed25519)
+    .signature_separator(' ')
+    .signature_prefix("v1a,")
+    .encoding(Encoding::Base64)
+    .timestamp_header(
+        HeaderName::from_static("webhook-timestamp"),
+        TimestampFormat::UnixSeconds,
+    )
+    .id_from_header(HeaderName::from_static("webhook-id"))
+    .signed_parts(standard_parts())
+    .event_type_from_json("type")
+    .secret_format(SecretFormat::Base64 {
+        prefix: Some("whpk_"),
+    })
+    .signing_secret_format(SecretFormat::Base64 {
+        prefix: Some("whsk_"),
+    })
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [Stripe](https://docs.stripe.com/webhooks#verify-manually).
 ///
@@ -15,15 +15,13 @@ use super::preset;
 ///
 /// Source: `stripe/stripe-node`, `src/Webhooks.ts`; `stripe/stripe-python`,
 /// `stripe/_webhook.py`.
-pub fn stripe() -> HmacScheme {
-    preset(
-        HmacScheme::builder("stripe", "stripe-signature")
-            .signature_separator(',')
-            .signature_prefix("v1=")
-            .encoding(Encoding::Hex)
-            .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
-            .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
-            .id_from_json("id")
-            .event_type_from_json("type"),
-    )
+pub fn stripe() -> SignatureScheme {
+    SignatureScheme::new("stripe", HeaderName::from_static("stripe-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .id_from_json("id")
+        .event_type_from_json("type")
 }

@@ -1,3 +1,5 @@
+use http::HeaderName;
+
 use crate::scheme::TokenScheme;
 
 /// [Telegram Bot API](https://core.telegram.org/bots/api#setwebhook) webhooks.
@@ -9,5 +11,8 @@ use crate::scheme::TokenScheme;
 ///
 /// Source: Telegram Bot API reference, `setWebhook` (`secret_token`).
 pub fn telegram() -> TokenScheme {
-    super::gitlab::token("telegram", "x-telegram-bot-api-secret-token", None, None)
+    TokenScheme::new(
+        "telegram",
+        HeaderName::from_static("x-telegram-bot-api-secret-token"),
+    )
 }

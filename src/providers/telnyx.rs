@@ -1,6 +1,6 @@
-use crate::scheme::{Algorithm, Encoding, HmacScheme, Part, SecretFormat, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Algorithm, Encoding, Part, SecretFormat, SignatureScheme, TimestampFormat};
 
 /// [Telnyx](https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks).
 ///
@@ -12,15 +12,19 @@ use super::preset;
 ///   32-byte Ed25519 seed.
 ///
 /// Source: `team-telnyx/telnyx-node`, `lib/Webhooks.js` (signature verification).
-pub fn telnyx() -> HmacScheme {
-    preset(
-        HmacScheme::builder("telnyx", "telnyx-signature-ed25519")
-            .algorithm(Algorithm::Ed25519)
-            .encoding(Encoding::Base64)
-            .timestamp_header("telnyx-timestamp", TimestampFormat::UnixSeconds)
-            .signed_parts([Part::Timestamp, Part::literal("|"), Part::Body])
-            .id_from_json("data.id")
-            .event_type_from_json("data.event_type")
-            .secret_format(SecretFormat::Base64 { prefix: None }),
+pub fn telnyx() -> SignatureScheme {
+    SignatureScheme::new(
+        "telnyx",
+        HeaderName::from_static("telnyx-signature-ed25519"),
     )
+    .algorithm(Algorithm::Ed25519)
+    .encoding(Encoding::Base64)
+    .timestamp_header(
+        HeaderName::from_static("telnyx-timestamp"),
+        TimestampFormat::UnixSeconds,
+    )
+    .signed_parts([Part::Timestamp, Part::literal("|"), Part::Body])
+    .id_from_json("data.id")
+    .event_type_from_json("data.event_type")
+    .secret_format(SecretFormat::Base64 { prefix: None })
 }

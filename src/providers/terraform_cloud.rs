@@ -1,6 +1,6 @@
-use crate::scheme::{Algorithm, Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Algorithm, Encoding, SignatureScheme};
 
 /// [HCP Terraform / Terraform Enterprise](https://developer.hashicorp.com/terraform/cloud-docs/api-docs/notification-configurations#notification-authenticity) notifications.
 ///
@@ -9,10 +9,11 @@ use super::preset;
 /// - No signed timestamp: replay protection keys on the signature.
 ///
 /// Source: HashiCorp docs, "Notification configurations API": notification authenticity.
-pub fn terraform_cloud() -> HmacScheme {
-    preset(
-        HmacScheme::builder("terraform-cloud", "x-tfe-notification-signature")
-            .algorithm(Algorithm::Sha512)
-            .encoding(Encoding::Hex),
+pub fn terraform_cloud() -> SignatureScheme {
+    SignatureScheme::new(
+        "terraform-cloud",
+        HeaderName::from_static("x-tfe-notification-signature"),
     )
+    .algorithm(Algorithm::Sha512)
+    .encoding(Encoding::Hex)
 }

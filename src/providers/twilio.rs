@@ -48,7 +48,8 @@ const MAX_PARAMS: usize = 1024;
 /// `twilio/request_validator.py`.
 #[derive(Debug, Clone, Default)]
 pub struct Twilio {
-    public_url: Option<PublicBase>,
+    /// Parsed when set; a malformed one is reported by `validate`.
+    public_url: Option<Result<PublicBase, ConfigError>>,
     trust_host: bool,
 }
 
@@ -61,9 +62,9 @@ impl Twilio {
     /// The public base URL Twilio calls, such as `https://hooks.example.com`. Required: the
     /// `Host` header and the request's own URL are chosen by whoever sends the request.
     /// (Without it, [`Scheme::sign`] signs the URL of the request it is given.)
-    pub fn public_url(mut self, base: &str) -> Result<Self, ConfigError> {
-        self.public_url = Some(PublicBase::parse(base)?);
-        Ok(self)
+    pub fn public_url(mut self, base: impl AsRef<str>) -> Self {
+        self.public_url = Some(PublicBase::parse(base.as_ref()));
+        self
     }
 
     /// Without a public URL, rebuilds the signed URL from the request itself: its absolute
@@ -78,17 +79,16 @@ impl Twilio {
         self
     }
 
+    fn base(&self) -> Option<&PublicBase> {
+        self.public_url.as_ref().and_then(|url| url.as_ref().ok())
+    }
+
     /// The URL variants to try: the candidate bases, each as given, with the default port
     /// and without a port.
     fn urls(&self, request: &WebhookRequest<'_>) -> Result<Vec<String>, Rejection> {
         let tail = path_and_query(request);
         let mut bases: Vec<String> = Vec::with_capacity(2);
-        let (a, b) = url_base(
-            self.public_url.as_ref(),
-            self.trust_host,
-            request,
-            "https://",
-        )?;
+        let (a, b) = url_base(self.base(), self.trust_host, request, "https://")?;
         bases.push(format!("{a}{b}"));
         if self.public_url.is_none() && request.uri().scheme().is_none() {
             bases.push(format!("http://{b}"));
@@ -226,8 +226,11 @@ impl Scheme for Twilio {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(Err(error)) = &self.public_url {
+            return Err(error.clone());
+        }
         if self.public_url.is_none() && !self.trust_host {
-            return Err(PublicBase::missing("public_url"));
+            return Err(PublicBase::missing());
         }
         Ok(())
     }
@@ -285,12 +288,7 @@ impl Scheme for Twilio {
         };
         // The URL as received (or as configured) is what Twilio signed nearly always; the
         // port and scheme variants are only built when it does not match.
-        let (a, b) = url_base(
-            self.public_url.as_ref(),
-            self.trust_host,
-            request,
-            "https://",
-        )?;
+        let (a, b) = url_base(self.base(), self.trust_host, request, "https://")?;
         let tail = path_and_query(request);
         let mut url = String::with_capacity(a.len() + b.len() + tail.len());
         url.extend([a, b, tail]);
@@ -346,7 +344,7 @@ impl Scheme for Twilio {
             request.body(),
         );
         // The signer's own request: without a public URL, its URL is the one to sign.
-        let (a, b) = url_base(self.public_url.as_ref(), true, &view, "https://")
+        let (a, b) = url_base(self.base(), true, &view, "https://")
             .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
         let url = format!("{a}{b}{}", path_and_query(&view));
         let params = if body_hash_param(request.uri()).is_none() && is_form(&view) {

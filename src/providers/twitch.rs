@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use crate::scheme::{Encoding, HmacScheme, Part, RegistrationHandshake, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, RegistrationHandshake, SignatureScheme, TimestampFormat};
 
 /// [Twitch EventSub](https://dev.twitch.tv/docs/eventsub/handling-webhook-events/).
 ///
@@ -17,19 +17,20 @@ use super::preset;
 ///
 /// Source: Twitch docs, "Handling webhook events" (verifying the event message, responding
 /// to a challenge request).
-pub fn twitch() -> HmacScheme {
-    preset(
-        HmacScheme::builder("twitch", "twitch-eventsub-message-signature")
-            .signature_prefix("sha256=")
-            .encoding(Encoding::Hex)
-            .id_from_header("twitch-eventsub-message-id")
-            .timestamp_header(
-                "twitch-eventsub-message-timestamp",
-                TimestampFormat::Rfc3339,
-            )
-            .signed_parts([Part::Id, Part::Timestamp, Part::Body])
-            .event_type_from_header("twitch-eventsub-subscription-type")
-            .default_tolerance(Duration::from_secs(600))
-            .handshake(RegistrationHandshake::TwitchCallbackVerification),
+pub fn twitch() -> SignatureScheme {
+    SignatureScheme::new(
+        "twitch",
+        HeaderName::from_static("twitch-eventsub-message-signature"),
     )
+    .signature_prefix("sha256=")
+    .encoding(Encoding::Hex)
+    .id_from_header(HeaderName::from_static("twitch-eventsub-message-id"))
+    .timestamp_header(
+        HeaderName::from_static("twitch-eventsub-message-timestamp"),
+        TimestampFormat::Rfc3339,
+    )
+    .signed_parts([Part::Id, Part::Timestamp, Part::Body])
+    .event_type_from_header(HeaderName::from_static("twitch-eventsub-subscription-type"))
+    .default_tolerance(Duration::from_secs(600))
+    .handshake(RegistrationHandshake::TwitchCallbackVerification)
 }

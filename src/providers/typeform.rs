@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Typeform](https://www.typeform.com/developers/webhooks/secure-your-webhooks/).
 ///
@@ -9,12 +9,10 @@ use super::preset;
 ///   `event_type`.
 ///
 /// Source: Typeform docs, "Secure your webhooks".
-pub fn typeform() -> HmacScheme {
-    preset(
-        HmacScheme::builder("typeform", "typeform-signature")
-            .signature_prefix("sha256=")
-            .encoding(Encoding::Base64)
-            .id_from_json("event_id")
-            .event_type_from_json("event_type"),
-    )
+pub fn typeform() -> SignatureScheme {
+    SignatureScheme::new("typeform", HeaderName::from_static("typeform-signature"))
+        .signature_prefix("sha256=")
+        .encoding(Encoding::Base64)
+        .id_from_json("event_id")
+        .event_type_from_json("event_type")
 }

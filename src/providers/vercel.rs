@@ -1,6 +1,6 @@
-use crate::scheme::{Algorithm, Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Algorithm, Encoding, SignatureScheme};
 
 /// [Vercel](https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks).
 ///
@@ -9,12 +9,10 @@ use super::preset;
 /// - No signed timestamp. Delivery id: the body's `id`. Event type: the body's `type`.
 ///
 /// Source: Vercel docs, "Webhooks API": securing webhooks.
-pub fn vercel() -> HmacScheme {
-    preset(
-        HmacScheme::builder("vercel", "x-vercel-signature")
-            .algorithm(Algorithm::Sha1)
-            .encoding(Encoding::Hex)
-            .id_from_json("id")
-            .event_type_from_json("type"),
-    )
+pub fn vercel() -> SignatureScheme {
+    SignatureScheme::new("vercel", HeaderName::from_static("x-vercel-signature"))
+        .algorithm(Algorithm::Sha1)
+        .encoding(Encoding::Hex)
+        .id_from_json("id")
+        .event_type_from_json("type")
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Viber](https://developers.viber.com/docs/api/rest-bot-api/#callbacks).
 ///
@@ -11,10 +11,11 @@ use super::preset;
 ///
 /// Source: Viber REST Bot API docs, "Callbacks"; `Viber/viber-bot-node`, `lib/viber-bot.js`
 /// (signature check).
-pub fn viber() -> HmacScheme {
-    preset(
-        HmacScheme::builder("viber", "x-viber-content-signature")
-            .encoding(Encoding::Hex)
-            .event_type_from_json("event"),
+pub fn viber() -> SignatureScheme {
+    SignatureScheme::new(
+        "viber",
+        HeaderName::from_static("x-viber-content-signature"),
     )
+    .encoding(Encoding::Hex)
+    .event_type_from_json("event")
 }

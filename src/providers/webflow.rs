@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [Webflow](https://developers.webflow.com/data/docs/working-with-webhooks#validating-request-signatures).
 ///
@@ -10,12 +10,13 @@ use super::preset;
 /// - Event type: the body's `triggerType`.
 ///
 /// Source: Webflow developer docs, "Working with webhooks": validating request signatures.
-pub fn webflow() -> HmacScheme {
-    preset(
-        HmacScheme::builder("webflow", "x-webflow-signature")
-            .encoding(Encoding::Hex)
-            .timestamp_header("x-webflow-timestamp", TimestampFormat::UnixMillis)
-            .signed_parts([Part::Timestamp, Part::literal(":"), Part::Body])
-            .event_type_from_json("triggerType"),
-    )
+pub fn webflow() -> SignatureScheme {
+    SignatureScheme::new("webflow", HeaderName::from_static("x-webflow-signature"))
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("x-webflow-timestamp"),
+            TimestampFormat::UnixMillis,
+        )
+        .signed_parts([Part::Timestamp, Part::literal(":"), Part::Body])
+        .event_type_from_json("triggerType")
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [WooCommerce](https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks).
 ///
@@ -10,11 +10,12 @@ use super::preset;
 ///   type: `X-WC-Webhook-Topic` (not signed).
 ///
 /// Source: WooCommerce REST API docs, "Webhooks" (delivery headers).
-pub fn woocommerce() -> HmacScheme {
-    preset(
-        HmacScheme::builder("woocommerce", "x-wc-webhook-signature")
-            .encoding(Encoding::Base64)
-            .id_from_header("x-wc-webhook-delivery-id")
-            .event_type_from_header("x-wc-webhook-topic"),
+pub fn woocommerce() -> SignatureScheme {
+    SignatureScheme::new(
+        "woocommerce",
+        HeaderName::from_static("x-wc-webhook-signature"),
     )
+    .encoding(Encoding::Base64)
+    .id_from_header(HeaderName::from_static("x-wc-webhook-delivery-id"))
+    .event_type_from_header(HeaderName::from_static("x-wc-webhook-topic"))
 }

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [WorkOS](https://workos.com/docs/events/data-syncing/webhooks).
 ///
@@ -13,16 +13,14 @@ use super::preset;
 ///
 /// Source: `workos/workos-node`, `src/webhooks/webhooks.ts` (signature parsing, 180 s
 /// tolerance); WorkOS docs, "Webhooks".
-pub fn workos() -> HmacScheme {
-    preset(
-        HmacScheme::builder("workos", "workos-signature")
-            .signature_separator(',')
-            .signature_prefix("v1=")
-            .encoding(Encoding::Hex)
-            .timestamp_in_signature("t=", TimestampFormat::UnixMillis)
-            .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
-            .id_from_json("id")
-            .event_type_from_json("event")
-            .default_tolerance(Duration::from_secs(180)),
-    )
+pub fn workos() -> SignatureScheme {
+    SignatureScheme::new("workos", HeaderName::from_static("workos-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixMillis)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .id_from_json("id")
+        .event_type_from_json("event")
+        .default_tolerance(Duration::from_secs(180))
 }

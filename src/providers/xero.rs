@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, SignatureScheme};
 
 /// [Xero](https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/).
 ///
@@ -12,6 +12,7 @@ use super::preset;
 /// - No signed timestamp: replay protection keys on the signature.
 ///
 /// Source: Xero developer docs, "Configuring your server" (signature, intent to receive).
-pub fn xero() -> HmacScheme {
-    preset(HmacScheme::builder("xero", "x-xero-signature").encoding(Encoding::Base64))
+pub fn xero() -> SignatureScheme {
+    SignatureScheme::new("xero", HeaderName::from_static("x-xero-signature"))
+        .encoding(Encoding::Base64)
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
 
 /// [Zendesk](https://developer.zendesk.com/documentation/webhooks/verifying/).
 ///
@@ -13,15 +13,16 @@ use super::preset;
 ///   signed anew with a fresh timestamp and recognised by this id).
 ///
 /// Source: Zendesk developer docs, "Verifying webhook authenticity".
-pub fn zendesk() -> HmacScheme {
-    preset(
-        HmacScheme::builder("zendesk", "x-zendesk-webhook-signature")
-            .encoding(Encoding::Base64)
-            .timestamp_header(
-                "x-zendesk-webhook-signature-timestamp",
-                TimestampFormat::Rfc3339,
-            )
-            .signed_parts([Part::Timestamp, Part::Body])
-            .id_from_header("x-zendesk-webhook-invocation-id"),
+pub fn zendesk() -> SignatureScheme {
+    SignatureScheme::new(
+        "zendesk",
+        HeaderName::from_static("x-zendesk-webhook-signature"),
     )
+    .encoding(Encoding::Base64)
+    .timestamp_header(
+        HeaderName::from_static("x-zendesk-webhook-signature-timestamp"),
+        TimestampFormat::Rfc3339,
+    )
+    .signed_parts([Part::Timestamp, Part::Body])
+    .id_from_header(HeaderName::from_static("x-zendesk-webhook-invocation-id"))
 }

@@ -1,6 +1,6 @@
-use crate::scheme::{Encoding, HmacScheme, Part, RegistrationHandshake, TimestampFormat};
+use http::HeaderName;
 
-use super::preset;
+use crate::scheme::{Encoding, Part, RegistrationHandshake, SignatureScheme, TimestampFormat};
 
 /// [Zoom](https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events).
 ///
@@ -14,19 +14,20 @@ use super::preset;
 ///
 /// Source: Zoom developer docs, "Using webhooks" (verify webhook events, validate your
 /// webhook endpoint).
-pub fn zoom() -> HmacScheme {
-    preset(
-        HmacScheme::builder("zoom", "x-zm-signature")
-            .signature_prefix("v0=")
-            .encoding(Encoding::Hex)
-            .timestamp_header("x-zm-request-timestamp", TimestampFormat::UnixSeconds)
-            .signed_parts([
-                Part::literal("v0:"),
-                Part::Timestamp,
-                Part::literal(":"),
-                Part::Body,
-            ])
-            .event_type_from_json("event")
-            .handshake(RegistrationHandshake::ZoomUrlValidation),
-    )
+pub fn zoom() -> SignatureScheme {
+    SignatureScheme::new("zoom", HeaderName::from_static("x-zm-signature"))
+        .signature_prefix("v0=")
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("x-zm-request-timestamp"),
+            TimestampFormat::UnixSeconds,
+        )
+        .signed_parts([
+            Part::literal("v0:"),
+            Part::Timestamp,
+            Part::literal(":"),
+            Part::Body,
+        ])
+        .event_type_from_json("event")
+        .handshake(RegistrationHandshake::ZoomUrlValidation)
 }

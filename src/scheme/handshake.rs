@@ -58,7 +58,7 @@ pub enum RegistrationHandshake {
 /// let pending: Arc<Mutex<Option<Secret>>> = Arc::new(Mutex::new(None));
 /// let expecting = Arc::new(std::sync::atomic::AtomicBool::new(true));
 /// let slot = pending.clone();
-/// let scheme = providers::asana().with_handshake(RegistrationHandshake::AsanaHookSecret(
+/// let scheme = providers::asana().handshake(RegistrationHandshake::AsanaHookSecret(
 ///     AsanaHookSecret::new(move |secret| {
 ///         if !expecting.swap(false, std::sync::atomic::Ordering::SeqCst) {
 ///             return false; // not creating a webhook: refuse

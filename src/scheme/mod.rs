@@ -1,14 +1,14 @@
 //! Signing schemes: how one provider signs a delivery, and how to check it.
 //!
 //! Most providers use the same HMAC recipe with different headers, prefixes, encodings
-//! and signed-content order; [`HmacScheme`] describes those as data. Schemes that are not
+//! and signed-content order; [`SignatureScheme`] describes those as data. Schemes that are not
 //! a plain HMAC over headers and body implement [`Scheme`] themselves.
 
 pub(crate) mod crypto;
 mod encoding;
 mod handshake;
-mod hmac;
 pub(crate) mod json;
+mod signature;
 mod timestamp;
 mod token;
 mod url;
@@ -24,10 +24,10 @@ use crate::{ConfigError, Rejection, Secret};
 pub use self::crypto::{Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES};
 pub use self::encoding::Encoding;
 pub use self::handshake::{AsanaHookSecret, HandshakeResponse, RegistrationHandshake};
-pub use self::hmac::{
-    FieldSource, HmacScheme, HmacSchemeBuilder, Part, SecretFormat, MAX_SIGNATURE_ENTRIES,
-};
 pub use self::json::JsonPath;
+pub use self::signature::{
+    FieldSource, Part, SecretFormat, SignatureScheme, MAX_SIGNATURE_ENTRIES,
+};
 pub use self::timestamp::TimestampFormat;
 pub use self::token::{TokenKey, TokenScheme};
 

@@ -17,12 +17,11 @@ use crate::{ConfigError, Rejection, RejectionKind, Secret};
 /// A provider that authenticates deliveries with a shared token in a header.
 ///
 /// ```
+/// use http::HeaderName;
 /// use tower_webhook::scheme::TokenScheme;
 ///
-/// let gitlab = TokenScheme::new("gitlab", "x-gitlab-token")
-///     .unwrap()
-///     .id_from_header("x-gitlab-event-uuid")
-///     .unwrap();
+/// let gitlab = TokenScheme::new("gitlab", HeaderName::from_static("x-gitlab-token"))
+///     .id_from_header(HeaderName::from_static("x-gitlab-event-uuid"));
 /// # let _ = gitlab;
 /// ```
 #[derive(Debug, Clone)]
@@ -43,34 +42,35 @@ impl std::fmt::Debug for TokenKey {
     }
 }
 
-fn header_name(name: &str) -> Result<HeaderName, ConfigError> {
-    HeaderName::try_from(name.to_ascii_lowercase())
-        .map_err(|_| ConfigError::new(format!("invalid header name {name:?}")))
-}
-
 impl TokenScheme {
     /// A provider that sends its token in `header`.
-    pub fn new(provider: impl Into<Cow<'static, str>>, header: &str) -> Result<Self, ConfigError> {
-        Ok(TokenScheme {
+    pub fn new(provider: impl Into<Cow<'static, str>>, header: HeaderName) -> Self {
+        TokenScheme {
             provider: provider.into(),
-            header: header_name(header)?,
+            header,
             id: None,
             event_type: None,
-        })
+        }
+    }
+
+    /// Another provider name: the namespace of its replay keys.
+    pub fn provider_name(mut self, provider: impl Into<Cow<'static, str>>) -> Self {
+        self.provider = provider.into();
+        self
     }
 
     /// The delivery id is in this header. A token signs nothing, so the id is unsigned:
     /// replay protection keys on it together with a hash of the body (see
     /// [`Delivery::replay_keys`](crate::Delivery::replay_keys)).
-    pub fn id_from_header(mut self, header: &str) -> Result<Self, ConfigError> {
-        self.id = Some(header_name(header)?);
-        Ok(self)
+    pub fn id_from_header(mut self, header: HeaderName) -> Self {
+        self.id = Some(header);
+        self
     }
 
-    /// The event type is in this header.
-    pub fn event_type_from_header(mut self, header: &str) -> Result<Self, ConfigError> {
-        self.event_type = Some(header_name(header)?);
-        Ok(self)
+    /// The event type is in this header (not signed: what the sender claims).
+    pub fn event_type_from_header(mut self, header: HeaderName) -> Self {
+        self.event_type = Some(header);
+        self
     }
 }
 

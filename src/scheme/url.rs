@@ -31,14 +31,14 @@ impl PublicBase {
     }
 
     /// The configuration error of a URL-signed scheme with neither a public URL nor the
-    /// opt-in to trust the request's `Host`: `set_url` names the method that sets the URL.
-    pub(crate) fn missing(set_url: &str) -> ConfigError {
-        ConfigError::new(format!(
+    /// opt-in to trust the request's `Host`.
+    pub(crate) fn missing() -> ConfigError {
+        ConfigError::new(
             "the signature covers the public URL the provider called, and none is configured: \
-             set it with .{set_url}(\"https://hooks.example.com\") (the base the provider calls; \
+             set it with .public_url(\"https://hooks.example.com\") (the base the provider calls; \
              the request's path and query follow). Only behind a proxy that sets the Host header \
-             itself, call .dangerously_trust_host_header() instead"
-        ))
+             itself, call .dangerously_trust_host_header() instead",
+        )
     }
 }
 

@@ -91,11 +91,7 @@ fn main() {
             json_body(size),
         );
         let twilio = sync(
-            || {
-                providers::twilio()
-                    .public_url("https://hooks.example.com")
-                    .unwrap()
-            },
+            || providers::twilio().public_url("https://hooks.example.com"),
             SECRET,
             "https://hooks.example.com/twilio",
             "application/x-www-form-urlencoded",

@@ -1,0 +1,540 @@
+//! The engine of [`SignatureScheme`]: reading the signature header, resolving the signed
+//! parts of a request, and verifying, signing and answering handshakes.
+
+use std::time::{Duration, SystemTime};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use bytes::Bytes;
+use http::HeaderName;
+
+use super::describe::{FieldSource, Part, SecretFormat, TimestampSource, MAX_PARTS};
+use super::{SignatureScheme, MAX_SIGNATURE_ENTRIES};
+use crate::scheme::crypto::{self, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURE, MAX_TAG};
+use crate::scheme::json::{find_fields, JsonPath};
+use crate::scheme::{
+    header_value, parse_timestamp, path_and_query, url_base, HandshakeResponse, Message,
+    PublicBase, RegistrationHandshake, Scheme, TimestampFormat, Verified, WebhookRequest,
+};
+use crate::{ConfigError, Rejection, RejectionKind, Secret};
+
+/// Decodes a secret according to its format.
+pub(crate) fn decode_secret(
+    format: &SecretFormat,
+    secret: &Secret,
+) -> Result<Vec<u8>, ConfigError> {
+    let bytes = secret.expose();
+    let key = match format {
+        SecretFormat::Raw => bytes.to_vec(),
+        SecretFormat::Base64 { prefix } => {
+            let text = secret
+                .expose_str()
+                .ok_or_else(|| ConfigError::new("secret is not valid UTF-8 base64"))?
+                .trim();
+            let text = prefix.and_then(|p| text.strip_prefix(p)).unwrap_or(text);
+            STANDARD
+                .decode(text)
+                .map_err(|_| ConfigError::new("secret is not valid base64"))?
+        }
+        SecretFormat::Hex => {
+            let text = secret
+                .expose_str()
+                .ok_or_else(|| ConfigError::new("secret is not valid hex"))?
+                .trim();
+            hex::decode(text).map_err(|_| ConfigError::new("secret is not valid hex"))?
+        }
+    };
+    if key.is_empty() {
+        return Err(ConfigError::new("secret is empty"));
+    }
+    Ok(key)
+}
+
+/// Signatures found in a request, decoded, on the stack.
+struct Candidates {
+    tags: [[u8; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
+    lens: [usize; MAX_SIGNATURE_ENTRIES],
+    count: usize,
+}
+
+impl Candidates {
+    fn iter(&self) -> impl Iterator<Item = &[u8]> + Clone {
+        self.tags
+            .iter()
+            .zip(self.lens.iter())
+            .take(self.count)
+            .map(|(tag, len)| tag.get(..*len).unwrap_or_default())
+    }
+}
+
+/// The signed parts of one request, as slices borrowed from it.
+struct Resolved<'a> {
+    slices: [&'a [u8]; MAX_PARTS],
+    count: usize,
+}
+
+impl<'a> Resolved<'a> {
+    /// Adds a slice. Never fails for a built scheme, whose slices are counted by `build`;
+    /// if it did, the request is refused rather than verified over less than was signed.
+    fn push(&mut self, bytes: &'a [u8]) -> Result<(), Rejection> {
+        let slot = self.slices.get_mut(self.count).ok_or_else(|| {
+            Rejection::new(
+                RejectionKind::InvalidRequest,
+                "the scheme signs more parts than it can hold",
+            )
+        })?;
+        *slot = bytes;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn as_slice(&self) -> &[&'a [u8]] {
+        self.slices.get(..self.count).unwrap_or_default()
+    }
+}
+
+impl SignatureScheme {
+    /// A header the scheme reads, or its configured fallback when it is absent.
+    fn read<'a>(
+        &self,
+        request: &WebhookRequest<'a>,
+        name: &HeaderName,
+    ) -> Result<Option<&'a str>, Rejection> {
+        if let Some(value) = request.header(name)? {
+            return Ok(Some(value));
+        }
+        match self.fallbacks.iter().find(|(primary, _)| primary == name) {
+            Some((_, fallback)) => request.header(fallback),
+            None => Ok(None),
+        }
+    }
+
+    fn read_required<'a>(
+        &self,
+        request: &WebhookRequest<'a>,
+        name: &HeaderName,
+    ) -> Result<&'a str, Rejection> {
+        self.read(request, name)?
+            .ok_or_else(|| Rejection::missing_header(name.as_str()))
+    }
+
+    /// Reads the signature header: the candidate signatures and, for Stripe-like schemes,
+    /// the timestamp entry.
+    /// Decoded into `candidates`, which the caller owns so that the array is never moved.
+    fn parse_signature_header<'a>(
+        &self,
+        value: &'a str,
+        candidates: &mut Candidates,
+    ) -> Result<Option<&'a str>, Rejection> {
+        let mut timestamp = None;
+        let mut undecodable = false;
+        let ts_prefix = match &self.timestamp {
+            Some((TimestampSource::SignatureEntry(prefix), _)) => Some(&**prefix),
+            _ => None,
+        };
+        let name = self.signature_header.as_str();
+        let mut entries = 0;
+        let mut other_entries = 0;
+        let mut handle = |entry: &'a str| -> Result<(), Rejection> {
+            let entry = entry.trim_matches(' ');
+            if entry.is_empty() {
+                return Ok(());
+            }
+            entries += 1;
+            if entries > MAX_SIGNATURE_ENTRIES {
+                return Err(Rejection::malformed_header(
+                    name,
+                    "too many signature entries",
+                ));
+            }
+            match ts_prefix {
+                // Positional: the first entry is the timestamp.
+                Some("") if entries == 1 => {
+                    timestamp = Some(entry);
+                    return Ok(());
+                }
+                Some(p) if !p.is_empty() => {
+                    if let Some(ts) = entry.strip_prefix(p) {
+                        if timestamp.replace(ts).is_some() {
+                            return Err(Rejection::malformed_header(
+                                name,
+                                "timestamp appears twice",
+                            ));
+                        }
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+            other_entries += 1;
+            let Some(text) = entry.strip_prefix(&*self.signature_prefix) else {
+                return Ok(()); // another scheme version: ignored
+            };
+            if !self.algorithm.is_mac() && candidates.count >= MAX_PUBLIC_KEY_SIGNATURES {
+                return Err(Rejection::malformed_header(
+                    name,
+                    "too many signatures for a public-key scheme",
+                ));
+            }
+            let (Some(tag), Some(len)) = (
+                candidates.tags.get_mut(candidates.count),
+                candidates.lens.get_mut(candidates.count),
+            ) else {
+                return Ok(());
+            };
+            match self.encoding.decode_into(text, tag) {
+                Some(n) if self.algorithm.accepts_len(n) => {
+                    *len = n;
+                    candidates.count += 1;
+                }
+                _ => undecodable = true,
+            }
+            Ok(())
+        };
+        match self.separator {
+            Some(separator) => {
+                for entry in value.split(separator) {
+                    handle(entry)?;
+                }
+            }
+            None => handle(value)?,
+        }
+        if candidates.count == 0 {
+            // A positional timestamp and nothing after it: the list is incomplete.
+            let incomplete = ts_prefix == Some("") && other_entries == 0;
+            return Err(if undecodable || incomplete {
+                Rejection::malformed_header(name, "signature is not valid or has the wrong length")
+            } else {
+                Rejection::new(
+                    RejectionKind::SignatureMismatch,
+                    "no signature of a supported version",
+                )
+                .with_subject(name)
+            });
+        }
+        Ok(timestamp)
+    }
+
+    fn timestamp_raw<'a>(
+        &self,
+        request: &WebhookRequest<'a>,
+        from_signature: Option<&'a str>,
+    ) -> Result<Option<(&'a str, SystemTime)>, Rejection> {
+        let Some((source, format)) = &self.timestamp else {
+            return Ok(None);
+        };
+        let (raw, name) = match source {
+            TimestampSource::Header(name) => (self.read_required(request, name)?, name.as_str()),
+            TimestampSource::SignatureEntry(prefix) => {
+                let name = self.signature_header.as_str();
+                let raw = from_signature.ok_or_else(|| {
+                    Rejection::new(RejectionKind::MissingHeader, "missing timestamp entry")
+                        .with_subject(format!("{name} {prefix}"))
+                })?;
+                (raw, name)
+            }
+            // Read from the body once the signature has verified.
+            TimestampSource::Json(_) => return Ok(None),
+        };
+        let at = parse_timestamp(raw, *format)
+            .ok_or_else(|| Rejection::malformed_header(name, "timestamp is not valid"))?;
+        Ok(Some((raw, at)))
+    }
+
+    fn id_header<'a>(&self, request: &WebhookRequest<'a>) -> Result<Option<&'a str>, Rejection> {
+        match &self.id {
+            Some(FieldSource::Header(name)) if self.parts.contains(&Part::Id) => {
+                self.read_required(request, name).map(Some)
+            }
+            Some(FieldSource::Header(name)) => self.read(request, name),
+            _ => Ok(None),
+        }
+    }
+
+    /// The signed parts of a received request.
+    fn resolve<'a>(
+        &'a self,
+        request: &WebhookRequest<'a>,
+        timestamp: Option<&'a str>,
+        id: Option<&'a str>,
+    ) -> Result<Resolved<'a>, Rejection> {
+        self.resolve_parts(request, timestamp, id, self.trust_host)
+    }
+
+    /// The signed parts of a request; its own URL stands in for a missing public URL only
+    /// when `trust_request_url` (the opt-in, or a request the caller is signing itself).
+    fn resolve_parts<'a>(
+        &'a self,
+        request: &WebhookRequest<'a>,
+        timestamp: Option<&'a str>,
+        id: Option<&'a str>,
+        trust_request_url: bool,
+    ) -> Result<Resolved<'a>, Rejection> {
+        let mut resolved = Resolved {
+            slices: [&[]; MAX_PARTS],
+            count: 0,
+        };
+        for part in &self.parts {
+            match part {
+                Part::Body => resolved.push(request.body())?,
+                Part::Timestamp => resolved.push(timestamp.unwrap_or_default().as_bytes())?,
+                Part::Id => resolved.push(id.unwrap_or_default().as_bytes())?,
+                Part::Header(name) => {
+                    resolved.push(self.read_required(request, name)?.as_bytes())?
+                }
+                Part::Literal(text) => resolved.push(text.as_bytes())?,
+                Part::Method => resolved.push(request.method().as_str().as_bytes())?,
+                Part::Url => {
+                    let (scheme, authority) = url_base(
+                        self.public_url.as_ref().and_then(|url| url.as_ref().ok()),
+                        trust_request_url,
+                        request,
+                        "https://",
+                    )?;
+                    resolved.push(scheme.as_bytes())?;
+                    resolved.push(authority.as_bytes())?;
+                    resolved.push(path_and_query(request).as_bytes())?;
+                }
+            }
+        }
+        Ok(resolved)
+    }
+
+    /// The timestamp field of a verified JSON body.
+    fn body_timestamp(
+        &self,
+        request: &WebhookRequest<'_>,
+        path: &JsonPath,
+        format: TimestampFormat,
+    ) -> Result<SystemTime, Rejection> {
+        let [raw] = find_fields(request.body(), [Some(path)]);
+        let raw = raw.ok_or_else(|| {
+            Rejection::new(RejectionKind::MissingHeader, "missing timestamp field")
+                .with_subject(path.to_string())
+        })?;
+        parse_timestamp(&raw, format).ok_or_else(|| {
+            Rejection::new(RejectionKind::InvalidBody, "timestamp field is not valid")
+                .with_subject(path.to_string())
+        })
+    }
+
+    /// Whether the delivery id is covered by the signature.
+    fn id_is_signed(&self) -> bool {
+        match &self.id {
+            Some(FieldSource::Header(_)) if self.parts.contains(&Part::Id) => true,
+            source => self.is_signed(source.as_ref()),
+        }
+    }
+
+    /// Whether a value read from `source` is covered by the signature.
+    fn is_signed(&self, source: Option<&FieldSource>) -> bool {
+        match source {
+            Some(FieldSource::Json(_)) => self.parts.contains(&Part::Body),
+            Some(FieldSource::Header(name)) => self
+                .parts
+                .iter()
+                .any(|part| matches!(part, Part::Header(h) if h == name)),
+            None => false,
+        }
+    }
+
+    /// The answer to a signed registration handshake, for a request that verified with
+    /// `key`: Zoom's answer is an HMAC under the key that verified the request, which
+    /// during a rotation need not be the first.
+    fn signed_handshake(
+        &self,
+        request: &WebhookRequest<'_>,
+        key: Option<&SchemeKey>,
+    ) -> Result<Option<HandshakeResponse>, Rejection> {
+        let Some(handshake) = self.handshake.as_ref().filter(|h| h.is_signed()) else {
+            return Ok(None);
+        };
+        if !handshake.matches(request) {
+            return Ok(None);
+        }
+        let mac = |message: &[u8]| {
+            let mut tag = [0u8; MAX_TAG];
+            let len = key?.tag(&[message], &mut tag);
+            (len > 0).then(|| hex::encode(tag.get(..len).unwrap_or_default()))
+        };
+        Ok(handshake.answer(request, &mac)?.map(HandshakeResponse::new))
+    }
+}
+
+impl Scheme for SignatureScheme {
+    type Key = SchemeKey;
+
+    fn provider(&self) -> &str {
+        &self.provider
+    }
+
+    fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
+        let key = zeroize::Zeroizing::new(decode_secret(&self.secret_format, secret)?);
+        SchemeKey::new(self.algorithm, &key)
+    }
+
+    fn verify(
+        &self,
+        request: &WebhookRequest<'_>,
+        keys: &[SchemeKey],
+    ) -> Result<Verified, Rejection> {
+        let header = self.read_required(request, &self.signature_header)?;
+        let mut candidates = Candidates {
+            tags: [[0; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
+            lens: [0; MAX_SIGNATURE_ENTRIES],
+            count: 0,
+        };
+        let ts_entry = self.parse_signature_header(header, &mut candidates)?;
+        let timestamp = self.timestamp_raw(request, ts_entry)?;
+        let id = self.id_header(request)?;
+        let resolved = self.resolve(request, timestamp.map(|(raw, _)| raw), id)?;
+
+        let parts = resolved.as_slice();
+        let mut tag = [0u8; MAX_TAG];
+        let Some(matched) = crypto::first_match(keys, parts, candidates.iter(), &mut tag) else {
+            return Err(Rejection::new(
+                RejectionKind::SignatureMismatch,
+                "signature does not match",
+            ));
+        };
+
+        let mut verified = Verified::new();
+        if self.algorithm.is_mac() {
+            // The tag itself identifies the signed content; hex-encoded only if asked.
+            verified.tag = Some((tag, u8::try_from(matched.tag_len).unwrap_or(0)));
+        } else {
+            verified.fingerprint = Some(crypto::fingerprint(
+                self.algorithm,
+                parts,
+                matched.signature,
+            ));
+        }
+        verified.timestamp = match &self.timestamp {
+            Some((TimestampSource::Json(path), format)) => {
+                Some(self.body_timestamp(request, path, *format)?)
+            }
+            _ => timestamp.map(|(_, at)| at),
+        };
+        verified.id = match &self.id {
+            Some(FieldSource::Header(_)) => id.map(str::to_owned),
+            _ => None,
+        };
+        verified.id_json = self.id_json.clone();
+        verified.id_signed = self.id_is_signed();
+        verified.event_type = match &self.event_type {
+            Some(FieldSource::Header(name)) => self.read(request, name)?.map(str::to_owned),
+            _ => None,
+        };
+        verified.event_type_json = self.event_type_json.clone();
+        verified.event_type_signed = self.is_signed(self.event_type.as_ref());
+        verified.handshake = self.signed_handshake(request, keys.get(matched.key))?;
+        Ok(verified)
+    }
+
+    fn sign(
+        &self,
+        secret: &Secret,
+        request: &mut http::Request<Bytes>,
+        message: &Message<'_>,
+    ) -> Result<(), ConfigError> {
+        let format = self
+            .signing_secret_format
+            .as_ref()
+            .unwrap_or(&self.secret_format);
+        let key = zeroize::Zeroizing::new(decode_secret(format, secret)?);
+        let mut ts_entry = None;
+        if let Some((source, format)) = &self.timestamp {
+            let text = format.format(message.timestamp);
+            match source {
+                TimestampSource::Header(name) => {
+                    request
+                        .headers_mut()
+                        .insert(name.clone(), header_value(&text)?);
+                }
+                TimestampSource::SignatureEntry(prefix) => ts_entry = Some((prefix, text)),
+                // The caller's body carries its own timestamp.
+                TimestampSource::Json(_) => {}
+            }
+        }
+        if let Some(FieldSource::Header(name)) = &self.id {
+            request
+                .headers_mut()
+                .insert(name.clone(), header_value(message.id)?);
+        }
+
+        let (method, uri, headers) = (request.method(), request.uri(), request.headers());
+        let view = WebhookRequest::new(method, uri, headers, request.body());
+        let ts_raw = ts_entry
+            .as_ref()
+            .map(|(_, text)| text.as_str())
+            .or_else(|| match &self.timestamp {
+                Some((TimestampSource::Header(name), _)) => self.read(&view, name).ok().flatten(),
+                _ => None,
+            });
+        let id = match &self.id {
+            Some(FieldSource::Header(_)) => Some(message.id),
+            _ => None,
+        };
+        // The signer's own request: without a public URL, its URL is the one to sign.
+        let resolved = self
+            .resolve_parts(&view, ts_raw, id, true)
+            .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
+        let signature = crypto::sign(self.algorithm, &key, resolved.as_slice())?;
+        let signature = self.encoding.encode(&signature);
+
+        let mut header = String::new();
+        if let (Some((prefix, text)), Some(separator)) = (&ts_entry, self.separator) {
+            header.push_str(prefix);
+            header.push_str(text);
+            header.push(separator);
+        }
+        header.push_str(&self.signature_prefix);
+        header.push_str(&signature);
+        let header = header_value(&header)?;
+        request
+            .headers_mut()
+            .insert(self.signature_header.clone(), header);
+        Ok(())
+    }
+
+    fn handshake(
+        &self,
+        request: &WebhookRequest<'_>,
+        _keys: &[SchemeKey],
+    ) -> Option<Result<HandshakeResponse, Rejection>> {
+        // Signed handshakes are recognised in `verify`, after the one verification.
+        let handshake = self.handshake.as_ref().filter(|h| !h.is_signed())?;
+        if !handshake.matches(request) {
+            return None;
+        }
+        match handshake.answer(request, &|_| None) {
+            Ok(Some(response)) => Some(Ok(HandshakeResponse::new(response))),
+            Ok(None) => None,
+            Err(rejection) => Some(Err(rejection)),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.check()?;
+        if let Some(Err(error)) = &self.public_url {
+            return Err(error.clone());
+        }
+        if self.parts.contains(&Part::Url) && self.public_url.is_none() && !self.trust_host {
+            return Err(PublicBase::missing());
+        }
+        if let Some(RegistrationHandshake::MetaVerifyToken(token)) = &self.handshake {
+            if token.expose().is_empty() {
+                return Err(ConfigError::new(
+                    "the verify token is empty, so anyone's hub.challenge would be answered: \
+                     pass the verify token you chose in the app dashboard (providers::meta(token)), \
+                     or call without_handshake() to answer no challenge",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn default_tolerance(&self) -> Duration {
+        self.tolerance
+    }
+}
