@@ -12,8 +12,8 @@ use bytes::Bytes;
 use sha2::Digest;
 
 use crate::replay::ReplayKey;
-use crate::scheme::json::{find_fields, JsonPath};
-use crate::scheme::HandshakeResponse;
+use crate::scheme::json::find_fields;
+use crate::scheme::{Field, Fingerprint, HandshakeResponse, Verified};
 
 /// A delivery whose signature, freshness and novelty were verified.
 ///
@@ -33,26 +33,6 @@ use crate::scheme::HandshakeResponse;
 #[derive(Debug, Clone)]
 pub struct Delivery {
     inner: Arc<Inner>,
-}
-
-/// Where a field's value comes from.
-#[derive(Debug)]
-pub(crate) enum Field {
-    /// Known when verified (a header, or set by the scheme).
-    Known(Option<Box<str>>),
-    /// A field of the JSON body, read on first access.
-    Json(Arc<JsonPath>),
-}
-
-/// What identifies the signed content.
-#[derive(Debug)]
-pub(crate) enum Fingerprint {
-    /// Text given by the scheme.
-    Text(Box<str>),
-    /// A MAC tag.
-    Tag([u8; 64], u8),
-    /// Nothing given: a SHA-256 of the body.
-    BodyHash,
 }
 
 /// How replay protection treats a delivery id that the signature does not cover.
@@ -97,15 +77,9 @@ pub enum UnsignedIdPolicy {
 #[derive(Debug)]
 struct Inner {
     provider: Arc<str>,
-    id: Field,
-    id_signed: bool,
-    event_type: Field,
-    event_type_signed: bool,
-    fingerprint: Fingerprint,
-    timestamp: Option<SystemTime>,
+    verified: Verified,
     body: Bytes,
     policy: UnsignedIdPolicy,
-    handshake: Option<HandshakeResponse>,
     json: OnceLock<[Option<Box<str>>; 2]>,
     fingerprint_text: OnceLock<Box<str>>,
     keys: OnceLock<Keys>,
@@ -120,34 +94,20 @@ struct Keys {
     id_then_signature: bool,
 }
 
-/// Everything a delivery is made of.
-pub(crate) struct Parts {
-    pub(crate) provider: Arc<str>,
-    pub(crate) id: Field,
-    pub(crate) id_signed: bool,
-    pub(crate) event_type: Field,
-    pub(crate) event_type_signed: bool,
-    pub(crate) fingerprint: Fingerprint,
-    pub(crate) timestamp: Option<SystemTime>,
-    pub(crate) body: Bytes,
-    pub(crate) policy: UnsignedIdPolicy,
-    pub(crate) handshake: Option<HandshakeResponse>,
-}
-
 impl Delivery {
-    pub(crate) fn new(parts: Parts) -> Self {
+    /// The delivery `verified` proved, for `provider`, with its buffered body.
+    pub(crate) fn new(
+        provider: Arc<str>,
+        verified: Verified,
+        body: Bytes,
+        policy: UnsignedIdPolicy,
+    ) -> Self {
         Delivery {
             inner: Arc::new(Inner {
-                provider: parts.provider,
-                id: parts.id,
-                id_signed: parts.id_signed,
-                event_type: parts.event_type,
-                event_type_signed: parts.event_type_signed,
-                fingerprint: parts.fingerprint,
-                timestamp: parts.timestamp,
-                body: parts.body,
-                policy: parts.policy,
-                handshake: parts.handshake,
+                provider,
+                verified,
+                body,
+                policy,
                 json: OnceLock::new(),
                 fingerprint_text: OnceLock::new(),
                 keys: OnceLock::new(),
@@ -162,14 +122,17 @@ impl Delivery {
                 Field::Json(path) => Some(path.clone()),
                 Field::Known(_) => None,
             };
-            let (id, kind) = (path(&self.inner.id), path(&self.inner.event_type));
+            let (id, kind) = (
+                path(&self.inner.verified.id),
+                path(&self.inner.verified.event_type),
+            );
             find_fields(&self.inner.body, [id.as_deref(), kind.as_deref()])
                 .map(|value| value.map(String::into_boxed_str))
         })
     }
 
     fn provider_id(&self) -> Option<&str> {
-        match &self.inner.id {
+        match &self.inner.verified.id {
             Field::Known(id) => id.as_deref(),
             Field::Json(_) => self.json()[0].as_deref(),
         }
@@ -178,7 +141,7 @@ impl Delivery {
     fn fingerprint(&self) -> &str {
         self.inner
             .fingerprint_text
-            .get_or_init(|| match &self.inner.fingerprint {
+            .get_or_init(|| match &self.inner.verified.fingerprint {
                 Fingerprint::Text(text) => text.clone(),
                 Fingerprint::Tag(..) | Fingerprint::BodyHash => {
                     hex::encode(self.with_fingerprint_bytes(<[u8]>::to_vec)).into()
@@ -188,7 +151,7 @@ impl Delivery {
 
     /// Calls `f` with the raw bytes that identify the signed content.
     fn with_fingerprint_bytes<T>(&self, f: impl FnOnce(&[u8]) -> T) -> T {
-        match &self.inner.fingerprint {
+        match &self.inner.verified.fingerprint {
             Fingerprint::Text(text) => f(text.as_bytes()),
             Fingerprint::Tag(tag, len) => f(tag.get(..usize::from(*len)).unwrap_or_default()),
             Fingerprint::BodyHash => f(&sha2::Sha256::digest(&self.inner.body)),
@@ -222,7 +185,7 @@ impl Delivery {
     /// Whether the signature covers [`id`](Self::id) (a fingerprint of the signature
     /// counts as covered).
     pub fn id_is_signed(&self) -> bool {
-        self.inner.id_signed || self.id_is_fingerprint()
+        self.inner.verified.id_signed || self.id_is_fingerprint()
     }
 
     /// The keys replay protection remembers this delivery under, namespaced by
@@ -258,7 +221,7 @@ impl Delivery {
             };
             match self.provider_id() {
                 None => one(signature()),
-                Some(id) if self.inner.id_signed => one(ReplayKey::new(namespace, id)),
+                Some(id) if self.inner.verified.id_signed => one(ReplayKey::new(namespace, id)),
                 Some(id) => match self.inner.policy {
                     UnsignedIdPolicy::IdOrSignature => Keys {
                         keys: [ReplayKey::new(namespace, id), signature()],
@@ -277,7 +240,7 @@ impl Delivery {
 
     /// The signed timestamp, for providers that sign one.
     pub fn timestamp(&self) -> Option<SystemTime> {
-        self.inner.timestamp
+        self.inner.verified.timestamp
     }
 
     /// The event type, where the provider states it (GitHub `X-GitHub-Event`, Shopify
@@ -287,7 +250,7 @@ impl Delivery {
     /// An event type from a header the signature does not cover is what the sender
     /// claims: routing on it routes by a claim (the body is still authentic).
     pub fn event_type(&self) -> Option<&str> {
-        match &self.inner.event_type {
+        match &self.inner.verified.event_type {
             Field::Known(kind) => kind.as_deref(),
             Field::Json(_) => self.json()[1].as_deref(),
         }
@@ -295,14 +258,14 @@ impl Delivery {
 
     /// Whether the signature covers [`event_type`](Self::event_type).
     pub fn event_type_is_signed(&self) -> bool {
-        self.inner.event_type_signed
+        self.inner.verified.event_type_signed
     }
 
     /// The registration handshake's answer, when the verified request is one (Slack's
     /// `url_verification`, Zoom's `endpoint.url_validation`, Twitch's callback
     /// verification, Discord's PING). The layer sends it instead of calling the handler.
     pub fn handshake(&self) -> Option<&HandshakeResponse> {
-        self.inner.handshake.as_ref()
+        self.inner.verified.handshake.as_ref()
     }
 
     /// The raw body that was verified: the very buffer the handler receives.

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 
 use crate::clock::{Clock, SystemClock};
-use crate::delivery::{Field, Fingerprint, Parts, UnsignedIdPolicy};
+use crate::delivery::UnsignedIdPolicy;
 use crate::scheme::{HandshakeResponse, Scheme, WebhookRequest};
 use crate::{ConfigError, Delivery, Rejection, RejectionKind, Secret};
 
@@ -274,31 +274,12 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
         if let (Some(at), Some(tolerance)) = (verified.timestamp, self.tolerance) {
             check_freshness(at, self.clock.now(), tolerance)?;
         }
-        let id = match verified.id_json {
-            Some(path) => Field::Json(path),
-            None => Field::Known(verified.id.map(String::into_boxed_str)),
-        };
-        let event_type = match verified.event_type_json {
-            Some(path) => Field::Json(path),
-            None => Field::Known(verified.event_type.map(String::into_boxed_str)),
-        };
-        let fingerprint = match (verified.tag, verified.fingerprint) {
-            (Some((tag, len)), _) => Fingerprint::Tag(tag, len),
-            (None, Some(text)) => Fingerprint::Text(text.into_boxed_str()),
-            (None, None) => Fingerprint::BodyHash,
-        };
-        Ok(Delivery::new(Parts {
-            provider: self.provider.clone(),
-            id,
-            id_signed: verified.id_signed,
-            event_type,
-            event_type_signed: verified.event_type_signed,
-            fingerprint,
-            timestamp: verified.timestamp,
-            body: request.body().clone(),
-            policy: self.unsigned_id_policy,
-            handshake: verified.handshake,
-        }))
+        Ok(Delivery::new(
+            self.provider.clone(),
+            verified,
+            request.body().clone(),
+            self.unsigned_id_policy,
+        ))
     }
 
     fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,6 +1,7 @@
 //! Box signs with two keys at once, each in its own header, so that either key can be
 //! rotated while the other keeps verifying.
 
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -10,7 +11,7 @@ use crate::scheme::{
     header_value, parse_timestamp, Algorithm, Encoding, Message, SchemeKey, TimestampFormat,
     Verified, WebhookRequest,
 };
-use crate::scheme::{json::find_fields, JsonPath, Scheme};
+use crate::scheme::{JsonPath, Scheme};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
 const PRIMARY: HeaderName = HeaderName::from_static("box-signature-primary");
@@ -87,7 +88,7 @@ impl Scheme for BoxCom {
             return Err(Rejection::missing_header(PRIMARY.as_str()));
         }
         let mut tag = [0u8; 64];
-        let mut fingerprint = None;
+        let mut matched = None;
         for (key, header) in keys.iter().zip(headers) {
             let Some(header) = header else { continue };
             let mut signature = [0u8; 64];
@@ -98,20 +99,22 @@ impl Scheme for BoxCom {
             let tag_len = key.tag(&parts, &mut tag);
             let computed = tag.get(..tag_len).unwrap_or_default();
             if key.verifies(&parts, computed, signature) {
-                fingerprint = Some(hex::encode(computed));
+                matched = Some(tag_len);
                 break;
             }
         }
-        let fingerprint = fingerprint.ok_or_else(|| {
+        let tag_len = matched.ok_or_else(|| {
             Rejection::new(RejectionKind::SignatureMismatch, "signature does not match")
         })?;
-        let mut verified = Verified::new().fingerprint(fingerprint).timestamp(at);
+        // The event type is read from the body only if it is asked for.
+        static TRIGGER: LazyLock<Arc<JsonPath>> =
+            LazyLock::new(|| Arc::new(JsonPath::from("trigger")));
+        let mut verified = Verified::new()
+            .signature(tag.get(..tag_len).unwrap_or_default())
+            .signed_timestamp(at)
+            .signed_event_type_in_body(Arc::clone(&TRIGGER));
         if let Some(id) = request.header(&DELIVERY_ID)? {
             verified = verified.unsigned_id(id);
-        }
-        let trigger = JsonPath::from("trigger");
-        if let [Some(kind)] = find_fields(request.body(), [Some(&trigger)]) {
-            verified = verified.event_type(kind);
         }
         Ok(verified)
     }

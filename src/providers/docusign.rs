@@ -100,11 +100,9 @@ impl Scheme for DocuSign {
         // As for declarative schemes: the tag is hex-encoded and the body's event type read
         // only if they are asked for.
         static EVENT: LazyLock<Arc<JsonPath>> = LazyLock::new(|| Arc::new(JsonPath::from("event")));
-        let mut verified = Verified::new();
-        verified.tag = Some((tag, u8::try_from(matched.tag_len).unwrap_or(0)));
-        verified.event_type_json = Some(Arc::clone(&EVENT));
-        verified.event_type_signed = true;
-        Ok(verified)
+        Ok(Verified::new()
+            .signature(tag.get(..matched.tag_len).unwrap_or_default())
+            .signed_event_type_in_body(Arc::clone(&EVENT)))
     }
 
     /// Signs with one key, as `X-DocuSign-Signature-1`.

@@ -146,11 +146,11 @@ impl Scheme for Mailgun {
             ));
         }
         let mut verified = Verified::new()
-            .timestamp(at)
-            .id(fields.token)
-            .fingerprint(hex::encode(signature));
+            .signed_timestamp(at)
+            .signed_id(fields.token)
+            .signature(&signature);
         if let Some(event) = fields.event {
-            verified = verified.event_type(event);
+            verified = verified.signed_event_type(event);
         }
         Ok(verified)
     }

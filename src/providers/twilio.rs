@@ -299,14 +299,8 @@ impl Scheme for Twilio {
                 "signature does not match",
             ));
         }
-        let mut verified = Verified::new();
-        // The replay key when no idempotency token is sent: the signature, hex-encoded
-        // only if it is asked for.
-        let mut tag = [0u8; 64];
-        if let Some(slot) = tag.get_mut(..len) {
-            slot.copy_from_slice(signature);
-            verified.tag = Some((tag, u8::try_from(len).unwrap_or(0)));
-        }
+        // The signature identifies the signed content, hex-encoded only if asked for.
+        let mut verified = Verified::new().signature(signature.get(..len).unwrap_or_default());
         if let Some(token) = request.header(&IDEMPOTENCY_TOKEN)? {
             verified = verified.unsigned_id(token);
         }

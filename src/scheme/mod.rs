@@ -14,6 +14,7 @@ mod token;
 mod url;
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
@@ -194,24 +195,62 @@ impl<'a> WebhookRequest<'a> {
     }
 }
 
-/// What a verified signature proves about a delivery.
+/// What a verified signature proves about a delivery: the one type that carries it from
+/// the scheme, through the verifier, into the [`Delivery`](crate::Delivery) the handler
+/// receives.
 ///
-/// A scheme builds it after the signature verified: each field says whether the
+/// A scheme builds it after the signature verified, saying of each value whether the
 /// signature covers it, because replay protection and routing must rest only on signed
 /// data ([`Delivery::replay_keys`](crate::Delivery::replay_keys)).
+///
+/// ```
+/// use std::time::SystemTime;
+/// use tower_webhook::scheme::Verified;
+///
+/// # let (tag, at) = ([0u8; 32], SystemTime::now());
+/// let verified = Verified::new()
+///     .signature(&tag)                  // what identifies the signed content
+///     .signed_timestamp(at)             // checked against the tolerance
+///     .unsigned_id("delivery-1")        // a header beside the signature
+///     .signed_event_type("invoice.paid"); // read from the signed body
+/// # let _ = verified;
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Verified {
     pub(crate) timestamp: Option<SystemTime>,
-    pub(crate) id: Option<String>,
+    pub(crate) id: Field,
     pub(crate) id_signed: bool,
-    pub(crate) event_type: Option<String>,
+    pub(crate) event_type: Field,
     pub(crate) event_type_signed: bool,
-    pub(crate) fingerprint: Option<String>,
-    /// Read lazily from the body by [`Delivery`](crate::Delivery), for built-in schemes.
-    pub(crate) id_json: Option<std::sync::Arc<JsonPath>>,
-    pub(crate) event_type_json: Option<std::sync::Arc<JsonPath>>,
-    pub(crate) tag: Option<([u8; 64], u8)>,
+    pub(crate) fingerprint: Fingerprint,
     pub(crate) handshake: Option<HandshakeResponse>,
+}
+
+/// Where a value of a delivery comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum Field {
+    /// Known when verified (a header, or set by the scheme).
+    Known(Option<Box<str>>),
+    /// A field of the JSON body, read on first access.
+    Json(Arc<JsonPath>),
+}
+
+impl Default for Field {
+    fn default() -> Self {
+        Field::Known(None)
+    }
+}
+
+/// What identifies the signed content.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Fingerprint {
+    /// Text given by the scheme.
+    Text(Box<str>),
+    /// The signature or MAC tag that matched (at most 64 bytes).
+    Tag([u8; 64], u8),
+    /// Nothing given: a SHA-256 of the body.
+    #[default]
+    BodyHash,
 }
 
 impl Verified {
@@ -221,15 +260,15 @@ impl Verified {
     }
 
     /// The signed timestamp. The verifier rejects it when it is outside the tolerance.
-    pub fn timestamp(mut self, timestamp: SystemTime) -> Self {
+    pub fn signed_timestamp(mut self, timestamp: SystemTime) -> Self {
         self.timestamp = Some(timestamp);
         self
     }
 
     /// The provider's delivery id, covered by the signature (a signed header, or a field
     /// of the signed body).
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
+    pub fn signed_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Field::Known(Some(id.into().into_boxed_str()));
         self.id_signed = true;
         self
     }
@@ -238,14 +277,22 @@ impl Verified {
     /// replaying a captured request can change it, so replay protection never rests on it
     /// alone (see [`Delivery::replay_keys`](crate::Delivery::replay_keys)).
     pub fn unsigned_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
+        self.id = Field::Known(Some(id.into().into_boxed_str()));
         self.id_signed = false;
         self
     }
 
+    /// The provider's delivery id is this field of the signed JSON body, read only if it
+    /// is asked for.
+    pub fn signed_id_in_body(mut self, path: impl Into<Arc<JsonPath>>) -> Self {
+        self.id = Field::Json(path.into());
+        self.id_signed = true;
+        self
+    }
+
     /// The provider's event type, covered by the signature.
-    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
-        self.event_type = Some(event_type.into());
+    pub fn signed_event_type(mut self, event_type: impl Into<String>) -> Self {
+        self.event_type = Field::Known(Some(event_type.into().into_boxed_str()));
         self.event_type_signed = true;
         self
     }
@@ -253,16 +300,44 @@ impl Verified {
     /// The provider's event type from a header the signature does not cover: what the
     /// sender claims.
     pub fn unsigned_event_type(mut self, event_type: impl Into<String>) -> Self {
-        self.event_type = Some(event_type.into());
+        self.event_type = Field::Known(Some(event_type.into().into_boxed_str()));
         self.event_type_signed = false;
         self
     }
 
-    /// A stable text form of the signature that matched (or of the signed content), used
-    /// as the replay key when the provider sends no signed id. Without one, a SHA-256 of
-    /// the body is used.
+    /// The provider's event type is this field of the signed JSON body, read only if it
+    /// is asked for.
+    pub fn signed_event_type_in_body(mut self, path: impl Into<Arc<JsonPath>>) -> Self {
+        self.event_type = Field::Json(path.into());
+        self.event_type_signed = true;
+        self
+    }
+
+    /// The signature (or MAC tag) that matched: it identifies the signed content, and is
+    /// the replay key when the provider sends no signed id. Only a signature nobody can
+    /// make a second valid one of for the same content will do (MACs, Ed25519); for
+    /// ECDSA, pass a hash of the signed content instead. Longer than 64 bytes, its
+    /// SHA-256 is kept. Without one, a SHA-256 of the body is used.
+    pub fn signature(mut self, signature: &[u8]) -> Self {
+        let mut tag = [0u8; 64];
+        let digest;
+        let bytes = if signature.len() > tag.len() {
+            digest = <sha2::Sha256 as sha2::Digest>::digest(signature);
+            &digest[..]
+        } else {
+            signature
+        };
+        if let Some(slot) = tag.get_mut(..bytes.len()) {
+            slot.copy_from_slice(bytes);
+            self.fingerprint = Fingerprint::Tag(tag, u8::try_from(bytes.len()).unwrap_or(0));
+        }
+        self
+    }
+
+    /// A stable text form of the signed content, used like
+    /// [`signature`](Self::signature) when the scheme has no signature bytes to give.
     pub fn fingerprint(mut self, fingerprint: impl Into<String>) -> Self {
-        self.fingerprint = Some(fingerprint.into());
+        self.fingerprint = Fingerprint::Text(fingerprint.into().into_boxed_str());
         self
     }
 

@@ -1,6 +1,7 @@
 //! The engine of [`SignatureScheme`]: reading the signature header, resolving the signed
 //! parts of a request, and verifying, signing and answering handshakes.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use base64::engine::general_purpose::STANDARD;
@@ -398,36 +399,47 @@ impl Scheme for SignatureScheme {
             ));
         };
 
-        let mut verified = Verified::new();
-        if self.algorithm.is_mac() {
+        let mut verified = if self.algorithm.is_mac() {
             // The tag itself identifies the signed content; hex-encoded only if asked.
-            verified.tag = Some((tag, u8::try_from(matched.tag_len).unwrap_or(0)));
+            Verified::new().signature(tag.get(..matched.tag_len).unwrap_or_default())
         } else {
-            verified.fingerprint = Some(crypto::fingerprint(
+            Verified::new().fingerprint(crypto::fingerprint(
                 self.algorithm,
                 parts,
                 matched.signature,
-            ));
-        }
-        verified.timestamp = match &self.timestamp {
+            ))
+        };
+        match &self.timestamp {
             Some((TimestampSource::Json(path), format)) => {
-                Some(self.body_timestamp(request, path, *format)?)
+                verified = verified.signed_timestamp(self.body_timestamp(request, path, *format)?);
             }
-            _ => timestamp.map(|(_, at)| at),
+            _ => {
+                if let Some((_, at)) = timestamp {
+                    verified = verified.signed_timestamp(at);
+                }
+            }
+        }
+        verified = match (&self.id, &self.id_json, id) {
+            (_, Some(path), _) => verified.signed_id_in_body(Arc::clone(path)),
+            (Some(FieldSource::Header(_)), _, Some(id)) if self.id_is_signed() => {
+                verified.signed_id(id)
+            }
+            (Some(FieldSource::Header(_)), _, Some(id)) => verified.unsigned_id(id),
+            _ => verified,
         };
-        verified.id = match &self.id {
-            Some(FieldSource::Header(_)) => id.map(str::to_owned),
-            _ => None,
+        let event_signed = self.is_signed(self.event_type.as_ref());
+        verified = match (&self.event_type, &self.event_type_json) {
+            (_, Some(path)) => verified.signed_event_type_in_body(Arc::clone(path)),
+            (Some(FieldSource::Header(name)), _) => match self.read(request, name)? {
+                Some(kind) if event_signed => verified.signed_event_type(kind),
+                Some(kind) => verified.unsigned_event_type(kind),
+                None => verified,
+            },
+            _ => verified,
         };
-        verified.id_json = self.id_json.clone();
-        verified.id_signed = self.id_is_signed();
-        verified.event_type = match &self.event_type {
-            Some(FieldSource::Header(name)) => self.read(request, name)?.map(str::to_owned),
-            _ => None,
-        };
-        verified.event_type_json = self.event_type_json.clone();
-        verified.event_type_signed = self.is_signed(self.event_type.as_ref());
-        verified.handshake = self.signed_handshake(request, keys.get(matched.key))?;
+        if let Some(response) = self.signed_handshake(request, keys.get(matched.key))? {
+            verified = verified.handshake_response(response);
+        }
         Ok(verified)
     }
 
