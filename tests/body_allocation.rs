@@ -52,6 +52,25 @@ impl Body for Frames {
     }
 }
 
+/// Two 1-byte frames, then nothing, ever (a client that stops sending).
+struct TwoBytesThenStall(u8);
+
+impl Body for TwoBytesThenStall {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if self.0 < 2 {
+            self.0 += 1;
+            return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b"{")))));
+        }
+        Poll::Pending
+    }
+}
+
 /// A Stripe event of exactly `len` bytes.
 fn event(id: &str, len: usize) -> Bytes {
     let mut body = format!(r#"{{"id":"{id}","type":"ping","pad":""#).into_bytes();
@@ -187,6 +206,33 @@ fn one_byte_frames_cost_about_the_body_not_a_list_of_frames() {
         over.peak <= bound,
         "peak {} B for an over-limit body in 1-byte frames (bound {bound} B)",
         over.peak
+    );
+
+    // A declared length is a ceiling, never an allocation made before the bytes arrive:
+    // the full limit declared, two bytes sent, then nothing (a stalled client).
+    let layer = WebhookLayer::new(Verifier::new(providers::github(), "secret").unwrap());
+    let mut service = layer.layer(tower::service_fn(|_: Request<VerifiedBody>| async {
+        Ok::<_, Infallible>(Response::new(String::new()))
+    }));
+    let request = Request::post("/hook")
+        .header(header::CONTENT_LENGTH, LIMIT.to_string())
+        .header("x-hub-signature-256", format!("sha256={}", "0".repeat(64)))
+        .body(TwoBytesThenStall(0))
+        .unwrap();
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    let before = dhat::HeapStats::get();
+    let mut future = Box::pin(tower::Service::call(&mut service, request));
+    for _ in 0..4 {
+        assert!(std::future::Future::poll(future.as_mut(), &mut cx).is_pending());
+    }
+    let held = dhat::HeapStats::get()
+        .curr_bytes
+        .saturating_sub(before.curr_bytes);
+    drop(future);
+    eprintln!("declared {LIMIT} B, sent 2: {held} B held");
+    assert!(
+        held < 64 * 1024,
+        "2 body bytes received, {held} B held while waiting for the rest"
     );
 
     // One frame: the handler gets the very bytes that were sent, not a copy.

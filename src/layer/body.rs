@@ -11,7 +11,7 @@ use http_body::{Body, Frame, SizeHint};
 use http_body_util::BodyExt;
 use pin_project_lite::pin_project;
 
-/// The first capacity of a buffer whose size was not declared.
+/// The first capacity of a buffer.
 const INITIAL_CAPACITY: usize = 8 * 1024;
 
 /// Why a request body could not be buffered.
@@ -26,10 +26,10 @@ pub(crate) enum BufferError {
 /// Reads `body` into one contiguous buffer of at most `limit` bytes.
 ///
 /// A body that arrives as a single data frame is returned as that frame, without a copy.
-/// Otherwise the frames are copied into one buffer, never larger than `limit`: sized up
-/// front from `declared` (the `Content-Length`, capped by `limit`), or else starting small
-/// and doubling. So a body sent in tiny frames costs about its own size, not a list of
-/// frames and then a copy. Trailers are ignored.
+/// Otherwise the frames are copied into one buffer that starts small and doubles as bytes
+/// arrive, never beyond `limit` nor `declared` (the `Content-Length`): a declared length is
+/// a ceiling, never allocated before the bytes come. So a body sent in tiny frames costs
+/// about its own size, not a list of frames and then a copy. Trailers are ignored.
 pub(crate) async fn buffer<B: Body>(
     body: B,
     declared: Option<u64>,
@@ -55,18 +55,19 @@ pub(crate) async fn buffer<B: Body>(
             _ => return Err(BufferError::TooLarge),
         };
 
+        // A declared length is a ceiling for growth, never an allocation made up front:
+        // a client that declares the limit and sends two bytes gets a small buffer.
+        let ceiling = match declared.map(usize::try_from) {
+            Some(Ok(declared)) if declared > 0 => declared.min(limit),
+            _ => limit,
+        };
         if let Some(buffer) = joined.as_mut() {
             if buffer.capacity() - buffer.len() < len {
-                grow(buffer, total, limit);
+                grow(buffer, total, ceiling.max(total));
             }
             buffer.put(data);
         } else if let Some(head) = first.take() {
-            let declared = declared.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
-            let capacity = if declared > 0 {
-                declared.min(limit).max(total)
-            } else {
-                INITIAL_CAPACITY.max(total).min(limit)
-            };
+            let capacity = INITIAL_CAPACITY.max(total).min(ceiling.max(total));
             let mut buffer = BytesMut::with_capacity(capacity);
             buffer.put(head);
             buffer.put(data);
@@ -84,7 +85,7 @@ pub(crate) async fn buffer<B: Body>(
 }
 
 /// Moves `buffer` into one with room for `needed` bytes: double the capacity, but no more
-/// than `limit` (`needed` is at most `limit`). `BytesMut::reserve` would double past the
+/// than `limit` (the body limit, or the declared length; `needed` is at most `limit`). `BytesMut::reserve` would double past the
 /// limit, so the new buffer is allocated here with the exact capacity.
 fn grow(buffer: &mut BytesMut, needed: usize, limit: usize) {
     let capacity = buffer.capacity().saturating_mul(2).max(needed).min(limit);

@@ -183,7 +183,7 @@ async fn reserve<B>(
         config.counters.count_duplicate_under_new_id();
         tracing::warn!(
             provider = delivery.provider(),
-            id = delivery.id(),
+            id = loggable(delivery.id()),
             "webhook refused as a duplicate: its signed content was already seen under another \
              id (a replay under a new id, or a distinct delivery with byte-identical signed \
              content); handler not called"
@@ -204,7 +204,7 @@ async fn reserve<B>(
         Ok(Reservation::Completed { .. }) => {
             tracing::info!(
                 provider = delivery.provider(),
-                id = delivery.id(),
+                id = loggable(delivery.id()),
                 "webhook duplicate of a completed delivery; handler not called"
             );
             Err(duplicate(config))
@@ -275,7 +275,7 @@ async fn with_heartbeat<F: Future>(
                     Ok(true) => {}
                     Ok(false) => tracing::warn!(
                         provider = held.delivery.provider(),
-                        id = held.delivery.id(),
+                        id = loggable(held.delivery.id()),
                         "webhook reservation was lost while its handler ran; a copy may run too"
                     ),
                     Err(error) => tracing::error!(
@@ -315,57 +315,35 @@ const COMPLETION_BACKOFF: Duration = Duration::from_millis(100);
 impl Held {
     /// Marks the delivery completed. A completion that fails or times out is tried again
     /// in the background: a completion that never lands would let a replay run the
-    /// handler again.
+    /// handler again. It runs as a task of its own, so it lands even when this response
+    /// future is dropped while it waits (the client went away after the handler
+    /// answered); the response waits for its first attempt only.
     async fn complete(mut self, config: &Config) {
         let Some(token) = self.token.take() else {
             return;
         };
-        let keys = self.delivery.replay_keys();
-        let done = self.store.complete(keys, &token, config.retention);
-        match bounded(done, config.store_timeout).await {
-            Ok(outcome) => completed(&self.delivery, outcome, &config.counters),
-            Err(error) => {
-                tracing::warn!(
-                    provider = self.delivery.provider(),
-                    id = self.delivery.id(),
-                    error = %error,
-                    "webhook completion failed; retrying in the background"
-                );
-                let (store, delivery) = (self.store.clone(), self.delivery.clone());
-                let (retention, timeout) = (config.retention, config.store_timeout);
-                let counters = config.counters.clone();
-                let retry = async move {
-                    let mut pause = COMPLETION_BACKOFF;
-                    for _ in 0..COMPLETION_RETRIES {
-                        tokio::time::sleep(pause).await;
-                        pause *= 2;
-                        let keys = delivery.replay_keys();
-                        if let Ok(outcome) =
-                            bounded(store.complete(keys, &token, retention), timeout).await
-                        {
-                            completed(&delivery, outcome, &counters);
-                            return;
-                        }
-                    }
-                    counters.count_completion_lost();
-                    tracing::error!(
-                        provider = delivery.provider(),
-                        id = delivery.id(),
-                        "webhook could not be marked completed: a replay of it would run the \
-                         handler again"
-                    );
-                };
-                match tokio::runtime::Handle::try_current() {
-                    Ok(runtime) => drop(runtime.spawn(retry)),
-                    Err(_) => {
-                        config.counters.count_completion_lost();
-                        tracing::error!(
-                            provider = self.delivery.provider(),
-                            "no tokio runtime to retry the completion"
-                        );
-                    }
-                }
+        let (first_attempt, answered) = tokio::sync::oneshot::channel();
+        let mut job = Box::pin(completion(
+            self.store.clone(),
+            self.delivery.clone(),
+            token,
+            config.clone_for_completion(),
+            first_attempt,
+        ));
+        // The in-memory store finishes at once, with no task.
+        let ready = {
+            let mut cx = Context::from_waker(std::task::Waker::noop());
+            job.as_mut().poll(&mut cx).is_ready()
+        };
+        if ready {
+            return;
+        }
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                drop(runtime.spawn(job));
+                let _ = answered.await;
             }
+            Err(_) => job.await,
         }
     }
 
@@ -383,12 +361,90 @@ impl Held {
     }
 }
 
+/// What a completion needs from the layer's configuration.
+struct CompletionSettings {
+    retention: Duration,
+    timeout: Duration,
+    counters: Counters,
+}
+
+impl Config {
+    fn clone_for_completion(&self) -> CompletionSettings {
+        CompletionSettings {
+            retention: self.retention,
+            timeout: self.store_timeout,
+            counters: self.counters.clone(),
+        }
+    }
+}
+
+/// Completes `delivery`'s reservation, retrying with backoff; says on `first_attempt`
+/// when the first try is over, whatever its outcome.
+async fn completion(
+    store: Arc<dyn ReplayStore>,
+    delivery: Delivery,
+    token: ReservationToken,
+    settings: CompletionSettings,
+    first_attempt: tokio::sync::oneshot::Sender<()>,
+) {
+    let mut first_attempt = Some(first_attempt);
+    let mut pause = COMPLETION_BACKOFF;
+    for attempt in 0..=COMPLETION_RETRIES {
+        if attempt > 0 {
+            tokio::time::sleep(pause).await;
+            pause *= 2;
+        }
+        let keys = delivery.replay_keys();
+        let result = bounded(
+            store.complete(keys, &token, settings.retention),
+            settings.timeout,
+        )
+        .await;
+        if let Some(sender) = first_attempt.take() {
+            let _ = sender.send(());
+        }
+        match result {
+            Ok(outcome) => {
+                completed(&delivery, outcome, &settings.counters);
+                return;
+            }
+            Err(error) if attempt == 0 => tracing::warn!(
+                provider = delivery.provider(),
+                id = loggable(delivery.id()),
+                error = %error,
+                "webhook completion failed; retrying in the background"
+            ),
+            Err(_) => {}
+        }
+    }
+    settings.counters.count_completion_lost();
+    tracing::error!(
+        provider = delivery.provider(),
+        id = loggable(delivery.id()),
+        "webhook could not be marked completed: a replay of it would run the handler again"
+    );
+}
+
+/// An id as logged: at most 128 bytes, so an attacker's 60 KiB header cannot inflate the
+/// logs.
+pub(crate) fn loggable(id: &str) -> &str {
+    const MAX: usize = 128;
+    if id.len() <= MAX {
+        return id;
+    }
+    let mut end = MAX;
+    while !id.is_char_boundary(end) {
+        end -= 1;
+    }
+    id.get(..end).unwrap_or_default()
+}
+
 fn completed(delivery: &Delivery, outcome: Completion, counters: &Counters) {
     if outcome == Completion::Contended {
         counters.count_completion_contended();
         tracing::warn!(
             provider = delivery.provider(),
-            id = delivery.id(),
+            id = loggable(delivery.id()),
             "webhook handled while another copy held the delivery: its lease had expired, so \
              the handler may have run twice"
         );

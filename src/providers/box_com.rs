@@ -7,6 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
 
+use crate::scheme::crypto::content_tag;
 use crate::scheme::{
     header_value, parse_timestamp, Algorithm, Encoding, Message, SchemeKey, TimestampFormat,
     Verified, WebhookRequest,
@@ -89,7 +90,7 @@ impl Scheme for BoxCom {
         }
         let mut tag = [0u8; 64];
         let mut matched = None;
-        for (key, header) in keys.iter().zip(headers) {
+        for (index, (key, header)) in keys.iter().zip(headers).enumerate() {
             let Some(header) = header else { continue };
             let mut signature = [0u8; 64];
             let Some(len) = Encoding::Base64.decode_into(header.trim(), &mut signature) else {
@@ -99,7 +100,7 @@ impl Scheme for BoxCom {
             let tag_len = key.tag(&parts, &mut tag);
             let computed = tag.get(..tag_len).unwrap_or_default();
             if key.verifies(&parts, computed, signature) {
-                matched = Some(tag_len);
+                matched = Some(content_tag(keys, &parts, index, &mut tag, tag_len));
                 break;
             }
         }

@@ -136,9 +136,10 @@ impl MemoryStore {
             (None, None) => None,
         };
         if let Some(answer) = answer {
-            // The copy's other keys are duplicates too: remember them.
+            // The copy's content keys are duplicates too: remember them. Never its first
+            // key, which may be an id the sender chose.
             let expires = expiry(now, retention);
-            for key in keys {
+            for key in keys.iter().skip(1) {
                 if matches!(state.held(key, now), Held::Absent) {
                     self.make_room(&mut state, 1)?;
                     state.write_completed(*key, expires);
@@ -221,7 +222,7 @@ impl MemoryStore {
         keys: &[ReplayKey],
         token: &ReservationToken,
         retention: Duration,
-    ) -> Completion {
+    ) -> Result<Completion, StoreError> {
         let seq = parse_token(token);
         let now = self.clock.now();
         let expires = expiry(now, retention);
@@ -232,14 +233,16 @@ impl MemoryStore {
                 Held::InFlight(holder) if Some(holder) != seq => outcome = Completion::Contended,
                 Held::Completed | Held::InFlight(_) | Held::Absent => {
                     // Room for a key that was lost (evicted, expired) is made like any
-                    // other; a store full of reservations in flight keeps the rest.
-                    if state.entries.contains_key(key) || self.make_room(&mut state, 1).is_ok() {
-                        state.write_completed(*key, expires);
+                    // other; a store full of reservations in flight says so, and the
+                    // completion is tried again.
+                    if !state.entries.contains_key(key) {
+                        self.make_room(&mut state, 1)?;
                     }
+                    state.write_completed(*key, expires);
                 }
             }
         }
-        outcome
+        Ok(outcome)
     }
 
     fn release_now(&self, keys: &[ReplayKey], token: &ReservationToken) {
@@ -403,9 +406,9 @@ impl ReplayStore for MemoryStore {
         token: &'a ReservationToken,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Completion, StoreError>> {
-        Box::pin(std::future::ready(Ok(
-            self.complete_now(keys, token, retention)
-        )))
+        Box::pin(std::future::ready(
+            self.complete_now(keys, token, retention),
+        ))
     }
 
     fn release<'a>(

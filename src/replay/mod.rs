@@ -221,10 +221,12 @@ pub trait ReplayStore: Send + Sync + 'static {
     ///
     /// When some key is known, nothing is reserved: the answer is
     /// [`Completed`](Reservation::Completed) if any key is completed, else
-    /// [`InFlight`](Reservation::InFlight), and the keys that were unknown are remembered
-    /// as completed for `retention`. That way a copy that differs in one key (a replay
-    /// under a new id, a retry signed anew) makes its other key a duplicate too, and a
-    /// second replay of it is refused whatever it changes.
+    /// [`InFlight`](Reservation::InFlight), and the unknown keys **after the first** are
+    /// remembered as completed for `retention`. The first key may be an id the sender
+    /// chose (an unsigned header), so it is never written on the strength of another key;
+    /// the others identify signed content: a retry signed anew (its id known, its
+    /// signature new) makes its signature a duplicate too, so replaying that retry under
+    /// a new id is refused as well.
     fn reserve<'a>(
         &'a self,
         keys: &'a [ReplayKey],

@@ -19,7 +19,7 @@ use super::{
 const COMPLETED: &str = "done";
 
 /// Reserve every key if none is known; otherwise say which is, and remember the unknown
-/// ones as completed (a copy that differs in one key is a duplicate in the other too).
+/// content keys (all but the first, which may be an id the sender chose) as completed.
 /// ARGV: token, lease ms, retention ms, the completed marker.
 const RESERVE: &str = r"
 local done_at, flight_at = 0, 0
@@ -37,8 +37,8 @@ if done_at == 0 and flight_at == 0 then
   end
   return {'reserved', 0}
 end
-for _, key in ipairs(KEYS) do
-  redis.call('SET', key, ARGV[4], 'PX', ARGV[3], 'NX')
+for i = 2, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[4], 'PX', ARGV[3], 'NX')
 end
 if done_at > 0 then return {'completed', done_at - 1} end
 return {'in_flight', flight_at - 1}

@@ -253,6 +253,25 @@ where
     })
 }
 
+/// The MAC tag that identifies the signed content whichever key verified it: the first
+/// key's. A provider that signs with several keys at once (Box, DocuSign, a rotation)
+/// sends one signature per key; keyed on the tag of the key that happened to match, a
+/// capture resent with only another key's signature would be another delivery. The
+/// first key's tag is computed again only when another key matched. `tag` holds the
+/// matching key's tag of length `tag_len`; returns the length of the tag now in it.
+pub(crate) fn content_tag(
+    keys: &[SchemeKey],
+    parts: &[&[u8]],
+    matched_key: usize,
+    tag: &mut [u8; MAX_TAG],
+    tag_len: usize,
+) -> usize {
+    match keys.first() {
+        Some(first) if matched_key != 0 => first.tag(parts, tag),
+        _ => tag_len,
+    }
+}
+
 /// Signs the concatenated parts with a signing secret: the HMAC key, an Ed25519 seed (32
 /// bytes, or the 64-byte keypair), or a P-256 private key (PKCS#8 DER or the 32-byte
 /// scalar).

@@ -399,9 +399,13 @@ impl Scheme for SignatureScheme {
             ));
         };
 
+        // Answered with the key that verified (Zoom's handshake uses it), before `tag` is
+        // reused for the content's identity.
+        let handshake = self.signed_handshake(request, keys.get(matched.key))?;
         let mut verified = if self.algorithm.is_mac() {
             // The tag itself identifies the signed content; hex-encoded only if asked.
-            Verified::new().signature(tag.get(..matched.tag_len).unwrap_or_default())
+            let len = crypto::content_tag(keys, parts, matched.key, &mut tag, matched.tag_len);
+            Verified::new().signature(tag.get(..len).unwrap_or_default())
         } else {
             Verified::new().fingerprint(crypto::fingerprint(
                 self.algorithm,
@@ -437,7 +441,7 @@ impl Scheme for SignatureScheme {
             },
             _ => verified,
         };
-        if let Some(response) = self.signed_handshake(request, keys.get(matched.key))? {
+        if let Some(response) = handshake {
             verified = verified.handshake_response(response);
         }
         Ok(verified)
