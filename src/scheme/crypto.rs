@@ -66,6 +66,8 @@ enum KeyState {
     Sha512(Hmac<sha2::Sha512>),
     Ed25519(ed25519_dalek::VerifyingKey),
     P256(p256::ecdsa::VerifyingKey),
+    /// A shared token, as its SHA-256 digest (zeroized on drop).
+    Token(zeroize::Zeroizing<[u8; 32]>),
 }
 
 impl std::fmt::Debug for SchemeKey {
@@ -74,6 +76,7 @@ impl std::fmt::Debug for SchemeKey {
             KeyState::Sha1(_) | KeyState::Sha256(_) | KeyState::Sha512(_) => "hmac",
             KeyState::Ed25519(_) => "ed25519",
             KeyState::P256(_) => "p256",
+            KeyState::Token(_) => "token",
         };
         write!(f, "SchemeKey({kind}, <redacted>)")
     }
@@ -128,12 +131,36 @@ impl SchemeKey {
     }
 
     /// An HMAC key whose bytes are the secret itself, as most providers use it; an empty
-    /// secret is a configuration error.
+    /// secret is a configuration error, and so is an algorithm that is not a MAC.
     pub fn hmac(algorithm: Algorithm, secret: &crate::Secret) -> Result<Self, ConfigError> {
-        if secret.expose().is_empty() || !algorithm.is_mac() {
+        if !algorithm.is_mac() {
+            return Err(ConfigError::new(
+                "SchemeKey::hmac needs a MAC algorithm (HMAC-SHA1/256/512); a public key is \
+                 prepared with SchemeKey::new",
+            ));
+        }
+        if secret.expose().is_empty() {
             return Err(ConfigError::new("secret is empty"));
         }
         SchemeKey::new(algorithm, secret.expose())
+    }
+
+    /// A shared token (a scheme that sends the secret itself, such as GitLab's), kept as
+    /// its SHA-256 digest so that comparing it reveals neither its content nor its length.
+    pub fn token(secret: &crate::Secret) -> Result<Self, ConfigError> {
+        if secret.expose().is_empty() {
+            return Err(ConfigError::new("token is empty"));
+        }
+        Ok(SchemeKey(KeyState::Token(secret_digest(secret.expose()))))
+    }
+
+    /// Whether this is a token key whose digest equals `received` (a digest of what the
+    /// request sent), in constant time.
+    pub(crate) fn token_matches(&self, received: &[u8; 32]) -> subtle::Choice {
+        match &self.0 {
+            KeyState::Token(digest) => received[..].ct_eq(&digest[..]),
+            _ => subtle::Choice::from(0),
+        }
     }
 
     /// The MAC of the concatenated parts, fed in order without copying them together.
@@ -153,7 +180,7 @@ impl SchemeKey {
             KeyState::Sha1(mac) => run(mac, parts, out),
             KeyState::Sha256(mac) => run(mac, parts, out),
             KeyState::Sha512(mac) => run(mac, parts, out),
-            KeyState::Ed25519(_) | KeyState::P256(_) => 0,
+            KeyState::Ed25519(_) | KeyState::P256(_) | KeyState::Token(_) => 0,
         }
     }
 
@@ -186,6 +213,7 @@ impl SchemeKey {
                 }
                 key.verify_prehash(&digest.finalize(), &signature).is_ok()
             }
+            KeyState::Token(_) => false,
         }
     }
 }

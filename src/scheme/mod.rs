@@ -30,7 +30,7 @@ pub use self::signature::{
     FieldSource, Part, SecretFormat, SignatureScheme, MAX_SIGNATURE_ENTRIES,
 };
 pub use self::timestamp::TimestampFormat;
-pub use self::token::{TokenKey, TokenScheme};
+pub use self::token::TokenScheme;
 
 pub use self::timestamp::parse_timestamp;
 pub(crate) use self::url::{base as url_base, path_and_query, PublicBase};
@@ -99,6 +99,56 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
     /// otherwise. Five minutes unless a preset says otherwise.
     fn default_tolerance(&self) -> std::time::Duration {
         crate::verifier::DEFAULT_TOLERANCE
+    }
+}
+
+/// A scheme chosen at run time: every built-in scheme uses [`SchemeKey`], so any of them
+/// fits behind this one type (the [provider registry](crate::providers::ALL) hands them
+/// out so). A `Verifier` or `Signer` takes it like any scheme.
+pub type DynScheme = Box<dyn Scheme<Key = SchemeKey>>;
+
+impl Scheme for DynScheme {
+    type Key = SchemeKey;
+
+    fn provider(&self) -> &str {
+        (**self).provider()
+    }
+
+    fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
+        (**self).key(secret)
+    }
+
+    fn verify(
+        &self,
+        request: &WebhookRequest<'_>,
+        keys: &[SchemeKey],
+    ) -> Result<Verified, Rejection> {
+        (**self).verify(request, keys)
+    }
+
+    fn sign(
+        &self,
+        secret: &Secret,
+        request: &mut http::Request<Bytes>,
+        message: &Message<'_>,
+    ) -> Result<(), ConfigError> {
+        (**self).sign(secret, request, message)
+    }
+
+    fn handshake(
+        &self,
+        request: &WebhookRequest<'_>,
+        keys: &[SchemeKey],
+    ) -> Option<Result<HandshakeResponse, Rejection>> {
+        (**self).handshake(request, keys)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        (**self).validate()
+    }
+
+    fn default_tolerance(&self) -> std::time::Duration {
+        (**self).default_tolerance()
     }
 }
 

@@ -7,10 +7,8 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 use http::HeaderName;
-use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
 
-use super::crypto::secret_digest;
+use super::crypto::{secret_digest, SchemeKey};
 use super::{header_value, Message, Scheme, Verified, WebhookRequest};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
@@ -30,16 +28,6 @@ pub struct TokenScheme {
     header: HeaderName,
     id: Option<HeaderName>,
     event_type: Option<HeaderName>,
-}
-
-/// A token as the verifier holds it: its SHA-256 digest, zeroized on drop.
-#[derive(Clone)]
-pub struct TokenKey(Zeroizing<[u8; 32]>);
-
-impl std::fmt::Debug for TokenKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TokenKey(<redacted>)")
-    }
 }
 
 impl TokenScheme {
@@ -75,30 +63,27 @@ impl TokenScheme {
 }
 
 impl Scheme for TokenScheme {
-    type Key = TokenKey;
+    type Key = SchemeKey;
 
     fn provider(&self) -> &str {
         &self.provider
     }
 
-    fn key(&self, secret: &Secret) -> Result<TokenKey, ConfigError> {
-        if secret.expose().is_empty() {
-            return Err(ConfigError::new("token is empty"));
-        }
-        Ok(TokenKey(secret_digest(secret.expose())))
+    fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
+        SchemeKey::token(secret)
     }
 
     fn verify(
         &self,
         request: &WebhookRequest<'_>,
-        keys: &[TokenKey],
+        keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
         let token = request.required_header(&self.header)?;
         // Fixed-size digests, every key compared: the time taken tells neither the tokens'
         // lengths nor which one matched.
         let received = secret_digest(token.as_bytes());
         let matched = keys.iter().fold(subtle::Choice::from(0), |acc, key| {
-            acc | received[..].ct_eq(&key.0[..])
+            acc | key.token_matches(&received)
         });
         if !bool::from(matched) {
             return Err(Rejection::new(
