@@ -32,19 +32,22 @@
 //! ```
 //!
 //! # The pieces
-//! - [`providers`]: presets for Standard Webhooks, Svix, Stripe, GitHub, Slack, Shopify
-//!   and Twilio; [`scheme::SignatureScheme`] describes any other HMAC provider as data.
+//! - [`providers`]: a preset for each provider the crate ships (the README's Providers
+//!   table lists them, with what each signs); [`scheme::SignatureScheme`] describes any
+//!   other provider as data, [`scheme::TokenScheme`] a shared-token one, and the
+//!   [`Scheme`] trait anything else.
 //! - [`Verifier`]: a scheme, its secrets (several during a rotation), the timestamp
 //!   tolerance and a clock. Synchronous, usable from any framework.
-//! - [`WebhookLayer`]: the tower middleware: body limit, verification, replay
-//!   protection through a [`replay::ReplayStore`], and optionally an allow-list of the
-//!   provider's source networks ([`AllowedSources`], [`ClientAddress`]).
-//! - [`Delivery`]: what was verified, in the request's extensions; with the `axum`
-//!   feature, [`Webhook<T>`] extracts the parsed event.
+//! - [`WebhookLayer`]: the tower middleware: source allow-list, body limit, verification,
+//!   replay protection through a [`replay::ReplayStore`].
+//! - [`Delivery`]: what was verified, in the request's extensions, and whether its id and
+//!   event type are signed; with the `axum` feature, [`Webhook<T>`] extracts the parsed
+//!   event.
 //! - [`Signer`]: signs requests as the provider would, for tests and senders.
 //!
 //! # Features
-//! - `axum`: the [`Webhook`] extractor and [`Delivery`] as an extractor.
+//! - `axum` (default): the [`Webhook`] extractor and [`Delivery`] as an extractor.
+//! - `redis`: [`replay::RedisStore`], a replay store shared by several instances.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]

@@ -17,6 +17,9 @@ use http::{header, HeaderValue, Response, StatusCode};
 pub enum RejectionKind {
     /// A header the scheme needs (the signature, its timestamp, its id) is absent. `401`.
     MissingHeader,
+    /// A field the scheme needs in the body (Mailgun's signature fields, Linear's signed
+    /// timestamp) is absent. `401`.
+    MissingField,
     /// A header is present but cannot be read: not UTF-8, repeated, unparseable, or a
     /// signature that is not valid hex/base64. `400`.
     MalformedHeader,
@@ -47,6 +50,7 @@ impl RejectionKind {
     pub fn status(self) -> StatusCode {
         match self {
             RejectionKind::MissingHeader
+            | RejectionKind::MissingField
             | RejectionKind::SignatureMismatch
             | RejectionKind::TimestampExpired
             | RejectionKind::TimestampInFuture => StatusCode::UNAUTHORIZED,
@@ -64,6 +68,7 @@ impl RejectionKind {
     pub fn code(self) -> &'static str {
         match self {
             RejectionKind::MissingHeader => "missing_header",
+            RejectionKind::MissingField => "missing_field",
             RejectionKind::MalformedHeader => "malformed_header",
             RejectionKind::SignatureMismatch => "signature_mismatch",
             RejectionKind::TimestampExpired => "timestamp_expired",
@@ -80,6 +85,7 @@ impl RejectionKind {
     fn title(self) -> &'static str {
         match self {
             RejectionKind::MissingHeader => "A required webhook header is missing",
+            RejectionKind::MissingField => "A required field of the webhook body is missing",
             RejectionKind::MalformedHeader => "A webhook header is malformed",
             RejectionKind::SignatureMismatch => "The webhook signature does not match",
             RejectionKind::TimestampExpired => "The webhook timestamp is too old",

@@ -12,8 +12,7 @@ use crate::delivery::UnsignedIdPolicy;
 use crate::scheme::{HandshakeResponse, Scheme, WebhookRequest};
 use crate::{ConfigError, Delivery, Rejection, RejectionKind, Secret};
 
-/// The default timestamp tolerance, both into the past and into the future: five minutes.
-pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+pub use crate::scheme::DEFAULT_TOLERANCE;
 
 /// Checks that a delivery is authentic and fresh.
 ///

@@ -5,8 +5,6 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use axum::routing::post;
-use axum::Router;
 use bytes::Bytes;
 use common::{send, Calls, Server};
 use http::StatusCode;
@@ -16,22 +14,8 @@ const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const CHALLENGE: &str = r#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
 
 async fn slack_server(scheme: tower_webhook::scheme::SignatureScheme) -> (Server, Calls) {
-    let calls = Calls::default();
-    let app = {
-        let calls = calls.clone();
-        Router::new()
-            .route(
-                "/slack",
-                post(move || {
-                    calls.hit();
-                    async { "handler" }
-                }),
-            )
-            .route_layer(WebhookLayer::new(
-                Verifier::new(scheme, SLACK_SECRET).unwrap(),
-            ))
-    };
-    (Server::start(app).await, calls)
+    let layer = WebhookLayer::new(Verifier::new(scheme, SLACK_SECRET).unwrap());
+    common::counting_server("/slack", layer, "handler").await
 }
 
 fn challenge(server: &Server, secret: &str, at: SystemTime) -> http::Request<Bytes> {
@@ -76,20 +60,8 @@ async fn handshakes_can_be_turned_off_per_preset() {
 }
 
 async fn server_for<S: tower_webhook::Scheme>(scheme: S, secret: &str) -> (Server, Calls) {
-    let calls = Calls::default();
-    let app = {
-        let calls = calls.clone();
-        Router::new()
-            .route(
-                "/hook",
-                post(move || {
-                    calls.hit();
-                    async { "handler" }
-                }),
-            )
-            .route_layer(WebhookLayer::new(Verifier::new(scheme, secret).unwrap()))
-    };
-    (Server::start(app).await, calls)
+    let layer = WebhookLayer::new(Verifier::new(scheme, secret).unwrap());
+    common::counting_server("/hook", layer, "handler").await
 }
 
 fn post_json(server: &Server, body: &'static str) -> http::Request<Bytes> {

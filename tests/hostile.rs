@@ -17,20 +17,7 @@ use tower_webhook::{providers, Signer, Verifier, WebhookLayer};
 const SECRET: &str = "whsec_hostile";
 
 async fn server(layer: WebhookLayer) -> (Server, Calls) {
-    let calls = Calls::default();
-    let app = {
-        let calls = calls.clone();
-        Router::new()
-            .route(
-                "/hook",
-                post(move || {
-                    calls.hit();
-                    async { "handled" }
-                }),
-            )
-            .route_layer(layer)
-    };
-    (Server::start(app).await, calls)
+    common::counting_server("/hook", layer, "handled").await
 }
 
 fn layer() -> WebhookLayer {

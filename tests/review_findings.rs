@@ -35,20 +35,7 @@ use tower_webhook::{providers, Signer, Verifier, WebhookLayer};
 
 /// A server whose handler counts its runs and answers 200.
 async fn start(layer: WebhookLayer) -> (Server, Calls) {
-    let calls = Calls::default();
-    let app = {
-        let calls = calls.clone();
-        Router::new()
-            .route(
-                "/hook",
-                post(move || {
-                    calls.hit();
-                    async { "handled" }
-                }),
-            )
-            .route_layer(layer)
-    };
-    (Server::start(app).await, calls)
+    common::counting_server("/hook", layer, "handled").await
 }
 
 fn post_to(server: &Server, body: impl Into<Bytes>) -> http::Request<Bytes> {

@@ -35,6 +35,10 @@ pub use self::token::TokenScheme;
 pub use self::timestamp::parse_timestamp;
 pub(crate) use self::url::{base as url_base, path_and_query, PublicBase};
 
+/// The default timestamp tolerance, both into the past and into the future: five minutes,
+/// unless a preset documents its provider's own ([`Scheme::default_tolerance`]).
+pub const DEFAULT_TOLERANCE: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// One provider's signing scheme.
 ///
 /// A scheme turns each configured [`Secret`] into a key once, at start-up
@@ -98,12 +102,12 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
     /// The timestamp tolerance the provider documents, used when the verifier is not told
     /// otherwise. Five minutes unless a preset says otherwise.
     fn default_tolerance(&self) -> std::time::Duration {
-        crate::verifier::DEFAULT_TOLERANCE
+        DEFAULT_TOLERANCE
     }
 }
 
 /// A scheme chosen at run time: every built-in scheme uses [`SchemeKey`], so any of them
-/// fits behind this one type (the [provider registry](crate::providers::ALL) hands them
+/// fits behind this one type (the provider registry hands them
 /// out so). A `Verifier` or `Signer` takes it like any scheme.
 pub type DynScheme = Box<dyn Scheme<Key = SchemeKey>>;
 
@@ -297,7 +301,7 @@ pub(crate) enum Fingerprint {
     /// Text given by the scheme.
     Text(Box<str>),
     /// The signature or MAC tag that matched (at most 64 bytes).
-    Tag([u8; 64], u8),
+    Tag([u8; crypto::MAX_TAG], u8),
     /// Nothing given: a SHA-256 of the body.
     #[default]
     BodyHash,
@@ -369,7 +373,7 @@ impl Verified {
     /// ECDSA, pass a hash of the signed content instead. Longer than 64 bytes, its
     /// SHA-256 is kept. Without one, a SHA-256 of the body is used.
     pub fn signature(mut self, signature: &[u8]) -> Self {
-        let mut tag = [0u8; 64];
+        let mut tag = [0u8; crypto::MAX_TAG];
         let digest;
         let bytes = if signature.len() > tag.len() {
             digest = <sha2::Sha256 as sha2::Digest>::digest(signature);

@@ -57,6 +57,29 @@ impl Calls {
     }
 }
 
+/// A server with one route, `path`, behind `layer`: its handler counts its runs and
+/// answers `200` with `answer`.
+pub async fn counting_server(
+    path: &str,
+    layer: tower_webhook::WebhookLayer,
+    answer: &'static str,
+) -> (Server, Calls) {
+    let calls = Calls::default();
+    let app = {
+        let calls = calls.clone();
+        Router::new()
+            .route(
+                path,
+                axum::routing::post(move || {
+                    calls.hit();
+                    async move { answer }
+                }),
+            )
+            .route_layer(layer)
+    };
+    (Server::start(app).await, calls)
+}
+
 pub struct Reply {
     pub status: http::StatusCode,
     pub headers: http::HeaderMap,

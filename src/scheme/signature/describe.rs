@@ -113,7 +113,7 @@ impl SignatureScheme {
             event_type: None,
             secret_format: SecretFormat::Raw,
             signing_secret_format: None,
-            tolerance: crate::verifier::DEFAULT_TOLERANCE,
+            tolerance: crate::scheme::DEFAULT_TOLERANCE,
             public_url: None,
             trust_host: false,
             fallbacks: Vec::new(),

@@ -310,7 +310,7 @@ impl SignatureScheme {
     ) -> Result<SystemTime, Rejection> {
         let [raw] = find_fields(request.body(), [Some(path)]);
         let raw = raw.ok_or_else(|| {
-            Rejection::new(RejectionKind::MissingHeader, "missing timestamp field")
+            Rejection::new(RejectionKind::MissingField, "missing timestamp field")
                 .with_subject(path.to_string())
         })?;
         parse_timestamp(&raw, format).ok_or_else(|| {
