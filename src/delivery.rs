@@ -77,6 +77,8 @@ pub enum UnsignedIdPolicy {
 #[derive(Debug)]
 struct Inner {
     provider: Arc<str>,
+    source: Option<Arc<str>>,
+    namespace: Arc<str>,
     verified: Verified,
     body: Bytes,
     policy: UnsignedIdPolicy,
@@ -98,6 +100,8 @@ impl Delivery {
     /// The delivery `verified` proved, for `provider`, with its buffered body.
     pub(crate) fn new(
         provider: Arc<str>,
+        source: Option<Arc<str>>,
+        namespace: Arc<str>,
         verified: Verified,
         body: Bytes,
         policy: UnsignedIdPolicy,
@@ -105,6 +109,8 @@ impl Delivery {
         Delivery {
             inner: Arc::new(Inner {
                 provider,
+                source,
+                namespace,
                 verified,
                 body,
                 policy,
@@ -158,10 +164,17 @@ impl Delivery {
         }
     }
 
-    /// The provider's name, as the scheme calls it (`"stripe"`, `"github"`): the
-    /// namespace of its replay keys.
+    /// The provider's name, as the scheme calls it (`"stripe"`, `"github"`).
     pub fn provider(&self) -> &str {
         &self.inner.provider
+    }
+
+    /// The source the delivery came from, where there are several of one provider (a
+    /// tenant, resolved per request by the layer, or set with
+    /// [`Verifier::for_source`](crate::Verifier::for_source)). Replay keys are namespaced
+    /// by the provider and the source.
+    pub fn source(&self) -> Option<&str> {
+        self.inner.source.as_deref()
     }
 
     /// The delivery id: the provider's id (a header or a body field), or, when the
@@ -189,7 +202,7 @@ impl Delivery {
     }
 
     /// The keys replay protection remembers this delivery under, namespaced by
-    /// [`provider`](Self::provider). Made only from signed data, or with signed data
+    /// [`provider`](Self::provider) and [`source`](Self::source). Made only from signed data, or with signed data
     /// beside them:
     ///
     /// - the id alone, where the signature covers it;
@@ -211,7 +224,7 @@ impl Delivery {
 
     fn keys(&self) -> &Keys {
         self.inner.keys.get_or_init(|| {
-            let namespace = self.provider();
+            let namespace = &*self.inner.namespace;
             let signature =
                 || self.with_fingerprint_bytes(|bytes| ReplayKey::signature(namespace, bytes));
             let one = |key: ReplayKey| Keys {

@@ -43,6 +43,11 @@ pub enum RejectionKind {
     /// The client address is not in the layer's source allow-list, or cannot be told.
     /// `403`.
     SourceNotAllowed,
+    /// The request names no source the layer knows (many sources on one endpoint). `404`.
+    UnknownSource,
+    /// The source's verifier could not be looked up; retry later. `503` with
+    /// `Retry-After`.
+    SourceUnavailable,
 }
 
 impl RejectionKind {
@@ -61,6 +66,8 @@ impl RejectionKind {
             RejectionKind::InFlight => StatusCode::CONFLICT,
             RejectionKind::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             RejectionKind::SourceNotAllowed => StatusCode::FORBIDDEN,
+            RejectionKind::UnknownSource => StatusCode::NOT_FOUND,
+            RejectionKind::SourceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -79,6 +86,8 @@ impl RejectionKind {
             RejectionKind::InFlight => "in_flight",
             RejectionKind::StoreUnavailable => "store_unavailable",
             RejectionKind::SourceNotAllowed => "source_not_allowed",
+            RejectionKind::UnknownSource => "unknown_source",
+            RejectionKind::SourceUnavailable => "source_unavailable",
         }
     }
 
@@ -96,6 +105,8 @@ impl RejectionKind {
             RejectionKind::InFlight => "This delivery is already being handled",
             RejectionKind::StoreUnavailable => "The replay store is unavailable",
             RejectionKind::SourceNotAllowed => "The webhook's source address is not allowed",
+            RejectionKind::UnknownSource => "No such webhook source",
+            RejectionKind::SourceUnavailable => "The webhook source could not be looked up",
         }
     }
 }

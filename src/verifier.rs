@@ -43,11 +43,27 @@ pub use crate::scheme::DEFAULT_TOLERANCE;
 #[derive(Clone)]
 pub struct Verifier {
     inner: Arc<dyn ErasedVerifier>,
+    /// Which of several sources of the same provider this verifier is for.
+    source: Option<Arc<str>>,
+    /// The namespace of its deliveries' replay keys: the provider, and the source.
+    namespace: Arc<str>,
 }
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(source) = &self.source {
+            write!(f, "[source {source:?}] ")?;
+        }
         self.inner.debug(f)
+    }
+}
+
+/// The replay namespace of `provider`'s deliveries from `source`: injective, so that no
+/// provider name and source name run together into another pair.
+fn namespace(provider: &str, source: Option<&str>) -> Arc<str> {
+    match source {
+        None => Arc::from(provider),
+        Some(source) => Arc::from(format!("{}:{provider}/{source}", provider.len())),
     }
 }
 
@@ -74,6 +90,26 @@ impl Verifier {
         self.inner.provider()
     }
 
+    /// The same verifier (same scheme, keys and settings) for one of several sources of the
+    /// same provider — a tenant, a customer, an endpoint. Its deliveries carry the source
+    /// ([`Delivery::source`]) and their replay keys are namespaced by it, so the same
+    /// delivery id under two sources is two deliveries. This is how every scheme is
+    /// namespaced; the [`WebhookLayer`](crate::WebhookLayer) does it for verifiers it
+    /// resolves per request.
+    pub fn for_source(&self, source: impl Into<Arc<str>>) -> Verifier {
+        let source = source.into();
+        Verifier {
+            inner: self.inner.clone(),
+            namespace: namespace(self.inner.provider(), Some(&source)),
+            source: Some(source),
+        }
+    }
+
+    /// The source this verifier is for, if it was given one.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
     /// Verifies a request whose body is already buffered.
     pub fn verify(&self, request: &http::Request<Bytes>) -> Result<Delivery, Rejection> {
         let view = WebhookRequest::new(
@@ -82,7 +118,8 @@ impl Verifier {
             request.headers(),
             request.body(),
         );
-        self.inner.verify(&view)
+        self.inner
+            .verify(&view, self.source.as_ref(), &self.namespace)
     }
 
     /// Answers the provider's **unsigned** registration handshake when `request` is one
@@ -123,7 +160,8 @@ impl Verifier {
         body: &Bytes,
     ) -> Result<Delivery, Rejection> {
         let view = WebhookRequest::new(&parts.method, &parts.uri, &parts.headers, body);
-        self.inner.verify(&view)
+        self.inner
+            .verify(&view, self.source.as_ref(), &self.namespace)
     }
 }
 
@@ -223,9 +261,12 @@ impl<S: Scheme> VerifierBuilder<S> {
         let tolerance = self
             .tolerance
             .unwrap_or_else(|| self.scheme.default_tolerance());
+        let provider: Arc<str> = Arc::from(self.scheme.provider());
         Ok(Verifier {
+            source: None,
+            namespace: provider.clone(),
             inner: Arc::new(Typed {
-                provider: Arc::from(self.scheme.provider()),
+                provider,
                 scheme: self.scheme,
                 keys,
                 tolerance: self.check_timestamp.then_some(tolerance),
@@ -242,7 +283,12 @@ trait ErasedVerifier: Send + Sync + 'static {
         &self,
         request: &WebhookRequest<'_>,
     ) -> Option<Result<http::Response<Bytes>, Rejection>>;
-    fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, Rejection>;
+    fn verify(
+        &self,
+        request: &WebhookRequest<'_>,
+        source: Option<&Arc<str>>,
+        namespace: &Arc<str>,
+    ) -> Result<Delivery, Rejection>;
     fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }
 
@@ -268,13 +314,20 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
         Some(answer.map(HandshakeResponse::into_response))
     }
 
-    fn verify(&self, request: &WebhookRequest<'_>) -> Result<Delivery, Rejection> {
+    fn verify(
+        &self,
+        request: &WebhookRequest<'_>,
+        source: Option<&Arc<str>>,
+        namespace: &Arc<str>,
+    ) -> Result<Delivery, Rejection> {
         let verified = self.scheme.verify(request, &self.keys)?;
         if let (Some(at), Some(tolerance)) = (verified.timestamp, self.tolerance) {
             check_freshness(at, self.clock.now(), tolerance)?;
         }
         Ok(Delivery::new(
             self.provider.clone(),
+            source.cloned(),
+            namespace.clone(),
             verified,
             request.body().clone(),
             self.unsigned_id_policy,

@@ -22,6 +22,7 @@ mod body;
 mod future;
 mod service;
 mod source;
+mod sources;
 
 use std::fmt;
 use std::sync::Arc;
@@ -40,6 +41,10 @@ pub use self::body::{ResponseBody, VerifiedBody};
 pub use self::future::ResponseFuture;
 pub use self::service::WebhookService;
 pub use self::source::{AllowedSources, ClientAddress};
+pub use self::sources::{
+    LookupError, SourceKey, Sources, VerifierLookup, DEFAULT_SOURCE_CAPACITY, DEFAULT_SOURCE_TTL,
+    DEFAULT_UNKNOWN_TTL, MAX_SOURCE_KEY,
+};
 
 /// The default body limit: 2 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -81,7 +86,7 @@ pub struct WebhookLayer {
 
 #[derive(Clone)]
 pub(crate) struct Config {
-    pub(crate) verifier: Verifier,
+    pub(crate) verifiers: Verifiers,
     pub(crate) store: Option<Arc<dyn ReplayStore>>,
     pub(crate) body_limit: usize,
     pub(crate) retention: Duration,
@@ -92,7 +97,7 @@ pub(crate) struct Config {
     pub(crate) store_retry_after: Duration,
     pub(crate) on_store_failure: StoreFailure,
     pub(crate) counters: Counters,
-    pub(crate) sources: Option<SourceFilter>,
+    pub(crate) allowed: Option<SourceFilter>,
 }
 
 /// Events of a layer that a person should look at, counted since it was made: read them
@@ -154,6 +159,23 @@ impl fmt::Debug for Counters {
     }
 }
 
+/// The verifier of every request, or the sources that resolve one per request.
+#[derive(Clone, Debug)]
+pub(crate) enum Verifiers {
+    One(Verifier),
+    PerSource(Sources),
+}
+
+impl Verifiers {
+    /// What names the layer in a log event before a request's verifier is known.
+    pub(crate) fn label(&self) -> &str {
+        match self {
+            Verifiers::One(verifier) => verifier.provider(),
+            Verifiers::PerSource(_) => "per-source",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum StoreFailure {
     Reject,
@@ -163,7 +185,7 @@ pub(crate) enum StoreFailure {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("verifier", &self.verifier)
+            .field("verifiers", &self.verifiers)
             .field("replay_protection", &self.store.is_some())
             .field("body_limit", &self.body_limit)
             .field("retention", &self.retention)
@@ -171,7 +193,7 @@ impl fmt::Debug for Config {
             .field("duplicate_status", &self.duplicate_status)
             .field("store_timeout", &self.store_timeout)
             .field("on_store_failure", &self.on_store_failure)
-            .field("sources", &self.sources)
+            .field("allowed", &self.allowed)
             .finish()
     }
 }
@@ -188,9 +210,25 @@ impl WebhookLayer {
     /// A layer that verifies with `verifier` and remembers deliveries in a new
     /// [`MemoryStore`].
     pub fn new(verifier: Verifier) -> Self {
+        WebhookLayer::with_verifiers(Verifiers::One(verifier))
+    }
+
+    /// A layer for many sources of webhooks on one endpoint (tenants, customers): each
+    /// request's verifier is resolved by `sources` from the request (a path segment, the
+    /// host, a header), through your cached lookup. An unknown source is answered `404`,
+    /// a failed lookup `503`; deliveries are namespaced by their source. See [`Sources`].
+    ///
+    /// On an axum router, add it per route (`post(handler).route_layer(layer)`), so each
+    /// route has the layer it means: `Router::route(a).route_layer(A).route(b)
+    /// .route_layer(B)` wraps route `a` in both layers.
+    pub fn with_sources(sources: Sources) -> Self {
+        WebhookLayer::with_verifiers(Verifiers::PerSource(sources))
+    }
+
+    fn with_verifiers(verifiers: Verifiers) -> Self {
         WebhookLayer {
             config: Config {
-                verifier,
+                verifiers,
                 store: Some(Arc::new(MemoryStore::new())),
                 body_limit: DEFAULT_BODY_LIMIT,
                 retention: DEFAULT_RETENTION,
@@ -201,7 +239,7 @@ impl WebhookLayer {
                 store_retry_after: Duration::from_secs(5),
                 on_store_failure: StoreFailure::Reject,
                 counters: Counters::default(),
-                sources: None,
+                allowed: None,
             },
         }
     }
@@ -297,13 +335,17 @@ impl WebhookLayer {
         sources: AllowedSources,
         client_address: ClientAddress,
     ) -> Self {
-        self.config.sources = Some(SourceFilter::new(sources, client_address));
+        self.config.allowed = Some(SourceFilter::new(sources, client_address));
         self
     }
 
-    /// The verifier this layer uses.
-    pub fn verifier(&self) -> &Verifier {
-        &self.config.verifier
+    /// The verifier this layer uses; `None` for a layer that resolves one per source
+    /// ([`with_sources`](Self::with_sources)).
+    pub fn verifier(&self) -> Option<&Verifier> {
+        match &self.config.verifiers {
+            Verifiers::One(verifier) => Some(verifier),
+            Verifiers::PerSource(_) => None,
+        }
     }
 
     /// The layer's [`Counters`], shared by every service it makes.

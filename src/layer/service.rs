@@ -12,7 +12,9 @@ use http_body::Body;
 use tower_service::Service;
 
 use super::body::{buffer, BufferError};
-use super::{Config, Counters, ResponseBody, ResponseFuture, StoreFailure, VerifiedBody};
+use super::{
+    Config, Counters, ResponseBody, ResponseFuture, StoreFailure, VerifiedBody, Verifiers,
+};
 use crate::replay::{
     BoxFuture, Completion, ReplayStore, Reservation, ReservationToken, StoreError,
 };
@@ -76,15 +78,27 @@ where
     ReqBody: Body,
     ReqBody::Error: Into<BoxError>,
 {
-    let provider = config.verifier.provider();
     let (parts, body) = request.into_parts();
 
-    // First, so a refused source costs neither a body read nor a signature check.
-    if let Some(sources) = &config.sources {
-        if let Err(rejection) = sources.check(&parts) {
-            return Ok(reject(provider, &rejection));
+    // First, so a refused address costs neither a body read nor a signature check.
+    if let Some(allowed) = &config.allowed {
+        if let Err(rejection) = allowed.check(&parts) {
+            return Ok(reject(config.verifiers.label(), &rejection));
         }
     }
+    // Then the request's verifier: an unknown source costs no body read either.
+    let resolved;
+    let verifier = match &config.verifiers {
+        Verifiers::One(verifier) => verifier,
+        Verifiers::PerSource(sources) => match sources.resolve(&parts).await {
+            Ok(verifier) => {
+                resolved = verifier;
+                &resolved
+            }
+            Err(rejection) => return Ok(reject(config.verifiers.label(), &rejection)),
+        },
+    };
+    let provider = verifier.provider();
 
     let limit = config.body_limit;
     let declared = content_length(&parts.headers);
@@ -102,7 +116,7 @@ where
 
     // Unsigned handshakes (Meta, Dropbox, Asana) come before verification; they never
     // read the body.
-    if let Some(answer) = config.verifier.handshake_parts(&parts, &body) {
+    if let Some(answer) = verifier.handshake_parts(&parts, &body) {
         return Ok(match answer {
             Ok(response) => {
                 tracing::info!(provider, "webhook registration handshake answered");
@@ -112,7 +126,7 @@ where
         });
     }
 
-    let delivery = match config.verifier.verify_parts(&parts, &body) {
+    let delivery = match verifier.verify_parts(&parts, &body) {
         Ok(delivery) => delivery,
         Err(rejection) => return Ok(reject(provider, &rejection)),
     };
