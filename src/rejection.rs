@@ -137,6 +137,7 @@ pub struct Rejection {
     detail: &'static str,
     subject: Option<Box<str>>,
     retry_after: Option<Duration>,
+    diagnostic: Option<Box<str>>,
 }
 
 impl Rejection {
@@ -147,7 +148,21 @@ impl Rejection {
             detail,
             subject: None,
             retry_after: None,
+            diagnostic: None,
         }
+    }
+
+    /// Adds what helps a person diagnose the rejection (the timestamp's skew, the URL that
+    /// was signed): logged with the rejection's `tracing` event, never sent in the
+    /// response. Never pass secret material or an expected signature here.
+    pub fn with_diagnostic(mut self, diagnostic: impl Into<Box<str>>) -> Self {
+        self.diagnostic = Some(diagnostic.into());
+        self
+    }
+
+    /// What helps diagnose the rejection, for logs; not part of the response.
+    pub fn diagnostic(&self) -> Option<&str> {
+        self.diagnostic.as_deref()
     }
 
     /// Names what the rejection is about, for example the header that is missing. Never

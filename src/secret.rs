@@ -22,22 +22,62 @@ use zeroize::Zeroizing;
 /// assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
 /// ```
 #[derive(Clone)]
-pub struct Secret(Zeroizing<Vec<u8>>);
+pub struct Secret {
+    bytes: Zeroizing<Vec<u8>>,
+    verbatim: bool,
+}
 
 impl Secret {
     /// Wraps raw secret bytes.
+    ///
+    /// A secret that starts or ends with whitespace (a trailing newline from a file or a
+    /// Kubernetes secret, a stray space) is refused when the verifier is built: no
+    /// provider hands out such secrets, and every signature would fail. Where a
+    /// provider really does, keep it with [`Secret::verbatim`].
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        Secret(Zeroizing::new(bytes.into()))
+        Secret {
+            bytes: Zeroizing::new(bytes.into()),
+            verbatim: false,
+        }
+    }
+
+    /// Wraps secret bytes that are to be used exactly as given, surrounding whitespace
+    /// included.
+    pub fn verbatim(bytes: impl Into<Vec<u8>>) -> Self {
+        Secret {
+            bytes: Zeroizing::new(bytes.into()),
+            verbatim: true,
+        }
     }
 
     /// The secret's bytes, exactly as given.
     pub fn expose(&self) -> &[u8] {
-        &self.0
+        &self.bytes
     }
 
     /// The secret as UTF-8 text, when it is.
     pub fn expose_str(&self) -> Option<&str> {
-        std::str::from_utf8(&self.0).ok()
+        std::str::from_utf8(&self.bytes).ok()
+    }
+
+    /// What surrounding whitespace the secret has, when it has some and was not made
+    /// [`verbatim`](Self::verbatim): a configuration mistake.
+    pub(crate) fn stray_whitespace(&self) -> Option<String> {
+        if self.verbatim {
+            return None;
+        }
+        let name = |byte: &u8| match byte {
+            b'\n' => Some("a newline"),
+            b'\r' => Some("a carriage return"),
+            b'\t' => Some("a tab"),
+            b' ' => Some("a space"),
+            _ => None,
+        };
+        if let Some(last) = self.bytes.last().and_then(name) {
+            return Some(format!("ends with {last}"));
+        }
+        let first = self.bytes.first().and_then(name)?;
+        Some(format!("starts with {first}"))
     }
 }
 

@@ -105,6 +105,12 @@ impl Verifier {
         }
     }
 
+    /// The largest body the provider documents sending, if it documents one
+    /// ([`Scheme::default_body_limit`]).
+    pub fn default_body_limit(&self) -> Option<usize> {
+        self.inner.default_body_limit()
+    }
+
     /// The source this verifier is for, if it was given one.
     pub fn source(&self) -> Option<&str> {
         self.source.as_deref()
@@ -249,6 +255,15 @@ impl<S: Scheme> VerifierBuilder<S> {
             .iter()
             .enumerate()
             .map(|(i, secret)| {
+                if let Some(whitespace) = secret.stray_whitespace() {
+                    return Err(ConfigError::new(format!(
+                        "secret #{} for {} {whitespace} (read from a file or an environment \
+                         variable?): trim it, or wrap it in Secret::verbatim if the provider \
+                         really uses such a secret",
+                        i + 1,
+                        self.scheme.provider()
+                    )));
+                }
                 self.scheme.key(secret).map_err(|e| {
                     ConfigError::new(format!(
                         "secret #{} for {}: {e}",
@@ -279,6 +294,7 @@ impl<S: Scheme> VerifierBuilder<S> {
 
 trait ErasedVerifier: Send + Sync + 'static {
     fn provider(&self) -> &str;
+    fn default_body_limit(&self) -> Option<usize>;
     fn handshake(
         &self,
         request: &WebhookRequest<'_>,
@@ -304,6 +320,10 @@ struct Typed<S: Scheme> {
 impl<S: Scheme> ErasedVerifier for Typed<S> {
     fn provider(&self) -> &str {
         self.scheme.provider()
+    }
+
+    fn default_body_limit(&self) -> Option<usize> {
+        self.scheme.default_body_limit()
     }
 
     fn handshake(
@@ -345,16 +365,25 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
 }
 
 fn check_freshness(at: SystemTime, now: SystemTime, tolerance: Duration) -> Result<(), Rejection> {
+    let skew = |seconds: u64, direction: &str| {
+        format!(
+            "timestamp is {seconds} s {direction} (tolerance {} s): check the server's clock, \
+             or a delivery replayed later",
+            tolerance.as_secs()
+        )
+    };
     match now.duration_since(at) {
         Ok(age) if age > tolerance => Err(Rejection::new(
             RejectionKind::TimestampExpired,
             "timestamp is older than the tolerance",
-        )),
+        )
+        .with_diagnostic(skew(age.as_secs(), "old"))),
         Ok(_) => Ok(()),
         Err(ahead) if ahead.duration() > tolerance => Err(Rejection::new(
             RejectionKind::TimestampInFuture,
             "timestamp is further in the future than the tolerance",
-        )),
+        )
+        .with_diagnostic(skew(ahead.duration().as_secs(), "in the future"))),
         Err(_) => Ok(()),
     }
 }

@@ -39,7 +39,7 @@ fn with_preset<R>(
         };
         let verifier = move |now: SystemTime| {
             Verifier::builder(scheme.clone())
-                .secret(verify_secret.as_str())
+                .secret(tower_webhook::Secret::verbatim(verify_secret.as_str()))
                 .clock(move || now)
                 .build()
                 .expect("verifier")

@@ -88,7 +88,8 @@ pub struct WebhookLayer {
 pub(crate) struct Config {
     pub(crate) verifiers: Verifiers,
     pub(crate) store: Option<Arc<dyn ReplayStore>>,
-    pub(crate) body_limit: usize,
+    /// Set explicitly; else the provider's documented maximum, else the default.
+    pub(crate) body_limit: Option<usize>,
     pub(crate) retention: Duration,
     pub(crate) lease: Duration,
     pub(crate) duplicate_status: StatusCode,
@@ -230,7 +231,7 @@ impl WebhookLayer {
             config: Config {
                 verifiers,
                 store: Some(Arc::new(MemoryStore::new())),
-                body_limit: DEFAULT_BODY_LIMIT,
+                body_limit: None,
                 retention: DEFAULT_RETENTION,
                 lease: DEFAULT_LEASE,
                 duplicate_status: StatusCode::OK,
@@ -257,9 +258,10 @@ impl WebhookLayer {
         self
     }
 
-    /// The largest body accepted, in bytes (default 2 MiB). Larger ones get `413`.
+    /// The largest body accepted, in bytes (default: the largest the provider documents
+    /// sending, such as GitHub's 25 MB, else 2 MiB). Larger ones get `413`.
     pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.config.body_limit = bytes;
+        self.config.body_limit = Some(bytes);
         self
     }
 

@@ -100,7 +100,10 @@ where
     };
     let provider = verifier.provider();
 
-    let limit = config.body_limit;
+    let limit = config
+        .body_limit
+        .or_else(|| verifier.default_body_limit())
+        .unwrap_or(super::DEFAULT_BODY_LIMIT);
     let declared = content_length(&parts.headers);
     if declared.is_some_and(|len| len > limit as u64) {
         return Ok(reject(provider, &too_large()));
@@ -538,6 +541,7 @@ fn reject<B>(provider: &str, rejection: &Rejection) -> Response<ResponseBody<B>>
         reason = rejection.kind().code(),
         status = rejection.status().as_u16(),
         subject = rejection.subject(),
+        diagnostic = rejection.diagnostic(),
         "webhook rejected"
     );
     rejection.to_response().map(ResponseBody::layer)

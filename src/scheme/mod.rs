@@ -99,6 +99,12 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
         Ok(())
     }
 
+    /// The largest body the provider documents sending (GitHub: 25 MB), which the layer
+    /// uses as its body limit unless told otherwise. `None`: the layer's default (2 MiB).
+    fn default_body_limit(&self) -> Option<usize> {
+        None
+    }
+
     /// The timestamp tolerance the provider documents, used when the verifier is not told
     /// otherwise. Five minutes unless a preset says otherwise.
     fn default_tolerance(&self) -> std::time::Duration {
@@ -153,6 +159,10 @@ impl Scheme for DynScheme {
 
     fn default_tolerance(&self) -> std::time::Duration {
         (**self).default_tolerance()
+    }
+
+    fn default_body_limit(&self) -> Option<usize> {
+        (**self).default_body_limit()
     }
 }
 

@@ -21,8 +21,18 @@ pub(super) const MAX_PARTS: usize = 16;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SecretFormat {
-    /// The secret's bytes are the key, as given (Stripe, GitHub, Slack, …).
+    /// The secret's bytes are the key, as given (GitHub, Slack, …).
     Raw,
+    /// The secret's bytes are the key, as given, and the secret must start with `prefix`
+    /// (Stripe's `whsec_`): anything else is a configuration mistake, such as an API key
+    /// pasted where the webhook signing secret belongs. `what` names the secret and where
+    /// the provider shows it, for the error message.
+    RawWithPrefix {
+        /// The prefix every such secret starts with.
+        prefix: &'static str,
+        /// What the secret is and where to find it.
+        what: &'static str,
+    },
     /// The secret is standard base64, optionally after a prefix that is stripped when
     /// present (Standard Webhooks: `whsec_` then base64).
     Base64 {
@@ -114,6 +124,7 @@ impl SignatureScheme {
             secret_format: SecretFormat::Raw,
             signing_secret_format: None,
             tolerance: crate::scheme::DEFAULT_TOLERANCE,
+            default_body_limit: None,
             public_url: None,
             trust_host: false,
             fallbacks: Vec::new(),
@@ -243,6 +254,13 @@ impl SignatureScheme {
     /// verifier is not told otherwise.
     pub fn default_tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
+        self
+    }
+
+    /// The largest body the provider documents sending: the layer's body limit unless the
+    /// layer is told otherwise.
+    pub fn default_body_limit(mut self, bytes: usize) -> Self {
+        self.default_body_limit = Some(bytes);
         self
     }
 

@@ -27,22 +27,45 @@ pub(crate) fn decode_secret(
     let bytes = secret.expose();
     let key = match format {
         SecretFormat::Raw => bytes.to_vec(),
+        SecretFormat::RawWithPrefix { prefix, what } => {
+            if !bytes.starts_with(prefix.as_bytes()) {
+                // Say what it looks like, never what it is.
+                let api_key = [&b"sk_"[..], b"rk_", b"pk_"]
+                    .iter()
+                    .any(|p| bytes.starts_with(p));
+                return Err(ConfigError::new(format!(
+                    "expected {what}, which starts with {prefix}{}",
+                    if api_key {
+                        "; this one looks like an API key, not a webhook signing secret"
+                    } else {
+                        "; this one does not"
+                    }
+                )));
+            }
+            bytes.to_vec()
+        }
         SecretFormat::Base64 { prefix } => {
-            let text = secret
-                .expose_str()
-                .ok_or_else(|| ConfigError::new("secret is not valid UTF-8 base64"))?
-                .trim();
+            let expected = || {
+                match prefix {
+                Some(prefix) => ConfigError::new(format!(
+                    "expected {prefix} followed by base64, the signing secret exactly as the \
+                     provider's dashboard shows it (such as {prefix}MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw); \
+                     this one is not valid base64 after the prefix"
+                )),
+                None => ConfigError::new("expected a base64 secret; this one is not valid base64"),
+            }
+            };
+            let text = secret.expose_str().ok_or_else(expected)?.trim();
             let text = prefix.and_then(|p| text.strip_prefix(p)).unwrap_or(text);
-            STANDARD
-                .decode(text)
-                .map_err(|_| ConfigError::new("secret is not valid base64"))?
+            STANDARD.decode(text).map_err(|_| expected())?
         }
         SecretFormat::Hex => {
             let text = secret
                 .expose_str()
-                .ok_or_else(|| ConfigError::new("secret is not valid hex"))?
+                .ok_or_else(|| ConfigError::new("expected a hexadecimal secret; this one is not"))?
                 .trim();
-            hex::decode(text).map_err(|_| ConfigError::new("secret is not valid hex"))?
+            hex::decode(text)
+                .map_err(|_| ConfigError::new("expected a hexadecimal secret; this one is not"))?
         }
     };
     if key.is_empty() {
@@ -301,6 +324,16 @@ impl SignatureScheme {
         Ok(resolved)
     }
 
+    /// The URL a URL-signed scheme checked the signature over, for diagnostics.
+    fn signed_url(&self, request: &WebhookRequest<'_>) -> Option<String> {
+        if !self.parts.contains(&Part::Url) {
+            return None;
+        }
+        let base = self.public_url.as_ref().and_then(|url| url.as_ref().ok());
+        let (scheme, authority) = url_base(base, self.trust_host, request, "https://").ok()?;
+        Some(format!("{scheme}{authority}{}", path_and_query(request)))
+    }
+
     /// The timestamp field of a verified JSON body.
     fn body_timestamp(
         &self,
@@ -393,10 +426,15 @@ impl Scheme for SignatureScheme {
         let parts = resolved.as_slice();
         let mut tag = [0u8; MAX_TAG];
         let Some(matched) = crypto::first_match(keys, parts, candidates.iter(), &mut tag) else {
-            return Err(Rejection::new(
-                RejectionKind::SignatureMismatch,
-                "signature does not match",
-            ));
+            let mismatch =
+                Rejection::new(RejectionKind::SignatureMismatch, "signature does not match");
+            return Err(match self.signed_url(request) {
+                Some(url) => mismatch.with_diagnostic(format!(
+                    "the signature was checked over the URL {url}: is that the URL the \
+                     provider calls (the public URL setting)?"
+                )),
+                None => mismatch,
+            });
         };
 
         // Answered with the key that verified (Zoom's handshake uses it), before `tag` is
@@ -552,5 +590,9 @@ impl Scheme for SignatureScheme {
 
     fn default_tolerance(&self) -> Duration {
         self.tolerance
+    }
+
+    fn default_body_limit(&self) -> Option<usize> {
+        self.default_body_limit
     }
 }

@@ -68,6 +68,7 @@ pub struct SignatureScheme {
     secret_format: SecretFormat,
     signing_secret_format: Option<SecretFormat>,
     tolerance: Duration,
+    default_body_limit: Option<usize>,
     /// Parsed when set; a malformed one is reported by `validate`.
     public_url: Option<Result<PublicBase, ConfigError>>,
     trust_host: bool,
