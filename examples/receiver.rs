@@ -19,10 +19,17 @@
 //!   store, so several receiver processes handle each delivery once; without it the store
 //!   is in memory. Redis needs the `redis` feature: `cargo run --example receiver
 //!   --features redis`.
+//! - `TENANTS_FILE=path` mounts `POST /webhooks/tenants/{tenant}/standard`: many sources on
+//!   one endpoint. The file is a JSON object mapping each tenant's name to its Standard
+//!   Webhooks secret, or to a list of secrets during a rotation; it is the "database",
+//!   read again on a cache miss, so new tenants and rotated secrets take effect within
+//!   `TENANTS_TTL_MS` (default 2000) without a restart. An unknown tenant gets `404`; an
+//!   unreadable file `503`.
 //! - `GET /deliveries` returns the deliveries the handlers ran, in order, as a JSON array
-//!   of `{"provider": "...", "id": "...", "event": "..."}` (`event` is null when the
-//!   provider states no event type).
+//!   of `{"provider": "...", "id": "...", "event": "..."}`, with `"source": "<tenant>"` on
+//!   the tenants route (`event` is null when the provider states no event type).
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -30,12 +37,15 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use http::StatusCode;
 use serde::Serialize;
+use tower_webhook::layer::{LookupError, SourceKey, Sources};
 use tower_webhook::replay::{MemoryStore, ReplayStore};
 use tower_webhook::{providers, ConfigError, Delivery, Scheme, Verifier, WebhookLayer};
 
 #[derive(Clone, Serialize)]
 struct Record {
     provider: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
     id: String,
     event: Option<String>,
 }
@@ -45,6 +55,7 @@ type Log = Arc<Mutex<Vec<Record>>>;
 async fn record(Extension(log): Extension<Log>, delivery: Delivery) -> StatusCode {
     let entry = Record {
         provider: delivery.provider().to_owned(),
+        source: delivery.source().map(str::to_owned),
         id: delivery.id().to_owned(),
         event: delivery.event_type().map(str::to_owned),
     };
@@ -79,6 +90,38 @@ fn layer<S: Scheme>(
 ) -> Result<WebhookLayer, ConfigError> {
     let verifier = Verifier::builder(scheme).secrets(secrets).build()?;
     Ok(WebhookLayer::new(verifier).replay_store(store.clone()))
+}
+
+/// The tenants route's sources: the file is read again on each cache miss.
+fn tenants(file: String, ttl: std::time::Duration) -> Sources {
+    Sources::new(SourceKey::path_segment(2), move |tenant: String| {
+        let file = file.clone();
+        async move {
+            let text = tokio::fs::read_to_string(&file)
+                .await
+                .map_err(|e| LookupError::with_source("TENANTS_FILE cannot be read", e))?;
+            let tenants: HashMap<String, OneOrMany> = serde_json::from_str(&text)
+                .map_err(|e| LookupError::with_source("TENANTS_FILE is not valid", e))?;
+            let secrets = match tenants.get(&tenant) {
+                None => return Ok(None),
+                Some(OneOrMany::One(secret)) => vec![secret.clone()],
+                Some(OneOrMany::Many(secrets)) => secrets.clone(),
+            };
+            let verifier = Verifier::builder(providers::standard_webhooks())
+                .secrets(secrets)
+                .build()?;
+            Ok(Some(verifier))
+        }
+    })
+    .ttl(ttl)
+    .unknown_ttl(ttl)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// A Redis store when `REDIS_URL` is set, else one in memory.
@@ -160,6 +203,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })?;
         layer(providers::twilio().public_url(base), s, &store)
     })?;
+
+    if let Ok(file) = std::env::var("TENANTS_FILE") {
+        let ttl = std::env::var("TENANTS_TTL_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(
+                std::time::Duration::from_secs(2),
+                std::time::Duration::from_millis,
+            );
+        let layer =
+            WebhookLayer::with_sources(tenants(file.clone(), ttl)).replay_store(store.clone());
+        app = app.route(
+            "/webhooks/tenants/{tenant}/standard",
+            post(record).route_layer(layer),
+        );
+        mounted.push(format!(
+            "POST /webhooks/tenants/{{tenant}}/standard  (TENANTS_FILE {file}, re-read within {} ms)",
+            ttl.as_millis()
+        ));
+    }
 
     let app = app
         .route("/deliveries", get(deliveries))

@@ -6,7 +6,7 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use common::send;
@@ -254,6 +254,85 @@ async fn receiver_mounts_configured_routes_and_lists_deliveries() {
         {"provider": "twilio", "id": "idem-1", "event": null},
     ]);
     assert_eq!(list, expected);
+}
+
+/// Many sources on one endpoint, over HTTP: tenants from a file, edited while the
+/// receiver runs.
+#[tokio::test]
+async fn receiver_tenants_file_is_read_again_after_edits() {
+    let dir = std::env::temp_dir().join(format!("tower-webhook-tenants-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tenants.json");
+    let (acme, globex, rotated) = (
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+        "whsec_cm90YXRlZCBzZWNyZXQgb2YgYWNtZQ==",
+    );
+    std::fs::write(&file, serde_json::json!({ "acme": acme }).to_string()).unwrap();
+    let receiver = start(&[
+        ("TENANTS_FILE", file.to_str().unwrap()),
+        ("TENANTS_TTL_MS", "100"),
+    ]);
+    let url = |tenant: &str| format!("{}/webhooks/tenants/{tenant}/standard", receiver.base);
+    let delivery = |tenant: &str, secret: &str, id: &str| {
+        signed(
+            providers::standard_webhooks(),
+            secret,
+            url(tenant),
+            "application/json",
+            None,
+            r#"{"type":"invoice.paid"}"#,
+            id,
+        )
+    };
+    assert_eq!(
+        send(delivery("acme", acme, "msg_1")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(delivery("globex", globex, "msg_1")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A new tenant and a rotation, written while the receiver runs: in effect within the
+    // TTL. Polled with a deadline, since the receiver reads the file on its own clock.
+    std::fs::write(
+        &file,
+        serde_json::json!({ "acme": [rotated, acme], "globex": globex }).to_string(),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let reply = send(delivery("globex", globex, "msg_1")).await;
+        if reply.status == StatusCode::OK {
+            break;
+        }
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edit never took effect"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        send(delivery("acme", rotated, "msg_2")).await.status,
+        StatusCode::OK
+    );
+
+    let list = send(
+        http::Request::get(format!("{}/deliveries", receiver.base))
+            .body(Bytes::new())
+            .unwrap(),
+    )
+    .await
+    .json();
+    let expected = serde_json::json!([
+        {"provider": "standard-webhooks", "source": "acme", "id": "msg_1", "event": "invoice.paid"},
+        {"provider": "standard-webhooks", "source": "globex", "id": "msg_1", "event": "invoice.paid"},
+        {"provider": "standard-webhooks", "source": "acme", "id": "msg_2", "event": "invoice.paid"},
+    ]);
+    assert_eq!(list, expected);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
