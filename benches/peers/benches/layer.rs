@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tower::{Layer, Service};
+use tower_webhook::layer::{SourceKey, Sources};
 use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation};
 use tower_webhook::{providers, Verifier, WebhookLayer};
 use tower_webhook_benches::*;
@@ -36,6 +37,28 @@ fn layer(c: &mut Criterion) {
             b.iter_batched(
                 &mut fresh,
                 |request| assert_eq!(call_once(&runtime, &mut verified, request), 200),
+                BatchSize::SmallInput,
+            )
+        });
+        // Many sources on one endpoint, the source's verifier cached (a hit every time).
+        let sources = Sources::new(SourceKey::path_segment(1), |_tenant: String| async {
+            Ok(Some(Verifier::new(
+                providers::standard_webhooks(),
+                STANDARD_SECRET,
+            )?))
+        });
+        let mut per_source = WebhookLayer::with_sources(sources)
+            .replay_store(MemoryStore::new())
+            .layer(tower::service_fn(read_body));
+        let mut m = 0u64;
+        let mut fresh_tenant = || {
+            m += 1;
+            standard_delivery("/webhooks/acme/standard", body.clone(), &format!("msg_{m}"))
+        };
+        group.bench_function("tower-webhook-layer-per-source", |b| {
+            b.iter_batched(
+                &mut fresh_tenant,
+                |request| assert_eq!(call_once(&runtime, &mut per_source, request), 200),
                 BatchSize::SmallInput,
             )
         });
