@@ -11,8 +11,8 @@ use std::time::{Duration, SystemTime};
 use axum::routing::post;
 use axum::Router;
 use bytes::Bytes;
-use common::{send, Calls, Server};
-use http::{HeaderName, HeaderValue, StatusCode};
+use common::{copy, is_duplicate, post_to, send, with_header, Calls, Server};
+use http::{HeaderValue, StatusCode};
 use tokio::sync::Notify;
 use tower_webhook::replay::{
     BoxFuture, Completion, MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken,
@@ -23,38 +23,6 @@ use tower_webhook::{providers, Scheme, Signer, UnsignedIdPolicy, Verifier, Webho
 /// A server whose handler counts its runs and answers 200.
 async fn start(layer: WebhookLayer) -> (Server, Calls) {
     common::counting_server("/hook", layer, "handled").await
-}
-
-fn post_to(server: &Server, body: impl Into<Bytes>) -> http::Request<Bytes> {
-    http::Request::post(server.url("/hook"))
-        .header("content-type", "application/json")
-        .body(body.into())
-        .unwrap()
-}
-
-fn copy(request: &http::Request<Bytes>) -> http::Request<Bytes> {
-    let mut copy = http::Request::new(request.body().clone());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.headers_mut() = request.headers().clone();
-    copy
-}
-
-fn with_header(request: &http::Request<Bytes>, name: &str, value: &str) -> http::Request<Bytes> {
-    let mut copy = copy(request);
-    copy.headers_mut().insert(
-        HeaderName::try_from(name).unwrap(),
-        HeaderValue::try_from(value).unwrap(),
-    );
-    copy
-}
-
-fn is_duplicate(reply: &common::Reply) -> bool {
-    reply.status == StatusCode::OK
-        && reply
-            .headers
-            .get("webhook-duplicate")
-            .is_some_and(|v| v == "true")
 }
 
 /// Providers that sign a timestamp but not the delivery id: the captured delivery resent

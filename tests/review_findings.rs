@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime};
 use axum::routing::post;
 use axum::Router;
 use bytes::Bytes;
-use common::{send, Calls, Reply, Server};
+use common::{copy, is_duplicate, post_to, send, Calls, Server};
 use http::{HeaderName, HeaderValue, StatusCode};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Notify;
@@ -38,34 +38,11 @@ async fn start(layer: WebhookLayer) -> (Server, Calls) {
     common::counting_server("/hook", layer, "handled").await
 }
 
-fn post_to(server: &Server, body: impl Into<Bytes>) -> http::Request<Bytes> {
-    http::Request::post(server.url("/hook"))
-        .header("content-type", "application/json")
-        .body(body.into())
-        .unwrap()
-}
-
-fn copy(request: &http::Request<Bytes>) -> http::Request<Bytes> {
-    let mut copy = http::Request::new(request.body().clone());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.headers_mut() = request.headers().clone();
-    copy
-}
-
 fn set(request: &mut http::Request<Bytes>, name: &str, value: &str) {
     request.headers_mut().insert(
         HeaderName::try_from(name).unwrap(),
         HeaderValue::try_from(value).unwrap(),
     );
-}
-
-fn is_duplicate(reply: &Reply) -> bool {
-    reply.status == StatusCode::OK
-        && reply
-            .headers
-            .get("webhook-duplicate")
-            .is_some_and(|v| v == "true")
 }
 
 // ---------------------------------------------------------------------------------------

@@ -80,6 +80,46 @@ pub async fn counting_server(
     (Server::start(app).await, calls)
 }
 
+/// A JSON POST to `/hook` on `server`.
+pub fn post_to(server: &Server, body: impl Into<Bytes>) -> http::Request<Bytes> {
+    http::Request::post(server.url("/hook"))
+        .header("content-type", "application/json")
+        .body(body.into())
+        .expect("request")
+}
+
+/// A copy of a buffered request: what an attacker who captured it can resend.
+pub fn copy(request: &http::Request<Bytes>) -> http::Request<Bytes> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+/// A copy of `request` with header `name` set to `value`.
+pub fn with_header(
+    request: &http::Request<Bytes>,
+    name: &str,
+    value: &str,
+) -> http::Request<Bytes> {
+    let mut copy = copy(request);
+    copy.headers_mut().insert(
+        http::HeaderName::try_from(name).expect("header name"),
+        http::HeaderValue::try_from(value).expect("header value"),
+    );
+    copy
+}
+
+/// Whether the layer answered a duplicate (`200` with `webhook-duplicate: true`).
+pub fn is_duplicate(reply: &Reply) -> bool {
+    reply.status == http::StatusCode::OK
+        && reply
+            .headers
+            .get("webhook-duplicate")
+            .is_some_and(|v| v == "true")
+}
+
 pub struct Reply {
     pub status: http::StatusCode,
     pub headers: http::HeaderMap,
