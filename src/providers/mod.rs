@@ -8,12 +8,33 @@
 //! let github = Verifier::new(providers::github(), "my webhook secret").unwrap();
 //! # let _ = (stripe, github);
 //! ```
+//!
+//! [`ALL`] lists every preset, so a provider can be chosen at run time by name
+//! ([`find`]); each [`Preset`] hands out its scheme as a
+//! [`DynScheme`](crate::scheme::DynScheme), which builds a `Verifier` or a `Signer` like
+//! any scheme:
+//!
+//! ```
+//! use tower_webhook::{providers, Verifier};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let name = "github"; // from a configuration file, say
+//! let preset = providers::find(name).ok_or("no such preset")?;
+//! let verifier = Verifier::new(preset.scheme(), "my webhook secret")?;
+//! # let _ = verifier;
+//! # Ok(())
+//! # }
+//! ```
 
+// One file per family of presets (as rustls groups its cipher suites), one function per
+// preset; the schemes that fit no family have their own. `registry.rs` holds `ALL`, the
+// one list of every preset: a new preset is a function here and one line there.
 mod body_hmac;
 mod box_com;
 mod docusign;
 mod mailgun;
 mod public_key;
+mod registry;
 mod standard;
 mod timestamp_header;
 mod timestamp_in_signature;
@@ -31,6 +52,7 @@ pub use self::box_com::{box_com, BoxCom};
 pub use self::docusign::{docusign, DocuSign};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::public_key::{discord, sendgrid, telnyx};
+pub use self::registry::{find, Preset, PresetOptions, ALL};
 pub use self::standard::{
     clerk, openai, replicate, resend, standard_webhooks, standard_webhooks_ed25519, svix,
 };
