@@ -1,8 +1,13 @@
-//! The whole story in one run: a receiver on 127.0.0.1 with every preset, and a sender
-//! that, through real HTTP, delivers to each one a valid delivery, the same delivery
-//! again, a provider retry, a tampered body, a wrong secret, a stale timestamp and an
-//! oversized body. Prints what happened and exits non-zero if any outcome is not the
-//! expected one.
+//! The whole story in one run: a receiver on 127.0.0.1 and a sender, through real HTTP.
+//!
+//! 1. Seven presets (Standard Webhooks, Svix, Stripe, GitHub, Slack, Shopify, Twilio) each
+//!    get a valid delivery, the same delivery again, a provider retry, a tampered body, a
+//!    wrong secret, a stale timestamp and an oversized body.
+//! 2. Every preset of [`providers::ALL`], on a route of its own with a layer of its own,
+//!    gets a delivery signed with its example key, the same delivery again and a tampered
+//!    one (Mailgun's signature is built with `providers::mailgun_signature`).
+//!
+//! Prints what happened and exits non-zero if any outcome is not the expected one.
 //!
 //! ```text
 //! cargo run --example demo
@@ -18,6 +23,8 @@ use http::StatusCode;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use tower_webhook::layer::DUPLICATE_HEADER;
+use tower_webhook::providers::PresetOptions;
 use tower_webhook::replay::MemoryStore;
 use tower_webhook::{providers, Delivery, Scheme, Signer, Verifier, WebhookLayer};
 
@@ -224,6 +231,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for preset in &presets {
         app = route(app, preset, &store, &public_url);
     }
+    let options = PresetOptions::new()
+        .public_url(&public_url)
+        .verify_token("demo verify token");
+    for preset in providers::ALL {
+        app = every_preset_route(app, preset, &options);
+    }
     let app = app.layer(Extension(log.clone()));
     tokio::spawn(async move { axum::serve(listener, app).await });
     println!("receiver listening on {public_url}\n");
@@ -358,10 +371,170 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for line in log.lock().expect("log").iter() {
         println!("  {line}");
     }
-    if failures > 0 {
-        eprintln!("\n{failures} outcome(s) differ from the expected ones");
+
+    println!(
+        "\nevery preset of providers::ALL ({}), each on its own route and layer:\n",
+        providers::ALL.len()
+    );
+    println!(
+        "{:<26} {:<8} {:<14} {:<40} as expected",
+        "preset", "signed", "same again", "tampered"
+    );
+    println!("{}", "-".repeat(107));
+    let mut surprises = 0;
+    for preset in providers::ALL {
+        let checked = check_preset(&client, &log, preset, &public_url, &options).await?;
+        surprises += usize::from(!checked.as_expected);
+        println!("{}", checked.line);
+    }
+    println!(
+        "\n{} of {} presets as expected: signed -> 2xx and handled, same again -> duplicate, \
+         tampered -> 401",
+        providers::ALL.len() - surprises,
+        providers::ALL.len()
+    );
+
+    if failures + surprises > 0 {
+        eprintln!(
+            "\n{} outcome(s) differ from the expected ones",
+            failures + surprises
+        );
         std::process::exit(1);
     }
     println!("\nevery outcome is the expected one");
     Ok(())
+}
+
+/// `/all/<name>`: the preset's route, behind a layer of its own (and so a replay store of
+/// its own), verifying with the preset's example key.
+fn every_preset_route(
+    router: Router,
+    preset: &providers::Preset,
+    options: &PresetOptions,
+) -> Router {
+    let (_, verifying) = preset.example_keys();
+    let verifier = Verifier::new(preset.scheme_with(options), verifying)
+        .unwrap_or_else(|e| panic!("{}: the example key makes a verifier: {e}", preset.name()));
+    router.route(
+        &format!("/all/{}", preset.name()),
+        post(handle).route_layer(WebhookLayer::new(verifier)),
+    )
+}
+
+/// What one preset's three deliveries did, as one printed line.
+struct Checked {
+    line: String,
+    as_expected: bool,
+}
+
+/// Sends a delivery signed with the preset's example key, the same bytes again, and a
+/// tampered delivery: its body changed, or for a shared token (which signs no body) a
+/// wrong token, or for Mailgun the signed token in its body changed.
+async fn check_preset(
+    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    log: &Log,
+    preset: &providers::Preset,
+    public_url: &str,
+    options: &PresetOptions,
+) -> Result<Checked, Box<dyn std::error::Error>> {
+    let url = format!("{public_url}/all/{}", preset.name());
+    let (signing, _) = preset.example_keys();
+    let now = SystemTime::now();
+    let unix = now.duration_since(SystemTime::UNIX_EPOCH)?;
+    let post = |body: String| {
+        http::Request::post(url.as_str())
+            .header("content-type", "application/json")
+            .body(Bytes::from(body))
+    };
+    let (valid, tampered, tampering) = if preset.can_sign() {
+        // Linear reads its timestamp from the body, in milliseconds.
+        let body = format!(
+            r#"{{"id":"evt_{}","type":"demo.ping","webhookTimestamp":{}}}"#,
+            preset.name(),
+            unix.as_millis()
+        );
+        let sign = |key: &str, body: String| -> Result<_, Box<dyn std::error::Error>> {
+            Ok(Signer::new(preset.scheme_with(options), key).sign_with(
+                post(body)?,
+                &format!("msg_{}", preset.name()),
+                now,
+            )?)
+        };
+        let valid = sign(signing, body.clone())?;
+        if preset.signs_body() {
+            let (parts, _) = copy(&valid).into_parts();
+            let forged = Bytes::from(body.replace("demo.ping", "demo.pong"));
+            (valid, http::Request::from_parts(parts, forged), "body")
+        } else {
+            let wrong = sign("a-token-the-receiver-does-not-hold", body)?;
+            (valid, wrong, "wrong token: a token signs no body")
+        }
+    } else {
+        let mailgun = |token: &str, signed_token: &str| -> Result<_, Box<dyn std::error::Error>> {
+            let timestamp = unix.as_secs().to_string();
+            let signature = providers::mailgun_signature(signing, &timestamp, signed_token)?;
+            Ok(post(format!(
+                r#"{{"signature":{{"timestamp":"{timestamp}","token":"{token}","signature":"{signature}"}},"event-data":{{"event":"delivered"}}}}"#
+            ))?)
+        };
+        let token = format!("demo-token-{}", unix.as_nanos());
+        let valid = mailgun(&token, &token)?;
+        let tampered = mailgun(&format!("{token}-forged"), &token)?;
+        (valid, tampered, "the signed token in the body")
+    };
+
+    let again = copy(&valid);
+    let mut as_expected = true;
+    let mut cells = Vec::new();
+    for (request, expect) in [
+        (valid, Expect::Handled),
+        (again, Expect::Duplicate),
+        (tampered, Expect::Unauthorized),
+    ] {
+        let before = log.lock().expect("log").len();
+        let response = client.request(request.map(Full::new)).await?;
+        let status = response.status();
+        let duplicate = response.headers().get(DUPLICATE_HEADER)
+            == Some(&http::HeaderValue::from_static("true"));
+        let _ = response.into_body().collect().await?;
+        let ran = log.lock().expect("log").len() > before;
+        as_expected &= match expect {
+            Expect::Handled => status.is_success() && ran && !duplicate,
+            Expect::Duplicate => status.is_success() && duplicate && !ran,
+            Expect::Unauthorized => status == StatusCode::UNAUTHORIZED && !ran,
+        };
+        cells.push(format!(
+            "{}{}{}",
+            status.as_u16(),
+            if duplicate { " duplicate" } else { "" },
+            if ran { " ran" } else { "" }
+        ));
+    }
+    let line = format!(
+        "{:<26} {:<8} {:<14} {:<40} {}",
+        preset.name(),
+        cells[0],
+        cells[1],
+        format!("{} {tampering}", cells[2]),
+        if as_expected { "yes" } else { "NO" }
+    );
+    Ok(Checked { line, as_expected })
+}
+
+#[derive(Clone, Copy)]
+enum Expect {
+    /// A 2xx, and the handler ran.
+    Handled,
+    /// A 2xx marked `webhook-duplicate: true`, and the handler did not run.
+    Duplicate,
+    /// `401`, and the handler did not run.
+    Unauthorized,
+}
+
+fn copy(request: &http::Request<Bytes>) -> http::Request<Bytes> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
 }

@@ -1,28 +1,52 @@
-//! The README's provider table lists every preset the crate ships.
+//! The README's provider table lists every preset of `providers::ALL` and nothing else, and
+//! every count of presets it gives is `ALL.len()`.
+
+use tower_webhook::providers::{self, ALL};
+
+const README: &str = include_str!("../README.md");
 
 #[test]
-fn readme_lists_every_preset() {
-    let readme = include_str!("../README.md");
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/providers");
-    let mut missing = Vec::new();
-    let mut count = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for line in source.lines() {
-            let Some(rest) = line.strip_prefix("pub fn ") else {
-                continue;
-            };
-            let name = rest.split('(').next().unwrap();
-            // Helpers that build test bodies are not presets.
-            if name.ends_with("_signature") || name.ends_with("_sha256") {
-                continue;
-            }
-            count += 1;
-            if !readme.contains(&format!("`providers::{name}(")) {
-                missing.push(name.to_owned());
-            }
-        }
-    }
+fn readme_has_a_row_for_every_preset() {
+    let missing: Vec<&str> = ALL
+        .iter()
+        .map(|preset| preset.name())
+        .filter(|name| !README.contains(&format!("| `providers::{name}(")))
+        .collect();
     assert!(missing.is_empty(), "README lacks rows for {missing:?}");
-    assert!(count >= 50, "only {count} presets");
+}
+
+#[test]
+fn every_readme_row_is_a_preset() {
+    let rows: Vec<&str> = README
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `providers::"))
+        .map(|rest| rest.split('(').next().unwrap_or_default())
+        .collect();
+    let unknown: Vec<&&str> = rows
+        .iter()
+        .filter(|name| providers::find(name).is_none())
+        .collect();
+    assert!(unknown.is_empty(), "README rows for no preset: {unknown:?}");
+    assert_eq!(rows.len(), ALL.len(), "one row per preset");
+}
+
+#[test]
+fn readme_counts_the_presets() {
+    // Every "<number> presets" in the README, such as the table's "65 presets." heading.
+    let words: Vec<&str> = README.split_whitespace().collect();
+    let counts: Vec<&str> = words
+        .windows(2)
+        .filter(|pair| pair[1].trim_end_matches([',', '.', ')', ':']) == "presets")
+        .filter_map(|pair| {
+            let number = pair[0].trim_start_matches('(');
+            number.bytes().all(|b| b.is_ascii_digit()).then_some(number)
+        })
+        .collect();
+    assert!(
+        README.contains(&format!("\n{} presets.", ALL.len())),
+        "the Providers section's \"N presets.\" sentence"
+    );
+    for count in counts {
+        assert_eq!(count, ALL.len().to_string(), "README says {count} presets");
+    }
 }

@@ -1,3 +1,7 @@
+//! Standard Webhooks and Svix, and the providers that deliver through them: `{id}.{ts}.{body}`
+//! signed under `webhook-*` (or `svix-*`) headers with a `whsec_` secret, or with Ed25519
+//! (`v1a`).
+
 use http::HeaderName;
 
 use crate::scheme::{Algorithm, Encoding, Part, SecretFormat, SignatureScheme, TimestampFormat};
@@ -116,4 +120,50 @@ pub fn standard_webhooks_ed25519() -> SignatureScheme {
     .signing_secret_format(SecretFormat::Base64 {
         prefix: Some("whsk_"),
     })
+}
+
+/// [Clerk](https://clerk.com/docs/webhooks/sync-data): delivered through Svix.
+///
+/// Exactly [`svix`](super::svix) under the provider name `clerk`: `svix-id`, `svix-timestamp`,
+/// `svix-signature`, a `whsec_` signing secret.
+///
+/// Source: Clerk docs, "Sync Clerk data to your app with webhooks" (verification with
+/// the `svix` library).
+pub fn clerk() -> SignatureScheme {
+    svix().provider_name("clerk")
+}
+
+/// [OpenAI](https://platform.openai.com/docs/guides/webhooks) webhooks, which follow
+/// Standard Webhooks.
+///
+/// Exactly [`standard_webhooks`](super::standard_webhooks) under the provider name `openai`: `webhook-id`,
+/// `webhook-timestamp`, `webhook-signature: v1,<base64>`, a `whsec_` secret.
+///
+/// Source: OpenAI docs, "Webhooks" (signatures follow the Standard Webhooks
+/// specification).
+pub fn openai() -> SignatureScheme {
+    standard_webhooks().provider_name("openai")
+}
+
+/// [Replicate](https://replicate.com/docs/topics/webhooks/verify-webhook) webhooks, which
+/// follow Standard Webhooks.
+///
+/// Exactly [`standard_webhooks`](super::standard_webhooks) under the provider name
+/// `replicate`: `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`, a
+/// `whsec_` signing secret (from `GET /v1/webhooks/default/secret`).
+///
+/// Source: Replicate docs, "Verify webhooks".
+pub fn replicate() -> SignatureScheme {
+    standard_webhooks().provider_name("replicate")
+}
+
+/// [Resend](https://resend.com/docs/dashboard/webhooks/verify-webhooks-requests):
+/// delivered through Svix.
+///
+/// Exactly [`svix`](super::svix) under the provider name `resend`.
+///
+/// Source: Resend docs, "Verify Webhooks Requests" (verification with the `svix`
+/// library).
+pub fn resend() -> SignatureScheme {
+    svix().provider_name("resend")
 }

@@ -1,3 +1,6 @@
+//! Presets that authenticate with a shared token sent as it is in a header, not a
+//! signature: nothing is signed, and the token is compared in constant time.
+
 use http::HeaderName;
 
 use crate::scheme::TokenScheme;
@@ -16,4 +19,19 @@ pub fn gitlab() -> TokenScheme {
     TokenScheme::new("gitlab", HeaderName::from_static("x-gitlab-token"))
         .id_from_header(HeaderName::from_static("x-gitlab-event-uuid"))
         .event_type_from_header(HeaderName::from_static("x-gitlab-event"))
+}
+
+/// [Telegram Bot API](https://core.telegram.org/bots/api#setwebhook) webhooks.
+///
+/// - Authentication: `X-Telegram-Bot-Api-Secret-Token` carries the `secret_token` given
+///   to `setWebhook` (nothing is signed); compared in constant time.
+/// - No timestamp. The body's `update_id` identifies an update; replay protection keys on
+///   a hash of the body.
+///
+/// Source: Telegram Bot API reference, `setWebhook` (`secret_token`).
+pub fn telegram() -> TokenScheme {
+    TokenScheme::new(
+        "telegram",
+        HeaderName::from_static("x-telegram-bot-api-secret-token"),
+    )
 }

@@ -1,0 +1,183 @@
+//! Stripe-shaped presets: the signature header is a list whose entries carry the timestamp
+//! (`t=…`, `ts=…`, or the first entry) and the signatures (`v1=…`), and the signed content
+//! is the timestamp, a separator and the body.
+
+use std::time::Duration;
+
+use http::HeaderName;
+
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
+
+/// [Buildkite](https://buildkite.com/docs/apis/webhooks#webhook-signature).
+///
+/// - Signature: `X-Buildkite-Signature: timestamp=<timestamp>,signature=<hex HMAC-SHA256>`.
+/// - Signed content: `{timestamp}.{body}`. Timestamp: Unix seconds, ±5 minutes.
+/// - Event type: `X-Buildkite-Event`.
+///
+/// Source: Buildkite docs, "Webhooks": webhook signature.
+pub fn buildkite() -> SignatureScheme {
+    SignatureScheme::new(
+        "buildkite",
+        HeaderName::from_static("x-buildkite-signature"),
+    )
+    .signature_separator(',')
+    .signature_prefix("signature=")
+    .encoding(Encoding::Hex)
+    .timestamp_in_signature("timestamp=", TimestampFormat::UnixSeconds)
+    .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+    .event_type_from_header(HeaderName::from_static("x-buildkite-event"))
+}
+
+/// [Calendly](https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures).
+///
+/// - Signature: `Calendly-Webhook-Signature: t=<timestamp>,v1=<hex HMAC-SHA256>`.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix seconds; default tolerance 3
+///   minutes, as Calendly's guide uses.
+/// - Event type: the body's `event`.
+///
+/// Source: Calendly developer docs, "Webhook signatures".
+pub fn calendly() -> SignatureScheme {
+    SignatureScheme::new(
+        "calendly",
+        HeaderName::from_static("calendly-webhook-signature"),
+    )
+    .signature_separator(',')
+    .signature_prefix("v1=")
+    .encoding(Encoding::Hex)
+    .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+    .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+    .event_type_from_json("event")
+    .default_tolerance(Duration::from_secs(180))
+}
+
+/// [ElevenLabs](https://elevenlabs.io/docs/product-guides/administration/webhooks).
+///
+/// - Signature: `ElevenLabs-Signature: t=<timestamp>,v0=<hex HMAC-SHA256>`.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix seconds; default tolerance 30
+///   minutes, as ElevenLabs's SDKs use.
+/// - Event type: the body's `type`.
+///
+/// Source: ElevenLabs docs, "Webhooks" (HMAC authentication); `elevenlabs/elevenlabs-
+/// python`, `webhooks` helper.
+pub fn elevenlabs() -> SignatureScheme {
+    SignatureScheme::new(
+        "elevenlabs",
+        HeaderName::from_static("elevenlabs-signature"),
+    )
+    .signature_separator(',')
+    .signature_prefix("v0=")
+    .encoding(Encoding::Hex)
+    .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+    .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+    .event_type_from_json("type")
+    .default_tolerance(Duration::from_secs(1800))
+}
+
+/// [Mux](https://docs.mux.com/guides/listen-for-webhooks#verify-webhook-signatures).
+///
+/// - Signature: `Mux-Signature: t=<timestamp>,v1=<hex HMAC-SHA256>`; any `v1` passes.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix seconds, ±5 minutes.
+/// - Delivery id: the body's `id`. Event type: the body's `type`.
+///
+/// Source: `muxinc/mux-node-sdk`, `src/resources/webhooks.ts`; Mux docs, "Verify webhook
+/// signatures".
+pub fn mux() -> SignatureScheme {
+    SignatureScheme::new("mux", HeaderName::from_static("mux-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .id_from_json("id")
+        .event_type_from_json("type")
+}
+
+/// [Paddle Billing](https://developer.paddle.com/webhooks/signature-verification).
+///
+/// - Signature: `Paddle-Signature: ts=<timestamp>;h1=<hex HMAC-SHA256>`; several `h1`
+///   entries while a secret is rotated, any match passes.
+/// - Signed content: `{ts}:{body}`.
+/// - Timestamp: the `ts` entry, Unix seconds. Default tolerance **5 seconds**, as Paddle's
+///   SDKs use (older and future timestamps beyond it are rejected); widen it with
+///   [`VerifierBuilder::tolerance`](crate::VerifierBuilder::tolerance) if clocks drift.
+/// - Delivery id: the body's `event_id`. Event type: the body's `event_type`.
+/// - Secret: the notification destination's secret key, as text.
+///
+/// Source: `PaddleHQ/paddle-node-sdk`, `src/notifications/helpers/webhooks-validator.ts`
+/// and its tests; Paddle docs, "Verify webhook signatures".
+pub fn paddle() -> SignatureScheme {
+    SignatureScheme::new("paddle", HeaderName::from_static("paddle-signature"))
+        .signature_separator(';')
+        .signature_prefix("h1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("ts=", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Timestamp, Part::literal(":"), Part::Body])
+        .id_from_json("event_id")
+        .event_type_from_json("event_type")
+        .default_tolerance(Duration::from_secs(5))
+}
+
+/// [Recurly](https://docs.recurly.com/recurly-subscriptions/docs/signature-verification)
+/// JSON webhooks.
+///
+/// - Signature: `recurly-signature: <timestamp>,<hex HMAC-SHA256>[,<hex HMAC-SHA256>…]`,
+///   keyed with the endpoint's secret key (as text); any signature may match.
+/// - Signed content: `{timestamp}.{body}`. Timestamp: the header's first entry, Unix
+///   milliseconds, ±5 minutes as Recurly's client libraries check.
+/// - No delivery id in a header: replay protection keys on the signature, and the signed
+///   timestamp bounds replays. (XML webhooks are not signed and cannot be verified.)
+///
+/// Source: Recurly docs, "Signature verification"; `recurly/recurly-client-ruby`,
+/// `lib/recurly/webhooks.rb`.
+pub fn recurly() -> SignatureScheme {
+    SignatureScheme::new("recurly", HeaderName::from_static("recurly-signature"))
+        .signature_separator(',')
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("", TimestampFormat::UnixMillis)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+}
+
+/// [Stripe](https://docs.stripe.com/webhooks#verify-manually).
+///
+/// - Signature: `Stripe-Signature: t=<timestamp>,v1=<hex HMAC-SHA256>[,v1=…][,v0=…]`; any
+///   `v1` that matches any secret passes (Stripe sends two while a secret is rolled).
+/// - Signed content: `{t}.{body}`.
+/// - Timestamp: the `t` entry, Unix seconds; ±5 minutes (the SDKs reject only old ones,
+///   this crate also rejects those too far in the future).
+/// - Delivery id: the body's `id` (`evt_…`), which Stripe keeps across retries. Event
+///   type: the body's `type`.
+/// - Secret: the whole `whsec_…` string is the key, as text; it is not base64-decoded.
+///
+/// Source: `stripe/stripe-node`, `src/Webhooks.ts`; `stripe/stripe-python`,
+/// `stripe/_webhook.py`.
+pub fn stripe() -> SignatureScheme {
+    SignatureScheme::new("stripe", HeaderName::from_static("stripe-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .id_from_json("id")
+        .event_type_from_json("type")
+}
+
+/// [WorkOS](https://workos.com/docs/events/data-syncing/webhooks).
+///
+/// - Signature: `WorkOS-Signature: t=<timestamp>, v1=<hex HMAC-SHA256>`.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix milliseconds; default tolerance 3
+///   minutes, as WorkOS's SDKs use.
+/// - Delivery id: the body's `id`. Event type: the body's `event`.
+///
+/// Source: `workos/workos-node`, `src/webhooks/webhooks.ts` (signature parsing, 180 s
+/// tolerance); WorkOS docs, "Webhooks".
+pub fn workos() -> SignatureScheme {
+    SignatureScheme::new("workos", HeaderName::from_static("workos-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixMillis)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .id_from_json("id")
+        .event_type_from_json("event")
+        .default_tolerance(Duration::from_secs(180))
+}
