@@ -238,7 +238,7 @@ fn mailgun_signature_inside_the_json_body() {
         v.verify(&post(&[], r#"{"event-data":{}}"#))
             .unwrap_err()
             .kind(),
-        RejectionKind::MissingHeader
+        RejectionKind::MissingField
     );
 }
 

@@ -48,7 +48,13 @@ fn with_preset<R>(
     }
     let s = secret.to_owned();
     match index % 10 {
-        0 => run(providers::stripe(), s.clone(), s, &[], f),
+        0 => run(
+            providers::stripe(),
+            format!("whsec_{s}"),
+            format!("whsec_{s}"),
+            &[],
+            f,
+        ),
         1 => run(providers::github(), s.clone(), s, &[], f),
         2 => run(
             providers::slack(),

@@ -161,9 +161,11 @@ pub fn gitea() -> SignatureScheme {
 ///   deliveries with byte-identical bodies count as one (logged at `warn`, counted). See
 ///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy) to dedupe on the id alone instead.
 /// - Event type: `X-GitHub-Event` (not signed: what the sender claims).
+/// - Body: GitHub caps payloads at 25 MB, so that is the layer's default body limit for
+///   this preset (instead of 2 MiB).
 ///
-/// Source: GitHub docs, "Validating webhook deliveries"; `octokit/webhooks-methods.js`,
-/// `src/node/verify.ts`.
+/// Source: GitHub docs, "Validating webhook deliveries", "Webhook events and payloads"
+/// (payload cap); `octokit/webhooks-methods.js`, `src/node/verify.ts`.
 pub fn github() -> SignatureScheme {
     SignatureScheme::new("github", HeaderName::from_static("x-hub-signature-256"))
         .signature_prefix("sha256=")
@@ -171,6 +173,7 @@ pub fn github() -> SignatureScheme {
         .signed_parts([Part::Body])
         .id_from_header(HeaderName::from_static("x-github-delivery"))
         .event_type_from_header(HeaderName::from_static("x-github-event"))
+        .default_body_limit(25 * 1000 * 1000)
 }
 
 /// [GoCardless](https://developer.gocardless.com/getting-started/staying-up-to-date-with-webhooks).

@@ -7,7 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
 
-use crate::scheme::crypto::content_tag;
+use crate::scheme::crypto::{content_tag, MAX_TAG};
 use crate::scheme::{
     header_value, parse_timestamp, Algorithm, Encoding, Message, SchemeKey, TimestampFormat,
     Verified, WebhookRequest,
@@ -88,11 +88,11 @@ impl Scheme for BoxCom {
         if headers.iter().all(Option::is_none) {
             return Err(Rejection::missing_header(PRIMARY.as_str()));
         }
-        let mut tag = [0u8; 64];
+        let mut tag = [0u8; MAX_TAG];
         let mut matched = None;
         for (index, (key, header)) in keys.iter().zip(headers).enumerate() {
             let Some(header) = header else { continue };
-            let mut signature = [0u8; 64];
+            let mut signature = [0u8; MAX_TAG];
             let Some(len) = Encoding::Base64.decode_into(header.trim(), &mut signature) else {
                 continue;
             };
@@ -134,7 +134,7 @@ impl Scheme for BoxCom {
             request.headers(),
             request.body(),
         );
-        let mut tag = [0u8; 64];
+        let mut tag = [0u8; MAX_TAG];
         let len = key.tag(&signed_parts(&view, &timestamp), &mut tag);
         let signature = Encoding::Base64.encode(tag.get(..len).unwrap_or_default());
         let headers = request.headers_mut();

@@ -71,7 +71,7 @@ impl Scheme for DocuSign {
                     "too many signature headers",
                 ));
             }
-            let mut decoded = [0u8; 64];
+            let mut decoded = [0u8; MAX_TAG];
             let text = value.to_str().unwrap_or_default().trim();
             if let (Some(TAG), Some(slot)) = (
                 Encoding::Base64.decode_into(text, &mut decoded),
@@ -114,7 +114,7 @@ impl Scheme for DocuSign {
         _message: &Message<'_>,
     ) -> Result<(), ConfigError> {
         let key = self.key(secret)?;
-        let mut tag = [0u8; 64];
+        let mut tag = [0u8; MAX_TAG];
         let len = key.tag(&[request.body().as_ref()], &mut tag);
         let signature = Encoding::Base64.encode(tag.get(..len).unwrap_or_default());
         request

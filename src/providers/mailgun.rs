@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 
+use crate::scheme::crypto::MAX_TAG;
 use crate::scheme::json::find_fields;
 use crate::scheme::{
     parse_timestamp, Algorithm, Encoding, JsonPath, Message, Scheme, SchemeKey, TimestampFormat,
@@ -41,7 +42,7 @@ pub fn mailgun_signature(
     token: &str,
 ) -> Result<String, ConfigError> {
     let key = SchemeKey::new(Algorithm::Sha256, signing_key.as_bytes())?;
-    let mut tag = [0u8; 64];
+    let mut tag = [0u8; MAX_TAG];
     let len = key.tag(&[timestamp.as_bytes(), token.as_bytes()], &mut tag);
     Ok(Encoding::Hex.encode(tag.get(..len).unwrap_or_default()))
 }
@@ -57,7 +58,7 @@ fn fields(request: &WebhookRequest<'_>) -> Result<Fields, Rejection> {
     let body = request.body();
     let missing = || {
         Rejection::new(
-            RejectionKind::MissingHeader,
+            RejectionKind::MissingField,
             "missing signature fields in the body",
         )
     };
@@ -134,7 +135,7 @@ impl Scheme for Mailgun {
             ));
         };
         let parts = [fields.timestamp.as_bytes(), fields.token.as_bytes()];
-        let mut tag = [0u8; 64];
+        let mut tag = [0u8; MAX_TAG];
         let matched = keys.iter().any(|key| {
             let len = key.tag(&parts, &mut tag);
             key.verifies(&parts, tag.get(..len).unwrap_or_default(), &signature)

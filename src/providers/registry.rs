@@ -322,7 +322,7 @@ pub static ALL: &[Preset] = &[
     preset!(resend, keys = WHSEC),
     preset!(openai, keys = WHSEC),
     preset!(replicate, keys = WHSEC),
-    preset!(stripe),
+    preset!(stripe, keys = WHSEC),
     preset!(github),
     preset!(slack),
     preset!(shopify),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http::HeaderName;
 
-use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
+use crate::scheme::{Encoding, Part, SecretFormat, SignatureScheme, TimestampFormat};
 
 /// [Buildkite](https://buildkite.com/docs/apis/webhooks#webhook-signature).
 ///
@@ -146,7 +146,9 @@ pub fn recurly() -> SignatureScheme {
 ///   this crate also rejects those too far in the future).
 /// - Delivery id: the body's `id` (`evt_…`), which Stripe keeps across retries. Event
 ///   type: the body's `type`.
-/// - Secret: the whole `whsec_…` string is the key, as text; it is not base64-decoded.
+/// - Secret: the whole `whsec_…` string is the key, as text; it is not base64-decoded. A
+///   secret that does not start with `whsec_` (an `sk_live_…` API key pasted in its place)
+///   is refused when the verifier is built.
 ///
 /// Source: `stripe/stripe-node`, `src/Webhooks.ts`; `stripe/stripe-python`,
 /// `stripe/_webhook.py`.
@@ -159,6 +161,11 @@ pub fn stripe() -> SignatureScheme {
         .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
         .id_from_json("id")
         .event_type_from_json("type")
+        .secret_format(SecretFormat::RawWithPrefix {
+            prefix: "whsec_",
+            what: "Stripe's webhook signing secret (Dashboard, Developers, Webhooks, your \
+                   endpoint, Signing secret)",
+        })
 }
 
 /// [WorkOS](https://workos.com/docs/events/data-syncing/webhooks).

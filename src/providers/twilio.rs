@@ -5,10 +5,11 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
-use http::{header, HeaderName};
+use http::HeaderName;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::scheme::crypto::MAX_TAG;
 use crate::scheme::{
     header_value, path_and_query, url_base, Message, PublicBase, Scheme, SchemeKey, Verified,
     WebhookRequest,
@@ -142,19 +143,6 @@ fn body_hash_param(uri: &http::Uri) -> Option<Cow<'_, str>> {
         .map(|(_, value)| value)
 }
 
-fn is_form(request: &WebhookRequest<'_>) -> bool {
-    request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';').next().is_some_and(|m| {
-                m.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            })
-        })
-}
-
 /// The sorted POST parameters of a form body.
 /// A form parameter: name and value, URL-decoded.
 type Param<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
@@ -202,14 +190,14 @@ fn decode(raw: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(percent_encoding::percent_decode(&spaced).collect())
 }
 
-fn mac(key: &SchemeKey, url: &str, params: &[Param<'_>]) -> ([u8; 64], usize) {
+fn mac(key: &SchemeKey, url: &str, params: &[Param<'_>]) -> ([u8; MAX_TAG], usize) {
     let mut parts: Vec<&[u8]> = Vec::with_capacity(1 + params.len() * 2);
     parts.push(url.as_bytes());
     for (name, value) in params {
         parts.push(name);
         parts.push(value);
     }
-    let mut out = [0u8; 64];
+    let mut out = [0u8; MAX_TAG];
     let len = key.tag(&parts, &mut out);
     (out, len)
 }
@@ -241,7 +229,7 @@ impl Scheme for Twilio {
         keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
         let header = request.required_header(&SIGNATURE)?;
-        let mut signature = [0u8; 64];
+        let mut signature = [0u8; MAX_TAG];
         let len = match Encoding::Base64.decode_into(header.trim(), &mut signature) {
             Some(20) => 20,
             _ => {
@@ -268,7 +256,7 @@ impl Scheme for Twilio {
                 }
                 Vec::new()
             }
-            None if is_form(request) => sorted_params(request.body())?,
+            None if crate::scheme::is_form(request.headers()) => sorted_params(request.body())?,
             None if request.body().is_empty() => Vec::new(),
             // Twilio signs a form's parameters, or a JSON body through bodySHA256: any
             // other body is outside the signature and could be swapped by anyone.
@@ -317,12 +305,7 @@ impl Scheme for Twilio {
         // A body that is not a form is signed through its hash in the URL, as Twilio does.
         let needs_hash = !request.body().is_empty()
             && body_hash_param(request.uri()).is_none()
-            && !is_form(&WebhookRequest::new(
-                request.method(),
-                request.uri(),
-                request.headers(),
-                request.body(),
-            ));
+            && !crate::scheme::is_form(request.headers());
         if needs_hash {
             let hash = twilio_body_sha256(request.body());
             let uri = request.uri().to_string();
@@ -341,11 +324,12 @@ impl Scheme for Twilio {
         let (a, b) = url_base(self.base(), true, &view, "https://")
             .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
         let url = format!("{a}{b}{}", path_and_query(&view));
-        let params = if body_hash_param(request.uri()).is_none() && is_form(&view) {
-            sorted_params(request.body()).map_err(|r| ConfigError::new(r.to_string()))?
-        } else {
-            Vec::new()
-        };
+        let params =
+            if body_hash_param(request.uri()).is_none() && crate::scheme::is_form(view.headers()) {
+                sorted_params(request.body()).map_err(|r| ConfigError::new(r.to_string()))?
+            } else {
+                Vec::new()
+            };
         let (tag, len) = mac(&key, &url, &params);
         let signature = Encoding::Base64.encode(tag.get(..len).unwrap_or_default());
         let signature = header_value(signature)?;

@@ -166,6 +166,19 @@ impl Scheme for DynScheme {
     }
 }
 
+/// Whether the request says its body is a form (`application/x-www-form-urlencoded`,
+/// whatever its parameters and case).
+pub(crate) fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
 /// A header value for a signed request. Only visible ASCII (and spaces) is accepted:
 /// that is all a verifier reads as text ([`WebhookRequest::header`]), so anything else
 /// would sign a request no verifier accepts. A configuration error of the signer, never
