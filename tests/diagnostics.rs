@@ -107,3 +107,43 @@ fn url_signed_mismatches_name_the_url_that_was_checked() {
         "{diagnostic}"
     );
 }
+
+#[test]
+fn a_stripe_api_key_is_not_a_webhook_secret() {
+    let error = Verifier::new(providers::stripe(), "sk_live_51H8abcdefghijklmnop")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("whsec_"), "{error}");
+    assert!(error.contains("looks like an API key"), "{error}");
+    assert!(
+        !error.contains("51H8abc"),
+        "the secret is never shown: {error}"
+    );
+    Verifier::new(providers::stripe(), "whsec_test_secret").unwrap();
+}
+
+/// GitHub caps payloads at 25 MB, beyond the layer's 2 MiB default: the preset's limit
+/// is the layer's unless set.
+#[tokio::test]
+async fn github_bodies_up_to_its_documented_cap_are_accepted() {
+    use tower::{Layer, ServiceExt};
+    let secret = "github secret";
+    let verifier = Verifier::new(providers::github(), secret).unwrap();
+    assert_eq!(verifier.default_body_limit(), Some(25_000_000));
+    let service = tower_webhook::WebhookLayer::new(verifier).layer(tower::service_fn(
+        |_: http::Request<tower_webhook::layer::VerifiedBody>| async {
+            Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+        },
+    ));
+    let mut body = b"{\"zen\":\"".to_vec();
+    body.resize(3 * 1024 * 1024, b'x');
+    body.extend_from_slice(b"\"}");
+    let request = Signer::new(providers::github(), secret)
+        .sign(http::Request::post("/").body(Bytes::from(body)).unwrap())
+        .unwrap();
+    let response = service
+        .oneshot(request.map(http_body_util::Full::new))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), http::StatusCode::OK);
+}
