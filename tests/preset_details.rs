@@ -414,3 +414,35 @@ fn docusign_signs_what_it_verifies() {
         .unwrap();
     assert_eq!(signed.headers()["x-docusign-signature-1"], DOCUSIGN_KEY_1);
 }
+
+/// Shopify Events deliveries send the webhook headers without their `X-` prefix, as
+/// `@shopify/shopify-api` accepts.
+#[test]
+fn shopify_events_headers_without_the_x_prefix() {
+    let secret = "shopify client secret";
+    let signed = Signer::new(providers::shopify(), secret)
+        .sign_with(
+            http::Request::post("/")
+                .header("x-shopify-topic", "orders/create")
+                .body(Bytes::from_static(b"{\"id\":1}"))
+                .unwrap(),
+            "event-1",
+            at(1_700_000_000),
+        )
+        .unwrap();
+    let (mut parts, body) = signed.into_parts();
+    for name in ["hmac-sha256", "event-id", "topic"] {
+        let value = parts.headers.remove(format!("x-shopify-{name}")).unwrap();
+        parts.headers.insert(
+            http::HeaderName::try_from(format!("shopify-{name}")).unwrap(),
+            value,
+        );
+    }
+    let events = http::Request::from_parts(parts, body);
+    let delivery = Verifier::new(providers::shopify(), secret)
+        .unwrap()
+        .verify(&events)
+        .unwrap();
+    assert_eq!(delivery.id(), "event-1");
+    assert_eq!(delivery.event_type(), Some("orders/create"));
+}

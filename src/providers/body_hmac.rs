@@ -410,22 +410,32 @@ pub fn sentry() -> SignatureScheme {
 
 /// [Shopify](https://shopify.dev/docs/apps/build/webhooks/subscribe/https).
 ///
-/// - Signature: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>`.
+/// - Signature: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>`; Events
+///   deliveries send the same headers without the `X-` (`Shopify-Hmac-Sha256`,
+///   `Shopify-Event-Id`, `Shopify-Topic`), read when the `X-` one is absent.
 /// - No signed timestamp (`X-Shopify-Triggered-At` is not signed).
 /// - Delivery id: `X-Shopify-Event-Id`, which Shopify keeps across retries and documents
-///   for detecting duplicates (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: `X-Shopify-Topic` (not
-///   signed).
+///   for detecting duplicates (not signed: a duplicate is one whose id *or* signature was
+///   seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
+///   `X-Shopify-Topic` (not signed).
 /// - Secret: the app's client secret.
 ///
-/// Source: Shopify docs, "Verify webhooks" and "Ignore duplicate webhooks";
-/// `Shopify/shopify-app-js`, `packages/apps/shopify-api/lib/webhooks/validate.ts`.
+/// Source: Shopify docs, "Verify webhooks", "Ignore duplicate webhooks" and "Verify Events
+/// deliveries"; `@shopify/shopify-api` 13.1.0, `lib/types` (`ShopifyEventsHeader`) and
+/// `lib/webhooks/validate` (an Events delivery is recognised by `shopify-hmac-sha256`).
 pub fn shopify() -> SignatureScheme {
-    SignatureScheme::new("shopify", HeaderName::from_static("x-shopify-hmac-sha256"))
+    let header = HeaderName::from_static;
+    SignatureScheme::new("shopify", header("x-shopify-hmac-sha256"))
         .encoding(Encoding::Base64)
         .signed_parts([Part::Body])
-        .id_from_header(HeaderName::from_static("x-shopify-event-id"))
-        .event_type_from_header(HeaderName::from_static("x-shopify-topic"))
+        .id_from_header(header("x-shopify-event-id"))
+        .event_type_from_header(header("x-shopify-topic"))
+        .header_fallback(
+            header("x-shopify-hmac-sha256"),
+            header("shopify-hmac-sha256"),
+        )
+        .header_fallback(header("x-shopify-event-id"), header("shopify-event-id"))
+        .header_fallback(header("x-shopify-topic"), header("shopify-topic"))
 }
 
 /// [Squarespace](https://developers.squarespace.com/webhooks/verifying-notifications)
