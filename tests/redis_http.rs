@@ -21,8 +21,12 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// One instance of the service: its own RedisStore on the shared Redis.
 async fn instance(redis: &str, calls: Calls, fail_once: Arc<AtomicBool>) -> Server {
     let store = RedisStore::connect(redis).await.unwrap();
+    // A generous store timeout: 200 concurrent copies on a loaded 2-core machine can keep
+    // Redis past the default 250 ms, and this test is about exactly-once, not timeouts
+    // (tests/http_semantics.rs covers those).
     let layer = WebhookLayer::new(Verifier::new(providers::standard_webhooks(), SECRET).unwrap())
-        .replay_store(store);
+        .replay_store(store)
+        .store_timeout(std::time::Duration::from_secs(10));
     let app = Router::new()
         .route(
             "/hook",

@@ -10,15 +10,18 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::scheme::crypto::MAX_TAG;
+use crate::scheme::Encoding;
 use crate::scheme::{
     header_value, path_and_query, url_base, Message, PublicBase, Scheme, SchemeKey, Verified,
     WebhookRequest,
 };
-use crate::scheme::{Algorithm, Encoding};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
 const SIGNATURE: HeaderName = HeaderName::from_static("x-twilio-signature");
 const IDEMPOTENCY_TOKEN: HeaderName = HeaderName::from_static("i-twilio-idempotency-token");
+/// Sent with webhooks signed with a SharedKey: `key=<id>,algorithm=HMAC_SHA256`.
+const SIGNATURE_SETTINGS: HeaderName =
+    HeaderName::from_static("x-twilio-webhooks-signature-settings");
 const BODY_HASH_PARAM: &str = "bodySHA256";
 /// The most form parameters read from one request.
 const MAX_PARAMS: usize = 1024;
@@ -52,6 +55,36 @@ pub struct Twilio {
     /// Parsed when set; a malformed one is reported by `validate`.
     public_url: Option<Result<PublicBase, ConfigError>>,
     trust_host: bool,
+    sign_sha256: bool,
+}
+
+/// Which HMAC a Twilio request is signed with, as its signature settings header says.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TwilioMac {
+    Sha1,
+    Sha256,
+}
+
+/// The algorithm named by `X-Twilio-Webhooks-Signature-Settings`, as twilio-python's
+/// `get_signature_algorithm` reads it: absent, empty or without `algorithm=` means the
+/// legacy HMAC-SHA1; an algorithm this crate does not know is refused.
+fn signature_algorithm(request: &WebhookRequest<'_>) -> Result<TwilioMac, Rejection> {
+    let Some(settings) = request.header(&SIGNATURE_SETTINGS)? else {
+        return Ok(TwilioMac::Sha1);
+    };
+    let algorithm = settings.split(',').find_map(|part| {
+        let (name, value) = part.split_once('=')?;
+        (name.trim() == "algorithm" && !value.trim().is_empty()).then(|| value.trim())
+    });
+    match algorithm {
+        None => Ok(TwilioMac::Sha1),
+        Some(name) if name.eq_ignore_ascii_case("HMAC_SHA1") => Ok(TwilioMac::Sha1),
+        Some(name) if name.eq_ignore_ascii_case("HMAC_SHA256") => Ok(TwilioMac::Sha256),
+        Some(_) => Err(Rejection::malformed_header(
+            SIGNATURE_SETTINGS.as_str(),
+            "unsupported signature algorithm",
+        )),
+    }
 }
 
 /// The [`Twilio`] preset.
@@ -77,6 +110,14 @@ impl Twilio {
     /// precedence when both are set.
     pub fn dangerously_trust_host_header(mut self) -> Self {
         self.trust_host = true;
+        self
+    }
+
+    /// Signs as Twilio does with a SharedKey: HMAC-SHA256, announced in
+    /// `X-Twilio-Webhooks-Signature-Settings`. For tests and senders; verification takes
+    /// either algorithm, as the request's settings header says.
+    pub fn sign_with_hmac_sha256(mut self) -> Self {
+        self.sign_sha256 = true;
         self
     }
 
@@ -174,7 +215,10 @@ fn sorted_params(body: &[u8]) -> Result<Vec<Param<'_>>, Rejection> {
         };
         params.push((decode(name), decode(value)));
     }
+    // Twilio's SDKs sign each distinct value of a parameter once (twilio-python:
+    // `sorted(set(values))`; twilio-node dedupes with a Set).
     params.sort();
+    params.dedup();
     Ok(params)
 }
 
@@ -190,7 +234,12 @@ fn decode(raw: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(percent_encoding::percent_decode(&spaced).collect())
 }
 
-fn mac(key: &SchemeKey, url: &str, params: &[Param<'_>]) -> ([u8; MAX_TAG], usize) {
+fn mac(
+    key: &SchemeKey,
+    algorithm: TwilioMac,
+    url: &str,
+    params: &[Param<'_>],
+) -> ([u8; MAX_TAG], usize) {
     let mut parts: Vec<&[u8]> = Vec::with_capacity(1 + params.len() * 2);
     parts.push(url.as_bytes());
     for (name, value) in params {
@@ -198,7 +247,10 @@ fn mac(key: &SchemeKey, url: &str, params: &[Param<'_>]) -> ([u8; MAX_TAG], usiz
         parts.push(value);
     }
     let mut out = [0u8; MAX_TAG];
-    let len = key.tag(&parts, &mut out);
+    let len = match algorithm {
+        TwilioMac::Sha1 => key.tag(&parts, &mut out),
+        TwilioMac::Sha256 => key.tag_sha256(&parts, &mut out),
+    };
     (out, len)
 }
 
@@ -210,7 +262,8 @@ impl Scheme for Twilio {
     }
 
     fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
-        SchemeKey::hmac(Algorithm::Sha1, secret)
+        // The account's auth token signs with HMAC-SHA1, a SharedKey with HMAC-SHA256.
+        SchemeKey::hmac_sha1_or_sha256(secret)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -229,9 +282,14 @@ impl Scheme for Twilio {
         keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
         let header = request.required_header(&SIGNATURE)?;
+        let algorithm = signature_algorithm(request)?;
+        let expected_len = match algorithm {
+            TwilioMac::Sha1 => 20,
+            TwilioMac::Sha256 => 32,
+        };
         let mut signature = [0u8; MAX_TAG];
         let len = match Encoding::Base64.decode_into(header.trim(), &mut signature) {
-            Some(20) => 20,
+            Some(len) if len == expected_len => len,
             _ => {
                 return Err(Rejection::malformed_header(
                     SIGNATURE.as_str(),
@@ -270,7 +328,7 @@ impl Scheme for Twilio {
 
         let verifies = |url: &str| {
             keys.iter().any(|key| {
-                let (tag, len) = mac(key, url, &params);
+                let (tag, len) = mac(key, algorithm, url, &params);
                 crate::scheme::crypto::tags_equal(tag.get(..len).unwrap_or_default(), signature)
             })
         };
@@ -314,6 +372,17 @@ impl Scheme for Twilio {
                 .parse()
                 .map_err(|_| ConfigError::new("cannot add bodySHA256 to the URI"))?;
         }
+        let algorithm = if self.sign_sha256 {
+            request.headers_mut().insert(
+                SIGNATURE_SETTINGS,
+                http::HeaderValue::from_static(
+                    "key=webhooks_sharedkey_example,algorithm=HMAC_SHA256",
+                ),
+            );
+            TwilioMac::Sha256
+        } else {
+            TwilioMac::Sha1
+        };
         let view = WebhookRequest::new(
             request.method(),
             request.uri(),
@@ -330,7 +399,7 @@ impl Scheme for Twilio {
             } else {
                 Vec::new()
             };
-        let (tag, len) = mac(&key, &url, &params);
+        let (tag, len) = mac(&key, algorithm, &url, &params);
         let signature = Encoding::Base64.encode(tag.get(..len).unwrap_or_default());
         let signature = header_value(signature)?;
         let token = header_value(message.id)?;

@@ -68,6 +68,9 @@ enum KeyState {
     P256(p256::ecdsa::VerifyingKey),
     /// A shared token, as its SHA-256 digest (zeroized on drop).
     Token(zeroize::Zeroizing<[u8; 32]>),
+    /// One secret keyed for HMAC-SHA1 and HMAC-SHA256 both, where the request says which
+    /// (Twilio's signature settings header); SHA-1 unless asked otherwise.
+    Sha1OrSha256(Hmac<sha1::Sha1>, Hmac<sha2::Sha256>),
 }
 
 impl std::fmt::Debug for SchemeKey {
@@ -77,6 +80,7 @@ impl std::fmt::Debug for SchemeKey {
             KeyState::Ed25519(_) => "ed25519",
             KeyState::P256(_) => "p256",
             KeyState::Token(_) => "token",
+            KeyState::Sha1OrSha256(..) => "hmac-sha1/sha256",
         };
         write!(f, "SchemeKey({kind}, <redacted>)")
     }
@@ -154,6 +158,41 @@ impl SchemeKey {
         Ok(SchemeKey(KeyState::Token(secret_digest(secret.expose()))))
     }
 
+    /// One secret keyed for both HMAC-SHA1 and HMAC-SHA256; [`tag`](Self::tag) uses SHA-1,
+    /// [`tag_sha256`](Self::tag_sha256) SHA-256.
+    pub(crate) fn hmac_sha1_or_sha256(secret: &crate::Secret) -> Result<Self, ConfigError> {
+        if secret.expose().is_empty() {
+            return Err(ConfigError::new("secret is empty"));
+        }
+        Ok(SchemeKey(KeyState::Sha1OrSha256(
+            hmac_state(secret.expose()),
+            hmac_state(secret.expose()),
+        )))
+    }
+
+    /// The HMAC-SHA256 tag of the parts, for a key made by
+    /// [`hmac_sha1_or_sha256`](Self::hmac_sha1_or_sha256) (or an HMAC-SHA256 key); zero
+    /// length for any other key.
+    pub(crate) fn tag_sha256(&self, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
+        match &self.0 {
+            KeyState::Sha1OrSha256(_, mac) | KeyState::Sha256(mac) => {
+                let mut mac = mac.clone();
+                for part in parts {
+                    mac.update(part);
+                }
+                let tag = mac.finalize().into_bytes();
+                match out.get_mut(..tag.len()) {
+                    Some(slot) => {
+                        slot.copy_from_slice(&tag);
+                        tag.len()
+                    }
+                    None => 0,
+                }
+            }
+            _ => 0,
+        }
+    }
+
     /// Whether this is a token key whose digest equals `received` (a digest of what the
     /// request sent), in constant time.
     pub(crate) fn token_matches(&self, received: &[u8; 32]) -> subtle::Choice {
@@ -180,6 +219,7 @@ impl SchemeKey {
             KeyState::Sha1(mac) => run(mac, parts, out),
             KeyState::Sha256(mac) => run(mac, parts, out),
             KeyState::Sha512(mac) => run(mac, parts, out),
+            KeyState::Sha1OrSha256(mac, _) => run(mac, parts, out),
             KeyState::Ed25519(_) | KeyState::P256(_) | KeyState::Token(_) => 0,
         }
     }
@@ -188,9 +228,10 @@ impl SchemeKey {
     /// tag computed once with [`tag`](Self::tag) through `tag`.
     pub(crate) fn verifies(&self, parts: &[&[u8]], tag: &[u8], signature: &[u8]) -> bool {
         match &self.0 {
-            KeyState::Sha1(_) | KeyState::Sha256(_) | KeyState::Sha512(_) => {
-                !tag.is_empty() && tags_equal(tag, signature)
-            }
+            KeyState::Sha1(_)
+            | KeyState::Sha256(_)
+            | KeyState::Sha512(_)
+            | KeyState::Sha1OrSha256(..) => !tag.is_empty() && tags_equal(tag, signature),
             KeyState::Ed25519(key) => {
                 let Ok(signature) = ed25519_dalek::Signature::from_slice(signature) else {
                     return false;
