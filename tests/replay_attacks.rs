@@ -538,3 +538,25 @@ fn base64_junk(i: usize) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode([i as u8 + 1; 64])
 }
+
+/// Heroku's retry carries a new `webhook_metadata.attempt.id` (different bytes, a new
+/// signature) and the same signed `webhook_metadata.delivery.id`: a duplicate.
+#[tokio::test]
+async fn heroku_retries_are_recognised_by_the_signed_delivery_id() {
+    let secret = "heroku webhook secret";
+    let (server, calls) = start(WebhookLayer::new(
+        Verifier::new(providers::heroku(), secret).unwrap(),
+    ))
+    .await;
+    let attempt = |attempt: &str| {
+        let body = format!(
+            r#"{{"action":"create","resource":"release","webhook_metadata":{{"attempt":{{"id":"{attempt}"}},"delivery":{{"id":"d-1"}}}}}}"#
+        );
+        Signer::new(providers::heroku(), secret)
+            .sign(post_to(&server, body))
+            .unwrap()
+    };
+    assert_eq!(send(attempt("a-1")).await.status, StatusCode::OK);
+    assert!(is_duplicate(&send(attempt("a-2")).await));
+    assert_eq!(calls.count(), 1);
+}

@@ -189,21 +189,25 @@ pub fn gocardless() -> SignatureScheme {
         .encoding(Encoding::Hex)
 }
 
-/// [Heroku](https://devcenter.heroku.com/articles/app-webhooks#securing-webhook-requests) app webhooks.
+/// [Heroku](https://devcenter.heroku.com/articles/app-webhooks#securing-webhook-requests)
+/// app webhooks.
 ///
 /// - Signature: `Heroku-Webhook-Hmac-SHA256: <base64 HMAC-SHA256 of the body>`, keyed with
 ///   the webhook secret.
-/// - No signed timestamp. Delivery id: `Heroku-Webhook-Id` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
+/// - No signed timestamp. Delivery id: the signed body's `webhook_metadata.delivery.id`,
+///   the same on every attempt of a delivery (`webhook_metadata.attempt.id` is new on
+///   each, so a retry is different bytes and a different signature: only this id
+///   recognises Heroku's retries, for up to 72 hours).
 ///
-/// Source: Heroku Dev Center, "App webhooks": securing webhook requests.
+/// Source: Heroku Dev Center, "App webhooks" (securing webhook requests; retries and
+/// limits) and "App Webhooks API Reference" (delivery and attempt ids).
 pub fn heroku() -> SignatureScheme {
     SignatureScheme::new(
         "heroku",
         HeaderName::from_static("heroku-webhook-hmac-sha256"),
     )
     .encoding(Encoding::Base64)
-    .id_from_header(HeaderName::from_static("heroku-webhook-id"))
+    .id_from_json("webhook_metadata.delivery.id")
 }
 
 /// [Intercom](https://developers.intercom.com/docs/webhooks/webhook-notifications#signed-notifications).
