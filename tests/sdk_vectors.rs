@@ -138,3 +138,51 @@ fn twilio_repeated_identical_parameters() {
     );
     twilio("old auth token").verify(&request).unwrap();
 }
+
+/// Square signs the subscription's notification URL exactly as entered, here with no
+/// path, although the request's path is `/` (square-nodejs-sdk's WebhooksHelper; the
+/// vector is base64(HMAC-SHA256(key, url + body)) computed with Python's hmac).
+#[test]
+fn square_signs_the_notification_url_exactly() {
+    let body = r#"{"merchant_id":"M1","type":"payment.created","event_id":"e-1"}"#;
+    let request = http::Request::post("/")
+        .header(
+            "x-square-hmacsha256-signature",
+            "FXKIhIcMFY64C8PY9rtrwkUSiTNeRRhEKbSoUhjvKko=",
+        )
+        .body(Bytes::from_static(body.as_bytes()))
+        .unwrap();
+    let exact = Verifier::new(
+        providers::square().signed_url("https://example.com"),
+        "square signature key",
+    )
+    .unwrap();
+    let delivery = exact.verify(&request).unwrap();
+    assert_eq!(delivery.id(), "e-1");
+    // As a base with the request's path appended, the URL would be https://example.com/.
+    let based = Verifier::new(
+        providers::square().public_url("https://example.com"),
+        "square signature key",
+    )
+    .unwrap();
+    assert_eq!(
+        based.verify(&request).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+    // Signed by the crate for that URL, verified; a malformed URL refused at start-up.
+    let ours = Signer::new(
+        providers::square().signed_url("https://example.com"),
+        "square signature key",
+    )
+    .sign(
+        http::Request::post("/")
+            .body(Bytes::from_static(body.as_bytes()))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        ours.headers()["x-square-hmacsha256-signature"],
+        "FXKIhIcMFY64C8PY9rtrwkUSiTNeRRhEKbSoUhjvKko="
+    );
+    assert!(Verifier::new(providers::square().signed_url("example.com"), "k").is_err());
+}

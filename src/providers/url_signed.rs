@@ -30,10 +30,13 @@ pub fn hubspot() -> SignatureScheme {
 /// [Square](https://developer.squareup.com/docs/webhooks/step3validate).
 ///
 /// - Signature: `x-square-hmacsha256-signature: <base64 HMAC-SHA256>`.
-/// - Signed content: the notification URL, then the body. The URL must be exactly the one
-///   in the subscription: set its base with [`SignatureScheme::public_url`] (the
-///   request's path and query follow). A verifier cannot be built without it, unless
-///   [`SignatureScheme::dangerously_trust_host_header`] rebuilds it from the `Host` header.
+/// - Signed content: the notification URL, then the body. The URL is exactly the one in
+///   the subscription, as it was entered: set it with [`SignatureScheme::signed_url`]
+///   (`https://example.com` stays without a path, as Square's SDK signs it). Where the
+///   subscription's URL is the public base followed by the request's path and query,
+///   [`SignatureScheme::public_url`] (the base) works too. A verifier cannot be built
+///   without one, unless [`SignatureScheme::dangerously_trust_host_header`] rebuilds it
+///   from the `Host` header.
 /// - No signed timestamp. Delivery id: the body's `event_id`. Event type: `type`.
 /// - Secret: the subscription's signature key.
 ///

@@ -126,6 +126,7 @@ impl SignatureScheme {
             tolerance: crate::scheme::DEFAULT_TOLERANCE,
             default_body_limit: None,
             public_url: None,
+            exact_url: None,
             trust_host: false,
             fallbacks: Vec::new(),
             handshake: None,
@@ -272,6 +273,29 @@ impl SignatureScheme {
     /// request it is given, as a provider would.)
     pub fn public_url(mut self, base: impl AsRef<str>) -> Self {
         self.public_url = Some(PublicBase::parse(base.as_ref()));
+        self
+    }
+
+    /// The exact URL the provider signs for [`Part::Url`], used as it is, with no path or
+    /// query appended: Square signs the notification URL of the subscription exactly as
+    /// it was entered (`https://example.com`, with no path, even though the request's
+    /// path is `/`). Takes precedence over [`public_url`](Self::public_url). A URL that is
+    /// not absolute `http://` or `https://` is reported when the verifier is built.
+    pub fn signed_url(mut self, url: impl AsRef<str>) -> Self {
+        let url = url.as_ref();
+        let absolute = ["https://", "http://"].iter().any(|scheme| {
+            url.strip_prefix(scheme)
+                .is_some_and(|rest| !rest.is_empty())
+        });
+        self.exact_url = Some(
+            if absolute && url.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+                Ok(url.into())
+            } else {
+                Err(ConfigError::new(
+                    "the signed URL must be an absolute http:// or https:// URL, without spaces",
+                ))
+            },
+        );
         self
     }
 

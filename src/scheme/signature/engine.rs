@@ -309,6 +309,13 @@ impl SignatureScheme {
                 Part::Literal(text) => resolved.push(text.as_bytes())?,
                 Part::Method => resolved.push(request.method().as_str().as_bytes())?,
                 Part::Url => {
+                    if let Some(Ok(exact)) = &self.exact_url {
+                        // As many slices as any URL, so the count checked at build holds.
+                        resolved.push(exact.as_bytes())?;
+                        resolved.push(b"")?;
+                        resolved.push(b"")?;
+                        continue;
+                    }
                     let (scheme, authority) = url_base(
                         self.public_url.as_ref().and_then(|url| url.as_ref().ok()),
                         trust_request_url,
@@ -325,9 +332,12 @@ impl SignatureScheme {
     }
 
     /// The URL a URL-signed scheme checked the signature over, for diagnostics.
-    fn signed_url(&self, request: &WebhookRequest<'_>) -> Option<String> {
+    fn url_checked(&self, request: &WebhookRequest<'_>) -> Option<String> {
         if !self.parts.contains(&Part::Url) {
             return None;
+        }
+        if let Some(Ok(exact)) = &self.exact_url {
+            return Some(exact.to_string());
         }
         let base = self.public_url.as_ref().and_then(|url| url.as_ref().ok());
         let (scheme, authority) = url_base(base, self.trust_host, request, "https://").ok()?;
@@ -428,7 +438,7 @@ impl Scheme for SignatureScheme {
         let Some(matched) = crypto::first_match(keys, parts, candidates.iter(), &mut tag) else {
             let mismatch =
                 Rejection::new(RejectionKind::SignatureMismatch, "signature does not match");
-            return Err(match self.signed_url(request) {
+            return Err(match self.url_checked(request) {
                 Some(url) => mismatch.with_diagnostic(format!(
                     "the signature was checked over the URL {url}: is that the URL the \
                      provider calls (the public URL setting)?"
@@ -573,7 +583,14 @@ impl Scheme for SignatureScheme {
         if let Some(Err(error)) = &self.public_url {
             return Err(error.clone());
         }
-        if self.parts.contains(&Part::Url) && self.public_url.is_none() && !self.trust_host {
+        if let Some(Err(error)) = &self.exact_url {
+            return Err(error.clone());
+        }
+        if self.parts.contains(&Part::Url)
+            && self.public_url.is_none()
+            && self.exact_url.is_none()
+            && !self.trust_host
+        {
             return Err(PublicBase::missing());
         }
         if let Some(RegistrationHandshake::MetaVerifyToken(token)) = &self.handshake {

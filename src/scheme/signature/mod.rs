@@ -71,6 +71,9 @@ pub struct SignatureScheme {
     default_body_limit: Option<usize>,
     /// Parsed when set; a malformed one is reported by `validate`.
     public_url: Option<Result<PublicBase, ConfigError>>,
+    /// The exact URL signed, when the provider signs a fixed URL (Square's notification
+    /// URL) rather than the one requested; checked when set, reported by `validate`.
+    exact_url: Option<Result<Box<str>, ConfigError>>,
     trust_host: bool,
     fallbacks: Vec<(HeaderName, HeaderName)>,
     handshake: Option<RegistrationHandshake>,
