@@ -332,6 +332,7 @@ fn cases() -> Vec<Case> {
         case(("zendesk", "zendesk"), providers::zendesk()).timestamped("x-zendesk-webhook-signature-timestamp", &["x-zendesk-webhook-signature-timestamp"], None, None),
         case(("hubspot", "hubspot"), providers::hubspot().public_url(PUBLIC)).timestamped("x-hubspot-request-timestamp", &["x-hubspot-request-timestamp"], None, None),
         case(("telnyx", "telnyx"), providers::telnyx()).timestamped("telnyx-timestamp", &["telnyx-timestamp"], None, None).keys(TELNYX_SEEDS, TELNYX_PUBLIC),
+        case(("gitlab signing token", "gitlab_signing_token"), providers::gitlab_signing_token()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), None).keys(WHSEC, WHSEC),
         case(("replicate", "replicate"), providers::replicate()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
     ]
 }

@@ -54,7 +54,8 @@ pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::public_key::{discord, sendgrid, telnyx};
 pub use self::registry::{find, Preset, PresetOptions, ALL};
 pub use self::standard::{
-    clerk, openai, replicate, resend, standard_webhooks, standard_webhooks_ed25519, svix,
+    clerk, gitlab_signing_token, openai, replicate, resend, standard_webhooks,
+    standard_webhooks_ed25519, svix,
 };
 pub use self::timestamp_header::{customer_io, slack, twitch, webflow, zendesk, zoom};
 pub use self::timestamp_in_signature::{

@@ -345,6 +345,7 @@ pub static ALL: &[Preset] = &[
     preset!(sendgrid, keys = P256),
     preset!(square, signs_url),
     preset!(gitlab, token),
+    preset!(gitlab_signing_token, keys = WHSEC),
     preset!(telegram, token),
     preset!(box_com),
     preset!(mailgun, cannot_sign),

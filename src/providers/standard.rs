@@ -167,3 +167,23 @@ pub fn replicate() -> SignatureScheme {
 pub fn resend() -> SignatureScheme {
     svix().provider_name("resend")
 }
+
+/// [GitLab](https://docs.gitlab.com/user/project/integrations/webhooks/) webhooks with a
+/// signing token: the preferred GitLab setup where it is available, since the secret
+/// token ([`gitlab`](super::gitlab)) is sent as it is and signs nothing.
+///
+/// - Signature: Standard Webhooks: `webhook-signature: v1,<base64 HMAC-SHA256>` over
+///   `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the signing token (`whsec_`
+///   and base64, as Standard Webhooks secrets are).
+/// - Timestamp: `webhook-timestamp`, Unix seconds, ±5 minutes.
+/// - Delivery id: `webhook-id` (signed), equal to GitLab's `Idempotency-Key`, the same on
+///   every retry of an event (unlike `X-Gitlab-Event-UUID`, which recursive hooks share).
+///   Event type: `X-Gitlab-Event` (not signed: what the sender claims).
+///
+/// Source: GitLab merge request 230944, "Add webhook HMAC signing token" (the signed
+/// content, headers and format); GitLab docs, "Webhooks" (`Idempotency-Key`).
+pub fn gitlab_signing_token() -> SignatureScheme {
+    standard_webhooks()
+        .provider_name("gitlab")
+        .event_type_from_header(HeaderName::from_static("x-gitlab-event"))
+}
