@@ -260,3 +260,23 @@ async fn asana_hook_secret_is_echoed_only_while_expected() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(calls.count(), 1);
 }
+
+/// WooCommerce's unsigned ping when a webhook is saved gets `200`, reaches no handler;
+/// anything else unsigned is still refused.
+#[tokio::test]
+async fn woocommerce_ping_is_answered() {
+    let (server, calls) = server_for(providers::woocommerce(), "woo secret").await;
+    let ping = http::Request::post(server.url("/hook"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Bytes::from_static(b"webhook_id=42"))
+        .unwrap();
+    let reply = send(ping).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.is_empty());
+    let other = http::Request::post(server.url("/hook"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Bytes::from_static(b"webhook_id=42&order=1"))
+        .unwrap();
+    assert_eq!(send(other).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(calls.count(), 0);
+}

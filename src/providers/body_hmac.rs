@@ -532,11 +532,16 @@ pub fn viber() -> SignatureScheme {
 /// [WooCommerce](https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks).
 ///
 /// - Signature: `X-WC-Webhook-Signature: <base64 HMAC-SHA256 of the body>`.
-/// - No signed timestamp. Delivery id: `X-WC-Webhook-Delivery-ID` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
-///   type: `X-WC-Webhook-Topic` (not signed).
+/// - No signed timestamp. Delivery id: `X-WC-Webhook-Delivery-ID` (not signed: a
+///   duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: `X-WC-Webhook-Topic`
+///   (not signed).
+/// - Handshake: the unsigned ping `webhook_id=<id>` WooCommerce sends when a webhook is
+///   saved is answered `200` ([`RegistrationHandshake::WooCommercePing`]), or WooCommerce
+///   refuses to save it.
 ///
-/// Source: WooCommerce REST API docs, "Webhooks" (delivery headers).
+/// Source: WooCommerce REST API docs, "Webhooks" (delivery headers); `woocommerce`,
+/// `includes/class-wc-webhook.php` (`deliver_ping`).
 pub fn woocommerce() -> SignatureScheme {
     SignatureScheme::new(
         "woocommerce",
@@ -545,6 +550,7 @@ pub fn woocommerce() -> SignatureScheme {
     .encoding(Encoding::Base64)
     .id_from_header(HeaderName::from_static("x-wc-webhook-delivery-id"))
     .event_type_from_header(HeaderName::from_static("x-wc-webhook-topic"))
+    .handshake(RegistrationHandshake::WooCommercePing)
 }
 
 /// [Xero](https://developer.xero.com/documentation/guides/webhooks/configuring-your-server/).

@@ -39,6 +39,11 @@ pub enum RegistrationHandshake {
     /// [`AsanaHookSecret`]'s callback has accepted the secret. Asana does not sign this
     /// request: see [`AsanaHookSecret`] for how to accept only the handshake you expect.
     AsanaHookSecret(AsanaHookSecret),
+    /// WooCommerce: the unsigned POST whose body is `webhook_id=<digits>`, sent when a
+    /// webhook is saved, is answered `200` (WooCommerce refuses to save the webhook
+    /// otherwise). Nothing reaches the handler; anyone can send it, and it only ever gets
+    /// an empty `200`.
+    WooCommercePing,
 }
 
 /// What to do with the secret of Asana's webhook handshake.
@@ -129,6 +134,7 @@ impl HandshakeResponse {
 const TWITCH_MESSAGE_TYPE: HeaderName = HeaderName::from_static("twitch-eventsub-message-type");
 const ASANA_SECRET: HeaderName = HeaderName::from_static("x-hook-secret");
 const ASANA_SIGNATURE: HeaderName = HeaderName::from_static("x-hook-signature");
+const WOOCOMMERCE_SIGNATURE: HeaderName = HeaderName::from_static("x-wc-webhook-signature");
 /// Longest `X-Hook-Secret` accepted (Asana's are 32 hex characters).
 const MAX_ASANA_SECRET: usize = 256;
 
@@ -164,6 +170,13 @@ impl RegistrationHandshake {
                 request.method() == Method::POST
                     && request.headers().contains_key(ASANA_SECRET)
                     && !request.headers().contains_key(ASANA_SIGNATURE)
+            }
+            RegistrationHandshake::WooCommercePing => {
+                request.method() == Method::POST
+                    && !request.headers().contains_key(WOOCOMMERCE_SIGNATURE)
+                    && body.strip_prefix(b"webhook_id=").is_some_and(|id| {
+                        (1..=20).contains(&id.len()) && id.iter().all(u8::is_ascii_digit)
+                    })
             }
         }
     }
@@ -276,6 +289,7 @@ impl RegistrationHandshake {
                 response.headers_mut().insert(ASANA_SECRET, echoed);
                 Ok(Some(response))
             }
+            RegistrationHandshake::WooCommercePing => Ok(Some(Response::new(Bytes::new()))),
         }
     }
 }
