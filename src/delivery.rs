@@ -202,8 +202,8 @@ impl Delivery {
     }
 
     /// The keys replay protection remembers this delivery under, namespaced by
-    /// [`provider`](Self::provider) and [`source`](Self::source). Made only from signed data, or with signed data
-    /// beside them:
+    /// [`provider`](Self::provider) and [`source`](Self::source). Made only from signed
+    /// data, or with signed data beside them:
     ///
     /// - the id alone, where the signature covers it;
     /// - where the provider sends an id the signature does not cover, the id **and** the

@@ -85,8 +85,9 @@ pub(crate) async fn buffer<B: Body>(
 }
 
 /// Moves `buffer` into one with room for `needed` bytes: double the capacity, but no more
-/// than `limit` (the body limit, or the declared length; `needed` is at most `limit`). `BytesMut::reserve` would double past the
-/// limit, so the new buffer is allocated here with the exact capacity.
+/// than `limit` (the body limit, or the declared length; `needed` is at most `limit`).
+/// `BytesMut::reserve` would double past the limit, so the new buffer is allocated here
+/// with the exact capacity.
 fn grow(buffer: &mut BytesMut, needed: usize, limit: usize) {
     let capacity = buffer.capacity().saturating_mul(2).max(needed).min(limit);
     let mut grown = BytesMut::with_capacity(capacity);

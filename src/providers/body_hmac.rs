@@ -32,8 +32,8 @@ pub fn alchemy() -> SignatureScheme {
 ///   Secret` Asana sent in the handshake when the webhook was created (store it and
 ///   configure it here).
 /// - No signed timestamp: replay protection keys on the signature.
-/// - Handshake: Asana's unsigned `X-Hook-Secret` request is not answered by default; opt
-///   in with [`RegistrationHandshake::AsanaHookSecret`](crate::scheme::RegistrationHandshake::AsanaHookSecret)
+/// - Handshake: Asana's unsigned `X-Hook-Secret` request is not answered by default; opt in with
+///   [`RegistrationHandshake::AsanaHookSecret`](crate::scheme::RegistrationHandshake::AsanaHookSecret)
 ///   through [`SignatureScheme::handshake`].
 ///
 /// Source: Asana developers, "Webhooks guide": the handshake and security.
@@ -46,9 +46,9 @@ pub fn asana() -> SignatureScheme {
 ///
 /// - Signature: `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>` (SHA-256 under
 ///   the unsuffixed header name).
-/// - No signed timestamp. Delivery id: `X-Request-UUID` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
-///   type: `X-Event-Key` (not signed).
+/// - No signed timestamp. Delivery id: `X-Request-UUID` (not signed: a duplicate is one whose id
+///   *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
+///   `X-Event-Key` (not signed).
 ///
 /// Source: Atlassian docs, "Manage webhooks" (secure webhooks).
 pub fn bitbucket() -> SignatureScheme {
@@ -137,9 +137,9 @@ pub fn dropbox() -> SignatureScheme {
 /// [Gitea](https://docs.gitea.com/usage/webhooks) (and Forgejo).
 ///
 /// - Signature: `X-Gitea-Signature: <hex HMAC-SHA256 of the body>`.
-/// - No signed timestamp. Delivery id: `X-Gitea-Delivery` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
-///   type: `X-Gitea-Event` (not signed).
+/// - No signed timestamp. Delivery id: `X-Gitea-Delivery` (not signed: a duplicate is one whose
+///   id *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
+///   `X-Gitea-Event` (not signed).
 ///
 /// Source: Gitea docs, "Webhooks"; `go-gitea/gitea`, `services/webhook/deliver.go`.
 pub fn gitea() -> SignatureScheme {
@@ -259,9 +259,8 @@ pub fn line() -> SignatureScheme {
 /// - Signature: `Linear-Signature: <hex HMAC-SHA256 of the body>`.
 /// - Timestamp: the signed body's `webhookTimestamp`, Unix milliseconds; default tolerance
 ///   60 seconds, as Linear's SDK uses.
-/// - Delivery id: `Linear-Delivery` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: the body's
-///   `type`.
+/// - Delivery id: `Linear-Delivery` (not signed: a duplicate is one whose id *or* signature was
+///   seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: the body's `type`.
 ///
 /// Source: Linear developer docs, "Webhooks"; `linear/linear`, `packages/sdk/src/webhooks`
 /// (`LinearWebhooks.verify`).
@@ -278,8 +277,8 @@ pub fn linear() -> SignatureScheme {
 ///
 /// - Signature: `X-Chargify-Webhook-Signature-Hmac-Sha-256: <hex HMAC-SHA256 of the body>`,
 ///   keyed with the site's shared key.
-/// - No signed timestamp. Delivery id: `X-Chargify-Webhook-Id` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
+/// - No signed timestamp. Delivery id: `X-Chargify-Webhook-Id` (not signed: a duplicate is one
+///   whose id *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
 ///
 /// Source: Maxio docs, "Webhooks reference" (signature verification).
 pub fn maxio() -> SignatureScheme {
@@ -381,8 +380,8 @@ pub fn quickbooks() -> SignatureScheme {
 /// [Razorpay](https://razorpay.com/docs/webhooks/validate-test/).
 ///
 /// - Signature: `X-Razorpay-Signature: <hex HMAC-SHA256 of the body>`.
-/// - No signed timestamp. Delivery id: `x-razorpay-event-id` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
+/// - No signed timestamp. Delivery id: `x-razorpay-event-id` (not signed: a duplicate is one
+///   whose id *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
 ///   type: the body's `event`.
 ///
 /// Source: `razorpay/razorpay-node`, `lib/utils/razorpay-utils.js`
@@ -399,9 +398,9 @@ pub fn razorpay() -> SignatureScheme {
 ///
 /// - Signature: `Sentry-Hook-Signature: <hex HMAC-SHA256 of the body>`.
 /// - `Sentry-Hook-Timestamp` is sent but not signed, so it is not checked.
-/// - Delivery id: `Request-ID` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
-///   `Sentry-Hook-Resource` (not signed).
+/// - Delivery id: `Request-ID` (not signed: a duplicate is one whose id *or* signature was seen,
+///   see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: `Sentry-Hook-Resource` (not
+///   signed).
 /// - Secret: the integration's client secret.
 ///
 /// Source: Sentry docs, "Webhooks" (verifying the signature).

@@ -32,9 +32,9 @@ const DELIVERY_ID: HeaderName = HeaderName::from_static("box-delivery-id");
 /// - Requires `BOX-SIGNATURE-VERSION: 1` and `BOX-SIGNATURE-ALGORITHM: HmacSHA256`.
 /// - Timestamp: `BOX-DELIVERY-TIMESTAMP`, RFC 3339; default tolerance 10 minutes, as Box's
 ///   SDKs use (this crate also rejects timestamps that far in the future).
-/// - Delivery id: `BOX-DELIVERY-ID` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy); Box's retries are signed
-///   anew and recognised by this id). Event type: the body's `trigger`.
+/// - Delivery id: `BOX-DELIVERY-ID` (not signed: a duplicate is one whose id *or* signature was
+///   seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy); Box's retries are signed anew and
+///   recognised by this id). Event type: the body's `trigger`.
 ///
 /// Source: Box developer docs, "Signatures v2"; `box/box-node-sdk`, `docs/webhooks.md`
 /// (its published example) and `src/managers/webhooks.ts`.

@@ -119,9 +119,9 @@ pub fn webflow() -> SignatureScheme {
 ///   webhook's signing secret.
 /// - Signed content: `X-Zendesk-Webhook-Signature-Timestamp` followed by the body.
 ///   Timestamp: RFC 3339, ±5 minutes.
-/// - Delivery id: `X-Zendesk-Webhook-Invocation-Id` (not signed: a duplicate is one whose id *or* signature was seen, see
-///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy); a retry is
-///   signed anew with a fresh timestamp and recognised by this id).
+/// - Delivery id: `X-Zendesk-Webhook-Invocation-Id` (not signed: a duplicate is one whose id *or*
+///   signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy); a retry is signed
+///   anew with a fresh timestamp and recognised by this id).
 ///
 /// Source: Zendesk developer docs, "Verifying webhook authenticity".
 pub fn zendesk() -> SignatureScheme {
