@@ -54,6 +54,9 @@ enum Command {
         after_help = "Examples:\n  tower-webhook sign github body.json --secret-env GITHUB_WEBHOOK_SECRET --event push\n  echo '{}' | tower-webhook sign stripe - --example-keys --curl http://127.0.0.1:3000/webhooks/stripe\n  tower-webhook sign twilio body.txt --secret-file twilio.token --url https://hooks.example.com/twilio\n  tower-webhook sign github --example-keys --raw > capture.http   # a capture for `verify`\n\nWithout a body, a sample is signed (see `send --help`)."
     )]
     Sign {
+        /// The preset, as `providers` lists it.
+        #[arg(value_parser = preset)]
+        preset: &'static Preset,
         #[command(flatten)]
         request: RequestArgs,
         /// Print a ready curl command that posts to this URL.
@@ -72,6 +75,9 @@ enum Command {
         after_help = "Examples:\n  tower-webhook send github http://127.0.0.1:3000/webhooks/github --event push --example-keys\n  tower-webhook send github http://127.0.0.1:3000/webhooks/github --event issues.opened --example-keys\n  tower-webhook send stripe http://127.0.0.1:3000/webhooks/stripe body.json --secret-env STRIPE_WEBHOOK_SECRET --repeat 2\n\nSample bodies (no BODY given): github and gitea (`push`, `issues.opened`), stripe, slack,\nshopify, standard_webhooks and its family (svix, clerk, resend, openai, replicate), and a\ngeneric JSON event for every other preset.\n\nOnly http:// URLs: for https, point it at the plain-HTTP side of your proxy or tunnel."
     )]
     Send {
+        /// The preset, as `providers` lists it.
+        #[arg(value_parser = preset)]
+        preset: &'static Preset,
         /// Where to POST (http:// only).
         url: String,
         #[command(flatten)]
@@ -83,6 +89,10 @@ enum Command {
         /// Send the same signed bytes once more after the others (a replay).
         #[arg(long)]
         replay: bool,
+        /// Change the body after signing (its last byte becomes a space), to check that
+        /// the receiver refuses it.
+        #[arg(long)]
+        tamper: bool,
     },
     /// Explain the verdict on a captured request. Exit 0 verified, 1 rejected.
     #[command(
@@ -116,9 +126,6 @@ enum Command {
 /// What `sign` and `send` share.
 #[derive(Args)]
 struct RequestArgs {
-    /// The preset, as `providers` lists it.
-    #[arg(value_parser = preset)]
-    preset: &'static Preset,
     /// The body: a file, or `-` for stdin. Without it, a sample body.
     body: Option<PathBuf>,
     /// The delivery id (default: a fresh one).
@@ -231,17 +238,27 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Providers { name, json } => providers_command(name.as_deref(), json, style),
         Command::Sign {
+            preset,
             request,
             curl,
             raw,
             url,
-        } => sign_command(&request, curl.as_deref(), raw, url.as_deref()),
+        } => sign_command(preset, &request, curl.as_deref(), raw, url.as_deref()),
         Command::Send {
+            preset,
             url,
             request,
             repeat,
             replay,
-        } => send_command(&url, &request, repeat + u32::from(replay), style),
+            tamper,
+        } => send_command(
+            preset,
+            &url,
+            &request,
+            repeat + u32::from(replay),
+            tamper,
+            style,
+        ),
         Command::Verify {
             preset,
             capture,
@@ -331,9 +348,11 @@ fn secrets(preset: &Preset, args: &SecretArgs, role: Role) -> Result<Vec<Secret>
         secrets.push(Secret::new(bytes));
     }
     if secrets.is_empty() {
-        return Err(usage(
-            "no secret: give --secret, --secret-env VAR, --secret-file PATH or --example-keys",
-        ));
+        return Err(usage(format!(
+            "no secret: give --secret, --secret-env VAR (say --secret-env {}_WEBHOOK_SECRET), \
+             --secret-file PATH, or --example-keys for a demo",
+            preset.name().to_ascii_uppercase()
+        )));
     }
     Ok(secrets)
 }
@@ -473,8 +492,7 @@ struct Prepared {
     notes: Vec<String>,
 }
 
-fn prepare(args: &RequestArgs, url: &str) -> Result<Prepared, Failure> {
-    let preset = args.preset;
+fn prepare(preset: &Preset, args: &RequestArgs, url: &str) -> Result<Prepared, Failure> {
     if !preset.can_sign() {
         return Err(usage(format!(
             "{} cannot sign here: its signature is a field of the body \
@@ -561,14 +579,26 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-fn sign_command(args: &RequestArgs, curl: Option<&str>, raw: bool, url: Option<&str>) -> Outcome {
+fn sign_command(
+    preset: &Preset,
+    args: &RequestArgs,
+    curl: Option<&str>,
+    raw: bool,
+    url: Option<&str>,
+) -> Outcome {
     let target = url
         .map(str::to_owned)
         .or_else(|| curl.map(str::to_owned))
-        .unwrap_or_else(|| default_url(args.preset));
-    let prepared = prepare(args, &target)?;
+        .unwrap_or_else(|| default_url(preset));
+    let prepared = prepare(preset, args, &target)?;
     for note in &prepared.notes {
         eprintln!("note: {note}");
+    }
+    if !preset.signs_body() {
+        eprintln!(
+            "note: {} sends the shared token itself in a header: the output holds the secret",
+            preset.name()
+        );
     }
     let request = &prepared.request;
     let mut stdout = std::io::stdout().lock();
@@ -707,7 +737,14 @@ async fn post_once(address: &str, request: &http::Request<Bytes>) -> Result<Answ
     })
 }
 
-fn send_command(url: &str, args: &RequestArgs, times: u32, style: Style) -> Outcome {
+fn send_command(
+    preset: &Preset,
+    url: &str,
+    args: &RequestArgs,
+    times: u32,
+    tamper: bool,
+    style: Style,
+) -> Outcome {
     let uri: http::Uri = url
         .parse()
         .map_err(|_| usage(format!("not a URL: {url:?}")))?;
@@ -726,9 +763,19 @@ fn send_command(url: &str, args: &RequestArgs, times: u32, style: Style) -> Outc
         .host()
         .ok_or_else(|| usage(format!("no host in {url:?}")))?;
     let address = format!("{host}:{}", uri.port_u16().unwrap_or(80));
-    let prepared = prepare(args, url)?;
+    let mut prepared = prepare(preset, args, url)?;
     for note in &prepared.notes {
         eprintln!("note: {note}");
+    }
+    if tamper {
+        let mut body = prepared.request.body().to_vec();
+        match body.last_mut() {
+            Some(last) if *last != b' ' => *last = b' ',
+            Some(last) => *last = b'!',
+            None => body.push(b' '),
+        }
+        *prepared.request.body_mut() = Bytes::from(body);
+        eprintln!("note: the body was changed after signing (--tamper)");
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -932,6 +979,10 @@ fn verify_command(
         let values: Vec<_> = request.headers().get_all(name.as_str()).iter().collect();
         match values.as_slice() {
             [] => println!("  signature header {name}: {}", style.bad("absent")),
+            [value] if !preset.signs_body() => println!(
+                "  token header {name}: present, {} bytes (not shown: a shared token is the secret itself)",
+                value.len()
+            ),
             [value] => println!(
                 "  signature header {name}: {}",
                 shown(&String::from_utf8_lossy(value.as_bytes()))
