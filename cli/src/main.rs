@@ -925,6 +925,11 @@ fn verify_command(
         }
         None => {
             let path = capture_path.unwrap_or(Path::new("-"));
+            if path == Path::new("-") && std::io::stdin().is_terminal() {
+                return Err(usage(
+                    "no capture: give a file, pipe one into `-`, or --headers FILE --body FILE",
+                ));
+            }
             let raw = read_input(path, capture::MAX_HEAD + capture::MAX_BODY + 4, "capture")?;
             capture::parse(&raw)
         }

@@ -298,7 +298,31 @@ fn verify_explains_a_stale_timestamp_with_its_skew() {
         b"",
     );
     assert_eq!(code(&signed), 0, "{}", text(&signed));
-    let verified = run(&["verify", "stripe", "-", "--example-keys"], &signed.stdout);
+    // The key from the environment, as a receiver would hold it.
+    let verified = Command::new(BIN)
+        .args([
+            "verify",
+            "stripe",
+            "-",
+            "--secret-env",
+            "TOWER_WEBHOOK_CLI_TEST_SECRET",
+        ])
+        .env("NO_COLOR", "1")
+        .env(
+            "TOWER_WEBHOOK_CLI_TEST_SECRET",
+            providers::find("stripe").expect("stripe").example_keys().1,
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            let mut input = child.stdin.take().expect("stdin");
+            input.write_all(&signed.stdout)?;
+            drop(input);
+            child.wait_with_output()
+        })
+        .expect("run tower-webhook");
     let out = text(&verified);
     assert_eq!(code(&verified), 1, "{out}");
     assert!(out.contains("rejected: timestamp_expired"), "{out}");
