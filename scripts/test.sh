@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: with every feature, with none, and the doc tests.
+# Runs every test: with every feature, with none, and the doc tests; then the command
+# line's (cli/, outside the default members).
 # Installs what the tests need on a fresh machine first (see scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,3 +13,5 @@ echo "== doc tests, all features"
 cargo test --all-features --doc
 echo "== tests, no default features"
 cargo test --no-default-features --lib --tests
+echo "== the command line (cli/)"
+cargo test -p tower-webhook-cli

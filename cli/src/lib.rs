@@ -1,0 +1,10 @@
+//! The library half of the `tower-webhook` command line: the captured-request parser
+//! (fuzzed: `fuzz/fuzz_targets/capture.rs`), the preset catalogue and the sample bodies.
+//! The binary (`src/main.rs`) is the commands.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod capture;
+pub mod catalogue;
+pub mod samples;
