@@ -111,6 +111,12 @@ impl Verifier {
         self.inner.default_body_limit()
     }
 
+    /// Whether the provider wants the layer's own answers with an empty body
+    /// ([`Scheme::empty_responses`]).
+    pub fn empty_responses(&self) -> bool {
+        self.inner.empty_responses()
+    }
+
     /// The source this verifier is for, if it was given one.
     pub fn source(&self) -> Option<&str> {
         self.source.as_deref()
@@ -295,6 +301,7 @@ impl<S: Scheme> VerifierBuilder<S> {
 trait ErasedVerifier: Send + Sync + 'static {
     fn provider(&self) -> &str;
     fn default_body_limit(&self) -> Option<usize>;
+    fn empty_responses(&self) -> bool;
     fn handshake(
         &self,
         request: &WebhookRequest<'_>,
@@ -324,6 +331,10 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
 
     fn default_body_limit(&self) -> Option<usize> {
         self.scheme.default_body_limit()
+    }
+
+    fn empty_responses(&self) -> bool {
+        self.scheme.empty_responses()
     }
 
     fn handshake(

@@ -280,3 +280,25 @@ async fn woocommerce_ping_is_answered() {
     assert_eq!(send(other).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(calls.count(), 0);
 }
+
+/// Xero's intent-to-receive check wants 401 for a bad signature with no body at all.
+#[tokio::test]
+async fn xero_rejections_have_no_body() {
+    let (server, calls) = server_for(providers::xero(), "xero webhook key").await;
+    let forged = http::Request::post(server.url("/hook"))
+        .header(
+            "x-xero-signature",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        )
+        .body(Bytes::from_static(br#"{"events":[]}"#))
+        .unwrap();
+    let reply = send(forged).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(reply.body.is_empty(), "{}", reply.text());
+    assert!(reply.headers.get("content-type").is_none());
+    let valid = Signer::new(providers::xero(), "xero webhook key")
+        .sign(post_json(&server, r#"{"events":[]}"#))
+        .unwrap();
+    assert_eq!(send(valid).await.status, StatusCode::OK);
+    assert_eq!(calls.count(), 1);
+}

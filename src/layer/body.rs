@@ -161,6 +161,11 @@ impl<B> ResponseBody<B> {
         }
     }
 
+    /// Whether the layer wrote this body (a rejection, a duplicate, a handshake).
+    pub(crate) fn is_layer(&self) -> bool {
+        matches!(self.kind, Kind::Layer { .. })
+    }
+
     pub(crate) fn layer(data: Bytes) -> Self {
         ResponseBody {
             kind: Kind::Layer { data: Some(data) },

@@ -70,7 +70,7 @@ where
 
 async fn handle<S, ReqBody, ResBody>(
     config: Arc<Config>,
-    mut inner: S,
+    inner: S,
     request: Request<ReqBody>,
 ) -> Result<Response<ResponseBody<ResBody>>, S::Error>
 where
@@ -98,6 +98,29 @@ where
             Err(rejection) => return Ok(reject(config.verifiers.label(), &rejection)),
         },
     };
+    let quiet = verifier.empty_responses();
+    let response = verified_call(&config, verifier, inner, parts, body).await;
+    if quiet {
+        // The provider wants no body on what the layer answers (Xero).
+        return response.map(without_layer_body);
+    }
+    response
+}
+
+/// The rest of a request's path once its verifier is known: body, handshake,
+/// verification, replay protection, handler.
+async fn verified_call<S, ReqBody, ResBody>(
+    config: &Arc<Config>,
+    verifier: &crate::Verifier,
+    mut inner: S,
+    parts: http::request::Parts,
+    body: ReqBody,
+) -> Result<Response<ResponseBody<ResBody>>, S::Error>
+where
+    S: Service<Request<VerifiedBody>, Response = Response<ResBody>>,
+    ReqBody: Body,
+    ReqBody::Error: Into<BoxError>,
+{
     let provider = verifier.provider();
 
     let limit = config
@@ -533,6 +556,18 @@ fn content_length(headers: &http::HeaderMap) -> Option<u64> {
 
 fn too_large() -> Rejection {
     Rejection::new(RejectionKind::BodyTooLarge, "body exceeds the limit")
+}
+
+/// The response with an empty body when the layer wrote it (a rejection, a duplicate
+/// notice); the handler's own responses are left as they are.
+fn without_layer_body<B>(response: Response<ResponseBody<B>>) -> Response<ResponseBody<B>> {
+    if !response.body().is_layer() {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, ResponseBody::layer(Bytes::new()))
 }
 
 fn reject<B>(provider: &str, rejection: &Rejection) -> Response<ResponseBody<B>> {

@@ -558,11 +558,15 @@ pub fn woocommerce() -> SignatureScheme {
 ///   webhook key.
 /// - Intent to receive: Xero's set-up requests are signed like any delivery and expect
 ///   `200` when valid and `401` when not, which the layer answers (the handler then sees
-///   the empty `events` list).
+///   the empty `events` list). Xero wants those answers with no body (a body fails the
+///   check, and after 24 hours of failures Xero disables the webhook), so the layer's
+///   rejections and duplicates carry none for this preset.
 /// - No signed timestamp: replay protection keys on the signature.
 ///
-/// Source: Xero developer docs, "Configuring your server" (signature, intent to receive).
+/// Source: Xero developer docs, "Configuring your server" (signature, intent to receive,
+/// empty responses).
 pub fn xero() -> SignatureScheme {
     SignatureScheme::new("xero", HeaderName::from_static("x-xero-signature"))
         .encoding(Encoding::Base64)
+        .empty_responses()
 }

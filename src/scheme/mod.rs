@@ -99,6 +99,12 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
         Ok(())
     }
 
+    /// Whether the provider wants the layer's own answers (rejections, duplicates) with an
+    /// empty body: Xero's intent-to-receive check fails on any body. Default `false`.
+    fn empty_responses(&self) -> bool {
+        false
+    }
+
     /// The largest body the provider documents sending (GitHub: 25 MB), which the layer
     /// uses as its body limit unless told otherwise. `None`: the layer's default (2 MiB).
     fn default_body_limit(&self) -> Option<usize> {
@@ -163,6 +169,10 @@ impl Scheme for DynScheme {
 
     fn default_body_limit(&self) -> Option<usize> {
         (**self).default_body_limit()
+    }
+
+    fn empty_responses(&self) -> bool {
+        (**self).empty_responses()
     }
 }
 

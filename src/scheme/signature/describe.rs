@@ -125,6 +125,7 @@ impl SignatureScheme {
             signing_secret_format: None,
             tolerance: crate::scheme::DEFAULT_TOLERANCE,
             default_body_limit: None,
+            empty_responses: false,
             public_url: None,
             exact_url: None,
             trust_host: false,
@@ -262,6 +263,13 @@ impl SignatureScheme {
     /// layer is told otherwise.
     pub fn default_body_limit(mut self, bytes: usize) -> Self {
         self.default_body_limit = Some(bytes);
+        self
+    }
+
+    /// The layer answers its rejections and duplicates with an empty body: the provider
+    /// refuses any body (Xero's intent-to-receive check).
+    pub fn empty_responses(mut self) -> Self {
+        self.empty_responses = true;
         self
     }
 

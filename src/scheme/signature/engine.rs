@@ -612,4 +612,8 @@ impl Scheme for SignatureScheme {
     fn default_body_limit(&self) -> Option<usize> {
         self.default_body_limit
     }
+
+    fn empty_responses(&self) -> bool {
+        self.empty_responses
+    }
 }

@@ -69,6 +69,7 @@ pub struct SignatureScheme {
     signing_secret_format: Option<SecretFormat>,
     tolerance: Duration,
     default_body_limit: Option<usize>,
+    empty_responses: bool,
     /// Parsed when set; a malformed one is reported by `validate`.
     public_url: Option<Result<PublicBase, ConfigError>>,
     /// The exact URL signed, when the provider signs a fixed URL (Square's notification
