@@ -1,6 +1,7 @@
 //! Many sources on one endpoint: verifiers resolved per request from a path segment,
 //! cached, rotated and added at run time, namespaced by source; unknown sources `404`,
 //! failing lookups `503`.
+#![cfg(feature = "axum")]
 
 mod common;
 

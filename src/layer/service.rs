@@ -159,7 +159,7 @@ where
 
     let reservation = match &config.store {
         None => None,
-        Some(store) => match reserve(&config, store, &delivery).await {
+        Some(store) => match reserve(config, store, &delivery).await {
             Ok(held) => Some(held),
             Err(response) => return Ok(response),
         },
@@ -169,7 +169,7 @@ where
     // protection so a captured one cannot come back as another kind of message.
     if let Some(handshake) = delivery.handshake() {
         if let Some(held) = reservation {
-            held.complete(&config).await;
+            held.complete(config).await;
         }
         return Ok(answer_handshake(provider, handshake));
     }
@@ -182,14 +182,14 @@ where
     // released before the handler's state is torn down.
     let reservation = reservation;
     let result = match &reservation {
-        Some(held) => with_heartbeat(handler.as_mut(), held, &config).await,
+        Some(held) => with_heartbeat(handler.as_mut(), held, config).await,
         None => handler.as_mut().await,
     };
 
     if let Some(held) = reservation {
         let succeeded = matches!(&result, Ok(response) if response.status().is_success());
         if succeeded {
-            held.complete(&config).await
+            held.complete(config).await
         } else {
             held.release(config.store_timeout).await
         }
