@@ -57,6 +57,9 @@ mod clock;
 mod delivery;
 #[cfg(feature = "axum")]
 mod extract;
+#[cfg(feature = "inbox-sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox-sqlite")))]
+pub mod inbox;
 pub mod layer;
 pub mod providers;
 mod rejection;
