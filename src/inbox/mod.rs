@@ -18,7 +18,7 @@
 //!   restarted process) takes the delivery over. So the handler can run more than once
 //!   for one delivery: make it idempotent with the delivery's stable
 //!   [`InboxJob::id`], found in the request's extensions beside the
-//!   [`Delivery`](crate::Delivery).
+//!   [`Delivery`].
 //! - After [`max_attempts`](Workers::max_attempts) attempts or [`max_age`](Workers::max_age)
 //!   the delivery is **dead** and waits for a person: [`Inbox::replay`] runs it again.
 //!
