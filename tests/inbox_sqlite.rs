@@ -611,3 +611,57 @@ async fn operations_list_show_forget_and_purge() {
         StatusCode::ACCEPTED
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_whose_workers_die_on_every_attempt_is_dead_not_run_forever() {
+    let dir = TempDir::new("crash-loop");
+    let inbox = Inbox::sqlite(dir.db()).await.unwrap();
+    let seen = Seen::default();
+    let started = Arc::new(Notify::new());
+    let handlers = {
+        let (seen, started) = (seen.clone(), started.clone());
+        Router::new().route(
+            "/hook",
+            post(
+                move |delivery: Delivery, Extension(job): Extension<InboxJob>| {
+                    let (seen, started) = (seen.clone(), started.clone());
+                    async move {
+                        seen.record(&delivery, &job);
+                        started.notify_one();
+                        std::future::pending::<()>().await;
+                        "never"
+                    }
+                },
+            ),
+        )
+    };
+    let lease = Duration::from_millis(200);
+    let workers = |inbox: &Inbox| {
+        inbox
+            .workers(handlers.clone())
+            .lease(lease)
+            .max_attempts(1)
+            .spawn()
+    };
+    let first = workers(&inbox);
+    let server = receiver(&inbox, &handlers).await;
+    assert_eq!(
+        send(delivery(&server, "msg_poison")).await.status,
+        StatusCode::ACCEPTED
+    );
+    wait_notified(&started, "the only attempt").await;
+    first.abort();
+    let second = workers(&inbox);
+    let stats = wait_for(&inbox, "the delivery to be dead", |s| s.dead == 1).await;
+    assert_eq!(stats.running + stats.pending, 0);
+    second.shutdown().await;
+    assert_eq!(seen.calls().len(), 1, "not run beyond max_attempts");
+    let dead = inbox
+        .list(&ListFilter::new().state(DeliveryState::Dead))
+        .await
+        .unwrap();
+    assert_eq!(
+        dead[0].last_error.as_deref(),
+        Some("lease expired on the last attempt")
+    );
+}

@@ -12,6 +12,7 @@ use http::{Request, Response};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_service::Service;
+use tracing::Instrument;
 
 use super::sqlite::Claimed;
 use super::{duration_ms, from_ms, now_ms, DeliveryState, Inbox, InboxJob};
@@ -124,7 +125,9 @@ impl<S> Workers<S> {
         self
     }
 
-    /// How many attempts a delivery gets before it is dead (default 10, at least 1).
+    /// How many attempts a delivery gets before it is dead (default 10, at least 1). An
+    /// attempt whose worker died counts: a delivery that kills its process on every
+    /// attempt is dead after this many, not run forever.
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.settings.max_attempts = attempts.max(1);
         self
@@ -313,18 +316,27 @@ where
             delivery_id = %crate::layer::loggable(&claimed.parts.id),
             attempt = claimed.attempt,
         );
-        let _guard = span.enter();
-        tracing::info!("webhook inbox: attempt started");
-        drop(_guard);
+        // Every event of the attempt, the handler's own included, is in its span.
+        self.attempt_in_span(claimed, token, span.clone())
+            .instrument(span)
+            .await;
+    }
 
-        let outcome = match self.request(&claimed) {
-            Ok(request) => self.call(request, &claimed, token).await,
-            Err(error) => Err(error),
+    async fn attempt_in_span(&mut self, claimed: Claimed, token: &str, span: tracing::Span) {
+        let outcome = if claimed.attempt > self.settings.max_attempts {
+            // Its workers died on every attempt (a handler that crashes the process): it
+            // is not run again, so that it cannot take the process down for good.
+            Err("lease expired on the last attempt".to_owned())
+        } else {
+            tracing::info!("webhook inbox: attempt started");
+            match self.request(&claimed) {
+                Ok(request) => self.call(request, &claimed, token, span).await,
+                Err(error) => Err(error),
+            }
         };
         let now = now_ms();
         let recorded = match &outcome {
             Ok(()) => {
-                let _guard = span.enter();
                 tracing::info!("webhook inbox: attempt succeeded; delivery done");
                 self.inbox
                     .shared
@@ -340,20 +352,16 @@ where
                 let dead = claimed.attempt >= self.settings.max_attempts || too_old;
                 let next_at = now.saturating_add(duration_ms(self.pause(claimed.attempt)));
                 let state = if dead {
-                    DeliveryState::Dead
-                } else {
-                    DeliveryState::Retrying
-                };
-                let _guard = span.enter();
-                if dead {
                     tracing::error!(error = %error, "webhook inbox: attempt failed; delivery is dead");
+                    DeliveryState::Dead
                 } else {
                     tracing::warn!(
                         error = %error,
                         retry_at = ?from_ms(next_at),
                         "webhook inbox: attempt failed; retrying later"
                     );
-                }
+                    DeliveryState::Retrying
+                };
                 self.inbox
                     .shared
                     .db
@@ -361,7 +369,6 @@ where
                     .await
             }
         };
-        let _guard = span.enter();
         match recorded {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
@@ -417,6 +424,7 @@ where
         request: Request<VerifiedBody>,
         claimed: &Claimed,
         token: &str,
+        span: tracing::Span,
     ) -> Result<(), String> {
         let handler = &mut self.handler;
         std::future::poll_fn(|cx| {
@@ -427,12 +435,15 @@ where
         .await?;
         let call = self.handler.call(request);
         // Only the status and the error's text leave the task.
-        let mut task = AbortOnDrop(tokio::spawn(async move {
-            match call.await {
-                Ok(response) => Ok(response.status()),
-                Err(error) => Err(error.into().to_string()),
+        let mut task = AbortOnDrop(tokio::spawn(
+            async move {
+                match call.await {
+                    Ok(response) => Ok(response.status()),
+                    Err(error) => Err(error.into().to_string()),
+                }
             }
-        }));
+            .instrument(span),
+        ));
         let period = (self.settings.lease / 3).max(Duration::from_millis(1));
         let joined = loop {
             match tokio::time::timeout(period, &mut task.0).await {
