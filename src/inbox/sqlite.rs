@@ -75,30 +75,40 @@ impl Db {
     }
 
     async fn migrate(&self) -> Result<(), InboxError> {
-        let mut tx = self.pool.begin().await.map_err(failed("inbox migration"))?;
-        sqlx::raw_sql(
-            "CREATE TABLE IF NOT EXISTS webhook_inbox_migrations (
-                version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(failed("inbox migration"))?;
-        for (version, sql) in MIGRATIONS {
-            sqlx::raw_sql(sql)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed("inbox migration"))?;
-            sqlx::query(
-                "INSERT INTO webhook_inbox_migrations (version, applied_at) VALUES (?, ?)
-                 ON CONFLICT (version) DO NOTHING",
-            )
-            .bind(version)
-            .bind(super::now_ms())
-            .execute(&mut *tx)
+        let what = "inbox migration";
+        let mut conn = self.pool.acquire().await.map_err(failed(what))?;
+        // IMMEDIATE: the write lock is taken (waiting on the busy timeout) before the
+        // schema is read. A deferred transaction would read first, and its upgrade to a
+        // write fails at once ("database is locked") when another process migrates too.
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&mut *conn)
             .await
-            .map_err(failed("inbox migration"))?;
+            .map_err(failed(what))?;
+        let result = async {
+            sqlx::raw_sql(
+                "CREATE TABLE IF NOT EXISTS webhook_inbox_migrations (
+                    version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+            )
+            .execute(&mut *conn)
+            .await?;
+            for (version, sql) in MIGRATIONS {
+                sqlx::raw_sql(sql).execute(&mut *conn).await?;
+                sqlx::query(
+                    "INSERT INTO webhook_inbox_migrations (version, applied_at) VALUES (?, ?)
+                     ON CONFLICT (version) DO NOTHING",
+                )
+                .bind(version)
+                .bind(super::now_ms())
+                .execute(&mut *conn)
+                .await?;
+            }
+            Ok::<(), sqlx::Error>(())
         }
-        tx.commit().await.map_err(failed("inbox migration"))
+        .await;
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = sqlx::raw_sql(end).execute(&mut *conn).await;
+        result.map_err(failed(what))?;
+        ended.map(drop).map_err(failed(what))
     }
 
     pub(super) async fn insert(
