@@ -556,8 +556,18 @@ mod inbox {
             .collect();
         expected.sort();
         assert_eq!(lines, expected, "every delivery handled, none twice");
-        let stats = Inbox::sqlite(&db).await.unwrap().stats().await.unwrap();
-        assert_eq!(stats.done, 10);
+        // The handler logs before its worker records the outcome: wait for that too.
+        let inbox = Inbox::sqlite(&db).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let stats = inbox.stats().await.unwrap();
+            if stats.done == 10 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{stats:?}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(handled(&log).len(), 10, "none handled twice");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
