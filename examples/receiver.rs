@@ -28,6 +28,14 @@
 //! - `GET /deliveries` returns the deliveries the handlers ran, in order, as a JSON array
 //!   of `{"provider": "...", "id": "...", "event": "..."}`, with `"source": "<tenant>"` on
 //!   the tenants route (`event` is null when the provider states no event type).
+//! - `INBOX_URL` (a SQLite file: `sqlite://inbox.db` or a path) turns on the durable
+//!   inbox (feature `inbox-sqlite`: `cargo run --example receiver --features
+//!   inbox-sqlite`): each delivery is answered `202` once written, and workers run the
+//!   handler from the file. `INBOX_LEASE_MS` sets the workers' lease, `INBOX_RETRY_MS`
+//!   the first pause after a failure. `HANDLER_FAIL_FIRST=n` makes the first `n`
+//!   attempts of each delivery fail (`500`), `HANDLER_DELAY_MS` makes the handler take
+//!   that long, and `HANDLED_LOG=path` appends a line `provider id` to that file for each
+//!   delivery handled: the hooks of the crash tests.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -52,7 +60,61 @@ struct Record {
 
 type Log = Arc<Mutex<Vec<Record>>>;
 
-async fn record(Extension(log): Extension<Log>, delivery: Delivery) -> StatusCode {
+/// How the handler behaves, from `HANDLER_FAIL_FIRST`, `HANDLER_DELAY_MS` and `HANDLED_LOG`.
+#[derive(Clone, Default)]
+struct Behaviour {
+    fail_first: u32,
+    delay: std::time::Duration,
+    handled_log: Option<std::path::PathBuf>,
+}
+
+impl Behaviour {
+    fn from_env() -> Behaviour {
+        let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        Behaviour {
+            fail_first: number("HANDLER_FAIL_FIRST")
+                .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+            delay: std::time::Duration::from_millis(number("HANDLER_DELAY_MS").unwrap_or(0)),
+            handled_log: std::env::var_os("HANDLED_LOG").map(Into::into),
+        }
+    }
+}
+
+/// The attempt the handler is making: counted by the inbox, else always the first.
+fn attempt(extensions: &http::Extensions) -> u32 {
+    #[cfg(feature = "inbox-sqlite")]
+    if let Some(job) = extensions.get::<tower_webhook::inbox::InboxJob>() {
+        return job.attempt();
+    }
+    let _ = extensions;
+    1
+}
+
+async fn record(
+    Extension(log): Extension<Log>,
+    Extension(behaviour): Extension<Behaviour>,
+    extensions: http::Extensions,
+    delivery: Delivery,
+) -> StatusCode {
+    if attempt(&extensions) <= behaviour.fail_first {
+        return StatusCode::INTERNAL_SERVER_ERROR;
+    }
+    if !behaviour.delay.is_zero() {
+        // Simulated work.
+        tokio::time::sleep(behaviour.delay).await;
+    }
+    if let Some(path) = &behaviour.handled_log {
+        use std::io::Write;
+        let line = format!("{} {}\n", delivery.provider(), delivery.id());
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(line.as_bytes()));
+        if written.is_err() {
+            return StatusCode::INTERNAL_SERVER_ERROR;
+        }
+    }
     let entry = Record {
         provider: delivery.provider().to_owned(),
         source: delivery.source().map(str::to_owned),
@@ -87,9 +149,44 @@ fn layer<S: Scheme>(
     scheme: S,
     secrets: Vec<String>,
     store: &Arc<dyn ReplayStore>,
+    inbox: &MaybeInbox,
 ) -> Result<WebhookLayer, ConfigError> {
     let verifier = Verifier::builder(scheme).secrets(secrets).build()?;
-    Ok(WebhookLayer::new(verifier).replay_store(store.clone()))
+    Ok(with_inbox(
+        WebhookLayer::new(verifier).replay_store(store.clone()),
+        inbox,
+    ))
+}
+
+#[cfg(feature = "inbox-sqlite")]
+type MaybeInbox = Option<tower_webhook::inbox::Inbox>;
+#[cfg(not(feature = "inbox-sqlite"))]
+type MaybeInbox = Option<std::convert::Infallible>;
+
+/// The inbox in the SQLite file `INBOX_URL` names, if set.
+async fn open_inbox() -> Result<MaybeInbox, Box<dyn std::error::Error>> {
+    match std::env::var("INBOX_URL") {
+        #[cfg(feature = "inbox-sqlite")]
+        Ok(url) => {
+            let path = url.strip_prefix("sqlite://").unwrap_or(&url);
+            Ok(Some(tower_webhook::inbox::Inbox::sqlite(path).await?))
+        }
+        #[cfg(not(feature = "inbox-sqlite"))]
+        Ok(_) => Err("INBOX_URL is set, but this build has no inbox: \
+                      run with `--features inbox-sqlite`"
+            .into()),
+        Err(_) => Ok(None),
+    }
+}
+
+fn with_inbox(layer: WebhookLayer, inbox: &MaybeInbox) -> WebhookLayer {
+    match inbox {
+        #[cfg(feature = "inbox-sqlite")]
+        Some(inbox) => layer.inbox(inbox.clone()),
+        #[cfg(not(feature = "inbox-sqlite"))]
+        Some(never) => match *never {},
+        None => layer,
+    }
 }
 
 /// The tenants route's sources: the file is read again on each cache miss.
@@ -161,6 +258,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let public_url = std::env::var("WEBHOOK_PUBLIC_URL").ok();
     let (store, store_name) = replay_store().await?;
     let log: Log = Arc::default();
+    let inbox = open_inbox().await?;
+    let behaviour = Behaviour::from_env();
+    let mut paths: Vec<&'static str> = Vec::new();
 
     let mut app = Router::new();
     let mut mounted = Vec::new();
@@ -172,27 +272,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let count = secrets.len();
             let layer = make(secrets).map_err(|e| ConfigError::new(format!("{variable}: {e}")))?;
             app = std::mem::take(&mut app).route(path, post(record).route_layer(layer));
+            paths.push(path);
             mounted.push(format!("POST {path}  ({variable}, {count} secret(s))"));
         }
         Ok(())
     };
     mount("/webhooks/standard", "STANDARD_WEBHOOK_SECRET", &|s| {
-        layer(providers::standard_webhooks(), s, &store)
+        layer(providers::standard_webhooks(), s, &store, &inbox)
     })?;
     mount("/webhooks/svix", "SVIX_WEBHOOK_SECRET", &|s| {
-        layer(providers::svix(), s, &store)
+        layer(providers::svix(), s, &store, &inbox)
     })?;
     mount("/webhooks/stripe", "STRIPE_WEBHOOK_SECRET", &|s| {
-        layer(providers::stripe(), s, &store)
+        layer(providers::stripe(), s, &store, &inbox)
     })?;
     mount("/webhooks/github", "GITHUB_WEBHOOK_SECRET", &|s| {
-        layer(providers::github(), s, &store)
+        layer(providers::github(), s, &store, &inbox)
     })?;
     mount("/webhooks/slack", "SLACK_SIGNING_SECRET", &|s| {
-        layer(providers::slack(), s, &store)
+        layer(providers::slack(), s, &store, &inbox)
     })?;
     mount("/webhooks/shopify", "SHOPIFY_WEBHOOK_SECRET", &|s| {
-        layer(providers::shopify(), s, &store)
+        layer(providers::shopify(), s, &store, &inbox)
     })?;
     mount("/webhooks/twilio", "TWILIO_AUTH_TOKEN", &|s| {
         let base = public_url.as_deref().ok_or_else(|| {
@@ -201,7 +302,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                  (say https://hooks.example.com)",
             )
         })?;
-        layer(providers::twilio().public_url(base), s, &store)
+        layer(providers::twilio().public_url(base), s, &store, &inbox)
     })?;
 
     if let Ok(file) = std::env::var("TENANTS_FILE") {
@@ -212,8 +313,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 std::time::Duration::from_secs(2),
                 std::time::Duration::from_millis,
             );
-        let layer =
-            WebhookLayer::with_sources(tenants(file.clone(), ttl)).replay_store(store.clone());
+        let layer = with_inbox(
+            WebhookLayer::with_sources(tenants(file.clone(), ttl)).replay_store(store.clone()),
+            &inbox,
+        );
+        paths.push("/webhooks/tenants/{tenant}/standard");
         app = app.route(
             "/webhooks/tenants/{tenant}/standard",
             post(record).route_layer(layer),
@@ -226,7 +330,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let app = app
         .route("/deliveries", get(deliveries))
-        .layer(Extension(log));
+        .layer(Extension(log.clone()))
+        .layer(Extension(behaviour.clone()));
+    // In inbox mode, workers run the same handlers over the stored deliveries.
+    #[cfg(feature = "inbox-sqlite")]
+    let _workers = inbox.as_ref().map(|inbox| {
+        let handlers = paths
+            .iter()
+            .fold(Router::new(), |router, path| {
+                router.route(path, post(record))
+            })
+            .layer(Extension(log.clone()))
+            .layer(Extension(behaviour.clone()));
+        let millis = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .map(std::time::Duration::from_millis)
+        };
+        let mut workers = inbox.workers(handlers);
+        if let Some(lease) = millis("INBOX_LEASE_MS") {
+            workers = workers.lease(lease);
+        }
+        if let Some(first) = millis("INBOX_RETRY_MS") {
+            workers = workers.backoff(first, first * 8);
+        }
+        workers.spawn()
+    });
+    #[cfg(not(feature = "inbox-sqlite"))]
+    let _ = &paths;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
     println!("replay store: {store_name}");
@@ -238,6 +370,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for line in &mounted {
         println!("mounted {line}");
+    }
+    if inbox.is_some() {
+        println!(
+            "inbox: {} (deliveries answered 202 once written)",
+            std::env::var("INBOX_URL").unwrap_or_default()
+        );
     }
     println!("GET /deliveries lists the deliveries handled");
     axum::serve(listener, app).await?;

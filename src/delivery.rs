@@ -87,6 +87,21 @@ struct Inner {
     keys: OnceLock<Keys>,
 }
 
+/// What the inbox stores of a delivery, to make it again for the handler.
+#[cfg(feature = "inbox-sqlite")]
+#[derive(Clone)]
+pub(crate) struct StoredParts {
+    pub(crate) provider: Arc<str>,
+    pub(crate) source: Option<Arc<str>>,
+    pub(crate) id: Box<str>,
+    pub(crate) id_is_fingerprint: bool,
+    pub(crate) id_signed: bool,
+    pub(crate) event_type: Option<Box<str>>,
+    pub(crate) event_type_signed: bool,
+    pub(crate) timestamp: Option<SystemTime>,
+    pub(crate) keys: Vec<ReplayKey>,
+}
+
 /// A delivery's replay keys and how they were chosen.
 #[derive(Debug)]
 struct Keys {
@@ -119,6 +134,46 @@ impl Delivery {
                 keys: OnceLock::new(),
             }),
         }
+    }
+
+    /// A delivery verified earlier and read back from the inbox: its id, event type and
+    /// replay keys as they were when it was verified.
+    #[cfg(feature = "inbox-sqlite")]
+    pub(crate) fn stored(stored: StoredParts, body: Bytes) -> Self {
+        let (id, fingerprint) = if stored.id_is_fingerprint {
+            (Field::Known(None), Fingerprint::Text(stored.id))
+        } else {
+            (Field::Known(Some(stored.id)), Fingerprint::BodyHash)
+        };
+        let verified = Verified {
+            timestamp: stored.timestamp,
+            id,
+            id_signed: stored.id_signed,
+            event_type: Field::Known(stored.event_type),
+            event_type_signed: stored.event_type_signed,
+            fingerprint,
+            handshake: None,
+        };
+        let namespace: Arc<str> = stored.provider.clone();
+        let delivery = Delivery::new(
+            stored.provider,
+            stored.source,
+            namespace,
+            verified,
+            body,
+            UnsignedIdPolicy::default(),
+        );
+        let len = stored.keys.len().min(2);
+        let mut keys = [ReplayKey::from_bytes([0; 32]); 2];
+        for (slot, key) in keys.iter_mut().zip(stored.keys) {
+            *slot = key;
+        }
+        let _ = delivery.inner.keys.set(Keys {
+            keys,
+            len,
+            id_then_signature: false,
+        });
+        delivery
     }
 
     /// The JSON fields (id, event type), read together on first access.

@@ -57,6 +57,9 @@ mod clock;
 mod delivery;
 #[cfg(feature = "axum")]
 mod extract;
+#[cfg(feature = "inbox-sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox-sqlite")))]
+pub mod inbox;
 pub mod layer;
 pub mod providers;
 mod rejection;
@@ -80,6 +83,6 @@ pub use crate::verifier::{Verifier, VerifierBuilder, DEFAULT_TOLERANCE};
 
 /// The README's Rust examples, compiled and run as doc tests so they cannot drift from
 /// the API.
-#[cfg(all(doctest, feature = "axum", feature = "redis"))]
+#[cfg(all(doctest, feature = "axum", feature = "redis", feature = "inbox-sqlite"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

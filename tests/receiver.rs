@@ -44,6 +44,9 @@ fn receiver_binary() -> &'static std::path::Path {
         if cfg!(feature = "redis") {
             features.push("redis");
         }
+        if cfg!(feature = "inbox-sqlite") {
+            features.push("inbox-sqlite");
+        }
         let mut build = Command::new(env!("CARGO"));
         build
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -456,4 +459,159 @@ async fn two_receivers_sharing_redis_handle_each_delivery_once() {
         handled(a.base.clone()).await + handled(b.base.clone()).await,
         2
     );
+}
+
+/// The durable inbox through the real receiver: a handler failing then recovering handles
+/// every delivery exactly once, and a receiver killed (SIGKILL) mid-handler handles the
+/// delivery after its restart.
+#[cfg(feature = "inbox-sqlite")]
+mod inbox {
+    use super::*;
+    use std::path::PathBuf;
+    use std::time::Instant;
+    use tower_webhook::inbox::Inbox;
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(name: &str) -> Dir {
+            let dir = std::env::temp_dir().join(format!(
+                "tower-webhook-receiver-{name}-{}",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Dir(dir)
+        }
+        fn path(&self, file: &str) -> String {
+            self.0.join(file).display().to_string()
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn handled(log: &str) -> Vec<String> {
+        let mut lines: Vec<String> = std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    /// Waits until `log` holds `count` lines, for at most 30 seconds.
+    async fn wait_handled(log: &str, count: usize) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let lines = handled(log);
+            if lines.len() >= count {
+                return lines;
+            }
+            assert!(Instant::now() < deadline, "handled only {lines:?}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    fn delivery(receiver: &Receiver, id: &str) -> http::Request<Bytes> {
+        signed(
+            providers::standard_webhooks(),
+            SECRET,
+            format!("{}/webhooks/standard", receiver.base),
+            "application/json",
+            None,
+            r#"{"type":"order.created"}"#,
+            id,
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_then_recovering_handler_handles_every_delivery_once() {
+        let dir = Dir::new("recovering");
+        let (db, log) = (dir.path("inbox.db"), dir.path("handled.log"));
+        let receiver = start(&[
+            ("STANDARD_WEBHOOK_SECRET", SECRET),
+            ("INBOX_URL", &format!("sqlite://{db}")),
+            ("HANDLED_LOG", &log),
+            ("HANDLER_FAIL_FIRST", "2"),
+            ("INBOX_RETRY_MS", "10"),
+        ]);
+        let ids: Vec<String> = (0..10).map(|i| format!("msg_recover_{i}")).collect();
+        for id in &ids {
+            let reply = send(delivery(&receiver, id)).await;
+            assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text());
+            // The provider's retry of an accepted delivery is a duplicate.
+            assert_eq!(send(delivery(&receiver, id)).await.status, StatusCode::OK);
+        }
+        let lines = wait_handled(&log, ids.len()).await;
+        let mut expected: Vec<String> = ids
+            .iter()
+            .map(|id| format!("standard-webhooks {id}"))
+            .collect();
+        expected.sort();
+        assert_eq!(lines, expected, "every delivery handled, none twice");
+        // The handler logs before its worker records the outcome: wait for that too.
+        let inbox = Inbox::sqlite(&db).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let stats = inbox.stats().await.unwrap();
+            if stats.done == 10 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{stats:?}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(handled(&log).len(), 10, "none handled twice");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_receiver_killed_mid_handler_handles_the_delivery_after_a_restart() {
+        let dir = Dir::new("killed");
+        let (db, log) = (dir.path("inbox.db"), dir.path("handled.log"));
+        let url = format!("sqlite://{db}");
+        let mut first = start(&[
+            ("STANDARD_WEBHOOK_SECRET", SECRET),
+            ("INBOX_URL", &url),
+            ("HANDLED_LOG", &log),
+            ("HANDLER_DELAY_MS", "600000"),
+            ("INBOX_LEASE_MS", "300"),
+        ]);
+        let reply = send(delivery(&first, "msg_killed")).await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text());
+        // Wait until a worker holds it, then kill the process (SIGKILL on Unix).
+        let inbox = Inbox::sqlite(&db).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while inbox.stats().await.unwrap().running == 0 {
+            assert!(Instant::now() < deadline, "never claimed");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        first.child.kill().unwrap();
+        first.child.wait().unwrap();
+        assert!(handled(&log).is_empty());
+
+        let _second = start(&[
+            ("STANDARD_WEBHOOK_SECRET", SECRET),
+            ("INBOX_URL", &url),
+            ("HANDLED_LOG", &log),
+            ("INBOX_LEASE_MS", "300"),
+        ]);
+        assert_eq!(
+            wait_handled(&log, 1).await,
+            ["standard-webhooks msg_killed"]
+        );
+        let done = inbox
+            .list(&tower_webhook::inbox::ListFilter::new())
+            .await
+            .unwrap();
+        assert_eq!(
+            done[0].attempts, 2,
+            "the killed attempt, then the one after the restart"
+        );
+    }
 }

@@ -39,6 +39,8 @@ use crate::Verifier;
 
 pub use self::body::{ResponseBody, VerifiedBody};
 pub use self::future::ResponseFuture;
+#[cfg(feature = "inbox-sqlite")]
+pub(crate) use self::service::loggable;
 pub use self::service::WebhookService;
 pub use self::source::{AllowedSources, ClientAddress};
 pub use self::sources::{
@@ -99,6 +101,8 @@ pub(crate) struct Config {
     pub(crate) on_store_failure: StoreFailure,
     pub(crate) counters: Counters,
     pub(crate) allowed: Option<SourceFilter>,
+    #[cfg(feature = "inbox-sqlite")]
+    pub(crate) inbox: Option<crate::inbox::Inbox>,
 }
 
 /// Events of a layer that a person should look at, counted since it was made: read them
@@ -185,8 +189,8 @@ pub(crate) enum StoreFailure {
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("verifiers", &self.verifiers)
+        let mut f = f.debug_struct("Config");
+        f.field("verifiers", &self.verifiers)
             .field("replay_protection", &self.store.is_some())
             .field("body_limit", &self.body_limit)
             .field("retention", &self.retention)
@@ -194,8 +198,10 @@ impl fmt::Debug for Config {
             .field("duplicate_status", &self.duplicate_status)
             .field("store_timeout", &self.store_timeout)
             .field("on_store_failure", &self.on_store_failure)
-            .field("allowed", &self.allowed)
-            .finish()
+            .field("allowed", &self.allowed);
+        #[cfg(feature = "inbox-sqlite")]
+        f.field("inbox", &self.inbox);
+        f.finish()
     }
 }
 
@@ -241,6 +247,8 @@ impl WebhookLayer {
                 on_store_failure: StoreFailure::Reject,
                 counters: Counters::default(),
                 allowed: None,
+                #[cfg(feature = "inbox-sqlite")]
+                inbox: None,
             },
         }
     }
@@ -338,6 +346,40 @@ impl WebhookLayer {
         client_address: ClientAddress,
     ) -> Self {
         self.config.allowed = Some(SourceFilter::new(sources, client_address));
+        self
+    }
+
+    /// Inbox mode: a verified, new delivery is written to `inbox` and the provider gets
+    /// `202 Accepted` as soon as that write commits; the handler runs later, from
+    /// [`Workers`](crate::inbox::Workers), never on the request path. The write dedupes
+    /// the delivery by its replay keys (the layer's [replay store](Self::replay_store) is
+    /// not used for it): a duplicate is answered as without the inbox, whether the first
+    /// copy was handled yet or not. A failed or slow write is answered `503` with
+    /// `Retry-After` ([`store_retry_after`](Self::store_retry_after)): fail closed.
+    /// Registration handshakes are answered as without the inbox.
+    ///
+    /// The service behind the layer is never called in inbox mode; give it the handlers
+    /// the workers run, so one router serves both. See [`crate::inbox`] for the contract.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use axum::{routing::post, Router};
+    /// use tower_webhook::inbox::Inbox;
+    /// use tower_webhook::{providers, Verifier, WebhookLayer};
+    ///
+    /// let inbox = Inbox::sqlite("webhooks.db").await?;
+    /// let handlers = Router::new().route("/webhooks/github", post(|| async { "ok" }));
+    /// let workers = inbox.workers(handlers.clone()).spawn();
+    /// let verifier = Verifier::new(providers::github(), "my webhook secret")?;
+    /// let app = handlers.route_layer(WebhookLayer::new(verifier).inbox(inbox));
+    /// # let _ = (app, workers);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "inbox-sqlite")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox-sqlite")))]
+    pub fn inbox(mut self, inbox: crate::inbox::Inbox) -> Self {
+        self.config.inbox = Some(inbox);
         self
     }
 

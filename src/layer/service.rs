@@ -157,6 +157,13 @@ where
         Err(rejection) => return Ok(reject(provider, &rejection)),
     };
 
+    #[cfg(feature = "inbox-sqlite")]
+    if let Some(inbox) = &config.inbox {
+        if delivery.handshake().is_none() {
+            return Ok(into_inbox(config, inbox, &parts, &delivery).await);
+        }
+    }
+
     let reservation = match &config.store {
         None => None,
         Some(store) => match reserve(config, store, &delivery).await {
@@ -195,6 +202,58 @@ where
         }
     }
     result.map(|response| response.map(ResponseBody::inner))
+}
+
+/// Writes the delivery to the inbox and answers the provider: `202` once committed, the
+/// duplicate answer for a duplicate, `503` when the write fails.
+#[cfg(feature = "inbox-sqlite")]
+async fn into_inbox<B>(
+    config: &Config,
+    inbox: &crate::inbox::Inbox,
+    parts: &http::request::Parts,
+    delivery: &Delivery,
+) -> Response<ResponseBody<B>> {
+    use crate::inbox::Accepted;
+    match inbox.accept(parts, delivery).await {
+        Ok(Accepted::New(id)) => {
+            tracing::info!(
+                provider = delivery.provider(),
+                id = loggable(delivery.id()),
+                inbox_id = %id,
+                "webhook accepted into the inbox"
+            );
+            let mut response = Response::new(ResponseBody::layer(Bytes::from_static(
+                b"{\"status\":\"accepted\"}",
+            )));
+            *response.status_mut() = http::StatusCode::ACCEPTED;
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Ok(Accepted::Duplicate) => {
+            tracing::info!(
+                provider = delivery.provider(),
+                id = loggable(delivery.id()),
+                "webhook duplicate of a delivery in the inbox; not written again"
+            );
+            duplicate(config)
+        }
+        Err(error) => {
+            tracing::error!(
+                provider = delivery.provider(),
+                error = %error,
+                "webhook inbox write failed"
+            );
+            let rejection = Rejection::new(
+                RejectionKind::StoreUnavailable,
+                "the inbox is unavailable; retry later",
+            )
+            .with_retry_after(config.store_retry_after);
+            reject(delivery.provider(), &rejection)
+        }
+    }
 }
 
 fn answer_handshake<B>(provider: &str, handshake: &HandshakeResponse) -> Response<ResponseBody<B>> {

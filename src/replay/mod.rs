@@ -96,6 +96,12 @@ impl ReplayKey {
         ReplayKey(hash.finalize().into())
     }
 
+    /// The key whose digest is `bytes`, as stored.
+    #[cfg(feature = "inbox-sqlite")]
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
+        ReplayKey(bytes)
+    }
+
     /// The digest's bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0

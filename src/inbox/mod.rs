@@ -1,0 +1,623 @@
+//! The durable inbox: verified deliveries are written to a database before the provider
+//! gets its `2xx`, and workers run the handler from there, with retries, leases and a
+//! dead-letter state a person can operate.
+//!
+//! # The contract
+//!
+//! - A verified, new delivery is written (with its replay keys, unique: the same write
+//!   dedupes it) **before** the provider is answered; the provider gets `202 Accepted`
+//!   only once that write has committed. If the write fails, the provider gets `503`
+//!   (fail closed) and retries.
+//! - A duplicate from the provider (the same replay keys,
+//!   [`Delivery::replay_keys`](crate::Delivery::replay_keys)) is answered as without the
+//!   inbox (`200` and `webhook-duplicate: true` by default) and **never reaches the
+//!   handler**, whether the first copy is still pending or already done.
+//! - The handler runs **at least once** per accepted delivery: a handler that fails
+//!   (an error, a non-`2xx` response, a panic) is retried with exponential backoff and
+//!   jitter; a worker that dies mid-handler loses its lease and another worker (or the
+//!   restarted process) takes the delivery over. So the handler can run more than once
+//!   for one delivery: make it idempotent with the delivery's stable
+//!   [`InboxJob::id`], found in the request's extensions beside the
+//!   [`Delivery`].
+//! - After [`max_attempts`](Workers::max_attempts) attempts or [`max_age`](Workers::max_age)
+//!   the delivery is **dead** and waits for a person: [`Inbox::replay`] runs it again.
+//!
+//! ```no_run
+//! use axum::{routing::post, Router};
+//! use tower_webhook::inbox::Inbox;
+//! use tower_webhook::{providers, Delivery, Verifier, WebhookLayer};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! async fn handle(delivery: Delivery) -> &'static str {
+//!     // Runs in a worker, after the provider got its 202.
+//!     println!("{} {}", delivery.provider(), delivery.id());
+//!     "ok"
+//! }
+//!
+//! let inbox = Inbox::sqlite("webhooks.db").await?;
+//! let handlers = Router::new().route("/webhooks/github", post(handle));
+//! // The workers run the very same routes, without the layer.
+//! let workers = inbox.workers(handlers.clone()).concurrency(4).spawn();
+//!
+//! let verifier = Verifier::new(providers::github(), "my webhook secret")?;
+//! let app = handlers.route_layer(WebhookLayer::new(verifier).inbox(inbox.clone()));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! axum::serve(listener, app).await?;
+//! workers.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod sqlite;
+mod worker;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use tokio::sync::Notify;
+
+use crate::Delivery;
+
+pub use self::worker::{
+    Workers, WorkersHandle, DEFAULT_BACKOFF, DEFAULT_CONCURRENCY, DEFAULT_LEASE,
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_POLL_INTERVAL,
+};
+
+/// How long the layer's write of a delivery may take before the provider gets `503`, by
+/// default: 5 seconds.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A durable inbox of verified deliveries: the layer writes to it
+/// ([`WebhookLayer::inbox`](crate::WebhookLayer::inbox)), [`Workers`] run the handler
+/// from it, and its methods let a person operate it. Cheap to clone: clones share the
+/// database.
+///
+/// See [the module documentation](self) for the delivery contract.
+#[derive(Clone)]
+pub struct Inbox {
+    shared: Arc<Shared>,
+    write_timeout: Duration,
+}
+
+struct Shared {
+    db: sqlite::Db,
+    /// Woken when a delivery becomes due: a new one, or a replay.
+    due: Notify,
+}
+
+impl fmt::Debug for Inbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inbox")
+            .field("engine", &"sqlite")
+            .field("write_timeout", &self.write_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Inbox {
+    /// Opens (or creates) the inbox in the SQLite file at `path`, in WAL mode with full
+    /// synchronous writes, and brings its tables up to date (idempotent: safe at every
+    /// start and from several processes).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use tower_webhook::inbox::Inbox;
+    ///
+    /// let dir = std::env::temp_dir().join(format!("inbox-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap();
+    /// assert_eq!(inbox.stats().await.unwrap().pending, 0);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    pub async fn sqlite(path: impl AsRef<Path>) -> Result<Inbox, InboxError> {
+        let db = sqlite::Db::open(path.as_ref()).await?;
+        Ok(Inbox {
+            shared: Arc::new(Shared {
+                db,
+                due: Notify::new(),
+            }),
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+        })
+    }
+
+    /// How long the layer's write of a delivery may take before the provider is answered
+    /// `503` (default 5 s). A write that commits after the timeout is safe: the
+    /// provider's retry is then a duplicate.
+    #[must_use]
+    pub fn write_timeout(mut self, timeout: Duration) -> Inbox {
+        self.write_timeout = timeout;
+        self
+    }
+
+    /// Workers that run `handler` over this inbox's deliveries: configure them, then
+    /// [`spawn`](Workers::spawn) them.
+    ///
+    /// `handler` is the same shape as the service behind
+    /// [`WebhookLayer`](crate::WebhookLayer): a tower `Service` taking the request (its
+    /// stored method, URI, headers and body) with the [`Delivery`] and an [`InboxJob`]
+    /// in its extensions, so an axum `Router` of your webhook routes works as it is.
+    pub fn workers<S>(&self, handler: S) -> Workers<S> {
+        Workers::new(self.clone(), handler)
+    }
+
+    /// Writes a verified delivery, deduplicated by its replay keys, in one transaction.
+    pub(crate) async fn accept(
+        &self,
+        parts: &http::request::Parts,
+        delivery: &Delivery,
+    ) -> Result<Accepted, InboxError> {
+        let write = self.shared.db.insert(parts, delivery, now_ms());
+        let accepted = match tokio::time::timeout(self.write_timeout, write).await {
+            Ok(result) => result?,
+            Err(_) => return Err(InboxError::new("the inbox write did not finish in time")),
+        };
+        if matches!(accepted, Accepted::New(_)) {
+            self.shared.due.notify_waiters();
+        }
+        Ok(accepted)
+    }
+
+    /// The deliveries `filter` selects, newest first.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use tower_webhook::inbox::{DeliveryState, Inbox, ListFilter};
+    /// # let dir = std::env::temp_dir().join(format!("inbox-doc-list-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap();
+    /// let dead = inbox
+    ///     .list(&ListFilter::new().state(DeliveryState::Dead).provider("stripe").limit(50))
+    ///     .await
+    ///     .unwrap();
+    /// assert!(dead.is_empty());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    pub async fn list(&self, filter: &ListFilter) -> Result<Vec<DeliveryRecord>, InboxError> {
+        self.shared.db.list(filter).await
+    }
+
+    /// One delivery with its request and every attempt; `None` if there is none with
+    /// this id.
+    pub async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
+        self.shared.db.get(id).await
+    }
+
+    /// Runs a dead (or done) delivery again: it becomes pending with a fresh count of
+    /// attempts. Returns whether a delivery was replayed (`false`: no such delivery, or
+    /// it is pending, running or retrying already).
+    pub async fn replay(&self, id: InboxId) -> Result<bool, InboxError> {
+        let replayed = self.shared.db.replay(Some(id), now_ms()).await? > 0;
+        if replayed {
+            self.shared.due.notify_waiters();
+        }
+        Ok(replayed)
+    }
+
+    /// Runs every dead delivery again; returns how many.
+    pub async fn replay_dead(&self) -> Result<u64, InboxError> {
+        let replayed = self.shared.db.replay(None, now_ms()).await?;
+        if replayed > 0 {
+            self.shared.due.notify_waiters();
+        }
+        Ok(replayed)
+    }
+
+    /// Deletes a delivery, its replay keys and its attempts: a redelivery by the provider
+    /// is then accepted as new. Returns whether it existed. A worker running it right now
+    /// finishes, but its outcome is not recorded.
+    pub async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
+        self.shared.db.forget(id).await
+    }
+
+    /// Deletes the deliveries done more than `older_than` ago, with their replay keys:
+    /// keep `older_than` beyond the providers' retry horizon (days), or a late retry runs
+    /// the handler again. Returns how many were deleted.
+    pub async fn purge_done(&self, older_than: Duration) -> Result<u64, InboxError> {
+        let cutoff = now_ms().saturating_sub(duration_ms(older_than));
+        self.shared.db.purge_done(cutoff).await
+    }
+
+    /// How many deliveries are in each state, and how long the oldest waiting one has
+    /// waited (the lag).
+    pub async fn stats(&self) -> Result<InboxStats, InboxError> {
+        self.shared.db.stats(now_ms()).await
+    }
+}
+
+/// What the layer's write of a delivery found.
+pub(crate) enum Accepted {
+    /// Written: the delivery is new.
+    New(InboxId),
+    /// One of its replay keys is already in the inbox.
+    Duplicate,
+}
+
+/// A delivery's id in the inbox: stable for its life there, whatever its attempts. Give
+/// it to your own storage to make the handler idempotent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InboxId(i64);
+
+impl InboxId {
+    /// The id with this number (as shown by [`Display`](fmt::Display) and
+    /// [`get`](Self::get)).
+    pub fn new(id: i64) -> InboxId {
+        InboxId(id)
+    }
+
+    /// The id's number.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for InboxId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The attempt a worker is making: found in the request's extensions beside the
+/// [`Delivery`] when the handler runs from the inbox (axum: `Extension<InboxJob>`).
+#[derive(Debug, Clone)]
+pub struct InboxJob {
+    id: InboxId,
+    attempt: u32,
+    received_at: SystemTime,
+}
+
+impl InboxJob {
+    /// The delivery's stable id in the inbox: the same on every attempt.
+    pub fn id(&self) -> InboxId {
+        self.id
+    }
+
+    /// Which attempt this is, from 1 (counted again from 1 after a
+    /// [`replay`](Inbox::replay)).
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// When the delivery was accepted.
+    pub fn received_at(&self) -> SystemTime {
+        self.received_at
+    }
+}
+
+/// Where a delivery is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryState {
+    /// Accepted, waiting for a worker (or returned by an expired lease).
+    Pending,
+    /// A worker holds it under a lease and runs the handler.
+    Running,
+    /// The handler failed; it runs again at its scheduled time.
+    Retrying,
+    /// The handler succeeded.
+    Done,
+    /// Out of attempts or too old: waits for a person ([`Inbox::replay`]).
+    Dead,
+}
+
+impl DeliveryState {
+    /// The state's name as stored and shown: `pending`, `running`, `retrying`, `done`,
+    /// `dead`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Running => "running",
+            DeliveryState::Retrying => "retrying",
+            DeliveryState::Done => "done",
+            DeliveryState::Dead => "dead",
+        }
+    }
+
+    /// The state named `name`, as [`as_str`](Self::as_str) writes it.
+    pub fn parse(name: &str) -> Option<DeliveryState> {
+        Some(match name {
+            "pending" => DeliveryState::Pending,
+            "running" => DeliveryState::Running,
+            "retrying" => DeliveryState::Retrying,
+            "done" => DeliveryState::Done,
+            "dead" => DeliveryState::Dead,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for DeliveryState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which deliveries [`Inbox::list`] returns: every condition set must hold.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ListFilter {
+    pub(crate) state: Option<DeliveryState>,
+    pub(crate) provider: Option<String>,
+    pub(crate) received_after: Option<SystemTime>,
+    pub(crate) received_before: Option<SystemTime>,
+    pub(crate) limit: u32,
+}
+
+impl Default for ListFilter {
+    fn default() -> Self {
+        ListFilter::new()
+    }
+}
+
+impl ListFilter {
+    /// Every delivery, at most 100.
+    pub fn new() -> ListFilter {
+        ListFilter {
+            state: None,
+            provider: None,
+            received_after: None,
+            received_before: None,
+            limit: 100,
+        }
+    }
+
+    /// Only deliveries in `state`.
+    pub fn state(mut self, state: DeliveryState) -> ListFilter {
+        self.state = Some(state);
+        self
+    }
+
+    /// Only deliveries of `provider` (as [`Delivery::provider`] names it).
+    pub fn provider(mut self, provider: impl Into<String>) -> ListFilter {
+        self.provider = Some(provider.into());
+        self
+    }
+
+    /// Only deliveries received at or after `time`.
+    pub fn received_after(mut self, time: SystemTime) -> ListFilter {
+        self.received_after = Some(time);
+        self
+    }
+
+    /// Only deliveries received before `time`.
+    pub fn received_before(mut self, time: SystemTime) -> ListFilter {
+        self.received_before = Some(time);
+        self
+    }
+
+    /// At most `limit` deliveries (default 100).
+    pub fn limit(mut self, limit: u32) -> ListFilter {
+        self.limit = limit;
+        self
+    }
+}
+
+/// A delivery as [`Inbox::list`] shows it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DeliveryRecord {
+    /// Its id in the inbox.
+    pub id: InboxId,
+    /// The provider ([`Delivery::provider`]).
+    pub provider: String,
+    /// The source, where there are several of one provider ([`Delivery::source`]).
+    pub source: Option<String>,
+    /// The provider's delivery id ([`Delivery::id`]).
+    pub delivery_id: String,
+    /// The event type ([`Delivery::event_type`]).
+    pub event_type: Option<String>,
+    /// Where it is in its life.
+    pub state: DeliveryState,
+    /// Attempts since it was accepted or last replayed.
+    pub attempts: u32,
+    /// When it was accepted.
+    pub received_at: SystemTime,
+    /// When it is (or was) due to run next.
+    pub scheduled_at: SystemTime,
+    /// When it became done or dead.
+    pub finished_at: Option<SystemTime>,
+    /// The last attempt's error, if it failed.
+    pub last_error: Option<String>,
+}
+
+/// One delivery in full, as [`Inbox::get`] shows it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DeliveryDetails {
+    /// What [`Inbox::list`] shows of it.
+    pub record: DeliveryRecord,
+    /// The request's method.
+    pub method: http::Method,
+    /// The request's URI.
+    pub uri: http::Uri,
+    /// The request's headers.
+    pub headers: HeaderMap,
+    /// The verified body.
+    pub body: bytes::Bytes,
+    /// Every attempt, oldest first (also those before a replay).
+    pub attempts: Vec<AttemptRecord>,
+}
+
+/// One run of the handler.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AttemptRecord {
+    /// Its number since the delivery was accepted or last replayed, from 1.
+    pub attempt: u32,
+    /// When a worker started it.
+    pub started_at: SystemTime,
+    /// When it ended; `None` while it runs (or if its worker died and nobody has taken
+    /// the delivery over yet).
+    pub finished_at: Option<SystemTime>,
+    /// Why it failed; `None` if it succeeded or still runs.
+    pub error: Option<String>,
+}
+
+/// How many deliveries are in each state, and the lag.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InboxStats {
+    /// Waiting for a worker.
+    pub pending: u64,
+    /// Held by a worker.
+    pub running: u64,
+    /// Waiting for their next attempt.
+    pub retrying: u64,
+    /// Handled.
+    pub done: u64,
+    /// Waiting for a person.
+    pub dead: u64,
+    /// How long the oldest delivery not yet handled (pending, running or retrying) has
+    /// waited since it was accepted: the lag. `None` when there is none.
+    pub oldest_pending_age: Option<Duration>,
+}
+
+/// The inbox's database failed (unreachable, locked too long, disk full) or answered
+/// something it should not have.
+#[derive(Debug)]
+pub struct InboxError {
+    message: Box<str>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl InboxError {
+    pub(crate) fn new(message: impl Into<Box<str>>) -> InboxError {
+        InboxError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    pub(crate) fn with_source(
+        message: impl Into<Box<str>>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> InboxError {
+        InboxError {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+}
+
+impl fmt::Display for InboxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(source) => write!(f, "{}: {source}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for InboxError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub(crate) fn now_ms() -> i64 {
+    to_ms(SystemTime::now())
+}
+
+pub(crate) fn to_ms(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(since) => duration_ms(since),
+        Err(before) => duration_ms(before.duration()).saturating_neg(),
+    }
+}
+
+pub(crate) fn from_ms(ms: i64) -> SystemTime {
+    let magnitude = Duration::from_millis(ms.unsigned_abs());
+    if ms >= 0 {
+        UNIX_EPOCH.checked_add(magnitude).unwrap_or(UNIX_EPOCH)
+    } else {
+        UNIX_EPOCH.checked_sub(magnitude).unwrap_or(UNIX_EPOCH)
+    }
+}
+
+pub(crate) fn duration_ms(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Headers as stored: for each, the name's length (u16, big-endian), the name, the
+/// value's length (u32) and the value. Values need not be UTF-8.
+pub(crate) fn encode_headers(headers: &HeaderMap) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, value) in headers {
+        let (name, value) = (name.as_str().as_bytes(), value.as_bytes());
+        let (Ok(name_len), Ok(value_len)) = (u16::try_from(name.len()), u32::try_from(value.len()))
+        else {
+            continue;
+        };
+        out.extend_from_slice(&name_len.to_be_bytes());
+        out.extend_from_slice(name);
+        out.extend_from_slice(&value_len.to_be_bytes());
+        out.extend_from_slice(value);
+    }
+    out
+}
+
+/// The headers [`encode_headers`] wrote; stops at the first malformed entry.
+pub(crate) fn decode_headers(mut bytes: &[u8]) -> HeaderMap {
+    fn take<'a>(bytes: &mut &'a [u8], len: usize) -> Option<&'a [u8]> {
+        let (head, tail) = bytes.split_at_checked(len)?;
+        *bytes = tail;
+        Some(head)
+    }
+    let mut headers = HeaderMap::new();
+    while !bytes.is_empty() {
+        let entry = (|| {
+            let name_len = u16::from_be_bytes(take(&mut bytes, 2)?.try_into().ok()?);
+            let name = HeaderName::from_bytes(take(&mut bytes, usize::from(name_len))?).ok()?;
+            let value_len = u32::from_be_bytes(take(&mut bytes, 4)?.try_into().ok()?);
+            let value = take(&mut bytes, usize::try_from(value_len).ok()?)?;
+            Some((name, HeaderValue::from_bytes(value).ok()?))
+        })();
+        match entry {
+            Some((name, value)) => {
+                headers.append(name, value);
+            }
+            None => break,
+        }
+    }
+    headers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_round_trip_with_repeats_and_opaque_bytes() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-a", HeaderValue::from_static("1"));
+        headers.append("x-a", HeaderValue::from_static("2"));
+        headers.append("x-b", HeaderValue::from_bytes(&[0xff, 0x20, 0x80]).unwrap());
+        let decoded = decode_headers(&encode_headers(&headers));
+        assert_eq!(decoded, headers);
+        // Truncated input never panics and keeps what was whole.
+        let bytes = encode_headers(&headers);
+        for end in 0..bytes.len() {
+            let _ = decode_headers(&bytes[..end]);
+        }
+    }
+
+    #[test]
+    fn times_round_trip() {
+        let now = SystemTime::now();
+        let back = from_ms(to_ms(now));
+        assert!(now.duration_since(back).unwrap() < Duration::from_millis(1));
+        assert_eq!(
+            from_ms(i64::MIN),
+            UNIX_EPOCH
+                .checked_sub(Duration::from_millis(i64::MIN.unsigned_abs()))
+                .unwrap_or(UNIX_EPOCH)
+        );
+    }
+}

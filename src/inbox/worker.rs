@@ -1,0 +1,476 @@
+//! The workers: claim a due delivery under a lease, run the handler, record the outcome
+//! (done, or retrying with backoff, or dead), extending the lease while the handler runs.
+
+use std::future::Future;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+
+use http::{Request, Response};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_service::Service;
+use tracing::Instrument;
+
+use super::sqlite::Claimed;
+use super::{duration_ms, from_ms, now_ms, DeliveryState, Inbox, InboxJob};
+use crate::layer::VerifiedBody;
+use crate::Delivery;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// How many deliveries run at once by default: 4.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+/// How long a worker holds a delivery without news by default: 5 minutes. While the
+/// handler runs, the worker extends it every third of the lease; a worker that dies stops
+/// extending it, and another takes the delivery over when it expires.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(5 * 60);
+/// How many attempts a delivery gets by default before it is dead: 10.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 10;
+/// The pause after the first failure by default: 1 second, doubled after each further
+/// failure.
+pub const DEFAULT_BACKOFF: Duration = Duration::from_secs(1);
+/// The longest pause between attempts by default: 1 hour.
+pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(60 * 60);
+/// How often an idle worker looks for due deliveries by default, besides being woken by
+/// the layer: 1 second (this is what notices deliveries written by another process).
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Workers that run a handler over an [`Inbox`]'s deliveries; made by
+/// [`Inbox::workers`], started by [`spawn`](Self::spawn).
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use std::convert::Infallible;
+/// use std::time::Duration;
+/// use tower_webhook::inbox::Inbox;
+/// use tower_webhook::layer::VerifiedBody;
+/// use tower_webhook::Delivery;
+///
+/// # let dir = std::env::temp_dir().join(format!("inbox-doc-workers-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap();
+/// let handler = tower::service_fn(|request: http::Request<VerifiedBody>| async move {
+///     let delivery = request.extensions().get::<Delivery>().cloned();
+///     let _ = delivery; // … handle it, idempotently …
+///     Ok::<_, Infallible>(http::Response::new(String::new()))
+/// });
+/// let workers = inbox
+///     .workers(handler)
+///     .concurrency(8)
+///     .lease(Duration::from_secs(60))
+///     .max_attempts(12)
+///     .backoff(Duration::from_secs(2), Duration::from_secs(30 * 60))
+///     .spawn();
+/// workers.shutdown().await;
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # });
+/// ```
+#[must_use]
+pub struct Workers<S> {
+    inbox: Inbox,
+    handler: S,
+    settings: Settings,
+}
+
+#[derive(Clone, Debug)]
+struct Settings {
+    concurrency: usize,
+    lease: Duration,
+    max_attempts: u32,
+    max_age: Option<Duration>,
+    backoff: Duration,
+    max_backoff: Duration,
+    poll_interval: Duration,
+}
+
+impl<S> std::fmt::Debug for Workers<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workers")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S> Workers<S> {
+    pub(super) fn new(inbox: Inbox, handler: S) -> Self {
+        Workers {
+            inbox,
+            handler,
+            settings: Settings {
+                concurrency: DEFAULT_CONCURRENCY,
+                lease: DEFAULT_LEASE,
+                max_attempts: DEFAULT_MAX_ATTEMPTS,
+                max_age: None,
+                backoff: DEFAULT_BACKOFF,
+                max_backoff: DEFAULT_MAX_BACKOFF,
+                poll_interval: DEFAULT_POLL_INTERVAL,
+            },
+        }
+    }
+
+    /// How many deliveries run at once (default 4, at least 1).
+    pub fn concurrency(mut self, workers: usize) -> Self {
+        self.settings.concurrency = workers.max(1);
+        self
+    }
+
+    /// How long a worker holds a delivery without news (default 5 minutes, at least
+    /// 3 ms). It is extended every third of itself while the handler runs, so it bounds
+    /// how long a dead worker's delivery waits, not how long a handler may take.
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.settings.lease = lease.max(Duration::from_millis(3));
+        self
+    }
+
+    /// How many attempts a delivery gets before it is dead (default 10, at least 1). An
+    /// attempt whose worker died counts: a delivery that kills its process on every
+    /// attempt is dead after this many, not run forever.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.settings.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// A delivery that fails when it is older than `age` (since it was accepted) is dead,
+    /// whatever its attempts (default: no limit but the attempts).
+    pub fn max_age(mut self, age: Duration) -> Self {
+        self.settings.max_age = Some(age);
+        self
+    }
+
+    /// The pause after the first failure and the longest pause (defaults 1 s and 1 hour).
+    /// The pause doubles after each failure; each is drawn between half and all of it
+    /// (jitter), so deliveries that failed together do not all come back together.
+    pub fn backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.settings.backoff = first;
+        self.settings.max_backoff = max.max(first);
+        self
+    }
+
+    /// How often an idle worker looks for due deliveries besides being woken by the
+    /// layer and the operations of this process (default 1 s).
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.settings.poll_interval = interval.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Starts the workers on the current tokio runtime.
+    ///
+    /// # Panics
+    /// When called outside a tokio runtime.
+    pub fn spawn<B>(self) -> WorkersHandle
+    where
+        S: Service<Request<VerifiedBody>, Response = Response<B>> + Clone + Send + 'static,
+        S::Future: Send + 'static,
+        S::Error: Into<BoxError>,
+        B: 'static,
+    {
+        let (stop, stopped) = watch::channel(false);
+        let settings = Arc::new(self.settings);
+        let tasks = (0..settings.concurrency)
+            .map(|_| {
+                let worker = Worker {
+                    inbox: self.inbox.clone(),
+                    handler: self.handler.clone(),
+                    settings: settings.clone(),
+                    stopped: stopped.clone(),
+                };
+                tokio::spawn(worker.run())
+            })
+            .collect();
+        WorkersHandle { tasks, stop }
+    }
+}
+
+/// The running workers of [`Workers::spawn`].
+///
+/// [`shutdown`](Self::shutdown) lets the running handlers finish. **Dropping the handle
+/// aborts the workers at once**, like a crash: the deliveries they held are taken over
+/// when their leases expire. Keep it for as long as the workers should run.
+#[must_use = "dropping the handle stops the workers"]
+#[derive(Debug)]
+pub struct WorkersHandle {
+    tasks: Vec<JoinHandle<()>>,
+    stop: watch::Sender<bool>,
+}
+
+impl WorkersHandle {
+    /// Stops claiming deliveries and waits for the handlers that run to finish and their
+    /// outcomes to be recorded.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        for task in std::mem::take(&mut self.tasks) {
+            let _ = task.await;
+        }
+    }
+
+    /// Stops the workers at once, like a crash: the handlers running are dropped
+    /// mid-way, and their deliveries are taken over when their leases expire.
+    pub fn abort(self) {
+        drop(self);
+    }
+}
+
+impl Drop for WorkersHandle {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+struct Worker<S> {
+    inbox: Inbox,
+    handler: S,
+    settings: Arc<Settings>,
+    stopped: watch::Receiver<bool>,
+}
+
+/// Aborts the handler's task when the worker is dropped (aborted) mid-way.
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+static TOKENS: AtomicU64 = AtomicU64::new(0);
+
+/// A lease token unique to this claim: random per process, counted within it.
+fn lease_token() -> String {
+    let count = TOKENS.fetch_add(1, Ordering::Relaxed);
+    let random = std::collections::hash_map::RandomState::new().hash_one(count);
+    format!("{random:016x}-{count}")
+}
+
+/// A number in `[0, 1)` drawn afresh.
+fn jitter() -> f64 {
+    let bits = std::collections::hash_map::RandomState::new().hash_one(now_ms());
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+impl<S, B> Worker<S>
+where
+    S: Service<Request<VerifiedBody>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: 'static,
+{
+    async fn run(mut self) {
+        let inbox = self.inbox.clone();
+        loop {
+            if *self.stopped.borrow() {
+                return;
+            }
+            // Listening before looking, so a delivery written in between still wakes us.
+            let notified = inbox.shared.due.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            let token = lease_token();
+            match inbox
+                .shared
+                .db
+                .claim(&token, self.settings.lease, now_ms())
+                .await
+            {
+                Ok(Some(claimed)) => {
+                    self.attempt(claimed, &token).await;
+                    continue;
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::error!(error = %error, "webhook inbox: claiming a delivery failed");
+                }
+            }
+            let mut wait = self.settings.poll_interval;
+            if let Ok(Some(next)) = inbox.shared.db.next_due().await {
+                let until = u64::try_from(next.saturating_sub(now_ms())).unwrap_or(0);
+                wait = wait.min(Duration::from_millis(until));
+            }
+            let sleep = tokio::time::sleep(wait);
+            let mut sleep = std::pin::pin!(sleep);
+            let changed = self.stopped.changed();
+            let mut changed = std::pin::pin!(changed);
+            std::future::poll_fn(|cx| {
+                if notified.as_mut().poll(cx).is_ready()
+                    || sleep.as_mut().poll(cx).is_ready()
+                    || changed.as_mut().poll(cx).is_ready()
+                {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            })
+            .await;
+        }
+    }
+
+    async fn attempt(&mut self, claimed: Claimed, token: &str) {
+        let span = tracing::info_span!(
+            "webhook_inbox_attempt",
+            inbox_id = %claimed.id,
+            provider = %claimed.parts.provider,
+            delivery_id = %crate::layer::loggable(&claimed.parts.id),
+            attempt = claimed.attempt,
+        );
+        // Every event of the attempt, the handler's own included, is in its span.
+        self.attempt_in_span(claimed, token, span.clone())
+            .instrument(span)
+            .await;
+    }
+
+    async fn attempt_in_span(&mut self, claimed: Claimed, token: &str, span: tracing::Span) {
+        let outcome = if claimed.attempt > self.settings.max_attempts {
+            // Its workers died on every attempt (a handler that crashes the process): it
+            // is not run again, so that it cannot take the process down for good.
+            Err("lease expired on the last attempt".to_owned())
+        } else {
+            tracing::info!("webhook inbox: attempt started");
+            match self.request(&claimed) {
+                Ok(request) => self.call(request, &claimed, token, span).await,
+                Err(error) => Err(error),
+            }
+        };
+        let now = now_ms();
+        let recorded = match &outcome {
+            Ok(()) => {
+                tracing::info!("webhook inbox: attempt succeeded; delivery done");
+                self.inbox
+                    .shared
+                    .db
+                    .finish(&claimed, token, None, now)
+                    .await
+            }
+            Err(error) => {
+                let age = Duration::from_millis(
+                    u64::try_from(now.saturating_sub(claimed.received_at)).unwrap_or(0),
+                );
+                let too_old = self.settings.max_age.is_some_and(|max| age >= max);
+                let dead = claimed.attempt >= self.settings.max_attempts || too_old;
+                let next_at = now.saturating_add(duration_ms(self.pause(claimed.attempt)));
+                let state = if dead {
+                    tracing::error!(error = %error, "webhook inbox: attempt failed; delivery is dead");
+                    DeliveryState::Dead
+                } else {
+                    tracing::warn!(
+                        error = %error,
+                        retry_at = ?from_ms(next_at),
+                        "webhook inbox: attempt failed; retrying later"
+                    );
+                    DeliveryState::Retrying
+                };
+                self.inbox
+                    .shared
+                    .db
+                    .finish(&claimed, token, Some((error, state, next_at)), now)
+                    .await
+            }
+        };
+        match recorded {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                "webhook inbox: the lease was lost while the handler ran (another worker took \
+                 the delivery over, or it was forgotten); this outcome is not recorded"
+            ),
+            Err(error) => tracing::error!(
+                error = %error,
+                "webhook inbox: the outcome could not be recorded; the delivery runs again \
+                 when its lease expires"
+            ),
+        }
+    }
+
+    /// The pause before the attempt after failed attempt `attempt` (from 1).
+    fn pause(&self, attempt: u32) -> Duration {
+        let doublings = attempt.saturating_sub(1).min(32);
+        let full = self
+            .settings
+            .backoff
+            .saturating_mul(1u32 << doublings.min(31))
+            .min(self.settings.max_backoff);
+        full.mul_f64(0.5 + jitter() / 2.0)
+    }
+
+    /// The stored request, with the delivery and the job in its extensions.
+    fn request(&self, claimed: &Claimed) -> Result<Request<VerifiedBody>, String> {
+        let mut request = Request::new(VerifiedBody::new(claimed.body.clone()));
+        *request.method_mut() = claimed
+            .method
+            .parse()
+            .map_err(|_| "the stored method is invalid".to_owned())?;
+        *request.uri_mut() = claimed
+            .uri
+            .parse()
+            .map_err(|_| "the stored URI is invalid".to_owned())?;
+        *request.headers_mut() = super::decode_headers(&claimed.headers);
+        let parts = claimed.parts.clone();
+        let extensions = request.extensions_mut();
+        extensions.insert(Delivery::stored(parts, claimed.body.clone()));
+        extensions.insert(InboxJob {
+            id: claimed.id,
+            attempt: claimed.attempt,
+            received_at: from_ms(claimed.received_at),
+        });
+        Ok(request)
+    }
+
+    /// Runs the handler in a task of its own (a panic is a failed attempt), extending
+    /// the lease every third of it until the handler is done.
+    async fn call(
+        &mut self,
+        request: Request<VerifiedBody>,
+        claimed: &Claimed,
+        token: &str,
+        span: tracing::Span,
+    ) -> Result<(), String> {
+        let handler = &mut self.handler;
+        std::future::poll_fn(|cx| {
+            handler
+                .poll_ready(cx)
+                .map_err(|error| format!("handler not ready: {}", error.into()))
+        })
+        .await?;
+        let call = self.handler.call(request);
+        // Only the status and the error's text leave the task.
+        let mut task = AbortOnDrop(tokio::spawn(
+            async move {
+                match call.await {
+                    Ok(response) => Ok(response.status()),
+                    Err(error) => Err(error.into().to_string()),
+                }
+            }
+            .instrument(span),
+        ));
+        let period = (self.settings.lease / 3).max(Duration::from_millis(1));
+        let joined = loop {
+            match tokio::time::timeout(period, &mut task.0).await {
+                Ok(joined) => break joined,
+                Err(_) => {
+                    let until = now_ms().saturating_add(duration_ms(self.settings.lease));
+                    match self.inbox.shared.db.extend(claimed.id, token, until).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(
+                            inbox_id = %claimed.id,
+                            "webhook inbox: lease lost while the handler runs"
+                        ),
+                        Err(error) => tracing::error!(
+                            inbox_id = %claimed.id,
+                            error = %error,
+                            "webhook inbox: the lease could not be extended"
+                        ),
+                    }
+                }
+            }
+        };
+        match joined {
+            Ok(Ok(status)) if status.is_success() => Ok(()),
+            Ok(Ok(status)) => Err(format!("handler answered {status}")),
+            Ok(Err(error)) => Err(format!("handler failed: {error}")),
+            Err(join) if join.is_panic() => Err("handler panicked".to_owned()),
+            Err(_) => Err("handler was cancelled".to_owned()),
+        }
+    }
+}
