@@ -28,15 +28,19 @@
 //! - `GET /deliveries` returns the deliveries the handlers ran, in order, as a JSON array
 //!   of `{"provider": "...", "id": "...", "event": "..."}`, with `"source": "<tenant>"` on
 //!   the tenants route (`event` is null when the provider states no event type).
+//!   GitHub deliveries go through a [`Dispatch`]er, and `event` is the name it dispatched
+//!   them under: `issues.opened` where the payload has an `action`, `push` where it has
+//!   none.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, post_service, MethodRouter};
 use axum::{Extension, Json, Router};
 use http::StatusCode;
 use serde::Serialize;
+use tower_webhook::dispatch::{Dispatch, Dispatched};
 use tower_webhook::layer::{LookupError, SourceKey, Sources};
 use tower_webhook::replay::{MemoryStore, ReplayStore};
 use tower_webhook::{providers, ConfigError, Delivery, Scheme, Verifier, WebhookLayer};
@@ -53,11 +57,26 @@ struct Record {
 type Log = Arc<Mutex<Vec<Record>>>;
 
 async fn record(Extension(log): Extension<Log>, delivery: Delivery) -> StatusCode {
+    let event = delivery.event_type().map(str::to_owned);
+    record_delivery(&log, &delivery, event)
+}
+
+/// GitHub's route: every delivery through a dispatcher, recorded under the name it was
+/// dispatched by (`issues.opened`, `push`).
+fn github_dispatch(log: &Log) -> Dispatch {
+    let log = log.clone();
+    Dispatch::new().fallback(move |delivery: Delivery, dispatched: Dispatched| {
+        let status = record_delivery(&log, &delivery, dispatched.name());
+        async move { status }
+    })
+}
+
+fn record_delivery(log: &Log, delivery: &Delivery, event: Option<String>) -> StatusCode {
     let entry = Record {
         provider: delivery.provider().to_owned(),
         source: delivery.source().map(str::to_owned),
         id: delivery.id().to_owned(),
-        event: delivery.event_type().map(str::to_owned),
+        event,
     };
     tracing::info!(provider = %entry.provider, id = %entry.id, event = ?entry.event, "delivery handled");
     match log.lock() {
@@ -164,6 +183,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut app = Router::new();
     let mut mounted = Vec::new();
+    let github = github_dispatch(&log);
     let mut mount = |path: &'static str,
                      variable: &str,
                      make: &dyn Fn(Vec<String>) -> Result<WebhookLayer, ConfigError>|
@@ -171,7 +191,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(secrets) = secrets(variable) {
             let count = secrets.len();
             let layer = make(secrets).map_err(|e| ConfigError::new(format!("{variable}: {e}")))?;
-            app = std::mem::take(&mut app).route(path, post(record).route_layer(layer));
+            let handler: MethodRouter = if path == "/webhooks/github" {
+                post_service(github.clone())
+            } else {
+                post(record)
+            };
+            app = std::mem::take(&mut app).route(path, handler.route_layer(layer));
             mounted.push(format!("POST {path}  ({variable}, {count} secret(s))"));
         }
         Ok(())
