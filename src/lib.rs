@@ -95,6 +95,12 @@ pub use crate::verifier::{Verifier, VerifierBuilder, DEFAULT_TOLERANCE};
 
 /// The README's Rust examples, compiled and run as doc tests so they cannot drift from
 /// the API.
-#[cfg(all(doctest, feature = "axum", feature = "redis"))]
+#[cfg(all(
+    doctest,
+    feature = "axum",
+    feature = "redis",
+    feature = "github-types",
+    feature = "stripe-types"
+))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
