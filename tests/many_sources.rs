@@ -1,3 +1,4 @@
+#![cfg(feature = "axum")]
 //! Many sources on one endpoint: verifiers resolved per request from a path segment,
 //! cached, rotated and added at run time, namespaced by source; unknown sources `404`,
 //! failing lookups `503`.
