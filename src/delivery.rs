@@ -13,6 +13,7 @@ use sha2::Digest;
 
 use crate::replay::ReplayKey;
 use crate::scheme::json::find_fields;
+use crate::scheme::JsonPath;
 use crate::scheme::{Field, Fingerprint, HandshakeResponse, Verified};
 
 /// A delivery whose signature, freshness and novelty were verified.
@@ -83,6 +84,7 @@ struct Inner {
     body: Bytes,
     policy: UnsignedIdPolicy,
     json: OnceLock<[Option<Box<str>>; 2]>,
+    action: OnceLock<Option<Box<str>>>,
     fingerprint_text: OnceLock<Box<str>>,
     keys: OnceLock<Keys>,
 }
@@ -130,6 +132,7 @@ impl Delivery {
                 body,
                 policy,
                 json: OnceLock::new(),
+                action: OnceLock::new(),
                 fingerprint_text: OnceLock::new(),
                 keys: OnceLock::new(),
             }),
@@ -327,6 +330,24 @@ impl Delivery {
     /// Whether the signature covers [`event_type`](Self::event_type).
     pub fn event_type_is_signed(&self) -> bool {
         self.inner.verified.event_type_signed
+    }
+
+    /// The body's top-level `action` (GitHub's `"opened"` in an `issues` delivery, Gitea's
+    /// likewise), where it is a string or an integer: read on first call, in a pass that
+    /// stops at the field, then remembered. Being in the body, it is always signed.
+    ///
+    /// [`Dispatch`](crate::dispatch::Dispatch) routes `issues` deliveries whose action is
+    /// `opened` to a handler registered for `issues.opened`.
+    pub fn action(&self) -> Option<&str> {
+        self.inner
+            .action
+            .get_or_init(|| {
+                static ACTION: OnceLock<JsonPath> = OnceLock::new();
+                let path = ACTION.get_or_init(|| JsonPath::from("action"));
+                let [action] = find_fields(&self.inner.body, [Some(path)]);
+                action.map(String::into_boxed_str)
+            })
+            .as_deref()
     }
 
     /// The registration handshake's answer, when the verified request is one (Slack's

@@ -43,6 +43,9 @@
 //! - [`Delivery`]: what was verified, in the request's extensions, and whether its id and
 //!   event type are signed; with the `axum` feature, [`Webhook<T>`] extracts the parsed
 //!   event.
+//! - [`dispatch::Dispatch`]: routes each verified delivery to the handler registered for
+//!   its event type (`push`, GitHub's `issues.opened`, prefixes such as
+//!   `customer.subscription.*`, a fallback), and acknowledges the rest.
 //! - [`Signer`]: signs requests as the provider would, for tests and senders.
 //!
 //! # Features
@@ -55,7 +58,7 @@
 
 mod clock;
 mod delivery;
-#[cfg(feature = "axum")]
+pub mod dispatch;
 mod extract;
 #[cfg(feature = "inbox-sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-sqlite")))]
@@ -71,9 +74,10 @@ mod verifier;
 
 pub use crate::clock::{Clock, SystemClock};
 pub use crate::delivery::{Delivery, UnsignedIdPolicy};
+pub use crate::extract::Webhook;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use crate::extract::{Webhook, WebhookRejection};
+pub use crate::extract::WebhookRejection;
 pub use crate::layer::{AllowedSources, ClientAddress, WebhookLayer, WebhookService};
 pub use crate::rejection::{ConfigError, Rejection, RejectionKind};
 pub use crate::scheme::Scheme;
