@@ -64,7 +64,7 @@ pub(crate) fn deserialize_body<T: DeserializeOwned>(
     }
 }
 
-fn is_form(headers: &http::HeaderMap) -> bool {
+pub(crate) fn is_form(headers: &http::HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

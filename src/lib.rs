@@ -51,6 +51,11 @@
 //! # Features
 //! - `axum` (default): the [`Webhook`] extractor and [`Delivery`] as an extractor.
 //! - `redis`: [`replay::RedisStore`], a replay store shared by several instances.
+//! - `github-types`: `typed::GitHubEvent`, GitHub payloads parsed by octocrab's webhook
+//!   models (octocrab's default features off: no HTTP client), falling back to the raw
+//!   JSON.
+//! - `stripe-types`: `typed::StripeEvent`, Stripe events parsed by async-stripe's webhook
+//!   `Event`, falling back to the raw JSON.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -70,6 +75,12 @@ pub mod replay;
 pub mod scheme;
 mod secret;
 mod sign;
+#[cfg(any(feature = "github-types", feature = "stripe-types"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "github-types", feature = "stripe-types")))
+)]
+pub mod typed;
 mod verifier;
 
 pub use crate::clock::{Clock, SystemClock};
