@@ -36,15 +36,19 @@
 //!   attempts of each delivery fail (`500`), `HANDLER_DELAY_MS` makes the handler take
 //!   that long, and `HANDLED_LOG=path` appends a line `provider id` to that file for each
 //!   delivery handled: the hooks of the crash tests.
+//! - GitHub deliveries go through a [`Dispatch`]er, and `event` is the name it dispatched
+//!   them under: `issues.opened` where the payload has an `action`, `push` where it has
+//!   none.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, post_service, MethodRouter};
 use axum::{Extension, Json, Router};
 use http::StatusCode;
 use serde::Serialize;
+use tower_webhook::dispatch::{Dispatch, Dispatched};
 use tower_webhook::layer::{LookupError, SourceKey, Sources};
 use tower_webhook::replay::{MemoryStore, ReplayStore};
 use tower_webhook::{providers, ConfigError, Delivery, Scheme, Verifier, WebhookLayer};
@@ -96,6 +100,32 @@ async fn record(
     extensions: http::Extensions,
     delivery: Delivery,
 ) -> StatusCode {
+    let event = delivery.event_type().map(str::to_owned);
+    handle(&log, &behaviour, &extensions, &delivery, event).await
+}
+
+/// GitHub's route: every delivery through a dispatcher, recorded under the name it was
+/// dispatched by (`issues.opened`, `push`).
+fn github_dispatch(log: &Log, behaviour: &Behaviour) -> Dispatch {
+    let (log, behaviour) = (log.clone(), behaviour.clone());
+    Dispatch::new().fallback(
+        move |delivery: Delivery, dispatched: Dispatched, extensions: http::Extensions| {
+            let (log, behaviour) = (log.clone(), behaviour.clone());
+            async move {
+                handle(&log, &behaviour, &extensions, &delivery, dispatched.name()).await
+            }
+        },
+    )
+}
+
+/// The handler's work: fail or wait as `Behaviour` says, then record the delivery.
+async fn handle(
+    log: &Log,
+    behaviour: &Behaviour,
+    extensions: &http::Extensions,
+    delivery: &Delivery,
+    event: Option<String>,
+) -> StatusCode {
     if attempt(&extensions) <= behaviour.fail_first {
         return StatusCode::INTERNAL_SERVER_ERROR;
     }
@@ -119,7 +149,7 @@ async fn record(
         provider: delivery.provider().to_owned(),
         source: delivery.source().map(str::to_owned),
         id: delivery.id().to_owned(),
-        event: delivery.event_type().map(str::to_owned),
+        event,
     };
     tracing::info!(provider = %entry.provider, id = %entry.id, event = ?entry.event, "delivery handled");
     match log.lock() {
@@ -260,6 +290,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let log: Log = Arc::default();
     let inbox = open_inbox().await?;
     let behaviour = Behaviour::from_env();
+    let github = github_dispatch(&log, &behaviour);
+    // The handler of each route: GitHub's dispatcher, or `record`.
+    let handler = |path: &str| -> MethodRouter {
+        if path == "/webhooks/github" {
+            post_service(github.clone())
+        } else {
+            post(record)
+        }
+    };
     let mut paths: Vec<&'static str> = Vec::new();
 
     let mut app = Router::new();
@@ -271,7 +310,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(secrets) = secrets(variable) {
             let count = secrets.len();
             let layer = make(secrets).map_err(|e| ConfigError::new(format!("{variable}: {e}")))?;
-            app = std::mem::take(&mut app).route(path, post(record).route_layer(layer));
+            app = std::mem::take(&mut app).route(path, handler(path).route_layer(layer));
             paths.push(path);
             mounted.push(format!("POST {path}  ({variable}, {count} secret(s))"));
         }
@@ -338,7 +377,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let handlers = paths
             .iter()
             .fold(Router::new(), |router, path| {
-                router.route(path, post(record))
+                router.route(path, handler(path))
             })
             .layer(Extension(log.clone()))
             .layer(Extension(behaviour.clone()));

@@ -196,6 +196,16 @@ async fn receiver_mounts_configured_routes_and_lists_deliveries() {
             r#"{"ref":"main"}"#,
             "guid-1",
         ),
+        // Routed through a dispatcher: recorded as `issues.opened`.
+        signed(
+            providers::github(),
+            quoted,
+            url("/webhooks/github"),
+            "application/json",
+            Some(("x-github-event", "issues")),
+            r#"{"action":"opened","issue":{"number":1}}"#,
+            "guid-2",
+        ),
         signed(
             providers::slack(),
             "8f742231b10e8888abcd99yyyzzz85a5",
@@ -252,6 +262,7 @@ async fn receiver_mounts_configured_routes_and_lists_deliveries() {
         {"provider": "svix", "id": "msg_svix", "event": "user.created"},
         {"provider": "stripe", "id": "evt_1", "event": "charge.succeeded"},
         {"provider": "github", "id": "guid-1", "event": "push"},
+        {"provider": "github", "id": "guid-2", "event": "issues.opened"},
         {"provider": "slack", "id": "Ev1", "event": "message"},
         {"provider": "shopify", "id": "shop-event-1", "event": "orders/create"},
         {"provider": "twilio", "id": "idem-1", "event": null},

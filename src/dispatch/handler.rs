@@ -18,7 +18,7 @@ use crate::{Delivery, Webhook};
 ///
 /// Implemented for `async fn`s and closures of up to four arguments, each of which
 /// implements [`FromDelivery`] ([`Delivery`], [`Webhook<T>`], [`Dispatched`],
-/// `http::HeaderMap`, the typed events of the `github-types` and `stripe-types`
+/// `http::HeaderMap`, `http::Extensions`, the typed events of the `github-types` and `stripe-types`
 /// features), returning something that implements [`IntoDispatchResponse`]. State comes
 /// in through the closure:
 ///
@@ -67,6 +67,14 @@ impl FromDelivery for Delivery {
 impl FromDelivery for http::HeaderMap {
     fn from_delivery(_delivery: &Delivery, parts: &Parts) -> Result<Self, PayloadError> {
         Ok(parts.headers.clone())
+    }
+}
+
+/// The request's extensions: what layers outside the dispatcher attached, such as the
+/// inbox's job (its stable id and the attempt number) when the inbox's workers run it.
+impl FromDelivery for http::Extensions {
+    fn from_delivery(_delivery: &Delivery, parts: &Parts) -> Result<Self, PayloadError> {
+        Ok(parts.extensions.clone())
     }
 }
 
