@@ -98,6 +98,13 @@ pub use crate::verifier::{Verifier, VerifierBuilder, DEFAULT_TOLERANCE};
 
 /// The README's Rust examples, compiled and run as doc tests so they cannot drift from
 /// the API.
-#[cfg(all(doctest, feature = "axum", feature = "redis", feature = "inbox-sqlite"))]
+#[cfg(all(
+    doctest,
+    feature = "axum",
+    feature = "redis",
+    feature = "inbox-sqlite",
+    feature = "github-types",
+    feature = "stripe-types"
+))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

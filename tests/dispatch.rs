@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -336,65 +335,6 @@ async fn without_the_layer_the_dispatcher_names_the_mistake() {
     .await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(reply.text().contains("WebhookLayer"), "{}", reply.text());
-}
-
-/// No axum: the dispatcher as the inner service of a tower stack on a bare hyper server,
-/// with handlers returning `http::Response` and a status.
-#[tokio::test]
-async fn plain_hyper_server_with_a_dispatcher() {
-    use http_body_util::Full;
-    use hyper::server::conn::http1;
-    use hyper_util::rt::TokioIo;
-    use hyper_util::service::TowerToHyperService;
-
-    async fn on_push(delivery: Delivery) -> http::Response<Full<Bytes>> {
-        http::Response::new(Full::new(Bytes::from(format!("push {}", delivery.id()))))
-    }
-    async fn on_issue(Webhook(body): Webhook<serde_json::Value>) -> Result<StatusCode, Infallible> {
-        Ok(if body["action"] == "opened" {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        })
-    }
-
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let service = tower::ServiceBuilder::new()
-        .layer(WebhookLayer::new(
-            Verifier::new(providers::github(), SECRET).unwrap(),
-        ))
-        .service(Dispatch::new().on("push", on_push).on("issues.*", on_issue));
-    let task = tokio::spawn(async move {
-        loop {
-            let (stream, _) = listener.accept().await.unwrap();
-            let service = TowerToHyperService::new(service.clone());
-            tokio::spawn(async move {
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    let request = |event: &str, body: &'static str, id: &str| {
-        let request = http::Request::post(format!("http://{addr}/"))
-            .header("x-github-event", event)
-            .body(Bytes::from_static(body.as_bytes()))
-            .unwrap();
-        Signer::new(providers::github(), SECRET)
-            .sign_with(request, id, SystemTime::now())
-            .unwrap()
-    };
-    let reply = send(request("push", r#"{"ref":"x"}"#, "h1")).await;
-    assert_eq!(
-        (reply.status, reply.text().as_str()),
-        (StatusCode::OK, "push h1")
-    );
-    let reply = send(request("issues", r#"{"action":"opened"}"#, "h2")).await;
-    assert_eq!(reply.status, StatusCode::CREATED);
-    let reply = send(request("star", r#"{"action":"created"}"#, "h3")).await;
-    assert_eq!(reply.headers[UNHANDLED_HEADER], "star");
-    task.abort();
 }
 
 #[test]

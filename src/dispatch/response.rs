@@ -75,7 +75,7 @@ impl Body for DispatchBody {
 /// (`StatusCode`, `&'static str`, `Json<T>`, `(StatusCode, impl IntoResponse)`,
 /// `Result<T, E>`, …). Without it, the shapes a plain tower or hyper service returns:
 /// `StatusCode`, `()`, `&'static str`, `String`, `http::Response<B>`,
-/// `(StatusCode, T)` and `Result<T, E>` of those. Enabling `axum` only adds types, so a
+/// `(StatusCode, T)` and `Result<T, E>` of those (`Infallible` as an error). Enabling `axum` only adds types, so a
 /// handler written without it still compiles with it.
 pub trait IntoDispatchResponse {
     /// The response.
@@ -108,6 +108,12 @@ mod plain {
             let mut response = Response::new(DispatchBody::empty());
             *response.status_mut() = self;
             response
+        }
+    }
+
+    impl IntoDispatchResponse for std::convert::Infallible {
+        fn into_dispatch_response(self) -> Response<DispatchBody> {
+            match self {}
         }
     }
 
