@@ -338,6 +338,22 @@ impl Delivery {
     ///
     /// [`Dispatch`](crate::dispatch::Dispatch) routes `issues` deliveries whose action is
     /// `opened` to a handler registered for `issues.opened`.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use tower_webhook::{providers, Signer, Verifier};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let request = http::Request::post("https://hooks.example.com/github")
+    ///     .header("x-github-event", "issues")
+    ///     .body(Bytes::from_static(br#"{"action":"opened","issue":{"number":1}}"#))?;
+    /// let request = Signer::new(providers::github(), "secret").sign(request)?;
+    /// let delivery = Verifier::new(providers::github(), "secret")?.verify(&request)?;
+    /// assert_eq!(delivery.event_type(), Some("issues"));
+    /// assert_eq!(delivery.action(), Some("opened"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn action(&self) -> Option<&str> {
         self.inner
             .action

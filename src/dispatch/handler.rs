@@ -52,7 +52,32 @@ pub trait Handler<T>: Clone + Send + Sync + 'static {
 /// A handler argument, read from the verified delivery and the request's head.
 ///
 /// An argument that cannot be read (a typed payload that does not fit the body) answers
-/// with its [`PayloadError`] and the handler does not run.
+/// with its [`PayloadError`] (`500`) and the handler does not run.
+///
+/// ```
+/// use http::request::Parts;
+/// use tower_webhook::dispatch::{Dispatch, FromDelivery, PayloadError};
+/// use tower_webhook::Delivery;
+///
+/// /// The GitHub App installation a delivery is for.
+/// struct Installation(u64);
+///
+/// impl FromDelivery for Installation {
+///     fn from_delivery(delivery: &Delivery, _parts: &Parts) -> Result<Self, PayloadError> {
+///         let body: serde_json::Value = serde_json::from_slice(delivery.body())
+///             .map_err(|error| PayloadError::new(delivery, error))?;
+///         body["installation"]["id"]
+///             .as_u64()
+///             .map(Installation)
+///             .ok_or_else(|| PayloadError::new(delivery, "no installation.id"))
+///     }
+/// }
+///
+/// let dispatch = Dispatch::new().on("push", |Installation(id): Installation| async move {
+///     println!("push for installation {id}");
+/// });
+/// # let _ = dispatch;
+/// ```
 pub trait FromDelivery: Sized {
     /// Reads the argument.
     fn from_delivery(delivery: &Delivery, parts: &Parts) -> Result<Self, PayloadError>;

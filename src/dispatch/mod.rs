@@ -114,8 +114,10 @@ pub use self::handler::{Dispatched, FromDelivery, Handler, PayloadError, Route};
 pub use self::response::{BoxError, DispatchBody, IntoDispatchResponse};
 
 /// The header that marks an unhandled delivery's response: `webhook-unhandled: <name>`,
-/// the name looked up (`issues.closed`, `invoice.paid`), or `-` when the delivery has no
-/// event type or its name is not a valid header value.
+/// the name looked up — the event type (`invoice.paid`, `star`), with `.<action>` where
+/// routing read the action because a route starts with the event type and a dot
+/// (`issues.closed` beside an `issues.opened` route) — or `-` when the delivery has no
+/// event type or the name is not a valid header value (or longer than 256 bytes).
 pub const UNHANDLED_HEADER: HeaderName = HeaderName::from_static("webhook-unhandled");
 
 /// A tower `Service` that sends each verified delivery to the handler registered for its
