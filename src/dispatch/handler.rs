@@ -18,8 +18,8 @@ use crate::{Delivery, Webhook};
 ///
 /// Implemented for `async fn`s and closures of up to four arguments, each of which
 /// implements [`FromDelivery`] ([`Delivery`], [`Webhook<T>`], [`Dispatched`],
-/// `http::HeaderMap`, `http::Extensions`, the typed events of the `github-types` and `stripe-types`
-/// features), returning something that implements [`IntoDispatchResponse`]. State comes
+/// `http::HeaderMap`, `http::Extensions`, the typed events of the `github-types` and
+/// `stripe-types` features), returning something that implements [`IntoDispatchResponse`]. State comes
 /// in through the closure:
 ///
 /// ```
