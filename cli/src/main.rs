@@ -16,17 +16,19 @@ use tower_webhook::{RejectionKind, Secret, Signer, Verifier};
 use tower_webhook_cli::catalogue::{self, PresetInfo};
 use tower_webhook_cli::{capture, samples};
 
+mod inbox;
+
 const AFTER_HELP: &str = "\
 Examples:
   tower-webhook providers                      # the catalogue (--json for scripts)
   tower-webhook sign stripe body.json --secret-env STRIPE_WEBHOOK_SECRET
   tower-webhook send github http://127.0.0.1:3000/webhooks/github --event push --example-keys
   tower-webhook verify github capture.http --secret-file github.secret
+  tower-webhook inbox --url sqlite://inbox.db list --state dead
 
 Exit codes: 0 verified, or sent and answered 2xx; 1 rejected, or answered otherwise (or
-not at all); 2 usage error (unknown preset, unreadable file, bad option).
-
-Coming in a later release: `inbox` (receive and inspect deliveries).";
+not at all); 2 usage error (unknown preset, unreadable file, bad option). `inbox`: 0 done,
+1 no such delivery, 2 usage error or no inbox.";
 
 /// Sign and send test webhook deliveries, and explain why a delivery fails.
 #[derive(Parser)]
@@ -121,6 +123,9 @@ enum Command {
         #[command(flatten)]
         secrets: SecretArgs,
     },
+    /// Operate a durable inbox: list, show, replay, forget, purge, stats.
+    #[command(after_help = inbox::AFTER_HELP)]
+    Inbox(inbox::InboxArgs),
 }
 
 /// What `sign` and `send` share.
@@ -276,6 +281,7 @@ fn main() -> ExitCode {
             &secrets,
             style,
         ),
+        Command::Inbox(args) => inbox::command(args, style),
     };
     let _ = std::io::stdout().flush();
     match outcome {

@@ -1,0 +1,453 @@
+//! `tower-webhook inbox …`: operate a durable inbox (list, show, replay, forget, purge,
+//! stats) through the library's own operations, against the inbox's database URL.
+
+use std::time::{Duration, SystemTime};
+
+use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+use tower_webhook::inbox::{
+    DeliveryDetails, DeliveryRecord, DeliveryState, Inbox, InboxId, InboxStats, ListFilter,
+};
+
+use super::{usage, Failure, Outcome, Style};
+
+/// Where the inbox is.
+#[derive(Args)]
+pub(crate) struct InboxArgs {
+    /// The inbox's database: `sqlite://path/to/inbox.db` (or a plain path). Default: the
+    /// INBOX_URL environment variable, as the receiver reads it.
+    #[arg(long, value_name = "URL", global = true)]
+    url: Option<String>,
+    /// JSON for scripts.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: InboxCommand,
+}
+
+#[derive(Subcommand)]
+enum InboxCommand {
+    /// Deliveries, newest first, with filters.
+    List {
+        /// Only this state: pending, running, retrying, done or dead.
+        #[arg(long, value_parser = state)]
+        state: Option<DeliveryState>,
+        /// Only this provider (its preset name, as `providers` lists it).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Only those received within this long (`90s`, `15m`, `2h`, `7d`).
+        #[arg(long, value_name = "AGE", value_parser = age)]
+        since: Option<Duration>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// One delivery: its state, headers, attempts and last error.
+    Show {
+        /// Its id in the inbox (the first column of `list`).
+        id: i64,
+        /// Print the body too (as text; bytes that are not UTF-8 are replaced).
+        #[arg(long)]
+        body: bool,
+    },
+    /// Run a dead (or done) delivery again, or every dead one.
+    Replay {
+        /// Its id in the inbox.
+        #[arg(required_unless_present = "dead", conflicts_with = "dead")]
+        id: Option<i64>,
+        /// Every dead delivery.
+        #[arg(long)]
+        dead: bool,
+    },
+    /// Delete a delivery and its replay keys, so a redelivery by the provider runs again.
+    Forget {
+        /// Its id in the inbox.
+        id: i64,
+    },
+    /// Delete the deliveries done longer ago than this (keep it beyond the providers'
+    /// retry horizon, days: a retry after the purge runs the handler again).
+    Purge {
+        /// `7d`, `72h`, …
+        #[arg(long, value_name = "AGE", value_parser = age)]
+        older_than: Duration,
+    },
+    /// How many deliveries are in each state, and the lag (the oldest waiting one's age).
+    Stats,
+}
+
+pub(crate) const AFTER_HELP: &str = "\
+Examples:
+  tower-webhook inbox --url sqlite://inbox.db stats
+  tower-webhook inbox --url sqlite://inbox.db list --state dead --provider github
+  tower-webhook inbox --url sqlite://inbox.db show 42 --body
+  tower-webhook inbox --url sqlite://inbox.db replay 42
+  tower-webhook inbox --url sqlite://inbox.db replay --dead
+  tower-webhook inbox --url sqlite://inbox.db forget 42
+  tower-webhook inbox --url sqlite://inbox.db purge --older-than 14d
+
+Exit codes: 0 done; 1 no such delivery (or nothing to replay); 2 usage error or the
+inbox cannot be opened.";
+
+fn state(name: &str) -> Result<DeliveryState, String> {
+    DeliveryState::parse(name)
+        .ok_or_else(|| "expected pending, running, retrying, done or dead".to_owned())
+}
+
+/// `90s`, `15m`, `2h`, `7d` (or plain seconds).
+fn age(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| "expected a number and a unit: 90s, 15m, 2h, 7d".to_owned())?;
+    let seconds = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err("the unit is one of s, m, h, d".to_owned()),
+    };
+    number
+        .checked_mul(seconds)
+        .map(Duration::from_secs)
+        .ok_or_else(|| "too long".to_owned())
+}
+
+pub(crate) fn command(args: InboxArgs, style: Style) -> Outcome {
+    let url = match args.url {
+        Some(url) => url,
+        None => std::env::var("INBOX_URL")
+            .map_err(|_| usage("no inbox: give --url sqlite://path, or set INBOX_URL"))?,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| usage(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async move {
+        let inbox = open(&url).await?;
+        run(&inbox, args.command, args.json, style).await
+    })
+}
+
+async fn open(url: &str) -> Result<Inbox, Failure> {
+    let opened = if url.contains("://") && !url.starts_with("sqlite://") {
+        return Err(usage(format!(
+            "{}: this build knows sqlite:// inboxes only",
+            url.split("://").next().unwrap_or_default()
+        )));
+    } else {
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        if !std::path::Path::new(path).exists() {
+            // Opening would create an empty inbox: a typo would look like an empty one.
+            return Err(usage(format!("no inbox at {path}")));
+        }
+        Inbox::sqlite(path).await
+    };
+    opened.map_err(|e| usage(format!("cannot open the inbox: {e}")))
+}
+
+fn failed(e: tower_webhook::inbox::InboxError) -> Failure {
+    usage(format!("the inbox failed: {e}"))
+}
+
+async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> Outcome {
+    match command {
+        InboxCommand::List {
+            state,
+            provider,
+            since,
+            limit,
+        } => {
+            let mut filter = ListFilter::new().limit(limit);
+            if let Some(state) = state {
+                filter = filter.state(state);
+            }
+            if let Some(provider) = provider {
+                filter = filter.provider(provider);
+            }
+            if let Some(since) = since {
+                let after = SystemTime::now()
+                    .checked_sub(since)
+                    .unwrap_or(SystemTime::UNIX_EPOCH);
+                filter = filter.received_after(after);
+            }
+            let records = inbox.list(&filter).await.map_err(failed)?;
+            if json {
+                let rows: Vec<Value> = records.iter().map(record_json).collect();
+                println!("{}", Value::Array(rows));
+            } else if records.is_empty() {
+                println!("no deliveries");
+            } else {
+                println!(
+                    "{}",
+                    style.bold(&format!(
+                        "{:>6}  {:<8}  {:>3}  {:<20}  {:<16}  {:<28}  {}",
+                        "ID", "STATE", "TRY", "RECEIVED", "PROVIDER", "EVENT", "DELIVERY ID"
+                    ))
+                );
+                for r in &records {
+                    println!(
+                        "{:>6}  {:<8}  {:>3}  {:<20}  {:<16}  {:<28}  {}",
+                        r.id.get(),
+                        paint_state(style, r.state),
+                        r.attempts,
+                        time_text(r.received_at),
+                        r.provider,
+                        r.event_type.as_deref().unwrap_or("-"),
+                        r.delivery_id
+                    );
+                }
+            }
+            Ok(())
+        }
+        InboxCommand::Show { id, body } => {
+            let Some(details) = inbox.get(InboxId::new(id)).await.map_err(failed)? else {
+                eprintln!("no delivery {id} in the inbox");
+                return Err(Failure::Failed);
+            };
+            if json {
+                println!("{}", details_json(&details, body));
+            } else {
+                print_details(&details, body, style);
+            }
+            Ok(())
+        }
+        InboxCommand::Replay { id, dead } => {
+            if dead {
+                let count = inbox.replay_dead().await.map_err(failed)?;
+                report(
+                    json,
+                    json!({ "replayed": count }),
+                    &format!("{count} dead deliveries replayed"),
+                );
+                return if count > 0 {
+                    Ok(())
+                } else {
+                    Err(Failure::Failed)
+                };
+            }
+            let id = id.ok_or_else(|| usage("give an id, or --dead"))?;
+            let replayed = inbox.replay(InboxId::new(id)).await.map_err(failed)?;
+            let text = if replayed {
+                format!("delivery {id} replayed: pending again")
+            } else {
+                format!("delivery {id} not replayed: no such delivery, or it is not done or dead")
+            };
+            report(json, json!({ "id": id, "replayed": replayed }), &text);
+            if replayed {
+                Ok(())
+            } else {
+                Err(Failure::Failed)
+            }
+        }
+        InboxCommand::Forget { id } => {
+            let forgotten = inbox.forget(InboxId::new(id)).await.map_err(failed)?;
+            let text = if forgotten {
+                format!("delivery {id} forgotten: a redelivery by the provider runs again")
+            } else {
+                format!("no delivery {id} in the inbox")
+            };
+            report(json, json!({ "id": id, "forgotten": forgotten }), &text);
+            if forgotten {
+                Ok(())
+            } else {
+                Err(Failure::Failed)
+            }
+        }
+        InboxCommand::Purge { older_than } => {
+            let count = inbox.purge_done(older_than).await.map_err(failed)?;
+            report(
+                json,
+                json!({ "purged": count }),
+                &format!("{count} done deliveries purged"),
+            );
+            Ok(())
+        }
+        InboxCommand::Stats => {
+            let stats = inbox.stats().await.map_err(failed)?;
+            if json {
+                println!("{}", stats_json(&stats));
+            } else {
+                println!("pending   {}", stats.pending);
+                println!("running   {}", stats.running);
+                println!("retrying  {}", stats.retrying);
+                println!("done      {}", stats.done);
+                println!("dead      {}", paint_count(style, stats.dead));
+                match stats.oldest_pending_age {
+                    Some(age) => println!("lag       {:.1} s", age.as_secs_f64()),
+                    None => println!("lag       - (nothing waiting)"),
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn report(json: bool, value: Value, text: &str) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{text}");
+    }
+}
+
+fn paint_state(style: Style, state: DeliveryState) -> String {
+    let name = format!("{:<8}", state.as_str());
+    match state {
+        DeliveryState::Dead => style.bad(&name),
+        DeliveryState::Done => style.good(&name),
+        _ => name,
+    }
+}
+
+fn paint_count(style: Style, count: u64) -> String {
+    if count > 0 {
+        style.bad(&count.to_string())
+    } else {
+        count.to_string()
+    }
+}
+
+fn unix_millis(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// UTC, to the second: `2026-11-26 03:04:05`.
+fn time_text(time: SystemTime) -> String {
+    let secs = unix_millis(time) / 1000;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(i64::try_from(days).unwrap_or(0));
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        y,
+        u32::try_from(m).unwrap_or(1),
+        u32::try_from(d).unwrap_or(1),
+    )
+}
+
+fn record_json(r: &DeliveryRecord) -> Value {
+    json!({
+        "id": r.id.get(),
+        "provider": r.provider,
+        "source": r.source,
+        "delivery_id": r.delivery_id,
+        "event_type": r.event_type,
+        "state": r.state.as_str(),
+        "attempts": r.attempts,
+        "received_at_ms": unix_millis(r.received_at),
+        "scheduled_at_ms": unix_millis(r.scheduled_at),
+        "finished_at_ms": r.finished_at.map(unix_millis),
+        "last_error": r.last_error,
+    })
+}
+
+fn details_json(d: &DeliveryDetails, body: bool) -> Value {
+    let mut value = record_json(&d.record);
+    if let Value::Object(map) = &mut value {
+        map.insert("method".into(), json!(d.method.as_str()));
+        map.insert("uri".into(), json!(d.uri.to_string()));
+        let headers: Vec<Value> = d
+            .headers
+            .iter()
+            .map(|(name, value)| json!([name.as_str(), String::from_utf8_lossy(value.as_bytes())]))
+            .collect();
+        map.insert("headers".into(), Value::Array(headers));
+        let attempts: Vec<Value> = d
+            .attempts
+            .iter()
+            .map(|a| {
+                json!({
+                    "attempt": a.attempt,
+                    "started_at_ms": unix_millis(a.started_at),
+                    "finished_at_ms": a.finished_at.map(unix_millis),
+                    "error": a.error,
+                })
+            })
+            .collect();
+        map.insert("attempt_log".into(), Value::Array(attempts));
+        if body {
+            map.insert("body".into(), json!(String::from_utf8_lossy(&d.body)));
+        }
+    }
+    value
+}
+
+fn stats_json(s: &InboxStats) -> Value {
+    json!({
+        "pending": s.pending,
+        "running": s.running,
+        "retrying": s.retrying,
+        "done": s.done,
+        "dead": s.dead,
+        "oldest_pending_age_ms": s.oldest_pending_age.map(|a| u64::try_from(a.as_millis()).unwrap_or(u64::MAX)),
+    })
+}
+
+fn print_details(d: &DeliveryDetails, body: bool, style: Style) {
+    let r = &d.record;
+    println!("{} {}", style.bold("delivery"), r.id.get());
+    println!("  state        {}", paint_state(style, r.state).trim_end());
+    println!("  provider     {}", r.provider);
+    if let Some(source) = &r.source {
+        println!("  source       {source}");
+    }
+    println!("  delivery id  {}", r.delivery_id);
+    println!("  event        {}", r.event_type.as_deref().unwrap_or("-"));
+    println!("  received     {} UTC", time_text(r.received_at));
+    println!("  next run     {} UTC", time_text(r.scheduled_at));
+    if let Some(finished) = r.finished_at {
+        println!("  finished     {} UTC", time_text(finished));
+    }
+    println!("  request      {} {}", d.method, d.uri);
+    for (name, value) in &d.headers {
+        println!(
+            "    {}: {}",
+            name,
+            String::from_utf8_lossy(value.as_bytes())
+        );
+    }
+    println!("  body         {} bytes", d.body.len());
+    println!("  attempts     {}", r.attempts);
+    for a in &d.attempts {
+        let outcome = match (&a.error, a.finished_at) {
+            (Some(error), _) => style.bad(error),
+            (None, Some(_)) => style.good("ok"),
+            (None, None) => "running (or its worker died)".to_owned(),
+        };
+        println!(
+            "    #{}  {} UTC  {}",
+            a.attempt,
+            time_text(a.started_at),
+            outcome
+        );
+    }
+    if let Some(error) = &r.last_error {
+        println!("  last error   {}", style.bad(error));
+    }
+    if body {
+        println!();
+        println!("{}", String::from_utf8_lossy(&d.body));
+    }
+}

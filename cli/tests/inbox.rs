@@ -1,0 +1,289 @@
+//! `tower-webhook inbox …`, run as users run it, against an inbox written by a real
+//! receiver: an axum server on 127.0.0.1 with the layer in inbox mode (a SQLite file),
+//! whose workers' handler fails until the test says otherwise. The deliveries are sent by
+//! the binary itself (`send`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::routing::post;
+use axum::Router;
+use http::StatusCode;
+use tower_webhook::inbox::{Inbox, InboxStats};
+use tower_webhook::{providers, Verifier, WebhookLayer};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tower-webhook");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("INBOX_URL")
+        .output()
+        .expect("run tower-webhook")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exit code")
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "tower-webhook-cli-inbox-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Polls the inbox's counts until `done` holds (the workers run in the background).
+async fn wait_for(inbox: &Inbox, what: &str, done: impl Fn(&InboxStats) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let stats = inbox.stats().await.expect("stats");
+        if done(&stats) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "waiting for {what}: {stats:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// A GitHub receiver in inbox mode; its handler fails (500) until `healthy` is set.
+async fn receiver(inbox: &Inbox, healthy: Arc<AtomicBool>) -> SocketAddr {
+    let handlers = Router::new().route(
+        "/webhooks/github",
+        post(move || {
+            let healthy = healthy.clone();
+            async move {
+                if healthy.load(Ordering::SeqCst) {
+                    StatusCode::OK
+                } else {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+            }
+        }),
+    );
+    let preset = providers::find("github").expect("github");
+    let verifier = Verifier::new(preset.scheme(), preset.example_keys().1).expect("verifier");
+    let app = handlers
+        .clone()
+        .route_layer(WebhookLayer::new(verifier).inbox(inbox.clone()));
+    let _workers = inbox
+        .workers(handlers)
+        .max_attempts(1)
+        .backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .spawn();
+    std::mem::forget(_workers); // they run as long as the test does
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    address
+}
+
+/// The binary, off the async runtime's threads.
+async fn cli(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args)
+    })
+    .await
+    .expect("join")
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_show_replay_forget_purge_and_stats() {
+    let dir = TempDir::new("ops");
+    let db = dir.0.join("inbox.db");
+    let url = format!("sqlite://{}", db.display());
+    let inbox = Inbox::sqlite(&db).await.expect("inbox");
+    let healthy = Arc::new(AtomicBool::new(false));
+    let address = receiver(&inbox, healthy.clone()).await;
+    let endpoint = format!("http://{address}/webhooks/github");
+
+    // Two deliveries, acknowledged (202) by the inbox, then dead: the handler fails once.
+    for event in ["push", "issues.opened"] {
+        let sent = cli(args(&[
+            "send",
+            "github",
+            &endpoint,
+            "--event",
+            event,
+            "--example-keys",
+        ]))
+        .await;
+        assert_eq!(code(&sent), 0, "{}", stdout(&sent));
+        assert!(stdout(&sent).contains("202"), "{}", stdout(&sent));
+    }
+    wait_for(&inbox, "two dead deliveries", |s| s.dead == 2).await;
+
+    // stats, as text and JSON.
+    let stats = cli(args(&["inbox", "--url", &url, "stats", "--json"])).await;
+    assert_eq!(code(&stats), 0);
+    let value: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("json");
+    assert_eq!(value["dead"], 2);
+    assert_eq!(value["done"], 0);
+    let stats = cli(args(&["inbox", "--url", &url, "stats"])).await;
+    assert!(stdout(&stats).contains("dead      2"), "{}", stdout(&stats));
+
+    // list: both dead, filterable; JSON rows carry the inbox id.
+    let list = cli(args(&[
+        "inbox", "--url", &url, "list", "--state", "dead", "--json",
+    ]))
+    .await;
+    assert_eq!(code(&list), 0);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["provider"] == "github"));
+    assert!(rows
+        .iter()
+        .all(|r| r["last_error"].as_str().is_some_and(|e| e.contains("500"))));
+    let ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().expect("id")).collect();
+    let none = cli(args(&["inbox", "--url", &url, "list", "--state", "done"])).await;
+    assert_eq!(stdout(&none).trim(), "no deliveries");
+    let other = cli(args(&[
+        "inbox",
+        "--url",
+        &url,
+        "list",
+        "--provider",
+        "stripe",
+        "--json",
+    ]))
+    .await;
+    assert_eq!(stdout(&other).trim(), "[]");
+    let table = cli(args(&["inbox", "--url", &url, "list"])).await;
+    assert!(stdout(&table).contains("dead"), "{}", stdout(&table));
+    assert!(stdout(&table).contains("github"), "{}", stdout(&table));
+
+    // show: headers, the attempt and its error; the body on request.
+    let id = ids[0].to_string();
+    let show = cli(args(&["inbox", "--url", &url, "show", &id, "--body"])).await;
+    assert_eq!(code(&show), 0);
+    let text = stdout(&show);
+    assert!(text.contains("x-github-event"), "{text}");
+    assert!(text.contains("#1"), "{text}");
+    assert!(text.contains("handler answered 500"), "{text}");
+    assert!(text.contains("\"repository\""), "the body: {text}");
+    let missing = cli(args(&["inbox", "--url", &url, "show", "999999"])).await;
+    assert_eq!(code(&missing), 1);
+
+    // replay one: it runs again and, the handler healthy now, is done.
+    healthy.store(true, Ordering::SeqCst);
+    let replay = cli(args(&["inbox", "--url", &url, "replay", &id])).await;
+    assert_eq!(code(&replay), 0, "{}", stdout(&replay));
+    wait_for(&inbox, "the replayed delivery done", |s| {
+        s.done == 1 && s.dead == 1
+    })
+    .await;
+    // replay --dead: the other one.
+    let replay = cli(args(&[
+        "inbox", "--url", &url, "replay", "--dead", "--json",
+    ]))
+    .await;
+    assert_eq!(code(&replay), 0);
+    let value: serde_json::Value = serde_json::from_slice(&replay.stdout).expect("json");
+    assert_eq!(value["replayed"], 1);
+    wait_for(&inbox, "both done", |s| s.done == 2 && s.dead == 0).await;
+    // Nothing dead left: exit 1, so scripts can tell.
+    let nothing = cli(args(&["inbox", "--url", &url, "replay", "--dead"])).await;
+    assert_eq!(code(&nothing), 1);
+
+    // forget: gone, and a second forget says so.
+    let forget = cli(args(&["inbox", "--url", &url, "forget", &id])).await;
+    assert_eq!(code(&forget), 0, "{}", stdout(&forget));
+    assert_eq!(
+        code(&cli(args(&["inbox", "--url", &url, "show", &id])).await),
+        1
+    );
+    assert_eq!(
+        code(&cli(args(&["inbox", "--url", &url, "forget", &id])).await),
+        1
+    );
+
+    // purge: nothing is a day old; everything done is older than 0 s.
+    let purge = cli(args(&[
+        "inbox",
+        "--url",
+        &url,
+        "purge",
+        "--older-than",
+        "1d",
+        "--json",
+    ]))
+    .await;
+    let value: serde_json::Value = serde_json::from_slice(&purge.stdout).expect("json");
+    assert_eq!(value["purged"], 0);
+    let purge = cli(args(&[
+        "inbox",
+        "--url",
+        &url,
+        "purge",
+        "--older-than",
+        "0s",
+    ]))
+    .await;
+    assert_eq!(stdout(&purge).trim(), "1 done deliveries purged");
+    wait_for(&inbox, "an empty inbox", |s| s.done == 0).await;
+}
+
+#[test]
+fn usage_errors_exit_2_and_no_inbox_is_created_by_a_typo() {
+    let dir = TempDir::new("usage");
+    let missing = dir.0.join("typo.db");
+    let url = format!("sqlite://{}", missing.display());
+    let output = run(&["inbox", "--url", &url, "stats"]);
+    assert_eq!(code(&output), 2);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no inbox at"));
+    assert!(
+        !missing.exists(),
+        "a mistyped path must not create an empty inbox"
+    );
+    // No URL at all.
+    assert_eq!(code(&run(&["inbox", "stats"])), 2);
+    // Bad arguments.
+    assert_eq!(
+        code(&run(&["inbox", "--url", &url, "list", "--state", "lost"])),
+        2
+    );
+    assert_eq!(
+        code(&run(&[
+            "inbox",
+            "--url",
+            &url,
+            "purge",
+            "--older-than",
+            "7w"
+        ])),
+        2
+    );
+    assert_eq!(code(&run(&["inbox", "--url", &url, "replay"])), 2);
+    // An engine this build does not know.
+    let output = run(&["inbox", "--url", "mysql://localhost/x", "stats"]);
+    assert_eq!(code(&output), 2);
+}
