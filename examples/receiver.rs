@@ -111,9 +111,7 @@ fn github_dispatch(log: &Log, behaviour: &Behaviour) -> Dispatch {
     Dispatch::new().fallback(
         move |delivery: Delivery, dispatched: Dispatched, extensions: http::Extensions| {
             let (log, behaviour) = (log.clone(), behaviour.clone());
-            async move {
-                handle(&log, &behaviour, &extensions, &delivery, dispatched.name()).await
-            }
+            async move { handle(&log, &behaviour, &extensions, &delivery, dispatched.name()).await }
         },
     )
 }
@@ -126,7 +124,7 @@ async fn handle(
     delivery: &Delivery,
     event: Option<String>,
 ) -> StatusCode {
-    if attempt(&extensions) <= behaviour.fail_first {
+    if attempt(extensions) <= behaviour.fail_first {
         return StatusCode::INTERNAL_SERVER_ERROR;
     }
     if !behaviour.delay.is_zero() {

@@ -15,3 +15,5 @@ echo "== tests, no default features"
 cargo test --no-default-features --lib --tests
 echo "== the command line (cli/)"
 cargo test -p tower-webhook-cli
+echo "== the demo (README's first command): every chapter checked, non-zero on a surprise"
+cargo run --quiet --example demo --features inbox-sqlite

@@ -6,12 +6,23 @@
 //! 2. Every preset of [`providers::ALL`], on a route of its own with a layer of its own,
 //!    gets a delivery signed with its example key, the same delivery again and a tampered
 //!    one (Mailgun's signature is built with `providers::mailgun_signature`).
+//! 3. Events dispatched by type: GitHub's `push` and `issues.opened`, Stripe's
+//!    `checkout.session.completed` and `customer.subscription.*`, each to its handler; an
+//!    event nobody registered for acknowledged and marked.
+//! 4. Many sources on one endpoint: tenants' secrets looked up per request, a secret of
+//!    one tenant refused on another's route, an unknown tenant `404`, a secret rotated at
+//!    run time.
+//! 5. The durable inbox (a SQLite file): deliveries answered `202` at once while the
+//!    handler fails; each handled exactly once after its retries; a delivery that keeps
+//!    failing dead-lettered, then replayed.
 //!
 //! Prints what happened and exits non-zero if any outcome is not the expected one.
 //!
 //! ```text
-//! cargo run --example demo
+//! cargo run --example demo --features inbox-sqlite
 //! ```
+
+mod stories;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -393,6 +404,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         providers::ALL.len() - surprises,
         providers::ALL.len()
     );
+
+    let client_for_stories: stories::HttpClient = client.clone();
+    let mut chapters = stories::dispatch(&client_for_stories).await?;
+    chapters += stories::many_sources(&client_for_stories).await?;
+    chapters += stories::inbox(&client_for_stories).await?;
+    let surprises = surprises + chapters;
 
     if failures + surprises > 0 {
         eprintln!(

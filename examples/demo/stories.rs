@@ -1,0 +1,479 @@
+//! The demo's later chapters: events dispatched by type, many sources on one endpoint,
+//! and the durable inbox surviving a failing handler. Each chapter starts a server of its
+//! own on 127.0.0.1, sends real HTTP, and returns how many checks failed.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::routing::{post, post_service};
+use axum::Router;
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use tower_webhook::dispatch::{Dispatch, Dispatched, UNHANDLED_HEADER};
+use tower_webhook::layer::{SourceKey, Sources, DUPLICATE_HEADER};
+use tower_webhook::{providers, Delivery, Scheme, Signer, Verifier, WebhookLayer};
+
+pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// What the handlers of a chapter ran, in order.
+type Ran = Arc<Mutex<Vec<String>>>;
+
+fn ran(log: &Ran) -> Vec<String> {
+    log.lock().map(|l| l.clone()).unwrap_or_default()
+}
+
+/// Prints one check and counts it if it failed.
+struct Checks {
+    failed: usize,
+}
+
+impl Checks {
+    fn new(title: &str) -> Checks {
+        println!("\n{title}\n{}", "-".repeat(107));
+        Checks { failed: 0 }
+    }
+    fn check(&mut self, what: &str, seen: impl std::fmt::Display, good: bool) {
+        self.failed += usize::from(!good);
+        println!(
+            "{:<70} {:<28} {}",
+            what,
+            seen.to_string(),
+            if good { "yes" } else { "NO" }
+        );
+    }
+}
+
+async fn serve(app: Router) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(base)
+}
+
+async fn send(
+    client: &HttpClient,
+    request: http::Request<Bytes>,
+) -> Result<(StatusCode, HeaderMap)> {
+    let response = client.request(request.map(Full::new)).await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let _ = response.into_body().collect().await?;
+    Ok((status, headers))
+}
+
+fn post_json(url: &str, body: &str, headers: &[(&str, &str)]) -> http::Request<Bytes> {
+    let mut builder = http::Request::post(url).header("content-type", "application/json");
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder
+        .body(Bytes::from(body.to_owned()))
+        .expect("valid request")
+}
+
+fn sign<S: Scheme>(
+    scheme: S,
+    secret: &str,
+    request: http::Request<Bytes>,
+    id: &str,
+) -> http::Request<Bytes> {
+    Signer::new(scheme, secret)
+        .sign_with(request, id, SystemTime::now())
+        .expect("demo requests can be signed")
+}
+
+/// Events routed by type: GitHub's `event.action` names and Stripe's prefixes, each to its
+/// own handler; an event nobody registered for is acknowledged and marked, not retried.
+pub async fn dispatch(client: &HttpClient) -> Result<usize> {
+    let mut checks = Checks::new("dispatch by event type (tower_webhook::dispatch::Dispatch)");
+    let log: Ran = Arc::default();
+    let handler = |name: &'static str| {
+        let log = log.clone();
+        move |delivery: Delivery, dispatched: Dispatched| {
+            let log = log.clone();
+            async move {
+                let entry = format!(
+                    "{name} <- {} {}",
+                    dispatched.name().unwrap_or_default(),
+                    delivery.id()
+                );
+                log.lock().map(|mut l| l.push(entry)).ok();
+                StatusCode::OK
+            }
+        }
+    };
+    let github = Dispatch::new()
+        .on("push", handler("on_push"))
+        .on("issues.opened", handler("on_issue_opened"));
+    let stripe = Dispatch::new()
+        .on("checkout.session.completed", handler("on_checkout"))
+        .on("customer.subscription.*", handler("on_subscription"));
+    let github_key = "a demo secret for the dispatch chapter";
+    let stripe_key = "whsec_ZGVtbyBzdHJpcGUgZGlzcGF0Y2gga2V5";
+    let app = Router::new()
+        .route(
+            "/github",
+            post_service(github).route_layer(WebhookLayer::new(Verifier::new(
+                providers::github(),
+                github_key,
+            )?)),
+        )
+        .route(
+            "/stripe",
+            post_service(stripe).route_layer(WebhookLayer::new(Verifier::new(
+                providers::stripe(),
+                stripe_key,
+            )?)),
+        );
+    let base = serve(app).await?;
+
+    let cases: [(&str, http::Request<Bytes>, &str); 5] = [
+        (
+            "GitHub push",
+            sign(
+                providers::github(),
+                github_key,
+                post_json(
+                    &format!("{base}/github"),
+                    r#"{"ref":"refs/heads/main"}"#,
+                    &[("x-github-event", "push")],
+                ),
+                "gh-1",
+            ),
+            "on_push <- push gh-1",
+        ),
+        (
+            "GitHub issues with action opened",
+            sign(
+                providers::github(),
+                github_key,
+                post_json(
+                    &format!("{base}/github"),
+                    r#"{"action":"opened","issue":{"number":1}}"#,
+                    &[("x-github-event", "issues")],
+                ),
+                "gh-2",
+            ),
+            "on_issue_opened <- issues.opened gh-2",
+        ),
+        (
+            "Stripe checkout.session.completed",
+            sign(
+                providers::stripe(),
+                stripe_key,
+                post_json(
+                    &format!("{base}/stripe"),
+                    r#"{"id":"evt_1","type":"checkout.session.completed"}"#,
+                    &[],
+                ),
+                "evt_1",
+            ),
+            "on_checkout <- checkout.session.completed evt_1",
+        ),
+        (
+            "Stripe customer.subscription.updated (prefix route)",
+            sign(
+                providers::stripe(),
+                stripe_key,
+                post_json(
+                    &format!("{base}/stripe"),
+                    r#"{"id":"evt_2","type":"customer.subscription.updated"}"#,
+                    &[],
+                ),
+                "evt_2",
+            ),
+            "on_subscription <- customer.subscription.updated evt_2",
+        ),
+        (
+            "GitHub star (nobody registered)",
+            sign(
+                providers::github(),
+                github_key,
+                post_json(
+                    &format!("{base}/github"),
+                    r#"{"action":"created"}"#,
+                    &[("x-github-event", "star")],
+                ),
+                "gh-3",
+            ),
+            "",
+        ),
+    ];
+    for (what, request, expected) in cases {
+        let before = ran(&log).len();
+        let (status, headers) = send(client, request).await?;
+        let after = ran(&log);
+        let handled = after.get(before).cloned().unwrap_or_default();
+        if expected.is_empty() {
+            let marked = headers.contains_key(UNHANDLED_HEADER);
+            checks.check(
+                &format!("{what}: acknowledged, marked, no handler"),
+                format!(
+                    "{} {}",
+                    status.as_u16(),
+                    if marked { "unhandled" } else { "" }
+                ),
+                status == StatusCode::OK && marked && after.len() == before,
+            );
+        } else {
+            checks.check(
+                &format!(
+                    "{what} -> {}",
+                    expected.split(' ').next().unwrap_or_default()
+                ),
+                status.as_u16(),
+                status == StatusCode::OK && handled == expected,
+            );
+        }
+    }
+    Ok(checks.failed)
+}
+
+/// Many sources on one endpoint: each tenant's secret looked up per request (here in a
+/// map standing for a database), rotated at run time.
+pub async fn many_sources(client: &HttpClient) -> Result<usize> {
+    let mut checks = Checks::new("many sources on one endpoint (WebhookLayer::with_sources)");
+    let database: Arc<Mutex<HashMap<String, String>>> = Arc::new(Mutex::new(HashMap::from([
+        (
+            "acme".to_owned(),
+            "whsec_YWNtZSBzZWNyZXQgb25lIGZvciB0aGUgZGVtbw==".to_owned(),
+        ),
+        (
+            "globex".to_owned(),
+            "whsec_Z2xvYmV4IHNlY3JldCBmb3IgdGhlIGRlbW8h".to_owned(),
+        ),
+    ])));
+    let sources = {
+        let database = database.clone();
+        Sources::new(SourceKey::path_segment(1), move |tenant: String| {
+            let secret = database.lock().ok().and_then(|db| db.get(&tenant).cloned());
+            async move {
+                match secret {
+                    None => Ok(None),
+                    Some(secret) => {
+                        Ok(Some(Verifier::new(providers::standard_webhooks(), secret)?))
+                    }
+                }
+            }
+        })
+    };
+    let log: Ran = Arc::default();
+    let handler = {
+        let log = log.clone();
+        move |delivery: Delivery| {
+            let log = log.clone();
+            async move {
+                let entry = format!("{} {}", delivery.source().unwrap_or("-"), delivery.id());
+                log.lock().map(|mut l| l.push(entry)).ok();
+                StatusCode::OK
+            }
+        }
+    };
+    let app = Router::new().route(
+        "/tenants/{tenant}/hooks",
+        post(handler).route_layer(WebhookLayer::with_sources(sources.clone())),
+    );
+    let base = serve(app).await?;
+    let secret = |tenant: &str| -> String {
+        database
+            .lock()
+            .ok()
+            .and_then(|db| db.get(tenant).cloned())
+            .unwrap_or_default()
+    };
+    let delivery = |tenant: &str, secret: &str, id: &str| {
+        sign(
+            providers::standard_webhooks(),
+            secret,
+            post_json(
+                &format!("{base}/tenants/{tenant}/hooks"),
+                r#"{"type":"demo"}"#,
+                &[],
+            ),
+            id,
+        )
+    };
+    let acme_old = secret("acme");
+
+    let (status, _) = send(client, delivery("acme", &acme_old, "msg_1")).await?;
+    checks.check(
+        "acme, signed with acme's secret",
+        status.as_u16(),
+        status == StatusCode::OK && ran(&log).last().map(String::as_str) == Some("acme msg_1"),
+    );
+    let (status, _) = send(client, delivery("globex", &secret("globex"), "msg_1")).await?;
+    checks.check(
+        "globex, the same id: its own source, handled too",
+        status.as_u16(),
+        status == StatusCode::OK && ran(&log).last().map(String::as_str) == Some("globex msg_1"),
+    );
+    let (status, _) = send(client, delivery("globex", &acme_old, "msg_2")).await?;
+    checks.check(
+        "globex's route, signed with acme's secret",
+        status.as_u16(),
+        status == StatusCode::UNAUTHORIZED,
+    );
+    let (status, _) = send(client, delivery("initech", &acme_old, "msg_3")).await?;
+    checks.check(
+        "a tenant the database does not know",
+        status.as_u16(),
+        status == StatusCode::NOT_FOUND,
+    );
+
+    // Rotation: a new secret in the database, the cache told, no restart.
+    let acme_new = "whsec_YWNtZSBzZWNyZXQgdHdvIGFmdGVyIHJvdGF0aW9u".to_owned();
+    if let Ok(mut db) = database.lock() {
+        db.insert("acme".to_owned(), acme_new.clone());
+    }
+    sources.invalidate("acme");
+    let (status, _) = send(client, delivery("acme", &acme_new, "msg_4")).await?;
+    checks.check(
+        "acme after rotation, the new secret",
+        status.as_u16(),
+        status == StatusCode::OK,
+    );
+    let (status, _) = send(client, delivery("acme", &acme_old, "msg_5")).await?;
+    checks.check(
+        "acme after rotation, the old secret",
+        status.as_u16(),
+        status == StatusCode::UNAUTHORIZED,
+    );
+    let handled = ran(&log).len();
+    checks.check("handler runs", handled, handled == 3);
+    Ok(checks.failed)
+}
+
+/// The durable inbox: every delivery acknowledged at once, the handler failing twice per
+/// delivery and then recovering; each delivery handled once, none lost, a duplicate not
+/// stored again; a delivery that keeps failing goes dead and is replayed by a person.
+pub async fn inbox(client: &HttpClient) -> Result<usize> {
+    use tower_webhook::inbox::{DeliveryState, Inbox, InboxJob, ListFilter};
+
+    let mut checks = Checks::new("durable inbox (SQLite) surviving a failing handler");
+    let dir = std::env::temp_dir().join(format!("tower-webhook-demo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let inbox = Inbox::sqlite(dir.join("inbox.db")).await?;
+
+    // Fails the first two attempts of each delivery; "poison" fails until `fixed`.
+    let handled: Ran = Arc::default();
+    let fixed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let handler = {
+        let (handled, fixed) = (handled.clone(), fixed.clone());
+        move |delivery: Delivery, axum::Extension(job): axum::Extension<InboxJob>| {
+            let (handled, fixed) = (handled.clone(), fixed.clone());
+            async move {
+                let poison = delivery.id() == "msg_poison";
+                if job.attempt() <= 2
+                    || (poison && !fixed.load(std::sync::atomic::Ordering::SeqCst))
+                {
+                    return StatusCode::SERVICE_UNAVAILABLE;
+                }
+                handled
+                    .lock()
+                    .map(|mut l| l.push(delivery.id().to_owned()))
+                    .ok();
+                StatusCode::OK
+            }
+        }
+    };
+    let handlers = Router::new().route("/hooks", post(handler));
+    let secret = "whsec_aW5ib3ggZGVtbyBzZWNyZXQgZm9yIHRoZSBzdG9yeQ==";
+    let layer = WebhookLayer::new(Verifier::new(providers::standard_webhooks(), secret)?)
+        .inbox(inbox.clone());
+    let app = handlers.clone().route_layer(layer);
+    let workers = inbox
+        .workers(handlers)
+        .max_attempts(4)
+        .backoff(Duration::from_millis(20), Duration::from_millis(100))
+        .spawn();
+    let base = serve(app).await?;
+    let delivery = |id: &str| {
+        sign(
+            providers::standard_webhooks(),
+            secret,
+            post_json(&format!("{base}/hooks"), r#"{"type":"order.paid"}"#, &[]),
+            id,
+        )
+    };
+
+    let started = Instant::now();
+    let mut accepted = 0;
+    for n in 1..=5 {
+        let (status, _) = send(client, delivery(&format!("msg_{n}"))).await?;
+        accepted += usize::from(status == StatusCode::ACCEPTED);
+    }
+    let elapsed = started.elapsed();
+    checks.check(
+        "5 deliveries, each answered 202 as soon as it is written",
+        format!("{accepted} x 202 in {} ms", elapsed.as_millis()),
+        accepted == 5,
+    );
+    let (status, headers) = send(client, delivery("msg_1")).await?;
+    checks.check(
+        "msg_1 again (a provider retry): a duplicate, not stored twice",
+        format!(
+            "{} duplicate={}",
+            status.as_u16(),
+            headers.contains_key(DUPLICATE_HEADER)
+        ),
+        status.is_success() && headers.contains_key(DUPLICATE_HEADER),
+    );
+    let (status, _) = send(client, delivery("msg_poison")).await?;
+    checks.check(
+        "msg_poison: accepted too",
+        status.as_u16(),
+        status == StatusCode::ACCEPTED,
+    );
+
+    // The workers retry with backoff; wait for the outcome.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let stats = loop {
+        let stats = inbox.stats().await?;
+        if stats.done == 5 && stats.dead == 1 || Instant::now() > deadline {
+            break stats;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let mut once = ran(&handled);
+    once.sort();
+    checks.check(
+        "after 2 failures each, all 5 handled, each exactly once",
+        format!("done {} handled {}", stats.done, once.len()),
+        stats.done == 5 && once == ["msg_1", "msg_2", "msg_3", "msg_4", "msg_5"],
+    );
+    let dead = inbox
+        .list(&ListFilter::new().state(DeliveryState::Dead))
+        .await?;
+    checks.check(
+        "msg_poison: dead after 4 attempts, waiting for a person",
+        format!("dead {}", dead.len()),
+        dead.len() == 1
+            && dead
+                .first()
+                .is_some_and(|d| d.delivery_id == "msg_poison" && d.attempts == 4),
+    );
+    fixed.store(true, std::sync::atomic::Ordering::SeqCst);
+    let replayed = inbox.replay_dead().await?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let stats = loop {
+        let stats = inbox.stats().await?;
+        if stats.done == 6 || Instant::now() > deadline {
+            break stats;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    checks.check(
+        "the bug fixed, the dead delivery replayed: handled",
+        format!("replayed {replayed} done {}", stats.done),
+        replayed == 1 && stats.done == 6 && stats.dead == 0,
+    );
+    workers.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(checks.failed)
+}
