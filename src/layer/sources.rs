@@ -197,6 +197,14 @@ where
 ///   [`Delivery::source`](crate::Delivery::source).
 /// - The cache holds at most `capacity` sources (default 100,000), oldest first out.
 ///
+/// **The lookup runs before anything is verified**, because the source key is what
+/// chooses the verifier: anyone can make it run. The negative cache absorbs repeats of
+/// one unknown name, but a flood of *distinct* random names costs one lookup each (on
+/// your database, if that is where it goes). Bound it before it reaches the lookup: a
+/// [`SourceKey::from_fn`] that answers `None` for names outside your format (a UUID, a
+/// slug of known length) costs nothing, and rate limiting in front of the route (a
+/// proxy, or tower's `RateLimit`/`ConcurrencyLimit`) caps the rest.
+///
 /// Clone it to keep a handle for invalidation; clones share the cache.
 ///
 /// ```
