@@ -446,3 +446,32 @@ fn shopify_events_headers_without_the_x_prefix() {
     assert_eq!(delivery.id(), "event-1");
     assert_eq!(delivery.event_type(), Some("orders/create"));
 }
+
+#[test]
+fn schemes_say_their_algorithm_and_event_header() {
+    use tower_webhook::scheme::Algorithm;
+    let scheme = |name: &str| providers::find(name).expect(name).scheme();
+    assert_eq!(
+        scheme("github").signature_algorithm(),
+        Some(Algorithm::Sha256)
+    );
+    assert_eq!(
+        scheme("discord").signature_algorithm(),
+        Some(Algorithm::Ed25519)
+    );
+    assert_eq!(
+        scheme("twilio").signature_algorithm(),
+        Some(Algorithm::Sha1)
+    );
+    assert_eq!(
+        scheme("gitlab").signature_algorithm(),
+        None,
+        "a shared token"
+    );
+    assert_eq!(
+        scheme("github").event_type_header().map(|h| h.as_str()),
+        Some("x-github-event")
+    );
+    assert_eq!(scheme("stripe").event_type_header(), None, "in the body");
+    assert_eq!(Algorithm::EcdsaP256Sha256.name(), "ECDSA P-256");
+}

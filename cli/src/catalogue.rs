@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use tower_webhook::providers::{Preset, PresetOptions};
+use tower_webhook::scheme::DynScheme;
 use tower_webhook::{Scheme, Signer, Verifier};
 
 /// The public base URL used to sign the samples of URL-signed presets.
@@ -82,39 +83,23 @@ pub fn sample_options() -> PresetOptions {
     PresetOptions::new().public_url(SAMPLE_PUBLIC_URL)
 }
 
-/// The field of the scheme's `Debug` text that follows `field: `, up to the next `,` or
-/// `)`: how the algorithm and the event-type header of a declarative scheme are read.
-/// `Debug` is no API, so the tests pin what this finds for a few presets.
-fn debug_field<'a>(debug: &'a str, prefix: &str) -> Option<&'a str> {
-    let start = debug.find(prefix)? + prefix.len();
-    let rest = debug.get(start..)?;
-    let end = rest.find([',', ')', ' ', '}']).unwrap_or(rest.len());
-    rest.get(..end)
-}
-
-fn family(preset: &Preset, debug: &str) -> String {
-    let algorithm = debug_field(debug, "algorithm: ");
-    let name = match algorithm {
-        Some("Sha1") => "HMAC-SHA1",
-        Some("Sha256") => "HMAC-SHA256",
-        Some("Sha512") => "HMAC-SHA512",
-        Some("Ed25519") => "Ed25519",
-        Some("EcdsaP256Sha256") => "ECDSA P-256",
-        _ if !preset.can_sign() => "HMAC-SHA256 (fields of the body)",
-        _ if !preset.signs_body() => "shared token",
-        // Schemes of their own, not described as data: what their documentation says.
-        _ if preset.name() == "twilio" => "HMAC-SHA1",
-        _ if preset.name() == "box_com" || preset.name() == "docusign" => "HMAC-SHA256",
-        _ => "custom",
-    };
-    name.to_owned()
+fn family(preset: &Preset, scheme: &DynScheme) -> String {
+    match scheme.signature_algorithm() {
+        Some(algorithm) if preset.signs_body() || !algorithm.name().starts_with("HMAC") => {
+            algorithm.name().to_owned()
+        }
+        Some(algorithm) => format!("{} (fields of the body)", algorithm.name()),
+        None if !preset.signs_body() => "shared token".to_owned(),
+        None => "custom".to_owned(),
+    }
 }
 
 /// The header the event type is read from, when the scheme reads it from a header.
 pub fn event_header(preset: &Preset) -> Option<String> {
-    let debug = format!("{:?}", preset.scheme_with(&sample_options()));
-    let value = debug_field(&debug, "event_type: Some(Header(\"")?;
-    Some(value.trim_end_matches('"').to_owned())
+    let scheme = preset.scheme_with(&sample_options());
+    scheme
+        .event_type_header()
+        .map(|name| name.as_str().to_owned())
 }
 
 /// The headers a signed request carries, name to value.
@@ -142,11 +127,12 @@ fn differing(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<
 pub fn describe(preset: &'static Preset) -> PresetInfo {
     let options = sample_options();
     let scheme = preset.scheme_with(&options);
-    let debug = format!("{scheme:?}");
-    let event_header = event_header(preset);
+    let event_header = scheme
+        .event_type_header()
+        .map(|name| name.as_str().to_owned());
     let mut info = PresetInfo {
         name: preset.name(),
-        family: family(preset, &debug),
+        family: family(preset, &scheme),
         signature_headers: Vec::new(),
         timestamp_header: None,
         event_header: event_header.clone(),
@@ -258,7 +244,15 @@ mod tests {
         assert_eq!(info("discord").family, "Ed25519");
         assert_eq!(info("sendgrid").family, "ECDSA P-256");
         assert!(info("twilio").signs_url);
+        assert_eq!(info("twilio").family, "HMAC-SHA1");
         assert!(!info("mailgun").can_sign);
+        assert_eq!(info("mailgun").family, "HMAC-SHA256 (fields of the body)");
+        assert_eq!(info("box_com").family, "HMAC-SHA256");
+        assert_eq!(
+            info("github").event_header.as_deref(),
+            Some("x-github-event")
+        );
+        assert_eq!(info("stripe").event_header, None, "read from the body");
     }
 
     #[test]

@@ -53,6 +53,10 @@ fn signed_parts<'a>(request: &WebhookRequest<'a>, timestamp: &'a str) -> [&'a [u
 impl Scheme for BoxCom {
     type Key = SchemeKey;
 
+    fn signature_algorithm(&self) -> Option<crate::scheme::Algorithm> {
+        Some(crate::scheme::Algorithm::Sha256)
+    }
+
     fn provider(&self) -> &str {
         "box"
     }

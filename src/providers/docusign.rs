@@ -41,6 +41,10 @@ pub fn docusign() -> DocuSign {
 impl Scheme for DocuSign {
     type Key = SchemeKey;
 
+    fn signature_algorithm(&self) -> Option<crate::scheme::Algorithm> {
+        Some(crate::scheme::Algorithm::Sha256)
+    }
+
     fn provider(&self) -> &str {
         "docusign"
     }

@@ -106,6 +106,10 @@ fn fields(request: &WebhookRequest<'_>) -> Result<Fields, Rejection> {
 impl Scheme for Mailgun {
     type Key = SchemeKey;
 
+    fn signature_algorithm(&self) -> Option<crate::scheme::Algorithm> {
+        Some(crate::scheme::Algorithm::Sha256)
+    }
+
     fn provider(&self) -> &str {
         "mailgun"
     }

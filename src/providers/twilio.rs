@@ -257,6 +257,10 @@ fn mac(
 impl Scheme for Twilio {
     type Key = SchemeKey;
 
+    fn signature_algorithm(&self) -> Option<crate::scheme::Algorithm> {
+        Some(crate::scheme::Algorithm::Sha1)
+    }
+
     fn provider(&self) -> &str {
         "twilio"
     }

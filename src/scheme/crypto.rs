@@ -35,6 +35,17 @@ pub(crate) const MAX_TAG: usize = 64;
 pub(crate) const MAX_SIGNATURE: usize = 80;
 
 impl Algorithm {
+    /// Its usual name: `HMAC-SHA256`, `Ed25519`, `ECDSA P-256`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "HMAC-SHA1",
+            Algorithm::Sha256 => "HMAC-SHA256",
+            Algorithm::Sha512 => "HMAC-SHA512",
+            Algorithm::Ed25519 => "Ed25519",
+            Algorithm::EcdsaP256Sha256 => "ECDSA P-256",
+        }
+    }
+
     pub(crate) fn is_mac(self) -> bool {
         matches!(
             self,

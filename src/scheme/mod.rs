@@ -105,6 +105,21 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
         false
     }
 
+    /// The signature algorithm, for catalogues and diagnostics (the command line's
+    /// `providers` table): `None` when the scheme checks no signature (a shared token or
+    /// credentials) or does not say. Where the request chooses among several (Twilio's
+    /// SharedKey signatures), the default one.
+    fn signature_algorithm(&self) -> Option<Algorithm> {
+        None
+    }
+
+    /// The header the event type is read from, when it is read from a header (whether the
+    /// signature covers it is [`Verified`]'s to say, per delivery). Senders, such as the
+    /// command line's `send --event`, set it. Default `None`.
+    fn event_type_header(&self) -> Option<&HeaderName> {
+        None
+    }
+
     /// The largest body the provider documents sending (GitHub: 25 MB), which the layer
     /// uses as its body limit unless told otherwise. `None`: the layer's default (2 MiB).
     fn default_body_limit(&self) -> Option<usize> {
@@ -173,6 +188,14 @@ impl Scheme for DynScheme {
 
     fn empty_responses(&self) -> bool {
         (**self).empty_responses()
+    }
+
+    fn signature_algorithm(&self) -> Option<Algorithm> {
+        (**self).signature_algorithm()
+    }
+
+    fn event_type_header(&self) -> Option<&HeaderName> {
+        (**self).event_type_header()
     }
 }
 

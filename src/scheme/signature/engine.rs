@@ -616,4 +616,15 @@ impl Scheme for SignatureScheme {
     fn empty_responses(&self) -> bool {
         self.empty_responses
     }
+
+    fn signature_algorithm(&self) -> Option<crate::scheme::Algorithm> {
+        Some(self.algorithm)
+    }
+
+    fn event_type_header(&self) -> Option<&HeaderName> {
+        match &self.event_type {
+            Some(FieldSource::Header(name)) => Some(name),
+            _ => None,
+        }
+    }
 }
