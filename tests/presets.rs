@@ -323,7 +323,7 @@ fn cases() -> Vec<Case> {
         case(("vercel", "vercel"), providers::vercel()).body_only(Some("evt_1"), Some("ping")),
         case(("trello", "trello"), providers::trello().public_url(PUBLIC)).body_only(None, None),
         case(("calendly", "calendly"), providers::calendly()).timestamped("calendly-webhook-signature", &[], None, None),
-        case(("recurly", "recurly"), providers::recurly()).timestamped("recurly-signature", &[], None, None),
+        case(("recurly", "recurly"), providers::recurly()).timestamped("recurly-signature", &[], Some("evt_1"), None),
         case(("workos", "workos"), providers::workos()).timestamped("workos-signature", &[], Some("evt_1"), None),
         case(("webflow", "webflow"), providers::webflow()).timestamped("x-webflow-timestamp", &["x-webflow-timestamp"], None, None),
         case(("customer_io", "customer_io"), providers::customer_io()).timestamped("x-cio-timestamp", &["x-cio-timestamp"], Some("ev_1"), None),

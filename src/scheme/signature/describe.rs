@@ -126,6 +126,7 @@ impl SignatureScheme {
             tolerance: crate::scheme::DEFAULT_TOLERANCE,
             default_body_limit: None,
             empty_responses: false,
+            form_refusal: None,
             public_url: None,
             exact_url: None,
             trust_host: false,
@@ -270,6 +271,34 @@ impl SignatureScheme {
     /// refuses any body (Xero's intent-to-receive check).
     pub fn empty_responses(mut self) -> Self {
         self.empty_responses = true;
+        self
+    }
+
+    /// Refuses a request whose body is a form (`Content-Type:
+    /// application/x-www-form-urlencoded`) with [`RejectionKind::InvalidBody`](crate::RejectionKind::InvalidBody)
+    /// (`400`) and `detail` as its message, before any signature work: for a provider
+    /// that can be set to send a form this description cannot verify (Gitea's form
+    /// content type signs the JSON but sends `payload=<url-encoded JSON>`), so the
+    /// provider's delivery log says what to change instead of showing a bare `401`.
+    /// `detail` is sent in the response: say what to configure, never anything secret.
+    ///
+    /// ```
+    /// use http::HeaderName;
+    /// use tower_webhook::scheme::SignatureScheme;
+    /// use tower_webhook::{RejectionKind, Verifier};
+    ///
+    /// let scheme = SignatureScheme::new("example", HeaderName::from_static("x-signature"))
+    ///     .refuse_form_bodies("set the webhook's content type to application/json");
+    /// let verifier = Verifier::new(scheme, "secret").unwrap();
+    /// let form = http::Request::post("/hook")
+    ///     .header("content-type", "application/x-www-form-urlencoded")
+    ///     .header("x-signature", "00")
+    ///     .body(bytes::Bytes::from_static(b"payload=%7B%7D"))
+    ///     .unwrap();
+    /// assert_eq!(verifier.verify(&form).unwrap_err().kind(), RejectionKind::InvalidBody);
+    /// ```
+    pub fn refuse_form_bodies(mut self, detail: &'static str) -> Self {
+        self.form_refusal = Some(detail);
         self
     }
 

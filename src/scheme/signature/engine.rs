@@ -422,6 +422,11 @@ impl Scheme for SignatureScheme {
         request: &WebhookRequest<'_>,
         keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
+        if let Some(detail) = self.form_refusal {
+            if crate::scheme::is_form(request.headers()) {
+                return Err(Rejection::new(RejectionKind::InvalidBody, detail));
+            }
+        }
         let header = self.read_required(request, &self.signature_header)?;
         let mut candidates = Candidates {
             tags: [[0; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],

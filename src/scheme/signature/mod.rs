@@ -70,6 +70,9 @@ pub struct SignatureScheme {
     tolerance: Duration,
     default_body_limit: Option<usize>,
     empty_responses: bool,
+    /// Why a form body (`application/x-www-form-urlencoded`) is refused, when the provider
+    /// sends one that this description cannot verify (Gitea's form content type).
+    form_refusal: Option<&'static str>,
     /// Parsed when set; a malformed one is reported by `validate`.
     public_url: Option<Result<PublicBase, ConfigError>>,
     /// The exact URL signed, when the provider signs a fixed URL (Square's notification
