@@ -334,6 +334,10 @@ fn cases() -> Vec<Case> {
         case(("telnyx", "telnyx"), providers::telnyx()).timestamped("telnyx-timestamp", &["telnyx-timestamp"], None, None).keys(TELNYX_SEEDS, TELNYX_PUBLIC),
         case(("gitlab signing token", "gitlab_signing_token"), providers::gitlab_signing_token()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), None).keys(WHSEC, WHSEC),
         case(("replicate", "replicate"), providers::replicate()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        // Issue 15, second half of the candidates (src/providers/more_b.rs).
+        case(("lithic", "lithic"), providers::lithic()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        case(("easypost", "easypost"), providers::easypost()).body_only(Some("evt_1"), None),
+        case(("airwallex", "airwallex"), providers::airwallex()).timestamped("x-timestamp", &["x-timestamp"], Some("evt_1"), None),
     ]
 }
 
@@ -1083,6 +1087,11 @@ fn every_registry_preset_has_a_detailed_case() {
             "telegram",
             "a shared token signs nothing, so no tampered body is refused; \
              tests/custom_presets.rs (telegram_secret_token)",
+        ),
+        (
+            "auth0_log_streams",
+            "a shared token signs nothing, so no tampered body is refused; \
+             tests/presets_b.rs (auth0_log_streams_token)",
         ),
     ];
     let cases = cases();

@@ -436,6 +436,12 @@ pub static ALL: &[Preset] = &[
     preset!(zendesk),
     preset!(hubspot, signs_url),
     preset!(telnyx, keys = ED25519_BASE64),
+    // Issue 15, second half of the candidates (src/providers/more_b.rs).
+    preset!(lithic, keys = WHSEC),
+    preset!(easypost),
+    // Airwallex docs, "Webhooks overview": retried over about three days.
+    preset!(airwallex).retries_for(days(3)),
+    preset!(auth0_log_streams, token),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

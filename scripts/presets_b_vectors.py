@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""Computes the expected signatures in tests/presets_b.rs with Python's own hmac/hashlib
+modules, independently of the crate, for the presets of src/providers/more_b.rs whose
+provider publishes no fixed vector (Lithic's SDK tests sign with the current time;
+Airwallex publishes code, not a vector). Run it and compare with that file:
+
+    python3 scripts/presets_b_vectors.py
+"""
+import base64
+import hashlib
+import hmac
+
+BODY = '{"id":"evt_1","name":"payment_intent.succeeded","event_type":"card.created"}'
+
+# Lithic (Standard Webhooks): whsec_ + base64 key, "{id}.{ts}.{body}", base64 HMAC-SHA256.
+LITHIC_SECRET = "whsec_zlFsbBZ8Xcodlpcu6NDTdSzZRLSdhkst"  # the secret of Lithic's SDK tests
+LITHIC_ID = "msg_2Lh9KRb0pzN4LePd3XiA4v12Axj"
+LITHIC_TS = "1700000000"
+key = base64.b64decode(LITHIC_SECRET[len("whsec_"):])
+lithic = hmac.new(key, f"{LITHIC_ID}.{LITHIC_TS}.{BODY}".encode(), hashlib.sha256).digest()
+print("lithic     webhook-signature: v1," + base64.b64encode(lithic).decode())
+
+# Airwallex: the secret as text, x-timestamp (ms) then the body, hex HMAC-SHA256.
+AIRWALLEX_SECRET = "airwallex-endpoint-secret"
+AIRWALLEX_TS = "1700000000000"
+airwallex = hmac.new(AIRWALLEX_SECRET.encode(), (AIRWALLEX_TS + BODY).encode(), hashlib.sha256)
+print("airwallex  x-signature: " + airwallex.hexdigest())
