@@ -25,3 +25,10 @@ AIRWALLEX_SECRET = "airwallex-endpoint-secret"
 AIRWALLEX_TS = "1700000000000"
 airwallex = hmac.new(AIRWALLEX_SECRET.encode(), (AIRWALLEX_TS + BODY).encode(), hashlib.sha256)
 print("airwallex  x-signature: " + airwallex.hexdigest())
+
+# incident.io (Standard Webhooks through Svix): as Lithic, with the Standard Webhooks
+# specification's example secret.
+INCIDENT_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+key = base64.b64decode(INCIDENT_SECRET[len("whsec_"):])
+incident = hmac.new(key, f"msg_incident_1.{LITHIC_TS}.{BODY}".encode(), hashlib.sha256).digest()
+print("incident_io webhook-signature: v1," + base64.b64encode(incident).decode())

@@ -338,6 +338,7 @@ fn cases() -> Vec<Case> {
         case(("lithic", "lithic"), providers::lithic()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
         case(("easypost", "easypost"), providers::easypost()).body_only(Some("evt_1"), None),
         case(("airwallex", "airwallex"), providers::airwallex()).timestamped("x-timestamp", &["x-timestamp"], Some("evt_1"), None),
+        case(("incident.io", "incident_io"), providers::incident_io()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
     ]
 }
 

@@ -156,3 +156,39 @@ fn auth0_log_streams_token() {
         RejectionKind::MissingHeader
     );
 }
+
+#[test]
+fn incident_io_independent_vector() {
+    let verifier = verifier_at(
+        providers::incident_io(),
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        at(1_700_000_000),
+    );
+    let headers = [
+        ("webhook-id", "msg_incident_1"),
+        ("webhook-timestamp", "1700000000"),
+        (
+            "webhook-signature",
+            "v1,KyMnRO7MnB/8gyKw09uIt5e83Ao8XoBuBmhN+eY9jUQ=",
+        ),
+    ];
+    let delivery = verifier
+        .verify(&post(&headers, BODY))
+        .expect("vector verifies");
+    assert_eq!(delivery.id(), "msg_incident_1");
+    assert_eq!(delivery.provider(), "incident-io");
+    assert_eq!(delivery.event_type(), Some("card.created"));
+    // Svix's branded headers are not what incident.io sends: without `webhook-*`, refused.
+    let branded = [
+        ("svix-id", "msg_incident_1"),
+        ("svix-timestamp", "1700000000"),
+        (
+            "svix-signature",
+            "v1,KyMnRO7MnB/8gyKw09uIt5e83Ao8XoBuBmhN+eY9jUQ=",
+        ),
+    ];
+    assert_eq!(
+        verifier.verify(&post(&branded, BODY)).unwrap_err().kind(),
+        RejectionKind::MissingHeader
+    );
+}

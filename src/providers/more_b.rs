@@ -29,6 +29,26 @@ pub fn lithic() -> SignatureScheme {
         .event_type_from_json("event_type")
 }
 
+/// [incident.io](https://docs.incident.io/api-reference/webhooks) webhooks, delivered
+/// through Svix under the unbranded Standard Webhooks headers.
+///
+/// - Signature: `webhook-signature: v1,<base64 HMAC-SHA256>` (space-separated list).
+/// - Signed content: `{webhook-id}.{webhook-timestamp}.{body}`; timestamp Unix seconds,
+///   ±5 minutes.
+/// - Delivery id: `webhook-id` (signed; kept when a message is retried or replayed).
+///   Event type: the body's `event_type` (such as `public_incident.incident_created_v2`,
+///   signed), which also names the body's other key.
+/// - Secret: the endpoint's signing secret (`whsec_…`, base64 after the prefix).
+/// - Retries: exponential back-off over the next 24 hours.
+///
+/// Source: incident.io API reference, "Webhooks" (powered by Svix; the three headers and
+/// `$WEBHOOK_ID.$WEBHOOK_TIMESTAMP.$REQUEST_BODY`; status codes, errors and retries).
+pub fn incident_io() -> SignatureScheme {
+    super::standard_webhooks()
+        .provider_name("incident-io")
+        .event_type_from_json("event_type")
+}
+
 // ---- HMAC of the body --------------------------------------------------------------------
 
 /// [EasyPost](https://docs.easypost.com/guides/webhooks-guide#hmac-validation) webhooks

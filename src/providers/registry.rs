@@ -442,6 +442,8 @@ pub static ALL: &[Preset] = &[
     // Airwallex docs, "Webhooks overview": retried over about three days.
     preset!(airwallex).retries_for(days(3)),
     preset!(auth0_log_streams, token),
+    // incident.io API reference, "Webhooks": retried over the next 24 hours.
+    preset!(incident_io, keys = WHSEC).retries_for(hours(24)),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
