@@ -32,3 +32,8 @@ INCIDENT_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 key = base64.b64decode(INCIDENT_SECRET[len("whsec_"):])
 incident = hmac.new(key, f"msg_incident_1.{LITHIC_TS}.{BODY}".encode(), hashlib.sha256).digest()
 print("incident_io webhook-signature: v1," + base64.b64encode(incident).decode())
+
+# Stytch (Svix): svix-* headers, the Standard Webhooks specification's example secret.
+STYTCH_BODY = '{"project_id":"project-test-1","event_id":"event-test-1","action":"CREATE","object_type":"organization","source":"DIRECT","id":"organization-test-1"}'
+stytch = hmac.new(key, f"msg_stytch_1.{LITHIC_TS}.{STYTCH_BODY}".encode(), hashlib.sha256).digest()
+print("stytch     svix-signature: v1," + base64.b64encode(stytch).decode())

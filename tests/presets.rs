@@ -338,6 +338,19 @@ fn cases() -> Vec<Case> {
         case(("lithic", "lithic"), providers::lithic()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
         case(("easypost", "easypost"), providers::easypost()).body_only(Some("evt_1"), None),
         case(("airwallex", "airwallex"), providers::airwallex()).timestamped("x-timestamp", &["x-timestamp"], Some("evt_1"), None),
+        case(("stytch", "stytch"), providers::stytch()).with(
+            [
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            ],
+            "http://127.0.0.1/hook",
+            "application/json",
+            br#"{"project_id":"project-test-1","event_id":"event-test-1","action":"CREATE","object_type":"organization","source":"DIRECT","id":"organization-test-1"}"#,
+            &["svix-id", "svix-timestamp"],
+            Some("svix-timestamp"),
+            Some("msg_2mXyZ0123"),
+            None,
+        ),
         case(("incident.io", "incident_io"), providers::incident_io()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
     ]
 }

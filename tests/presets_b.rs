@@ -192,3 +192,28 @@ fn incident_io_independent_vector() {
         RejectionKind::MissingHeader
     );
 }
+
+/// Stytch signs through Svix; its type is three signed body fields, so the delivery has
+/// no single event type.
+#[test]
+fn stytch_independent_vector() {
+    let body = r#"{"project_id":"project-test-1","event_id":"event-test-1","action":"CREATE","object_type":"organization","source":"DIRECT","id":"organization-test-1"}"#;
+    let verifier = verifier_at(
+        providers::stytch(),
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        at(1_700_000_000),
+    );
+    let signature = "v1,7X7U1kYa4FdVCqV63IvmcO9dzds9ashtnpp4AERNTPg=";
+    for prefix in ["svix", "webhook"] {
+        let headers = [
+            (format!("{prefix}-id"), "msg_stytch_1"),
+            (format!("{prefix}-timestamp"), "1700000000"),
+            (format!("{prefix}-signature"), signature),
+        ];
+        let pairs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let delivery = verifier.verify(&post(&pairs, body)).expect(prefix);
+        assert_eq!(delivery.id(), "msg_stytch_1");
+        assert_eq!(delivery.provider(), "stytch");
+        assert_eq!(delivery.event_type(), None);
+    }
+}

@@ -49,6 +49,25 @@ pub fn incident_io() -> SignatureScheme {
         .event_type_from_json("event_type")
 }
 
+/// [Stytch](https://stytch.com/docs/b2b/guides/webhooks) webhooks, delivered through Svix.
+///
+/// - Signature, signed content, timestamp and secret: as [`svix`](super::svix)
+///   (`svix-signature: v1,<base64>` over `{svix-id}.{svix-timestamp}.{body}`, `whsec_`
+///   secret; the unbranded `webhook-*` headers are read when the `svix-*` ones are
+///   absent).
+/// - Delivery id: `svix-id` (signed; the same when Svix retries the message). The body's
+///   own `event_id` is unique per event too.
+/// - Event type: **none**. Stytch's type is three body fields, `source`, `object_type`
+///   and `action` (`direct.organization.create`), all signed: route on them in the
+///   handler. ([`Delivery::event_type`](crate::Delivery::event_type) reads the body's
+///   `type`, which Stytch does not send, so it is `None`.)
+/// - Retries: Svix's schedule (about 28 hours).
+///
+/// Source: Stytch docs, "Webhooks" (powered through Svix; the payload's fields).
+pub fn stytch() -> SignatureScheme {
+    super::svix().provider_name("stytch")
+}
+
 // ---- HMAC of the body --------------------------------------------------------------------
 
 /// [EasyPost](https://docs.easypost.com/guides/webhooks-guide#hmac-validation) webhooks

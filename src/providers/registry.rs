@@ -444,6 +444,8 @@ pub static ALL: &[Preset] = &[
     preset!(auth0_log_streams, token),
     // incident.io API reference, "Webhooks": retried over the next 24 hours.
     preset!(incident_io, keys = WHSEC).retries_for(hours(24)),
+    // Stytch delivers through Svix.
+    preset!(stytch, keys = WHSEC).retries_for(SVIX_SCHEDULE),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
