@@ -121,3 +121,78 @@ async fn gitea_form_deliveries_are_refused_with_a_clear_message() {
     assert_eq!(reply.text(), "handler");
     assert_eq!(calls.count(), 1);
 }
+
+/// A clock the test moves: shared by the verifier (freshness) and the replay store
+/// (retention).
+#[derive(Clone)]
+struct TestClock(std::sync::Arc<std::sync::Mutex<SystemTime>>);
+
+impl TestClock {
+    fn now(&self) -> SystemTime {
+        *self.0.lock().unwrap()
+    }
+    fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+/// For presets that carry a horizon and recognise a retry by a stable id: a retry sent
+/// just before the horizon ends (re-signed with a fresh timestamp, same id) is a
+/// duplicate under the default retention, and is not under a retention shorter than the
+/// horizon — so the default really is what covers it.
+#[tokio::test]
+async fn a_retry_at_the_horizon_is_still_a_duplicate_under_the_default_retention() {
+    let body = r#"{"id":"evt_1","event_id":"ev_1","webhook_metadata":{"delivery":{"id":"d_1"}},"type":"ping"}"#;
+    for name in [
+        "stripe",
+        "customer_io",
+        "recurly",
+        "heroku",
+        "airwallex",
+        "docusign",
+    ] {
+        let preset = providers::find(name).expect(name);
+        let horizon = preset.retry_horizon().expect(name);
+        let (signing, verifying) = preset.example_keys();
+        for (retention, expect_duplicate) in [(None, true), (Some(horizon / 2), false)] {
+            let clock = TestClock(std::sync::Arc::new(
+                std::sync::Mutex::new(SystemTime::now()),
+            ));
+            let (verifier_clock, store_clock) = (clock.clone(), clock.clone());
+            let verifier = Verifier::builder(preset.scheme())
+                .secret(verifying)
+                .clock(move || verifier_clock.now())
+                .build()
+                .unwrap();
+            let store = tower_webhook::replay::MemoryStore::builder()
+                .clock(move || store_clock.now())
+                .build();
+            let mut layer = WebhookLayer::new(verifier).replay_store(store);
+            if let Some(retention) = retention {
+                layer = layer.retention(retention);
+            }
+            let (server, calls) = common::counting_server("/hook", layer, "handler").await;
+            let attempt = |at: SystemTime| {
+                let request = http::Request::post(server.url("/hook"))
+                    .header("content-type", "application/json")
+                    .body(Bytes::from_static(body.as_bytes()))
+                    .unwrap();
+                Signer::new(preset.scheme(), signing)
+                    .sign_with(request, "delivery-1", at)
+                    .unwrap()
+            };
+            let first = send(attempt(clock.now())).await;
+            assert_eq!(first.text(), "handler", "{name}");
+            clock.advance(horizon - Duration::from_secs(60));
+            let retry = send(attempt(clock.now())).await;
+            assert_eq!(
+                is_duplicate(&retry),
+                expect_duplicate,
+                "{name}, retention {retention:?}: {}",
+                retry.text()
+            );
+            let runs = if expect_duplicate { 1 } else { 2 };
+            assert_eq!(calls.count(), runs, "{name}, retention {retention:?}");
+        }
+    }
+}
