@@ -37,3 +37,13 @@ print("incident_io webhook-signature: v1," + base64.b64encode(incident).decode()
 STYTCH_BODY = '{"project_id":"project-test-1","event_id":"event-test-1","action":"CREATE","object_type":"organization","source":"DIRECT","id":"organization-test-1"}'
 stytch = hmac.new(key, f"msg_stytch_1.{LITHIC_TS}.{STYTCH_BODY}".encode(), hashlib.sha256).digest()
 print("stytch     svix-signature: v1," + base64.b64encode(stytch).decode())
+
+# Supabase Auth hooks: secrets "v1,whsec_<base64>", signatures joined with ", " (one per
+# secret, in the configured order), as supabase/auth's generateSignatures does.
+SUPABASE_BODY = '{"user":{"id":"u_1"},"email_data":{"email_action_type":"signup"}}'
+SUPABASE_SECRETS = ["v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"]
+sigs = []
+for secret in SUPABASE_SECRETS:
+    k = base64.b64decode(secret[len("v1,whsec_"):])
+    sigs.append("v1," + base64.b64encode(hmac.new(k, f"msg_supabase_1.{LITHIC_TS}.{SUPABASE_BODY}".encode(), hashlib.sha256).digest()).decode())
+print("supabase   webhook-signature: " + ", ".join(sigs))

@@ -351,6 +351,7 @@ fn cases() -> Vec<Case> {
             Some("msg_2mXyZ0123"),
             None,
         ),
+        case(("supabase auth hooks", "supabase_auth_hooks"), providers::supabase_auth_hooks()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(SUPABASE_KEYS, SUPABASE_KEYS),
         case(("incident.io", "incident_io"), providers::incident_io()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
     ]
 }
@@ -1132,3 +1133,9 @@ fn every_registry_preset_has_a_detailed_case() {
         );
     }
 }
+
+/// Supabase's hook secrets as its dashboard shows them (`v1,whsec_` and base64).
+const SUPABASE_KEYS: [&str; 2] = [
+    "v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    "v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+];

@@ -217,3 +217,54 @@ fn stytch_independent_vector() {
         assert_eq!(delivery.event_type(), None);
     }
 }
+
+/// Supabase joins one signature per hook secret with `, `: each secret verifies alone,
+/// whichever position its signature has; the dashboard's `v1,whsec_…` form is the secret.
+#[test]
+fn supabase_auth_hooks_independent_vector() {
+    let body = r#"{"user":{"id":"u_1"},"email_data":{"email_action_type":"signup"}}"#;
+    let header = "v1,Evi3IgauDTOSZla5JdyJy10cxcff01AUSoauVEnmt6M=, v1,doGnq4ZtlxT7zSR6akvHcOAAo/IMxsecHRc9C9FXucs=";
+    let headers = [
+        ("webhook-id", "msg_supabase_1"),
+        ("webhook-timestamp", "1700000000"),
+        ("webhook-signature", header),
+    ];
+    for secret in [
+        "v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+    ] {
+        let verifier = verifier_at(providers::supabase_auth_hooks(), secret, at(1_700_000_000));
+        let delivery = verifier
+            .verify(&post(&headers, body))
+            .unwrap_or_else(|e| panic!("{secret}: {e}"));
+        assert_eq!(delivery.id(), "msg_supabase_1");
+        assert_eq!(delivery.provider(), "supabase-auth-hooks");
+    }
+    // Without the suffix handling the first signature (followed by `,`) is unreadable:
+    // plain Standard Webhooks with the first secret does not verify this header.
+    let plain = verifier_at(
+        providers::standard_webhooks(),
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        at(1_700_000_000),
+    );
+    assert_eq!(
+        plain.verify(&post(&headers, body)).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+    // A secret without the dashboard's `v1,whsec_` prefix is a configuration mistake.
+    assert!(Verifier::new(
+        providers::supabase_auth_hooks(),
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    )
+    .is_err());
+    // Another secret does not verify.
+    let other = verifier_at(
+        providers::supabase_auth_hooks(),
+        "v1,whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        at(1_700_000_000),
+    );
+    assert_eq!(
+        other.verify(&post(&headers, body)).unwrap_err().kind(),
+        RejectionKind::SignatureMismatch
+    );
+}

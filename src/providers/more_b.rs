@@ -5,7 +5,7 @@
 
 use http::{header, HeaderName};
 
-use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat, TokenScheme};
+use crate::scheme::{Encoding, Part, SecretFormat, SignatureScheme, TimestampFormat, TokenScheme};
 
 // ---- Standard Webhooks, through the provider's own SDK ----------------------------------
 
@@ -66,6 +66,34 @@ pub fn incident_io() -> SignatureScheme {
 /// Source: Stytch docs, "Webhooks" (powered through Svix; the payload's fields).
 pub fn stytch() -> SignatureScheme {
     super::svix().provider_name("stytch")
+}
+
+/// [Supabase Auth hooks](https://supabase.com/docs/guides/auth/auth-hooks) of the HTTP
+/// type (Send Email, Send SMS, Custom Access Token, …), signed with Standard Webhooks.
+///
+/// - Signature: `webhook-signature`, one `v1,<base64 HMAC-SHA256>` per hook secret,
+///   joined with `, ` (so every entry but the last ends in `,`:
+///   [`SignatureScheme::signature_suffix`]).
+/// - Signed content: `{webhook-id}.{webhook-timestamp}.{body}`; timestamp Unix seconds,
+///   ±5 minutes.
+/// - Secret: the hook secret exactly as the dashboard shows it, `v1,whsec_<base64>`; a
+///   secret without the `v1,whsec_` prefix is refused when the verifier is built.
+/// - Delivery id: `webhook-id` (signed) — but Supabase draws a **new id and timestamp
+///   for every attempt** (up to 3, two seconds apart), so a retry is not recognised as a
+///   duplicate: the hook's handler must be idempotent. Event type: the body's `type`, as
+///   in Standard Webhooks, which Supabase's payloads do not carry (the hook's kind is the
+///   endpoint it is configured on), so it is `None`.
+///
+/// Source: `supabase/auth`, `internal/hooks/hookshttp/hookshttp.go` (`runHTTPHook`,
+/// `generateSignatures`: the `v1,` prefix trimmed, `standard-webhooks`' Go library,
+/// `strings.Join(signatureList, ", ")`, a new UUID per attempt).
+pub fn supabase_auth_hooks() -> SignatureScheme {
+    super::standard_webhooks()
+        .provider_name("supabase-auth-hooks")
+        .signature_suffix(',')
+        .secret_format(SecretFormat::Base64 {
+            prefix: Some("v1,whsec_"),
+        })
 }
 
 // ---- HMAC of the body --------------------------------------------------------------------

@@ -322,6 +322,11 @@ const WHSEC: (&str, &str) = (
     "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
     "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
 );
+/// Supabase's hook secrets: `v1,whsec_` and base64 (the Standard Webhooks example).
+const SUPABASE_HOOK: (&str, &str) = (
+    "v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    "v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+);
 /// Squarespace's secrets are hexadecimal (this one spells the text key).
 const HEX: (&str, &str) = (
     "6578616d706c652d6b65792d6e657665722d7573652d696e2d70726f64756374696f6e",
@@ -446,6 +451,7 @@ pub static ALL: &[Preset] = &[
     preset!(incident_io, keys = WHSEC).retries_for(hours(24)),
     // Stytch delivers through Svix.
     preset!(stytch, keys = WHSEC).retries_for(SVIX_SCHEDULE),
+    preset!(supabase_auth_hooks, keys = SUPABASE_HOOK),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

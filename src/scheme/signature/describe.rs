@@ -116,6 +116,7 @@ impl SignatureScheme {
             signature_header,
             separator: None,
             signature_prefix: Cow::Borrowed(""),
+            signature_suffix: None,
             encoding: Encoding::Hex,
             timestamp: None,
             parts: vec![Part::Body],
@@ -160,6 +161,26 @@ impl SignatureScheme {
     /// Entries with another prefix (other versions) are ignored.
     pub fn signature_prefix(mut self, prefix: impl Into<Cow<'static, str>>) -> Self {
         self.signature_prefix = prefix.into();
+        self
+    }
+
+    /// A character that may end a signature entry without being part of it, stripped
+    /// once when present: Supabase joins its `v1,<base64>` entries with `, `, so every
+    /// entry but the last ends in `,` after the space-separated split (default none).
+    ///
+    /// ```
+    /// use http::HeaderName;
+    /// use tower_webhook::scheme::{Encoding, SignatureScheme};
+    ///
+    /// let scheme = SignatureScheme::new("example", HeaderName::from_static("x-signature"))
+    ///     .signature_separator(' ')
+    ///     .signature_prefix("v1,")
+    ///     .signature_suffix(',')
+    ///     .encoding(Encoding::Base64);
+    /// # let _ = scheme;
+    /// ```
+    pub fn signature_suffix(mut self, suffix: char) -> Self {
+        self.signature_suffix = Some(suffix);
         self
     }
 

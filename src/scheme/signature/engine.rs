@@ -194,6 +194,10 @@ impl SignatureScheme {
             let Some(text) = entry.strip_prefix(&*self.signature_prefix) else {
                 return Ok(()); // another scheme version: ignored
             };
+            let text = match self.signature_suffix {
+                Some(suffix) => text.strip_suffix(suffix).unwrap_or(text),
+                None => text,
+            };
             if !self.algorithm.is_mac() && candidates.count >= MAX_PUBLIC_KEY_SIGNATURES {
                 return Err(Rejection::malformed_header(
                     name,

@@ -60,6 +60,9 @@ pub struct SignatureScheme {
     signature_header: HeaderName,
     separator: Option<char>,
     signature_prefix: Cow<'static, str>,
+    /// Text that may follow a signature entry and is not part of it (Supabase's `, `
+    /// joins leave a `,` after every entry but the last).
+    signature_suffix: Option<char>,
     encoding: Encoding,
     timestamp: Option<(describe::TimestampSource, TimestampFormat)>,
     parts: Vec<Part>,
