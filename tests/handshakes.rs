@@ -302,3 +302,68 @@ async fn xero_rejections_have_no_body() {
     assert_eq!(send(valid).await.status, StatusCode::OK);
     assert_eq!(calls.count(), 1);
 }
+
+/// A server whose `/trello` route takes both POST and HEAD, as Trello needs.
+async fn trello_server(scheme: tower_webhook::scheme::SignatureScheme) -> (Server, Calls) {
+    let layer = WebhookLayer::new(Verifier::new(scheme, "trello app secret").unwrap());
+    let calls = Calls::default();
+    let counter = calls.clone();
+    let handler = move || {
+        counter.hit();
+        async { "handler" }
+    };
+    let app = axum::Router::new()
+        .route(
+            "/trello",
+            axum::routing::post(handler.clone()).head(handler),
+        )
+        .route_layer(layer);
+    (Server::start(app).await, calls)
+}
+
+/// Trello creates a webhook only when a `HEAD` to the callback URL is answered `200`: the
+/// layer answers it and the handler never runs; a POST is still verified.
+#[tokio::test]
+async fn trello_head_is_answered() {
+    const PUBLIC: &str = "https://hooks.example.com";
+    let (server, calls) = trello_server(providers::trello().public_url(PUBLIC)).await;
+    let head = || {
+        http::Request::head(server.url("/trello"))
+            .body(Bytes::new())
+            .unwrap()
+    };
+    let reply = send(head()).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.is_empty());
+    assert_eq!(calls.count(), 0, "the HEAD never reaches the handler");
+
+    // Anything else unsigned is refused as before.
+    let body = r#"{"action":{"type":"createCard"}}"#;
+    let unsigned = http::Request::post(server.url("/trello"))
+        .body(Bytes::from_static(body.as_bytes()))
+        .unwrap();
+    assert_eq!(send(unsigned).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(calls.count(), 0);
+
+    // A signed delivery (Trello signs the callback URL it called) reaches the handler.
+    let delivery = http::Request::post(format!("{PUBLIC}/trello"))
+        .body(Bytes::from_static(body.as_bytes()))
+        .unwrap();
+    let mut signed = Signer::new(providers::trello(), "trello app secret")
+        .sign(delivery)
+        .unwrap();
+    *signed.uri_mut() = server.url("/trello").parse().unwrap();
+    let reply = send(signed).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), "handler");
+    assert_eq!(calls.count(), 1);
+
+    // Turned off, the HEAD is verified like anything else: unsigned, it is refused.
+    let quiet = providers::trello().public_url(PUBLIC).without_handshake();
+    let (server, calls) = trello_server(quiet).await;
+    let head = http::Request::head(server.url("/trello"))
+        .body(Bytes::new())
+        .unwrap();
+    assert_eq!(send(head).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(calls.count(), 0);
+}

@@ -323,7 +323,7 @@ fn cases() -> Vec<Case> {
         case(("vercel", "vercel"), providers::vercel()).body_only(Some("evt_1"), Some("ping")),
         case(("trello", "trello"), providers::trello().public_url(PUBLIC)).body_only(None, None),
         case(("calendly", "calendly"), providers::calendly()).timestamped("calendly-webhook-signature", &[], None, None),
-        case(("recurly", "recurly"), providers::recurly()).timestamped("recurly-signature", &[], None, None),
+        case(("recurly", "recurly"), providers::recurly()).timestamped("recurly-signature", &[], Some("evt_1"), None),
         case(("workos", "workos"), providers::workos()).timestamped("workos-signature", &[], Some("evt_1"), None),
         case(("webflow", "webflow"), providers::webflow()).timestamped("x-webflow-timestamp", &["x-webflow-timestamp"], None, None),
         case(("customer_io", "customer_io"), providers::customer_io()).timestamped("x-cio-timestamp", &["x-cio-timestamp"], Some("ev_1"), None),
@@ -334,6 +334,25 @@ fn cases() -> Vec<Case> {
         case(("telnyx", "telnyx"), providers::telnyx()).timestamped("telnyx-timestamp", &["telnyx-timestamp"], None, None).keys(TELNYX_SEEDS, TELNYX_PUBLIC),
         case(("gitlab signing token", "gitlab_signing_token"), providers::gitlab_signing_token()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), None).keys(WHSEC, WHSEC),
         case(("replicate", "replicate"), providers::replicate()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        // Issue 15, second half of the candidates (src/providers/more_b.rs).
+        case(("lithic", "lithic"), providers::lithic()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        case(("easypost", "easypost"), providers::easypost()).body_only(Some("evt_1"), None),
+        case(("airwallex", "airwallex"), providers::airwallex()).timestamped("x-timestamp", &["x-timestamp"], Some("evt_1"), None),
+        case(("stytch", "stytch"), providers::stytch()).with(
+            [
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            ],
+            "http://127.0.0.1/hook",
+            "application/json",
+            br#"{"project_id":"project-test-1","event_id":"event-test-1","action":"CREATE","object_type":"organization","source":"DIRECT","id":"organization-test-1"}"#,
+            &["svix-id", "svix-timestamp"],
+            Some("svix-timestamp"),
+            Some("msg_2mXyZ0123"),
+            None,
+        ),
+        case(("supabase auth hooks", "supabase_auth_hooks"), providers::supabase_auth_hooks()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(SUPABASE_KEYS, SUPABASE_KEYS),
+        case(("incident.io", "incident_io"), providers::incident_io()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
     ]
 }
 
@@ -1084,6 +1103,11 @@ fn every_registry_preset_has_a_detailed_case() {
             "a shared token signs nothing, so no tampered body is refused; \
              tests/custom_presets.rs (telegram_secret_token)",
         ),
+        (
+            "auth0_log_streams",
+            "a shared token signs nothing, so no tampered body is refused; \
+             tests/presets_b.rs (auth0_log_streams_token)",
+        ),
     ];
     let cases = cases();
     for case in &cases {
@@ -1109,3 +1133,9 @@ fn every_registry_preset_has_a_detailed_case() {
         );
     }
 }
+
+/// Supabase's hook secrets as its dashboard shows them (`v1,whsec_` and base64).
+const SUPABASE_KEYS: [&str; 2] = [
+    "v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    "v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+];

@@ -50,9 +50,12 @@ pub use self::sources::{
 
 /// The default body limit: 2 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
-/// How long a completed delivery is remembered by default: 7 days, beyond the retry
-/// horizons of Stripe (3 days), Shopify (48 hours) and Svix (about 28 hours).
-pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// How long a completed delivery is remembered by default: 14 days, beyond the longest
+/// retry horizon a preset's provider documents ([`Preset::retry_horizon`]: DocuSign's
+/// about 10 days, Customer.io's 7, Stripe's 3, Heroku's 72 hours, Svix's about 28).
+///
+/// [`Preset::retry_horizon`]: crate::providers::Preset::retry_horizon
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(14 * 24 * 60 * 60);
 /// How long a reservation stays in flight before it expires on its own by default: 5
 /// minutes, well above a webhook handler's expected run time.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(5 * 60);
@@ -273,7 +276,7 @@ impl WebhookLayer {
         self
     }
 
-    /// How long a completed delivery is remembered (default 7 days). Keep it beyond the
+    /// How long a completed delivery is remembered (default 14 days, [`DEFAULT_RETENTION`]). Keep it beyond the
     /// provider's retry horizon, or retries after it run the handler again. Values beyond
     /// [`MAX_DURATION`](crate::replay::MAX_DURATION) (ten years, up to `Duration::MAX`)
     /// are clamped to it: a huge retention never wraps into none.

@@ -140,11 +140,20 @@ pub fn dropbox() -> SignatureScheme {
 /// - No signed timestamp. Delivery id: `X-Gitea-Delivery` (not signed: a duplicate is one whose
 ///   id *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
 ///   `X-Gitea-Event` (not signed).
+/// - Content type: set the webhook's *POST Content Type* to `application/json`. With the
+///   form content type Gitea signs the JSON but sends `payload=<url-encoded JSON>`, a
+///   body other than the one signed: such deliveries are refused with `400` and a message
+///   saying so ([`SignatureScheme::refuse_form_bodies`]), never verified by decoding the
+///   form (the bytes the handler would get are not the bytes signed).
 ///
 /// Source: Gitea docs, "Webhooks"; `go-gitea/gitea`, `services/webhook/deliver.go`.
 pub fn gitea() -> SignatureScheme {
     SignatureScheme::new("gitea", HeaderName::from_static("x-gitea-signature"))
         .encoding(Encoding::Hex)
+        .refuse_form_bodies(
+            "Gitea's form content type signs a body other than the one it sends: set the \
+             webhook's POST Content Type to application/json",
+        )
         .id_from_header(HeaderName::from_static("x-gitea-delivery"))
         .event_type_from_header(HeaderName::from_static("x-gitea-event"))
 }

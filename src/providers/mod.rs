@@ -33,6 +33,7 @@ mod body_hmac;
 mod box_com;
 mod docusign;
 mod mailgun;
+mod more_b;
 mod public_key;
 mod registry;
 mod standard;
@@ -51,6 +52,9 @@ pub use self::body_hmac::{
 pub use self::box_com::{box_com, BoxCom};
 pub use self::docusign::{docusign, DocuSign};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
+pub use self::more_b::{
+    airwallex, auth0_log_streams, easypost, incident_io, lithic, stytch, supabase_auth_hooks,
+};
 pub use self::public_key::{discord, sendgrid, telnyx};
 pub use self::registry::{find, Preset, PresetOptions, ALL};
 pub use self::standard::{

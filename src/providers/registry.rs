@@ -3,6 +3,7 @@
 //! them keeps a list of its own that could miss a preset.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::scheme::{DynScheme, Scheme, SchemeKey, SignatureScheme};
 use crate::Secret;
@@ -36,6 +37,7 @@ pub struct Preset {
     signs_url: bool,
     can_sign: bool,
     signs_body: bool,
+    retry_horizon: Option<Duration>,
 }
 
 impl Preset {
@@ -79,6 +81,25 @@ impl Preset {
         self.signs_body
     }
 
+    /// How long the provider documents retrying a delivery that was not acknowledged,
+    /// from its first attempt: a retry within it must still be recognised as a duplicate,
+    /// so the layer's [retention](crate::WebhookLayer::retention) must be at least this
+    /// long (the default, [`DEFAULT_RETENTION`](crate::layer::DEFAULT_RETENTION), covers
+    /// every preset's). `None` where this crate has not found the provider's horizon in a
+    /// primary source (or the provider does not retry): keep the default retention.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tower_webhook::{layer::DEFAULT_RETENTION, providers};
+    ///
+    /// let stripe = providers::find("stripe").unwrap();
+    /// assert_eq!(stripe.retry_horizon(), Some(Duration::from_secs(3 * 24 * 3600)));
+    /// assert!(stripe.retry_horizon().unwrap() <= DEFAULT_RETENTION);
+    /// ```
+    pub fn retry_horizon(&self) -> Option<Duration> {
+        self.retry_horizon
+    }
+
     /// A key pair for demos, tests and examples: the secret to sign with (for the
     /// public-key presets, a private key) and the secret to verify with (the matching
     /// public key; for the others the same secret), each in the form the preset expects
@@ -116,6 +137,7 @@ impl fmt::Debug for Preset {
             .field("signs_url", &self.signs_url)
             .field("can_sign", &self.can_sign)
             .field("signs_body", &self.signs_body)
+            .field("retry_horizon", &self.retry_horizon)
             .finish_non_exhaustive()
     }
 }
@@ -221,6 +243,7 @@ impl Preset {
             signs_url: false,
             can_sign: true,
             signs_body: true,
+            retry_horizon: None,
         }
     }
 
@@ -228,7 +251,29 @@ impl Preset {
         self.example_keys = keys;
         self
     }
+
+    /// The provider's documented retry horizon (see [`Preset::retry_horizon`]).
+    const fn retries_for(mut self, horizon: Duration) -> Self {
+        self.retry_horizon = Some(horizon);
+        self
+    }
 }
+
+const fn hours(hours: u64) -> Duration {
+    Duration::from_secs(hours * 3600)
+}
+
+const fn days(days: u64) -> Duration {
+    hours(days * 24)
+}
+
+// Retry horizons (`Preset::retry_horizon`), each from the provider's own documentation:
+/// Svix's schedule (and Standard Webhooks' reference one): 5 s, 5 min, 30 min, 2 h, 5 h,
+/// 10 h, 10 h after the first attempt: about 27.6 hours (Svix docs, "Retries").
+const SVIX_SCHEDULE: Duration = Duration::from_secs(5 + 300 + 1800 + 3600 * (2 + 5 + 10 + 10));
+/// Recurly: up to 10 retries, the x-th (from 0) about `10 + x * 2^(x + 5)` seconds after
+/// the one before (Recurly docs, "Automatic retries"): about 3.03 days.
+const RECURLY_SCHEDULE: Duration = Duration::from_secs(10 * 10 + 32 * (8 * 1024 + 2));
 
 /// One entry of [`ALL`], named by its function in this module: `preset!(github)`, plus
 /// what sets it apart: `keys = …` when any text is not a key, `signs_url`,
@@ -277,6 +322,11 @@ const WHSEC: (&str, &str) = (
     "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
     "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
 );
+/// Supabase's hook secrets: `v1,whsec_` and base64 (the Standard Webhooks example).
+const SUPABASE_HOOK: (&str, &str) = (
+    "v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    "v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+);
 /// Squarespace's secrets are hexadecimal (this one spells the text key).
 const HEX: (&str, &str) = (
     "6578616d706c652d6b65792d6e657665722d7573652d696e2d70726f64756374696f6e",
@@ -317,22 +367,26 @@ const P256: (&str, &str) = (
 pub static ALL: &[Preset] = &[
     preset!(standard_webhooks, keys = WHSEC),
     preset!(standard_webhooks_ed25519, keys = WHSK_WHPK),
-    preset!(svix, keys = WHSEC),
-    preset!(clerk, keys = WHSEC),
-    preset!(resend, keys = WHSEC),
+    preset!(svix, keys = WHSEC).retries_for(SVIX_SCHEDULE),
+    // Clerk and Resend deliver through Svix.
+    preset!(clerk, keys = WHSEC).retries_for(SVIX_SCHEDULE),
+    preset!(resend, keys = WHSEC).retries_for(SVIX_SCHEDULE),
     preset!(openai, keys = WHSEC),
     preset!(replicate, keys = WHSEC),
-    preset!(stripe, keys = WHSEC),
+    // Stripe docs, "Receive events": retries for up to three days in live mode.
+    preset!(stripe, keys = WHSEC).retries_for(days(3)),
     preset!(github),
     preset!(slack),
-    preset!(shopify),
+    // Shopify developer changelog, "Updates to webhook retry mechanism" (September 2024):
+    // 8 retries over 4 hours.
+    preset!(shopify).retries_for(hours(4)),
     preset!(twilio, signs_url),
     preset!(paddle),
     preset!(pagerduty),
     preset!(coinbase_commerce),
     preset!(lemon_squeezy),
     preset!(razorpay),
-    preset!(recurly),
+    preset!(recurly).retries_for(RECURLY_SCHEDULE),
     preset!(sentry),
     preset!(mux),
     preset!(typeform),
@@ -359,10 +413,14 @@ pub static ALL: &[Preset] = &[
     preset!(alchemy),
     preset!(gitea),
     preset!(terraform_cloud),
-    preset!(heroku),
+    // Heroku Dev Center, "App webhooks": retried for up to 72 hours.
+    preset!(heroku).retries_for(hours(72)),
     preset!(checkout_com),
-    preset!(docusign),
-    preset!(squarespace, keys = HEX),
+    // DocuSign Connect: failed messages are retried for up to about 10 days (as issue 15
+    // reports; DocuSign's Connect guide states no schedule this crate could confirm).
+    preset!(docusign).retries_for(days(10)),
+    // Squarespace docs, "Notification delivery": retried for up to 48 hours.
+    preset!(squarespace, keys = HEX).retries_for(hours(48)),
     preset!(maxio),
     preset!(cal_com),
     preset!(circleci),
@@ -371,16 +429,29 @@ pub static ALL: &[Preset] = &[
     preset!(intercom),
     preset!(vercel),
     preset!(trello, signs_url),
-    preset!(calendly),
+    // Calendly docs, "Webhook errors": retried for 24 hours.
+    preset!(calendly).retries_for(hours(24)),
     preset!(workos),
     preset!(linear),
     preset!(webflow),
-    preset!(customer_io),
+    // Customer.io API docs, "Reporting webhooks" (timeouts and failures): up to 7 days.
+    preset!(customer_io).retries_for(days(7)),
     preset!(buildkite),
     preset!(elevenlabs),
     preset!(zendesk),
     preset!(hubspot, signs_url),
     preset!(telnyx, keys = ED25519_BASE64),
+    // Issue 15, second half of the candidates (src/providers/more_b.rs).
+    preset!(lithic, keys = WHSEC),
+    preset!(easypost),
+    // Airwallex docs, "Webhooks overview": retried over about three days.
+    preset!(airwallex).retries_for(days(3)),
+    preset!(auth0_log_streams, token),
+    // incident.io API reference, "Webhooks": retried over the next 24 hours.
+    preset!(incident_io, keys = WHSEC).retries_for(hours(24)),
+    // Stytch delivers through Svix.
+    preset!(stytch, keys = WHSEC).retries_for(SVIX_SCHEDULE),
+    preset!(supabase_auth_hooks, keys = SUPABASE_HOOK),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

@@ -100,6 +100,8 @@ pub fn twitch() -> SignatureScheme {
 /// - Signed content: `{x-webflow-timestamp}:{body}`. Timestamp: Unix milliseconds, ±5
 ///   minutes.
 /// - Event type: the body's `triggerType`.
+/// - No delivery id: a retry is signed anew with a fresh timestamp, so replay protection
+///   (keyed on the signature) does not recognise it; handlers must be idempotent.
 ///
 /// Source: Webflow developer docs, "Working with webhooks": validating request signatures.
 pub fn webflow() -> SignatureScheme {
@@ -143,8 +145,10 @@ pub fn zendesk() -> SignatureScheme {
 /// - Signature: `x-zm-signature: v0=<hex HMAC-SHA256>`, keyed with the app's secret token.
 /// - Signed content: `v0:{x-zm-request-timestamp}:{body}`. Timestamp: Unix seconds, ±5
 ///   minutes.
-/// - Event type: the body's `event`. No delivery id: replay protection keys on the
-///   signature within the tolerance.
+/// - Event type: the body's `event`. No delivery id in the signed content: replay
+///   protection keys on the signature within the tolerance. A retry is signed anew with a
+///   fresh timestamp and is not recognised; handlers must be idempotent (on `event` and
+///   `event_ts`, say).
 /// - Handshake: the signed `endpoint.url_validation` request is answered with
 ///   `{"plainToken", "encryptedToken"}`, the token's hex HMAC-SHA256 under the secret token.
 ///

@@ -13,6 +13,10 @@ use crate::scheme::{Encoding, Part, SecretFormat, SignatureScheme, TimestampForm
 /// - Signature: `X-Buildkite-Signature: timestamp=<timestamp>,signature=<hex HMAC-SHA256>`.
 /// - Signed content: `{timestamp}.{body}`. Timestamp: Unix seconds, ±5 minutes.
 /// - Event type: `X-Buildkite-Event`.
+/// - No delivery id: the body (`event`, `build`, `job`, `sender`) carries ids of the
+///   build or job, shared by every event about it, but none of the delivery. A retry is
+///   signed anew with a fresh timestamp, so replay protection (keyed on the signature)
+///   does not recognise it: handlers must be idempotent (on `event` and `build.id`, say).
 ///
 /// Source: Buildkite docs, "Webhooks": webhook signature.
 pub fn buildkite() -> SignatureScheme {
@@ -34,8 +38,13 @@ pub fn buildkite() -> SignatureScheme {
 /// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix seconds; default tolerance 3
 ///   minutes, as Calendly's guide uses.
 /// - Event type: the body's `event`.
+/// - No delivery id: the body (`event`, `created_at`, `created_by`, `payload`) names the
+///   invitee or event (`payload.uri`), shared by every event about it, not the delivery.
+///   Calendly retries for 24 hours, each retry signed anew with a fresh `t`, so replay
+///   protection (keyed on the signature) does not recognise it: handlers must be
+///   idempotent (on `event` and `payload.uri`, say).
 ///
-/// Source: Calendly developer docs, "Webhook signatures".
+/// Source: Calendly developer docs, "Webhook signatures" and "Webhook errors" (retries).
 pub fn calendly() -> SignatureScheme {
     SignatureScheme::new(
         "calendly",
@@ -56,6 +65,9 @@ pub fn calendly() -> SignatureScheme {
 /// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix seconds; default tolerance 30
 ///   minutes, as ElevenLabs's SDKs use.
 /// - Event type: the body's `type`.
+/// - No delivery id: a retry is signed anew with a fresh `t`, so replay protection (keyed
+///   on the signature) does not recognise it; handlers must be idempotent (on `type` and
+///   `data.conversation_id`, say).
 ///
 /// Source: ElevenLabs docs, "Webhooks" (HMAC authentication); `elevenlabs/elevenlabs-
 /// python`, `webhooks` helper.
@@ -124,17 +136,22 @@ pub fn paddle() -> SignatureScheme {
 ///   keyed with the endpoint's secret key (as text); any signature may match.
 /// - Signed content: `{timestamp}.{body}`. Timestamp: the header's first entry, Unix
 ///   milliseconds, ±5 minutes as Recurly's client libraries check.
-/// - No delivery id in a header: replay protection keys on the signature, and the signed
-///   timestamp bounds replays. (XML webhooks are not signed and cannot be verified.)
+/// - Delivery id: the JSON body's `id`, the notification's id (signed). A retry of a
+///   notification (up to 10, over about 3 days) is signed anew with a fresh timestamp, so
+///   its signature differs; the notification's id does not, and recognises it. Event
+///   type: not read (the body's `event_type`, such as `created`, means something only
+///   with its `object_type`). (XML webhooks are not signed and cannot be verified.)
 ///
-/// Source: Recurly docs, "Signature verification"; `recurly/recurly-client-ruby`,
-/// `lib/recurly/webhooks.rb`.
+/// Source: Recurly docs, "Signature verification" and "Automatic retries";
+/// `recurly/recurly-client-ruby`, `lib/recurly/webhooks.rb` and its spec (whose JSON
+/// notification carries `id`, `object_type`, `event_type`).
 pub fn recurly() -> SignatureScheme {
     SignatureScheme::new("recurly", HeaderName::from_static("recurly-signature"))
         .signature_separator(',')
         .encoding(Encoding::Hex)
         .timestamp_in_signature("", TimestampFormat::UnixMillis)
         .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .id_from_json("id")
 }
 
 /// [Stripe](https://docs.stripe.com/webhooks#verify-manually).

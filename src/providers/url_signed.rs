@@ -3,7 +3,9 @@
 
 use http::HeaderName;
 
-use crate::scheme::{Algorithm, Encoding, Part, SignatureScheme, TimestampFormat};
+use crate::scheme::{
+    Algorithm, Encoding, Part, RegistrationHandshake, SignatureScheme, TimestampFormat,
+};
 
 /// [HubSpot](https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests) v3 request signatures.
 ///
@@ -61,12 +63,18 @@ pub fn square() -> SignatureScheme {
 ///   [`SignatureScheme::dangerously_trust_host_header`] rebuilds it from the `Host` header.
 /// - No signed timestamp: replay protection keys on the signature. Event type: the body's
 ///   `action.type`.
+/// - Handshake: when a webhook is created, Trello sends a `HEAD` request to the callback
+///   URL and creates the webhook only if it is answered `200`: the layer answers it
+///   ([`RegistrationHandshake::TrelloHead`]; it is unsigned, carries nothing and reaches
+///   no handler). [`SignatureScheme::without_handshake`] turns that off.
 ///
-/// Source: Atlassian developer docs, "Trello webhooks": webhook signatures.
+/// Source: Atlassian developer docs, "Trello webhooks": webhook signatures, and "Creating
+/// a webhook" (the `HEAD` request answered `200`).
 pub fn trello() -> SignatureScheme {
     SignatureScheme::new("trello", HeaderName::from_static("x-trello-webhook"))
         .algorithm(Algorithm::Sha1)
         .encoding(Encoding::Base64)
         .signed_parts([Part::Body, Part::Url])
         .event_type_from_json("action.type")
+        .handshake(RegistrationHandshake::TrelloHead)
 }

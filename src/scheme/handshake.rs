@@ -44,6 +44,11 @@ pub enum RegistrationHandshake {
     /// otherwise). Nothing reaches the handler; anyone can send it, and it only ever gets
     /// an empty `200`.
     WooCommercePing,
+    /// Trello: when a webhook is created, Trello sends a `HEAD` request to the callback URL
+    /// and creates the webhook only if it is answered `200`. The `HEAD` is not signed and
+    /// carries nothing: it is answered `200` with no body, whoever sends it, and never
+    /// reaches the handler. Every other method is verified as a delivery.
+    TrelloHead,
 }
 
 /// What to do with the secret of Asana's webhook handshake.
@@ -178,6 +183,7 @@ impl RegistrationHandshake {
                         (1..=20).contains(&id.len()) && id.iter().all(u8::is_ascii_digit)
                     })
             }
+            RegistrationHandshake::TrelloHead => request.method() == Method::HEAD,
         }
     }
 
@@ -289,7 +295,9 @@ impl RegistrationHandshake {
                 response.headers_mut().insert(ASANA_SECRET, echoed);
                 Ok(Some(response))
             }
-            RegistrationHandshake::WooCommercePing => Ok(Some(Response::new(Bytes::new()))),
+            RegistrationHandshake::WooCommercePing | RegistrationHandshake::TrelloHead => {
+                Ok(Some(Response::new(Bytes::new())))
+            }
         }
     }
 }

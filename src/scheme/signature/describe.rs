@@ -116,6 +116,7 @@ impl SignatureScheme {
             signature_header,
             separator: None,
             signature_prefix: Cow::Borrowed(""),
+            signature_suffix: None,
             encoding: Encoding::Hex,
             timestamp: None,
             parts: vec![Part::Body],
@@ -126,6 +127,7 @@ impl SignatureScheme {
             tolerance: crate::scheme::DEFAULT_TOLERANCE,
             default_body_limit: None,
             empty_responses: false,
+            form_refusal: None,
             public_url: None,
             exact_url: None,
             trust_host: false,
@@ -159,6 +161,26 @@ impl SignatureScheme {
     /// Entries with another prefix (other versions) are ignored.
     pub fn signature_prefix(mut self, prefix: impl Into<Cow<'static, str>>) -> Self {
         self.signature_prefix = prefix.into();
+        self
+    }
+
+    /// A character that may end a signature entry without being part of it, stripped
+    /// once when present: Supabase joins its `v1,<base64>` entries with `, `, so every
+    /// entry but the last ends in `,` after the space-separated split (default none).
+    ///
+    /// ```
+    /// use http::HeaderName;
+    /// use tower_webhook::scheme::{Encoding, SignatureScheme};
+    ///
+    /// let scheme = SignatureScheme::new("example", HeaderName::from_static("x-signature"))
+    ///     .signature_separator(' ')
+    ///     .signature_prefix("v1,")
+    ///     .signature_suffix(',')
+    ///     .encoding(Encoding::Base64);
+    /// # let _ = scheme;
+    /// ```
+    pub fn signature_suffix(mut self, suffix: char) -> Self {
+        self.signature_suffix = Some(suffix);
         self
     }
 
@@ -270,6 +292,34 @@ impl SignatureScheme {
     /// refuses any body (Xero's intent-to-receive check).
     pub fn empty_responses(mut self) -> Self {
         self.empty_responses = true;
+        self
+    }
+
+    /// Refuses a request whose body is a form (`Content-Type:
+    /// application/x-www-form-urlencoded`) with [`RejectionKind::InvalidBody`](crate::RejectionKind::InvalidBody)
+    /// (`400`) and `detail` as its message, before any signature work: for a provider
+    /// that can be set to send a form this description cannot verify (Gitea's form
+    /// content type signs the JSON but sends `payload=<url-encoded JSON>`), so the
+    /// provider's delivery log says what to change instead of showing a bare `401`.
+    /// `detail` is sent in the response: say what to configure, never anything secret.
+    ///
+    /// ```
+    /// use http::HeaderName;
+    /// use tower_webhook::scheme::SignatureScheme;
+    /// use tower_webhook::{RejectionKind, Verifier};
+    ///
+    /// let scheme = SignatureScheme::new("example", HeaderName::from_static("x-signature"))
+    ///     .refuse_form_bodies("set the webhook's content type to application/json");
+    /// let verifier = Verifier::new(scheme, "secret").unwrap();
+    /// let form = http::Request::post("/hook")
+    ///     .header("content-type", "application/x-www-form-urlencoded")
+    ///     .header("x-signature", "00")
+    ///     .body(bytes::Bytes::from_static(b"payload=%7B%7D"))
+    ///     .unwrap();
+    /// assert_eq!(verifier.verify(&form).unwrap_err().kind(), RejectionKind::InvalidBody);
+    /// ```
+    pub fn refuse_form_bodies(mut self, detail: &'static str) -> Self {
+        self.form_refusal = Some(detail);
         self
     }
 

@@ -194,6 +194,10 @@ impl SignatureScheme {
             let Some(text) = entry.strip_prefix(&*self.signature_prefix) else {
                 return Ok(()); // another scheme version: ignored
             };
+            let text = match self.signature_suffix {
+                Some(suffix) => text.strip_suffix(suffix).unwrap_or(text),
+                None => text,
+            };
             if !self.algorithm.is_mac() && candidates.count >= MAX_PUBLIC_KEY_SIGNATURES {
                 return Err(Rejection::malformed_header(
                     name,
@@ -422,6 +426,11 @@ impl Scheme for SignatureScheme {
         request: &WebhookRequest<'_>,
         keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
+        if let Some(detail) = self.form_refusal {
+            if crate::scheme::is_form(request.headers()) {
+                return Err(Rejection::new(RejectionKind::InvalidBody, detail));
+            }
+        }
         let header = self.read_required(request, &self.signature_header)?;
         let mut candidates = Candidates {
             tags: [[0; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],

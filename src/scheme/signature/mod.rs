@@ -60,6 +60,9 @@ pub struct SignatureScheme {
     signature_header: HeaderName,
     separator: Option<char>,
     signature_prefix: Cow<'static, str>,
+    /// Text that may follow a signature entry and is not part of it (Supabase's `, `
+    /// joins leave a `,` after every entry but the last).
+    signature_suffix: Option<char>,
     encoding: Encoding,
     timestamp: Option<(describe::TimestampSource, TimestampFormat)>,
     parts: Vec<Part>,
@@ -70,6 +73,9 @@ pub struct SignatureScheme {
     tolerance: Duration,
     default_body_limit: Option<usize>,
     empty_responses: bool,
+    /// Why a form body (`application/x-www-form-urlencoded`) is refused, when the provider
+    /// sends one that this description cannot verify (Gitea's form content type).
+    form_refusal: Option<&'static str>,
     /// Parsed when set; a malformed one is reported by `validate`.
     public_url: Option<Result<PublicBase, ConfigError>>,
     /// The exact URL signed, when the provider signs a fixed URL (Square's notification
