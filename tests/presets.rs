@@ -1084,6 +1084,22 @@ fn every_registry_preset_has_a_detailed_case() {
             "a shared token signs nothing, so no tampered body is refused; \
              tests/custom_presets.rs (telegram_secret_token)",
         ),
+        (
+            "basic_auth",
+            "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
+        ),
+        (
+            "api_key",
+            "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
+        ),
+        (
+            "chargebee",
+            "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
+        ),
+        (
+            "postmark",
+            "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
+        ),
     ];
     let cases = cases();
     for case in &cases {

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use http::HeaderName;
 use tower_webhook::providers::{PresetOptions, ALL};
-use tower_webhook::scheme::{AsanaHookSecret, RegistrationHandshake};
+use tower_webhook::scheme::{AsanaHookSecret, CredentialScheme, RegistrationHandshake};
 use tower_webhook::{providers, Scheme, Signer, Verifier};
 
 pub const NOW: u64 = 1_700_000_000;
@@ -44,6 +44,11 @@ pub fn verifiers() -> Vec<Verifier> {
         providers::asana().handshake(RegistrationHandshake::AsanaHookSecret(
             AsanaHookSecret::new(|secret| secret.expose().first().is_some_and(|b| b % 2 == 0)),
         )),
+        "fuzz",
+    ));
+    // An API key in a query parameter (no preset sends one), so the query is parsed too.
+    verifiers.push(build(
+        CredentialScheme::api_key_query("api_key_query", "key"),
         "fuzz",
     ));
     verifiers

@@ -31,6 +31,7 @@
 // one list of every preset: a new preset is a function here and one line there.
 mod body_hmac;
 mod box_com;
+mod credentials;
 mod docusign;
 mod mailgun;
 mod public_key;
@@ -49,6 +50,7 @@ pub use self::body_hmac::{
     typeform, vercel, viber, woocommerce, xero,
 };
 pub use self::box_com::{box_com, BoxCom};
+pub use self::credentials::{api_key, basic_auth, chargebee, postmark};
 pub use self::docusign::{docusign, DocuSign};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::public_key::{discord, sendgrid, telnyx};

@@ -257,6 +257,9 @@ macro_rules! preset {
             ..preset!($name)
         }
     };
+    ($name:ident, token, keys = $keys:expr) => {
+        preset!($name, token).keys($keys)
+    };
     ($name:ident, cannot_sign) => {
         Preset {
             can_sign: false,
@@ -271,6 +274,11 @@ macro_rules! preset {
 const TEXT_KEY: (&str, &str) = (
     "example-key-never-use-in-production",
     "example-key-never-use-in-production",
+);
+/// HTTP Basic credentials, `user:password`.
+const BASIC: (&str, &str) = (
+    "example-user:example-password-never-use-in-production",
+    "example-user:example-password-never-use-in-production",
 );
 /// `whsec_` and base64: the Standard Webhooks specification's example secret.
 const WHSEC: (&str, &str) = (
@@ -381,6 +389,10 @@ pub static ALL: &[Preset] = &[
     preset!(zendesk),
     preset!(hubspot, signs_url),
     preset!(telnyx, keys = ED25519_BASE64),
+    preset!(basic_auth, token, keys = BASIC),
+    preset!(api_key, token),
+    preset!(chargebee, token, keys = BASIC),
+    preset!(postmark, token, keys = BASIC),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
