@@ -63,6 +63,7 @@ pub fn headers() -> Vec<HeaderName> {
         "host",
         "box-signature-secondary",
         "x-docusign-signature-2",
+        "x-hookdeck-signature-2",
         "twitch-eventsub-message-type",
         "x-hook-secret",
         "x-github-delivery",

@@ -33,6 +33,7 @@ mod body_hmac;
 mod box_com;
 mod credentials;
 mod docusign;
+mod hookdeck;
 mod mailgun;
 mod public_key;
 mod registry;
@@ -52,6 +53,7 @@ pub use self::body_hmac::{
 pub use self::box_com::{box_com, BoxCom};
 pub use self::credentials::{api_key, basic_auth, chargebee, postmark};
 pub use self::docusign::{docusign, DocuSign};
+pub use self::hookdeck::{hookdeck, Hookdeck};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::public_key::{discord, sendgrid, telnyx};
 pub use self::registry::{find, Preset, PresetOptions, ALL};

@@ -393,6 +393,7 @@ pub static ALL: &[Preset] = &[
     preset!(api_key, token),
     preset!(chargebee, token, keys = BASIC),
     preset!(postmark, token, keys = BASIC),
+    preset!(hookdeck),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
