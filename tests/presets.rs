@@ -1086,6 +1086,11 @@ fn every_registry_preset_has_a_detailed_case() {
              tests/custom_presets.rs (telegram_secret_token)",
         ),
         (
+            "adyen",
+            "signs inside the body, over eight fields of each notification item, so the \
+             catalogue's body cannot be signed; tests/adyen.rs (Adyen's library's vectors)",
+        ),
+        (
             "basic_auth",
             "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
         ),

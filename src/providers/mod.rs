@@ -29,6 +29,7 @@
 // One file per family of presets (as rustls groups its cipher suites), one function per
 // preset; the schemes that fit no family have their own. `registry.rs` holds `ALL`, the
 // one list of every preset: a new preset is a function here and one line there.
+mod adyen;
 mod body_hmac;
 mod box_com;
 mod credentials;
@@ -44,6 +45,7 @@ mod token;
 mod twilio;
 mod url_signed;
 
+pub use self::adyen::{adyen, Adyen, MAX_ADYEN_ITEMS};
 pub use self::body_hmac::{
     alchemy, asana, bitbucket, cal_com, checkout_com, circleci, coinbase_commerce, dropbox, gitea,
     github, gocardless, heroku, intercom, lemon_squeezy, line, linear, maxio, meta, notion,

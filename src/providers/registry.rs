@@ -60,8 +60,10 @@ impl Preset {
         (self.build)(options)
     }
 
-    /// Whether the preset can sign (for tests and senders). Only Mailgun cannot: it signs
-    /// inside the body, which [`mailgun_signature`](super::mailgun_signature) builds.
+    /// Whether the preset can sign any body (for tests and senders). Mailgun cannot: it
+    /// signs inside the body, which [`mailgun_signature`](super::mailgun_signature)
+    /// builds; nor Adyen, which signs fields of a notification body (its signer fills in
+    /// the signatures of such a body, and refuses any other).
     pub fn can_sign(&self) -> bool {
         self.can_sign
     }
@@ -260,6 +262,9 @@ macro_rules! preset {
     ($name:ident, token, keys = $keys:expr) => {
         preset!($name, token).keys($keys)
     };
+    ($name:ident, cannot_sign, keys = $keys:expr) => {
+        preset!($name, cannot_sign).keys($keys)
+    };
     ($name:ident, cannot_sign) => {
         Preset {
             can_sign: false,
@@ -394,6 +399,7 @@ pub static ALL: &[Preset] = &[
     preset!(chargebee, token, keys = BASIC),
     preset!(postmark, token, keys = BASIC),
     preset!(hookdeck),
+    preset!(adyen, cannot_sign, keys = HEX),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
