@@ -1091,6 +1091,11 @@ fn every_registry_preset_has_a_detailed_case() {
              catalogue's body cannot be signed; tests/adyen.rs (Adyen's library's vectors)",
         ),
         (
+            "braintree",
+            "cannot sign: its signature is a field of a form body \
+             (providers::braintree_signature); tests/braintree.rs (Braintree's SDK's vectors)",
+        ),
+        (
             "basic_auth",
             "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
         ),

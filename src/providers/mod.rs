@@ -32,6 +32,7 @@
 mod adyen;
 mod body_hmac;
 mod box_com;
+mod braintree;
 mod credentials;
 mod docusign;
 mod hookdeck;
@@ -53,6 +54,7 @@ pub use self::body_hmac::{
     typeform, vercel, viber, woocommerce, xero,
 };
 pub use self::box_com::{box_com, BoxCom};
+pub use self::braintree::{braintree, braintree_signature, Braintree};
 pub use self::credentials::{api_key, basic_auth, chargebee, postmark};
 pub use self::docusign::{docusign, DocuSign};
 pub use self::hookdeck::{hookdeck, Hookdeck};

@@ -400,6 +400,7 @@ pub static ALL: &[Preset] = &[
     preset!(postmark, token, keys = BASIC),
     preset!(hookdeck),
     preset!(adyen, cannot_sign, keys = HEX),
+    preset!(braintree, cannot_sign),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
