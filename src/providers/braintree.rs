@@ -131,7 +131,7 @@ impl Scheme for Braintree {
         }
         let mut decoded = Vec::new();
         for pair in signature.split('&').filter(|pair| pair.contains('|')) {
-            if decoded.len() == MAX_SIGNATURE_ENTRIES {
+            if decoded.len() >= MAX_SIGNATURE_ENTRIES {
                 return Err(Rejection::new(
                     RejectionKind::InvalidBody,
                     "bt_signature has too many pairs",
