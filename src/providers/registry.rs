@@ -74,9 +74,11 @@ impl Preset {
         self.signs_url
     }
 
-    /// Whether the body is authenticated: `false` for the shared-token presets (GitLab,
-    /// Telegram), which sign nothing, and for Mailgun, which signs a timestamp and a
-    /// token carried in the body rather than the body itself.
+    /// Whether the body is authenticated: `false` for the shared-token and credential
+    /// presets (GitLab, Telegram, Basic auth, API keys), which sign nothing, for Mailgun,
+    /// which signs a timestamp and a token carried in the body rather than the body
+    /// itself, and for Adyen, which signs eight fields of each notification item.
+    /// Braintree's is `true`: its signature covers the whole payload of its form body.
     pub fn signs_body(&self) -> bool {
         self.signs_body
     }
@@ -400,7 +402,11 @@ pub static ALL: &[Preset] = &[
     preset!(postmark, token, keys = BASIC),
     preset!(hookdeck),
     preset!(adyen, cannot_sign, keys = HEX),
-    preset!(braintree, cannot_sign),
+    // Signs inside a form body (`braintree_signature`), but all of its payload.
+    Preset {
+        can_sign: false,
+        ..preset!(braintree)
+    },
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
