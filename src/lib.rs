@@ -34,8 +34,9 @@
 //! # The pieces
 //! - [`providers`]: a preset for each provider the crate ships (the README's Providers
 //!   table lists them, with what each signs); [`scheme::SignatureScheme`] describes any
-//!   other provider as data, [`scheme::TokenScheme`] a shared-token one, and the
-//!   [`Scheme`] trait anything else.
+//!   other provider as data, [`scheme::TokenScheme`] a shared-token one,
+//!   [`scheme::CredentialScheme`] one that sends only HTTP Basic credentials or an API
+//!   key, and the [`Scheme`] trait anything else.
 //! - [`Verifier`]: a scheme, its secrets (several during a rotation), the timestamp
 //!   tolerance and a clock. Synchronous, usable from any framework.
 //! - [`WebhookLayer`]: the tower middleware: source allow-list, body limit, verification,

@@ -18,7 +18,7 @@ pub enum RejectionKind {
     /// A header the scheme needs (the signature, its timestamp, its id) is absent. `401`.
     MissingHeader,
     /// A field the scheme needs in the body (Mailgun's signature fields, Linear's signed
-    /// timestamp) is absent. `401`.
+    /// timestamp), or in the query string (an API key parameter), is absent. `401`.
     MissingField,
     /// A header is present but cannot be read: not UTF-8, repeated, unparseable, or a
     /// signature that is not valid hex/base64. `400`.

@@ -353,6 +353,7 @@ fn cases() -> Vec<Case> {
         ),
         case(("supabase auth hooks", "supabase_auth_hooks"), providers::supabase_auth_hooks()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(SUPABASE_KEYS, SUPABASE_KEYS),
         case(("incident.io", "incident_io"), providers::incident_io()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        case(("hookdeck", "hookdeck"), providers::hookdeck()).body_only(Some("msg_2mXyZ0123"), None),
     ]
 }
 
@@ -1107,6 +1108,32 @@ fn every_registry_preset_has_a_detailed_case() {
             "auth0_log_streams",
             "a shared token signs nothing, so no tampered body is refused; \
              tests/presets_b.rs (auth0_log_streams_token)",
+        ),
+        (
+            "adyen",
+            "signs inside the body, over eight fields of each notification item, so the \
+             catalogue's body cannot be signed; tests/adyen.rs (Adyen's library's vectors)",
+        ),
+        (
+            "braintree",
+            "cannot sign: its signature is a field of a form body \
+             (providers::braintree_signature); tests/braintree.rs (Braintree's SDK's vectors)",
+        ),
+        (
+            "basic_auth",
+            "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
+        ),
+        (
+            "api_key",
+            "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
+        ),
+        (
+            "chargebee",
+            "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
+        ),
+        (
+            "postmark",
+            "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
         ),
     ];
     let cases = cases();

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use http::HeaderName;
 use tower_webhook::providers::{PresetOptions, ALL};
-use tower_webhook::scheme::{AsanaHookSecret, RegistrationHandshake};
+use tower_webhook::scheme::{AsanaHookSecret, CredentialScheme, RegistrationHandshake};
 use tower_webhook::{providers, Scheme, Signer, Verifier};
 
 pub const NOW: u64 = 1_700_000_000;
@@ -46,6 +46,11 @@ pub fn verifiers() -> Vec<Verifier> {
         )),
         "fuzz",
     ));
+    // An API key in a query parameter (no preset sends one), so the query is parsed too.
+    verifiers.push(build(
+        CredentialScheme::api_key_query("api_key_query", "key"),
+        "fuzz",
+    ));
     verifiers
 }
 
@@ -58,6 +63,7 @@ pub fn headers() -> Vec<HeaderName> {
         "host",
         "box-signature-secondary",
         "x-docusign-signature-2",
+        "x-hookdeck-signature-2",
         "twitch-eventsub-message-type",
         "x-hook-secret",
         "x-github-delivery",

@@ -45,11 +45,20 @@ fuzz_target!(|input: Input<'_>| {
     };
     let _ = verifier.handshake(&request);
     if let Ok(delivery) = verifier.verify(&request) {
-        // Only a token scheme (GitLab's, Telegram's) can be satisfied without a
-        // secret-derived value, and the fuzzer does not know the example token... unless it
-        // finds it: then it is a real token match.
+        // Only a token or credential scheme (GitLab, Telegram, Basic auth, API keys) can be
+        // satisfied without a secret-derived value, and the fuzzer does not know the example
+        // token... unless it finds it: then it is a real token match.
         assert!(
-            matches!(delivery.provider(), "gitlab" | "telegram"),
+            matches!(
+                delivery.provider(),
+                "gitlab"
+                    | "telegram"
+                    | "basic_auth"
+                    | "api_key"
+                    | "api_key_query"
+                    | "chargebee"
+                    | "postmark"
+            ),
             "forged {} delivery accepted: {request:?}",
             delivery.provider()
         );

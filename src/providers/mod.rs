@@ -29,9 +29,13 @@
 // One file per family of presets (as rustls groups its cipher suites), one function per
 // preset; the schemes that fit no family have their own. `registry.rs` holds `ALL`, the
 // one list of every preset: a new preset is a function here and one line there.
+mod adyen;
 mod body_hmac;
 mod box_com;
+mod braintree;
+mod credentials;
 mod docusign;
+mod hookdeck;
 mod mailgun;
 mod more_b;
 mod public_key;
@@ -43,6 +47,7 @@ mod token;
 mod twilio;
 mod url_signed;
 
+pub use self::adyen::{adyen, Adyen, MAX_ADYEN_ITEMS};
 pub use self::body_hmac::{
     alchemy, asana, bitbucket, cal_com, checkout_com, circleci, coinbase_commerce, dropbox, gitea,
     github, gocardless, heroku, intercom, lemon_squeezy, line, linear, maxio, meta, notion,
@@ -50,7 +55,10 @@ pub use self::body_hmac::{
     typeform, vercel, viber, woocommerce, xero,
 };
 pub use self::box_com::{box_com, BoxCom};
+pub use self::braintree::{braintree, braintree_signature, Braintree};
+pub use self::credentials::{api_key, basic_auth, chargebee, postmark};
 pub use self::docusign::{docusign, DocuSign};
+pub use self::hookdeck::{hookdeck, Hookdeck};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::more_b::{
     airwallex, auth0_log_streams, easypost, incident_io, lithic, stytch, supabase_auth_hooks,

@@ -62,8 +62,10 @@ impl Preset {
         (self.build)(options)
     }
 
-    /// Whether the preset can sign (for tests and senders). Only Mailgun cannot: it signs
-    /// inside the body, which [`mailgun_signature`](super::mailgun_signature) builds.
+    /// Whether the preset can sign any body (for tests and senders). Mailgun cannot: it
+    /// signs inside the body, which [`mailgun_signature`](super::mailgun_signature)
+    /// builds; nor Adyen, which signs fields of a notification body (its signer fills in
+    /// the signatures of such a body, and refuses any other).
     pub fn can_sign(&self) -> bool {
         self.can_sign
     }
@@ -74,9 +76,11 @@ impl Preset {
         self.signs_url
     }
 
-    /// Whether the body is authenticated: `false` for the shared-token presets (GitLab,
-    /// Telegram), which sign nothing, and for Mailgun, which signs a timestamp and a
-    /// token carried in the body rather than the body itself.
+    /// Whether the body is authenticated: `false` for the shared-token and credential
+    /// presets (GitLab, Telegram, Basic auth, API keys), which sign nothing, for Mailgun,
+    /// which signs a timestamp and a token carried in the body rather than the body
+    /// itself, and for Adyen, which signs eight fields of each notification item.
+    /// Braintree's is `true`: its signature covers the whole payload of its form body.
     pub fn signs_body(&self) -> bool {
         self.signs_body
     }
@@ -302,6 +306,12 @@ macro_rules! preset {
             ..preset!($name)
         }
     };
+    ($name:ident, token, keys = $keys:expr) => {
+        preset!($name, token).keys($keys)
+    };
+    ($name:ident, cannot_sign, keys = $keys:expr) => {
+        preset!($name, cannot_sign).keys($keys)
+    };
     ($name:ident, cannot_sign) => {
         Preset {
             can_sign: false,
@@ -316,6 +326,11 @@ macro_rules! preset {
 const TEXT_KEY: (&str, &str) = (
     "example-key-never-use-in-production",
     "example-key-never-use-in-production",
+);
+/// HTTP Basic credentials, `user:password`.
+const BASIC: (&str, &str) = (
+    "example-user:example-password-never-use-in-production",
+    "example-user:example-password-never-use-in-production",
 );
 /// `whsec_` and base64: the Standard Webhooks specification's example secret.
 const WHSEC: (&str, &str) = (
@@ -452,6 +467,17 @@ pub static ALL: &[Preset] = &[
     // Stytch delivers through Svix.
     preset!(stytch, keys = WHSEC).retries_for(SVIX_SCHEDULE),
     preset!(supabase_auth_hooks, keys = SUPABASE_HOOK),
+    preset!(basic_auth, token, keys = BASIC),
+    preset!(api_key, token),
+    preset!(chargebee, token, keys = BASIC),
+    preset!(postmark, token, keys = BASIC),
+    preset!(hookdeck),
+    preset!(adyen, cannot_sign, keys = HEX),
+    // Signs inside a form body (`braintree_signature`), but all of its payload.
+    Preset {
+        can_sign: false,
+        ..preset!(braintree)
+    },
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

@@ -4,6 +4,7 @@
 //! and signed-content order; [`SignatureScheme`] describes those as data. Schemes that are not
 //! a plain HMAC over headers and body implement [`Scheme`] themselves.
 
+mod credentials;
 pub(crate) mod crypto;
 mod encoding;
 mod handshake;
@@ -22,6 +23,7 @@ use http::{HeaderMap, HeaderName, Method, Uri};
 
 use crate::{ConfigError, Rejection, Secret};
 
+pub use self::credentials::{CredentialScheme, MAX_QUERY_PARAMETERS};
 pub use self::crypto::{Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES};
 pub use self::encoding::Encoding;
 pub use self::handshake::{AsanaHookSecret, HandshakeResponse, RegistrationHandshake};
