@@ -334,6 +334,18 @@ fn cases() -> Vec<Case> {
         case(("telnyx", "telnyx"), providers::telnyx()).timestamped("telnyx-timestamp", &["telnyx-timestamp"], None, None).keys(TELNYX_SEEDS, TELNYX_PUBLIC),
         case(("gitlab signing token", "gitlab_signing_token"), providers::gitlab_signing_token()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), None).keys(WHSEC, WHSEC),
         case(("replicate", "replicate"), providers::replicate()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        // Issue 15, second batch.
+        case(("sanity", "sanity"), providers::sanity()).timestamped("sanity-webhook-signature", &[], None, None),
+        case(("persona", "persona"), providers::persona()).timestamped("persona-signature", &[], None, None),
+        case(("revolut", "revolut"), providers::revolut()).timestamped("revolut-request-timestamp", &["revolut-request-timestamp"], None, None),
+        case(("pusher", "pusher"), providers::pusher()).body_only(None, None),
+        case(("onfido", "onfido"), providers::onfido()).body_only(None, None),
+        case(("modern_treasury", "modern_treasury"), providers::modern_treasury()).body_only(None, None),
+        case(("nylas", "nylas"), providers::nylas()).body_only(None, None),
+        case(("attio", "attio"), providers::attio()).body_only(None, None),
+        case(("segment", "segment"), providers::segment()).body_only(None, None),
+        case(("grafana", "grafana"), providers::grafana()).body_only(None, None),
+        case(("grafana timestamped", "grafana_timestamped"), providers::grafana_timestamped()).timestamped("x-grafana-alerting-timestamp", &["x-grafana-alerting-timestamp"], None, None),
     ]
 }
 

@@ -41,6 +41,9 @@ mod timestamp_in_signature;
 mod token;
 mod twilio;
 mod url_signed;
+// Issue 15, second batch (kept apart so parallel batches merge cleanly).
+mod body_hmac_more;
+mod timestamped_more;
 
 pub use self::body_hmac::{
     alchemy, asana, bitbucket, cal_com, checkout_com, circleci, coinbase_commerce, dropbox, gitea,
@@ -48,6 +51,7 @@ pub use self::body_hmac::{
     pagerduty, paystack, quickbooks, razorpay, sentry, shopify, squarespace, terraform_cloud,
     typeform, vercel, viber, woocommerce, xero,
 };
+pub use self::body_hmac_more::{attio, grafana, modern_treasury, nylas, onfido, pusher, segment};
 pub use self::box_com::{box_com, BoxCom};
 pub use self::docusign::{docusign, DocuSign};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
@@ -61,6 +65,7 @@ pub use self::timestamp_header::{customer_io, slack, twitch, webflow, zendesk, z
 pub use self::timestamp_in_signature::{
     buildkite, calendly, elevenlabs, mux, paddle, recurly, stripe, workos,
 };
+pub use self::timestamped_more::{grafana_timestamped, persona, revolut, sanity};
 pub use self::token::{gitlab, telegram};
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 pub use self::url_signed::{hubspot, square, trello};

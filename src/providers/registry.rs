@@ -381,6 +381,18 @@ pub static ALL: &[Preset] = &[
     preset!(zendesk),
     preset!(hubspot, signs_url),
     preset!(telnyx, keys = ED25519_BASE64),
+    // Issue 15, second batch.
+    preset!(sanity),
+    preset!(persona),
+    preset!(revolut),
+    preset!(pusher),
+    preset!(onfido),
+    preset!(modern_treasury),
+    preset!(nylas),
+    preset!(attio),
+    preset!(segment),
+    preset!(grafana),
+    preset!(grafana_timestamped),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

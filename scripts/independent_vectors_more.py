@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Computes the expected signatures in tests/independent_vectors_more.rs (issue 15's second
+batch of presets) with Python's own hmac/hashlib modules, independently of the crate, for
+presets whose provider publishes no test vector and ships no SDK helper. Each line follows
+the provider's documented recipe (named in the preset's doc comment). Run it and compare
+with the table in that file:
+
+    python3 scripts/independent_vectors_more.py
+"""
+import base64
+import hashlib
+import hmac
+
+T = "1700000000"  # the timestamp every timestamped vector is signed at
+BODY = '{"id":"evt_1","type":"ping","event":"ping","data":{"id":"evt_1","attributes":{"name":"ping"}}}'
+
+
+def mac(algo, secret, message):
+    key = secret if isinstance(secret, bytes) else secret.encode()
+    return hmac.new(key, message.encode(), algo).digest()
+
+
+def hx(b):
+    return b.hex()
+
+
+def b64(b):
+    return base64.b64encode(b).decode()
+
+
+VECTORS = [
+    # (preset, secret, signature header, value[, extra headers])
+    ("persona", "wbhsec_persona", "persona-signature", f"t={T},v1=" + hx(mac(hashlib.sha256, "wbhsec_persona", f"{T}.{BODY}"))),
+    ("revolut", "wsk_revolut", "revolut-signature", "v1=" + hx(mac(hashlib.sha256, "wsk_revolut", f"v1.{T}000.{BODY}")), [("revolut-request-timestamp", f"{T}000")]),
+    ("nylas", "nylas-webhook-secret", "x-nylas-signature", hx(mac(hashlib.sha256, "nylas-webhook-secret", BODY))),
+    ("attio", "attio-secret", "attio-signature", hx(mac(hashlib.sha256, "attio-secret", BODY)), [("idempotency-key", "idem-1")]),
+    ("grafana", "grafana-hmac-secret", "x-grafana-alerting-signature", hx(mac(hashlib.sha256, "grafana-hmac-secret", BODY))),
+    ("grafana_timestamped", "grafana-hmac-secret", "x-grafana-alerting-signature", hx(mac(hashlib.sha256, "grafana-hmac-secret", f"{T}:{BODY}")), [("x-grafana-alerting-timestamp", T)]),
+    ("segment", "segment-shared-secret", "x-signature", hx(mac(hashlib.sha1, "segment-shared-secret", BODY))),
+]
+
+if __name__ == "__main__":
+    print(f"body: {BODY}")
+    for preset, secret, header, value, *extra in VECTORS:
+        extra = ", ".join(f'("{k}", "{v}")' for k, v in (extra[0] if extra else []))
+        print(f'("{preset}", "{secret}", "{header}", "{value}", &[{extra}]),')

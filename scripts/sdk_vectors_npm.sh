@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Regenerates tests/fixtures/sdk_vectors_npm.tsv with the providers' own Node SDKs (pinned
+# below), installed from npm into a temporary directory that is removed afterwards:
+#
+#     bash scripts/sdk_vectors_npm.sh
+#
+# Each line: preset, SDK, secret, body, then header name/value pairs; tab-separated.
+# Sanity (encodeSignatureHeader), Pusher (Token.sign) and Modern Treasury
+# (webhooks.getSignature) sign with the SDK's own helper; Onfido's SDK only verifies, so its
+# signature is computed with Node's crypto and the line is written only if the SDK's
+# WebhookEventVerifier accepts it. Every line is checked by the SDK's verifier before it is
+# written, and a tampered body must be refused by it.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+npm init -y >/dev/null
+npm install --silent --no-audit --no-fund \
+  @sanity/webhook@4.0.4 pusher@5.3.4 @onfido/api@6.2.0 modern-treasury@3.3.0 >/dev/null
+cat > gen.mjs <<'JS'
+import { encodeSignatureHeader, isValidSignature } from "@sanity/webhook";
+import Pusher from "pusher";
+import Token from "pusher/lib/token.js";
+import { WebhookEventVerifier } from "@onfido/api";
+import ModernTreasury from "modern-treasury";
+import crypto from "node:crypto";
+
+const lines = [];
+const check = (ok, what) => { if (!ok) { throw new Error(`SDK refused ${what}`); } };
+const emit = (preset, sdk, secret, body, headers) =>
+  lines.push([preset, sdk, secret, body, ...headers.flat()].join("\t"));
+
+// Sanity: t is Unix milliseconds.
+{
+  const secret = "sanity-sdk-secret";
+  const body = '{"_id":"movie_1","_type":"movie","title":"Alien"}';
+  const header = await encodeSignatureHeader(body, 1700000000000, secret);
+  check(await isValidSignature(body, header, secret), "sanity");
+  check(!(await isValidSignature(body.replace("Alien", "Aliens"), header, secret)), "sanity tamper");
+  emit("sanity", "@sanity/webhook@4.0.4", secret, body, [["sanity-webhook-signature", header]]);
+}
+// Pusher: the app secret signs the body; X-Pusher-Key names the app.
+{
+  const key = "pusher-app-key", secret = "pusher-sdk-secret";
+  const body = '{"time_ms":1700000000000,"events":[{"name":"channel_occupied","channel":"test"}]}';
+  const signature = new Token(key, secret).sign(body);
+  const pusher = new Pusher({ appId: "1", key, secret, cluster: "eu" });
+  const request = (raw) => ({
+    headers: { "x-pusher-key": key, "x-pusher-signature": signature, "content-type": "application/json" },
+    rawBody: raw,
+  });
+  check(pusher.webhook(request(body)).isValid(), "pusher");
+  check(!pusher.webhook(request(body.replace("test", "tost"))).isValid(), "pusher tamper");
+  emit("pusher", "pusher@5.3.4", secret, body, [["x-pusher-key", key], ["x-pusher-signature", signature], ["content-type", "application/json"]]);
+}
+// Onfido: the SDK verifies only.
+{
+  const secret = "onfido-webhook-token";
+  const body = '{"payload":{"resource_type":"check","action":"check.completed","object":{"id":"chk_1","status":"complete"}}}';
+  const signature = crypto.createHmac("sha256", secret).update(body).digest("hex");
+  const verifier = new WebhookEventVerifier(secret);
+  check(verifier.readPayload(body, signature).payload.action === "check.completed", "onfido");
+  let refused = false;
+  try { verifier.readPayload(body.replace("chk_1", "chk_2"), signature); } catch { refused = true; }
+  check(refused, "onfido tamper");
+  emit("onfido", "@onfido/api@6.2.0", secret, body, [["x-sha2-signature", signature]]);
+}
+// Modern Treasury: getSignature signs, validateSignature checks.
+{
+  const secret = "mt-webhook-key";
+  const body = '{"event":"completed","data":{"id":"po_1","object":"payment_order"}}';
+  const client = new ModernTreasury({ apiKey: "unused", organizationID: "unused", webhookKey: secret });
+  const signature = client.webhooks.getSignature(body);
+  check(client.webhooks.validateSignature(body, { "X-Signature": signature }), "modern treasury");
+  check(!client.webhooks.validateSignature(body + " ", { "X-Signature": signature }), "modern treasury tamper");
+  emit("modern_treasury", "modern-treasury@3.3.0", secret, body, [["x-signature", signature]]);
+}
+process.stdout.write(lines.join("\n") + "\n");
+JS
+node gen.mjs > "$here/tests/fixtures/sdk_vectors_npm.tsv"
+echo "wrote tests/fixtures/sdk_vectors_npm.tsv"

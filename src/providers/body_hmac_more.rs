@@ -1,0 +1,143 @@
+//! More presets whose signature is an HMAC of the body alone, sent in one header (issue 15's
+//! second batch; the first is in `body_hmac.rs`). No signed timestamp: replay protection
+//! keys on a signed body id where the payload has one, else on the signature itself.
+
+use http::HeaderName;
+
+use crate::scheme::{Algorithm, Encoding, RegistrationHandshake, SignatureScheme};
+
+/// [Attio](https://docs.attio.com/rest-api/how-to/webhooks).
+///
+/// - Signature: `Attio-Signature: <hex HMAC-SHA256 of the body>` (duplicated as
+///   `X-Attio-Signature`, read when `Attio-Signature` is absent), keyed with the webhook
+///   secret, as text.
+/// - Signed content: the body alone. No signed timestamp.
+/// - Delivery id: `Idempotency-Key`, different for each message and the same between
+///   retries and redeliveries (not signed: a duplicate is one whose id *or* signature was
+///   seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: none read (a
+///   body carries a list of `events`).
+/// - Retries: up to 10 times with exponential back-off over about 3 days, inside the
+///   default 7-day retention.
+///
+/// Source: Attio docs, "Webhooks" (authenticating, idempotency, retries). Proof: an
+/// independently computed vector (`scripts/independent_vectors.py`).
+pub fn attio() -> SignatureScheme {
+    SignatureScheme::new("attio", HeaderName::from_static("attio-signature"))
+        .encoding(Encoding::Hex)
+        .header_fallback(
+            HeaderName::from_static("attio-signature"),
+            HeaderName::from_static("x-attio-signature"),
+        )
+        .id_from_header(HeaderName::from_static("idempotency-key"))
+}
+
+/// [Modern Treasury](https://www.npmjs.com/package/modern-treasury).
+///
+/// - Signature: `X-Signature: <hex HMAC-SHA256 of the body>`, keyed with the organization's
+///   webhook key (Developer Settings), as text.
+/// - Signed content: the body alone. No signed timestamp.
+/// - Delivery id and event type: none read; replay protection keys on the signature, so a
+///   retry (the same bytes) is recognised within the retention window.
+///
+/// Source: `modern-treasury` on npm (the official Node SDK), `resources/webhooks.js`:
+/// `getSignature` and `validateSignature`. Proof: `tests/sdk_vectors_more.rs`, fixture made
+/// by that SDK (`scripts/sdk_vectors_more.sh`).
+pub fn modern_treasury() -> SignatureScheme {
+    SignatureScheme::new("modern-treasury", HeaderName::from_static("x-signature"))
+        .encoding(Encoding::Hex)
+}
+
+/// [Nylas](https://developer.nylas.com/docs/cookbook/use-cases/build/verify-webhook-signatures/)
+/// API v3 notifications.
+///
+/// - Signature: `x-nylas-signature: <hex HMAC-SHA256 of the body>`, keyed with the
+///   destination's `webhook_secret` (returned once, after the challenge), as text.
+/// - Signed content: the exact body bytes. No signed timestamp. (Nylas may compress bodies:
+///   the signature covers the bytes as sent, so do not let a proxy decompress them first.)
+/// - Delivery id and event type: none read here; replay protection keys on the signature.
+/// - Handshake: `GET ?challenge=…`, sent when the destination is created, is answered by
+///   echoing the challenge as plain text (Nylas wants it within 10 seconds);
+///   [`SignatureScheme::without_handshake`] turns that off.
+///
+/// Source: Nylas docs, "Verify webhook signatures" (cookbook) and "Create a webhook
+/// destination" (`POST /v3/webhooks`: the `x-nylas-signature` header). Proof: an
+/// independently computed vector (`scripts/independent_vectors.py`).
+pub fn nylas() -> SignatureScheme {
+    SignatureScheme::new("nylas", HeaderName::from_static("x-nylas-signature"))
+        .encoding(Encoding::Hex)
+        .handshake(RegistrationHandshake::DropboxChallenge)
+}
+
+/// [Onfido](https://www.npmjs.com/package/@onfido/api).
+///
+/// - Signature: `X-SHA2-Signature: <hex HMAC-SHA256 of the body>`, keyed with the
+///   webhook's token, as text.
+/// - Signed content: the body alone. No signed timestamp.
+/// - Event type: the signed body's `payload.action` (`check.completed`, …). No delivery id
+///   is read: replay protection keys on the signature.
+///
+/// Source: `@onfido/api` on npm (the official Node SDK), `dist/webhook-event-verifier.js`
+/// (`WebhookEventVerifier.readPayload`) and the `WebhookEventPayload` type. Proof:
+/// `tests/sdk_vectors_more.rs`, fixture made by that SDK.
+pub fn onfido() -> SignatureScheme {
+    SignatureScheme::new("onfido", HeaderName::from_static("x-sha2-signature"))
+        .encoding(Encoding::Hex)
+        .event_type_from_json("payload.action")
+}
+
+/// [Pusher Channels](https://www.npmjs.com/package/pusher) webhooks.
+///
+/// - Signature: `X-Pusher-Signature: <hex HMAC-SHA256 of the body>`, keyed with the app
+///   secret, as text. `X-Pusher-Key` names the app key: it is not signed and not checked
+///   here (configure one verifier per app).
+/// - Signed content: the JSON body, `{"time_ms": …, "events": […]}`. Its `time_ms` is
+///   signed but not used as a freshness bound: replay protection keys on the signature.
+/// - Delivery id and event type: none (a body batches several events).
+///
+/// Source: `pusher` on npm (the official Node server SDK), `lib/webhook.js` and
+/// `lib/token.js`. Proof: `tests/sdk_vectors_more.rs`, fixture made by that SDK.
+pub fn pusher() -> SignatureScheme {
+    SignatureScheme::new("pusher", HeaderName::from_static("x-pusher-signature"))
+        .encoding(Encoding::Hex)
+}
+
+/// [Segment](https://www.twilio.com/docs/segment/connections/destinations/catalog/actions-webhook)
+/// Webhooks (Actions) destination, with a shared secret.
+///
+/// - Signature: `X-Signature: <hex HMAC-SHA1 of the body>`, keyed with the shared secret
+///   set in the destination's advanced settings, as text.
+/// - Signed content: the body alone. No signed timestamp.
+/// - Delivery id and event type: none read (the body's shape is the destination's mapping);
+///   replay protection keys on the signature.
+///
+/// Source: Twilio Segment docs, "Webhooks (Actions) Destination" (getting started: the
+/// shared secret and the `X-Signature` HMAC). Proof: an independently computed vector
+/// (`scripts/independent_vectors.py`).
+pub fn segment() -> SignatureScheme {
+    SignatureScheme::new("segment", HeaderName::from_static("x-signature"))
+        .algorithm(Algorithm::Sha1)
+        .encoding(Encoding::Hex)
+}
+
+/// [Grafana Alerting](https://grafana.com/docs/grafana/latest/alerting/configure-notifications/manage-contact-points/integrations/webhook-notifier/)
+/// webhook contact points with an HMAC secret and **no** timestamp header (for one, see
+/// [`grafana_timestamped`](super::grafana_timestamped)).
+///
+/// - Signature: `X-Grafana-Alerting-Signature: <hex HMAC-SHA256 of the body>` (Grafana's
+///   default header name), keyed with the contact point's HMAC secret, as text.
+/// - Signed content: the body alone. No signed timestamp: replay protection keys on the
+///   signature.
+/// - Delivery id and event type: none read (a body carries a group of alerts).
+/// - A contact point configured with another header name: describe it with
+///   [`SignatureScheme::new`] and the same settings.
+///
+/// Source: `grafana/alerting`, `http/hmac.go` (`HMACRoundTripper.sign`: the default header,
+/// the optional timestamp and its `:` separator). Proof: an independently computed vector
+/// (`scripts/independent_vectors_more.py`).
+pub fn grafana() -> SignatureScheme {
+    SignatureScheme::new(
+        "grafana",
+        HeaderName::from_static("x-grafana-alerting-signature"),
+    )
+    .encoding(Encoding::Hex)
+}

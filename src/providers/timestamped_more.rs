@@ -1,0 +1,116 @@
+//! More presets that sign a timestamp with the body (issue 15's second batch; the first
+//! are in `timestamp_header.rs` and `timestamp_in_signature.rs`): the timestamp travels in
+//! the signature header (`t=…`) or a header of its own.
+
+use http::HeaderName;
+
+use crate::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
+
+/// [Persona](https://docs.withpersona.com/v2022-09-01/docs/best-practices) webhooks.
+///
+/// - Signature: `Persona-Signature: t=<timestamp>,v1=<hex HMAC-SHA256>`, keyed with the
+///   webhook secret (`wbhsec_…`), as text.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix seconds; ±5 minutes (Persona
+///   documents no tolerance of its own).
+/// - Delivery id: the signed body's `data.id` (the event's `evt_…` id). Event type: the
+///   signed body's `data.attributes.name` (`inquiry.completed`, …).
+/// - Retries: `Persona-Webhook-Attempts-Made` / `-Left` count them (unsigned, not read). A
+///   retry is signed anew with a fresh `t`: the event id recognises it.
+///
+/// Source: Persona docs, "Best Practices" (checking signatures), the webhook reference
+/// (headers) and "Quickstart: Webhooks" (`data.attributes.name`). Proof: an independently
+/// computed vector (`scripts/independent_vectors.py`).
+pub fn persona() -> SignatureScheme {
+    SignatureScheme::new("persona", HeaderName::from_static("persona-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .id_from_json("data.id")
+        .event_type_from_json("data.attributes.name")
+}
+
+/// [Revolut](https://developer.revolut.com/docs/guides/accept-payments/tutorials/work-with-webhooks/verify-the-payload-signature)
+/// (Merchant API; the Business API signs the same way).
+///
+/// - Signature: `Revolut-Signature: v1=<hex HMAC-SHA256>`; while two signing secrets are
+///   active, several `v1=` entries separated by commas, any of which passes.
+/// - Signed content: `v1.{Revolut-Request-Timestamp}.{body}`. Timestamp:
+///   `Revolut-Request-Timestamp`, Unix milliseconds; ±5 minutes, as Revolut documents.
+/// - Key: the webhook signing secret (`wsk_…`), as text.
+/// - Event type: the signed body's `event` (`ORDER_COMPLETED`, `TransactionCreated`). No
+///   delivery id: replay protection keys on the signature within the tolerance.
+///
+/// Source: Revolut developer docs, "Webhook signature verification" (Merchant API) and
+/// "Verify the payload signature" (Business API). Proof: an independently computed vector
+/// (`scripts/independent_vectors.py`).
+pub fn revolut() -> SignatureScheme {
+    SignatureScheme::new("revolut", HeaderName::from_static("revolut-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("revolut-request-timestamp"),
+            TimestampFormat::UnixMillis,
+        )
+        .signed_parts([
+            Part::literal("v1."),
+            Part::Timestamp,
+            Part::literal("."),
+            Part::Body,
+        ])
+        .event_type_from_json("event")
+}
+
+/// [Sanity](https://www.npmjs.com/package/@sanity/webhook) GROQ-powered webhooks.
+///
+/// - Signature: `sanity-webhook-signature: t=<timestamp>,v1=<URL-safe base64 HMAC-SHA256,
+///   unpadded>`, keyed with the webhook's secret, as text.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix **milliseconds**; ±5 minutes
+///   (the SDK itself checks none).
+/// - Delivery id and event type: none read; replay protection keys on the signature
+///   within the tolerance.
+///
+/// Source: `@sanity/webhook` on npm (Sanity's official toolkit), `encodeSignatureHeader`
+/// and `decodeSignatureHeader`. Proof: `tests/sdk_vectors_more.rs`, fixture made by that
+/// SDK (`scripts/sdk_vectors_more.sh`).
+pub fn sanity() -> SignatureScheme {
+    SignatureScheme::new(
+        "sanity",
+        HeaderName::from_static("sanity-webhook-signature"),
+    )
+    .signature_separator(',')
+    .signature_prefix("v1=")
+    .encoding(Encoding::Base64Url)
+    .timestamp_in_signature("t=", TimestampFormat::UnixMillis)
+    .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+}
+
+/// [Grafana Alerting](https://grafana.com/docs/grafana/latest/alerting/configure-notifications/manage-contact-points/integrations/webhook-notifier/)
+/// webhook contact points with an HMAC secret **and** a timestamp header named
+/// `X-Grafana-Alerting-Timestamp` (the name Grafana's own configuration examples use; the
+/// header has no default, and without one see [`grafana`](super::grafana)).
+///
+/// - Signature: `X-Grafana-Alerting-Signature: <hex HMAC-SHA256>`, keyed with the contact
+///   point's HMAC secret, as text.
+/// - Signed content: `{X-Grafana-Alerting-Timestamp}:{body}`. Timestamp: Unix seconds, ±5
+///   minutes.
+/// - Delivery id and event type: none read; replay protection keys on the signature
+///   within the tolerance. Grafana signs each attempt anew, so a retry is a new delivery.
+///
+/// Source: `grafana/alerting`, `http/hmac.go` (`HMACRoundTripper.sign`) and
+/// `receivers/webhook/v1` (the `X-Grafana-Alerting-Timestamp` example). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn grafana_timestamped() -> SignatureScheme {
+    SignatureScheme::new(
+        "grafana",
+        HeaderName::from_static("x-grafana-alerting-signature"),
+    )
+    .encoding(Encoding::Hex)
+    .timestamp_header(
+        HeaderName::from_static("x-grafana-alerting-timestamp"),
+        TimestampFormat::UnixSeconds,
+    )
+    .signed_parts([Part::Timestamp, Part::literal(":"), Part::Body])
+}

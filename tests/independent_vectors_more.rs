@@ -1,0 +1,123 @@
+//! Issue 15's second batch of presets whose provider publishes no test vector and ships no
+//! SDK helper, checked against signatures computed independently with Python's hmac module
+//! from each provider's documented recipe: `python3 scripts/independent_vectors_more.py`
+//! prints this table.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use tower_webhook::{providers, RejectionKind, Verifier};
+
+const BODY: &str = r#"{"id":"evt_1","type":"ping","event":"ping","data":{"id":"evt_1","attributes":{"name":"ping"}}}"#;
+const T: u64 = 1_700_000_000;
+
+/// Preset, secret, signature header, its value, other headers.
+type Vector = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+#[rustfmt::skip]
+const VECTORS: &[Vector] = &[
+    ("persona", "wbhsec_persona", "persona-signature", "t=1700000000,v1=82b824e4c66af97e5c5becfc7e6f860096a8117fe89299f311dac246a3dab184", &[]),
+    ("revolut", "wsk_revolut", "revolut-signature", "v1=43dbc312643d8143f03676fb40d295548f19a773e6cc9fc3ebd32bb58ebe9674", &[("revolut-request-timestamp", "1700000000000")]),
+    ("nylas", "nylas-webhook-secret", "x-nylas-signature", "8cd7375b1312226a7c338a9a1e45e5834fb832c7ff0e9d48af4819a690c4f656", &[]),
+    ("attio", "attio-secret", "attio-signature", "2db390a0e8b007625554506acf8494f934a6252be3c44e28ac1aba3496f4b533", &[("idempotency-key", "idem-1")]),
+    ("grafana", "grafana-hmac-secret", "x-grafana-alerting-signature", "fe5357abd2307beda74fc2ea2eef06d71a9637004a7664c949d6159042171a1f", &[]),
+    ("grafana_timestamped", "grafana-hmac-secret", "x-grafana-alerting-signature", "65493c4801229960ff708ab1d00e2af41c93a38d4cb4033c8da6727bf18d9d2f", &[("x-grafana-alerting-timestamp", "1700000000")]),
+    ("segment", "segment-shared-secret", "x-signature", "e8531fe1687d0a821aa7202607784b1b41269754", &[]),
+];
+
+fn verifier(preset: &str, secret: &str) -> Verifier {
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(T);
+    let preset = providers::find(preset).unwrap_or_else(|| panic!("no preset {preset}"));
+    Verifier::builder(preset.scheme())
+        .secret(secret)
+        .clock(move || now)
+        .build()
+        .expect("valid secret")
+}
+
+fn request(header: &str, value: &str, extra: &[(&str, &str)], body: &str) -> http::Request<Bytes> {
+    let mut builder = http::Request::post("https://hooks.example.com/hook")
+        .header(header, value)
+        .header("content-type", "application/json");
+    for (name, value) in extra {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(Bytes::from(body.to_owned())).unwrap()
+}
+
+#[test]
+fn independently_computed_vectors_verify() {
+    for (preset, secret, header, value, extra) in VECTORS {
+        let delivery = verifier(preset, secret)
+            .verify(&request(header, value, extra, BODY))
+            .unwrap_or_else(|e| panic!("{preset}: {e}"));
+        assert_eq!(delivery.body(), BODY.as_bytes(), "{preset}");
+        // The same signature under another secret, or over another body, does not verify.
+        let kind = verifier(preset, "another secret")
+            .verify(&request(header, value, extra, BODY))
+            .expect_err(preset)
+            .kind();
+        assert_eq!(kind, RejectionKind::SignatureMismatch, "{preset}");
+        let tampered = BODY.replace("ping", "pong");
+        let kind = verifier(preset, secret)
+            .verify(&request(header, value, extra, &tampered))
+            .expect_err(preset)
+            .kind();
+        assert_eq!(kind, RejectionKind::SignatureMismatch, "{preset}");
+    }
+}
+
+/// A value the delivery reports, and whether it is covered by the signature.
+type Reported = Option<(&'static str, bool)>;
+
+/// What each vector's delivery reports as its id and event type, read from signed data
+/// where the preset says so.
+#[test]
+fn ids_and_event_types_come_from_where_the_presets_say() {
+    let expected: &[(&str, Reported, Reported)] = &[
+        ("persona", Some(("evt_1", true)), Some(("ping", true))),
+        ("revolut", None, Some(("ping", true))),
+        ("nylas", None, None),
+        ("attio", Some(("idem-1", false)), None),
+        ("segment", None, None),
+        ("grafana", None, None),
+        ("grafana_timestamped", None, None),
+    ];
+    for (preset, id, event) in expected {
+        let (_, secret, header, value, extra) =
+            VECTORS.iter().find(|vector| vector.0 == *preset).unwrap();
+        let delivery = verifier(preset, secret)
+            .verify(&request(header, value, extra, BODY))
+            .unwrap();
+        match id {
+            Some((id, signed)) => {
+                assert_eq!(delivery.id(), *id, "{preset}");
+                assert_eq!(delivery.id_is_signed(), *signed, "{preset}");
+            }
+            None => assert!(delivery.id_is_fingerprint(), "{preset}"),
+        }
+        match event {
+            Some((event, signed)) => {
+                assert_eq!(delivery.event_type(), Some(*event), "{preset}");
+                assert_eq!(delivery.event_type_is_signed(), *signed, "{preset}");
+            }
+            None => assert_eq!(delivery.event_type(), None, "{preset}"),
+        }
+    }
+}
+
+/// Attio duplicates its signature as `X-Attio-Signature`, read when `Attio-Signature` is
+/// absent.
+#[test]
+fn attio_legacy_signature_header_is_read() {
+    let (_, secret, _, value, extra) = VECTORS.iter().find(|v| v.0 == "attio").unwrap();
+    verifier("attio", secret)
+        .verify(&request("x-attio-signature", value, extra, BODY))
+        .expect("legacy header");
+}
