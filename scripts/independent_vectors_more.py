@@ -36,6 +36,7 @@ VECTORS = [
     ("attio", "attio-secret", "attio-signature", hx(mac(hashlib.sha256, "attio-secret", BODY)), [("idempotency-key", "idem-1")]),
     ("grafana", "grafana-hmac-secret", "x-grafana-alerting-signature", hx(mac(hashlib.sha256, "grafana-hmac-secret", BODY))),
     ("grafana_timestamped", "grafana-hmac-secret", "x-grafana-alerting-signature", hx(mac(hashlib.sha256, "grafana-hmac-secret", f"{T}:{BODY}")), [("x-grafana-alerting-timestamp", T)]),
+    ("frame_io", "frameio-signing-secret", "x-frameio-signature", "v0=" + hx(mac(hashlib.sha256, "frameio-signing-secret", f"v0:{T}:{BODY}")), [("x-frameio-request-timestamp", T)]),
     ("segment", "segment-shared-secret", "x-signature", hx(mac(hashlib.sha1, "segment-shared-secret", BODY))),
 ]
 

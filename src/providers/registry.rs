@@ -393,6 +393,7 @@ pub static ALL: &[Preset] = &[
     preset!(segment),
     preset!(grafana),
     preset!(grafana_timestamped),
+    preset!(frame_io),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
