@@ -37,6 +37,7 @@ VECTORS = [
     ("grafana", "grafana-hmac-secret", "x-grafana-alerting-signature", hx(mac(hashlib.sha256, "grafana-hmac-secret", BODY))),
     ("grafana_timestamped", "grafana-hmac-secret", "x-grafana-alerting-signature", hx(mac(hashlib.sha256, "grafana-hmac-secret", f"{T}:{BODY}")), [("x-grafana-alerting-timestamp", T)]),
     ("frame_io", "frameio-signing-secret", "x-frameio-signature", "v0=" + hx(mac(hashlib.sha256, "frameio-signing-secret", f"v0:{T}:{BODY}")), [("x-frameio-request-timestamp", T)]),
+    ("veriff", "veriff-shared-secret", "x-hmac-signature", hx(mac(hashlib.sha256, "veriff-shared-secret", BODY)), [("x-auth-client", "veriff-public-api-key")]),
     ("segment", "segment-shared-secret", "x-signature", hx(mac(hashlib.sha1, "segment-shared-secret", BODY))),
 ]
 

@@ -29,6 +29,7 @@ const VECTORS: &[Vector] = &[
     ("grafana", "grafana-hmac-secret", "x-grafana-alerting-signature", "fe5357abd2307beda74fc2ea2eef06d71a9637004a7664c949d6159042171a1f", &[]),
     ("grafana_timestamped", "grafana-hmac-secret", "x-grafana-alerting-signature", "65493c4801229960ff708ab1d00e2af41c93a38d4cb4033c8da6727bf18d9d2f", &[("x-grafana-alerting-timestamp", "1700000000")]),
     ("frame_io", "frameio-signing-secret", "x-frameio-signature", "v0=acc24d26e63feea38ba260e16ab5f66bf36870f95e58e5e78141e3fbac200ce9", &[("x-frameio-request-timestamp", "1700000000")]),
+    ("veriff", "veriff-shared-secret", "x-hmac-signature", "34d971d4e57163651a07464e15aee2def769770d29339714819f0e19275c88b8", &[("x-auth-client", "veriff-public-api-key")]),
     ("segment", "segment-shared-secret", "x-signature", "e8531fe1687d0a821aa7202607784b1b41269754", &[]),
 ];
 
@@ -90,6 +91,7 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ("grafana", None, None),
         ("grafana_timestamped", None, None),
         ("frame_io", None, Some(("ping", true))),
+        ("veriff", None, None),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =

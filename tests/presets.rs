@@ -345,6 +345,7 @@ fn cases() -> Vec<Case> {
         case(("attio", "attio"), providers::attio()).body_only(None, None),
         case(("segment", "segment"), providers::segment()).body_only(None, None),
         case(("grafana", "grafana"), providers::grafana()).body_only(None, None),
+        case(("veriff", "veriff"), providers::veriff()).body_only(None, None),
         case(("frame.io", "frame_io"), providers::frame_io()).timestamped("x-frameio-request-timestamp", &["x-frameio-request-timestamp"], None, Some("ping")),
         case(("grafana timestamped", "grafana_timestamped"), providers::grafana_timestamped()).timestamped("x-grafana-alerting-timestamp", &["x-grafana-alerting-timestamp"], None, None),
     ]

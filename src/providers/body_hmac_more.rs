@@ -141,3 +141,23 @@ pub fn grafana() -> SignatureScheme {
     )
     .encoding(Encoding::Hex)
 }
+
+/// [Veriff](https://devdocs.veriff.com/docs/hmac-authentication-and-endpoint-security)
+/// decision and event webhooks.
+///
+/// - Signature: `X-HMAC-SIGNATURE: <hex HMAC-SHA256 of the body>`, keyed with the
+///   integration's shared secret key (the API secret), as text. `X-AUTH-CLIENT` carries
+///   the public API key: not a secret, not checked here.
+/// - Signed content: the body alone. No signed timestamp: replay protection keys on the
+///   signature.
+/// - Delivery id and event type: none read (decision and event webhooks have different
+///   shapes; the handler reads the verified body).
+///
+/// Source: Veriff developer docs, "HMAC Authentication and Endpoint Security" (the
+/// `x-hmac-signature` header, webhooks sign the payload); Veriff's own
+/// `Veriff/js-integration-demo`, `server.ts` (hex HMAC-SHA256 of the body with the API
+/// secret). Proof: an independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn veriff() -> SignatureScheme {
+    SignatureScheme::new("veriff", HeaderName::from_static("x-hmac-signature"))
+        .encoding(Encoding::Hex)
+}

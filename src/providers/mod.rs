@@ -51,7 +51,9 @@ pub use self::body_hmac::{
     pagerduty, paystack, quickbooks, razorpay, sentry, shopify, squarespace, terraform_cloud,
     typeform, vercel, viber, woocommerce, xero,
 };
-pub use self::body_hmac_more::{attio, grafana, modern_treasury, nylas, onfido, pusher, segment};
+pub use self::body_hmac_more::{
+    attio, grafana, modern_treasury, nylas, onfido, pusher, segment, veriff,
+};
 pub use self::box_com::{box_com, BoxCom};
 pub use self::docusign::{docusign, DocuSign};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};

@@ -394,6 +394,7 @@ pub static ALL: &[Preset] = &[
     preset!(grafana),
     preset!(grafana_timestamped),
     preset!(frame_io),
+    preset!(veriff),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
