@@ -5,8 +5,9 @@
 #     bash scripts/sdk_vectors_npm.sh
 #
 # Each line: preset, SDK, secret, body, then header name/value pairs; tab-separated.
-# Sanity (encodeSignatureHeader), Pusher (Token.sign) and Modern Treasury
-# (webhooks.getSignature) sign with the SDK's own helper; Onfido's SDK only verifies, so its
+# Sanity (encodeSignatureHeader), Pusher (Token.sign), Modern Treasury
+# (webhooks.getSignature) and Render (standardwebhooks' Webhook.sign, the library Render's
+# own receiver example verifies with) sign with the SDK's own helper; Onfido's SDK only verifies, so its
 # signature is computed with Node's crypto and the line is written only if the SDK's
 # WebhookEventVerifier accepts it. Every line is checked by the SDK's verifier before it is
 # written, and a tampered body must be refused by it.
@@ -17,13 +18,15 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 npm init -y >/dev/null
 npm install --silent --no-audit --no-fund \
-  @sanity/webhook@4.0.4 pusher@5.3.4 @onfido/api@6.2.0 modern-treasury@3.3.0 >/dev/null
+  @sanity/webhook@4.0.4 pusher@5.3.4 @onfido/api@6.2.0 modern-treasury@3.3.0 \
+  standardwebhooks@1.0.0 >/dev/null
 cat > gen.mjs <<'JS'
 import { encodeSignatureHeader, isValidSignature } from "@sanity/webhook";
 import Pusher from "pusher";
 import Token from "pusher/lib/token.js";
 import { WebhookEventVerifier } from "@onfido/api";
 import ModernTreasury from "modern-treasury";
+import { Webhook } from "standardwebhooks";
 import crypto from "node:crypto";
 
 const lines = [];
@@ -75,6 +78,27 @@ const emit = (preset, sdk, secret, body, headers) =>
   check(client.webhooks.validateSignature(body, { "X-Signature": signature }), "modern treasury");
   check(!client.webhooks.validateSignature(body + " ", { "X-Signature": signature }), "modern treasury tamper");
   emit("modern_treasury", "modern-treasury@3.3.0", secret, body, [["x-signature", signature]]);
+}
+// Render: Standard Webhooks, signed at the fixed instant the test's clock reads; the
+// library's own verify checks its timestamp against Date.now, so that is pinned too.
+{
+  const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const body = '{"type":"deploy_ended","timestamp":"2023-11-14T22:13:20Z","data":{"id":"evj_1","serviceId":"srv-1"}}';
+  const wh = new Webhook(secret);
+  const at = new Date(1700000000 * 1000);
+  const signature = wh.sign("msg_render_1", at, body);
+  const headers = { "webhook-id": "msg_render_1", "webhook-timestamp": "1700000000", "webhook-signature": signature };
+  const realNow = Date.now;
+  Date.now = () => at.getTime();
+  try {
+    check(wh.verify(body, headers).type === "deploy_ended", "render");
+    let refused = false;
+    try { wh.verify(body.replace("srv-1", "srv-2"), headers); } catch { refused = true; }
+    check(refused, "render tamper");
+  } finally {
+    Date.now = realNow;
+  }
+  emit("render", "standardwebhooks@1.0.0", secret, body, Object.entries(headers));
 }
 process.stdout.write(lines.join("\n") + "\n");
 JS

@@ -346,6 +346,7 @@ fn cases() -> Vec<Case> {
         case(("segment", "segment"), providers::segment()).body_only(None, None),
         case(("grafana", "grafana"), providers::grafana()).body_only(None, None),
         case(("veriff", "veriff"), providers::veriff()).body_only(None, None),
+        case(("render", "render"), providers::render()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
         case(("frame.io", "frame_io"), providers::frame_io()).timestamped("x-frameio-request-timestamp", &["x-frameio-request-timestamp"], None, Some("ping")),
         case(("grafana timestamped", "grafana_timestamped"), providers::grafana_timestamped()).timestamped("x-grafana-alerting-timestamp", &["x-grafana-alerting-timestamp"], None, None),
     ]

@@ -66,7 +66,10 @@ fn request(line: &Line<'_>, body: &str) -> http::Request<Bytes> {
 #[test]
 fn fixture_covers_the_sdk_backed_presets() {
     let presets: Vec<&str> = lines().iter().map(|line| line.preset).collect();
-    assert_eq!(presets, ["sanity", "pusher", "onfido", "modern_treasury"]);
+    assert_eq!(
+        presets,
+        ["sanity", "pusher", "onfido", "modern_treasury", "render"]
+    );
 }
 
 #[test]
@@ -78,6 +81,12 @@ fn sdk_signed_deliveries_verify() {
         assert_eq!(delivery.body(), line.body.as_bytes(), "{}", line.preset);
         if line.preset == "onfido" {
             assert_eq!(delivery.event_type(), Some("check.completed"));
+            assert!(delivery.event_type_is_signed());
+        }
+        if line.preset == "render" {
+            assert_eq!(delivery.id(), "msg_render_1");
+            assert!(delivery.id_is_signed());
+            assert_eq!(delivery.event_type(), Some("deploy_ended"));
             assert!(delivery.event_type_is_signed());
         }
     }
@@ -93,7 +102,12 @@ fn sdk_signed_deliveries_reject_tampering_and_other_secrets() {
             .expect_err(line.preset)
             .kind();
         assert_eq!(kind, RejectionKind::SignatureMismatch, "{}", line.preset);
-        let kind = verifier(line.preset, "another secret")
+        // Another secret of the same form (Render's is `whsec_` and base64).
+        let another = match line.preset {
+            "render" => "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            _ => "another secret",
+        };
+        let kind = verifier(line.preset, another)
             .verify(&request(&line, line.body))
             .expect_err(line.preset)
             .kind();

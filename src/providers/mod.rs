@@ -67,7 +67,7 @@ pub use self::timestamp_header::{customer_io, slack, twitch, webflow, zendesk, z
 pub use self::timestamp_in_signature::{
     buildkite, calendly, elevenlabs, mux, paddle, recurly, stripe, workos,
 };
-pub use self::timestamped_more::{frame_io, grafana_timestamped, persona, revolut, sanity};
+pub use self::timestamped_more::{frame_io, grafana_timestamped, persona, render, revolut, sanity};
 pub use self::token::{gitlab, telegram};
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 pub use self::url_signed::{hubspot, square, trello};

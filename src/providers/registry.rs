@@ -395,6 +395,7 @@ pub static ALL: &[Preset] = &[
     preset!(grafana_timestamped),
     preset!(frame_io),
     preset!(veriff),
+    preset!(render, keys = WHSEC),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

@@ -145,3 +145,23 @@ pub fn frame_io() -> SignatureScheme {
         ])
         .event_type_from_json("type")
 }
+
+/// [Render](https://render.com/docs/webhooks) webhooks, which follow Standard Webhooks.
+///
+/// Exactly [`standard_webhooks`](super::standard_webhooks) under the provider name
+/// `render`:
+///
+/// - Signature: `webhook-signature: v1,<base64 HMAC-SHA256>` (a space-separated list; any
+///   `v1` passes), keyed with the webhook's `whsec_` + base64 signing secret.
+/// - Signed content: `{webhook-id}.{webhook-timestamp}.{body}`. Timestamp: Unix seconds,
+///   ±5 minutes.
+/// - Delivery id: `webhook-id` (signed; the same on every retry). Event type: the signed
+///   body's `type` (`deploy_ended`, …).
+///
+/// Source: Render's own receiver example, `render-examples/webhook-receiver`, `app.ts`
+/// (the unbranded `webhook-*` headers checked with the `standardwebhooks` library). Proof:
+/// `tests/sdk_vectors_npm.rs`, a fixture signed by `standardwebhooks` on npm, the library
+/// that example uses.
+pub fn render() -> SignatureScheme {
+    super::standard_webhooks().provider_name("render")
+}
