@@ -39,10 +39,19 @@ VECTORS = [
     ("frame_io", "frameio-signing-secret", "x-frameio-signature", "v0=" + hx(mac(hashlib.sha256, "frameio-signing-secret", f"v0:{T}:{BODY}")), [("x-frameio-request-timestamp", T)]),
     ("veriff", "veriff-shared-secret", "x-hmac-signature", hx(mac(hashlib.sha256, "veriff-shared-secret", BODY)), [("x-auth-client", "veriff-public-api-key")]),
     ("segment", "segment-shared-secret", "x-signature", hx(mac(hashlib.sha1, "segment-shared-secret", BODY))),
+    ("launchdarkly", "ld-webhook-secret", "x-ld-signature", hx(mac(hashlib.sha256, "ld-webhook-secret", BODY))),
+    ("clickup", "clickup-webhook-secret", "x-signature", hx(mac(hashlib.sha256, "clickup-webhook-secret", BODY))),
+    ("webex", "somesupersecretphrase", "x-spark-signature", hx(mac(hashlib.sha1, "somesupersecretphrase", BODY))),
+    ("dwolla", "sshhhhhh", "x-request-signature-sha-256", hx(mac(hashlib.sha256, "sshhhhhh", BODY))),
 ]
+
+# LaunchDarkly's delivery id is the body's `_id`: a body that has one.
+LD_BODY = '{"_id":"57c0a8e29969090743529965","date":1472243938774,"kind":"environment"}'
+LD_ID_VECTOR = hx(mac(hashlib.sha256, "ld-webhook-secret", LD_BODY))
 
 if __name__ == "__main__":
     print(f"body: {BODY}")
     for preset, secret, header, value, *extra in VECTORS:
         extra = ", ".join(f'("{k}", "{v}")' for k, v in (extra[0] if extra else []))
         print(f'("{preset}", "{secret}", "{header}", "{value}", &[{extra}]),')
+    print(f"launchdarkly _id body: {LD_BODY}\nsignature: {LD_ID_VECTOR}")

@@ -31,6 +31,10 @@ const VECTORS: &[Vector] = &[
     ("frame_io", "frameio-signing-secret", "x-frameio-signature", "v0=acc24d26e63feea38ba260e16ab5f66bf36870f95e58e5e78141e3fbac200ce9", &[("x-frameio-request-timestamp", "1700000000")]),
     ("veriff", "veriff-shared-secret", "x-hmac-signature", "34d971d4e57163651a07464e15aee2def769770d29339714819f0e19275c88b8", &[("x-auth-client", "veriff-public-api-key")]),
     ("segment", "segment-shared-secret", "x-signature", "e8531fe1687d0a821aa7202607784b1b41269754", &[]),
+    ("launchdarkly", "ld-webhook-secret", "x-ld-signature", "90c39790af95b074bbb9c5e7468f9c61ba2ec0dd3ad4f8e578e01a31fa1a970d", &[]),
+    ("clickup", "clickup-webhook-secret", "x-signature", "2483e049adc5bf859a62d96333855bb83d6a203f64e24c4ba4f4e905bfcafcfe", &[]),
+    ("webex", "somesupersecretphrase", "x-spark-signature", "8fa6c14040a21f05bf444175e1188d073b4d0047", &[]),
+    ("dwolla", "sshhhhhh", "x-request-signature-sha-256", "3f22df71b9d2483408f6707cd4f16d8803b155ee3b9daf2dfb9cee95833f7011", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -92,6 +96,10 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ("grafana_timestamped", None, None),
         ("frame_io", None, Some(("ping", true))),
         ("veriff", None, None),
+        ("launchdarkly", None, None),
+        ("clickup", None, Some(("ping", true))),
+        ("webex", None, None),
+        ("dwolla", Some(("evt_1", true)), None),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =
@@ -124,4 +132,17 @@ fn attio_legacy_signature_header_is_read() {
     verifier("attio", secret)
         .verify(&request("x-attio-signature", value, extra, BODY))
         .expect("legacy header");
+}
+
+/// LaunchDarkly's delivery id is the signed body's `_id` (its audit log entry's id); the
+/// signature is the script's `LD_ID_VECTOR`.
+#[test]
+fn launchdarkly_id_is_the_signed_audit_log_entry_id() {
+    let body = r#"{"_id":"57c0a8e29969090743529965","date":1472243938774,"kind":"environment"}"#;
+    let signature = "ccdef7f3e2e55d62f11378ae1b8410ffb63462423b6c686ff3ca5cd563c95e03";
+    let delivery = verifier("launchdarkly", "ld-webhook-secret")
+        .verify(&request("x-ld-signature", signature, &[], body))
+        .expect("verifies");
+    assert_eq!(delivery.id(), "57c0a8e29969090743529965");
+    assert!(delivery.id_is_signed());
 }

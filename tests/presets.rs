@@ -349,6 +349,13 @@ fn cases() -> Vec<Case> {
         case(("render", "render"), providers::render()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
         case(("frame.io", "frame_io"), providers::frame_io()).timestamped("x-frameio-request-timestamp", &["x-frameio-request-timestamp"], None, Some("ping")),
         case(("grafana timestamped", "grafana_timestamped"), providers::grafana_timestamped()).timestamped("x-grafana-alerting-timestamp", &["x-grafana-alerting-timestamp"], None, None),
+        case(("launchdarkly", "launchdarkly"), providers::launchdarkly()).body_only(None, None),
+        case(("clickup", "clickup"), providers::clickup()).body_only(None, None),
+        case(("webex", "webex"), providers::webex()).body_only(None, None),
+        case(("dwolla", "dwolla"), providers::dwolla()).body_only(Some("evt_1"), None),
+        case(("polar", "polar"), providers::polar()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")),
+        case(("dodo payments", "dodo_payments"), providers::dodo_payments()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        case(("liveblocks", "liveblocks"), providers::liveblocks()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
     ]
 }
 

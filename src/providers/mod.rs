@@ -52,7 +52,8 @@ pub use self::body_hmac::{
     typeform, vercel, viber, woocommerce, xero,
 };
 pub use self::body_hmac_more::{
-    attio, grafana, modern_treasury, nylas, onfido, pusher, segment, veriff,
+    attio, clickup, dwolla, grafana, launchdarkly, modern_treasury, nylas, onfido, pusher, segment,
+    veriff, webex,
 };
 pub use self::box_com::{box_com, BoxCom};
 pub use self::docusign::{docusign, DocuSign};
@@ -67,7 +68,10 @@ pub use self::timestamp_header::{customer_io, slack, twitch, webflow, zendesk, z
 pub use self::timestamp_in_signature::{
     buildkite, calendly, elevenlabs, mux, paddle, recurly, stripe, workos,
 };
-pub use self::timestamped_more::{frame_io, grafana_timestamped, persona, render, revolut, sanity};
+pub use self::timestamped_more::{
+    dodo_payments, frame_io, grafana_timestamped, liveblocks, persona, polar, render, revolut,
+    sanity,
+};
 pub use self::token::{gitlab, telegram};
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 pub use self::url_signed::{hubspot, square, trello};

@@ -396,6 +396,13 @@ pub static ALL: &[Preset] = &[
     preset!(frame_io),
     preset!(veriff),
     preset!(render, keys = WHSEC),
+    preset!(launchdarkly),
+    preset!(clickup),
+    preset!(webex),
+    preset!(dwolla),
+    preset!(polar),
+    preset!(dodo_payments, keys = WHSEC),
+    preset!(liveblocks, keys = WHSEC),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
