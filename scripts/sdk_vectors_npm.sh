@@ -9,7 +9,10 @@
 # (webhooks.getSignature) and Render (standardwebhooks' Webhook.sign, the library Render's
 # own receiver example verifies with) sign with the SDK's own helper; Onfido's SDK only verifies, so its
 # signature is computed with Node's crypto and the line is written only if the SDK's
-# WebhookEventVerifier accepts it. Every line is checked by the SDK's verifier before it is
+# WebhookEventVerifier accepts it. Polar (the secret as text), Dodo Payments and Liveblocks
+# (Standard Webhooks) likewise only verify: Polar's line is signed with Node's crypto,
+# the other two with standardwebhooks, and each is written only if the provider's own SDK
+# (webhooks.validateEvent, webhooks.unwrap, WebhookHandler.verifyRequest) accepts it. Every line is checked by the SDK's verifier before it is
 # written, and a tampered body must be refused by it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,7 +22,7 @@ cd "$tmp"
 npm init -y >/dev/null
 npm install --silent --no-audit --no-fund \
   @sanity/webhook@4.0.4 pusher@5.3.4 @onfido/api@6.2.0 modern-treasury@3.3.0 \
-  standardwebhooks@1.0.0 >/dev/null
+  standardwebhooks@1.0.0 @polar-sh/sdk@1.0.1 dodopayments@2.52.0 @liveblocks/node@3.24.2 >/dev/null
 cat > gen.mjs <<'JS'
 import { encodeSignatureHeader, isValidSignature } from "@sanity/webhook";
 import Pusher from "pusher";
@@ -28,6 +31,9 @@ import { WebhookEventVerifier } from "@onfido/api";
 import ModernTreasury from "modern-treasury";
 import { Webhook } from "standardwebhooks";
 import crypto from "node:crypto";
+import { webhooks as polarWebhooks } from "@polar-sh/sdk/2027-01";
+import DodoPayments from "dodopayments";
+import { WebhookHandler } from "@liveblocks/node";
 
 const lines = [];
 const check = (ok, what) => { if (!ok) { throw new Error(`SDK refused ${what}`); } };
@@ -99,6 +105,50 @@ const emit = (preset, sdk, secret, body, headers) =>
     Date.now = realNow;
   }
   emit("render", "standardwebhooks@1.0.0", secret, body, Object.entries(headers));
+}
+// The Standard Webhooks-shaped SDKs below check the timestamp against Date.now: pin it.
+const at = new Date(1700000000 * 1000);
+const pinned = async (f) => {
+  const realNow = Date.now;
+  Date.now = () => at.getTime();
+  try { return await f(); } finally { Date.now = realNow; }
+};
+const refuses = async (f) => { try { await f(); return false; } catch { return true; } };
+// Polar: Standard Webhooks headers, the secret used as text (not base64-decoded).
+{
+  const secret = "polar_whs_exampleSecretNeverUseInProduction";
+  const body = '{"type":"order.paid","timestamp":"2023-11-14T22:13:20Z","data":{"id":"ord_1"}}';
+  const mac = crypto.createHmac("sha256", Buffer.from(secret, "utf8"))
+    .update(`msg_polar_1.1700000000.${body}`).digest("base64");
+  const headers = { "webhook-id": "msg_polar_1", "webhook-timestamp": "1700000000", "webhook-signature": `v1,${mac}` };
+  const event = await pinned(() => polarWebhooks.validateEvent(body, headers, secret));
+  check(event.type === "order.paid", "polar");
+  check(await pinned(() => refuses(() => polarWebhooks.validateEvent(body.replace("ord_1", "ord_2"), headers, secret))), "polar tamper");
+  emit("polar", "@polar-sh/sdk@1.0.1", secret, body, Object.entries(headers));
+}
+// Dodo Payments: webhooks.unwrap verifies with standardwebhooks and the whsec_ key.
+{
+  const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const body = '{"business_id":"bus_1","type":"payment.succeeded","timestamp":"2023-11-14T22:13:20Z","data":{"payment_id":"pay_1"}}';
+  const signature = new Webhook(secret).sign("msg_dodo_1", at, body);
+  const headers = { "webhook-id": "msg_dodo_1", "webhook-timestamp": "1700000000", "webhook-signature": signature };
+  const client = new DodoPayments({ bearerToken: "unused", webhookKey: secret });
+  const event = await pinned(() => client.webhooks.unwrap(body, { headers }));
+  check(event.type === "payment.succeeded", "dodo");
+  check(await pinned(() => refuses(() => client.webhooks.unwrap(body.replace("pay_1", "pay_2"), { headers }))), "dodo tamper");
+  emit("dodo_payments", "dodopayments@2.52.0", secret, body, Object.entries(headers));
+}
+// Liveblocks: WebhookHandler.verifyRequest, the whsec_ key.
+{
+  const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const body = '{"type":"userEntered","data":{"projectId":"prj_1","roomId":"room_1","connectionId":1,"userId":"user_1","userInfo":null,"enteredAt":"2023-11-14T22:13:20Z","numActiveUsers":1}}';
+  const signature = new Webhook(secret).sign("msg_liveblocks_1", at, body);
+  const headers = { "webhook-id": "msg_liveblocks_1", "webhook-timestamp": "1700000000", "webhook-signature": signature };
+  const handler = new WebhookHandler(secret);
+  const event = await pinned(() => handler.verifyRequest({ headers, rawBody: body }));
+  check(event.type === "userEntered", "liveblocks");
+  check(await pinned(() => refuses(() => handler.verifyRequest({ headers, rawBody: body.replace("room_1", "room_2") }))), "liveblocks tamper");
+  emit("liveblocks", "@liveblocks/node@3.24.2", secret, body, Object.entries(headers));
 }
 process.stdout.write(lines.join("\n") + "\n");
 JS

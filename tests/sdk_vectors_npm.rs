@@ -1,4 +1,4 @@
-//! Deliveries signed (or, for Onfido, accepted) by the providers' own Node SDKs, replayed
+//! Deliveries signed (or, for Onfido, Polar, Dodo Payments and Liveblocks, accepted) by the providers' own Node SDKs, replayed
 //! through the public API. `bash scripts/sdk_vectors_npm.sh` regenerates the fixture with
 //! the pinned SDK versions it names, checking each line with the SDK's own verifier first.
 
@@ -68,7 +68,16 @@ fn fixture_covers_the_sdk_backed_presets() {
     let presets: Vec<&str> = lines().iter().map(|line| line.preset).collect();
     assert_eq!(
         presets,
-        ["sanity", "pusher", "onfido", "modern_treasury", "render"]
+        [
+            "sanity",
+            "pusher",
+            "onfido",
+            "modern_treasury",
+            "render",
+            "polar",
+            "dodo_payments",
+            "liveblocks"
+        ]
     );
 }
 
@@ -83,10 +92,17 @@ fn sdk_signed_deliveries_verify() {
             assert_eq!(delivery.event_type(), Some("check.completed"));
             assert!(delivery.event_type_is_signed());
         }
-        if line.preset == "render" {
-            assert_eq!(delivery.id(), "msg_render_1");
+        let standard = match line.preset {
+            "render" => Some(("msg_render_1", "deploy_ended")),
+            "polar" => Some(("msg_polar_1", "order.paid")),
+            "dodo_payments" => Some(("msg_dodo_1", "payment.succeeded")),
+            "liveblocks" => Some(("msg_liveblocks_1", "userEntered")),
+            _ => None,
+        };
+        if let Some((id, event)) = standard {
+            assert_eq!(delivery.id(), id, "{}", line.preset);
             assert!(delivery.id_is_signed());
-            assert_eq!(delivery.event_type(), Some("deploy_ended"));
+            assert_eq!(delivery.event_type(), Some(event), "{}", line.preset);
             assert!(delivery.event_type_is_signed());
         }
     }
@@ -102,9 +118,9 @@ fn sdk_signed_deliveries_reject_tampering_and_other_secrets() {
             .expect_err(line.preset)
             .kind();
         assert_eq!(kind, RejectionKind::SignatureMismatch, "{}", line.preset);
-        // Another secret of the same form (Render's is `whsec_` and base64).
+        // Another secret of the same form (the Standard Webhooks ones are `whsec_` and base64).
         let another = match line.preset {
-            "render" => "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            "render" | "dodo_payments" | "liveblocks" => "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
             _ => "another secret",
         };
         let kind = verifier(line.preset, another)
@@ -129,4 +145,29 @@ fn sanity_timestamp_is_milliseconds_and_checked() {
         .unwrap();
     let rejection = later.verify(&request(&line, line.body)).unwrap_err();
     assert_eq!(rejection.kind(), RejectionKind::TimestampExpired);
+}
+
+/// Polar keys the HMAC with its secret's text bytes: `standard_webhooks` verifies the
+/// SDK-accepted delivery when given those bytes as `whsec_` + their base64
+/// (`base64("polar_whs_…")`), and refuses it under a Standard Webhooks secret of its own.
+#[test]
+fn polar_secret_is_its_text_bytes() {
+    let line = lines()
+        .into_iter()
+        .find(|line| line.preset == "polar")
+        .unwrap();
+    let standard = |secret: &str| {
+        Verifier::builder(providers::standard_webhooks())
+            .secret(secret)
+            .clock(now)
+            .build()
+            .unwrap()
+            .verify(&request(&line, line.body))
+    };
+    standard("whsec_cG9sYXJfd2hzX2V4YW1wbGVTZWNyZXROZXZlclVzZUluUHJvZHVjdGlvbg==")
+        .expect("the text bytes, spelled as a Standard Webhooks secret");
+    let kind = standard("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        .unwrap_err()
+        .kind();
+    assert_eq!(kind, RejectionKind::SignatureMismatch);
 }
