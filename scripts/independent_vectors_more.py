@@ -43,11 +43,17 @@ VECTORS = [
     ("clickup", "clickup-webhook-secret", "x-signature", hx(mac(hashlib.sha256, "clickup-webhook-secret", BODY))),
     ("webex", "somesupersecretphrase", "x-spark-signature", hx(mac(hashlib.sha1, "somesupersecretphrase", BODY))),
     ("dwolla", "sshhhhhh", "x-request-signature-sha-256", hx(mac(hashlib.sha256, "sshhhhhh", BODY))),
+    ("gogs", "gogs-webhook-secret", "x-gogs-signature", hx(mac(hashlib.sha256, "gogs-webhook-secret", BODY)), [("x-gogs-delivery", "f6266f16-1bf3-46a5-9ea4-602e06ead473"), ("x-gogs-event", "push")]),
+    ("fastspring", "fs-hmac-sha256-secret", "x-fs-signature", b64(mac(hashlib.sha256, "fs-hmac-sha256-secret", BODY))),
+    ("acuity", "acuity-api-key", "x-acuity-signature", b64(mac(hashlib.sha256, "acuity-api-key", BODY))),
 ]
 
 # LaunchDarkly's delivery id is the body's `_id`: a body that has one.
 LD_BODY = '{"_id":"57c0a8e29969090743529965","date":1472243938774,"kind":"environment"}'
 LD_ID_VECTOR = hx(mac(hashlib.sha256, "ld-webhook-secret", LD_BODY))
+# Acuity posts a form: a form body of its documented fields.
+ACUITY_FORM = "action=scheduled&id=12345&calendarID=1&appointmentTypeID=2"
+ACUITY_FORM_VECTOR = b64(mac(hashlib.sha256, "acuity-api-key", ACUITY_FORM))
 
 if __name__ == "__main__":
     print(f"body: {BODY}")
@@ -55,3 +61,4 @@ if __name__ == "__main__":
         extra = ", ".join(f'("{k}", "{v}")' for k, v in (extra[0] if extra else []))
         print(f'("{preset}", "{secret}", "{header}", "{value}", &[{extra}]),')
     print(f"launchdarkly _id body: {LD_BODY}\nsignature: {LD_ID_VECTOR}")
+    print(f"acuity form body: {ACUITY_FORM}\nsignature: {ACUITY_FORM_VECTOR}")

@@ -35,6 +35,9 @@ const VECTORS: &[Vector] = &[
     ("clickup", "clickup-webhook-secret", "x-signature", "2483e049adc5bf859a62d96333855bb83d6a203f64e24c4ba4f4e905bfcafcfe", &[]),
     ("webex", "somesupersecretphrase", "x-spark-signature", "8fa6c14040a21f05bf444175e1188d073b4d0047", &[]),
     ("dwolla", "sshhhhhh", "x-request-signature-sha-256", "3f22df71b9d2483408f6707cd4f16d8803b155ee3b9daf2dfb9cee95833f7011", &[]),
+    ("gogs", "gogs-webhook-secret", "x-gogs-signature", "c43738aa5483d0a7cbd54bb3f250687410dd4c51c0f247ea78792460584b4a0b", &[("x-gogs-delivery", "f6266f16-1bf3-46a5-9ea4-602e06ead473"), ("x-gogs-event", "push")]),
+    ("fastspring", "fs-hmac-sha256-secret", "x-fs-signature", "pKuKOAB3Yooo9/Tp1DAgoQxnw8bjLGa2gpCfQLY9HaI=", &[]),
+    ("acuity", "acuity-api-key", "x-acuity-signature", "2wuEYH/kZttoPlVkWTjDfmUFYuOsaDWH6WcaXwEDogc=", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -100,6 +103,13 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ("clickup", None, Some(("ping", true))),
         ("webex", None, None),
         ("dwolla", Some(("evt_1", true)), None),
+        (
+            "gogs",
+            Some(("f6266f16-1bf3-46a5-9ea4-602e06ead473", false)),
+            Some(("push", false)),
+        ),
+        ("fastspring", None, None),
+        ("acuity", None, None),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =
@@ -145,4 +155,23 @@ fn launchdarkly_id_is_the_signed_audit_log_entry_id() {
         .expect("verifies");
     assert_eq!(delivery.id(), "57c0a8e29969090743529965");
     assert!(delivery.id_is_signed());
+}
+
+/// Acuity posts a form (`application/x-www-form-urlencoded`): its bytes are what is signed;
+/// the signature is the script's `ACUITY_FORM_VECTOR`.
+#[test]
+fn acuity_form_body_verifies() {
+    let body = "action=scheduled&id=12345&calendarID=1&appointmentTypeID=2";
+    let request = http::Request::post("https://hooks.example.com/hook")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header(
+            "x-acuity-signature",
+            "U/Uho7R3PnvDZLDzvtkLYWrjSrwW6vX7GYAeSGzhpVE=",
+        )
+        .body(Bytes::from_static(body.as_bytes()))
+        .unwrap();
+    let delivery = verifier("acuity", "acuity-api-key")
+        .verify(&request)
+        .expect("verifies");
+    assert_eq!(delivery.body(), body.as_bytes());
 }

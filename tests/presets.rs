@@ -356,6 +356,9 @@ fn cases() -> Vec<Case> {
         case(("polar", "polar"), providers::polar()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")),
         case(("dodo payments", "dodo_payments"), providers::dodo_payments()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
         case(("liveblocks", "liveblocks"), providers::liveblocks()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        case(("gogs", "gogs"), providers::gogs()).body_only(None, None),
+        case(("fastspring", "fastspring"), providers::fastspring()).body_only(None, None),
+        case(("acuity", "acuity"), providers::acuity()).body_only(None, None),
     ]
 }
 

@@ -240,3 +240,59 @@ pub fn dwolla() -> SignatureScheme {
     .id_from_json("id")
     .event_type_from_json("topic")
 }
+
+/// [Gogs](https://gogs.io/) webhooks (the "Gogs" payload format, with a secret).
+///
+/// - Signature: `X-Gogs-Signature: <hex HMAC-SHA256 of the body>`, keyed with the
+///   webhook's secret, as text.
+/// - Signed content: the body alone. No signed timestamp.
+/// - Delivery id: `X-Gogs-Delivery`, a UUID per delivery (not signed: a duplicate is one
+///   whose id *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
+///   Event type: `X-Gogs-Event` (`push`, …; **not signed**: route on it only knowing that).
+///
+/// Source: Gogs' own documentation, `gogs/gogs`, `docs/advancing/webhooks.mdx` (event
+/// headers). Proof: an independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn gogs() -> SignatureScheme {
+    SignatureScheme::new("gogs", HeaderName::from_static("x-gogs-signature"))
+        .encoding(Encoding::Hex)
+        .id_from_header(HeaderName::from_static("x-gogs-delivery"))
+        .event_type_from_header(HeaderName::from_static("x-gogs-event"))
+}
+
+/// [FastSpring](https://developer.fastspring.com/docs/message-security) server webhooks
+/// with an "HMAC SHA256 Secret".
+///
+/// - Signature: `X-FS-Signature: <base64 HMAC-SHA256 of the body>`, keyed with the
+///   webhook's HMAC SHA256 Secret, as text. (FastSpring may vary the header name's case;
+///   HTTP header names are case-insensitive, so that changes nothing here.)
+/// - Signed content: the body alone. No signed timestamp: replay protection keys on the
+///   signature.
+/// - Delivery id and event type: none read (a post may carry several events, each with its
+///   own `id`; FastSpring asks receivers to ignore events whose id they have seen, which
+///   the handler does on the verified body).
+///
+/// Source: FastSpring developer docs, "Message Security" (and "Webhooks Overview" on
+/// duplicate events). Proof: an independently computed vector
+/// (`scripts/independent_vectors_more.py`).
+pub fn fastspring() -> SignatureScheme {
+    SignatureScheme::new("fastspring", HeaderName::from_static("x-fs-signature"))
+        .encoding(Encoding::Base64)
+}
+
+/// [Acuity Scheduling](https://developers.acuityscheduling.com/docs/webhooks) webhooks
+/// (static and dynamic).
+///
+/// - Signature: `X-Acuity-Signature: <base64 HMAC-SHA256 of the body>`, keyed with the API
+///   key (the main admin's for static webhooks, the user's for dynamic ones), as text.
+/// - Signed content: the body alone, `application/x-www-form-urlencoded` (`action`, `id`,
+///   `calendarID`, `appointmentTypeID`). No signed timestamp: replay protection keys on the
+///   signature.
+/// - Delivery id and event type: none read (the form's `action` and `id` are signed; the
+///   handler reads them from the verified body).
+///
+/// Source: Acuity Scheduling developer docs, "Webhooks" (verifying webhook requests).
+/// Proof: an independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn acuity() -> SignatureScheme {
+    SignatureScheme::new("acuity", HeaderName::from_static("x-acuity-signature"))
+        .encoding(Encoding::Base64)
+}

@@ -403,6 +403,9 @@ pub static ALL: &[Preset] = &[
     preset!(polar),
     preset!(dodo_payments, keys = WHSEC),
     preset!(liveblocks, keys = WHSEC),
+    preset!(gogs),
+    preset!(fastspring),
+    preset!(acuity),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
