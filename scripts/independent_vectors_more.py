@@ -46,6 +46,7 @@ VECTORS = [
     ("gogs", "gogs-webhook-secret", "x-gogs-signature", hx(mac(hashlib.sha256, "gogs-webhook-secret", BODY)), [("x-gogs-delivery", "f6266f16-1bf3-46a5-9ea4-602e06ead473"), ("x-gogs-event", "push")]),
     ("fastspring", "fs-hmac-sha256-secret", "x-fs-signature", b64(mac(hashlib.sha256, "fs-hmac-sha256-secret", BODY))),
     ("acuity", "acuity-api-key", "x-acuity-signature", b64(mac(hashlib.sha256, "acuity-api-key", BODY))),
+    ("knock", "knock-webhook-secret", "x-knock-signature", f"t={T}000,s=" + b64(mac(hashlib.sha256, "knock-webhook-secret", f"{T}000.{BODY}"))),
 ]
 
 # LaunchDarkly's delivery id is the body's `_id`: a body that has one.

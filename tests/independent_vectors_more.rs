@@ -38,6 +38,7 @@ const VECTORS: &[Vector] = &[
     ("gogs", "gogs-webhook-secret", "x-gogs-signature", "c43738aa5483d0a7cbd54bb3f250687410dd4c51c0f247ea78792460584b4a0b", &[("x-gogs-delivery", "f6266f16-1bf3-46a5-9ea4-602e06ead473"), ("x-gogs-event", "push")]),
     ("fastspring", "fs-hmac-sha256-secret", "x-fs-signature", "pKuKOAB3Yooo9/Tp1DAgoQxnw8bjLGa2gpCfQLY9HaI=", &[]),
     ("acuity", "acuity-api-key", "x-acuity-signature", "2wuEYH/kZttoPlVkWTjDfmUFYuOsaDWH6WcaXwEDogc=", &[]),
+    ("knock", "knock-webhook-secret", "x-knock-signature", "t=1700000000000,s=HxIn8YLtKdi31W5+3wKBGkz2HvT5F6rqAiW2LVuGcbQ=", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -110,6 +111,7 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ),
         ("fastspring", None, None),
         ("acuity", None, None),
+        ("knock", None, Some(("ping", true))),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =

@@ -359,6 +359,7 @@ fn cases() -> Vec<Case> {
         case(("gogs", "gogs"), providers::gogs()).body_only(None, None),
         case(("fastspring", "fastspring"), providers::fastspring()).body_only(None, None),
         case(("acuity", "acuity"), providers::acuity()).body_only(None, None),
+        case(("knock", "knock"), providers::knock()).timestamped("x-knock-signature", &[], None, Some("ping")),
     ]
 }
 

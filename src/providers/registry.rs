@@ -406,6 +406,7 @@ pub static ALL: &[Preset] = &[
     preset!(gogs),
     preset!(fastspring),
     preset!(acuity),
+    preset!(knock),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
