@@ -47,6 +47,7 @@ VECTORS = [
     ("fastspring", "fs-hmac-sha256-secret", "x-fs-signature", b64(mac(hashlib.sha256, "fs-hmac-sha256-secret", BODY))),
     ("acuity", "acuity-api-key", "x-acuity-signature", b64(mac(hashlib.sha256, "acuity-api-key", BODY))),
     ("knock", "knock-webhook-secret", "x-knock-signature", f"t={T}000,s=" + b64(mac(hashlib.sha256, "knock-webhook-secret", f"{T}000.{BODY}"))),
+    ("novu", "novu-secret-hmac-key", "x-novu-signature", hx(mac(hashlib.sha256, "novu-secret-hmac-key", BODY))),
 ]
 
 # LaunchDarkly's delivery id is the body's `_id`: a body that has one.

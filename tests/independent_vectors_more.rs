@@ -39,6 +39,7 @@ const VECTORS: &[Vector] = &[
     ("fastspring", "fs-hmac-sha256-secret", "x-fs-signature", "pKuKOAB3Yooo9/Tp1DAgoQxnw8bjLGa2gpCfQLY9HaI=", &[]),
     ("acuity", "acuity-api-key", "x-acuity-signature", "2wuEYH/kZttoPlVkWTjDfmUFYuOsaDWH6WcaXwEDogc=", &[]),
     ("knock", "knock-webhook-secret", "x-knock-signature", "t=1700000000000,s=HxIn8YLtKdi31W5+3wKBGkz2HvT5F6rqAiW2LVuGcbQ=", &[]),
+    ("novu", "novu-secret-hmac-key", "x-novu-signature", "4f8e18760ee13ae1f9543bf68941ce8584182259c2a10820650507413df148b2", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -112,6 +113,7 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ("fastspring", None, None),
         ("acuity", None, None),
         ("knock", None, Some(("ping", true))),
+        ("novu", None, None),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =

@@ -360,6 +360,7 @@ fn cases() -> Vec<Case> {
         case(("fastspring", "fastspring"), providers::fastspring()).body_only(None, None),
         case(("acuity", "acuity"), providers::acuity()).body_only(None, None),
         case(("knock", "knock"), providers::knock()).timestamped("x-knock-signature", &[], None, Some("ping")),
+        case(("novu", "novu"), providers::novu()).body_only(None, None),
     ]
 }
 

@@ -296,3 +296,22 @@ pub fn acuity() -> SignatureScheme {
     SignatureScheme::new("acuity", HeaderName::from_static("x-acuity-signature"))
         .encoding(Encoding::Base64)
 }
+
+/// [Novu](https://docs.novu.co/platform/integrations/push/push-webhook)'s Push Webhook (and
+/// Email Webhook) providers, configured with a "Secret HMAC Key".
+///
+/// - Signature: `x-novu-signature: <hex HMAC-SHA256 of the body>`, keyed with the Secret
+///   HMAC Key set on the integration, as text.
+/// - Signed content: the JSON body alone. No signed timestamp: replay protection keys on
+///   the signature.
+/// - Delivery id and event type: none read (the body carries the rendered `title`,
+///   `content`, `target` tokens and the trigger's `payload`).
+///
+/// Source: Novu's own documentation, `novuhq/docs`,
+/// `content/docs/platform/integrations/push/(providers)/push-webhook.mdx` (checking
+/// authenticity). Proof: an independently computed vector
+/// (`scripts/independent_vectors_more.py`).
+pub fn novu() -> SignatureScheme {
+    SignatureScheme::new("novu", HeaderName::from_static("x-novu-signature"))
+        .encoding(Encoding::Hex)
+}

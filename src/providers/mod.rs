@@ -52,7 +52,7 @@ pub use self::body_hmac::{
     typeform, vercel, viber, woocommerce, xero,
 };
 pub use self::body_hmac_more::{
-    acuity, attio, clickup, dwolla, fastspring, gogs, grafana, launchdarkly, modern_treasury,
+    acuity, attio, clickup, dwolla, fastspring, gogs, grafana, launchdarkly, modern_treasury, novu,
     nylas, onfido, pusher, segment, veriff, webex,
 };
 pub use self::box_com::{box_com, BoxCom};

@@ -407,6 +407,7 @@ pub static ALL: &[Preset] = &[
     preset!(fastspring),
     preset!(acuity),
     preset!(knock),
+    preset!(novu),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
