@@ -48,6 +48,7 @@ VECTORS = [
     ("acuity", "acuity-api-key", "x-acuity-signature", b64(mac(hashlib.sha256, "acuity-api-key", BODY))),
     ("knock", "knock-webhook-secret", "x-knock-signature", f"t={T}000,s=" + b64(mac(hashlib.sha256, "knock-webhook-secret", f"{T}000.{BODY}"))),
     ("novu", "novu-secret-hmac-key", "x-novu-signature", hx(mac(hashlib.sha256, "novu-secret-hmac-key", BODY))),
+    ("courier", "courier-webhook-secret", "courier-signature", f"t={T}000,signature=" + hx(mac(hashlib.sha256, "courier-webhook-secret", f"{T}000.{BODY}"))),
 ]
 
 # LaunchDarkly's delivery id is the body's `_id`: a body that has one.

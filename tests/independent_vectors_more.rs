@@ -40,6 +40,7 @@ const VECTORS: &[Vector] = &[
     ("acuity", "acuity-api-key", "x-acuity-signature", "2wuEYH/kZttoPlVkWTjDfmUFYuOsaDWH6WcaXwEDogc=", &[]),
     ("knock", "knock-webhook-secret", "x-knock-signature", "t=1700000000000,s=HxIn8YLtKdi31W5+3wKBGkz2HvT5F6rqAiW2LVuGcbQ=", &[]),
     ("novu", "novu-secret-hmac-key", "x-novu-signature", "4f8e18760ee13ae1f9543bf68941ce8584182259c2a10820650507413df148b2", &[]),
+    ("courier", "courier-webhook-secret", "courier-signature", "t=1700000000000,signature=c93612b1d32a6c74b0099f7e93fdce06a4b71d8cd6d1db67a90ca0b88741ddbc", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -114,6 +115,7 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ("acuity", None, None),
         ("knock", None, Some(("ping", true))),
         ("novu", None, None),
+        ("courier", None, Some(("ping", true))),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =

@@ -361,6 +361,7 @@ fn cases() -> Vec<Case> {
         case(("acuity", "acuity"), providers::acuity()).body_only(None, None),
         case(("knock", "knock"), providers::knock()).timestamped("x-knock-signature", &[], None, Some("ping")),
         case(("novu", "novu"), providers::novu()).body_only(None, None),
+        case(("courier", "courier"), providers::courier()).timestamped("courier-signature", &[], None, Some("ping")),
     ]
 }
 

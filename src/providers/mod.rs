@@ -69,8 +69,8 @@ pub use self::timestamp_in_signature::{
     buildkite, calendly, elevenlabs, mux, paddle, recurly, stripe, workos,
 };
 pub use self::timestamped_more::{
-    dodo_payments, frame_io, grafana_timestamped, knock, liveblocks, persona, polar, render,
-    revolut, sanity,
+    courier, dodo_payments, frame_io, grafana_timestamped, knock, liveblocks, persona, polar,
+    render, revolut, sanity,
 };
 pub use self::token::{gitlab, telegram};
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};

@@ -408,6 +408,7 @@ pub static ALL: &[Preset] = &[
     preset!(acuity),
     preset!(knock),
     preset!(novu),
+    preset!(courier),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

@@ -246,3 +246,29 @@ pub fn knock() -> SignatureScheme {
         .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
         .event_type_from_json("type")
 }
+
+/// [Courier](https://www.courier.com/docs/guides/getting-started/outbound-webhooks) outbound
+/// webhooks with signing turned on.
+///
+/// - Signature: `courier-signature: t=<timestamp>,signature=<hex HMAC-SHA256>`, keyed with
+///   the webhook's secret (Settings → Webhooks), as text.
+/// - Signed content: `{t}.{body}` (as Courier's verification code builds it; its prose
+///   omits the `.`, its code and example do not). Timestamp: `t`, Unix **milliseconds**
+///   (Courier's example header carries `t=1631816343012`); ±5 minutes (Courier leaves the
+///   tolerance to the receiver).
+/// - Event type: the signed body's `type` (`message:updated`, …). No delivery id: the
+///   body's `data.id` names the message, shared by its successive status updates, so replay
+///   protection keys on the signature within the tolerance.
+///
+/// Source: Courier's own documentation, `trycourier/docs`,
+/// `docs/guides/getting-started/outbound-webhooks.mdx` (verifying signature). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn courier() -> SignatureScheme {
+    SignatureScheme::new("courier", HeaderName::from_static("courier-signature"))
+        .signature_separator(',')
+        .signature_prefix("signature=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixMillis)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .event_type_from_json("type")
+}
