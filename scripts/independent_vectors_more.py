@@ -49,6 +49,9 @@ VECTORS = [
     ("knock", "knock-webhook-secret", "x-knock-signature", f"t={T}000,s=" + b64(mac(hashlib.sha256, "knock-webhook-secret", f"{T}000.{BODY}"))),
     ("novu", "novu-secret-hmac-key", "x-novu-signature", hx(mac(hashlib.sha256, "novu-secret-hmac-key", BODY))),
     ("courier", "courier-webhook-secret", "courier-signature", f"t={T}000,signature=" + hx(mac(hashlib.sha256, "courier-webhook-secret", f"{T}000.{BODY}"))),
+    ("help_scout", "helpscout-secret-key", "x-helpscout-signature", b64(mac(hashlib.sha1, "helpscout-secret-key", BODY)), [("x-helpscout-event", "convo.created")]),
+    ("discourse", "discourse-webhook-secret", "x-discourse-event-signature", "sha256=" + hx(mac(hashlib.sha256, "discourse-webhook-secret", BODY)), [("x-discourse-event-id", "42"), ("x-discourse-event", "post_created")]),
+    ("todoist", "todoist-client-secret", "x-todoist-hmac-sha256", b64(mac(hashlib.sha256, "todoist-client-secret", BODY)), [("x-todoist-delivery-id", "df2f6e8c-8c6a-4e5c-9d3f-0c1a2b3c4d5e")]),
 ]
 
 # LaunchDarkly's delivery id is the body's `_id`: a body that has one.
@@ -58,6 +61,14 @@ LD_ID_VECTOR = hx(mac(hashlib.sha256, "ld-webhook-secret", LD_BODY))
 ACUITY_FORM = "action=scheduled&id=12345&calendarID=1&appointmentTypeID=2"
 ACUITY_FORM_VECTOR = b64(mac(hashlib.sha256, "acuity-api-key", ACUITY_FORM))
 
+# Discourse's own spec (Jobs::EmitWebHookEvent, "sets up proper request headers"): its ping
+# body signed with the `web_hook` fabricator's secret; the spec expects this value.
+DISCOURSE_SPEC_BODY = '{"ping":"OK"}'
+DISCOURSE_SPEC_VECTOR = "sha256=" + hx(mac(hashlib.sha256, "my_lovely_secret_for_web_hook", DISCOURSE_SPEC_BODY))
+# Todoist's event type is the body's `event_name`: a body that has one.
+TODOIST_BODY = '{"event_name":"item:added","user_id":"2671355","event_data":{"id":"2995104339"}}'
+TODOIST_VECTOR = b64(mac(hashlib.sha256, "todoist-client-secret", TODOIST_BODY))
+
 if __name__ == "__main__":
     print(f"body: {BODY}")
     for preset, secret, header, value, *extra in VECTORS:
@@ -65,3 +76,5 @@ if __name__ == "__main__":
         print(f'("{preset}", "{secret}", "{header}", "{value}", &[{extra}]),')
     print(f"launchdarkly _id body: {LD_BODY}\nsignature: {LD_ID_VECTOR}")
     print(f"acuity form body: {ACUITY_FORM}\nsignature: {ACUITY_FORM_VECTOR}")
+    print(f"discourse spec body: {DISCOURSE_SPEC_BODY}\nsignature: {DISCOURSE_SPEC_VECTOR}")
+    print(f"todoist body: {TODOIST_BODY}\nsignature: {TODOIST_VECTOR}")

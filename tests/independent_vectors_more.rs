@@ -41,6 +41,9 @@ const VECTORS: &[Vector] = &[
     ("knock", "knock-webhook-secret", "x-knock-signature", "t=1700000000000,s=HxIn8YLtKdi31W5+3wKBGkz2HvT5F6rqAiW2LVuGcbQ=", &[]),
     ("novu", "novu-secret-hmac-key", "x-novu-signature", "4f8e18760ee13ae1f9543bf68941ce8584182259c2a10820650507413df148b2", &[]),
     ("courier", "courier-webhook-secret", "courier-signature", "t=1700000000000,signature=c93612b1d32a6c74b0099f7e93fdce06a4b71d8cd6d1db67a90ca0b88741ddbc", &[]),
+    ("help_scout", "helpscout-secret-key", "x-helpscout-signature", "YSVTwQOQS2zGFG106cgCIUcgHVI=", &[("x-helpscout-event", "convo.created")]),
+    ("discourse", "discourse-webhook-secret", "x-discourse-event-signature", "sha256=46ac7d7c8856050166ddc4ac8ed162dfd70a38fbfc6af17c996d35e6bbeaedd9", &[("x-discourse-event-id", "42"), ("x-discourse-event", "post_created")]),
+    ("todoist", "todoist-client-secret", "x-todoist-hmac-sha256", "0LN5mUcGNSUUlT6CZsNRQ2jfuVDZs35qFXJ8Kzet880=", &[("x-todoist-delivery-id", "df2f6e8c-8c6a-4e5c-9d3f-0c1a2b3c4d5e")]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -116,6 +119,17 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ("knock", None, Some(("ping", true))),
         ("novu", None, None),
         ("courier", None, Some(("ping", true))),
+        ("help_scout", None, Some(("convo.created", false))),
+        (
+            "discourse",
+            Some(("42", false)),
+            Some(("post_created", false)),
+        ),
+        (
+            "todoist",
+            Some(("df2f6e8c-8c6a-4e5c-9d3f-0c1a2b3c4d5e", false)),
+            None,
+        ),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =
@@ -180,4 +194,38 @@ fn acuity_form_body_verifies() {
         .verify(&request)
         .expect("verifies");
     assert_eq!(delivery.body(), body.as_bytes());
+}
+
+/// Discourse's own spec (`Jobs::EmitWebHookEvent`, "sets up proper request headers") signs
+/// its ping body with the `web_hook` fabricator's secret and expects this header value.
+#[test]
+fn discourse_published_vector_verifies() {
+    let delivery = verifier("discourse", "my_lovely_secret_for_web_hook")
+        .verify(&request(
+            "x-discourse-event-signature",
+            "sha256=162f107f6b5022353274eb1a7197885cfd35744d8d08e5bcea025d309386b7d6",
+            &[("x-discourse-event", "ping")],
+            r#"{"ping":"OK"}"#,
+        ))
+        .expect("verifies");
+    assert_eq!(delivery.event_type(), Some("ping"));
+    assert!(!delivery.event_type_is_signed());
+}
+
+/// Todoist's event type is the signed body's `event_name`; the signature is the script's
+/// `TODOIST_VECTOR`.
+#[test]
+fn todoist_event_type_is_the_signed_event_name() {
+    let body =
+        r#"{"event_name":"item:added","user_id":"2671355","event_data":{"id":"2995104339"}}"#;
+    let delivery = verifier("todoist", "todoist-client-secret")
+        .verify(&request(
+            "x-todoist-hmac-sha256",
+            "WKWJRQqDG8cY5cXsrvm5JBJcfHdwwsWHkyqF4TlzzUw=",
+            &[],
+            body,
+        ))
+        .expect("verifies");
+    assert_eq!(delivery.event_type(), Some("item:added"));
+    assert!(delivery.event_type_is_signed());
 }

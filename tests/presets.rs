@@ -362,6 +362,9 @@ fn cases() -> Vec<Case> {
         case(("knock", "knock"), providers::knock()).timestamped("x-knock-signature", &[], None, Some("ping")),
         case(("novu", "novu"), providers::novu()).body_only(None, None),
         case(("courier", "courier"), providers::courier()).timestamped("courier-signature", &[], None, Some("ping")),
+        case(("help scout", "help_scout"), providers::help_scout()).body_only(None, None),
+        case(("discourse", "discourse"), providers::discourse()).body_only(None, None),
+        case(("todoist", "todoist"), providers::todoist()).body_only(None, None),
     ]
 }
 

@@ -315,3 +315,74 @@ pub fn novu() -> SignatureScheme {
     SignatureScheme::new("novu", HeaderName::from_static("x-novu-signature"))
         .encoding(Encoding::Hex)
 }
+
+/// [Help Scout](https://developer.helpscout.com/webhooks/) webhooks (the Webhooks app).
+///
+/// - Signature: `X-HelpScout-Signature: <base64 HMAC-SHA1 of the body>`, keyed with the
+///   secret key set in the Webhooks app, as text.
+/// - Signed content: the JSON body alone. No signed timestamp: replay protection keys on the
+///   signature.
+/// - Delivery id: none. Event type: `X-HelpScout-Event` (`convo.created`, …; **not
+///   signed**: route on it only knowing that).
+///
+/// Source: Help Scout developer docs, "Webhooks" (headers and verifying). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn help_scout() -> SignatureScheme {
+    SignatureScheme::new(
+        "help-scout",
+        HeaderName::from_static("x-helpscout-signature"),
+    )
+    .algorithm(Algorithm::Sha1)
+    .encoding(Encoding::Base64)
+    .event_type_from_header(HeaderName::from_static("x-helpscout-event"))
+}
+
+/// [Discourse](https://meta.discourse.org/t/configure-webhooks-that-trigger-on-discourse-events-to-integrate-with-external-services/49045)
+/// webhooks with a secret.
+///
+/// - Signature: `X-Discourse-Event-Signature: sha256=<hex HMAC-SHA256 of the body>`, keyed
+///   with the webhook's secret, as text.
+/// - Signed content: the JSON body alone. No signed timestamp.
+/// - Delivery id: `X-Discourse-Event-Id`, the id of Discourse's delivery record (not
+///   signed: a duplicate is one whose id *or* signature was seen, see
+///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: `X-Discourse-Event`
+///   (`post_created`, …; **not signed**: route on it only knowing that); its category is
+///   `X-Discourse-Event-Type` (`post`, also unsigned, not read here).
+///
+/// Source: Discourse's own source, `discourse/discourse`, the `Jobs::EmitWebHookEvent`
+/// spec ("sets up proper request headers") and the `web_hook` fabricator. Proof: that
+/// spec's published vector and an independently computed one
+/// (`tests/independent_vectors_more.rs`).
+pub fn discourse() -> SignatureScheme {
+    SignatureScheme::new(
+        "discourse",
+        HeaderName::from_static("x-discourse-event-signature"),
+    )
+    .signature_prefix("sha256=")
+    .encoding(Encoding::Hex)
+    .id_from_header(HeaderName::from_static("x-discourse-event-id"))
+    .event_type_from_header(HeaderName::from_static("x-discourse-event"))
+}
+
+/// [Todoist](https://developer.todoist.com/) app webhooks.
+///
+/// - Signature: `X-Todoist-Hmac-SHA256: <base64 HMAC-SHA256 of the body>`, keyed with the
+///   app's OAuth client secret, as text.
+/// - Signed content: the raw body alone. No signed timestamp.
+/// - Delivery id: `X-Todoist-Delivery-ID`, unique per notification and reused when a failed
+///   delivery is retried (not signed: a duplicate is one whose id *or* signature was seen,
+///   see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: the signed body's
+///   `event_name` (`item:added`, …).
+/// - Retries: a non-200 answer is retried after 15 minutes, at most three times: well
+///   inside the default 7-day retention.
+///
+/// Source: Todoist's official TypeScript SDK (`@doist/todoist-api-typescript`,
+/// `verifyWebhookSignature`: the header, the client secret as key, base64) and Todoist's
+/// developer docs, "Webhooks" (request format, delivery id, retries). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn todoist() -> SignatureScheme {
+    SignatureScheme::new("todoist", HeaderName::from_static("x-todoist-hmac-sha256"))
+        .encoding(Encoding::Base64)
+        .id_from_header(HeaderName::from_static("x-todoist-delivery-id"))
+        .event_type_from_json("event_name")
+}

@@ -409,6 +409,9 @@ pub static ALL: &[Preset] = &[
     preset!(knock),
     preset!(novu),
     preset!(courier),
+    preset!(help_scout),
+    preset!(discourse),
+    preset!(todoist),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
