@@ -44,6 +44,8 @@ const VECTORS: &[Vector] = &[
     ("help_scout", "helpscout-secret-key", "x-helpscout-signature", "YSVTwQOQS2zGFG106cgCIUcgHVI=", &[("x-helpscout-event", "convo.created")]),
     ("discourse", "discourse-webhook-secret", "x-discourse-event-signature", "sha256=46ac7d7c8856050166ddc4ac8ed162dfd70a38fbfc6af17c996d35e6bbeaedd9", &[("x-discourse-event-id", "42"), ("x-discourse-event", "post_created")]),
     ("todoist", "todoist-client-secret", "x-todoist-hmac-sha256", "0LN5mUcGNSUUlT6CZsNRQ2jfuVDZs35qFXJ8Kzet880=", &[("x-todoist-delivery-id", "df2f6e8c-8c6a-4e5c-9d3f-0c1a2b3c4d5e")]),
+    ("toggl", "toggl-subscription-secret", "x-webhook-signature-256", "sha256=296487e65d843fa6bcce5bac59428989012887a0f99dc3b44ece5cf1c8fa8e0f", &[]),
+    ("front_rule", "front-api-secret", "x-front-signature", "m3Is3rVPHW+MZfXwLvVrhHREy0U=", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -130,6 +132,8 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
             Some(("df2f6e8c-8c6a-4e5c-9d3f-0c1a2b3c4d5e", false)),
             None,
         ),
+        ("toggl", None, None),
+        ("front_rule", None, None),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =
@@ -228,4 +232,37 @@ fn todoist_event_type_is_the_signed_event_name() {
         .expect("verifies");
     assert_eq!(delivery.event_type(), Some("item:added"));
     assert!(delivery.event_type_is_signed());
+}
+
+/// Toggl's "Validating Received Events" page publishes two pings (with and without
+/// `timestamp` and `url_callback`) signed with the secret `PGuRrhCFajIyEvFlreKL`.
+#[test]
+fn toggl_published_vectors_verify() {
+    let published = [
+        (
+            r#"{"event_id":0,"created_at":"2022-06-25T03:58:10.207820267Z","creator_id":6,"metadata":{"request_type":"POST","event_user_id":6},"payload":"ping","subscription_id":6}"#,
+            "sha256=55343383e52a9cd2f56bd4e9fb5b6ce6982fb45955f26ea816cf7495d98c5fd2",
+        ),
+        (
+            r#"{"event_id":0,"created_at":"2022-06-25T03:58:10.207820267Z","creator_id":6,"metadata":{"request_type":"POST","event_user_id":6},"payload":"ping","subscription_id":6,"timestamp":"2022-06-25T03:58:10.207820267Z","url_callback":"https://callback-url.com"}"#,
+            "sha256=bf829606cda0ca6923defb5ca70a43135adc7e8887486a201a19cb50ca6006b1",
+        ),
+    ];
+    let verifier = verifier("toggl", "PGuRrhCFajIyEvFlreKL");
+    for (body, signature) in published {
+        let delivery = verifier
+            .verify(&request("x-webhook-signature-256", signature, &[], body))
+            .expect("published vector verifies");
+        assert_eq!(delivery.body(), body.as_bytes());
+    }
+    // The two signatures are not interchangeable: each covers its own bytes.
+    let err = verifier
+        .verify(&request(
+            "x-webhook-signature-256",
+            published[1].1,
+            &[],
+            published[0].0,
+        ))
+        .unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::SignatureMismatch);
 }

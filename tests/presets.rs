@@ -365,6 +365,8 @@ fn cases() -> Vec<Case> {
         case(("help scout", "help_scout"), providers::help_scout()).body_only(None, None),
         case(("discourse", "discourse"), providers::discourse()).body_only(None, None),
         case(("todoist", "todoist"), providers::todoist()).body_only(None, None),
+        case(("toggl", "toggl"), providers::toggl()).body_only(None, None),
+        case(("front rule", "front_rule"), providers::front_rule()).body_only(None, None),
     ]
 }
 

@@ -386,3 +386,44 @@ pub fn todoist() -> SignatureScheme {
         .id_from_header(HeaderName::from_static("x-todoist-delivery-id"))
         .event_type_from_json("event_name")
 }
+
+/// [Toggl Track](https://engineering.toggl.com/docs/webhooks_start/validating_received_events)
+/// webhooks.
+///
+/// - Signature: `X-Webhook-Signature-256: sha256=<hex HMAC-SHA256 of the body>`, keyed with
+///   the subscription's `secret` (set at creation, or assigned by Toggl), as text.
+/// - Signed content: the full, unparsed body. No signed timestamp: the body's `created_at`
+///   and `timestamp` are signed but not used as a freshness bound; replay protection keys
+///   on the signature.
+/// - Delivery id and event type: none read (the body's `event_id` is `0` for every ping,
+///   so it is no delivery key; the handler reads `metadata` from the verified body).
+/// - Handshake: Toggl validates a new subscription's URL endpoint with a signed `PING`
+///   event; this preset answers no handshake itself, so the signed ping reaches the
+///   handler (or use Toggl's asynchronous validation).
+///
+/// Source: Toggl Track developer docs, "Validating Received Events". Proof: both published
+/// vectors on that page (`tests/independent_vectors_more.rs`) and an independently computed
+/// one (`scripts/independent_vectors_more.py`).
+pub fn toggl() -> SignatureScheme {
+    SignatureScheme::new("toggl", HeaderName::from_static("x-webhook-signature-256"))
+        .signature_prefix("sha256=")
+        .encoding(Encoding::Hex)
+}
+
+/// [Front](https://dev.frontapp.com/docs/rule-webhooks) rule webhooks (for Front's
+/// application webhooks, signed over the timestamp too, this preset does not apply).
+///
+/// - Signature: `X-Front-Signature: <base64 HMAC-SHA1 of the body>`, keyed with the
+///   company's API secret, as text.
+/// - Signed content: the body alone (UTF-8). No signed timestamp: replay protection keys on
+///   the signature.
+/// - Delivery id and event type: none read (the body is the event, or its preview; the
+///   handler reads its signed `id` and `type`).
+///
+/// Source: Front developer docs, "Rule webhooks" (validating data integrity). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn front_rule() -> SignatureScheme {
+    SignatureScheme::new("front-rule", HeaderName::from_static("x-front-signature"))
+        .algorithm(Algorithm::Sha1)
+        .encoding(Encoding::Base64)
+}

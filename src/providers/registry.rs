@@ -412,6 +412,8 @@ pub static ALL: &[Preset] = &[
     preset!(help_scout),
     preset!(discourse),
     preset!(todoist),
+    preset!(toggl),
+    preset!(front_rule),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
