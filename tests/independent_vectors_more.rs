@@ -266,3 +266,30 @@ fn toggl_published_vectors_verify() {
         .unwrap_err();
     assert_eq!(err.kind(), RejectionKind::SignatureMismatch);
 }
+
+/// Cloudflare Notifications sends the destination's secret as it is in `cf-webhook-auth`:
+/// the right secret is accepted whatever the body, any other value (or none) is refused.
+#[test]
+fn cloudflare_notifications_token() {
+    let body = r#"{"name":"ssl","text":"cert","data":{},"ts":1700000000,"alert_type":"universal_ssl_event_type"}"#;
+    let verifier = Verifier::new(providers::cloudflare_notifications(), "cf-webhook-secret")
+        .expect("verifier");
+    let delivery = verifier
+        .verify(&request("cf-webhook-auth", "cf-webhook-secret", &[], body))
+        .expect("the configured secret is accepted");
+    assert_eq!(delivery.body(), body.as_bytes());
+    assert!(delivery.id_is_fingerprint());
+    assert_eq!(delivery.event_type(), None);
+    for wrong in ["cf-webhook-secreT", "cf-webhook-secret ", "guess"] {
+        assert!(
+            verifier
+                .verify(&request("cf-webhook-auth", wrong, &[], body))
+                .is_err(),
+            "{wrong:?} must be refused"
+        );
+    }
+    let err = verifier
+        .verify(&request("content-type", "application/json", &[], body))
+        .unwrap_err();
+    assert_eq!(err.kind(), RejectionKind::MissingHeader);
+}

@@ -862,6 +862,22 @@ fn unsigned_headers_never_run_the_handler_twice() {
             let verifier = Verifier::new(providers::telegram(), "telegram-token").unwrap();
             ("telegram", verifier, request)
         },
+        {
+            let request = Signer::new(providers::cloudflare_notifications(), "cf-secret")
+                .sign_with(
+                    http::Request::post("/")
+                        .body(Bytes::from_static(
+                            b"{\"alert_type\":\"universal_ssl_event_type\"}",
+                        ))
+                        .unwrap(),
+                    "cf-1",
+                    now(),
+                )
+                .unwrap();
+            let verifier =
+                Verifier::new(providers::cloudflare_notifications(), "cf-secret").unwrap();
+            ("cloudflare_notifications", verifier, request)
+        },
     ];
     for (name, verifier, request) in extra {
         unsigned_headers_never_run_twice(name, verifier, request);
@@ -1116,6 +1132,11 @@ fn every_registry_preset_has_a_detailed_case() {
             "telegram",
             "a shared token signs nothing, so no tampered body is refused; \
              tests/custom_presets.rs (telegram_secret_token)",
+        ),
+        (
+            "cloudflare_notifications",
+            "a shared token signs nothing, so no tampered body is refused; \
+             tests/independent_vectors_more.rs (cloudflare_notifications_token)",
         ),
     ];
     let cases = cases();

@@ -73,6 +73,6 @@ pub use self::timestamped_more::{
     courier, dodo_payments, frame_io, grafana_timestamped, knock, liveblocks, persona, polar,
     render, revolut, sanity,
 };
-pub use self::token::{gitlab, telegram};
+pub use self::token::{cloudflare_notifications, gitlab, telegram};
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 pub use self::url_signed::{hubspot, square, trello};

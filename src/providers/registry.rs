@@ -73,7 +73,7 @@ impl Preset {
     }
 
     /// Whether the body is authenticated: `false` for the shared-token presets (GitLab,
-    /// Telegram), which sign nothing, and for Mailgun, which signs a timestamp and a
+    /// Telegram, Cloudflare Notifications), which sign nothing, and for Mailgun, which signs a timestamp and a
     /// token carried in the body rather than the body itself.
     pub fn signs_body(&self) -> bool {
         self.signs_body
@@ -414,6 +414,7 @@ pub static ALL: &[Preset] = &[
     preset!(todoist),
     preset!(toggl),
     preset!(front_rule),
+    preset!(cloudflare_notifications, token),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
