@@ -54,6 +54,7 @@ VECTORS = [
     ("todoist", "todoist-client-secret", "x-todoist-hmac-sha256", b64(mac(hashlib.sha256, "todoist-client-secret", BODY)), [("x-todoist-delivery-id", "df2f6e8c-8c6a-4e5c-9d3f-0c1a2b3c4d5e")]),
     ("toggl", "toggl-subscription-secret", "x-webhook-signature-256", "sha256=" + hx(mac(hashlib.sha256, "toggl-subscription-secret", BODY))),
     ("front_rule", "front-api-secret", "x-front-signature", b64(mac(hashlib.sha1, "front-api-secret", BODY))),
+    ("smartsurvey", "smartsurvey-signature-key", "x-smartsurvey-signature", hx(mac(hashlib.sha256, "smartsurvey-signature-key", BODY))),
 ]
 
 # LaunchDarkly's delivery id is the body's `_id`: a body that has one.

@@ -46,6 +46,7 @@ const VECTORS: &[Vector] = &[
     ("todoist", "todoist-client-secret", "x-todoist-hmac-sha256", "0LN5mUcGNSUUlT6CZsNRQ2jfuVDZs35qFXJ8Kzet880=", &[("x-todoist-delivery-id", "df2f6e8c-8c6a-4e5c-9d3f-0c1a2b3c4d5e")]),
     ("toggl", "toggl-subscription-secret", "x-webhook-signature-256", "sha256=296487e65d843fa6bcce5bac59428989012887a0f99dc3b44ece5cf1c8fa8e0f", &[]),
     ("front_rule", "front-api-secret", "x-front-signature", "m3Is3rVPHW+MZfXwLvVrhHREy0U=", &[]),
+    ("smartsurvey", "smartsurvey-signature-key", "x-smartsurvey-signature", "ab30194f581dc189aefe90b175bcfa4f6f8c2d289202acb9a59e63f6492abea9", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -134,6 +135,7 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ),
         ("toggl", None, None),
         ("front_rule", None, None),
+        ("smartsurvey", None, None),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =

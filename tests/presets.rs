@@ -367,6 +367,7 @@ fn cases() -> Vec<Case> {
         case(("todoist", "todoist"), providers::todoist()).body_only(None, None),
         case(("toggl", "toggl"), providers::toggl()).body_only(None, None),
         case(("front rule", "front_rule"), providers::front_rule()).body_only(None, None),
+        case(("smartsurvey", "smartsurvey"), providers::smartsurvey()).body_only(None, None),
     ]
 }
 

@@ -427,3 +427,22 @@ pub fn front_rule() -> SignatureScheme {
         .algorithm(Algorithm::Sha1)
         .encoding(Encoding::Base64)
 }
+
+/// [SmartSurvey](https://docs.smartsurvey.io/docs/signing) webhooks.
+///
+/// - Signature: `X-SmartSurvey-Signature: <hex HMAC-SHA256 of the body>`, keyed with the
+///   webhook's "Signature Key" (each webhook has its own), as text.
+/// - Signed content: the body alone (JSON, or XML for webhooks set to send it). No signed
+///   timestamp: replay protection keys on the signature.
+/// - Delivery id and event type: none read (the handler reads the event from the verified
+///   body).
+///
+/// Source: SmartSurvey API docs, "Signed Webhooks" (and "Webhooks Introduction"). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn smartsurvey() -> SignatureScheme {
+    SignatureScheme::new(
+        "smartsurvey",
+        HeaderName::from_static("x-smartsurvey-signature"),
+    )
+    .encoding(Encoding::Hex)
+}

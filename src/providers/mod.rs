@@ -53,8 +53,8 @@ pub use self::body_hmac::{
 };
 pub use self::body_hmac_more::{
     acuity, attio, clickup, discourse, dwolla, fastspring, front_rule, gogs, grafana, help_scout,
-    launchdarkly, modern_treasury, novu, nylas, onfido, pusher, segment, todoist, toggl, veriff,
-    webex,
+    launchdarkly, modern_treasury, novu, nylas, onfido, pusher, segment, smartsurvey, todoist,
+    toggl, veriff, webex,
 };
 pub use self::box_com::{box_com, BoxCom};
 pub use self::docusign::{docusign, DocuSign};

@@ -415,6 +415,7 @@ pub static ALL: &[Preset] = &[
     preset!(toggl),
     preset!(front_rule),
     preset!(cloudflare_notifications, token),
+    preset!(smartsurvey),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
