@@ -55,6 +55,7 @@ VECTORS = [
     ("toggl", "toggl-subscription-secret", "x-webhook-signature-256", "sha256=" + hx(mac(hashlib.sha256, "toggl-subscription-secret", BODY))),
     ("front_rule", "front-api-secret", "x-front-signature", b64(mac(hashlib.sha1, "front-api-secret", BODY))),
     ("smartsurvey", "smartsurvey-signature-key", "x-smartsurvey-signature", hx(mac(hashlib.sha256, "smartsurvey-signature-key", BODY))),
+    ("datasaur", "datasaur-webhook-secret", "x-datasaur-signature", hx(mac(hashlib.sha256, "datasaur-webhook-secret", BODY))),
 ]
 
 # LaunchDarkly's delivery id is the body's `_id`: a body that has one.

@@ -47,6 +47,7 @@ const VECTORS: &[Vector] = &[
     ("toggl", "toggl-subscription-secret", "x-webhook-signature-256", "sha256=296487e65d843fa6bcce5bac59428989012887a0f99dc3b44ece5cf1c8fa8e0f", &[]),
     ("front_rule", "front-api-secret", "x-front-signature", "m3Is3rVPHW+MZfXwLvVrhHREy0U=", &[]),
     ("smartsurvey", "smartsurvey-signature-key", "x-smartsurvey-signature", "ab30194f581dc189aefe90b175bcfa4f6f8c2d289202acb9a59e63f6492abea9", &[]),
+    ("datasaur", "datasaur-webhook-secret", "x-datasaur-signature", "731c466b4cf41575069ce805c8249d12408bf99ae999e8781c44b8e1d63429ce", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -136,6 +137,7 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ("toggl", None, None),
         ("front_rule", None, None),
         ("smartsurvey", None, None),
+        ("datasaur", None, None),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =
@@ -294,4 +296,19 @@ fn cloudflare_notifications_token() {
         .verify(&request("content-type", "application/json", &[], body))
         .unwrap_err();
     assert_eq!(err.kind(), RejectionKind::MissingHeader);
+}
+
+/// Datasaur's "Webhook Signature" page signs `{"body":"sample"}` with the secret `secret`.
+#[test]
+fn datasaur_published_vector_verifies() {
+    let body = r#"{"body":"sample"}"#;
+    let delivery = verifier("datasaur", "secret")
+        .verify(&request(
+            "x-datasaur-signature",
+            "0278b1a603de4c561ac0feb960354d0d00e8846b74813d81bddb43ad45bff767",
+            &[],
+            body,
+        ))
+        .expect("published vector verifies");
+    assert_eq!(delivery.body(), body.as_bytes());
 }

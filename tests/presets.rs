@@ -368,6 +368,7 @@ fn cases() -> Vec<Case> {
         case(("toggl", "toggl"), providers::toggl()).body_only(None, None),
         case(("front rule", "front_rule"), providers::front_rule()).body_only(None, None),
         case(("smartsurvey", "smartsurvey"), providers::smartsurvey()).body_only(None, None),
+        case(("datasaur", "datasaur"), providers::datasaur()).body_only(None, None),
     ]
 }
 

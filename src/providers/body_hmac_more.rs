@@ -446,3 +446,21 @@ pub fn smartsurvey() -> SignatureScheme {
     )
     .encoding(Encoding::Hex)
 }
+
+/// [Datasaur](https://docs.datasaur.ai/integrations/webhook-notifications/webhook-signature)
+/// webhook notifications.
+///
+/// - Signature: `X-Datasaur-Signature: <hex HMAC-SHA256 of the body>`, keyed with the
+///   secret given when the webhook was registered, as text.
+/// - Signed content: the body alone. No signed timestamp: replay protection keys on the
+///   signature.
+/// - Delivery id and event type: none read (the handler reads the event from the verified
+///   body).
+///
+/// Source: Datasaur docs, "Webhook Signature". Proof: the vector published on that page
+/// (`tests/independent_vectors_more.rs`) and an independently computed one
+/// (`scripts/independent_vectors_more.py`).
+pub fn datasaur() -> SignatureScheme {
+    SignatureScheme::new("datasaur", HeaderName::from_static("x-datasaur-signature"))
+        .encoding(Encoding::Hex)
+}

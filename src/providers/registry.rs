@@ -416,6 +416,7 @@ pub static ALL: &[Preset] = &[
     preset!(front_rule),
     preset!(cloudflare_notifications, token),
     preset!(smartsurvey),
+    preset!(datasaur),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
