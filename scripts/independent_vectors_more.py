@@ -56,6 +56,8 @@ VECTORS = [
     ("front_rule", "front-api-secret", "x-front-signature", b64(mac(hashlib.sha1, "front-api-secret", BODY))),
     ("smartsurvey", "smartsurvey-signature-key", "x-smartsurvey-signature", hx(mac(hashlib.sha256, "smartsurvey-signature-key", BODY))),
     ("datasaur", "datasaur-webhook-secret", "x-datasaur-signature", hx(mac(hashlib.sha256, "datasaur-webhook-secret", BODY))),
+    ("coinify", "coinify-shared-secret", "x-coinify-webhook-signature", hx(mac(hashlib.sha256, "coinify-shared-secret", BODY))),
+    ("aftership", "aftership-webhook-secret", "aftership-hmac-sha256", b64(mac(hashlib.sha256, "aftership-webhook-secret", BODY))),
 ]
 
 # LaunchDarkly's delivery id is the body's `_id`: a body that has one.

@@ -48,6 +48,8 @@ const VECTORS: &[Vector] = &[
     ("front_rule", "front-api-secret", "x-front-signature", "m3Is3rVPHW+MZfXwLvVrhHREy0U=", &[]),
     ("smartsurvey", "smartsurvey-signature-key", "x-smartsurvey-signature", "ab30194f581dc189aefe90b175bcfa4f6f8c2d289202acb9a59e63f6492abea9", &[]),
     ("datasaur", "datasaur-webhook-secret", "x-datasaur-signature", "731c466b4cf41575069ce805c8249d12408bf99ae999e8781c44b8e1d63429ce", &[]),
+    ("coinify", "coinify-shared-secret", "x-coinify-webhook-signature", "f4d136b690f79cee2965f31a8777bf216e048682b19cf1a77817a3ee4ef889bf", &[]),
+    ("aftership", "aftership-webhook-secret", "aftership-hmac-sha256", "CtBh89tubFgiMzPleHn91BZLE6aP4HICc+qVerlDkHY=", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -138,6 +140,8 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ("front_rule", None, None),
         ("smartsurvey", None, None),
         ("datasaur", None, None),
+        ("coinify", None, None),
+        ("aftership", None, None),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =
@@ -306,6 +310,22 @@ fn datasaur_published_vector_verifies() {
         .verify(&request(
             "x-datasaur-signature",
             "0278b1a603de4c561ac0feb960354d0d00e8846b74813d81bddb43ad45bff767",
+            &[],
+            body,
+        ))
+        .expect("published vector verifies");
+    assert_eq!(delivery.body(), body.as_bytes());
+}
+
+/// Coinify's "Webhook Signature" page signs `{"examplePayload":true}` with the shared key
+/// `my-shared-secret`.
+#[test]
+fn coinify_published_vector_verifies() {
+    let body = r#"{"examplePayload":true}"#;
+    let delivery = verifier("coinify", "my-shared-secret")
+        .verify(&request(
+            "x-coinify-webhook-signature",
+            "bcdbb89e3031905f3cc1a20d16b5f969a17a7d8fa0c26e4a807c2193402d66f4",
             &[],
             body,
         ))

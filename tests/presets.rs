@@ -369,6 +369,8 @@ fn cases() -> Vec<Case> {
         case(("front rule", "front_rule"), providers::front_rule()).body_only(None, None),
         case(("smartsurvey", "smartsurvey"), providers::smartsurvey()).body_only(None, None),
         case(("datasaur", "datasaur"), providers::datasaur()).body_only(None, None),
+        case(("coinify", "coinify"), providers::coinify()).body_only(None, None),
+        case(("aftership", "aftership"), providers::aftership()).body_only(None, None),
     ]
 }
 

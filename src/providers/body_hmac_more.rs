@@ -464,3 +464,48 @@ pub fn datasaur() -> SignatureScheme {
     SignatureScheme::new("datasaur", HeaderName::from_static("x-datasaur-signature"))
         .encoding(Encoding::Hex)
 }
+
+/// [Coinify](https://coinify.readme.io/docs/webhook-signature) webhooks.
+///
+/// - Signature: `x-coinify-webhook-signature: <lowercase hex HMAC-SHA256 of the body>`,
+///   keyed with the shared secret agreed with Coinify, as text.
+/// - Signed content: the full body (UTF-8). No signed timestamp: replay protection keys on
+///   the signature.
+/// - Delivery id and event type: none read (the handler reads the event from the verified
+///   body).
+///
+/// Source: Coinify docs, "Webhook Signature". Proof: the example published on that page
+/// (`tests/independent_vectors_more.rs`) and an independently computed vector
+/// (`scripts/independent_vectors_more.py`).
+pub fn coinify() -> SignatureScheme {
+    SignatureScheme::new(
+        "coinify",
+        HeaderName::from_static("x-coinify-webhook-signature"),
+    )
+    .encoding(Encoding::Hex)
+}
+
+/// [AfterShip Tracking](https://www.aftership.com/docs/tracking/webhook/webhook-signature)
+/// webhooks (v4.3 and later).
+///
+/// - Signature: `aftership-hmac-sha256: <base64 HMAC-SHA256 of the body>`, keyed with the
+///   account's webhook secret (Settings > Notifications), as text.
+/// - Signed content: the body alone. No signed timestamp: replay protection keys on the
+///   signature.
+/// - Delivery id and event type: none read (the handler reads the event from the verified
+///   body).
+/// - AfterShip checks a new webhook URL with a POST that must be answered 200; its docs do
+///   not say that this POST is signed. If it is not, this preset refuses it and AfterShip
+///   does not save the webhook (not checked against AfterShip itself).
+///
+/// Source: AfterShip Tracking docs, "Webhook Signature", and its help centre, "Learn More
+/// About AfterShip Tracking Webhooks". (AfterShip's other products sign differently, in
+/// `as-signature-hmac-sha256`.) Proof: an independently computed vector
+/// (`scripts/independent_vectors_more.py`).
+pub fn aftership() -> SignatureScheme {
+    SignatureScheme::new(
+        "aftership",
+        HeaderName::from_static("aftership-hmac-sha256"),
+    )
+    .encoding(Encoding::Base64)
+}

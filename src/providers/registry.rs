@@ -417,6 +417,8 @@ pub static ALL: &[Preset] = &[
     preset!(cloudflare_notifications, token),
     preset!(smartsurvey),
     preset!(datasaur),
+    preset!(coinify),
+    preset!(aftership),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
