@@ -58,6 +58,8 @@ VECTORS = [
     ("datasaur", "datasaur-webhook-secret", "x-datasaur-signature", hx(mac(hashlib.sha256, "datasaur-webhook-secret", BODY))),
     ("coinify", "coinify-shared-secret", "x-coinify-webhook-signature", hx(mac(hashlib.sha256, "coinify-shared-secret", BODY))),
     ("aftership", "aftership-webhook-secret", "aftership-hmac-sha256", b64(mac(hashlib.sha256, "aftership-webhook-secret", BODY))),
+    ("bunny_stream", "bunny-library-read-only-key", "x-bunnystream-signature", hx(mac(hashlib.sha256, "bunny-library-read-only-key", BODY)), [("x-bunnystream-signature-version", "v1"), ("x-bunnystream-signature-algorithm", "hmac-sha256")]),
+    ("survicate", "survicate-signing-secret", "hmac", hx(mac(hashlib.sha256, "survicate-signing-secret", BODY))),
 ]
 
 # LaunchDarkly's delivery id is the body's `_id`: a body that has one.

@@ -50,6 +50,8 @@ const VECTORS: &[Vector] = &[
     ("datasaur", "datasaur-webhook-secret", "x-datasaur-signature", "731c466b4cf41575069ce805c8249d12408bf99ae999e8781c44b8e1d63429ce", &[]),
     ("coinify", "coinify-shared-secret", "x-coinify-webhook-signature", "f4d136b690f79cee2965f31a8777bf216e048682b19cf1a77817a3ee4ef889bf", &[]),
     ("aftership", "aftership-webhook-secret", "aftership-hmac-sha256", "CtBh89tubFgiMzPleHn91BZLE6aP4HICc+qVerlDkHY=", &[]),
+    ("bunny_stream", "bunny-library-read-only-key", "x-bunnystream-signature", "c0637049c6292d921452920f9cfc6cf9bebe23804fa43160ac95864ad13a41e0", &[("x-bunnystream-signature-version", "v1"), ("x-bunnystream-signature-algorithm", "hmac-sha256")]),
+    ("survicate", "survicate-signing-secret", "hmac", "81ef3dea55a276c9674efeaa66f74813ba90b29deb1d57149e55a49d278703f1", &[]),
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
@@ -142,6 +144,8 @@ fn ids_and_event_types_come_from_where_the_presets_say() {
         ("datasaur", None, None),
         ("coinify", None, None),
         ("aftership", None, None),
+        ("bunny_stream", None, None),
+        ("survicate", None, None),
     ];
     for (preset, id, event) in expected {
         let (_, secret, header, value, extra) =

@@ -371,6 +371,8 @@ fn cases() -> Vec<Case> {
         case(("datasaur", "datasaur"), providers::datasaur()).body_only(None, None),
         case(("coinify", "coinify"), providers::coinify()).body_only(None, None),
         case(("aftership", "aftership"), providers::aftership()).body_only(None, None),
+        case(("bunny stream", "bunny_stream"), providers::bunny_stream()).body_only(None, None),
+        case(("survicate", "survicate"), providers::survicate()).body_only(None, None),
     ]
 }
 

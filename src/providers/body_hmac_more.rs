@@ -509,3 +509,42 @@ pub fn aftership() -> SignatureScheme {
     )
     .encoding(Encoding::Base64)
 }
+
+/// [Bunny Stream](https://docs.bunny.net/stream/webhooks) (bunny.net) video webhooks,
+/// signature version `v1`.
+///
+/// - Signature: `X-BunnyStream-Signature: <lowercase hex HMAC-SHA256 of the body>`, keyed
+///   with the video library's Read-Only API key, as text. `X-BunnyStream-Signature-Version`
+///   (`v1`) and `X-BunnyStream-Signature-Algorithm` (`hmac-sha256`) are not read: a later
+///   version would fail here rather than be misread.
+/// - Signed content: the exact raw body; the URL, timestamp, method and headers are not
+///   signed. No signed timestamp: replay protection keys on the signature.
+/// - Delivery id and event type: none read (the signed body's `VideoGuid` and `Status` are
+///   the handler's to read; a video sends many statuses, so neither is a delivery key).
+///
+/// Source: bunny.net docs, "Stream webhooks" (signature validation). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn bunny_stream() -> SignatureScheme {
+    SignatureScheme::new(
+        "bunny-stream",
+        HeaderName::from_static("x-bunnystream-signature"),
+    )
+    .encoding(Encoding::Hex)
+}
+
+/// [Survicate](https://developers.survicate.com/webhooks/security/) webhooks, with the
+/// signing secret (recommended by Survicate over its plain `Token` header, which this
+/// preset does not read).
+///
+/// - Signature: `Hmac: <lowercase hex HMAC-SHA256 of the body>`, keyed with the workspace's
+///   webhook Signing Secret, as text.
+/// - Signed content: the body alone. No signed timestamp: replay protection keys on the
+///   signature.
+/// - Delivery id and event type: none read (the handler reads the event from the verified
+///   body).
+///
+/// Source: Survicate developer docs, "Webhooks: Security" (signing secret). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn survicate() -> SignatureScheme {
+    SignatureScheme::new("survicate", HeaderName::from_static("hmac")).encoding(Encoding::Hex)
+}

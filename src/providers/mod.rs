@@ -52,9 +52,9 @@ pub use self::body_hmac::{
     typeform, vercel, viber, woocommerce, xero,
 };
 pub use self::body_hmac_more::{
-    acuity, aftership, attio, clickup, coinify, datasaur, discourse, dwolla, fastspring,
-    front_rule, gogs, grafana, help_scout, launchdarkly, modern_treasury, novu, nylas, onfido,
-    pusher, segment, smartsurvey, todoist, toggl, veriff, webex,
+    acuity, aftership, attio, bunny_stream, clickup, coinify, datasaur, discourse, dwolla,
+    fastspring, front_rule, gogs, grafana, help_scout, launchdarkly, modern_treasury, novu, nylas,
+    onfido, pusher, segment, smartsurvey, survicate, todoist, toggl, veriff, webex,
 };
 pub use self::box_com::{box_com, BoxCom};
 pub use self::docusign::{docusign, DocuSign};

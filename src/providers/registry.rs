@@ -419,6 +419,8 @@ pub static ALL: &[Preset] = &[
     preset!(datasaur),
     preset!(coinify),
     preset!(aftership),
+    preset!(bunny_stream),
+    preset!(survicate),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.
