@@ -354,6 +354,46 @@ fn cases() -> Vec<Case> {
         case(("supabase auth hooks", "supabase_auth_hooks"), providers::supabase_auth_hooks()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(SUPABASE_KEYS, SUPABASE_KEYS),
         case(("incident.io", "incident_io"), providers::incident_io()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
         case(("hookdeck", "hookdeck"), providers::hookdeck()).body_only(Some("msg_2mXyZ0123"), None),
+        // Issue 15, second batch.
+        case(("sanity", "sanity"), providers::sanity()).timestamped("sanity-webhook-signature", &[], None, None),
+        case(("persona", "persona"), providers::persona()).timestamped("persona-signature", &[], None, None),
+        case(("revolut", "revolut"), providers::revolut()).timestamped("revolut-request-timestamp", &["revolut-request-timestamp"], None, None),
+        case(("pusher", "pusher"), providers::pusher()).body_only(None, None),
+        case(("onfido", "onfido"), providers::onfido()).body_only(None, None),
+        case(("modern_treasury", "modern_treasury"), providers::modern_treasury()).body_only(None, None),
+        case(("nylas", "nylas"), providers::nylas()).body_only(None, None),
+        case(("attio", "attio"), providers::attio()).body_only(None, None),
+        case(("segment", "segment"), providers::segment()).body_only(None, None),
+        case(("grafana", "grafana"), providers::grafana()).body_only(None, None),
+        case(("veriff", "veriff"), providers::veriff()).body_only(None, None),
+        case(("render", "render"), providers::render()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        case(("frame.io", "frame_io"), providers::frame_io()).timestamped("x-frameio-request-timestamp", &["x-frameio-request-timestamp"], None, Some("ping")),
+        case(("grafana timestamped", "grafana_timestamped"), providers::grafana_timestamped()).timestamped("x-grafana-alerting-timestamp", &["x-grafana-alerting-timestamp"], None, None),
+        case(("launchdarkly", "launchdarkly"), providers::launchdarkly()).body_only(None, None),
+        case(("clickup", "clickup"), providers::clickup()).body_only(None, None),
+        case(("webex", "webex"), providers::webex()).body_only(None, None),
+        case(("dwolla", "dwolla"), providers::dwolla()).body_only(Some("evt_1"), None),
+        case(("polar", "polar"), providers::polar()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")),
+        case(("dodo payments", "dodo_payments"), providers::dodo_payments()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        case(("liveblocks", "liveblocks"), providers::liveblocks()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
+        case(("gogs", "gogs"), providers::gogs()).body_only(None, None),
+        case(("fastspring", "fastspring"), providers::fastspring()).body_only(None, None),
+        case(("acuity", "acuity"), providers::acuity()).body_only(None, None),
+        case(("knock", "knock"), providers::knock()).timestamped("x-knock-signature", &[], None, Some("ping")),
+        case(("novu", "novu"), providers::novu()).body_only(None, None),
+        case(("courier", "courier"), providers::courier()).timestamped("courier-signature", &[], None, Some("ping")),
+        case(("help scout", "help_scout"), providers::help_scout()).body_only(None, None),
+        case(("discourse", "discourse"), providers::discourse()).body_only(None, None),
+        case(("todoist", "todoist"), providers::todoist()).body_only(None, None),
+        case(("toggl", "toggl"), providers::toggl()).body_only(None, None),
+        case(("front rule", "front_rule"), providers::front_rule()).body_only(None, None),
+        case(("smartsurvey", "smartsurvey"), providers::smartsurvey()).body_only(None, None),
+        case(("datasaur", "datasaur"), providers::datasaur()).body_only(None, None),
+        case(("coinify", "coinify"), providers::coinify()).body_only(None, None),
+        case(("aftership", "aftership"), providers::aftership()).body_only(None, None),
+        case(("bunny stream", "bunny_stream"), providers::bunny_stream()).body_only(None, None),
+        case(("survicate", "survicate"), providers::survicate()).body_only(None, None),
+        case(("strike", "strike"), providers::strike()).body_only(None, None),
     ]
 }
 
@@ -849,6 +889,22 @@ fn unsigned_headers_never_run_the_handler_twice() {
             let verifier = Verifier::new(providers::telegram(), "telegram-token").unwrap();
             ("telegram", verifier, request)
         },
+        {
+            let request = Signer::new(providers::cloudflare_notifications(), "cf-secret")
+                .sign_with(
+                    http::Request::post("/")
+                        .body(Bytes::from_static(
+                            b"{\"alert_type\":\"universal_ssl_event_type\"}",
+                        ))
+                        .unwrap(),
+                    "cf-1",
+                    now(),
+                )
+                .unwrap();
+            let verifier =
+                Verifier::new(providers::cloudflare_notifications(), "cf-secret").unwrap();
+            ("cloudflare_notifications", verifier, request)
+        },
     ];
     for (name, verifier, request) in extra {
         unsigned_headers_never_run_twice(name, verifier, request);
@@ -1134,6 +1190,11 @@ fn every_registry_preset_has_a_detailed_case() {
         (
             "postmark",
             "a credential signs nothing, so no tampered body is refused; tests/credentials.rs",
+        ),
+        (
+            "cloudflare_notifications",
+            "a shared token signs nothing, so no tampered body is refused; \
+             tests/independent_vectors_more.rs (cloudflare_notifications_token)",
         ),
     ];
     let cases = cases();

@@ -46,6 +46,9 @@ mod timestamp_in_signature;
 mod token;
 mod twilio;
 mod url_signed;
+// Issue 15, second batch (kept apart so parallel batches merge cleanly).
+mod body_hmac_more;
+mod timestamped_more;
 
 pub use self::adyen::{adyen, Adyen, MAX_ADYEN_ITEMS};
 pub use self::body_hmac::{
@@ -53,6 +56,11 @@ pub use self::body_hmac::{
     github, gocardless, heroku, intercom, lemon_squeezy, line, linear, maxio, meta, notion,
     pagerduty, paystack, quickbooks, razorpay, sentry, shopify, squarespace, terraform_cloud,
     typeform, vercel, viber, woocommerce, xero,
+};
+pub use self::body_hmac_more::{
+    acuity, aftership, attio, bunny_stream, clickup, coinify, datasaur, discourse, dwolla,
+    fastspring, front_rule, gogs, grafana, help_scout, launchdarkly, modern_treasury, novu, nylas,
+    onfido, pusher, segment, smartsurvey, strike, survicate, todoist, toggl, veriff, webex,
 };
 pub use self::box_com::{box_com, BoxCom};
 pub use self::braintree::{braintree, braintree_signature, Braintree};
@@ -73,6 +81,10 @@ pub use self::timestamp_header::{customer_io, slack, twitch, webflow, zendesk, z
 pub use self::timestamp_in_signature::{
     buildkite, calendly, elevenlabs, mux, paddle, recurly, stripe, workos,
 };
-pub use self::token::{gitlab, telegram};
+pub use self::timestamped_more::{
+    courier, dodo_payments, frame_io, grafana_timestamped, knock, liveblocks, persona, polar,
+    render, revolut, sanity,
+};
+pub use self::token::{cloudflare_notifications, gitlab, telegram};
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 pub use self::url_signed::{hubspot, square, trello};

@@ -77,7 +77,8 @@ impl Preset {
     }
 
     /// Whether the body is authenticated: `false` for the shared-token and credential
-    /// presets (GitLab, Telegram, Basic auth, API keys), which sign nothing, for Mailgun,
+    /// presets (GitLab, Telegram, Cloudflare Notifications, Basic auth,
+    /// API keys), which sign nothing, for Mailgun,
     /// which signs a timestamp and a token carried in the body rather than the body
     /// itself, and for Adyen, which signs eight fields of each notification item.
     /// Braintree's is `true`: its signature covers the whole payload of its form body.
@@ -478,6 +479,47 @@ pub static ALL: &[Preset] = &[
         can_sign: false,
         ..preset!(braintree)
     },
+    // Issue 15, second batch.
+    preset!(sanity),
+    preset!(persona),
+    preset!(revolut),
+    preset!(pusher),
+    preset!(onfido),
+    preset!(modern_treasury),
+    preset!(nylas),
+    preset!(attio),
+    preset!(segment),
+    preset!(grafana),
+    preset!(grafana_timestamped),
+    preset!(frame_io),
+    preset!(veriff),
+    preset!(render, keys = WHSEC),
+    preset!(launchdarkly),
+    preset!(clickup),
+    preset!(webex),
+    preset!(dwolla),
+    preset!(polar),
+    preset!(dodo_payments, keys = WHSEC),
+    preset!(liveblocks, keys = WHSEC),
+    preset!(gogs),
+    preset!(fastspring),
+    preset!(acuity),
+    preset!(knock),
+    preset!(novu),
+    preset!(courier),
+    preset!(help_scout),
+    preset!(discourse),
+    preset!(todoist),
+    preset!(toggl),
+    preset!(front_rule),
+    preset!(cloudflare_notifications, token),
+    preset!(smartsurvey),
+    preset!(datasaur),
+    preset!(coinify),
+    preset!(aftership),
+    preset!(bunny_stream),
+    preset!(survicate),
+    preset!(strike),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

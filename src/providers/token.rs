@@ -35,3 +35,24 @@ pub fn telegram() -> TokenScheme {
         HeaderName::from_static("x-telegram-bot-api-secret-token"),
     )
 }
+
+/// [Cloudflare Notifications](https://developers.cloudflare.com/notifications/reference/webhook-payload-schema/)
+/// generic webhooks configured with a secret.
+///
+/// - Authentication: `cf-webhook-auth` carries the webhook destination's `secret` itself
+///   (nothing is signed); compared in constant time against each configured secret.
+/// - No timestamp (the body's `ts` is not authenticated). Delivery id and event type: none
+///   read; replay protection keys on a hash of the body. The body's `alert_type` and
+///   `alert_correlation_id` are **not authenticated** (a token covers no body): a holder
+///   of the secret can send any body.
+///
+/// Source: Cloudflare docs, "Webhook payload schema" (verifying with `cf-webhook-auth`) and
+/// the Alerting API's webhook destinations (`secret`: "passed in the `cf-webhook-auth`
+/// header"). Proof: `tests/independent_vectors_more.rs`
+/// (`cloudflare_notifications_token`).
+pub fn cloudflare_notifications() -> TokenScheme {
+    TokenScheme::new(
+        "cloudflare-notifications",
+        HeaderName::from_static("cf-webhook-auth"),
+    )
+}
