@@ -15,8 +15,8 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::{
-    decode_headers, encode_headers, from_ms, to_ms, Accepted, AttemptRecord, DeliveryDetails,
-    DeliveryRecord, DeliveryState, InboxError, InboxId, InboxStats, ListFilter,
+    decode_headers, encode_headers, from_ms, to_ms, Accepted, AttemptRecord, Claimed,
+    DeliveryDetails, DeliveryRecord, DeliveryState, InboxError, InboxId, InboxStats, ListFilter,
 };
 use crate::delivery::StoredParts;
 use crate::replay::ReplayKey;
@@ -35,18 +35,6 @@ pub(super) struct Db {
 
 fn failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> InboxError {
     move |error| InboxError::with_source(what, error)
-}
-
-/// A delivery a worker has claimed.
-pub(super) struct Claimed {
-    pub(super) id: InboxId,
-    pub(super) attempt: u32,
-    pub(super) received_at: i64,
-    pub(super) method: String,
-    pub(super) uri: String,
-    pub(super) headers: Vec<u8>,
-    pub(super) body: Bytes,
-    pub(super) parts: StoredParts,
 }
 
 /// The columns [`DeliveryRecord`] shows.
