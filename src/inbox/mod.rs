@@ -51,6 +51,8 @@
 
 #[cfg(feature = "inbox-postgres")]
 mod postgres;
+#[cfg(feature = "inbox-router")]
+mod router;
 #[cfg(feature = "inbox-sqlite")]
 mod sqlite;
 mod worker;
@@ -66,6 +68,9 @@ use tokio::sync::Notify;
 
 use crate::Delivery;
 
+#[cfg(feature = "inbox-router")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox-router")))]
+pub use self::router::MAX_LIST_LIMIT;
 pub use self::worker::{
     Workers, WorkersHandle, DEFAULT_BACKOFF, DEFAULT_CONCURRENCY, DEFAULT_LEASE,
     DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_POLL_INTERVAL,

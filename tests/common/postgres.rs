@@ -34,6 +34,7 @@ pub struct PgServer {
     /// The watchdog's stdin: closing it (at drop or at exit) stops the server.
     watchdog: Option<(Child, ChildStdin)>,
     databases: AtomicUsize,
+    durable: bool,
 }
 
 /// Where `initdb` and `pg_ctl` are: `PG_BIN`, else the newest /usr/lib/postgresql/<v>/bin,
@@ -99,8 +100,18 @@ fn owner() -> Option<(u32, u32)> {
 }
 
 impl PgServer {
-    /// A fresh cluster, started and accepting connections.
+    /// A fresh cluster, started and accepting connections; `fsync` off (tests need no
+    /// durability across a power cut, and it makes them faster).
     pub fn start() -> PgServer {
+        PgServer::start_with(false)
+    }
+
+    /// A fresh cluster with PostgreSQL's default durability (`fsync` on), for benchmarks.
+    pub fn start_durable() -> PgServer {
+        PgServer::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> PgServer {
         static COUNT: AtomicUsize = AtomicUsize::new(0);
         let bin = bin_dir();
         let owner = owner();
@@ -128,6 +139,7 @@ impl PgServer {
             owner,
             watchdog: None,
             databases: AtomicUsize::new(0),
+            durable,
         };
         let data = server.dir.join("data");
         server.run(
@@ -175,12 +187,14 @@ impl PgServer {
     }
 
     fn pg_ctl_start(&self) {
-        let options = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c max_connections=200 \
-             -c fsync=off -c full_page_writes=off",
+        let mut options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c max_connections=200",
             self.port,
             self.dir.display()
         );
+        if !self.durable {
+            options.push_str(" -c fsync=off -c full_page_writes=off");
+        }
         let data = self.dir.join("data");
         let log = self.dir.join("server.log");
         let output = self
