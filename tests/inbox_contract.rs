@@ -771,7 +771,51 @@ contract!(
     operations_list_show_forget_and_purge,
     a_delivery_whose_workers_die_on_every_attempt_is_dead_not_run_forever,
     the_engine_is_picked_by_the_url,
+    a_known_id_or_a_known_signature_is_a_duplicate,
 );
+
+/// GitHub's delivery id is not signed: a delivery has two keys, the id and the signature.
+/// A copy that shares either one is a duplicate and writes nothing; the inbox holds one
+/// delivery and one set of keys.
+async fn a_known_id_or_a_known_signature_is_a_duplicate(engine: Engine) {
+    let db = Database::new(engine, "two-keys");
+    let inbox = db.open().await;
+    let secret = "github webhook secret";
+    let verifier = Verifier::new(providers::github(), secret).unwrap();
+    let app = Router::new()
+        .route("/gh", post(|| async { "ok" }))
+        .route_layer(WebhookLayer::new(verifier).inbox(inbox.clone()));
+    let server = Server::start(app).await;
+    let github = |id: &str, body: &'static str| {
+        let request = http::Request::post(server.url("/gh"))
+            .header("content-type", "application/json")
+            .header("x-github-event", "push")
+            .body(Bytes::from_static(body.as_bytes()))
+            .unwrap();
+        Signer::new(providers::github(), secret)
+            .sign_with(request, id, SystemTime::now())
+            .unwrap()
+    };
+    let first = send(github("guid-1", r#"{"ref":"main"}"#)).await;
+    assert_eq!(first.status, StatusCode::ACCEPTED, "{}", first.text());
+    // The same id with other content (a new signature): its id is known.
+    assert!(is_duplicate(
+        &send(github("guid-1", r#"{"ref":"dev"}"#)).await
+    ));
+    // The same content under a new id: its signature is known.
+    assert!(is_duplicate(
+        &send(github("guid-2", r#"{"ref":"main"}"#)).await
+    ));
+    // And the new id and signature those copies carried were not written: a delivery
+    // with both new is accepted.
+    assert_eq!(
+        send(github("guid-3", r#"{"ref":"dev"}"#)).await.status,
+        StatusCode::ACCEPTED
+    );
+    let all = inbox.list(&ListFilter::new()).await.unwrap();
+    let ids: Vec<&str> = all.iter().map(|d| d.delivery_id.as_str()).collect();
+    assert_eq!(ids, ["guid-3", "guid-1"]);
+}
 
 async fn the_engine_is_picked_by_the_url(engine: Engine) {
     let db = Database::new(engine, "debug");

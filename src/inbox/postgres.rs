@@ -107,13 +107,39 @@ impl Db {
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
-        let mut tx = self.pool.begin().await.map_err(failed(what))?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO webhook_inbox (provider, source, delivery_id, id_is_fingerprint,
-                 id_signed, event_type, event_type_signed, signed_at, method, uri, headers, body,
-                 state, attempts, received_at, scheduled_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', 0, $13, $13)
-             RETURNING id",
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        for key in delivery.replay_keys() {
+            let key = key.as_bytes().to_vec();
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let key_count = i64::try_from(keys.len()).unwrap_or(i64::MAX);
+        // One statement, one round trip, atomic: the keys are inserted first under an id
+        // drawn from the table's sequence, and the delivery only if every key was new. A
+        // concurrent copy's insert of the same key waits for this statement's commit,
+        // then finds the key (a duplicate). When only some keys were new, the delivery row
+        // is not written and their rows fail the foreign key at the end of the statement,
+        // which undoes the whole statement: a duplicate too.
+        let inserted = sqlx::query(
+            "WITH new AS (
+                 SELECT nextval(pg_get_serial_sequence('webhook_inbox', 'id')) AS id
+             ), keys AS (
+                 INSERT INTO webhook_inbox_keys (replay_key, delivery)
+                 SELECT key, new.id FROM new, unnest($14::bytea[]) AS key
+                 ON CONFLICT (replay_key) DO NOTHING
+                 RETURNING delivery
+             ), delivery AS (
+                 INSERT INTO webhook_inbox (id, provider, source, delivery_id,
+                     id_is_fingerprint, id_signed, event_type, event_type_signed, signed_at,
+                     method, uri, headers, body, state, attempts, received_at, scheduled_at)
+                 SELECT new.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending',
+                     0, $13, $13
+                 FROM new
+                 WHERE (SELECT COUNT(*) FROM keys) = $15
+                 RETURNING id
+             )
+             SELECT (SELECT id FROM delivery)",
         )
         .bind(delivery.provider())
         .bind(delivery.source())
@@ -128,29 +154,20 @@ impl Db {
         .bind(encode_headers(&parts.headers))
         .bind(delivery.body().as_ref())
         .bind(now)
-        .fetch_one(&mut *tx)
+        .bind(&keys)
+        .bind(key_count)
+        .fetch_one(&self.pool)
         .await
-        .and_then(|row| row.try_get(0))
-        .map_err(failed(what))?;
-        for key in delivery.replay_keys() {
-            // A concurrent copy's insert of the same key waits for this transaction: it
-            // then finds the key (a duplicate) or, if this one rolled back, takes it.
-            let inserted = sqlx::query(
-                "INSERT INTO webhook_inbox_keys (replay_key, delivery) VALUES ($1, $2)
-                 ON CONFLICT (replay_key) DO NOTHING",
-            )
-            .bind(key.as_bytes().as_slice())
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(failed(what))?;
-            if inserted.rows_affected() == 0 {
-                tx.rollback().await.map_err(failed(what))?;
-                return Ok(Accepted::Duplicate);
+        .and_then(|row| row.try_get::<Option<i64>, _>(0));
+        match inserted {
+            Ok(Some(id)) => Ok(Accepted::New(InboxId(id))),
+            Ok(None) => Ok(Accepted::Duplicate),
+            // foreign_key_violation: some keys were new, others known.
+            Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("23503") => {
+                Ok(Accepted::Duplicate)
             }
+            Err(error) => Err(InboxError::with_source(what, error)),
         }
-        tx.commit().await.map_err(failed(what))?;
-        Ok(Accepted::New(InboxId(id)))
     }
 
     /// Claims the delivery due first: pending, retrying and due, or running under an

@@ -31,6 +31,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone)]
 pub(super) struct Db {
     pool: SqlitePool,
+    /// SQLite has one writer at a time. Writers of this process queue here, in order,
+    /// instead of colliding on the file lock, whose busy handler sleeps and retries (up to
+    /// 100 ms a time): under concurrent deliveries that sleeping, not the disk, was the
+    /// bottleneck. Other processes on the same file still wait on the busy timeout.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 fn failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> InboxError {
@@ -57,7 +62,10 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(failed("the inbox database could not be opened"))?;
-        let db = Db { pool };
+        let db = Db {
+            pool,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -106,6 +114,7 @@ impl Db {
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let id: i64 = sqlx::query(
             "INSERT INTO webhook_inbox (provider, source, delivery_id, id_is_fingerprint,
@@ -160,6 +169,7 @@ impl Db {
         now: i64,
     ) -> Result<Option<Claimed>, InboxError> {
         let what = "a delivery could not be claimed";
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let row = sqlx::query(
             "UPDATE webhook_inbox
@@ -258,6 +268,7 @@ impl Db {
         token: &str,
         until: i64,
     ) -> Result<bool, InboxError> {
+        let _writing = self.writer.lock().await;
         let done = sqlx::query(
             "UPDATE webhook_inbox SET lease_until = ?
              WHERE id = ? AND lease_token = ? AND state = 'running'",
@@ -281,6 +292,7 @@ impl Db {
         now: i64,
     ) -> Result<bool, InboxError> {
         let what = "an attempt's outcome could not be recorded";
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let (state, error, scheduled) = match outcome {
             None => (DeliveryState::Done, None, None),
@@ -349,6 +361,7 @@ impl Db {
             )
             .bind(now),
         };
+        let _writing = self.writer.lock().await;
         let done = query
             .execute(&self.pool)
             .await
@@ -358,6 +371,7 @@ impl Db {
 
     pub(super) async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
         let what = "the delivery could not be forgotten";
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let deleted = sqlx::query("DELETE FROM webhook_inbox WHERE id = ?")
             .bind(id.0)
@@ -377,6 +391,7 @@ impl Db {
 
     pub(super) async fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
         let what = "done deliveries could not be purged";
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let deleted = sqlx::query(
             "DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at < ? RETURNING id",
