@@ -28,10 +28,11 @@
 //! - `GET /deliveries` returns the deliveries the handlers ran, in order, as a JSON array
 //!   of `{"provider": "...", "id": "...", "event": "..."}`, with `"source": "<tenant>"` on
 //!   the tenants route (`event` is null when the provider states no event type).
-//! - `INBOX_URL` (a SQLite file: `sqlite://inbox.db` or a path) turns on the durable
-//!   inbox (feature `inbox-sqlite`: `cargo run --example receiver --features
-//!   inbox-sqlite`): each delivery is answered `202` once written, and workers run the
-//!   handler from the file. `INBOX_LEASE_MS` sets the workers' lease, `INBOX_RETRY_MS`
+//! - `INBOX_URL` (a SQLite file: `sqlite://inbox.db` or a path, feature `inbox-sqlite`;
+//!   or `postgres://user:password@host/db`, feature `inbox-postgres`, which several
+//!   receivers can share) turns on the durable inbox (`cargo run --example receiver
+//!   --features inbox-sqlite`): each delivery is answered `202` once written, and workers
+//!   run the handler from the database. `INBOX_LEASE_MS` sets the workers' lease, `INBOX_RETRY_MS`
 //!   the first pause after a failure. `HANDLER_FAIL_FIRST=n` makes the first `n`
 //!   attempts of each delivery fail (`500`), `HANDLER_DELAY_MS` makes the handler take
 //!   that long, and `HANDLED_LOG=path` appends a line `provider id` to that file for each
@@ -86,7 +87,7 @@ impl Behaviour {
 
 /// The attempt the handler is making: counted by the inbox, else always the first.
 fn attempt(extensions: &http::Extensions) -> u32 {
-    #[cfg(feature = "inbox-sqlite")]
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
     if let Some(job) = extensions.get::<tower_webhook::inbox::InboxJob>() {
         return job.attempt();
     }
@@ -186,22 +187,26 @@ fn layer<S: Scheme>(
     ))
 }
 
-#[cfg(feature = "inbox-sqlite")]
+#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
 type MaybeInbox = Option<tower_webhook::inbox::Inbox>;
-#[cfg(not(feature = "inbox-sqlite"))]
+#[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
 type MaybeInbox = Option<std::convert::Infallible>;
 
-/// The inbox in the SQLite file `INBOX_URL` names, if set.
+/// The inbox `INBOX_URL` names (`sqlite://path`, a bare path, or `postgres://…`), if set.
 async fn open_inbox() -> Result<MaybeInbox, Box<dyn std::error::Error>> {
     match std::env::var("INBOX_URL") {
-        #[cfg(feature = "inbox-sqlite")]
+        #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
         Ok(url) => {
-            let path = url.strip_prefix("sqlite://").unwrap_or(&url);
-            Ok(Some(tower_webhook::inbox::Inbox::sqlite(path).await?))
+            let url = if url.contains("://") {
+                url
+            } else {
+                format!("sqlite://{url}")
+            };
+            Ok(Some(tower_webhook::inbox::Inbox::connect(&url).await?))
         }
-        #[cfg(not(feature = "inbox-sqlite"))]
+        #[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
         Ok(_) => Err("INBOX_URL is set, but this build has no inbox: \
-                      run with `--features inbox-sqlite`"
+                      run with `--features inbox-sqlite` or `--features inbox-postgres`"
             .into()),
         Err(_) => Ok(None),
     }
@@ -209,9 +214,9 @@ async fn open_inbox() -> Result<MaybeInbox, Box<dyn std::error::Error>> {
 
 fn with_inbox(layer: WebhookLayer, inbox: &MaybeInbox) -> WebhookLayer {
     match inbox {
-        #[cfg(feature = "inbox-sqlite")]
+        #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
         Some(inbox) => layer.inbox(inbox.clone()),
-        #[cfg(not(feature = "inbox-sqlite"))]
+        #[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
         Some(never) => match *never {},
         None => layer,
     }
@@ -370,7 +375,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .layer(Extension(log.clone()))
         .layer(Extension(behaviour.clone()));
     // In inbox mode, workers run the same handlers over the stored deliveries.
-    #[cfg(feature = "inbox-sqlite")]
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
     let _workers = inbox.as_ref().map(|inbox| {
         let handlers = paths
             .iter()
@@ -394,7 +399,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         workers.spawn()
     });
-    #[cfg(not(feature = "inbox-sqlite"))]
+    #[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
     let _ = &paths;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
@@ -409,10 +414,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("mounted {line}");
     }
     if inbox.is_some() {
-        println!(
-            "inbox: {} (deliveries answered 202 once written)",
-            std::env::var("INBOX_URL").unwrap_or_default()
-        );
+        // Without the credentials a postgres:// URL may hold.
+        let url = std::env::var("INBOX_URL").unwrap_or_default();
+        let shown = match url.split_once("://") {
+            Some((scheme, rest)) => {
+                format!("{scheme}://{}", rest.rsplit('@').next().unwrap_or(rest))
+            }
+            None => url,
+        };
+        println!("inbox: {shown} (deliveries answered 202 once written)");
     }
     println!("GET /deliveries lists the deliveries handled");
     axum::serve(listener, app).await?;

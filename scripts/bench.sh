@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces every figure in BENCHMARKS.md: criterion benchmarks (this crate beside the
 # raw HMAC and the peer crates), the end-to-end load test on 127.0.0.1, the allocations
-# per delivery and the memory store's bytes per entry. Prints the tables as Markdown.
-# Takes about 9 minutes.
+# per delivery and the memory store's bytes per entry, and the inbox's write path (SQLite and
+# a PostgreSQL it starts itself, beside a bare INSERT loop). Prints the tables as Markdown.
+# Takes about 11 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -22,3 +23,7 @@ cargo run -q --release -p tower-webhook-benches --bin allocations
 echo
 echo "== memory store"
 cargo run -q --release -p tower-webhook-benches --bin store_memory
+
+echo
+echo "== inbox write path"
+cargo bench -q --bench inbox --features inbox-sqlite,inbox-postgres,axum

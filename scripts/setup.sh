@@ -2,19 +2,43 @@
 # Installs what the test suite needs on a fresh machine. Idempotent.
 #   - redis-server: the Redis replay store's tests start their own servers on free
 #     127.0.0.1 ports (no global server is started here).
+#   - postgresql (Debian's package: initdb, pg_ctl, psql under /usr/lib/postgresql/<v>/bin):
+#     the PostgreSQL inbox and replay store tests run initdb and pg_ctl themselves, as an
+#     unprivileged user, in temporary directories on free 127.0.0.1 ports
+#     (tests/common/postgres.rs). The package's own cluster is never used: on Debian it is
+#     created and started by the package; it is left alone.
 set -euo pipefail
 
-if ! command -v redis-server >/dev/null 2>&1; then
+apt_install() {
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "== installing redis-server (apt-get)"
+    echo "== installing $* (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends redis-server >/dev/null
+    apt-get install -y -q --no-install-recommends "$@" >/dev/null
   else
-    echo "redis-server is missing and cannot be installed from here." >&2
-    echo "Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)," >&2
+    echo "$* is missing and cannot be installed from here." >&2
+    echo "Install it (Debian/Ubuntu: sudo apt-get install $*; macOS: brew install $*)," >&2
     echo "then run this again." >&2
     exit 1
   fi
+}
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt_install redis-server
 fi
 echo "== redis-server: $(redis-server --version | head -n 1)"
+
+pg_bin() {
+  if [ -n "${PG_BIN:-}" ] && [ -x "$PG_BIN/initdb" ]; then
+    echo "$PG_BIN"
+    return
+  fi
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | while read -r dir; do
+    [ -x "$dir/initdb" ] && echo "$dir"
+  done | tail -n 1
+}
+if [ -z "$(pg_bin)" ] && ! command -v initdb >/dev/null 2>&1; then
+  apt_install postgresql
+fi
+bin="$(pg_bin)"
+echo "== postgresql: $("${bin:-$(dirname "$(command -v initdb)")}/postgres" --version)"

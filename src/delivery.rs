@@ -90,7 +90,7 @@ struct Inner {
 }
 
 /// What the inbox stores of a delivery, to make it again for the handler.
-#[cfg(feature = "inbox-sqlite")]
+#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
 #[derive(Clone)]
 pub(crate) struct StoredParts {
     pub(crate) provider: Arc<str>,
@@ -141,7 +141,7 @@ impl Delivery {
 
     /// A delivery verified earlier and read back from the inbox: its id, event type and
     /// replay keys as they were when it was verified.
-    #[cfg(feature = "inbox-sqlite")]
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
     pub(crate) fn stored(stored: StoredParts, body: Bytes) -> Self {
         let (id, fingerprint) = if stored.id_is_fingerprint {
             (Field::Known(None), Fingerprint::Text(stored.id))

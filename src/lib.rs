@@ -66,8 +66,11 @@ mod clock;
 mod delivery;
 pub mod dispatch;
 mod extract;
-#[cfg(feature = "inbox-sqlite")]
-#[cfg_attr(docsrs, doc(cfg(feature = "inbox-sqlite")))]
+#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres")))
+)]
 pub mod inbox;
 pub mod layer;
 pub mod providers;

@@ -47,6 +47,9 @@ fn receiver_binary() -> &'static std::path::Path {
         if cfg!(feature = "inbox-sqlite") {
             features.push("inbox-sqlite");
         }
+        if cfg!(feature = "inbox-postgres") {
+            features.push("inbox-postgres");
+        }
         let mut build = Command::new(env!("CARGO"));
         build
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -624,5 +627,181 @@ mod inbox {
             done[0].attempts, 2,
             "the killed attempt, then the one after the restart"
         );
+    }
+}
+
+/// Two receivers on one PostgreSQL inbox, one killed (SIGKILL) halfway through 2,000
+/// deliveries with duplicates mixed in: every delivery is handled, none is lost, and the
+/// only deliveries handled twice are those the killed receiver was running when it died.
+#[cfg(feature = "inbox-postgres")]
+mod inbox_postgres {
+    use super::*;
+    use std::collections::HashMap;
+    use std::time::Instant;
+    use tower_webhook::inbox::{Inbox, InboxId, ListFilter};
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    /// The workers per receiver (the inbox's default).
+    const CONCURRENCY: usize = 4;
+
+    fn delivery(base: &str, id: &str) -> http::Request<Bytes> {
+        signed(
+            providers::standard_webhooks(),
+            SECRET,
+            format!("{base}/webhooks/standard"),
+            "application/json",
+            None,
+            r#"{"type":"order.created"}"#,
+            id,
+        )
+    }
+
+    /// Sends as a provider does: to `first`, or to `fallback` when `first` is gone.
+    async fn deliver(request: http::Request<Bytes>, fallback: &str) -> StatusCode {
+        if let Ok(reply) = common::try_send(common::copy(&request)).await {
+            if reply.status != StatusCode::SERVICE_UNAVAILABLE {
+                return reply.status;
+            }
+        }
+        let (mut parts, body) = request.into_parts();
+        parts.uri = format!("{fallback}/webhooks/standard").parse().unwrap();
+        send(http::Request::from_parts(parts, body)).await.status
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_receivers_on_one_postgres_lose_nothing_when_one_is_killed() {
+        let url = common::postgres::shared().fresh_database("receivers");
+        let dir =
+            std::env::temp_dir().join(format!("tower-webhook-receivers-pg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("handled.log").display().to_string();
+        let _ = std::fs::remove_file(&log);
+        let env = [
+            ("STANDARD_WEBHOOK_SECRET", SECRET),
+            ("INBOX_URL", url.as_str()),
+            ("HANDLED_LOG", log.as_str()),
+            ("HANDLER_DELAY_MS", "3"),
+            ("INBOX_LEASE_MS", "2000"),
+        ];
+        let mut a = start(&env);
+        let b = start(&env);
+        assert!(
+            a.banner
+                .iter()
+                .any(|l| l.starts_with("inbox: postgres://127.0.0.1")),
+            "{:?}",
+            a.banner
+        );
+        assert!(
+            !a.banner
+                .iter()
+                .any(|l| l.contains(common::postgres::PASSWORD)),
+            "the banner shows the password: {:?}",
+            a.banner
+        );
+
+        let total = 2000;
+        let started = Instant::now();
+        let mut killed = false;
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..total {
+            if i == total / 2 {
+                // Halfway: wait for what was sent so far, then kill A mid-work.
+                while let Some(status) = tasks.join_next().await {
+                    let status = status.unwrap();
+                    assert!(status == StatusCode::ACCEPTED || status == StatusCode::OK);
+                }
+                a.child.kill().unwrap();
+                a.child.wait().unwrap();
+                killed = true;
+                eprintln!("killed A after {:?}", started.elapsed());
+            }
+            let id = format!("msg_pair_{i}");
+            let (first, other) = if i % 2 == 0 && !killed {
+                (&a.base, &b.base)
+            } else {
+                (&b.base, &b.base)
+            };
+            let request = delivery(first, &id);
+            // Every fifth delivery comes twice (the provider's retry), to the other one.
+            if i % 5 == 0 {
+                let mut copy = common::copy(&request);
+                *copy.uri_mut() = format!("{other}/webhooks/standard").parse().unwrap();
+                let fallback = b.base.clone();
+                tasks.spawn(async move { deliver(copy, &fallback).await });
+            }
+            let fallback = b.base.clone();
+            tasks.spawn(async move { deliver(request, &fallback).await });
+            while tasks.len() >= 32 {
+                let status = tasks.join_next().await.unwrap().unwrap();
+                assert!(
+                    status == StatusCode::ACCEPTED || status == StatusCode::OK,
+                    "{status}"
+                );
+            }
+        }
+        while let Some(status) = tasks.join_next().await {
+            let status = status.unwrap();
+            assert!(status == StatusCode::ACCEPTED || status == StatusCode::OK);
+        }
+
+        eprintln!("all sent after {:?}", started.elapsed());
+        // Every delivery done in the inbox, with each handled (logged) at least once.
+        let inbox = Inbox::connect(&url).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let stats = inbox.stats().await.unwrap();
+            if stats.done == total as u64 {
+                assert_eq!(
+                    stats.pending + stats.running + stats.retrying + stats.dead,
+                    0
+                );
+                break;
+            }
+            assert!(Instant::now() < deadline, "{stats:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        eprintln!("all done after {:?}", started.elapsed());
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for line in std::fs::read_to_string(&log).unwrap().lines() {
+            *counts.entry(line.to_owned()).or_default() += 1;
+        }
+        assert_eq!(counts.len(), total, "every delivery handled, none lost");
+        for i in 0..total {
+            assert!(counts.contains_key(&format!("standard-webhooks msg_pair_{i}")));
+        }
+        // Run twice: only deliveries whose first attempt died with A.
+        let twice: Vec<&String> = counts
+            .iter()
+            .filter(|(_, &n)| n > 1)
+            .map(|(line, _)| line)
+            .collect();
+        assert!(counts.values().all(|&n| n <= 2), "{twice:?}");
+        assert!(
+            twice.len() <= CONCURRENCY,
+            "more reruns than A had workers: {twice:?}"
+        );
+        let all = inbox.list(&ListFilter::new().limit(5000)).await.unwrap();
+        assert_eq!(all.len(), total);
+        for record in all.iter().filter(|r| r.attempts > 1) {
+            let details = inbox
+                .get(InboxId::new(record.id.get()))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                details.attempts[0].error.as_deref(),
+                Some("lease expired"),
+                "{}: only a killed attempt is retried here",
+                record.delivery_id
+            );
+        }
+        for line in &twice {
+            let id = line.trim_start_matches("standard-webhooks ");
+            let record = all.iter().find(|r| r.delivery_id == id).unwrap();
+            assert_eq!(record.attempts, 2, "{id}");
+        }
+        drop(b);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -345,3 +345,119 @@ mod redis_store {
         assert_eq!(keys[0].len(), "myapp:".len() + 64);
     }
 }
+
+#[cfg(feature = "postgres")]
+mod postgres_store {
+    use super::*;
+    use tower_webhook::replay::PostgresStore;
+
+    /// Polls until `check` holds, for at most two seconds: PostgreSQL's clock decides
+    /// when a lease or retention ends, and a test cannot move it.
+    async fn eventually(mut check: impl AsyncFnMut() -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        while !check().await {
+            assert!(std::time::Instant::now() < deadline, "condition never held");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_store_contract() {
+        let url = common::postgres::shared().fresh_database("replay");
+        let store = PostgresStore::connect(&url).await.unwrap();
+        lifecycle(&store).await;
+
+        let _held = token(reserve(&store, "lease", Duration::from_millis(50)).await);
+        eventually(async || {
+            matches!(
+                reserve(&store, "lease", LEASE).await,
+                Reservation::Reserved(_)
+            )
+        })
+        .await;
+        let done = token(reserve(&store, "retained", LEASE).await);
+        store
+            .complete(&key("retained"), &done, Duration::from_millis(50))
+            .await
+            .unwrap();
+        eventually(async || {
+            matches!(
+                reserve(&store, "retained", LEASE).await,
+                Reservation::Reserved(_)
+            )
+        })
+        .await;
+
+        one_winner(Arc::new(store.clone())).await;
+
+        // Two stores (two instances) on one database see each other's reservations; the
+        // schema is created again, idempotently.
+        let other = PostgresStore::connect(&url).await.unwrap();
+        let mine = token(reserve(&store, "shared", LEASE).await);
+        assert_eq!(
+            reserve(&other, "shared", LEASE).await,
+            Reservation::InFlight { matched: 0 }
+        );
+        other
+            .release(&key("shared"), &ReservationToken::new("t:forged"))
+            .await
+            .unwrap();
+        assert_eq!(
+            reserve(&other, "shared", LEASE).await,
+            Reservation::InFlight { matched: 0 }
+        );
+        store
+            .complete(&key("shared"), &mine, RETENTION)
+            .await
+            .unwrap();
+        assert_eq!(
+            reserve(&other, "shared", LEASE).await,
+            Reservation::Completed { matched: 0 }
+        );
+
+        // Expired rows are swept; live ones stay.
+        let _short = token(reserve(&store, "swept", Duration::from_millis(20)).await);
+        let mut swept = 0;
+        eventually(async || {
+            swept += store.sweep().await.unwrap();
+            swept >= 1
+        })
+        .await;
+        assert_eq!(
+            reserve(&other, "shared", LEASE).await,
+            Reservation::Completed { matched: 0 }
+        );
+    }
+
+    /// One winner among concurrent reservations made through two stores (two pools), on
+    /// delivery key pairs that overlap in both orders: no deadlock, one winner per key.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_store_serialises_overlapping_reservations_across_instances() {
+        let url = common::postgres::shared().fresh_database("replay_pairs");
+        let stores = [
+            Arc::new(PostgresStore::connect(&url).await.unwrap()),
+            Arc::new(PostgresStore::connect(&url).await.unwrap()),
+        ];
+        let id = |id: &str| ReplayKey::new("pairs", id);
+        let sig = |sig: &str| ReplayKey::signature("pairs", sig.as_bytes());
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..200 {
+            let store = stores[i % 2].clone();
+            // Half reserve [id, sig], half [id', sig] for the same signature: a replay
+            // under another id, racing the original.
+            let keys = if i % 4 < 2 {
+                [id("x"), sig("s")]
+            } else {
+                [id(&format!("y{i}")), sig("s")]
+            };
+            tasks.spawn(async move { store.reserve(&keys, LEASE, RETENTION).await.unwrap() });
+        }
+        let mut winners = 0;
+        while let Some(result) = tasks.join_next().await {
+            if let Reservation::Reserved(_) = result.unwrap() {
+                winners += 1;
+            }
+        }
+        assert_eq!(winners, 1, "the signature is one delivery");
+    }
+}

@@ -14,8 +14,9 @@ use super::{usage, Failure, Outcome, Style};
 /// Where the inbox is.
 #[derive(Args)]
 pub(crate) struct InboxArgs {
-    /// The inbox's database: `sqlite://path/to/inbox.db` (or a plain path). Default: the
-    /// INBOX_URL environment variable, as the receiver reads it.
+    /// The inbox's database: `sqlite://path/to/inbox.db` (or a plain path), or
+    /// `postgres://user:password@host/db`. Default: the INBOX_URL environment variable, as
+    /// the receiver reads it.
     #[arg(long, value_name = "URL", global = true)]
     url: Option<String>,
     /// JSON for scripts.
@@ -119,8 +120,9 @@ fn age(text: &str) -> Result<Duration, String> {
 pub(crate) fn command(args: InboxArgs, style: Style) -> Outcome {
     let url = match args.url {
         Some(url) => url,
-        None => std::env::var("INBOX_URL")
-            .map_err(|_| usage("no inbox: give --url sqlite://path, or set INBOX_URL"))?,
+        None => std::env::var("INBOX_URL").map_err(|_| {
+            usage("no inbox: give --url sqlite://path or postgres://…, or set INBOX_URL")
+        })?,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -133,20 +135,25 @@ pub(crate) fn command(args: InboxArgs, style: Style) -> Outcome {
 }
 
 async fn open(url: &str) -> Result<Inbox, Failure> {
-    let opened = if url.contains("://") && !url.starts_with("sqlite://") {
-        return Err(usage(format!(
-            "{}: this build knows sqlite:// inboxes only",
-            url.split("://").next().unwrap_or_default()
-        )));
-    } else {
-        let path = url.strip_prefix("sqlite://").unwrap_or(url);
-        if !std::path::Path::new(path).exists() {
-            // Opening would create an empty inbox: a typo would look like an empty one.
-            return Err(usage(format!("no inbox at {path}")));
-        }
-        Inbox::sqlite(path).await
-    };
-    opened.map_err(|e| usage(format!("cannot open the inbox: {e}")))
+    let url = match url.strip_prefix("sqlite://") {
+        Some(path) => Some(path),
+        None if !url.contains("://") => Some(url),
+        None => None,
+    }
+    .map_or_else(
+        || Ok(url.to_owned()),
+        |path| {
+            if std::path::Path::new(path).exists() {
+                Ok(format!("sqlite://{path}"))
+            } else {
+                // Opening would create an empty inbox: a typo would look like an empty one.
+                Err(usage(format!("no inbox at {path}")))
+            }
+        },
+    )?;
+    Inbox::connect(&url)
+        .await
+        .map_err(|e| usage(format!("cannot open the inbox: {e}")))
 }
 
 fn failed(e: tower_webhook::inbox::InboxError) -> Failure {

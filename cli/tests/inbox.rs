@@ -283,7 +283,18 @@ fn usage_errors_exit_2_and_no_inbox_is_created_by_a_typo() {
         2
     );
     assert_eq!(code(&run(&["inbox", "--url", &url, "replay"])), 2);
-    // An engine this build does not know.
+    // An engine the inbox does not know; a PostgreSQL server that is not there (port 1).
     let output = run(&["inbox", "--url", "mysql://localhost/x", "stats"]);
     assert_eq!(code(&output), 2);
+    let output = run(&[
+        "inbox",
+        "--url",
+        "postgres://u:hunter2@127.0.0.1:1/x",
+        "stats",
+    ]);
+    assert_eq!(code(&output), 2);
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("hunter2"),
+        "the password stays out of errors"
+    );
 }

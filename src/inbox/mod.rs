@@ -34,7 +34,8 @@
 //!     "ok"
 //! }
 //!
-//! let inbox = Inbox::sqlite("webhooks.db").await?;
+//! // Or "postgres://…" for several instances (feature `inbox-postgres`).
+//! let inbox = Inbox::connect("sqlite://webhooks.db").await?;
 //! let handlers = Router::new().route("/webhooks/github", post(handle));
 //! // The workers run the very same routes, without the layer.
 //! let workers = inbox.workers(handlers.clone()).concurrency(4).spawn();
@@ -48,10 +49,16 @@
 //! # }
 //! ```
 
+#[cfg(feature = "inbox-postgres")]
+mod postgres;
+#[cfg(feature = "inbox-router")]
+mod router;
+#[cfg(feature = "inbox-sqlite")]
 mod sqlite;
 mod worker;
 
 use std::fmt;
+#[cfg(feature = "inbox-sqlite")]
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -61,6 +68,9 @@ use tokio::sync::Notify;
 
 use crate::Delivery;
 
+#[cfg(feature = "inbox-router")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox-router")))]
+pub use self::router::MAX_LIST_LIMIT;
 pub use self::worker::{
     Workers, WorkersHandle, DEFAULT_BACKOFF, DEFAULT_CONCURRENCY, DEFAULT_LEASE,
     DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_POLL_INTERVAL,
@@ -83,15 +93,119 @@ pub struct Inbox {
 }
 
 struct Shared {
-    db: sqlite::Db,
+    db: Db,
     /// Woken when a delivery becomes due: a new one, or a replay.
     due: Notify,
+}
+
+/// The database engine behind an inbox: the same tables and statements on each.
+#[derive(Clone)]
+enum Db {
+    #[cfg(feature = "inbox-sqlite")]
+    Sqlite(sqlite::Db),
+    #[cfg(feature = "inbox-postgres")]
+    Postgres(postgres::Db),
+}
+
+/// Calls the same method on whichever engine `$db` is.
+macro_rules! on_engine {
+    ($db:expr, $engine:ident => $call:expr) => {
+        match $db {
+            #[cfg(feature = "inbox-sqlite")]
+            Db::Sqlite($engine) => $call,
+            #[cfg(feature = "inbox-postgres")]
+            Db::Postgres($engine) => $call,
+        }
+    };
+}
+
+impl Db {
+    fn engine(&self) -> &'static str {
+        match self {
+            #[cfg(feature = "inbox-sqlite")]
+            Db::Sqlite(_) => "sqlite",
+            #[cfg(feature = "inbox-postgres")]
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    async fn insert(
+        &self,
+        parts: &http::request::Parts,
+        delivery: &Delivery,
+        now: i64,
+    ) -> Result<Accepted, InboxError> {
+        on_engine!(self, db => db.insert(parts, delivery, now).await)
+    }
+
+    async fn claim(
+        &self,
+        token: &str,
+        lease: Duration,
+        now: i64,
+    ) -> Result<Option<Claimed>, InboxError> {
+        on_engine!(self, db => db.claim(token, lease, now).await)
+    }
+
+    async fn extend(&self, id: InboxId, token: &str, until: i64) -> Result<bool, InboxError> {
+        on_engine!(self, db => db.extend(id, token, until).await)
+    }
+
+    async fn finish(
+        &self,
+        claimed: &Claimed,
+        token: &str,
+        outcome: Option<(&str, DeliveryState, i64)>,
+        now: i64,
+    ) -> Result<bool, InboxError> {
+        on_engine!(self, db => db.finish(claimed, token, outcome, now).await)
+    }
+
+    async fn next_due(&self) -> Result<Option<i64>, InboxError> {
+        on_engine!(self, db => db.next_due().await)
+    }
+
+    async fn replay(&self, id: Option<InboxId>, now: i64) -> Result<u64, InboxError> {
+        on_engine!(self, db => db.replay(id, now).await)
+    }
+
+    async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
+        on_engine!(self, db => db.forget(id).await)
+    }
+
+    async fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
+        on_engine!(self, db => db.purge_done(cutoff).await)
+    }
+
+    async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
+        on_engine!(self, db => db.stats(now).await)
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<DeliveryRecord>, InboxError> {
+        on_engine!(self, db => db.list(filter).await)
+    }
+
+    async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
+        on_engine!(self, db => db.get(id).await)
+    }
+}
+
+/// A delivery a worker has claimed.
+pub(crate) struct Claimed {
+    pub(crate) id: InboxId,
+    pub(crate) attempt: u32,
+    pub(crate) received_at: i64,
+    pub(crate) method: String,
+    pub(crate) uri: String,
+    pub(crate) headers: Vec<u8>,
+    pub(crate) body: bytes::Bytes,
+    pub(crate) parts: crate::delivery::StoredParts,
 }
 
 impl fmt::Debug for Inbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Inbox")
-            .field("engine", &"sqlite")
+            .field("engine", &self.shared.db.engine())
             .field("write_timeout", &self.write_timeout)
             .finish_non_exhaustive()
     }
@@ -113,15 +227,101 @@ impl Inbox {
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # });
     /// ```
+    #[cfg(feature = "inbox-sqlite")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox-sqlite")))]
     pub async fn sqlite(path: impl AsRef<Path>) -> Result<Inbox, InboxError> {
         let db = sqlite::Db::open(path.as_ref()).await?;
-        Ok(Inbox {
+        Ok(Inbox::with_db(Db::Sqlite(db)))
+    }
+
+    /// Connects to the PostgreSQL database at `url`
+    /// (`postgres://user:password@host:port/database`, with libpq's parameters such as
+    /// `sslmode`) and brings its tables up to date: the migrations shipped in the crate
+    /// run at every start, in one transaction under an advisory lock, each idempotent
+    /// (`CREATE … IF NOT EXISTS`) and recorded in `webhook_inbox_migrations`, so
+    /// instances starting together apply them once. The role needs the right to create
+    /// tables in its schema (the first time) and to read and write them.
+    ///
+    /// Several instances (processes, hosts) may share one database: workers claim with
+    /// `FOR UPDATE SKIP LOCKED` and a lease, so a delivery is never run by two workers at
+    /// once. Times are written by the instances' clocks: keep them synchronised (NTP),
+    /// well within the lease.
+    ///
+    /// TLS (`sslmode=require`, `verify-full`) needs the `postgres-tls` feature; without
+    /// it `sslmode=prefer` (the default) connects in clear text and `require` fails.
+    ///
+    /// ```no_run
+    /// use tower_webhook::inbox::Inbox;
+    ///
+    /// # async fn run() -> Result<(), tower_webhook::inbox::InboxError> {
+    /// let inbox = Inbox::postgres("postgres://webhooks:secret@db.internal/webhooks").await?;
+    /// println!("{} dead", inbox.stats().await?.dead);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "inbox-postgres")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox-postgres")))]
+    pub async fn postgres(url: &str) -> Result<Inbox, InboxError> {
+        let db = postgres::Db::open(url).await?;
+        Ok(Inbox::with_db(Db::Postgres(db)))
+    }
+
+    /// Opens the inbox a URL names, on the engine its scheme picks:
+    /// `sqlite://path` (or `sqlite:path`; a relative path is relative to the working
+    /// directory, `sqlite:///abs/path` is absolute) with the `inbox-sqlite` feature, and
+    /// `postgres://…` or `postgresql://…` with the `inbox-postgres` feature. See
+    /// [`sqlite`](Self::sqlite) and [`postgres`](Self::postgres).
+    ///
+    /// An unknown scheme, or an engine whose feature this build lacks, is an error that
+    /// says so (and never repeats the URL, which may hold a password).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use tower_webhook::inbox::Inbox;
+    ///
+    /// let error = Inbox::connect("mysql://localhost/webhooks").await.unwrap_err();
+    /// assert!(error.to_string().contains("sqlite://"));
+    /// # });
+    /// ```
+    pub async fn connect(url: &str) -> Result<Inbox, InboxError> {
+        let (scheme, rest) = url.split_once(':').unwrap_or(("", url));
+        match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => {
+                let path = rest.strip_prefix("//").unwrap_or(rest);
+                #[cfg(feature = "inbox-sqlite")]
+                return Inbox::sqlite(path).await;
+                #[cfg(not(feature = "inbox-sqlite"))]
+                {
+                    let _ = path;
+                    Err(InboxError::new(
+                        "a sqlite:// inbox needs the `inbox-sqlite` feature, which this build \
+                         lacks",
+                    ))
+                }
+            }
+            "postgres" | "postgresql" => {
+                #[cfg(feature = "inbox-postgres")]
+                return Inbox::postgres(url).await;
+                #[cfg(not(feature = "inbox-postgres"))]
+                Err(InboxError::new(
+                    "a postgres:// inbox needs the `inbox-postgres` feature, which this build \
+                     lacks",
+                ))
+            }
+            _ => Err(InboxError::new(
+                "the inbox URL must start with sqlite:// or postgres://",
+            )),
+        }
+    }
+
+    fn with_db(db: Db) -> Inbox {
+        Inbox {
             shared: Arc::new(Shared {
                 db,
                 due: Notify::new(),
             }),
             write_timeout: DEFAULT_WRITE_TIMEOUT,
-        })
+        }
     }
 
     /// How long the layer's write of a delivery may take before the provider is answered
@@ -168,7 +368,8 @@ impl Inbox {
     /// use tower_webhook::inbox::{DeliveryState, Inbox, ListFilter};
     /// # let dir = std::env::temp_dir().join(format!("inbox-doc-list-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap();
+    /// let url = format!("sqlite://{}", dir.join("inbox.db").display());
+    /// let inbox = Inbox::connect(&url).await.unwrap();
     /// let dead = inbox
     ///     .list(&ListFilter::new().state(DeliveryState::Dead).provider("stripe").limit(50))
     ///     .await

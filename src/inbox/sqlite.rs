@@ -15,8 +15,8 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::{
-    decode_headers, encode_headers, from_ms, to_ms, Accepted, AttemptRecord, DeliveryDetails,
-    DeliveryRecord, DeliveryState, InboxError, InboxId, InboxStats, ListFilter,
+    decode_headers, encode_headers, from_ms, to_ms, Accepted, AttemptRecord, Claimed,
+    DeliveryDetails, DeliveryRecord, DeliveryState, InboxError, InboxId, InboxStats, ListFilter,
 };
 use crate::delivery::StoredParts;
 use crate::replay::ReplayKey;
@@ -31,22 +31,132 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone)]
 pub(super) struct Db {
     pool: SqlitePool,
+    /// SQLite has one writer at a time. Writers of this process queue here, in order,
+    /// instead of colliding on the file lock, whose busy handler sleeps and retries (up to
+    /// 100 ms a time): under concurrent deliveries that sleeping, not the disk, was the
+    /// bottleneck. Other processes on the same file still wait on the busy timeout.
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// The writer task's queue of deliveries to write.
+    writes: tokio::sync::mpsc::Sender<Write>,
 }
 
 fn failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> InboxError {
     move |error| InboxError::with_source(what, error)
 }
 
-/// A delivery a worker has claimed.
-pub(super) struct Claimed {
-    pub(super) id: InboxId,
-    pub(super) attempt: u32,
-    pub(super) received_at: i64,
-    pub(super) method: String,
-    pub(super) uri: String,
-    pub(super) headers: Vec<u8>,
-    pub(super) body: Bytes,
-    pub(super) parts: StoredParts,
+/// A delivery to write, as the writer task gets it.
+struct Pending {
+    provider: String,
+    source: Option<String>,
+    delivery_id: String,
+    id_is_fingerprint: bool,
+    id_signed: bool,
+    event_type: Option<String>,
+    event_type_signed: bool,
+    signed_at: Option<i64>,
+    method: String,
+    uri: String,
+    headers: Vec<u8>,
+    body: Bytes,
+    now: i64,
+    keys: Vec<Vec<u8>>,
+}
+
+type Write = (
+    Pending,
+    tokio::sync::oneshot::Sender<Result<Accepted, InboxError>>,
+);
+
+/// The most deliveries one transaction of the writer task commits.
+const MAX_BATCH: usize = 256;
+
+/// The writer task: takes the deliveries waiting, writes them in one transaction, and
+/// answers each. Ends when every [`Db`] (every sender) is gone.
+async fn write_loop(
+    pool: SqlitePool,
+    writer: Arc<tokio::sync::Mutex<()>>,
+    mut writes: tokio::sync::mpsc::Receiver<Write>,
+) {
+    let mut batch: Vec<Write> = Vec::new();
+    while writes.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let result = {
+            let _writing = writer.lock().await;
+            write_batch(&pool, &batch).await
+        };
+        match result {
+            Ok(outcomes) => {
+                for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
+                    let _ = reply.send(Ok(outcome));
+                }
+            }
+            Err(error) => {
+                let message = error.to_string();
+                for (_, reply) in batch.drain(..) {
+                    let _ = reply.send(Err(InboxError::new(format!(
+                        "the delivery could not be written to the inbox: {message}"
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+/// Writes `batch` in one transaction: each delivery whose keys are all unknown (also to
+/// the deliveries before it in the batch) is new, the others are duplicates.
+async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for (row, _) in batch {
+        let mut known = false;
+        for key in &row.keys {
+            let found = sqlx::query("SELECT 1 FROM webhook_inbox_keys WHERE replay_key = ?")
+                .bind(key.as_slice())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_some() {
+                known = true;
+                break;
+            }
+        }
+        if known {
+            outcomes.push(Accepted::Duplicate);
+            continue;
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO webhook_inbox (provider, source, delivery_id, id_is_fingerprint,
+                 id_signed, event_type, event_type_signed, signed_at, method, uri, headers, body,
+                 state, attempts, received_at, scheduled_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+             RETURNING id",
+        )
+        .bind(&row.provider)
+        .bind(&row.source)
+        .bind(&row.delivery_id)
+        .bind(row.id_is_fingerprint)
+        .bind(row.id_signed)
+        .bind(&row.event_type)
+        .bind(row.event_type_signed)
+        .bind(row.signed_at)
+        .bind(&row.method)
+        .bind(&row.uri)
+        .bind(row.headers.as_slice())
+        .bind(row.body.as_ref())
+        .bind(row.now)
+        .bind(row.now)
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|row| row.try_get(0))?;
+        for key in &row.keys {
+            sqlx::query("INSERT INTO webhook_inbox_keys (replay_key, delivery) VALUES (?, ?)")
+                .bind(key.as_slice())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        outcomes.push(Accepted::New(InboxId(id)));
+    }
+    tx.commit().await?;
+    Ok(outcomes)
 }
 
 /// The columns [`DeliveryRecord`] shows.
@@ -69,7 +179,14 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(failed("the inbox database could not be opened"))?;
-        let db = Db { pool };
+        let writer = Arc::new(tokio::sync::Mutex::new(()));
+        let (writes, queue) = tokio::sync::mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(write_loop(pool.clone(), writer.clone(), queue));
+        let db = Db {
+            pool,
+            writer,
+            writes,
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -111,6 +228,10 @@ impl Db {
         ended.map(drop).map_err(failed(what))
     }
 
+    /// Writes a verified delivery, deduplicated by its replay keys: queued to this
+    /// inbox's writer task, which commits the deliveries waiting at that moment together
+    /// (group commit: one `fsync` for many). Each caller is answered once its batch has
+    /// committed; a batch that fails fails every delivery in it (the layer answers `503`).
     pub(super) async fn insert(
         &self,
         parts: &http::request::Parts,
@@ -118,49 +239,35 @@ impl Db {
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
-        let mut tx = self.pool.begin().await.map_err(failed(what))?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO webhook_inbox (provider, source, delivery_id, id_is_fingerprint,
-                 id_signed, event_type, event_type_signed, signed_at, method, uri, headers, body,
-                 state, attempts, received_at, scheduled_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-             RETURNING id",
-        )
-        .bind(delivery.provider())
-        .bind(delivery.source())
-        .bind(delivery.id())
-        .bind(delivery.id_is_fingerprint())
-        .bind(delivery.id_is_signed())
-        .bind(delivery.event_type())
-        .bind(delivery.event_type_is_signed())
-        .bind(delivery.timestamp().map(to_ms))
-        .bind(parts.method.as_str())
-        .bind(parts.uri.to_string())
-        .bind(encode_headers(&parts.headers))
-        .bind(delivery.body().as_ref())
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .and_then(|row| row.try_get(0))
-        .map_err(failed(what))?;
+        let mut keys: Vec<Vec<u8>> = Vec::new();
         for key in delivery.replay_keys() {
-            let inserted = sqlx::query(
-                "INSERT INTO webhook_inbox_keys (replay_key, delivery) VALUES (?, ?)
-                 ON CONFLICT (replay_key) DO NOTHING",
-            )
-            .bind(key.as_bytes().as_slice())
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(failed(what))?;
-            if inserted.rows_affected() == 0 {
-                tx.rollback().await.map_err(failed(what))?;
-                return Ok(Accepted::Duplicate);
+            let key = key.as_bytes().to_vec();
+            if !keys.contains(&key) {
+                keys.push(key);
             }
         }
-        tx.commit().await.map_err(failed(what))?;
-        Ok(Accepted::New(InboxId(id)))
+        let row = Pending {
+            provider: delivery.provider().to_owned(),
+            source: delivery.source().map(str::to_owned),
+            delivery_id: delivery.id().to_owned(),
+            id_is_fingerprint: delivery.id_is_fingerprint(),
+            id_signed: delivery.id_is_signed(),
+            event_type: delivery.event_type().map(str::to_owned),
+            event_type_signed: delivery.event_type_is_signed(),
+            signed_at: delivery.timestamp().map(to_ms),
+            method: parts.method.as_str().to_owned(),
+            uri: parts.uri.to_string(),
+            headers: encode_headers(&parts.headers),
+            body: delivery.body().clone(),
+            now,
+            keys,
+        };
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.writes
+            .send((row, reply))
+            .await
+            .map_err(|_| InboxError::new(what))?;
+        answer.await.map_err(|_| InboxError::new(what))?
     }
 
     /// Claims the delivery due first: pending, retrying and due, or running under an
@@ -172,6 +279,7 @@ impl Db {
         now: i64,
     ) -> Result<Option<Claimed>, InboxError> {
         let what = "a delivery could not be claimed";
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let row = sqlx::query(
             "UPDATE webhook_inbox
@@ -270,6 +378,7 @@ impl Db {
         token: &str,
         until: i64,
     ) -> Result<bool, InboxError> {
+        let _writing = self.writer.lock().await;
         let done = sqlx::query(
             "UPDATE webhook_inbox SET lease_until = ?
              WHERE id = ? AND lease_token = ? AND state = 'running'",
@@ -293,6 +402,7 @@ impl Db {
         now: i64,
     ) -> Result<bool, InboxError> {
         let what = "an attempt's outcome could not be recorded";
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let (state, error, scheduled) = match outcome {
             None => (DeliveryState::Done, None, None),
@@ -361,6 +471,7 @@ impl Db {
             )
             .bind(now),
         };
+        let _writing = self.writer.lock().await;
         let done = query
             .execute(&self.pool)
             .await
@@ -370,6 +481,7 @@ impl Db {
 
     pub(super) async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
         let what = "the delivery could not be forgotten";
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let deleted = sqlx::query("DELETE FROM webhook_inbox WHERE id = ?")
             .bind(id.0)
@@ -389,6 +501,7 @@ impl Db {
 
     pub(super) async fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
         let what = "done deliveries could not be purged";
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let deleted = sqlx::query(
             "DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at < ? RETURNING id",

@@ -14,8 +14,7 @@ use tokio::task::JoinHandle;
 use tower_service::Service;
 use tracing::Instrument;
 
-use super::sqlite::Claimed;
-use super::{duration_ms, from_ms, now_ms, DeliveryState, Inbox, InboxJob};
+use super::{duration_ms, from_ms, now_ms, Claimed, DeliveryState, Inbox, InboxJob};
 use crate::layer::VerifiedBody;
 use crate::Delivery;
 
@@ -51,7 +50,8 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 ///
 /// # let dir = std::env::temp_dir().join(format!("inbox-doc-workers-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir).unwrap();
-/// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap();
+/// let url = format!("sqlite://{}", dir.join("inbox.db").display());
+/// let inbox = Inbox::connect(&url).await.unwrap();
 /// let handler = tower::service_fn(|request: http::Request<VerifiedBody>| async move {
 ///     let delivery = request.extensions().get::<Delivery>().cloned();
 ///     let _ = delivery; // … handle it, idempotently …

@@ -39,7 +39,7 @@ use crate::Verifier;
 
 pub use self::body::{ResponseBody, VerifiedBody};
 pub use self::future::ResponseFuture;
-#[cfg(feature = "inbox-sqlite")]
+#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
 pub(crate) use self::service::loggable;
 pub use self::service::WebhookService;
 pub use self::source::{AllowedSources, ClientAddress};
@@ -104,7 +104,7 @@ pub(crate) struct Config {
     pub(crate) on_store_failure: StoreFailure,
     pub(crate) counters: Counters,
     pub(crate) allowed: Option<SourceFilter>,
-    #[cfg(feature = "inbox-sqlite")]
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
     pub(crate) inbox: Option<crate::inbox::Inbox>,
 }
 
@@ -202,7 +202,7 @@ impl fmt::Debug for Config {
             .field("store_timeout", &self.store_timeout)
             .field("on_store_failure", &self.on_store_failure)
             .field("allowed", &self.allowed);
-        #[cfg(feature = "inbox-sqlite")]
+        #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
         f.field("inbox", &self.inbox);
         f.finish()
     }
@@ -250,7 +250,7 @@ impl WebhookLayer {
                 on_store_failure: StoreFailure::Reject,
                 counters: Counters::default(),
                 allowed: None,
-                #[cfg(feature = "inbox-sqlite")]
+                #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
                 inbox: None,
             },
         }
@@ -370,7 +370,7 @@ impl WebhookLayer {
     /// use tower_webhook::inbox::Inbox;
     /// use tower_webhook::{providers, Verifier, WebhookLayer};
     ///
-    /// let inbox = Inbox::sqlite("webhooks.db").await?;
+    /// let inbox = Inbox::connect("sqlite://webhooks.db").await?;
     /// let handlers = Router::new().route("/webhooks/github", post(|| async { "ok" }));
     /// let workers = inbox.workers(handlers.clone()).spawn();
     /// let verifier = Verifier::new(providers::github(), "my webhook secret")?;
@@ -379,8 +379,11 @@ impl WebhookLayer {
     /// # Ok(())
     /// # }
     /// ```
-    #[cfg(feature = "inbox-sqlite")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "inbox-sqlite")))]
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg_attr(
+        docsrs,
+        doc(cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres")))
+    )]
     pub fn inbox(mut self, inbox: crate::inbox::Inbox) -> Self {
         self.config.inbox = Some(inbox);
         self

@@ -157,7 +157,7 @@ where
         Err(rejection) => return Ok(reject(provider, &rejection)),
     };
 
-    #[cfg(feature = "inbox-sqlite")]
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
     if let Some(inbox) = &config.inbox {
         if delivery.handshake().is_none() {
             return Ok(into_inbox(config, inbox, &parts, &delivery).await);
@@ -206,7 +206,7 @@ where
 
 /// Writes the delivery to the inbox and answers the provider: `202` once committed, the
 /// duplicate answer for a duplicate, `503` when the write fails.
-#[cfg(feature = "inbox-sqlite")]
+#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
 async fn into_inbox<B>(
     config: &Config,
     inbox: &crate::inbox::Inbox,

@@ -13,6 +13,8 @@
 //! provider; see [`Delivery::replay_keys`](crate::Delivery::replay_keys) for which.
 
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
 
@@ -23,6 +25,9 @@ use std::time::Duration;
 
 pub use self::memory::{MemoryStore, MemoryStoreBuilder, DEFAULT_CAPACITY};
 
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use self::postgres::PostgresStore;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use self::redis::{RedisStore, RedisStoreBuilder};
@@ -97,7 +102,7 @@ impl ReplayKey {
     }
 
     /// The key whose digest is `bytes`, as stored.
-    #[cfg(feature = "inbox-sqlite")]
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
     pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
         ReplayKey(bytes)
     }

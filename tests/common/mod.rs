@@ -1,6 +1,8 @@
 //! Test harness: a real axum server on 127.0.0.1 and a real HTTP/1 client.
 #![allow(dead_code, unreachable_pub)]
 
+#[cfg(any(feature = "inbox-postgres", feature = "postgres"))]
+pub mod postgres;
 #[cfg(feature = "redis")]
 pub mod redis_server;
 
@@ -149,6 +151,21 @@ pub async fn send(request: http::Request<Bytes>) -> Reply {
         headers: parts.headers,
         body,
     }
+}
+
+/// Sends a buffered request; `Err` when the connection fails (a server that died).
+pub async fn try_send(
+    request: http::Request<Bytes>,
+) -> Result<Reply, Box<dyn std::error::Error + Send + Sync>> {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let response = client.request(request.map(Full::new)).await?;
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await?.to_bytes();
+    Ok(Reply {
+        status: parts.status,
+        headers: parts.headers,
+        body,
+    })
 }
 
 /// Sends a request whose body is streamed in chunks (Transfer-Encoding: chunked).

@@ -1,0 +1,254 @@
+//! The inbox's write path: acknowledged deliveries per second through the layer (real
+//! HTTP on 127.0.0.1, 1 KiB signed bodies, Standard Webhooks), into SQLite and into
+//! PostgreSQL, beside a bare `INSERT … ON CONFLICT DO NOTHING` loop of the same rows' size
+//! on the same connection settings, in the same run; and the p50/p99 time to acknowledge.
+//!
+//! `cargo bench --bench inbox --features inbox-sqlite,inbox-postgres` (scripts/bench.sh
+//! runs it). It starts its own PostgreSQL with the default durability (fsync on), as the
+//! tests do (tests/common/postgres.rs). Without `--bench` (as `cargo test --all-targets`
+//! runs it) it does nothing.
+
+#[path = "../tests/common/postgres.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod postgres;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::routing::post;
+use axum::Router;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use sqlx::Executor;
+use tower_webhook::inbox::Inbox;
+use tower_webhook::{providers, Signer, Verifier, WebhookLayer};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/// Deliveries per measurement, and how many are in flight at once.
+const COUNT: usize = 4000;
+const CONCURRENCY: usize = 16;
+
+fn body(i: usize) -> Bytes {
+    let head = format!(r#"{{"type":"order.created","n":{i},"pad":""#);
+    let mut text = head;
+    while text.len() < 1024 - 2 {
+        text.push('x');
+    }
+    text.push_str("\"}");
+    Bytes::from(text)
+}
+
+struct Measured {
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+/// Runs `one(i)` for `0..COUNT` with `CONCURRENCY` in flight; throughput and latencies.
+async fn measure<F, Fut>(one: F) -> Measured
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let one = Arc::new(one);
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..CONCURRENCY {
+        let one = one.clone();
+        tasks.spawn(async move {
+            let mut latencies = Vec::new();
+            let mut i = worker;
+            while i < COUNT {
+                let at = Instant::now();
+                one(i).await;
+                latencies.push(at.elapsed());
+                i += CONCURRENCY;
+            }
+            latencies
+        });
+    }
+    let mut latencies = Vec::with_capacity(COUNT);
+    while let Some(part) = tasks.join_next().await {
+        latencies.extend(part.expect("task"));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    Measured {
+        per_second: COUNT as f64 / elapsed.as_secs_f64(),
+        p50: at(0.50),
+        p99: at(0.99),
+    }
+}
+
+/// Deliveries acknowledged per second through the layer in inbox mode (no workers: the
+/// write path only).
+async fn through_layer(inbox: Inbox, run: usize) -> Measured {
+    let verifier = Verifier::new(providers::standard_webhooks(), SECRET).expect("verifier");
+    let app = Router::new()
+        .route("/hook", post(|| async { "ok" }))
+        .route_layer(WebhookLayer::new(verifier).inbox(inbox));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let signer = Signer::new(providers::standard_webhooks(), SECRET);
+    let now = SystemTime::now();
+    let requests: Arc<Vec<http::Request<Bytes>>> = Arc::new(
+        (0..COUNT)
+            .map(|i| {
+                let request = http::Request::post(format!("http://{addr}/hook"))
+                    .header("content-type", "application/json")
+                    .body(body(i))
+                    .expect("request");
+                signer
+                    .sign_with(request, &format!("msg_{run}_{i}"), now)
+                    .expect("sign")
+            })
+            .collect(),
+    );
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let measured = measure(move |i| {
+        let (client, requests) = (client.clone(), requests.clone());
+        async move {
+            let request = requests[i].clone().map(Full::new);
+            let response = client.request(request).await.expect("response");
+            assert_eq!(response.status(), http::StatusCode::ACCEPTED);
+            let _ = response.into_body().collect().await;
+        }
+    })
+    .await;
+    server.abort();
+    measured
+}
+
+/// The bare loop: one `INSERT … ON CONFLICT DO NOTHING` of a 32-byte key and a 1 KiB
+/// body per delivery, autocommit, on `pool`.
+async fn bare_inserts<DB>(pool: sqlx::Pool<DB>, sql: &'static str) -> Measured
+where
+    DB: sqlx::Database,
+    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> Vec<u8>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    measure(move |i| {
+        let pool = pool.clone();
+        async move {
+            let key = {
+                use sha2::Digest;
+                sha2::Sha256::digest(format!("bare_{i}").as_bytes()).to_vec()
+            };
+            sqlx::query(sql)
+                .bind(key)
+                .bind(body(i).to_vec())
+                .execute(&pool)
+                .await
+                .expect("insert");
+        }
+    })
+    .await
+}
+
+fn report(engine: &str, layer: &Measured, bare: &Measured) {
+    let ratio = layer.per_second / bare.per_second;
+    println!(
+        "| {engine} | {:.0} | {:.0} | {:.2} ({}) | {:.2} ms | {:.2} ms |",
+        layer.per_second,
+        bare.per_second,
+        ratio,
+        if ratio >= 0.8 { "met" } else { "missed" },
+        layer.p50.as_secs_f64() * 1000.0,
+        layer.p99.as_secs_f64() * 1000.0,
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    if !std::env::args().any(|arg| arg == "--bench") {
+        return;
+    }
+    println!(
+        "{COUNT} deliveries of 1 KiB per run, {CONCURRENCY} in flight; the best of 3 runs each"
+    );
+    println!();
+    println!(
+        "| engine | inbox via the layer (acks/s) | bare INSERT … ON CONFLICT DO NOTHING (rows/s) \
+         | ratio (target ≥ 0.8) | ack p50 | ack p99 |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+
+    // SQLite: the inbox's file settings (WAL, synchronous FULL, 4 connections, 5 s busy
+    // timeout) for the bare loop too.
+    let dir = std::env::temp_dir().join(format!("tower-webhook-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let inbox = Inbox::connect(&format!("sqlite://{}", dir.join("inbox.db").display()))
+        .await
+        .expect("sqlite inbox");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.join("bare.db"))
+        .create_if_missing(true)
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .expect("sqlite pool");
+    pool.execute("CREATE TABLE bare (replay_key BLOB PRIMARY KEY, body BLOB NOT NULL)")
+        .await
+        .expect("table");
+    let (mut layer, mut bare) = (Vec::new(), Vec::new());
+    for run in 0..3 {
+        layer.push(through_layer(inbox.clone(), run).await);
+        pool.execute("DELETE FROM bare").await.expect("clear");
+        bare.push(
+            bare_inserts(
+                pool.clone(),
+                "INSERT INTO bare (replay_key, body) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            )
+            .await,
+        );
+    }
+    report("SQLite (WAL, synchronous=FULL)", best(&layer), best(&bare));
+    drop(inbox);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // PostgreSQL: a server of our own with default durability; the inbox's pool settings
+    // (10 connections) for the bare loop too.
+    let server = postgres::PgServer::start_durable();
+    let url = server.fresh_database("bench");
+    let inbox = Inbox::connect(&url).await.expect("postgres inbox");
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(10)
+        .connect(&url)
+        .await
+        .expect("postgres pool");
+    pool.execute("CREATE TABLE bare (replay_key BYTEA PRIMARY KEY, body BYTEA NOT NULL)")
+        .await
+        .expect("table");
+    let (mut layer, mut bare) = (Vec::new(), Vec::new());
+    for run in 0..3 {
+        layer.push(through_layer(inbox.clone(), run).await);
+        pool.execute("TRUNCATE bare").await.expect("clear");
+        bare.push(
+            bare_inserts(
+                pool.clone(),
+                "INSERT INTO bare (replay_key, body) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .await,
+        );
+    }
+    report("PostgreSQL 1 server (fsync on)", best(&layer), best(&bare));
+}
+
+fn best(runs: &[Measured]) -> &Measured {
+    runs.iter()
+        .max_by(|a, b| a.per_second.total_cmp(&b.per_second))
+        .expect("runs")
+}

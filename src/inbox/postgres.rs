@@ -1,0 +1,537 @@
+//! The inbox on PostgreSQL, for several instances sharing one inbox: its migrations and
+//! every statement.
+//!
+//! Workers claim with `FOR UPDATE SKIP LOCKED`: of several workers (in one process or
+//! many) looking for a due delivery at once, each locks a different row or none, and the
+//! claim sets a lease token in the same statement, so a delivery is never held by two
+//! workers. Migrations run under a transaction-level advisory lock, so instances starting
+//! together apply them once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Postgres, QueryBuilder, Row};
+
+use super::{
+    decode_headers, encode_headers, from_ms, to_ms, Accepted, AttemptRecord, Claimed,
+    DeliveryDetails, DeliveryRecord, DeliveryState, InboxError, InboxId, InboxStats, ListFilter,
+};
+use crate::delivery::StoredParts;
+use crate::replay::ReplayKey;
+use crate::Delivery;
+
+/// The schema, applied at every start in order; each migration is idempotent and recorded
+/// in `webhook_inbox_migrations`.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/postgres/0001_inbox.sql"))];
+
+/// The advisory lock migrations run under (any constant; `tw` `ib` in ASCII).
+const MIGRATION_LOCK: i64 = 0x7477_6962;
+
+/// How many connections one [`Inbox`](super::Inbox) keeps to the server.
+const POOL_SIZE: u32 = 10;
+
+/// How long a statement may wait for a connection from the pool.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Clone)]
+pub(super) struct Db {
+    pool: PgPool,
+}
+
+fn failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> InboxError {
+    move |error| InboxError::with_source(what, error)
+}
+
+/// The columns [`DeliveryRecord`] shows.
+const RECORD_COLUMNS: &str = "id, provider, source, delivery_id, event_type, state, attempts, \
+     received_at, scheduled_at, finished_at, last_error";
+
+impl Db {
+    pub(super) async fn open(url: &str) -> Result<Db, InboxError> {
+        // The URL's error never shows the URL (it may hold a password).
+        let options: PgConnectOptions = url
+            .parse()
+            .map_err(failed("the PostgreSQL URL is not valid"))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(failed("the inbox database could not be reached"))?;
+        let db = Db { pool };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), InboxError> {
+        let what = "inbox migration";
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        // Instances starting together wait here for each other: `CREATE … IF NOT EXISTS`
+        // alone races in PostgreSQL (two creators collide on the catalog).
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed(what))?;
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS webhook_inbox_migrations (
+                version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        for (version, sql) in MIGRATIONS {
+            sqlx::raw_sql(sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+            sqlx::query(
+                "INSERT INTO webhook_inbox_migrations (version, applied_at) VALUES ($1, $2)
+                 ON CONFLICT (version) DO NOTHING",
+            )
+            .bind(version)
+            .bind(super::now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(failed(what))?;
+        }
+        tx.commit().await.map_err(failed(what))
+    }
+
+    pub(super) async fn insert(
+        &self,
+        parts: &http::request::Parts,
+        delivery: &Delivery,
+        now: i64,
+    ) -> Result<Accepted, InboxError> {
+        let what = "the delivery could not be written to the inbox";
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        for key in delivery.replay_keys() {
+            let key = key.as_bytes().to_vec();
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let key_count = i64::try_from(keys.len()).unwrap_or(i64::MAX);
+        // One statement, one round trip, atomic: the keys are inserted first under an id
+        // drawn from the table's sequence, and the delivery only if every key was new. A
+        // concurrent copy's insert of the same key waits for this statement's commit,
+        // then finds the key (a duplicate). When only some keys were new, the delivery row
+        // is not written and their rows fail the foreign key at the end of the statement,
+        // which undoes the whole statement: a duplicate too.
+        let inserted = sqlx::query(
+            "WITH new AS (
+                 SELECT nextval(pg_get_serial_sequence('webhook_inbox', 'id')) AS id
+             ), keys AS (
+                 INSERT INTO webhook_inbox_keys (replay_key, delivery)
+                 SELECT key, new.id FROM new, unnest($14::bytea[]) AS key
+                 ON CONFLICT (replay_key) DO NOTHING
+                 RETURNING delivery
+             ), delivery AS (
+                 INSERT INTO webhook_inbox (id, provider, source, delivery_id,
+                     id_is_fingerprint, id_signed, event_type, event_type_signed, signed_at,
+                     method, uri, headers, body, state, attempts, received_at, scheduled_at)
+                 SELECT new.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending',
+                     0, $13, $13
+                 FROM new
+                 WHERE (SELECT COUNT(*) FROM keys) = $15
+                 RETURNING id
+             )
+             SELECT (SELECT id FROM delivery)",
+        )
+        .bind(delivery.provider())
+        .bind(delivery.source())
+        .bind(delivery.id())
+        .bind(delivery.id_is_fingerprint())
+        .bind(delivery.id_is_signed())
+        .bind(delivery.event_type())
+        .bind(delivery.event_type_is_signed())
+        .bind(delivery.timestamp().map(to_ms))
+        .bind(parts.method.as_str())
+        .bind(parts.uri.to_string())
+        .bind(encode_headers(&parts.headers))
+        .bind(delivery.body().as_ref())
+        .bind(now)
+        .bind(&keys)
+        .bind(key_count)
+        .fetch_one(&self.pool)
+        .await
+        .and_then(|row| row.try_get::<Option<i64>, _>(0));
+        match inserted {
+            Ok(Some(id)) => Ok(Accepted::New(InboxId(id))),
+            Ok(None) => Ok(Accepted::Duplicate),
+            // foreign_key_violation: some keys were new, others known.
+            Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("23503") => {
+                Ok(Accepted::Duplicate)
+            }
+            Err(error) => Err(InboxError::with_source(what, error)),
+        }
+    }
+
+    /// Claims the delivery due first: pending, retrying and due, or running under an
+    /// expired lease. `SKIP LOCKED`: a row another worker is claiming right now is passed
+    /// over, and the `WHERE` is checked again on the row as it is once locked, so two
+    /// workers never claim one delivery.
+    pub(super) async fn claim(
+        &self,
+        token: &str,
+        lease: Duration,
+        now: i64,
+    ) -> Result<Option<Claimed>, InboxError> {
+        let what = "a delivery could not be claimed";
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        let row = sqlx::query(
+            "UPDATE webhook_inbox
+             SET state = 'running', attempts = attempts + 1, lease_token = $1,
+                 lease_until = $2
+             WHERE id = (
+                 SELECT id FROM webhook_inbox
+                 WHERE (state IN ('pending', 'retrying') AND scheduled_at <= $3)
+                    OR (state = 'running' AND lease_until <= $3)
+                 ORDER BY scheduled_at, id
+                 LIMIT 1
+                 FOR UPDATE SKIP LOCKED)
+             RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
+                 event_type, event_type_signed, signed_at, method, uri, headers, body,
+                 attempts, received_at",
+        )
+        .bind(token)
+        .bind(now.saturating_add(super::duration_ms(lease)))
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        let Some(row) = row else {
+            tx.rollback().await.map_err(failed(what))?;
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id").map_err(failed(what))?;
+        let attempt: i64 = row.try_get("attempts").map_err(failed(what))?;
+        // An attempt still open was cut short: its worker died or lost its lease.
+        sqlx::query(
+            "UPDATE webhook_inbox_attempts SET finished_at = $1, error = 'lease expired'
+             WHERE delivery = $2 AND finished_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        sqlx::query(
+            "INSERT INTO webhook_inbox_attempts (delivery, attempt, started_at)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(attempt)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        let keys = sqlx::query("SELECT replay_key FROM webhook_inbox_keys WHERE delivery = $1")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(failed(what))?;
+        tx.commit().await.map_err(failed(what))?;
+        let keys = keys
+            .iter()
+            .filter_map(|row| {
+                let bytes: Vec<u8> = row.try_get(0).ok()?;
+                Some(ReplayKey::from_bytes(bytes.try_into().ok()?))
+            })
+            .collect();
+        let text = |column: &str| row.try_get::<String, _>(column).map_err(failed(what));
+        let optional = |column: &str| {
+            row.try_get::<Option<String>, _>(column)
+                .map_err(failed(what))
+        };
+        let flag = |column: &str| row.try_get::<bool, _>(column).map_err(failed(what));
+        let parts = StoredParts {
+            provider: Arc::from(text("provider")?),
+            source: optional("source")?.map(Arc::from),
+            id: text("delivery_id")?.into_boxed_str(),
+            id_is_fingerprint: flag("id_is_fingerprint")?,
+            id_signed: flag("id_signed")?,
+            event_type: optional("event_type")?.map(String::into_boxed_str),
+            event_type_signed: flag("event_type_signed")?,
+            timestamp: row
+                .try_get::<Option<i64>, _>("signed_at")
+                .map_err(failed(what))?
+                .map(from_ms),
+            keys,
+        };
+        Ok(Some(Claimed {
+            id: InboxId(id),
+            attempt: u32::try_from(attempt).unwrap_or(u32::MAX),
+            received_at: row.try_get("received_at").map_err(failed(what))?,
+            method: text("method")?,
+            uri: text("uri")?,
+            headers: row.try_get("headers").map_err(failed(what))?,
+            body: Bytes::from(row.try_get::<Vec<u8>, _>("body").map_err(failed(what))?),
+            parts,
+        }))
+    }
+
+    /// Extends a lease this worker still holds; `false` if it lost it.
+    pub(super) async fn extend(
+        &self,
+        id: InboxId,
+        token: &str,
+        until: i64,
+    ) -> Result<bool, InboxError> {
+        let done = sqlx::query(
+            "UPDATE webhook_inbox SET lease_until = $1
+             WHERE id = $2 AND lease_token = $3 AND state = 'running'",
+        )
+        .bind(until)
+        .bind(id.0)
+        .bind(token)
+        .execute(&self.pool)
+        .await
+        .map_err(failed("the lease could not be extended"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records an attempt's outcome: `None` for success (done), else the error and the
+    /// next state (retrying at `next_at`, or dead). `false` if the lease was lost first.
+    pub(super) async fn finish(
+        &self,
+        claimed: &Claimed,
+        token: &str,
+        outcome: Option<(&str, DeliveryState, i64)>,
+        now: i64,
+    ) -> Result<bool, InboxError> {
+        let what = "an attempt's outcome could not be recorded";
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        let (state, error, scheduled) = match outcome {
+            None => (DeliveryState::Done, None, None),
+            Some((error, state, next_at)) => (state, Some(error), Some(next_at)),
+        };
+        let finished = matches!(state, DeliveryState::Done | DeliveryState::Dead).then_some(now);
+        let updated = sqlx::query(
+            "UPDATE webhook_inbox
+             SET state = $1, last_error = $2, scheduled_at = COALESCE($3, scheduled_at),
+                 finished_at = $4, lease_token = NULL, lease_until = NULL
+             WHERE id = $5 AND lease_token = $6 AND state = 'running'",
+        )
+        .bind(state.as_str())
+        .bind(error)
+        .bind(scheduled)
+        .bind(finished)
+        .bind(claimed.id.0)
+        .bind(token)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        if updated.rows_affected() == 0 {
+            tx.rollback().await.map_err(failed(what))?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE webhook_inbox_attempts SET finished_at = $1, error = $2
+             WHERE delivery = $3 AND attempt = $4 AND finished_at IS NULL",
+        )
+        .bind(now)
+        .bind(error)
+        .bind(claimed.id.0)
+        .bind(i64::from(claimed.attempt))
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        tx.commit().await.map_err(failed(what))?;
+        Ok(true)
+    }
+
+    /// When the next delivery falls due (a scheduled time or a lease's end), if any.
+    pub(super) async fn next_due(&self) -> Result<Option<i64>, InboxError> {
+        sqlx::query(
+            "SELECT MIN(CASE state WHEN 'running' THEN lease_until ELSE scheduled_at END)
+             FROM webhook_inbox WHERE state IN ('pending', 'retrying', 'running')",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(failed("the inbox could not be read"))
+    }
+
+    pub(super) async fn replay(&self, id: Option<InboxId>, now: i64) -> Result<u64, InboxError> {
+        let query = match id {
+            Some(id) => sqlx::query(
+                "UPDATE webhook_inbox
+                 SET state = 'pending', attempts = 0, scheduled_at = $1, finished_at = NULL
+                 WHERE id = $2 AND state IN ('dead', 'done')",
+            )
+            .bind(now)
+            .bind(id.0),
+            None => sqlx::query(
+                "UPDATE webhook_inbox
+                 SET state = 'pending', attempts = 0, scheduled_at = $1, finished_at = NULL
+                 WHERE state = 'dead'",
+            )
+            .bind(now),
+        };
+        let done = query
+            .execute(&self.pool)
+            .await
+            .map_err(failed("the delivery could not be replayed"))?;
+        Ok(done.rows_affected())
+    }
+
+    /// Deletes a delivery; its keys and attempts go with it (`ON DELETE CASCADE`).
+    pub(super) async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
+        let deleted = sqlx::query("DELETE FROM webhook_inbox WHERE id = $1")
+            .bind(id.0)
+            .execute(&self.pool)
+            .await
+            .map_err(failed("the delivery could not be forgotten"))?;
+        Ok(deleted.rows_affected() > 0)
+    }
+
+    pub(super) async fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
+        let deleted =
+            sqlx::query("DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at < $1")
+                .bind(cutoff)
+                .execute(&self.pool)
+                .await
+                .map_err(failed("done deliveries could not be purged"))?;
+        Ok(deleted.rows_affected())
+    }
+
+    pub(super) async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
+        let what = "the inbox could not be read";
+        let rows = sqlx::query("SELECT state, COUNT(*) FROM webhook_inbox GROUP BY state")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failed(what))?;
+        let mut stats = InboxStats::default();
+        for row in rows {
+            let state: String = row.try_get(0).map_err(failed(what))?;
+            let count: i64 = row.try_get(1).map_err(failed(what))?;
+            let count = u64::try_from(count).unwrap_or(0);
+            match DeliveryState::parse(&state) {
+                Some(DeliveryState::Pending) => stats.pending = count,
+                Some(DeliveryState::Running) => stats.running = count,
+                Some(DeliveryState::Retrying) => stats.retrying = count,
+                Some(DeliveryState::Done) => stats.done = count,
+                Some(DeliveryState::Dead) => stats.dead = count,
+                None => {}
+            }
+        }
+        let oldest: Option<i64> = sqlx::query(
+            "SELECT MIN(received_at) FROM webhook_inbox
+             WHERE state IN ('pending', 'running', 'retrying')",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(failed(what))?;
+        stats.oldest_pending_age = oldest.map(|received| {
+            Duration::from_millis(u64::try_from(now.saturating_sub(received)).unwrap_or(0))
+        });
+        Ok(stats)
+    }
+
+    pub(super) async fn list(
+        &self,
+        filter: &ListFilter,
+    ) -> Result<Vec<DeliveryRecord>, InboxError> {
+        let what = "the inbox could not be read";
+        let mut query: QueryBuilder<'_, Postgres> = QueryBuilder::new(format!(
+            "SELECT {RECORD_COLUMNS} FROM webhook_inbox WHERE 1 = 1"
+        ));
+        if let Some(state) = filter.state {
+            query.push(" AND state = ").push_bind(state.as_str());
+        }
+        if let Some(provider) = &filter.provider {
+            query.push(" AND provider = ").push_bind(provider.clone());
+        }
+        if let Some(after) = filter.received_after {
+            query.push(" AND received_at >= ").push_bind(to_ms(after));
+        }
+        if let Some(before) = filter.received_before {
+            query.push(" AND received_at < ").push_bind(to_ms(before));
+        }
+        query
+            .push(" ORDER BY received_at DESC, id DESC LIMIT ")
+            .push_bind(i64::from(filter.limit));
+        let rows = query
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failed(what))?;
+        rows.iter().map(record).collect()
+    }
+
+    pub(super) async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
+        let what = "the inbox could not be read";
+        let row = sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS}, method, uri, headers, body FROM webhook_inbox WHERE id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(failed(what))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let attempts = sqlx::query(
+            "SELECT attempt, started_at, finished_at, error FROM webhook_inbox_attempts
+             WHERE delivery = $1 ORDER BY id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed(what))?;
+        let attempts = attempts
+            .iter()
+            .map(|row| {
+                Ok(AttemptRecord {
+                    attempt: u32::try_from(row.try_get::<i64, _>(0)?).unwrap_or(0),
+                    started_at: from_ms(row.try_get(1)?),
+                    finished_at: row.try_get::<Option<i64>, _>(2)?.map(from_ms),
+                    error: row.try_get(3)?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(failed(what))?;
+        let method: String = row.try_get("method").map_err(failed(what))?;
+        let uri: String = row.try_get("uri").map_err(failed(what))?;
+        let headers: Vec<u8> = row.try_get("headers").map_err(failed(what))?;
+        let body: Vec<u8> = row.try_get("body").map_err(failed(what))?;
+        Ok(Some(DeliveryDetails {
+            record: record(&row)?,
+            method: method
+                .parse()
+                .map_err(|error| InboxError::with_source(what, error))?,
+            uri: uri
+                .parse()
+                .map_err(|error| InboxError::with_source(what, error))?,
+            headers: decode_headers(&headers),
+            body: Bytes::from(body),
+            attempts,
+        }))
+    }
+}
+
+fn record(row: &PgRow) -> Result<DeliveryRecord, InboxError> {
+    let what = "the inbox could not be read";
+    let state: String = row.try_get("state").map_err(failed(what))?;
+    let get = || -> Result<DeliveryRecord, sqlx::Error> {
+        Ok(DeliveryRecord {
+            id: InboxId(row.try_get("id")?),
+            provider: row.try_get("provider")?,
+            source: row.try_get("source")?,
+            delivery_id: row.try_get("delivery_id")?,
+            event_type: row.try_get("event_type")?,
+            state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
+            attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0),
+            received_at: from_ms(row.try_get("received_at")?),
+            scheduled_at: from_ms(row.try_get("scheduled_at")?),
+            finished_at: row.try_get::<Option<i64>, _>("finished_at")?.map(from_ms),
+            last_error: row.try_get("last_error")?,
+        })
+    };
+    get().map_err(failed(what))
+}

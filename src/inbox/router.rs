@@ -1,0 +1,279 @@
+//! The inbox's operations as JSON over HTTP (feature `inbox-router`).
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::{
+    DeliveryDetails, DeliveryRecord, DeliveryState, Inbox, InboxError, InboxId, InboxStats,
+    ListFilter,
+};
+
+/// The most deliveries one list answer holds, whatever `limit` asks.
+pub const MAX_LIST_LIMIT: u32 = 1000;
+
+impl Inbox {
+    /// The inbox's operations as a JSON API, an axum [`Router`] to mount (nest) where you
+    /// like **behind your own authentication**: it lets whoever reaches it read payloads
+    /// and run handlers again.
+    ///
+    /// | Method and path | Does | Answers |
+    /// | --- | --- | --- |
+    /// | `GET /stats` | [`Inbox::stats`] | counts by state, `oldest_pending_age_ms` |
+    /// | `GET /deliveries?state=&provider=&received_after=&received_before=&limit=` | [`Inbox::list`] (times in RFC 3339, `limit` at most 1,000, default 100) | `{"deliveries": [...]}`, newest first |
+    /// | `GET /deliveries/{id}` | [`Inbox::get`] | the delivery with its attempts, header names and body |
+    /// | `POST /deliveries/{id}/replay` | [`Inbox::replay`] | `{"replayed": true}`; `409` if it is not dead or done |
+    /// | `DELETE /deliveries/{id}` | [`Inbox::forget`] | `{"forgotten": true}` |
+    /// | `POST /replay-dead` | [`Inbox::replay_dead`] | `{"replayed": n}` |
+    /// | `POST /purge-done?older_than_secs=n` | [`Inbox::purge_done`] | `{"purged": n}` |
+    ///
+    /// A delivery that does not exist is `404`, a malformed query `400`, and a database
+    /// failure `503`; every error is `{"error": "..."}`. Times are RFC 3339 in UTC.
+    /// Headers are shown by name only: some providers send their secret itself in a
+    /// header (token schemes), and the API never shows a secret. The body is shown as text
+    /// (`body`, `null` if not UTF-8) and as base64 (`body_base64`).
+    ///
+    /// ```no_run
+    /// use axum::Router;
+    /// use tower_webhook::inbox::Inbox;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let inbox = Inbox::connect("sqlite://webhooks.db").await?;
+    /// let app: Router = Router::new().nest("/admin/inbox", inbox.router());
+    /// // … add your authentication layer to `/admin` before serving `app`.
+    /// # let _ = app;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "inbox-router")))]
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/stats", get(stats))
+            .route("/deliveries", get(list))
+            .route("/deliveries/{id}", get(show).delete(forget))
+            .route("/deliveries/{id}/replay", post(replay))
+            .route("/replay-dead", post(replay_dead))
+            .route("/purge-done", post(purge_done))
+            .with_state(self.clone())
+    }
+}
+
+/// An error answer: `{"error": "..."}` with its status.
+struct ApiError(StatusCode, String);
+
+impl From<InboxError> for ApiError {
+    fn from(error: InboxError) -> ApiError {
+        tracing::error!(error = %error, "webhook inbox API: the database failed");
+        // The database's own message stays in the log.
+        ApiError(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the inbox is unavailable".to_owned(),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, message.into())
+}
+
+fn not_found() -> ApiError {
+    ApiError(StatusCode::NOT_FOUND, "no such delivery".to_owned())
+}
+
+fn rfc3339(time: SystemTime) -> String {
+    time::OffsetDateTime::from(time)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn parse_time(name: &str, value: &str) -> Result<SystemTime, ApiError> {
+    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .map(SystemTime::from)
+        .map_err(|_| bad_request(format!("{name} must be an RFC 3339 time")))
+}
+
+#[derive(Serialize)]
+struct RecordJson {
+    id: i64,
+    provider: String,
+    source: Option<String>,
+    delivery_id: String,
+    event_type: Option<String>,
+    state: &'static str,
+    attempts: u32,
+    received_at: String,
+    scheduled_at: String,
+    finished_at: Option<String>,
+    last_error: Option<String>,
+}
+
+impl From<&DeliveryRecord> for RecordJson {
+    fn from(record: &DeliveryRecord) -> RecordJson {
+        RecordJson {
+            id: record.id.get(),
+            provider: record.provider.clone(),
+            source: record.source.clone(),
+            delivery_id: record.delivery_id.clone(),
+            event_type: record.event_type.clone(),
+            state: record.state.as_str(),
+            attempts: record.attempts,
+            received_at: rfc3339(record.received_at),
+            scheduled_at: rfc3339(record.scheduled_at),
+            finished_at: record.finished_at.map(rfc3339),
+            last_error: record.last_error.clone(),
+        }
+    }
+}
+
+fn details_json(details: &DeliveryDetails) -> Value {
+    let mut names: Vec<&str> = details.headers.keys().map(|name| name.as_str()).collect();
+    names.dedup();
+    let attempts: Vec<Value> = details
+        .attempts
+        .iter()
+        .map(|attempt| {
+            json!({
+                "attempt": attempt.attempt,
+                "started_at": rfc3339(attempt.started_at),
+                "finished_at": attempt.finished_at.map(rfc3339),
+                "error": attempt.error,
+            })
+        })
+        .collect();
+    let mut value = serde_json::to_value(RecordJson::from(&details.record)).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.insert("method".into(), json!(details.method.as_str()));
+        map.insert("uri".into(), json!(details.uri.to_string()));
+        map.insert("header_names".into(), json!(names));
+        map.insert(
+            "body".into(),
+            json!(std::str::from_utf8(&details.body).ok()),
+        );
+        map.insert(
+            "body_base64".into(),
+            json!(base64::engine::general_purpose::STANDARD.encode(&details.body)),
+        );
+        map.insert("attempt_log".into(), Value::Array(attempts));
+    }
+    value
+}
+
+fn stats_json(stats: &InboxStats) -> Value {
+    json!({
+        "pending": stats.pending,
+        "running": stats.running,
+        "retrying": stats.retrying,
+        "done": stats.done,
+        "dead": stats.dead,
+        "oldest_pending_age_ms": stats
+            .oldest_pending_age
+            .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX)),
+    })
+}
+
+async fn stats(State(inbox): State<Inbox>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(stats_json(&inbox.stats().await?)))
+}
+
+async fn list(
+    State(inbox): State<Inbox>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let mut filter = ListFilter::new();
+    for (name, value) in &query {
+        filter = match name.as_str() {
+            "state" => filter.state(DeliveryState::parse(value).ok_or_else(|| {
+                bad_request("state must be pending, running, retrying, done or dead")
+            })?),
+            "provider" => filter.provider(value.clone()),
+            "received_after" => filter.received_after(parse_time(name, value)?),
+            "received_before" => filter.received_before(parse_time(name, value)?),
+            "limit" => {
+                let limit: u32 = value
+                    .parse()
+                    .map_err(|_| bad_request("limit must be a number"))?;
+                filter.limit(limit.min(MAX_LIST_LIMIT))
+            }
+            _ => return Err(bad_request("unknown query parameter")),
+        };
+    }
+    let records = inbox.list(&filter).await?;
+    let records: Vec<RecordJson> = records.iter().map(RecordJson::from).collect();
+    Ok(Json(json!({ "deliveries": records })))
+}
+
+fn id(raw: &str) -> Result<InboxId, ApiError> {
+    raw.parse::<i64>()
+        .map(InboxId::new)
+        .map_err(|_| not_found())
+}
+
+async fn show(
+    State(inbox): State<Inbox>,
+    Path(raw): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let details = inbox.get(id(&raw)?).await?.ok_or_else(not_found)?;
+    Ok(Json(details_json(&details)))
+}
+
+async fn replay(
+    State(inbox): State<Inbox>,
+    Path(raw): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = id(&raw)?;
+    if inbox.replay(id).await? {
+        return Ok(Json(json!({ "replayed": true })));
+    }
+    match inbox.get(id).await? {
+        None => Err(not_found()),
+        Some(details) => Err(ApiError(
+            StatusCode::CONFLICT,
+            format!(
+                "the delivery is {}: only dead or done deliveries are replayed",
+                details.record.state
+            ),
+        )),
+    }
+}
+
+async fn forget(
+    State(inbox): State<Inbox>,
+    Path(raw): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    if inbox.forget(id(&raw)?).await? {
+        Ok(Json(json!({ "forgotten": true })))
+    } else {
+        Err(not_found())
+    }
+}
+
+async fn replay_dead(State(inbox): State<Inbox>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "replayed": inbox.replay_dead().await? })))
+}
+
+async fn purge_done(
+    State(inbox): State<Inbox>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let seconds: u64 = query
+        .get("older_than_secs")
+        .ok_or_else(|| bad_request("older_than_secs is required"))?
+        .parse()
+        .map_err(|_| bad_request("older_than_secs must be a number of seconds"))?;
+    let purged = inbox.purge_done(Duration::from_secs(seconds)).await?;
+    Ok(Json(json!({ "purged": purged })))
+}
