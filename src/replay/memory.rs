@@ -103,47 +103,27 @@ fn nanos(time: SystemTime) -> Nanos {
         .unwrap_or(0)
 }
 
+/// Completed deliveries and reservations in flight are kept apart: almost every
+/// reservation is completed or released within moments, so its table stays small and hot
+/// in the cache, and the lookups that tell a reservation's queue item from a stale one
+/// never touch the big table of completed keys.
 #[derive(Default)]
 struct State {
-    entries: DigestMap<Entry>,
-    /// Reservations in the order they were made, and completed keys in the order they
-    /// were written, each with the `seq` of the write; an item whose entry was since
-    /// rewritten or removed is stale and skipped.
-    in_flight: VecDeque<(Slot, u64)>,
-    completed: VecDeque<(Slot, u64)>,
+    completed: DigestMap<Entry>,
+    in_flight: DigestMap<Entry>,
+    /// Keys in the order they were written to each table, with the `seq` of the write; an
+    /// item whose entry was since rewritten or removed is stale and skipped.
+    completed_order: VecDeque<(Slot, u64)>,
+    in_flight_order: VecDeque<(Slot, u64)>,
     next: u64,
 }
 
-/// Sixteen bytes: when it expires, and the write's sequence number (the reservation's
-/// token) shifted left by one, its low bit set while in flight.
+/// Sixteen bytes: when it expires, and the sequence number of the write (for a
+/// reservation, its token).
 #[derive(Clone, Copy)]
 struct Entry {
     expires: Nanos,
-    stamp: u64,
-}
-
-impl Entry {
-    fn in_flight(seq: u64, expires: Nanos) -> Self {
-        Entry {
-            expires,
-            stamp: (seq << 1) | 1,
-        }
-    }
-
-    fn completed(seq: u64, expires: Nanos) -> Self {
-        Entry {
-            expires,
-            stamp: seq << 1,
-        }
-    }
-
-    fn seq(&self) -> u64 {
-        self.stamp >> 1
-    }
-
-    fn is_in_flight(&self) -> bool {
-        self.stamp & 1 == 1
-    }
+    seq: u64,
 }
 
 /// What an unexpired key holds.
@@ -170,7 +150,7 @@ impl MemoryStore {
     /// How many keys it holds now, in flight or completed (expired ones included until
     /// they are swept).
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.lock().len()
     }
 
     /// Whether it holds nothing.
@@ -231,15 +211,17 @@ impl MemoryStore {
         let expires = expiry(now, lease);
         for key in keys {
             let key = slot(key);
-            state.in_flight.push_back((key, seq));
-            state.entries.insert(key, Entry::in_flight(seq, expires));
+            // An expired completion of the same key (the lookup above found it).
+            state.completed.remove(&key);
+            state.in_flight_order.push_back((key, seq));
+            state.in_flight.insert(key, Entry { expires, seq });
         }
         Ok(Reservation::Reserved(ReservationToken::from_seq(seq)))
     }
 
     /// Frees slots until `count` more keys fit: the oldest completed keys go first.
     fn make_room(&self, state: &mut State, count: usize, now: Nanos) -> Result<(), StoreError> {
-        while state.entries.len() + count > self.capacity {
+        while state.len() + count > self.capacity {
             self.evict_one(state, now)?;
         }
         Ok(())
@@ -277,8 +259,8 @@ impl MemoryStore {
         let mut state = self.lock();
         let mut held = false;
         for key in keys {
-            if let Some(entry) = state.entries.get_mut(&slot(key)) {
-                if entry.is_in_flight() && entry.seq() == seq {
+            if let Some(entry) = state.in_flight.get_mut(&slot(key)) {
+                if entry.seq == seq {
                     entry.expires = expiry(now, lease);
                     held = true;
                 }
@@ -306,7 +288,7 @@ impl MemoryStore {
                     // Room for a key that was lost (evicted, expired) is made like any
                     // other; a store full of reservations in flight says so, and the
                     // completion is tried again.
-                    if !state.entries.contains_key(&key) {
+                    if !state.contains(&key) {
                         self.make_room(&mut state, 1, now)?;
                     }
                     state.write_completed(key, expires);
@@ -323,12 +305,8 @@ impl MemoryStore {
         let mut state = self.lock();
         for key in keys {
             let key = slot(key);
-            if state
-                .entries
-                .get(&key)
-                .is_some_and(|e| e.is_in_flight() && e.seq() == seq)
-            {
-                state.entries.remove(&key);
+            if state.in_flight.get(&key).is_some_and(|e| e.seq == seq) {
+                state.in_flight.remove(&key);
             }
         }
     }
@@ -350,33 +328,46 @@ impl State {
         self.next
     }
 
+    fn len(&self) -> usize {
+        self.completed.len() + self.in_flight.len()
+    }
+
+    fn contains(&self, key: &Slot) -> bool {
+        self.in_flight.contains_key(key) || self.completed.contains_key(key)
+    }
+
     fn held(&self, key: &Slot, now: Nanos) -> Held {
-        match self.entries.get(key) {
-            Some(entry) if entry.expires > now && entry.is_in_flight() => {
-                Held::InFlight(entry.seq())
-            }
+        if let Some(entry) = self.in_flight.get(key).filter(|e| e.expires > now) {
+            return Held::InFlight(entry.seq);
+        }
+        match self.completed.get(key) {
             Some(entry) if entry.expires > now => Held::Completed,
             _ => Held::Absent,
         }
     }
 
     fn write_completed(&mut self, key: Slot, expires: Nanos) {
+        self.in_flight.remove(&key);
         let seq = self.bump();
-        self.completed.push_back((key, seq));
-        self.entries.insert(key, Entry::completed(seq, expires));
+        self.completed_order.push_back((key, seq));
+        self.completed.insert(key, Entry { expires, seq });
     }
 
     /// Drops queue items that no longer match an entry, and entries that expired, from
     /// the front of both queues. Amortized constant time per operation.
     fn sweep(&mut self, now: Nanos) {
-        for queue in [&mut self.in_flight, &mut self.completed] {
+        let tables = [
+            (&mut self.in_flight_order, &mut self.in_flight),
+            (&mut self.completed_order, &mut self.completed),
+        ];
+        for (queue, table) in tables {
             while let Some((key, seq)) = queue.front() {
-                match self.entries.get(key) {
-                    Some(entry) if entry.seq() == *seq => {
+                match table.get(key) {
+                    Some(entry) if entry.seq == *seq => {
                         if entry.expires > now {
                             break;
                         }
-                        self.entries.remove(key);
+                        table.remove(key);
                     }
                     _ => {}
                 }
@@ -388,10 +379,10 @@ impl State {
     /// Forgets the oldest completed key and says when it would have expired; `None` when
     /// there is none.
     fn evict_oldest_completed(&mut self) -> Option<Nanos> {
-        while let Some((key, seq)) = self.completed.pop_front() {
-            if let Some(entry) = self.entries.get(&key).copied() {
-                if entry.seq() == seq && !entry.is_in_flight() {
-                    self.entries.remove(&key);
+        while let Some((key, seq)) = self.completed_order.pop_front() {
+            if let Some(entry) = self.completed.get(&key).copied() {
+                if entry.seq == seq {
+                    self.completed.remove(&key);
                     return Some(entry.expires);
                 }
             }
