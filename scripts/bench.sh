@@ -2,13 +2,13 @@
 # Reproduces every figure in BENCHMARKS.md: criterion benchmarks (this crate beside the
 # raw HMAC and the peer crates), the end-to-end load test on 127.0.0.1, the allocations
 # per delivery and the memory store's bytes per entry. Prints the tables as Markdown.
-# Takes about 9 minutes.
+# Takes about 15 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
 
 echo "== criterion"
-cargo bench -p tower-webhook-benches --bench verify --bench layer -- --noplot >/dev/null
+cargo bench -p tower-webhook-benches --bench verify --bench layer --bench maps -- --noplot >/dev/null
 python3 scripts/bench_tables.py target/criterion
 
 echo
