@@ -260,6 +260,10 @@ impl WebhookLayer {
 
     /// Remembers deliveries in `store`. Pass an `Arc` to share one store between layers
     /// or to keep a handle on it.
+    ///
+    /// A [`MemoryStore`] (by value, or as an `Arc<MemoryStore>`) is called directly: no
+    /// boxed futures, and its completion runs inline. An `Arc<dyn ReplayStore>` holding
+    /// one works too, through the trait.
     pub fn replay_store<S: ReplayStore>(mut self, mut store: S) -> Self {
         let any: &mut dyn std::any::Any = &mut store;
         let memory = match any.downcast_mut::<MemoryStore>() {

@@ -77,7 +77,7 @@ impl Store for OneMutex {
         }
         let mut map = self.0.lock().unwrap();
         if let Some(e) = map.get_mut(&k) {
-            e.expires = 2;
+            e.expires = e.seq + 1;
         }
     }
 }
@@ -103,7 +103,7 @@ impl Store for Sharded {
             .entry(k)
             .or_insert(Entry { seq: n, expires: 1 });
         if let Some(e) = self.shard(&k).lock().unwrap().get_mut(&k) {
-            e.expires = 2;
+            e.expires = e.seq + 1;
         }
     }
 }
@@ -118,7 +118,7 @@ impl Store for Dash {
         }
         self.0.entry(k).or_insert(Entry { seq: n, expires: 1 });
         if let Some(mut e) = self.0.get_mut(&k) {
-            e.expires = 2;
+            e.expires = e.seq + 1;
         }
     }
 }
@@ -133,7 +133,10 @@ impl Store for Papaya {
             map.remove(&key(n - LIVE));
         }
         map.get_or_insert(k, Entry { seq: n, expires: 1 });
-        map.update(k, |e| Entry { expires: 2, ..*e });
+        map.update(k, |e| Entry {
+            expires: e.seq + 1,
+            ..*e
+        });
     }
 }
 
@@ -146,7 +149,7 @@ impl Store for Scc {
             self.0.remove_sync(&key(n - LIVE));
         }
         let _ = self.0.insert_sync(k, Entry { seq: n, expires: 1 });
-        self.0.update_sync(&k, |_, e| e.expires = 2);
+        self.0.update_sync(&k, |_, e| e.expires = e.seq + 1);
     }
 }
 
