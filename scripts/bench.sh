@@ -3,13 +3,13 @@
 # raw HMAC and the peer crates), the end-to-end load test on 127.0.0.1, the allocations
 # per delivery and the memory store's bytes per entry, and the inbox's write path (SQLite and
 # a PostgreSQL it starts itself, beside a bare INSERT loop). Prints the tables as Markdown.
-# Takes about 11 minutes.
+# Takes about 25 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
 
 echo "== criterion"
-cargo bench -p tower-webhook-benches --bench verify --bench layer -- --noplot >/dev/null
+cargo bench -p tower-webhook-benches --bench verify --bench layer --bench maps -- --noplot >/dev/null
 python3 scripts/bench_tables.py target/criterion
 
 echo

@@ -18,7 +18,7 @@ def human(ns):
 
 schemes = {}
 for group, benches in groups.items():
-    if "_" not in group:
+    if "_" not in group or group.startswith("replay-map"):
         continue
     scheme, size = group.rsplit("_", 1)
     if size.isdigit():
@@ -27,7 +27,7 @@ for group, benches in groups.items():
 for scheme in sorted(schemes):
     rows = sorted(schemes[scheme])
     def order(n):
-        baseline = n.startswith("raw") or n == "no-verification"
+        baseline = n.startswith("raw") or n in ("no-verification", "valid")
         return (not baseline, n != "tower-webhook", n != "tower-webhook-layer", n)
     names = sorted({b for _, benches in rows for b in benches}, key=order)
     base = names[0]
@@ -54,3 +54,14 @@ single = root / "memory-store_reserve+complete" / "new" / "estimates.json"
 if single.exists():
     t = json.loads(single.read_text())["median"]["point_estimate"]
     print(f"\nmemory store, reserve + complete of a new id: {human(t)}")
+
+maps = {g: groups[g] for g in ("replay-map-1-thread", "replay-map-2-threads") if g in groups}
+if maps:
+    print("\n### replay-store maps (insert, complete, forget the oldest; 100,000 live keys)\n")
+    print("| map | 1 thread | 2 threads (wall time per operation) |")
+    print("|---|---|---|")
+    one = maps.get("replay-map-1-thread", {})
+    two = maps.get("replay-map-2-threads", {})
+    for name in sorted(set(one) | set(two), key=lambda n: one.get(n, 0)):
+        cell = lambda t: human(t) if t is not None else "—"
+        print(f"| {name} | {cell(one.get(name))} | {cell(two.get(name))} |")

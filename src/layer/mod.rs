@@ -93,6 +93,9 @@ pub struct WebhookLayer {
 pub(crate) struct Config {
     pub(crate) verifiers: Verifiers,
     pub(crate) store: Option<Arc<dyn ReplayStore>>,
+    /// The same store when it is a [`MemoryStore`]: the layer then calls it directly,
+    /// without the boxed futures of the [`ReplayStore`] trait (it answers at once).
+    pub(crate) memory: Option<Arc<MemoryStore>>,
     /// Set explicitly; else the provider's documented maximum, else the default.
     pub(crate) body_limit: Option<usize>,
     pub(crate) retention: Duration,
@@ -236,10 +239,11 @@ impl WebhookLayer {
     }
 
     fn with_verifiers(verifiers: Verifiers) -> Self {
-        WebhookLayer {
+        let layer = WebhookLayer {
             config: Config {
                 verifiers,
-                store: Some(Arc::new(MemoryStore::new())),
+                store: None,
+                memory: None,
                 body_limit: None,
                 retention: DEFAULT_RETENTION,
                 lease: DEFAULT_LEASE,
@@ -253,19 +257,35 @@ impl WebhookLayer {
                 #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
                 inbox: None,
             },
-        }
+        };
+        layer.replay_store(MemoryStore::new())
     }
 
     /// Remembers deliveries in `store`. Pass an `Arc` to share one store between layers
     /// or to keep a handle on it.
-    pub fn replay_store(mut self, store: impl ReplayStore) -> Self {
-        self.config.store = Some(Arc::new(store));
+    ///
+    /// A [`MemoryStore`] (by value, or as an `Arc<MemoryStore>`) is called directly: no
+    /// boxed futures, and its completion runs inline. An `Arc<dyn ReplayStore>` holding
+    /// one works too, through the trait.
+    pub fn replay_store<S: ReplayStore>(mut self, mut store: S) -> Self {
+        let any: &mut dyn std::any::Any = &mut store;
+        let memory = match any.downcast_mut::<MemoryStore>() {
+            // Moved out (a new, empty store is left behind and dropped with `store`).
+            Some(memory) => Some(Arc::new(std::mem::take(memory))),
+            None => any.downcast_ref::<Arc<MemoryStore>>().cloned(),
+        };
+        self.config.store = Some(match &memory {
+            Some(memory) => memory.clone(),
+            None => Arc::new(store),
+        });
+        self.config.memory = memory;
         self
     }
 
     /// Turns replay protection off: replays and provider retries run the handler again.
     pub fn dangerously_disable_replay_protection(mut self) -> Self {
         self.config.store = None;
+        self.config.memory = None;
         self
     }
 

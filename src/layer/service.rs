@@ -267,11 +267,16 @@ async fn reserve<B>(
     delivery: &Delivery,
 ) -> Result<Held, Response<ResponseBody<B>>> {
     let keys = delivery.replay_keys();
-    let outcome = bounded(
-        store.reserve(keys, config.lease, config.retention),
-        config.store_timeout,
-    )
-    .await;
+    let outcome = match &config.memory {
+        Some(memory) => memory.reserve_now(keys, config.lease, config.retention),
+        None => {
+            bounded(
+                store.reserve(keys, config.lease, config.retention),
+                config.store_timeout,
+            )
+            .await
+        }
+    };
     let matched = match &outcome {
         Ok(Reservation::Completed { matched } | Reservation::InFlight { matched }) => {
             Some(*matched)
@@ -421,6 +426,15 @@ impl Held {
         let Some(token) = self.token.take() else {
             return;
         };
+        // The in-memory store answers at once: no task, no channel, no boxed future.
+        if let Some(memory) = &config.memory {
+            let keys = self.delivery.replay_keys();
+            if let Ok(outcome) = memory.complete_now(keys, &token, config.retention) {
+                completed(&self.delivery, outcome, &config.counters);
+                return;
+            }
+            // Full of reservations in flight: retried in the background like any store.
+        }
         let (first_attempt, answered) = tokio::sync::oneshot::channel();
         let mut job = Box::pin(completion(
             self.store.clone(),

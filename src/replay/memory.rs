@@ -33,6 +33,12 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 /// reservation fails with a [`StoreError`] (the layer answers `503`, and the provider
 /// retries).
 ///
+/// A remembered delivery costs about 94 bytes (measured at one million, BENCHMARKS.md):
+/// the table is keyed by the first 128 bits of each [`ReplayKey`] digest, with a 16-byte
+/// entry. A store given to [`WebhookLayer::replay_store`](crate::WebhookLayer::replay_store)
+/// by value or as an `Arc<MemoryStore>` is called directly, without the boxed futures of
+/// [`ReplayStore`].
+///
 /// ```
 /// use tower_webhook::replay::MemoryStore;
 ///
@@ -53,10 +59,10 @@ pub struct MemoryStoreBuilder {
     clock: Arc<dyn Clock>,
 }
 
-/// Hashes a [`ReplayKey`] by taking eight of its bytes: the key is already a SHA-256
-/// digest, uniformly spread, so hashing it again (SipHash over 32 bytes on every lookup)
-/// buys nothing. Only verified deliveries reach the store, so nobody can choose digests
-/// that collide in the table.
+/// Hashes a [`Slot`] by taking eight of its bytes: the key is already a SHA-256 digest,
+/// uniformly spread, so hashing it again (SipHash on every lookup) buys nothing. Only
+/// verified deliveries reach the store, so nobody can choose digests that collide in the
+/// table.
 #[derive(Default)]
 struct DigestHasher(u64);
 
@@ -66,7 +72,7 @@ impl Hasher for DigestHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        // The key's bytes arrive in one write (after a length prefix, which is ignored).
+        // The slot's bytes arrive in one write (after a length prefix, which is ignored).
         if let Some(word) = bytes.get(8..16).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
             self.0 = u64::from_le_bytes(word);
         } else {
@@ -79,22 +85,51 @@ impl Hasher for DigestHasher {
     fn write_usize(&mut self, _length_prefix: usize) {}
 }
 
-type DigestMap<V> = HashMap<ReplayKey, V, BuildHasherDefault<DigestHasher>>;
+/// What the table is keyed by: the first 128 bits of the key's SHA-256 digest. Two
+/// distinct deliveries share a slot with probability 2^-128 per pair (a birthday search
+/// for one would need about 2^64 *signed* deliveries), and half the key's bytes is the
+/// difference between 94 and 110 bytes per remembered delivery.
+type Slot = [u8; 16];
 
+fn slot(key: &ReplayKey) -> Slot {
+    let mut slot = [0; 16];
+    slot.copy_from_slice(&key.as_bytes()[..16]);
+    slot
+}
+
+type DigestMap<V> = HashMap<Slot, V, BuildHasherDefault<DigestHasher>>;
+
+/// Nanoseconds since the Unix epoch (0 before it, saturating in the year 2554): the clock
+/// as one machine word, so an entry is two words.
+type Nanos = u64;
+
+fn nanos(time: SystemTime) -> Nanos {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// Completed deliveries and reservations in flight are kept apart: almost every
+/// reservation is completed or released within moments, so its table stays small and hot
+/// in the cache, and the lookups that tell a reservation's queue item from a stale one
+/// never touch the big table of completed keys.
 #[derive(Default)]
 struct State {
-    entries: DigestMap<Entry>,
-    in_flight: VecDeque<(ReplayKey, u64)>,
-    completed: VecDeque<(ReplayKey, u64)>,
+    completed: DigestMap<Entry>,
+    in_flight: DigestMap<Entry>,
+    /// Keys in the order they were written to each table, with the `seq` of the write; an
+    /// item whose entry was since rewritten or removed is stale and skipped.
+    completed_order: VecDeque<(Slot, u64)>,
+    in_flight_order: VecDeque<(Slot, u64)>,
     next: u64,
 }
 
+/// Sixteen bytes: when it expires, and the sequence number of the write (for a
+/// reservation, its token).
 #[derive(Clone, Copy)]
 struct Entry {
-    /// The reservation that wrote the entry: its token, and the queue item that tracks it.
+    expires: Nanos,
     seq: u64,
-    in_flight: bool,
-    expires: SystemTime,
 }
 
 /// What an unexpired key holds.
@@ -121,7 +156,7 @@ impl MemoryStore {
     /// How many keys it holds now, in flight or completed (expired ones included until
     /// they are swept).
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.lock().len()
     }
 
     /// Whether it holds nothing.
@@ -141,19 +176,19 @@ impl MemoryStore {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn reserve_now(
+    pub(crate) fn reserve_now(
         &self,
         keys: &[ReplayKey],
         lease: Duration,
         retention: Duration,
     ) -> Result<Reservation, StoreError> {
-        let now = self.clock.now();
+        let now = nanos(self.clock.now());
         let mut state = self.lock();
         state.sweep(now);
         let mut completed = None;
         let mut in_flight = None;
         for (index, key) in keys.iter().enumerate() {
-            match state.held(key, now) {
+            match state.held(&slot(key), now) {
                 Held::Completed => completed = completed.or(Some(index)),
                 Held::InFlight(_) => in_flight = in_flight.or(Some(index)),
                 Held::Absent => {}
@@ -169,42 +204,36 @@ impl MemoryStore {
             // key, which may be an id the sender chose.
             let expires = expiry(now, retention);
             for key in keys.iter().skip(1) {
-                if matches!(state.held(key, now), Held::Absent) {
-                    self.make_room(&mut state, 1)?;
-                    state.write_completed(*key, expires);
+                let key = slot(key);
+                if matches!(state.held(&key, now), Held::Absent) {
+                    self.make_room(&mut state, 1, now)?;
+                    state.write_completed(key, expires);
                 }
             }
             return Ok(answer);
         }
-        self.make_room(&mut state, keys.len())?;
+        self.make_room(&mut state, keys.len(), now)?;
         let seq = state.bump();
         let expires = expiry(now, lease);
         for key in keys {
-            state.in_flight.push_back((*key, seq));
-            state.entries.insert(
-                *key,
-                Entry {
-                    seq,
-                    in_flight: true,
-                    expires,
-                },
-            );
+            let key = slot(key);
+            // An expired completion of the same key (the lookup above found it).
+            state.completed.remove(&key);
+            state.in_flight_order.push_back((key, seq));
+            state.in_flight.insert(key, Entry { expires, seq });
         }
-        Ok(Reservation::Reserved(ReservationToken::new(
-            seq.to_string(),
-        )))
+        Ok(Reservation::Reserved(ReservationToken::from_seq(seq)))
     }
 
     /// Frees slots until `count` more keys fit: the oldest completed keys go first.
-    fn make_room(&self, state: &mut State, count: usize) -> Result<(), StoreError> {
-        while state.entries.len() + count > self.capacity {
-            self.evict_one(state)?;
+    fn make_room(&self, state: &mut State, count: usize, now: Nanos) -> Result<(), StoreError> {
+        while state.len() + count > self.capacity {
+            self.evict_one(state, now)?;
         }
         Ok(())
     }
 
-    fn evict_one(&self, state: &mut State) -> Result<(), StoreError> {
-        let now = self.clock.now();
+    fn evict_one(&self, state: &mut State, now: Nanos) -> Result<(), StoreError> {
         match state.evict_oldest_completed() {
             Some(expires) => {
                 if expires > now {
@@ -232,12 +261,12 @@ impl MemoryStore {
         let Some(seq) = parse_token(token) else {
             return false;
         };
-        let now = self.clock.now();
+        let now = nanos(self.clock.now());
         let mut state = self.lock();
         let mut held = false;
         for key in keys {
-            if let Some(entry) = state.entries.get_mut(key) {
-                if entry.in_flight && entry.seq == seq {
+            if let Some(entry) = state.in_flight.get_mut(&slot(key)) {
+                if entry.seq == seq {
                     entry.expires = expiry(now, lease);
                     held = true;
                 }
@@ -246,59 +275,57 @@ impl MemoryStore {
         held
     }
 
-    fn complete_now(
+    pub(crate) fn complete_now(
         &self,
         keys: &[ReplayKey],
         token: &ReservationToken,
         retention: Duration,
     ) -> Result<Completion, StoreError> {
         let seq = parse_token(token);
-        let now = self.clock.now();
+        let now = nanos(self.clock.now());
         let expires = expiry(now, retention);
         let mut state = self.lock();
         let mut outcome = Completion::Recorded;
         for key in keys {
-            match state.held(key, now) {
+            let key = slot(key);
+            match state.held(&key, now) {
                 Held::InFlight(holder) if Some(holder) != seq => outcome = Completion::Contended,
                 Held::Completed | Held::InFlight(_) | Held::Absent => {
                     // Room for a key that was lost (evicted, expired) is made like any
                     // other; a store full of reservations in flight says so, and the
                     // completion is tried again.
-                    if !state.entries.contains_key(key) {
-                        self.make_room(&mut state, 1)?;
+                    if !state.contains(&key) {
+                        self.make_room(&mut state, 1, now)?;
                     }
-                    state.write_completed(*key, expires);
+                    state.write_completed(key, expires);
                 }
             }
         }
         Ok(outcome)
     }
 
-    fn release_now(&self, keys: &[ReplayKey], token: &ReservationToken) {
+    pub(crate) fn release_now(&self, keys: &[ReplayKey], token: &ReservationToken) {
         let Some(seq) = parse_token(token) else {
             return;
         };
         let mut state = self.lock();
         for key in keys {
-            if state
-                .entries
-                .get(key)
-                .is_some_and(|e| e.in_flight && e.seq == seq)
-            {
-                state.entries.remove(key);
+            let key = slot(key);
+            if state.in_flight.get(&key).is_some_and(|e| e.seq == seq) {
+                state.in_flight.remove(&key);
             }
         }
     }
 }
 
 fn parse_token(token: &ReservationToken) -> Option<u64> {
-    token.as_str().parse().ok()
+    token.seq().or_else(|| token.as_str().parse().ok())
 }
 
 /// `now + duration`, saturating far in the future rather than overflowing to "now".
-fn expiry(now: SystemTime, duration: Duration) -> SystemTime {
-    now.checked_add(clamp(duration))
-        .unwrap_or_else(|| now + Duration::from_secs(1))
+fn expiry(now: Nanos, duration: Duration) -> Nanos {
+    let duration = u64::try_from(clamp(duration).as_nanos()).unwrap_or(u64::MAX);
+    now.saturating_add(duration)
 }
 
 impl State {
@@ -307,38 +334,46 @@ impl State {
         self.next
     }
 
-    fn held(&self, key: &ReplayKey, now: SystemTime) -> Held {
-        match self.entries.get(key) {
-            Some(entry) if entry.expires > now && entry.in_flight => Held::InFlight(entry.seq),
+    fn len(&self) -> usize {
+        self.completed.len() + self.in_flight.len()
+    }
+
+    fn contains(&self, key: &Slot) -> bool {
+        self.in_flight.contains_key(key) || self.completed.contains_key(key)
+    }
+
+    fn held(&self, key: &Slot, now: Nanos) -> Held {
+        if let Some(entry) = self.in_flight.get(key).filter(|e| e.expires > now) {
+            return Held::InFlight(entry.seq);
+        }
+        match self.completed.get(key) {
             Some(entry) if entry.expires > now => Held::Completed,
             _ => Held::Absent,
         }
     }
 
-    fn write_completed(&mut self, key: ReplayKey, expires: SystemTime) {
+    fn write_completed(&mut self, key: Slot, expires: Nanos) {
+        self.in_flight.remove(&key);
         let seq = self.bump();
-        self.completed.push_back((key, seq));
-        self.entries.insert(
-            key,
-            Entry {
-                seq,
-                in_flight: false,
-                expires,
-            },
-        );
+        self.completed_order.push_back((key, seq));
+        self.completed.insert(key, Entry { expires, seq });
     }
 
     /// Drops queue items that no longer match an entry, and entries that expired, from
     /// the front of both queues. Amortized constant time per operation.
-    fn sweep(&mut self, now: SystemTime) {
-        for queue in [&mut self.in_flight, &mut self.completed] {
+    fn sweep(&mut self, now: Nanos) {
+        let tables = [
+            (&mut self.in_flight_order, &mut self.in_flight),
+            (&mut self.completed_order, &mut self.completed),
+        ];
+        for (queue, table) in tables {
             while let Some((key, seq)) = queue.front() {
-                match self.entries.get(key) {
+                match table.get(key) {
                     Some(entry) if entry.seq == *seq => {
                         if entry.expires > now {
                             break;
                         }
-                        self.entries.remove(key);
+                        table.remove(key);
                     }
                     _ => {}
                 }
@@ -349,11 +384,11 @@ impl State {
 
     /// Forgets the oldest completed key and says when it would have expired; `None` when
     /// there is none.
-    fn evict_oldest_completed(&mut self) -> Option<SystemTime> {
-        while let Some((key, seq)) = self.completed.pop_front() {
-            if let Some(entry) = self.entries.get(&key).copied() {
+    fn evict_oldest_completed(&mut self) -> Option<Nanos> {
+        while let Some((key, seq)) = self.completed_order.pop_front() {
+            if let Some(entry) = self.completed.get(&key).copied() {
                 if entry.seq == seq {
-                    self.entries.remove(&key);
+                    self.completed.remove(&key);
                     return Some(entry.expires);
                 }
             }

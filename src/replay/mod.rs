@@ -131,18 +131,74 @@ impl fmt::Debug for ReplayKey {
 /// Proof of a reservation: [`complete`](ReplayStore::complete) and
 /// [`release`](ReplayStore::release) act only while the stored token still matches, so a
 /// late release never removes somebody else's reservation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ReservationToken(Box<str>);
+#[derive(Clone)]
+pub struct ReservationToken(Token);
+
+/// A token's text, or (the in-memory store's tokens) a number, kept without an
+/// allocation and written out only when asked for.
+#[derive(Clone)]
+enum Token {
+    Text(Box<str>),
+    Seq {
+        seq: u64,
+        text: std::sync::OnceLock<Box<str>>,
+    },
+}
 
 impl ReservationToken {
     /// A token with the given unique text.
     pub fn new(token: impl Into<Box<str>>) -> Self {
-        ReservationToken(token.into())
+        ReservationToken(Token::Text(token.into()))
+    }
+
+    /// The in-memory store's token for its reservation number `seq`: the same token as
+    /// `new(seq.to_string())`, without the allocation.
+    pub(crate) fn from_seq(seq: u64) -> Self {
+        ReservationToken(Token::Seq {
+            seq,
+            text: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The number a [`from_seq`](Self::from_seq) token was made from.
+    pub(crate) fn seq(&self) -> Option<u64> {
+        match &self.0 {
+            Token::Seq { seq, .. } => Some(*seq),
+            Token::Text(_) => None,
+        }
     }
 
     /// The token's text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            Token::Text(text) => text,
+            Token::Seq { seq, text } => text.get_or_init(|| seq.to_string().into_boxed_str()),
+        }
+    }
+}
+
+impl PartialEq for ReservationToken {
+    fn eq(&self, other: &Self) -> bool {
+        match (self.seq(), other.seq()) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.as_str() == other.as_str(),
+        }
+    }
+}
+
+impl Eq for ReservationToken {}
+
+impl std::hash::Hash for ReservationToken {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for ReservationToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ReservationToken")
+            .field(&self.as_str())
+            .finish()
     }
 }
 

@@ -4,8 +4,8 @@
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -115,9 +115,26 @@ fn scripts() -> &'static Scripts {
 /// One delivery's keys are used together in one script, so the store needs a single Redis
 /// (with replicas if you like), not Redis Cluster.
 ///
-/// The connection is redis' reconnecting `ConnectionManager`: while Redis is down the
-/// layer answers `503` (after at most its store timeout), and once it is back requests
-/// succeed again without a restart.
+/// The connection is redis' reconnecting `ConnectionManager`: one multiplexed connection
+/// shared by every request (concurrent commands are pipelined on it, no pool, no
+/// connection per request). While Redis is down the layer answers `503` (after at most its
+/// store timeout), and once it is back requests succeed again without a restart.
+///
+/// # Round trips, and what a response guarantees
+///
+/// A new delivery costs two round trips: the reservation before the handler (one bare
+/// `SET key token NX PX lease GET` for a one-key delivery on Redis 7 and later, else the
+/// reserve script), and the completion after it (the complete script, which must check
+/// the token). The completion runs as a task of its own and the `2xx` waits for its first
+/// attempt only; that wait is kept on purpose. Answering before it lands would not let a
+/// handler run twice (a copy arriving meanwhile still finds the delivery in flight and
+/// gets `409`, which providers retry), but a process stopped in that window would lose
+/// the completion after the provider was told "done", and the reservation would then
+/// expire with its lease and let a later replay through. As it is: when a `2xx` leaves
+/// the layer, the delivery is recorded as completed in Redis, or its completion failed
+/// once and is being retried in the background (logged, and counted in
+/// [`Counters::completions_lost`](crate::layer::Counters::completions_lost) if every retry
+/// fails).
 ///
 /// ```no_run
 /// use tower_webhook::replay::RedisStore;
@@ -137,6 +154,9 @@ pub struct RedisStore {
     prefix: Box<str>,
     /// Makes tokens unique across processes and restarts.
     instance: u64,
+    /// Whether the server takes `SET … NX … GET` (Redis 7.0 and later); cleared at the
+    /// first refusal.
+    set_get: Arc<AtomicBool>,
 }
 
 /// Configures a [`RedisStore`]; made by [`RedisStore::builder`].
@@ -175,11 +195,55 @@ impl RedisStore {
             connection,
             prefix: prefix.into().into_boxed_str(),
             instance: instance_id(),
+            set_get: Arc::new(AtomicBool::new(true)),
         }
     }
 
     fn key(&self, key: &ReplayKey) -> String {
-        format!("{}{key}", self.prefix)
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = String::with_capacity(self.prefix.len() + 64);
+        text.push_str(&self.prefix);
+        for byte in key.as_bytes() {
+            text.push(char::from(HEX[usize::from(byte >> 4)]));
+            text.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+        text
+    }
+
+    /// A one-key reservation as one bare command, `SET key token NX PX lease GET`: it
+    /// sets the key only when absent and answers what it held, which is the reserve
+    /// script's whole work for one key (a copy's content keys exist only with two keys),
+    /// without running Lua. `None` when the server refuses the command (Redis before 7.0
+    /// does not allow `NX` with `GET`): the script is used from then on.
+    async fn reserve_one(
+        &self,
+        key: &ReplayKey,
+        token: &ReservationToken,
+        lease: Duration,
+    ) -> Option<Result<Reservation, StoreError>> {
+        let mut connection = self.connection.clone();
+        let held: Result<Option<String>, _> = redis::cmd("SET")
+            .arg(self.key(key))
+            .arg(token.as_str())
+            .arg("NX")
+            .arg("PX")
+            .arg(millis(lease))
+            .arg("GET")
+            .query_async(&mut connection)
+            .await;
+        match held {
+            Ok(None) => Some(Ok(Reservation::Reserved(token.clone()))),
+            Ok(Some(held)) if held.as_str() == COMPLETED => {
+                Some(Ok(Reservation::Completed { matched: 0 }))
+            }
+            Ok(Some(_)) => Some(Ok(Reservation::InFlight { matched: 0 })),
+            // The server's own refusal of the command: `ERR syntax error` before 7.0.
+            Err(error) if error.code() == Some("ERR") => {
+                self.set_get.store(false, Ordering::Relaxed);
+                None
+            }
+            Err(error) => Some(Err(store_error(error))),
+        }
     }
 
     fn invocation<'s>(
@@ -261,6 +325,13 @@ impl ReplayStore for RedisStore {
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
         Box::pin(async move {
             let token = self.token();
+            if let [key] = keys {
+                if self.set_get.load(Ordering::Relaxed) {
+                    if let Some(answer) = self.reserve_one(key, &token, lease).await {
+                        return answer;
+                    }
+                }
+            }
             let mut connection = self.connection.clone();
             let (answer, matched): (String, usize) = self
                 .invocation(&scripts().reserve, keys)

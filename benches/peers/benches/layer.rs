@@ -5,6 +5,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
+use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tower::{Layer, Service};
 use tower_webhook::layer::{SourceKey, Sources};
@@ -74,14 +75,24 @@ fn layer(c: &mut Criterion) {
     }
 }
 
+/// Polls a future that is ready at once (the memory store's always are): the store's
+/// cost without a runtime's `block_on` around it.
+fn now<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => panic!("the memory store answers at once"),
+    }
+}
+
 fn store(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
     let store = MemoryStore::new();
     let mut n = 0u64;
     // The key is made outside the measurement: the layer computes it (a SHA-256 of the
-    // namespaced id) as part of the delivery, and that is not the store's cost.
+    // namespaced id) as part of the delivery, and that is not the store's cost. The store
+    // is at its default capacity (100,000 keys) after the warm-up, so each new delivery
+    // also evicts the oldest.
     c.bench_function("memory-store/reserve+complete", |b| {
         b.iter_batched(
             || {
@@ -89,19 +100,13 @@ fn store(c: &mut Criterion) {
                 [ReplayKey::new("stripe", &format!("evt_{n:016x}"))]
             },
             |key| {
-                runtime.block_on(async {
-                    let Reservation::Reserved(token) = store
-                        .reserve(&key, Duration::from_secs(300), Duration::from_secs(3600))
-                        .await
+                let Reservation::Reserved(token) =
+                    now(store.reserve(&key, Duration::from_secs(300), Duration::from_secs(3600)))
                         .unwrap()
-                    else {
-                        panic!("fresh key")
-                    };
-                    store
-                        .complete(&key, &token, Duration::from_secs(3600))
-                        .await
-                        .unwrap();
-                })
+                else {
+                    panic!("fresh key")
+                };
+                now(store.complete(&key, &token, Duration::from_secs(3600))).unwrap();
             },
             BatchSize::SmallInput,
         )
@@ -111,5 +116,85 @@ fn store(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, layer, store);
+/// A body that arrives one byte per frame: the most frames a body of its size can cost.
+struct OneByteFrames(Bytes);
+
+impl http_body::Body for OneByteFrames {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        if self.0.is_empty() {
+            return std::task::Poll::Ready(None);
+        }
+        let byte = self.0.split_to(1);
+        std::task::Poll::Ready(Some(Ok(http_body::Frame::data(byte))))
+    }
+}
+
+/// The hostile worst case of buffering: a body of the layer's limit (2 MiB) in 1-byte
+/// frames with a junk signature, beside one valid delivery of the same size in one frame,
+/// both through the whole layer.
+fn chunked(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let size = tower_webhook::layer::DEFAULT_BODY_LIMIT;
+    let body = json_body(size);
+    let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
+    let layer = WebhookLayer::new(verifier).replay_store(MemoryStore::new());
+    let mut one_frame = layer.clone().layer(tower::service_fn(read_body));
+    let mut one_byte = layer.layer(tower::service_fn(read_body));
+    let mut n = 0u64;
+    let mut group = c.benchmark_group(format!("hostile-chunked/{size}"));
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(5));
+    group.bench_function("valid", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                standard_delivery("/", body.clone(), &format!("msg_{n}"))
+            },
+            |request| assert_eq!(call_once(&runtime, &mut one_frame, request), 200),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("junk-1-byte-frames", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let (mut parts, _) =
+                    standard_delivery("/", body.clone(), &format!("msg_{n}")).into_parts();
+                parts.headers.insert(
+                    "webhook-signature",
+                    "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+                        .parse()
+                        .unwrap(),
+                );
+                http::Request::from_parts(parts, OneByteFrames(body.clone()))
+            },
+            |request| {
+                runtime.block_on(async {
+                    use tower::ServiceExt;
+                    let response = ServiceExt::<http::Request<OneByteFrames>>::ready(&mut one_byte)
+                        .await
+                        .unwrap()
+                        .call(request)
+                        .await
+                        .unwrap();
+                    assert_eq!(response.status(), 401);
+                })
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, layer, store, chunked);
 criterion_main!(benches);

@@ -430,9 +430,156 @@ fn public_key_worst_case(c: &mut Criterion) {
     }
 }
 
+/// The slowest rejected request of the other scheme families, each beside one valid
+/// verification of the same size (`hostile-<family>/<size>`, ratio `junk-*` / `valid`):
+///
+/// - HMAC (Standard Webhooks): the most signature entries a header may carry
+///   (`MAX_SIGNATURE_ENTRIES`), every one a well-formed junk MAC, so each is decoded and
+///   compared; one entry more is refused before any MAC.
+/// - ECDSA P-256 (SendGrid): one entry is all its header carries; a well-formed signature
+///   of other content costs one full curve verification, like a valid one.
+/// - Twilio: the most form parameters it accepts (1,024), each parsed, percent-decoded
+///   and sorted before the MAC, with a junk signature; one more is refused.
+fn hostile(c: &mut Criterion) {
+    use tower_webhook::scheme::MAX_SIGNATURE_ENTRIES;
+    let b64 =
+        |bytes: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes);
+    let replace = |valid: &http::Request<Bytes>, name: &str, value: String| {
+        let mut request = valid.clone();
+        request.headers_mut().insert(
+            http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+        request
+    };
+
+    // HMAC: junk entries.
+    let junk = |n: usize| {
+        (0..n)
+            .map(|i| format!("v1,{}", b64(&[i as u8 + 1; 32])))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let ours = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
+    for size in [1024, 2 * 1024 * 1024] {
+        let valid = signed(
+            providers::standard_webhooks(),
+            STANDARD_SECRET,
+            "/",
+            "application/json",
+            json_body(size),
+            "msg_1",
+        );
+        let worst = replace(&valid, "webhook-signature", junk(MAX_SIGNATURE_ENTRIES));
+        let over = replace(&valid, "webhook-signature", junk(MAX_SIGNATURE_ENTRIES + 1));
+        assert!(ours.verify(&valid).is_ok());
+        assert!(ours.verify(&worst).is_err());
+        assert!(ours.verify(&over).is_err());
+        let mut g = group(c, "hostile-hmac", size);
+        g.bench_function("valid", |b| {
+            b.iter(|| ours.verify(black_box(&valid)).is_ok())
+        });
+        g.bench_function("junk-max-entries", |b| {
+            b.iter(|| ours.verify(black_box(&worst)).is_err())
+        });
+        g.bench_function("junk-over-max", |b| {
+            b.iter(|| ours.verify(black_box(&over)).is_err())
+        });
+        g.finish();
+    }
+
+    // ECDSA P-256: a real signature of other content.
+    const P256_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg2ZiRbsQeKPRRrCda4siCwFqbRwslq9Sh+fWnall1UROhRANCAATboxPY3vrBxvSMLS0Ub680OtznqJrmYWsAY7sjfmKvdJasuAFoFS26w6+ZP8z+4b5Xrzz/i+vsdxMeiZlb1y+f";
+    const P256_SPKI: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE26MT2N76wcb0jC0tFG+vNDrc56ia5mFrAGO7I35ir3SWrLgBaBUtusOvmT/M/uG+V688/4vr7HcTHomZW9cvnw==";
+    let sendgrid = Verifier::new(providers::sendgrid(), P256_SPKI).unwrap();
+    let other = signed(
+        providers::sendgrid(),
+        P256_PKCS8,
+        "/",
+        "application/json",
+        json_body(64),
+        "x",
+    );
+    let header = "x-twilio-email-event-webhook-signature";
+    let foreign = other.headers()[header].to_str().unwrap().to_owned();
+    for size in [1024, 2 * 1024 * 1024] {
+        let valid = signed(
+            providers::sendgrid(),
+            P256_PKCS8,
+            "/",
+            "application/json",
+            json_body(size),
+            "x",
+        );
+        let worst = replace(&valid, header, foreign.clone());
+        assert!(sendgrid.verify(&valid).is_ok());
+        assert!(sendgrid.verify(&worst).is_err());
+        let mut g = group(c, "hostile-ecdsa", size);
+        g.bench_function("valid", |b| {
+            b.iter(|| sendgrid.verify(black_box(&valid)).is_ok())
+        });
+        g.bench_function("junk-max-entries", |b| {
+            b.iter(|| sendgrid.verify(black_box(&worst)).is_err())
+        });
+        g.finish();
+    }
+
+    // Twilio: the most form parameters.
+    let url = "https://hooks.example.com/twilio";
+    let twilio = Verifier::new(
+        providers::twilio().public_url("https://hooks.example.com"),
+        SECRET,
+    )
+    .unwrap();
+    let params = |n: usize| {
+        // Reverse order, percent-encoded values: the sort and the decoding both work.
+        Bytes::from(
+            (0..n)
+                .rev()
+                .map(|i| format!("P{i:04}=%2B{i}"))
+                .collect::<Vec<_>>()
+                .join("&"),
+        )
+    };
+    let form = "application/x-www-form-urlencoded";
+    let valid = signed(
+        providers::twilio(),
+        SECRET,
+        url,
+        form,
+        form_body(1024),
+        "d1",
+    );
+    let many = signed(providers::twilio(), SECRET, url, form, params(1024), "d1");
+    let junk_signature = b64(&[7; 20]);
+    let worst = replace(&many, "x-twilio-signature", junk_signature.clone());
+    let mut over = worst.clone();
+    *over.body_mut() = params(1025);
+    let _ = junk_signature;
+    assert!(twilio.verify(&valid).is_ok());
+    assert!(
+        twilio.verify(&many).is_ok(),
+        "1,024 parameters are accepted"
+    );
+    assert!(twilio.verify(&worst).is_err());
+    assert!(twilio.verify(&over).is_err());
+    let mut g = group(c, "hostile-twilio", 1024);
+    g.bench_function("valid", |b| {
+        b.iter(|| twilio.verify(black_box(&valid)).is_ok())
+    });
+    g.bench_function("junk-max-params", |b| {
+        b.iter(|| twilio.verify(black_box(&worst)).is_err())
+    });
+    g.bench_function("junk-over-max-params", |b| {
+        b.iter(|| twilio.verify(black_box(&over)).is_err())
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     public_key_worst_case,
+    hostile,
     standard_webhooks,
     stripe,
     github,

@@ -10,7 +10,9 @@ use tower_webhook::{Scheme, Signer};
 pub const SIZES: [usize; 4] = [256, 1024, 16 * 1024, 256 * 1024];
 
 pub const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-pub const SECRET: &str = "bench secret 0123456789";
+/// Starts with `whsec_`, as Stripe's secrets do (the Stripe preset refuses any other); a raw
+/// secret for the other presets.
+pub const SECRET: &str = "whsec_bench_secret_0123456789";
 pub const ED25519_SEED: &str = "769b93a3be05897f21ff10564f054b6c3055d916534b44a3450a13367e375cad";
 pub const ED25519_PUBLIC: &str = "700720f3a59dde69063640f029a06f3ae42cae3d5a6dddcfca015be7792e871c";
 

@@ -5,12 +5,18 @@
 //!
 //!     cargo run --release -p tower-webhook-benches --bin load -- [requests] [connections]
 //!
-//! With `redis-server` on the PATH, the layer is also measured with a Redis store.
+//! With `redis-server` on the PATH, the layer is also measured with a Redis store, beside
+//! its own baseline: the same server without the layer whose handler does by hand the
+//! bare Redis commands a replay store needs (`SET key token NX PX lease` before the body
+//! is used, `SET key done PX retention` after), on the same kind of multiplexed
+//! connection. The layer's Redis row is judged against that row.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use bytes::Bytes;
@@ -41,7 +47,52 @@ fn verified_without_store() -> Router {
         .route_layer(WebhookLayer::new(verifier).dangerously_disable_replay_protection())
 }
 
-fn verified(store: Arc<dyn ReplayStore>) -> Router {
+/// No layer: the handler reserves the delivery's id with one bare `SET NX PX`, reads the
+/// body, then marks it done with one bare `SET PX`: the least any Redis-backed replay
+/// protection does per delivery (no signature, no script, no token check on completion).
+fn by_hand(connection: redis::aio::ConnectionManager) -> Router {
+    async fn handler(
+        State(connection): State<redis::aio::ConnectionManager>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> (StatusCode, &'static str) {
+        let Some(id) = headers.get("webhook-id").and_then(|v| v.to_str().ok()) else {
+            return (StatusCode::BAD_REQUEST, "no id");
+        };
+        let key = format!("by-hand:{id}");
+        let mut c = connection.clone();
+        let reserved: Result<Option<String>, _> = redis::cmd("SET")
+            .arg(&key)
+            .arg("t:0123456789abcdef:1")
+            .arg("NX")
+            .arg("PX")
+            .arg(300_000)
+            .query_async(&mut c)
+            .await;
+        match reserved {
+            Ok(Some(_)) => {}
+            Ok(None) => return (StatusCode::CONFLICT, "in flight"),
+            Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "store"),
+        }
+        std::hint::black_box(body.len());
+        let done: Result<(), _> = redis::cmd("SET")
+            .arg(&key)
+            .arg("done")
+            .arg("PX")
+            .arg(604_800_000)
+            .query_async(&mut c)
+            .await;
+        match done {
+            Ok(()) => (StatusCode::OK, "ok"),
+            Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "store"),
+        }
+    }
+    Router::new()
+        .route("/hook", post(handler))
+        .with_state(connection)
+}
+
+fn verified(store: impl ReplayStore) -> Router {
     let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
     Router::new()
         .route("/hook", post(read_body))
@@ -158,7 +209,7 @@ async fn main() {
         ),
         (
             "layer, memory store",
-            serve(verified(Arc::new(MemoryStore::new()))).await,
+            serve(verified(MemoryStore::new())).await,
         ),
     ];
     let mut server = None;
@@ -166,7 +217,13 @@ async fn main() {
         let store = RedisStore::connect(&format!("redis://127.0.0.1:{port}"))
             .await
             .unwrap();
-        servers.push(("layer, redis store", serve(verified(Arc::new(store))).await));
+        let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
+        let connection = redis::aio::ConnectionManager::new(client).await.unwrap();
+        servers.push((
+            "no layer, bare redis commands by hand",
+            serve(by_hand(connection)).await,
+        ));
+        servers.push(("layer, redis store", serve(verified(store)).await));
         server = Some(child);
     }
 
@@ -187,6 +244,10 @@ async fn main() {
         })
         .collect();
     let baseline = requests as f64 / rows[0].1.seconds;
+    let by_hand = rows
+        .iter()
+        .find(|(name, _)| name.contains("by hand"))
+        .map(|(_, r)| requests as f64 / r.seconds);
     println!(
         "{requests} requests, {connections} connections, 1 KiB bodies, each a new valid delivery; \
          median of {ROUNDS} interleaved rounds\n"
@@ -201,6 +262,15 @@ async fn main() {
             r.p50.as_secs_f64() * 1e6,
             r.p99.as_secs_f64() * 1e6,
             r.failures
+        );
+    }
+    if let (Some(by_hand), Some((_, layer))) = (
+        by_hand,
+        rows.iter().find(|(name, _)| *name == "layer, redis store"),
+    ) {
+        println!(
+            "\nlayer, redis store / bare redis commands by hand: {:.3}",
+            requests as f64 / layer.seconds / by_hand
         );
     }
     if let Some(mut child) = server {
