@@ -35,8 +35,9 @@
 //!   run the handler from the database. `INBOX_LEASE_MS` sets the workers' lease, `INBOX_RETRY_MS`
 //!   the first pause after a failure. `HANDLER_FAIL_FIRST=n` makes the first `n`
 //!   attempts of each delivery fail (`500`), `HANDLER_DELAY_MS` makes the handler take
-//!   that long, and `HANDLED_LOG=path` appends a line `provider id` to that file for each
-//!   delivery handled: the hooks of the crash tests.
+//!   that long, and `HANDLED_LOG=path` appends a JSON line `{"provider","id","event"}`
+//!   to that file for each delivery handled, written before the handler answers: the
+//!   hooks of the crash tests.
 //! - GitHub deliveries go through a [`Dispatch`]er, and `event` is the name it dispatched
 //!   them under: `issues.opened` where the payload has an `action`, `push` where it has
 //!   none.
@@ -134,7 +135,14 @@ async fn handle(
     }
     if let Some(path) = &behaviour.handled_log {
         use std::io::Write;
-        let line = format!("{} {}\n", delivery.provider(), delivery.id());
+        let line = format!(
+            "{}\n",
+            serde_json::json!({
+                "provider": delivery.provider(),
+                "id": delivery.id(),
+                "event": event,
+            })
+        );
         let written = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
