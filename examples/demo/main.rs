@@ -5,7 +5,8 @@
 //!    wrong secret, a stale timestamp and an oversized body.
 //! 2. Every preset of [`providers::ALL`], on a route of its own with a layer of its own,
 //!    gets a delivery signed with its example key, the same delivery again and a tampered
-//!    one (Mailgun's signature is built with `providers::mailgun_signature`).
+//!    one (Mailgun's signature is built with `providers::mailgun_signature`, Braintree's
+//!    with `providers::braintree_signature`; Adyen's is signed inside a notification).
 //! 3. Events dispatched by type: GitHub's `push` and `issues.opened`, Stripe's
 //!    `checkout.session.completed` and `customer.subscription.*`, each to its handler; an
 //!    event nobody registered for acknowledged and marked.
@@ -483,10 +484,10 @@ async fn check_preset(
             let forged = Bytes::from(body.replace("demo.ping", "demo.pong"));
             (valid, http::Request::from_parts(parts, forged), "body")
         } else {
-            let wrong = sign("a-token-the-receiver-does-not-hold", body)?;
+            let wrong = sign("a-user:a-token-the-receiver-does-not-hold", body)?;
             (valid, wrong, "wrong token: a token signs no body")
         }
-    } else {
+    } else if preset.name() == "mailgun" {
         let mailgun = |token: &str, signed_token: &str| -> Result<_, Box<dyn std::error::Error>> {
             let timestamp = unix.as_secs().to_string();
             let signature = providers::mailgun_signature(signing, &timestamp, signed_token)?;
@@ -498,6 +499,52 @@ async fn check_preset(
         let valid = mailgun(&token, &token)?;
         let tampered = mailgun(&format!("{token}-forged"), &token)?;
         (valid, tampered, "the signed token in the body")
+    } else if preset.name() == "adyen" {
+        // Adyen signs fields of each notification item; the signer fills in the item's
+        // additionalData.hmacSignature.
+        let body = format!(
+            r#"{{"live":"false","notificationItems":[{{"NotificationRequestItem":{{"pspReference":"PSP{}","originalReference":"","merchantAccountCode":"DemoShop","merchantReference":"order-1","amount":{{"value":1000,"currency":"EUR"}},"eventCode":"AUTHORISATION","success":"true"}}}}]}}"#,
+            unix.as_nanos()
+        );
+        let valid = Signer::new(preset.scheme_with(options), signing).sign_with(
+            post(body)?,
+            "unused",
+            now,
+        )?;
+        let (parts, body) = copy(&valid).into_parts();
+        let forged = String::from_utf8_lossy(&body).replace("\"value\":1000", "\"value\":1");
+        (
+            valid,
+            http::Request::from_parts(parts, Bytes::from(forged)),
+            "the signed amount in the body",
+        )
+    } else {
+        // Braintree: bt_signature and bt_payload in a form body.
+        let form = |payload: &str, signature: &str| {
+            let body = form_urlencoded::Serializer::new(String::new())
+                .append_pair("bt_signature", signature)
+                .append_pair("bt_payload", payload)
+                .finish();
+            http::Request::post(url.as_str())
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Bytes::from(body))
+        };
+        let xml = |kind: &str| {
+            use base64::Engine as _;
+            let xml = format!(
+                "<notification><kind>{kind}</kind><timestamp>{}</timestamp></notification>",
+                unix.as_nanos()
+            );
+            format!(
+                "{}\n",
+                base64::engine::general_purpose::STANDARD.encode(xml)
+            )
+        };
+        let payload = xml("check");
+        let signature = providers::braintree_signature("demo_public_key", signing, &payload)?;
+        let valid = form(&payload, &signature)?;
+        let tampered = form(&xml("disbursement"), &signature)?;
+        (valid, tampered, "bt_payload, under the old signature")
     };
 
     let again = copy(&valid);
