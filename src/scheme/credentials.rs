@@ -11,7 +11,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http::HeaderName;
 
-use super::crypto::{secret_digest, SchemeKey};
+use super::crypto::SchemeKey;
 use super::{header_value, Message, Scheme, Verified, WebhookRequest};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
@@ -258,30 +258,14 @@ impl Scheme for CredentialScheme {
         keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
         let presented = zeroize::Zeroizing::new(self.presented(request)?);
-        // Fixed-size digests, every key compared: the time taken tells neither the
-        // credentials' lengths nor which one matched.
-        let received = secret_digest(&presented);
-        let matched = keys.iter().fold(subtle::Choice::from(0), |acc, key| {
-            acc | key.token_matches(&received)
-        });
-        if !bool::from(matched) {
-            return Err(Rejection::new(
-                RejectionKind::SignatureMismatch,
-                "credentials do not match",
-            ));
-        }
-        let mut verified = Verified::new();
-        if let Some(name) = &self.id {
-            if let Some(id) = request.header(name)? {
-                verified = verified.unsigned_id(id);
-            }
-        }
-        if let Some(name) = &self.event_type {
-            if let Some(kind) = request.header(name)? {
-                verified = verified.unsigned_event_type(kind);
-            }
-        }
-        Ok(verified)
+        super::token::verify_presented(
+            request,
+            keys,
+            &presented,
+            "credentials do not match",
+            self.id.as_ref(),
+            self.event_type.as_ref(),
+        )
     }
 
     fn sign(

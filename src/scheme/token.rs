@@ -79,30 +79,14 @@ impl Scheme for TokenScheme {
         keys: &[SchemeKey],
     ) -> Result<Verified, Rejection> {
         let token = request.required_header(&self.header)?;
-        // Fixed-size digests, every key compared: the time taken tells neither the tokens'
-        // lengths nor which one matched.
-        let received = secret_digest(token.as_bytes());
-        let matched = keys.iter().fold(subtle::Choice::from(0), |acc, key| {
-            acc | key.token_matches(&received)
-        });
-        if !bool::from(matched) {
-            return Err(Rejection::new(
-                RejectionKind::SignatureMismatch,
-                "token does not match",
-            ));
-        }
-        let mut verified = Verified::new();
-        if let Some(name) = &self.id {
-            if let Some(id) = request.header(name)? {
-                verified = verified.unsigned_id(id);
-            }
-        }
-        if let Some(name) = &self.event_type {
-            if let Some(kind) = request.header(name)? {
-                verified = verified.unsigned_event_type(kind);
-            }
-        }
-        Ok(verified)
+        verify_presented(
+            request,
+            keys,
+            token.as_bytes(),
+            "token does not match",
+            self.id.as_ref(),
+            self.event_type.as_ref(),
+        )
     }
 
     fn sign(
@@ -121,4 +105,38 @@ impl Scheme for TokenScheme {
         }
         Ok(())
     }
+}
+
+/// What [`TokenScheme`] and [`CredentialScheme`](super::CredentialScheme) share: the
+/// presented secret checked against every key, then the unsigned id and event type read
+/// from their headers.
+pub(super) fn verify_presented(
+    request: &WebhookRequest<'_>,
+    keys: &[SchemeKey],
+    presented: &[u8],
+    mismatch: &'static str,
+    id: Option<&HeaderName>,
+    event_type: Option<&HeaderName>,
+) -> Result<Verified, Rejection> {
+    // Fixed-size digests, every key compared: the time taken tells neither the secrets'
+    // lengths nor which one matched.
+    let received = secret_digest(presented);
+    let matched = keys.iter().fold(subtle::Choice::from(0), |acc, key| {
+        acc | key.token_matches(&received)
+    });
+    if !bool::from(matched) {
+        return Err(Rejection::new(RejectionKind::SignatureMismatch, mismatch));
+    }
+    let mut verified = Verified::new();
+    if let Some(name) = id {
+        if let Some(id) = request.header(name)? {
+            verified = verified.unsigned_id(id);
+        }
+    }
+    if let Some(name) = event_type {
+        if let Some(kind) = request.header(name)? {
+            verified = verified.unsigned_event_type(kind);
+        }
+    }
+    Ok(verified)
 }
