@@ -639,6 +639,18 @@ async fn operations_list_show_forget_and_purge(engine: Engine) {
     assert_eq!(filtered(ListFilter::new().received_after(before)).await, 2);
     assert_eq!(filtered(ListFilter::new().received_before(before)).await, 0);
     assert_eq!(filtered(ListFilter::new().limit(1)).await, 1);
+    // Every filter at once: each value bound to its own clause.
+    let all_filters = || {
+        ListFilter::new()
+            .state(DeliveryState::Pending)
+            .provider("standard-webhooks")
+            .received_after(before)
+            .received_before(SystemTime::now() + Duration::from_secs(60))
+    };
+    assert_eq!(filtered(all_filters()).await, 2);
+    assert_eq!(filtered(all_filters().limit(1)).await, 1);
+    assert_eq!(filtered(all_filters().provider("stripe")).await, 0);
+    assert_eq!(filtered(all_filters().state(DeliveryState::Dead)).await, 0);
     assert_eq!(
         filtered(ListFilter::new().state(DeliveryState::Done)).await,
         0

@@ -51,6 +51,8 @@
 
 #[cfg(feature = "inbox-postgres")]
 mod postgres;
+#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+mod read;
 #[cfg(feature = "inbox-router")]
 mod router;
 #[cfg(feature = "inbox-sqlite")]

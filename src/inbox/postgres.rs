@@ -11,12 +11,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Postgres, QueryBuilder, Row};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::Row;
 
+use super::read::{self, failed};
 use super::{
-    decode_headers, encode_headers, from_ms, to_ms, Accepted, AttemptRecord, Claimed,
-    DeliveryDetails, DeliveryRecord, DeliveryState, InboxError, InboxId, InboxStats, ListFilter,
+    encode_headers, from_ms, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord,
+    DeliveryState, InboxError, InboxId, InboxStats, ListFilter,
 };
 use crate::delivery::StoredParts;
 use crate::replay::ReplayKey;
@@ -39,14 +40,6 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 pub(super) struct Db {
     pool: PgPool,
 }
-
-fn failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> InboxError {
-    move |error| InboxError::with_source(what, error)
-}
-
-/// The columns [`DeliveryRecord`] shows.
-const RECORD_COLUMNS: &str = "id, provider, source, delivery_id, event_type, state, attempts, \
-     received_at, scheduled_at, finished_at, last_error";
 
 impl Db {
     pub(super) async fn open(url: &str) -> Result<Db, InboxError> {
@@ -400,138 +393,17 @@ impl Db {
     }
 
     pub(super) async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
-        let what = "the inbox could not be read";
-        let rows = sqlx::query("SELECT state, COUNT(*) FROM webhook_inbox GROUP BY state")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(failed(what))?;
-        let mut stats = InboxStats::default();
-        for row in rows {
-            let state: String = row.try_get(0).map_err(failed(what))?;
-            let count: i64 = row.try_get(1).map_err(failed(what))?;
-            let count = u64::try_from(count).unwrap_or(0);
-            match DeliveryState::parse(&state) {
-                Some(DeliveryState::Pending) => stats.pending = count,
-                Some(DeliveryState::Running) => stats.running = count,
-                Some(DeliveryState::Retrying) => stats.retrying = count,
-                Some(DeliveryState::Done) => stats.done = count,
-                Some(DeliveryState::Dead) => stats.dead = count,
-                None => {}
-            }
-        }
-        let oldest: Option<i64> = sqlx::query(
-            "SELECT MIN(received_at) FROM webhook_inbox
-             WHERE state IN ('pending', 'running', 'retrying')",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .and_then(|row| row.try_get(0))
-        .map_err(failed(what))?;
-        stats.oldest_pending_age = oldest.map(|received| {
-            Duration::from_millis(u64::try_from(now.saturating_sub(received)).unwrap_or(0))
-        });
-        Ok(stats)
+        read::stats(&self.pool, now).await
     }
 
     pub(super) async fn list(
         &self,
         filter: &ListFilter,
     ) -> Result<Vec<DeliveryRecord>, InboxError> {
-        let what = "the inbox could not be read";
-        let mut query: QueryBuilder<'_, Postgres> = QueryBuilder::new(format!(
-            "SELECT {RECORD_COLUMNS} FROM webhook_inbox WHERE 1 = 1"
-        ));
-        if let Some(state) = filter.state {
-            query.push(" AND state = ").push_bind(state.as_str());
-        }
-        if let Some(provider) = &filter.provider {
-            query.push(" AND provider = ").push_bind(provider.clone());
-        }
-        if let Some(after) = filter.received_after {
-            query.push(" AND received_at >= ").push_bind(to_ms(after));
-        }
-        if let Some(before) = filter.received_before {
-            query.push(" AND received_at < ").push_bind(to_ms(before));
-        }
-        query
-            .push(" ORDER BY received_at DESC, id DESC LIMIT ")
-            .push_bind(i64::from(filter.limit));
-        let rows = query
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(failed(what))?;
-        rows.iter().map(record).collect()
+        read::list(&self.pool, filter).await
     }
 
     pub(super) async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
-        let what = "the inbox could not be read";
-        let row = sqlx::query(&format!(
-            "SELECT {RECORD_COLUMNS}, method, uri, headers, body FROM webhook_inbox WHERE id = $1"
-        ))
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(failed(what))?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let attempts = sqlx::query(
-            "SELECT attempt, started_at, finished_at, error FROM webhook_inbox_attempts
-             WHERE delivery = $1 ORDER BY id",
-        )
-        .bind(id.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(failed(what))?;
-        let attempts = attempts
-            .iter()
-            .map(|row| {
-                Ok(AttemptRecord {
-                    attempt: u32::try_from(row.try_get::<i64, _>(0)?).unwrap_or(0),
-                    started_at: from_ms(row.try_get(1)?),
-                    finished_at: row.try_get::<Option<i64>, _>(2)?.map(from_ms),
-                    error: row.try_get(3)?,
-                })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()
-            .map_err(failed(what))?;
-        let method: String = row.try_get("method").map_err(failed(what))?;
-        let uri: String = row.try_get("uri").map_err(failed(what))?;
-        let headers: Vec<u8> = row.try_get("headers").map_err(failed(what))?;
-        let body: Vec<u8> = row.try_get("body").map_err(failed(what))?;
-        Ok(Some(DeliveryDetails {
-            record: record(&row)?,
-            method: method
-                .parse()
-                .map_err(|error| InboxError::with_source(what, error))?,
-            uri: uri
-                .parse()
-                .map_err(|error| InboxError::with_source(what, error))?,
-            headers: decode_headers(&headers),
-            body: Bytes::from(body),
-            attempts,
-        }))
+        read::get(&self.pool, id).await
     }
-}
-
-fn record(row: &PgRow) -> Result<DeliveryRecord, InboxError> {
-    let what = "the inbox could not be read";
-    let state: String = row.try_get("state").map_err(failed(what))?;
-    let get = || -> Result<DeliveryRecord, sqlx::Error> {
-        Ok(DeliveryRecord {
-            id: InboxId(row.try_get("id")?),
-            provider: row.try_get("provider")?,
-            source: row.try_get("source")?,
-            delivery_id: row.try_get("delivery_id")?,
-            event_type: row.try_get("event_type")?,
-            state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
-            attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0),
-            received_at: from_ms(row.try_get("received_at")?),
-            scheduled_at: from_ms(row.try_get("scheduled_at")?),
-            finished_at: row.try_get::<Option<i64>, _>("finished_at")?.map(from_ms),
-            last_error: row.try_get("last_error")?,
-        })
-    };
-    get().map_err(failed(what))
 }

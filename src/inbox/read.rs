@@ -1,0 +1,224 @@
+//! The inbox's read side (`stats`, `list`, `get`), one generic implementation over the SQL
+//! engines: the schemas are the same and these statements are plain SQL, so only the
+//! placeholders differ, and `QueryBuilder` writes those for each engine.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
+
+use super::{
+    decode_headers, from_ms, to_ms, AttemptRecord, DeliveryDetails, DeliveryRecord, DeliveryState,
+    InboxError, InboxId, InboxStats, ListFilter,
+};
+
+/// The columns [`record`] reads.
+pub(super) const RECORD_COLUMNS: &str = "id, provider, source, delivery_id, event_type, \
+    state, attempts, received_at, scheduled_at, finished_at, last_error";
+
+const UNREADABLE: &str = "the inbox could not be read";
+
+pub(super) fn failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> InboxError {
+    move |error| InboxError::with_source(what, error)
+}
+
+/// A row of [`RECORD_COLUMNS`] as a [`DeliveryRecord`].
+pub(super) fn record<R>(row: &R) -> Result<DeliveryRecord, InboxError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let get = || -> Result<DeliveryRecord, sqlx::Error> {
+        let state: String = row.try_get("state")?;
+        Ok(DeliveryRecord {
+            id: InboxId(row.try_get("id")?),
+            provider: row.try_get("provider")?,
+            source: row.try_get("source")?,
+            delivery_id: row.try_get("delivery_id")?,
+            event_type: row.try_get("event_type")?,
+            state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
+            attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0),
+            received_at: from_ms(row.try_get("received_at")?),
+            scheduled_at: from_ms(row.try_get("scheduled_at")?),
+            finished_at: row.try_get::<Option<i64>, _>("finished_at")?.map(from_ms),
+            last_error: row.try_get("last_error")?,
+        })
+    };
+    get().map_err(failed(UNREADABLE))
+}
+
+/// The counts of deliveries by state, and the age of the oldest unfinished one.
+pub(super) async fn stats<DB>(pool: &Pool<DB>, now: i64) -> Result<InboxStats, InboxError>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'r> i64: Decode<'r, DB> + Type<DB>,
+    for<'r> Option<i64>: Decode<'r, DB> + Type<DB>,
+{
+    let rows = sqlx::query::<DB>("SELECT state, COUNT(*) FROM webhook_inbox GROUP BY state")
+        .fetch_all(pool)
+        .await
+        .map_err(failed(UNREADABLE))?;
+    let mut stats = InboxStats::default();
+    for row in rows {
+        let state: String = row.try_get(0).map_err(failed(UNREADABLE))?;
+        let count: i64 = row.try_get(1).map_err(failed(UNREADABLE))?;
+        let count = u64::try_from(count).unwrap_or(0);
+        match DeliveryState::parse(&state) {
+            Some(DeliveryState::Pending) => stats.pending = count,
+            Some(DeliveryState::Running) => stats.running = count,
+            Some(DeliveryState::Retrying) => stats.retrying = count,
+            Some(DeliveryState::Done) => stats.done = count,
+            Some(DeliveryState::Dead) => stats.dead = count,
+            None => {}
+        }
+    }
+    let oldest: Option<i64> = sqlx::query::<DB>(
+        "SELECT MIN(received_at) FROM webhook_inbox
+         WHERE state IN ('pending', 'running', 'retrying')",
+    )
+    .fetch_one(pool)
+    .await
+    .and_then(|row| row.try_get(0))
+    .map_err(failed(UNREADABLE))?;
+    stats.oldest_pending_age = oldest.map(|received| {
+        Duration::from_millis(u64::try_from(now.saturating_sub(received)).unwrap_or(0))
+    });
+    Ok(stats)
+}
+
+/// The deliveries `filter` selects, newest first.
+pub(super) async fn list<DB>(
+    pool: &Pool<DB>,
+    filter: &ListFilter,
+) -> Result<Vec<DeliveryRecord>, InboxError>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'a> &'a str: ColumnIndex<DB::Row>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'r> Option<String>: Decode<'r, DB> + Type<DB>,
+    for<'r> i64: Decode<'r, DB> + Type<DB>,
+    for<'r> Option<i64>: Decode<'r, DB> + Type<DB>,
+{
+    // The filters' clauses, then their values bound in the same order. `$n` placeholders:
+    // PostgreSQL's, and SQLite reads `$n` as the nth parameter too.
+    let mut sql = format!("SELECT {RECORD_COLUMNS} FROM webhook_inbox WHERE 1 = 1");
+    let mut n = 0;
+    let mut clause = |sql: &mut String, condition: &str| {
+        n += 1;
+        sql.push_str(&format!(" AND {condition} ${n}"));
+    };
+    if filter.state.is_some() {
+        clause(&mut sql, "state =");
+    }
+    if filter.provider.is_some() {
+        clause(&mut sql, "provider =");
+    }
+    if filter.received_after.is_some() {
+        clause(&mut sql, "received_at >=");
+    }
+    if filter.received_before.is_some() {
+        clause(&mut sql, "received_at <");
+    }
+    sql.push_str(&format!(
+        " ORDER BY received_at DESC, id DESC LIMIT ${}",
+        n + 1
+    ));
+    let mut query = sqlx::query::<DB>(&sql);
+    if let Some(state) = filter.state {
+        query = query.bind(state.as_str());
+    }
+    if let Some(provider) = &filter.provider {
+        query = query.bind(provider.as_str());
+    }
+    if let Some(after) = filter.received_after {
+        query = query.bind(to_ms(after));
+    }
+    if let Some(before) = filter.received_before {
+        query = query.bind(to_ms(before));
+    }
+    let rows = query
+        .bind(i64::from(filter.limit))
+        .fetch_all(pool)
+        .await
+        .map_err(failed(UNREADABLE))?;
+    rows.iter().map(record).collect()
+}
+
+/// One delivery with its request and every attempt, or `None` when there is no such id.
+pub(super) async fn get<DB>(
+    pool: &Pool<DB>,
+    id: InboxId,
+) -> Result<Option<DeliveryDetails>, InboxError>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'a> &'a str: ColumnIndex<DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+    for<'q> i64: Encode<'q, DB>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'r> Option<String>: Decode<'r, DB> + Type<DB>,
+    for<'r> i64: Decode<'r, DB> + Type<DB>,
+    for<'r> Option<i64>: Decode<'r, DB> + Type<DB>,
+    for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
+{
+    let sql = format!(
+        "SELECT {RECORD_COLUMNS}, method, uri, headers, body FROM webhook_inbox WHERE id = $1"
+    );
+    let row = sqlx::query::<DB>(&sql)
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await
+        .map_err(failed(UNREADABLE))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let attempts = sqlx::query::<DB>(
+        "SELECT attempt, started_at, finished_at, error FROM webhook_inbox_attempts
+         WHERE delivery = $1 ORDER BY id",
+    )
+    .bind(id.0)
+    .fetch_all(pool)
+    .await
+    .map_err(failed(UNREADABLE))?;
+    let attempts = attempts
+        .iter()
+        .map(|row| {
+            Ok(AttemptRecord {
+                attempt: u32::try_from(row.try_get::<i64, _>(0)?).unwrap_or(0),
+                started_at: from_ms(row.try_get(1)?),
+                finished_at: row.try_get::<Option<i64>, _>(2)?.map(from_ms),
+                error: row.try_get(3)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(failed(UNREADABLE))?;
+    let method: String = row.try_get("method").map_err(failed(UNREADABLE))?;
+    let uri: String = row.try_get("uri").map_err(failed(UNREADABLE))?;
+    let headers: Vec<u8> = row.try_get("headers").map_err(failed(UNREADABLE))?;
+    let body: Vec<u8> = row.try_get("body").map_err(failed(UNREADABLE))?;
+    Ok(Some(DeliveryDetails {
+        record: record(&row)?,
+        method: method
+            .parse()
+            .map_err(|error| InboxError::with_source(UNREADABLE, error))?,
+        uri: uri
+            .parse()
+            .map_err(|error| InboxError::with_source(UNREADABLE, error))?,
+        headers: decode_headers(&headers),
+        body: Bytes::from(body),
+        attempts,
+    }))
+}
