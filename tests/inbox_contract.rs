@@ -21,7 +21,9 @@ use bytes::Bytes;
 use common::{is_duplicate, send, Server};
 use http::StatusCode;
 use tokio::sync::Notify;
-use tower_webhook::inbox::{DeliveryState, Inbox, InboxId, InboxJob, InboxStats, ListFilter};
+use tower_webhook::inbox::{
+    DeliveryState, Inbox, InboxErrorKind, InboxId, InboxJob, InboxStats, ListFilter,
+};
 use tower_webhook::{providers, Delivery, Signer, Verifier, WebhookLayer};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -847,10 +849,22 @@ async fn the_engine_is_picked_by_the_url(engine: Engine) {
             let error = Inbox::connect(&wrong).await.unwrap_err();
             let text = format!("{error} {error:?}");
             assert!(!text.contains("wrong-p4ss"), "{text}");
+            assert_eq!(error.kind(), InboxErrorKind::Configuration, "{error}");
+            // Nothing listens there (a port just bound and released): retry later.
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let error = Inbox::connect(&format!("postgres://u:p@127.0.0.1:{port}/x"))
+                .await
+                .unwrap_err();
+            assert_eq!(error.kind(), InboxErrorKind::Unavailable, "{error}");
         }
     }
     let error = Inbox::connect("mysql://127.0.0.1/x").await.unwrap_err();
     assert!(error.to_string().contains("postgres://"), "{error}");
+    assert_eq!(error.kind(), InboxErrorKind::Configuration);
 }
 
 /// Two instances (two `Inbox`es, two pools, as two processes have) with their workers on

@@ -296,6 +296,7 @@ impl Inbox {
                 {
                     let _ = path;
                     Err(InboxError::new(
+                        InboxErrorKind::Configuration,
                         "a sqlite:// inbox needs the `inbox-sqlite` feature, which this build \
                          lacks",
                     ))
@@ -306,11 +307,13 @@ impl Inbox {
                 return Inbox::postgres(url).await;
                 #[cfg(not(feature = "inbox-postgres"))]
                 Err(InboxError::new(
+                    InboxErrorKind::Configuration,
                     "a postgres:// inbox needs the `inbox-postgres` feature, which this build \
                      lacks",
                 ))
             }
             _ => Err(InboxError::new(
+                InboxErrorKind::Configuration,
                 "the inbox URL must start with sqlite:// or postgres://",
             )),
         }
@@ -355,7 +358,12 @@ impl Inbox {
         let write = self.shared.db.insert(parts, delivery, now_ms());
         let accepted = match tokio::time::timeout(self.write_timeout, write).await {
             Ok(result) => result?,
-            Err(_) => return Err(InboxError::new("the inbox write did not finish in time")),
+            Err(_) => {
+                return Err(InboxError::new(
+                    InboxErrorKind::Unavailable,
+                    "the inbox write did not finish in time",
+                ))
+            }
         };
         if matches!(accepted, Accepted::New(_)) {
             self.shared.due.notify_waiters();
@@ -680,28 +688,95 @@ pub struct InboxStats {
 }
 
 /// The inbox's database failed (unreachable, locked too long, disk full) or answered
-/// something it should not have.
+/// something it should not have. [`kind`](InboxError::kind) says which, for code that
+/// reacts differently (retry later, fix the configuration, page someone).
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use tower_webhook::inbox::{Inbox, InboxErrorKind};
+///
+/// let error = Inbox::connect("mysql://localhost/webhooks").await.unwrap_err();
+/// assert_eq!(error.kind(), InboxErrorKind::Configuration);
+/// # });
+/// ```
 #[derive(Debug)]
 pub struct InboxError {
+    kind: InboxErrorKind,
     message: Box<str>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+/// What kind of failure an [`InboxError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InboxErrorKind {
+    /// The inbox cannot work as configured: a URL of an unsupported kind or one this
+    /// build has no engine for, a malformed URL, a missing SQLite file where one must
+    /// exist, wrong credentials. Retrying does not help.
+    Configuration,
+    /// The database could not be reached or did not answer in time (the connection
+    /// pool is exhausted or closed, the network or the file failed). Transient: the layer
+    /// answers `503`, so the provider retries.
+    Unavailable,
+    /// The database refused a statement (a constraint, a full disk, a read-only file, a
+    /// failed migration).
+    Database,
+    /// A stored row could not be read back as a delivery (a schema edited by hand, a
+    /// newer version's rows).
+    Corrupt,
+}
+
 impl InboxError {
-    pub(crate) fn new(message: impl Into<Box<str>>) -> InboxError {
+    pub(crate) fn new(kind: InboxErrorKind, message: impl Into<Box<str>>) -> InboxError {
         InboxError {
+            kind,
             message: message.into(),
             source: None,
         }
     }
 
     pub(crate) fn with_source(
+        kind: InboxErrorKind,
         message: impl Into<Box<str>>,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> InboxError {
         InboxError {
+            kind,
             message: message.into(),
             source: Some(Box::new(source)),
+        }
+    }
+
+    /// A failed statement: its kind read from the driver's error.
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    pub(crate) fn sql(message: impl Into<Box<str>>, source: sqlx::Error) -> InboxError {
+        InboxError::with_source(InboxErrorKind::of_sql(&source), message, source)
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> InboxErrorKind {
+        self.kind
+    }
+}
+
+impl InboxErrorKind {
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    pub(crate) fn of_sql(error: &sqlx::Error) -> InboxErrorKind {
+        match error {
+            sqlx::Error::Configuration(_) | sqlx::Error::Tls(_) => InboxErrorKind::Configuration,
+            // PostgreSQL's class 28: invalid authorization (a wrong password or user).
+            sqlx::Error::Database(database)
+                if database.code().is_some_and(|code| code.starts_with("28")) =>
+            {
+                InboxErrorKind::Configuration
+            }
+            sqlx::Error::Database(_) | sqlx::Error::Migrate(_) => InboxErrorKind::Database,
+            sqlx::Error::Io(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => InboxErrorKind::Unavailable,
+            _ => InboxErrorKind::Corrupt,
         }
     }
 }

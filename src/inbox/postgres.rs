@@ -159,7 +159,7 @@ impl Db {
             Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("23503") => {
                 Ok(Accepted::Duplicate)
             }
-            Err(error) => Err(InboxError::with_source(what, error)),
+            Err(error) => Err(InboxError::sql(what, error)),
         }
     }
 

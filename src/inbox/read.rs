@@ -9,7 +9,7 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool,
 
 use super::{
     decode_headers, from_ms, to_ms, AttemptRecord, DeliveryDetails, DeliveryRecord, DeliveryState,
-    InboxError, InboxId, InboxStats, ListFilter,
+    InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter,
 };
 
 /// The columns [`record`] reads.
@@ -19,7 +19,7 @@ pub(super) const RECORD_COLUMNS: &str = "id, provider, source, delivery_id, even
 const UNREADABLE: &str = "the inbox could not be read";
 
 pub(super) fn failed(what: &'static str) -> impl FnOnce(sqlx::Error) -> InboxError {
-    move |error| InboxError::with_source(what, error)
+    move |error| InboxError::sql(what, error)
 }
 
 /// A row of [`RECORD_COLUMNS`] as a [`DeliveryRecord`].
@@ -213,10 +213,10 @@ where
         record: record(&row)?,
         method: method
             .parse()
-            .map_err(|error| InboxError::with_source(UNREADABLE, error))?,
+            .map_err(|error| InboxError::with_source(InboxErrorKind::Corrupt, UNREADABLE, error))?,
         uri: uri
             .parse()
-            .map_err(|error| InboxError::with_source(UNREADABLE, error))?,
+            .map_err(|error| InboxError::with_source(InboxErrorKind::Corrupt, UNREADABLE, error))?,
         headers: decode_headers(&headers),
         body: Bytes::from(body),
         attempts,

@@ -16,7 +16,7 @@ use sqlx::Row;
 use super::read::{self, failed};
 use super::{
     encode_headers, from_ms, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord,
-    DeliveryState, InboxError, InboxId, InboxStats, ListFilter,
+    DeliveryState, InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter,
 };
 use crate::delivery::StoredParts;
 use crate::replay::ReplayKey;
@@ -87,10 +87,12 @@ async fn write_loop(
             }
             Err(error) => {
                 let message = error.to_string();
+                let kind = InboxErrorKind::of_sql(&error);
                 for (_, reply) in batch.drain(..) {
-                    let _ = reply.send(Err(InboxError::new(format!(
-                        "the delivery could not be written to the inbox: {message}"
-                    ))));
+                    let _ = reply.send(Err(InboxError::new(
+                        kind,
+                        format!("the delivery could not be written to the inbox: {message}"),
+                    )));
                 }
             }
         }
@@ -258,8 +260,10 @@ impl Db {
         self.writes
             .send((row, reply))
             .await
-            .map_err(|_| InboxError::new(what))?;
-        answer.await.map_err(|_| InboxError::new(what))?
+            .map_err(|_| InboxError::new(InboxErrorKind::Unavailable, what))?;
+        answer
+            .await
+            .map_err(|_| InboxError::new(InboxErrorKind::Unavailable, what))?
     }
 
     /// Claims the delivery due first: pending, retrying and due, or running under an
