@@ -475,3 +475,37 @@ fn schemes_say_their_algorithm_and_event_header() {
     assert_eq!(scheme("stripe").event_type_header(), None, "in the body");
     assert_eq!(Algorithm::EcdsaP256Sha256.name(), "ECDSA P-256");
 }
+
+/// Twilio's forms are bounded: 256 parameters verify (empty pairs do not count), a 257th
+/// is refused as a bad body before any MAC is computed, even when correctly signed.
+#[test]
+fn twilio_takes_at_most_256_form_parameters() {
+    let scheme = || providers::twilio().public_url("https://hooks.example.com");
+    let body = |n: usize, empty_pairs: bool| {
+        let mut body = (0..n)
+            .map(|i| format!("P{i}=v{i}"))
+            .collect::<Vec<_>>()
+            .join(if empty_pairs { "&&" } else { "&" });
+        if empty_pairs {
+            body.push_str("&&&");
+        }
+        Bytes::from(body)
+    };
+    let form = |n: usize, empty_pairs: bool| {
+        let request = http::Request::post("https://hooks.example.com/twilio")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body(n.min(256), empty_pairs))
+            .unwrap();
+        // Signed with the most it can sign; a longer form gets that signature.
+        let mut signed = Signer::new(scheme(), "auth token").sign(request).unwrap();
+        *signed.body_mut() = body(n, empty_pairs);
+        signed
+    };
+    let v = verifier(scheme(), &["auth token"], SystemTime::now());
+    v.verify(&form(256, false)).unwrap();
+    v.verify(&form(256, true)).unwrap();
+    for request in [form(257, false), form(257, true), form(5000, false)] {
+        let rejection = v.verify(&request).unwrap_err();
+        assert_eq!(rejection.kind(), RejectionKind::InvalidBody, "{rejection}");
+    }
+}
