@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every figure in BENCHMARKS.md: criterion benchmarks (this crate beside the
-# raw HMAC and the peer crates), the end-to-end load test on 127.0.0.1, the allocations
+# raw HMAC and the peer crates; the layer split into its parts), the end-to-end load test
+# on 127.0.0.1 (with a raw-HMAC-by-hand floor), the allocations
 # per delivery and the memory store's bytes per entry, and the inbox's write path (SQLite and
 # a PostgreSQL it starts itself, beside a bare INSERT loop). Prints the tables as Markdown.
 # Takes about 25 minutes.

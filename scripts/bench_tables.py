@@ -50,6 +50,24 @@ for scheme in sorted(schemes):
         label = f"{size // 1024} KiB" if size >= 1024 else f"{size} B"
         print(f"| {label} | " + " | ".join(cells) + " |")
 
+# The layer's own cost, split in one run: beyond the plain service and the verification
+# alone, and the replay store's share (the layer with and without it).
+layer_rows = sorted(schemes.get("layer-standard-webhooks", []))
+if any("verify-only" in b and "tower-webhook-layer-no-replay" in b for _, b in layer_rows):
+    print("\n### the layer's own cost (same run)\n")
+    print("| size | layer beyond plain service + verification | of which the memory store | "
+          "layer without replay beyond plain service + verification |")
+    print("|---|---|---|---|")
+    for size, b in layer_rows:
+        if not all(k in b for k in ("tower-webhook-layer", "tower-webhook-layer-no-replay",
+                                     "verify-only", "no-verification")):
+            continue
+        floor = b["no-verification"] + b["verify-only"]
+        label = f"{size // 1024} KiB" if size >= 1024 else f"{size} B"
+        print(f"| {label} | {human(b['tower-webhook-layer'] - floor)} | "
+              f"{human(b['tower-webhook-layer'] - b['tower-webhook-layer-no-replay'])} | "
+              f"{human(b['tower-webhook-layer-no-replay'] - floor)} |")
+
 single = root / "memory-store_reserve+complete" / "new" / "estimates.json"
 if single.exists():
     t = json.loads(single.read_text())["median"]["point_estimate"]

@@ -76,3 +76,55 @@ async fn early_evictions_of_completed_deliveries_are_counted() {
     assert_eq!(store.evicted_early(), 1);
     assert!(reserve(&store, "a").await.is_ok());
 }
+
+/// A completion whose own lease ran out (the handler was slow and nothing took the key
+/// meanwhile) is recorded once: the key moves from in flight to completed, it is counted
+/// once, and a copy is a duplicate. A key whose completion expired is reserved anew.
+#[tokio::test]
+async fn a_completion_after_its_lease_ran_out_is_recorded_once() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    use std::time::SystemTime;
+    use tower_webhook::replay::Completion;
+
+    let now = Arc::new(AtomicU64::new(1_700_000_000));
+    let clock = {
+        let now = now.clone();
+        move || SystemTime::UNIX_EPOCH + Duration::from_secs(now.load(Ordering::SeqCst))
+    };
+    let store = MemoryStore::builder().capacity(4).clock(clock).build();
+    let slow = match store
+        .reserve(&key("slow"), Duration::from_secs(10), RETENTION)
+        .await
+        .unwrap()
+    {
+        Reservation::Reserved(token) => token,
+        other => panic!("fresh key: {other:?}"),
+    };
+    now.fetch_add(11, Ordering::SeqCst);
+    assert_eq!(
+        store
+            .complete(&key("slow"), &slow, Duration::from_secs(100))
+            .await
+            .unwrap(),
+        Completion::Recorded
+    );
+    assert_eq!(store.len(), 1);
+    assert_eq!(
+        reserve(&store, "slow").await.unwrap_err(),
+        Reservation::Completed { matched: 0 }
+    );
+    // Its retention over, the key is new again, and still counted once.
+    now.fetch_add(101, Ordering::SeqCst);
+    let again = reserve(&store, "slow").await.unwrap();
+    assert_eq!(store.len(), 1);
+    store
+        .complete(&key("slow"), &again, RETENTION)
+        .await
+        .unwrap();
+    assert_eq!(store.len(), 1);
+    assert_eq!(
+        reserve(&store, "slow").await.unwrap_err(),
+        Reservation::Completed { matched: 0 }
+    );
+}

@@ -261,11 +261,11 @@ fn answer_handshake<B>(provider: &str, handshake: &HandshakeResponse) -> Respons
     handshake.to_response().map(ResponseBody::layer)
 }
 
-async fn reserve<B>(
+async fn reserve<'a, B>(
     config: &Config,
-    store: &Arc<dyn ReplayStore>,
+    store: &'a Arc<dyn ReplayStore>,
     delivery: &Delivery,
-) -> Result<Held, Response<ResponseBody<B>>> {
+) -> Result<Held<'a>, Response<ResponseBody<B>>> {
     let keys = delivery.replay_keys();
     let outcome = match &config.memory {
         Some(memory) => memory.reserve_now(keys, config.lease, config.retention),
@@ -301,7 +301,7 @@ async fn reserve<B>(
     }
     match outcome {
         Ok(Reservation::Reserved(token)) => Ok(Held {
-            store: store.clone(),
+            store,
             delivery: delivery.clone(),
             token: Some(token),
         }),
@@ -337,7 +337,7 @@ async fn reserve<B>(
                     Err(reject(delivery.provider(), &rejection))
                 }
                 StoreFailure::Proceed => Ok(Held {
-                    store: store.clone(),
+                    store,
                     delivery: delivery.clone(),
                     token: None,
                 }),
@@ -350,23 +350,26 @@ async fn reserve<B>(
 /// handler keeps its delivery: without it a copy arriving after the lease would run too.
 async fn with_heartbeat<F: Future>(
     mut handler: std::pin::Pin<&mut F>,
-    held: &Held,
+    held: &Held<'_>,
     config: &Config,
 ) -> F::Output {
     let Some(token) = held.token.as_ref() else {
         return handler.await;
     };
-    if tokio::runtime::Handle::try_current().is_err() {
-        return handler.await;
-    }
     let period = (config.lease / 3).max(Duration::from_millis(1));
     let mut extending: Option<BoxFuture<'_, Result<bool, StoreError>>> = None;
     // Made only once the handler is pending: a handler that answers at once needs no
     // timer (nor a runtime with timers enabled).
     let mut timer: Option<std::pin::Pin<Box<tokio::time::Sleep>>> = None;
+    // Whether there is a runtime for the timer, asked only once the handler is pending
+    // (asking clones the runtime's handle).
+    let mut runtime: Option<bool> = None;
     std::future::poll_fn(|cx| {
         if let Poll::Ready(output) = handler.as_mut().poll(cx) {
             return Poll::Ready(output);
+        }
+        if !*runtime.get_or_insert_with(|| tokio::runtime::Handle::try_current().is_ok()) {
+            return Poll::Pending;
         }
         let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(period)));
         loop {
@@ -404,9 +407,10 @@ async fn with_heartbeat<F: Future>(
 }
 
 /// A reservation this request holds. Dropped without [`complete`](Held::complete) or
-/// [`release`](Held::release), it releases itself.
-struct Held {
-    store: Arc<dyn ReplayStore>,
+/// [`release`](Held::release), it releases itself. It borrows the layer's store (no
+/// reference count touched per request; a release from `drop` clones it).
+struct Held<'a> {
+    store: &'a Arc<dyn ReplayStore>,
     delivery: Delivery,
     token: Option<ReservationToken>,
 }
@@ -416,7 +420,7 @@ struct Held {
 const COMPLETION_RETRIES: u32 = 5;
 const COMPLETION_BACKOFF: Duration = Duration::from_millis(100);
 
-impl Held {
+impl Held<'_> {
     /// Marks the delivery completed. A completion that fails or times out is tried again
     /// in the background: a completion that never lands would let a replay run the
     /// handler again. It runs as a task of its own, so it lands even when this response
@@ -564,7 +568,7 @@ fn completed(delivery: &Delivery, outcome: Completion, counters: &Counters) {
     }
 }
 
-impl Drop for Held {
+impl Drop for Held<'_> {
     fn drop(&mut self) {
         let Some(token) = self.token.take() else {
             return;

@@ -1,7 +1,7 @@
 //! The in-memory replay store: for one process. Bounded: at capacity the oldest completed
 //! deliveries are forgotten first; reservations in flight are never evicted.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{hash_map, HashMap, VecDeque};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -137,6 +137,8 @@ enum Held {
     Absent,
     InFlight(u64),
     Completed,
+    /// Nothing unexpired, but an expired completion is still in the table.
+    Expired,
 }
 
 impl MemoryStore {
@@ -187,11 +189,14 @@ impl MemoryStore {
         state.sweep(now);
         let mut completed = None;
         let mut in_flight = None;
+        // Whether a key's expired completion is still in the table.
+        let mut stale = false;
         for (index, key) in keys.iter().enumerate() {
             match state.held(&slot(key), now) {
                 Held::Completed => completed = completed.or(Some(index)),
                 Held::InFlight(_) => in_flight = in_flight.or(Some(index)),
                 Held::Absent => {}
+                Held::Expired => stale = true,
             }
         }
         let answer = match (completed, in_flight) {
@@ -205,7 +210,7 @@ impl MemoryStore {
             let expires = expiry(now, retention);
             for key in keys.iter().skip(1) {
                 let key = slot(key);
-                if matches!(state.held(&key, now), Held::Absent) {
+                if matches!(state.held(&key, now), Held::Absent | Held::Expired) {
                     self.make_room(&mut state, 1, now)?;
                     state.write_completed(key, expires);
                 }
@@ -217,8 +222,11 @@ impl MemoryStore {
         let expires = expiry(now, lease);
         for key in keys {
             let key = slot(key);
-            // An expired completion of the same key (the lookup above found it).
-            state.completed.remove(&key);
+            // An expired completion of the same key (the lookup above found it). Nothing
+            // to remove for a new key: no second probe of the big table.
+            if stale {
+                state.completed.remove(&key);
+            }
             state.in_flight_order.push_back((key, seq));
             state.in_flight.insert(key, Entry { expires, seq });
         }
@@ -288,9 +296,19 @@ impl MemoryStore {
         let mut outcome = Completion::Recorded;
         for key in keys {
             let key = slot(key);
+            // The usual case: the key is still ours, in flight. It moves to the completed
+            // table (one probe of each table; the count of keys is unchanged, so no room
+            // is needed), whether or not its lease has run out, as below.
+            if let hash_map::Entry::Occupied(ours) = state.in_flight.entry(key) {
+                if Some(ours.get().seq) == seq {
+                    ours.remove();
+                    state.push_completed(key, expires);
+                    continue;
+                }
+            }
             match state.held(&key, now) {
                 Held::InFlight(holder) if Some(holder) != seq => outcome = Completion::Contended,
-                Held::Completed | Held::InFlight(_) | Held::Absent => {
+                Held::Completed | Held::InFlight(_) | Held::Absent | Held::Expired => {
                     // Room for a key that was lost (evicted, expired) is made like any
                     // other; a store full of reservations in flight says so, and the
                     // completion is tried again.
@@ -348,12 +366,18 @@ impl State {
         }
         match self.completed.get(key) {
             Some(entry) if entry.expires > now => Held::Completed,
-            _ => Held::Absent,
+            Some(_) => Held::Expired,
+            None => Held::Absent,
         }
     }
 
     fn write_completed(&mut self, key: Slot, expires: Nanos) {
         self.in_flight.remove(&key);
+        self.push_completed(key, expires);
+    }
+
+    /// Writes `key` completed; it must not be in flight.
+    fn push_completed(&mut self, key: Slot, expires: Nanos) {
         let seq = self.bump();
         self.completed_order.push_back((key, seq));
         self.completed.insert(key, Entry { expires, seq });
@@ -367,15 +391,15 @@ impl State {
             (&mut self.completed_order, &mut self.completed),
         ];
         for (queue, table) in tables {
-            while let Some((key, seq)) = queue.front() {
-                match table.get(key) {
-                    Some(entry) if entry.seq == *seq => {
-                        if entry.expires > now {
+            while let Some(&(key, seq)) = queue.front() {
+                // One probe: look the key up and, if it expired, remove it.
+                if let hash_map::Entry::Occupied(entry) = table.entry(key) {
+                    if entry.get().seq == seq {
+                        if entry.get().expires > now {
                             break;
                         }
-                        table.remove(key);
+                        entry.remove();
                     }
-                    _ => {}
                 }
                 queue.pop_front();
             }
@@ -386,10 +410,9 @@ impl State {
     /// there is none.
     fn evict_oldest_completed(&mut self) -> Option<Nanos> {
         while let Some((key, seq)) = self.completed_order.pop_front() {
-            if let Some(entry) = self.completed.get(&key).copied() {
-                if entry.seq == seq {
-                    self.completed.remove(&key);
-                    return Some(entry.expires);
+            if let hash_map::Entry::Occupied(entry) = self.completed.entry(key) {
+                if entry.get().seq == seq {
+                    return Some(entry.remove().expires);
                 }
             }
         }

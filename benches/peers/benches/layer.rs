@@ -63,6 +63,35 @@ fn layer(c: &mut Criterion) {
                 BatchSize::SmallInput,
             )
         });
+        // The same layer without replay protection, and the verification alone, so that
+        // the store's and the layer's own shares are measured in one run.
+        let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
+        let mut unprotected = WebhookLayer::new(verifier.clone())
+            .dangerously_disable_replay_protection()
+            .layer(tower::service_fn(read_body));
+        group.bench_function("tower-webhook-layer-no-replay", |b| {
+            b.iter_batched(
+                &mut fresh,
+                |request| assert_eq!(call_once(&runtime, &mut unprotected, request), 200),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function("verify-only", |b| {
+            b.iter_batched(
+                || {
+                    use http_body_util::BodyExt;
+                    let (parts, body) = fresh().into_parts();
+                    let body = runtime.block_on(body.collect()).unwrap().to_bytes();
+                    http::Request::from_parts(parts, body)
+                },
+                |request| {
+                    // The id and the replay keys too, as the layer asks for them.
+                    let delivery = verifier.verify(&request).unwrap();
+                    black_box(delivery.replay_keys());
+                },
+                BatchSize::SmallInput,
+            )
+        });
         let mut plain = tower::service_fn(read_body);
         group.bench_function("no-verification", |b| {
             b.iter_batched(

@@ -39,6 +39,48 @@ async fn read_body(body: Bytes) -> &'static str {
     "ok"
 }
 
+/// No layer: the handler checks the Standard Webhooks HMAC by hand (the key decoded once,
+/// the MAC keyed per request like the criterion `raw-hmac` floor, no timestamp window, no
+/// `Delivery`, no replay protection): the least any verification of these deliveries can
+/// cost end to end, the floor for the layer's rows.
+fn hmac_by_hand() -> Router {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    async fn handler(
+        State(key): State<Arc<Vec<u8>>>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> (StatusCode, &'static str) {
+        let header = |name: &str| headers.get(name).map(|v| v.as_bytes()).unwrap_or_default();
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length");
+        for part in [
+            header("webhook-id"),
+            b".",
+            header("webhook-timestamp"),
+            b".",
+            &body,
+        ] {
+            mac.update(part);
+        }
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        let valid = header("webhook-signature")
+            .split(|b| *b == b' ')
+            .any(|entry| entry.strip_prefix(b"v1,") == Some(expected.as_bytes()));
+        if valid {
+            (StatusCode::OK, "ok")
+        } else {
+            (StatusCode::UNAUTHORIZED, "bad signature")
+        }
+    }
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(STANDARD_SECRET.trim_start_matches("whsec_"))
+        .unwrap();
+    Router::new()
+        .route("/hook", post(handler))
+        .with_state(Arc::new(key))
+}
+
 /// Verification alone, to split the layer's cost between the signature and the store.
 fn verified_without_store() -> Router {
     let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
@@ -203,6 +245,7 @@ async fn main() {
             "no verification",
             serve(Router::new().route("/hook", post(read_body))).await,
         ),
+        ("no layer, raw HMAC by hand", serve(hmac_by_hand()).await),
         (
             "layer, replay protection off",
             serve(verified_without_store()).await,
@@ -246,7 +289,7 @@ async fn main() {
     let baseline = requests as f64 / rows[0].1.seconds;
     let by_hand = rows
         .iter()
-        .find(|(name, _)| name.contains("by hand"))
+        .find(|(name, _)| *name == "no layer, bare redis commands by hand")
         .map(|(_, r)| requests as f64 / r.seconds);
     println!(
         "{requests} requests, {connections} connections, 1 KiB bodies, each a new valid delivery; \
@@ -272,6 +315,21 @@ async fn main() {
             "\nlayer, redis store / bare redis commands by hand: {:.3}",
             requests as f64 / layer.seconds / by_hand
         );
+    }
+    let hmac = rows
+        .iter()
+        .find(|(name, _)| *name == "no layer, raw HMAC by hand")
+        .map(|(_, r)| requests as f64 / r.seconds);
+    if let Some(hmac) = hmac {
+        for (name, r) in rows.iter().filter(|(name, _)| name.starts_with("layer, ")) {
+            if name.contains("redis") {
+                continue;
+            }
+            println!(
+                "{name} / raw HMAC by hand: {:.3}",
+                requests as f64 / r.seconds / hmac
+            );
+        }
     }
     if let Some(mut child) = server {
         let _ = child.kill();
