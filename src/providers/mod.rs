@@ -40,6 +40,8 @@ mod mailgun;
 mod more_b;
 mod public_key;
 mod registry;
+#[cfg(feature = "rsa")]
+mod rsa_signed;
 mod standard;
 mod timestamp_header;
 mod timestamp_in_signature;
@@ -73,6 +75,9 @@ pub use self::more_b::{
 };
 pub use self::public_key::{discord, sendgrid, telnyx};
 pub use self::registry::{find, Preset, PresetOptions, ALL};
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
+pub use self::rsa_signed::{wise, WISE_PUBLIC_KEY, WISE_SANDBOX_PUBLIC_KEY};
 pub use self::standard::{
     clerk, gitlab_signing_token, openai, replicate, resend, standard_webhooks,
     standard_webhooks_ed25519, svix,
