@@ -38,6 +38,8 @@ mod docusign;
 mod hookdeck;
 mod mailgun;
 mod more_b;
+#[cfg(feature = "paypal")]
+mod paypal;
 mod public_key;
 mod registry;
 #[cfg(feature = "rsa")]
@@ -72,6 +74,12 @@ pub use self::hookdeck::{hookdeck, Hookdeck};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::more_b::{
     airwallex, auth0_log_streams, easypost, incident_io, lithic, stytch, supabase_auth_hooks,
+};
+#[cfg(feature = "paypal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paypal")))]
+pub use self::paypal::{
+    is_paypal_cert_url, paypal, CertificateFetcher, PayPal, PayPalCertificates,
+    MAX_CERTIFICATE_BYTES, PAYPAL_CERT_HOSTS, PAYPAL_CERT_NAMES, PAYPAL_CERT_URL,
 };
 pub use self::public_key::{discord, sendgrid, telnyx};
 pub use self::registry::{find, Preset, PresetOptions, ALL};

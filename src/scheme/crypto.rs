@@ -311,6 +311,22 @@ impl SchemeKey {
     }
 }
 
+#[cfg(feature = "paypal")]
+impl SchemeKey {
+    /// An RSA key parsed elsewhere (from a certificate).
+    pub(crate) fn from_rsa(key: super::rsa_key::RsaKey) -> Self {
+        SchemeKey(KeyState::Rsa(Box::new(key)))
+    }
+
+    /// The RSA key, if this is one.
+    pub(crate) fn as_rsa(&self) -> Option<&super::rsa_key::RsaKey> {
+        match &self.0 {
+            KeyState::Rsa(key) => Some(key),
+            _ => None,
+        }
+    }
+}
+
 /// The most signature entries a public-key scheme checks per request. Each check of an
 /// Ed25519 signature hashes the whole body again (its hash covers the signature's `R`),
 /// so more entries would let junk multiply the work; two cover a provider signing with
