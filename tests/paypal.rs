@@ -430,3 +430,73 @@ async fn paypal_end_to_end_on_127_0_0_1() {
     );
     assert_eq!(calls.count(), 1);
 }
+
+/// Four bytes that, appended to `prefix`, make its CRC32 `target`: CRC32 is affine over
+/// GF(2) in the appended bits, so 32 unknowns and 32 equations, solved by elimination.
+fn crc32_forge(prefix: &[u8], target: u32) -> [u8; 4] {
+    let crc_with = |x: u32| {
+        let mut data = prefix.to_vec();
+        data.extend_from_slice(&x.to_le_bytes());
+        crc32fast::hash(&data)
+    };
+    let base = crc_with(0);
+    // Rows: for each unknown bit i, its effect on the CRC (a column of the matrix).
+    let columns: Vec<u32> = (0..32).map(|i| crc_with(1 << i) ^ base).collect();
+    // Solve sum(x_i * columns[i]) = target ^ base by elimination on the columns.
+    let mut basis: Vec<(u32, u32)> = Vec::new(); // (vector, combination of unknowns)
+    for (i, column) in columns.iter().enumerate() {
+        let mut vector = *column;
+        let mut combination = 1u32 << i;
+        for (b, c) in &basis {
+            if vector & (1 << b.trailing_zeros()) != 0 {
+                vector ^= b;
+                combination ^= c;
+            }
+        }
+        if vector != 0 {
+            // Keep the basis reduced on each pivot bit.
+            let pivot = 1 << vector.trailing_zeros();
+            for (b, c) in basis.iter_mut() {
+                if *b & pivot != 0 {
+                    *b ^= vector;
+                    *c ^= combination;
+                }
+            }
+            basis.push((vector, combination));
+        }
+    }
+    let mut want = target ^ base;
+    let mut x = 0u32;
+    for (b, c) in &basis {
+        if want & (1 << b.trailing_zeros()) != 0 {
+            want ^= b;
+            x ^= c;
+        }
+    }
+    assert_eq!(want, 0, "CRC32 is onto: every target is reachable");
+    x.to_le_bytes()
+}
+
+/// What the documentation warns about, shown: a captured delivery's body changed (here
+/// its amount), with four bytes appended to keep its CRC32, still verifies. Only the
+/// transmission id (replay) and time (freshness) stop its reuse.
+#[test]
+fn the_body_is_covered_only_by_a_crc32() {
+    let original = std::str::from_utf8(BODY).unwrap();
+    let altered = original.replace("7.47", "9.99");
+    let mut body = altered.into_bytes();
+    let patch = crc32_forge(&body, crc32fast::hash(BODY));
+    body.extend_from_slice(&patch);
+    assert_eq!(crc32fast::hash(&body), crc32fast::hash(BODY));
+    let (parts, _) = vector_request().into_parts();
+    let forged = http::Request::from_parts(parts, Bytes::from(body));
+    let delivery = verifier(CHAIN)
+        .verify(&forged)
+        .expect("a CRC32-preserving change verifies: PayPal's scheme cannot see it");
+    assert!(!delivery.event_type_is_signed());
+    assert_eq!(
+        delivery.id(),
+        vector()[0],
+        "the signed transmission id is unchanged"
+    );
+}
