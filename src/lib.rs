@@ -57,6 +57,10 @@
 //!   JSON.
 //! - `stripe-types`: `typed::StripeEvent`, Stripe events parsed by async-stripe's webhook
 //!   `Event`, falling back to the raw JSON.
+//! - `rsa`: RSA PKCS#1 v1.5 signatures (`scheme::Algorithm::RsaPkcs1v15Sha256`) and the
+//!   Wise preset (`providers::wise`).
+//! - `paypal`: PayPal's certificate-verified webhooks (`providers::paypal`,
+//!   `providers::PayPalCertificates`); implies `rsa`.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]

@@ -261,7 +261,13 @@ impl<S: Scheme> VerifierBuilder<S> {
             .iter()
             .enumerate()
             .map(|(i, secret)| {
-                if let Some(whitespace) = secret.stray_whitespace() {
+                // An RSA key is PEM, whose line breaks (a final one included) are part of
+                // the format, or DER, whose bytes may be anything: no stray whitespace.
+                let pem = matches!(
+                    self.scheme.signature_algorithm(),
+                    Some(crate::scheme::Algorithm::RsaPkcs1v15Sha256)
+                );
+                if let Some(whitespace) = secret.stray_whitespace().filter(|_| !pem) {
                     return Err(ConfigError::new(format!(
                         "secret #{} for {} {whitespace} (read from a file or an environment \
                          variable?): trim it, or wrap it in Secret::verbatim if the provider \

@@ -146,7 +146,7 @@ impl<S: Scheme + Clone> CaseBuilder<S> {
 }
 
 fn cases() -> Vec<Case> {
-    vec![
+    let mut cases = vec![
         case(("standard-webhooks", "standard_webhooks"), providers::standard_webhooks()).with(
             [
                 "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
@@ -394,7 +394,15 @@ fn cases() -> Vec<Case> {
         case(("bunny stream", "bunny_stream"), providers::bunny_stream()).body_only(None, None),
         case(("survicate", "survicate"), providers::survicate()).body_only(None, None),
         case(("strike", "strike"), providers::strike()).body_only(None, None),
-    ]
+    ];
+    // Behind features.
+    #[cfg(feature = "rsa")]
+    cases.push(
+        case(("wise", "wise"), providers::wise())
+            .body_only(Some("msg_2mXyZ0123"), Some("ping"))
+            .keys(RSA_PRIVATE, RSA_PUBLIC),
+    );
+    cases
 }
 
 impl Case {
@@ -913,6 +921,19 @@ fn unsigned_headers_never_run_the_handler_twice() {
 
 /// The README's Providers table says, per preset, whether the delivery id and the event
 /// type are covered by the signature: checked here against what verification reports.
+/// Test RSA keys (`scripts/rsa_fixtures.sh`): 2048 and 4096 bits, private PKCS#8 and public
+/// SubjectPublicKeyInfo, PEM; the first pair is the registry's example pair.
+#[cfg(feature = "rsa")]
+const RSA_PRIVATE: [&str; 2] = [
+    include_str!("fixtures/rsa/test_private.pem").trim_ascii(),
+    include_str!("fixtures/rsa/test_private_4096.pem").trim_ascii(),
+];
+#[cfg(feature = "rsa")]
+const RSA_PUBLIC: [&str; 2] = [
+    include_str!("fixtures/rsa/test_public.pem").trim_ascii(),
+    include_str!("fixtures/rsa/test_public_4096.pem").trim_ascii(),
+];
+
 #[test]
 fn readme_says_what_is_signed() {
     let readme = include_str!("../README.md");
@@ -1014,6 +1035,8 @@ fn other_keys((signing, verifying): (&str, &str)) -> (String, String) {
         (ED25519_SEEDS, ED25519_PUBLIC),
         (TELNYX_SEEDS, TELNYX_PUBLIC),
         (P256_PKCS8, P256_SPKI),
+        #[cfg(feature = "rsa")]
+        (RSA_PRIVATE, RSA_PUBLIC),
     ];
     let (private, public) = pairs
         .into_iter()

@@ -70,6 +70,9 @@ fn secret_derived_bytes_are_only_compared_in_constant_time() {
         "matched == 1",                    // an index into a delivery's replay keys
         "matched_key != 0",                // the index of the key that verified
         "len == expected_len",             // a signature's length is public
+        "signature.len() != self.size",    // an RSA signature's length is the key's, public
+        "_RSA_SIGNATURE ==",               // constants checked at compile time
+        "signature_len()",                 // an RSA key's modulus length, public
     ];
     let mut offenders = Vec::new();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");

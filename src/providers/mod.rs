@@ -38,8 +38,12 @@ mod docusign;
 mod hookdeck;
 mod mailgun;
 mod more_b;
+#[cfg(feature = "paypal")]
+mod paypal;
 mod public_key;
 mod registry;
+#[cfg(feature = "rsa")]
+mod rsa_signed;
 mod standard;
 mod timestamp_header;
 mod timestamp_in_signature;
@@ -71,8 +75,17 @@ pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::more_b::{
     airwallex, auth0_log_streams, easypost, incident_io, lithic, stytch, supabase_auth_hooks,
 };
+#[cfg(feature = "paypal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paypal")))]
+pub use self::paypal::{
+    is_paypal_cert_url, paypal, CertificateFetcher, PayPal, PayPalCertificates,
+    MAX_CERTIFICATE_BYTES, PAYPAL_CERT_HOSTS, PAYPAL_CERT_NAMES, PAYPAL_CERT_URL,
+};
 pub use self::public_key::{discord, sendgrid, telnyx};
 pub use self::registry::{find, Preset, PresetOptions, ALL};
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
+pub use self::rsa_signed::{wise, WISE_PUBLIC_KEY, WISE_SANDBOX_PUBLIC_KEY};
 pub use self::standard::{
     clerk, gitlab_signing_token, openai, replicate, resend, standard_webhooks,
     standard_webhooks_ed25519, svix,

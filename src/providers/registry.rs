@@ -371,6 +371,49 @@ const P256: (&str, &str) = (
     "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE26MT2N76wcb0jC0tFG+vNDrc56ia5mFrAGO7I35ir3SWrLgBaBUtusOvmT/M/uG+V688/4vr7HcTHomZW9cvnw==",
 );
 
+/// A 2048-bit RSA private key (PKCS#8) and its public key (SubjectPublicKeyInfo), PEM
+/// (Wise); the same as `tests/fixtures/rsa/test_private.pem` and `test_public.pem`.
+#[cfg(feature = "rsa")]
+const RSA_PEM: (&str, &str) = (
+    "-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCYr4m0lIRKkDxC
+rdScufYthLCZnulwRX6xSkm+SZf/l01FQtQQxo17kklzF7u3HBiiOxPtTm8HEH64
+zmyNrBgFEWXfeAhZBASAQxE/4IC4M/W8vqRHvkBLG2clzeT2vmFYAPSOLvXqbqjV
+TjmDHlee8wKm2Tzqc62nQ0aSv6XC/kybdJvRzX6lBrLDQBkZPzbm1NGW2CXrQHiQ
+lpL3RYWKHraODMexI8gge/jHPR6vw8XJixB2hEAOOvyuIzho7fETp51YVdmQyJ9G
+Ig7JscWvE5zm5FwgUa8fOQuG4lIkKVIlMQFqI96D+HjW9kzPnsF1s3Q8s2NUF3qk
+8bYyGAPZAgMBAAECggEASn8bSShNg7PsMvxtiCqTmpHrOIj4jPbbYdVFNbrilqpT
+4T9CCQ1XarttauJhjG4A9uasSlTCh0fdDH5rKJSXA6IBeo8uQ4BaUdpnSCtZooZ3
+l6fMr9R7uimcoi1bUaiCBlYw/E6dXcywQ6LvHLJpPfyDhrTnq9zVFY8Vl/Q6BHEd
+70Ub160p6mSYaeC843so8f9StBEaL6BG+kAP2jvzm1Dgrz8gBpm8WSjaEy+oQ+/2
+yhl9ExpeiU6zkTG8SZnxvkAnWNezU4JD9npzBHJIUA9vWlimzje3O5QBK0OsdYgG
+w5PS2UsbxcFWMX62gmeTcvjHqMMTiWK1AfYM8kKMoQKBgQDQRjakZLqJx6JJrWDl
+9fMn0A5Q93TQviJUK+A7im44Kzilo0nZ2RVHue/vP7N1uwEiXq78CjEsWih8/hgo
+wloYGU2YyqY2djnPo4oR6cnbbWjLeM02pHe6wSEyaEogJJX9XsvdgPyTyDvyPony
+c0gX6y3HZVo/uYRi0TVsgqRb6wKBgQC7rGMW5j6wRd3Stn7A16futBNCJgzyJvMM
+jBwIb4Amb3OEI3IKz9gqS/1P8zBJDCLRETCxn9LW9NjRB43ucnTitjB4R8DVKeJ2
+SDwRH2YuACXsUOJs+G/IiEZff4ZDmhZnMSR24ERkqndzS1WNRRq7AX1T7iCdQmT9
+yUVsZZvCSwKBgEZ/Lamxaq6OQzFbHUxZVseoFeB0EjdB1E7XVxvwPGSIxLDUN4Ak
+iZ5wonVCA5WbCcQ/dk1bic9waPn96+GH/4Tes7Q/C8mtdN4Chg6QKsI6I1mT9ypC
+u0AcdQch481DdP2BI9JDAbtn8FqLrpfBS6rE8QboGIcvXU8xbzrecZGnAoGADpB8
+SCSqLMffRSEAiTqzP6Ud8X4+dvRq3EhrTIRKr7DqiBCwIwKqRe4LxI6c6q5UbWEm
+JELA/AmYYfByJVUgmQ+Gh28aGfDcME2+y51iMqO0TbihOc+17RwWSgb9hnWI041O
+xSL2a9GG352zD/mS73xYG5FZWpryd3eNObJQ+i0CgYEAqJg8mmL3Y5LE07NmFdoO
+tPmRKRzjIIpoGtmALd1B+dnXk+f6Ut2Ugd/iWLpg2VYuXHfe8CUe5GFVdKuqR23H
+lADaDD+THyMfxeT7JF0px9G8Pg6SJDTEaXiqmDpfTieFzb+0ASaBIG2pbrDtyoZt
+xEWG+5gR2u0IV7mgRx9LVq4=
+-----END PRIVATE KEY-----",
+    "-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAmK+JtJSESpA8Qq3UnLn2
+LYSwmZ7pcEV+sUpJvkmX/5dNRULUEMaNe5JJcxe7txwYojsT7U5vBxB+uM5sjawY
+BRFl33gIWQQEgEMRP+CAuDP1vL6kR75ASxtnJc3k9r5hWAD0ji716m6o1U45gx5X
+nvMCptk86nOtp0NGkr+lwv5Mm3Sb0c1+pQayw0AZGT825tTRltgl60B4kJaS90WF
+ih62jgzHsSPIIHv4xz0er8PFyYsQdoRADjr8riM4aO3xE6edWFXZkMifRiIOybHF
+rxOc5uRcIFGvHzkLhuJSJClSJTEBaiPeg/h41vZMz57BdbN0PLNjVBd6pPG2MhgD
+2QIDAQAB
+-----END PUBLIC KEY-----",
+);
+
 /// Every preset, in the order of the README's table: the one list that the tests, the
 /// fuzzers and the demo iterate.
 ///
@@ -520,6 +563,10 @@ pub static ALL: &[Preset] = &[
     preset!(bunny_stream),
     preset!(survicate),
     preset!(strike),
+    // Behind features, after every other preset (the README's table keeps this order).
+    // Wise docs, "Event handling": up to 25 retries over two weeks.
+    #[cfg(feature = "rsa")]
+    preset!(wise, keys = RSA_PEM).retries_for(days(14)),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

@@ -1,5 +1,5 @@
-//! Signature algorithms: HMAC (computed and compared in constant time), Ed25519 and ECDSA
-//! P-256 (verified with a public key). Every algorithm is fed the signed parts in order,
+//! Signature algorithms: HMAC (computed and compared in constant time), Ed25519, ECDSA
+//! P-256 and, with the `rsa` feature, RSA PKCS#1 v1.5 (verified with a public key). Every algorithm is fed the signed parts in order,
 //! so no copy of the body is ever made.
 
 use hmac::{Hmac, Mac};
@@ -27,12 +27,29 @@ pub enum Algorithm {
     Ed25519,
     /// ECDSA over P-256 with SHA-256, signatures in ASN.1 DER (SendGrid).
     EcdsaP256Sha256,
+    /// RSA PKCS#1 v1.5 signatures over SHA-256 (`SHA256withRSA`, `RS256`) verified with the
+    /// provider's public key (Wise). Keys of 2048 to 8192 bits; a signature is exactly the
+    /// modulus length. Needs the `rsa` feature: without it, a scheme using this algorithm
+    /// is refused at configuration.
+    RsaPkcs1v15Sha256,
 }
 
 /// Longest MAC output (SHA-512).
 pub(crate) const MAX_TAG: usize = 64;
-/// Longest signature accepted: a DER-encoded P-256 ECDSA signature is at most 72 bytes.
+/// Longest signature accepted on the stack, for every algorithm but RSA: a DER-encoded
+/// P-256 ECDSA signature is at most 72 bytes. RSA signatures (256 to 1024 bytes) are
+/// decoded into a buffer of their own, allocated only for an RSA scheme, so the HMAC
+/// paths keep their small stack buffers.
 pub(crate) const MAX_SIGNATURE: usize = 80;
+/// Longest RSA signature: the modulus length of an 8192-bit key.
+pub(crate) const MAX_RSA_SIGNATURE: usize = 1024;
+/// Shortest RSA signature: the modulus length of a 2048-bit key.
+const MIN_RSA_SIGNATURE: usize = 256;
+#[cfg(feature = "rsa")]
+const _: () = assert!(
+    MAX_RSA_SIGNATURE == super::rsa_key::MAX_RSA_SIGNATURE
+        && MIN_RSA_SIGNATURE == super::rsa_key::MIN_RSA_SIGNATURE
+);
 
 impl Algorithm {
     /// Its usual name: `HMAC-SHA256`, `Ed25519`, `ECDSA P-256`, …
@@ -43,6 +60,7 @@ impl Algorithm {
             Algorithm::Sha512 => "HMAC-SHA512",
             Algorithm::Ed25519 => "Ed25519",
             Algorithm::EcdsaP256Sha256 => "ECDSA P-256",
+            Algorithm::RsaPkcs1v15Sha256 => "RSA PKCS#1 v1.5 SHA-256",
         }
     }
 
@@ -61,7 +79,14 @@ impl Algorithm {
             Algorithm::Sha512 => len == 64,
             Algorithm::Ed25519 => len == 64,
             Algorithm::EcdsaP256Sha256 => (8..=72).contains(&len),
+            // Any key's modulus length; each key then checks its own exactly.
+            Algorithm::RsaPkcs1v15Sha256 => (MIN_RSA_SIGNATURE..=MAX_RSA_SIGNATURE).contains(&len),
         }
+    }
+
+    /// Whether signatures are too long for the stack buffer of [`MAX_SIGNATURE`] bytes.
+    pub(crate) fn has_long_signatures(self) -> bool {
+        matches!(self, Algorithm::RsaPkcs1v15Sha256)
     }
 }
 
@@ -77,6 +102,8 @@ enum KeyState {
     Sha512(Hmac<sha2::Sha512>),
     Ed25519(ed25519_dalek::VerifyingKey),
     P256(p256::ecdsa::VerifyingKey),
+    #[cfg(feature = "rsa")]
+    Rsa(Box<super::rsa_key::RsaKey>),
     /// A shared token, as its SHA-256 digest (zeroized on drop).
     Token(zeroize::Zeroizing<[u8; 32]>),
     /// One secret keyed for HMAC-SHA1 and HMAC-SHA256 both, where the request says which
@@ -90,6 +117,8 @@ impl std::fmt::Debug for SchemeKey {
             KeyState::Sha1(_) | KeyState::Sha256(_) | KeyState::Sha512(_) => "hmac",
             KeyState::Ed25519(_) => "ed25519",
             KeyState::P256(_) => "p256",
+            #[cfg(feature = "rsa")]
+            KeyState::Rsa(_) => "rsa",
             KeyState::Token(_) => "token",
             KeyState::Sha1OrSha256(..) => "hmac-sha1/sha256",
         };
@@ -118,7 +147,9 @@ fn hmac_state<M: Mac + hmac::digest::KeyInit>(key: &[u8]) -> M {
 
 impl SchemeKey {
     /// Prepares a verification key from decoded key bytes: the HMAC key, a raw 32-byte
-    /// Ed25519 public key, or a P-256 public key as DER SubjectPublicKeyInfo or SEC1 bytes.
+    /// Ed25519 public key, a P-256 public key as DER SubjectPublicKeyInfo or SEC1 bytes, or
+    /// (feature `rsa`) an RSA public key of 2048 to 8192 bits as PEM or DER,
+    /// SubjectPublicKeyInfo or PKCS#1.
     pub fn new(algorithm: Algorithm, key: &[u8]) -> Result<Self, ConfigError> {
         Ok(SchemeKey(match algorithm {
             Algorithm::Sha1 => KeyState::Sha1(hmac_state(key)),
@@ -142,6 +173,12 @@ impl SchemeKey {
                     .or_else(|_| p256::ecdsa::VerifyingKey::from_sec1_bytes(key))
                     .map_err(|_| ConfigError::new("not a valid P-256 public key"))?,
             ),
+            #[cfg(feature = "rsa")]
+            Algorithm::RsaPkcs1v15Sha256 => {
+                KeyState::Rsa(Box::new(super::rsa_key::RsaKey::from_public(key)?))
+            }
+            #[cfg(not(feature = "rsa"))]
+            Algorithm::RsaPkcs1v15Sha256 => return Err(rsa_feature_missing()),
         }))
     }
 
@@ -232,6 +269,8 @@ impl SchemeKey {
             KeyState::Sha512(mac) => run(mac, parts, out),
             KeyState::Sha1OrSha256(mac, _) => run(mac, parts, out),
             KeyState::Ed25519(_) | KeyState::P256(_) | KeyState::Token(_) => 0,
+            #[cfg(feature = "rsa")]
+            KeyState::Rsa(_) => 0,
         }
     }
 
@@ -265,7 +304,25 @@ impl SchemeKey {
                 }
                 key.verify_prehash(&digest.finalize(), &signature).is_ok()
             }
+            #[cfg(feature = "rsa")]
+            KeyState::Rsa(key) => key.verifies_digest(&sha256(parts), signature),
             KeyState::Token(_) => false,
+        }
+    }
+}
+
+#[cfg(feature = "paypal")]
+impl SchemeKey {
+    /// An RSA key parsed elsewhere (from a certificate).
+    pub(crate) fn from_rsa(key: super::rsa_key::RsaKey) -> Self {
+        SchemeKey(KeyState::Rsa(Box::new(key)))
+    }
+
+    /// The RSA key, if this is one.
+    pub(crate) fn as_rsa(&self) -> Option<&super::rsa_key::RsaKey> {
+        match &self.0 {
+            KeyState::Rsa(key) => Some(key),
+            _ => None,
         }
     }
 }
@@ -276,6 +333,25 @@ impl SchemeKey {
 /// an old and a new key during its rotation. A header with more is refused.
 pub const MAX_PUBLIC_KEY_SIGNATURES: usize = 2;
 
+/// An RSA key's verification needs no request data but the key itself is configuration:
+/// the message a scheme using RSA gets without the feature.
+#[cfg(not(feature = "rsa"))]
+fn rsa_feature_missing() -> ConfigError {
+    ConfigError::new(
+        "RSA signatures need the `rsa` feature of tower-webhook (in Cargo.toml: \
+         features = [\"rsa\"])",
+    )
+}
+
+/// The SHA-256 digest of the concatenated parts.
+fn sha256(parts: &[&[u8]]) -> sha2::digest::Output<Sha256> {
+    let mut digest = Sha256::new();
+    for part in parts {
+        digest.update(part);
+    }
+    digest.finalize()
+}
+
 /// What matched: the key (its index), its tag length (zero for public keys), and the
 /// candidate signature.
 pub(crate) struct Match<'c> {
@@ -285,8 +361,8 @@ pub(crate) struct Match<'c> {
 }
 
 /// The first key that verifies one of `candidates` over `parts`. Each key's MAC is
-/// computed once, whatever the number of candidates; for ECDSA the signed content is
-/// hashed once for every key and candidate.
+/// computed once, whatever the number of candidates; for ECDSA and RSA the signed content
+/// is hashed once for every key and candidate.
 pub(crate) fn first_match<'c, I>(
     keys: &[SchemeKey],
     parts: &[&[u8]],
@@ -300,14 +376,25 @@ where
     let candidates = candidates.into_iter();
     let mut prehash = None;
     keys.iter().enumerate().find_map(|(index, key)| {
+        #[cfg(feature = "rsa")]
+        if let KeyState::Rsa(verifying) = &key.0 {
+            // Candidates of another length are skipped before any hashing or arithmetic.
+            let mut fitting = candidates
+                .clone()
+                .filter(|candidate| candidate.len() == verifying.signature_len())
+                .peekable();
+            fitting.peek()?;
+            let digest = prehash.get_or_insert_with(|| sha256(parts));
+            return fitting
+                .find(|candidate| verifying.verifies_digest(digest, candidate))
+                .map(|signature| Match {
+                    key: index,
+                    tag_len: 0,
+                    signature,
+                });
+        }
         if let KeyState::P256(verifying) = &key.0 {
-            let digest = prehash.get_or_insert_with(|| {
-                let mut digest = Sha256::new();
-                for part in parts {
-                    digest.update(part);
-                }
-                digest.finalize()
-            });
+            let digest = prehash.get_or_insert_with(|| sha256(parts));
             return candidates
                 .clone()
                 .find(|candidate| {
@@ -353,8 +440,8 @@ pub(crate) fn content_tag(
 }
 
 /// Signs the concatenated parts with a signing secret: the HMAC key, an Ed25519 seed (32
-/// bytes, or the 64-byte keypair), or a P-256 private key (PKCS#8 DER or the 32-byte
-/// scalar).
+/// bytes, or the 64-byte keypair), a P-256 private key (PKCS#8 DER or the 32-byte
+/// scalar), or (feature `rsa`) an RSA private key (PKCS#8 or PKCS#1, PEM or DER).
 pub(crate) fn sign(
     algorithm: Algorithm,
     key: &[u8],
@@ -378,6 +465,10 @@ pub(crate) fn sign(
             use ed25519_dalek::Signer as _;
             Ok(signing.sign(&message).to_bytes().to_vec())
         }
+        #[cfg(feature = "rsa")]
+        Algorithm::RsaPkcs1v15Sha256 => super::rsa_key::sign(key, parts),
+        #[cfg(not(feature = "rsa"))]
+        Algorithm::RsaPkcs1v15Sha256 => Err(rsa_feature_missing()),
         _ => {
             let signing = p256::ecdsa::SigningKey::from_pkcs8_der(key)
                 .or_else(|_| p256::ecdsa::SigningKey::from_slice(key))
@@ -399,16 +490,17 @@ pub(crate) fn sign(
 /// sends none: the signature itself where no one without the key can make a second valid
 /// one for the same content — MACs, and Ed25519, whose verification accepts only the
 /// canonical encoding of `S` and compares `R` byte for byte — and for ECDSA, where `s`
-/// and `n - s` both verify, a hash of what was signed.
+/// and `n - s` both verify, a hash of what was signed. RSA PKCS#1 v1.5 signatures are
+/// unique too (deterministic, and `s >= n` is refused), but up to 1024 bytes: a hash of
+/// what was signed is a shorter key.
 pub(crate) fn fingerprint(algorithm: Algorithm, parts: &[&[u8]], signature: &[u8]) -> String {
-    if !matches!(algorithm, Algorithm::EcdsaP256Sha256) {
+    if !matches!(
+        algorithm,
+        Algorithm::EcdsaP256Sha256 | Algorithm::RsaPkcs1v15Sha256
+    ) {
         return hex::encode(signature);
     }
-    let mut digest = Sha256::new();
-    for part in parts {
-        digest.update(part);
-    }
-    hex::encode(digest.finalize())
+    hex::encode(sha256(parts))
 }
 
 /// Whether two MAC tags are equal, in time that depends only on their lengths (public).

@@ -9,6 +9,8 @@ pub(crate) mod crypto;
 mod encoding;
 mod handshake;
 pub(crate) mod json;
+#[cfg(feature = "rsa")]
+pub(crate) mod rsa_key;
 mod signature;
 mod timestamp;
 mod token;
@@ -28,6 +30,9 @@ pub use self::crypto::{Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES};
 pub use self::encoding::Encoding;
 pub use self::handshake::{AsanaHookSecret, HandshakeResponse, RegistrationHandshake};
 pub use self::json::JsonPath;
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
+pub use self::rsa_key::{MAX_RSA_BITS, MIN_RSA_BITS};
 pub use self::signature::{
     FieldSource, Part, SecretFormat, SignatureScheme, MAX_SIGNATURE_ENTRIES,
 };

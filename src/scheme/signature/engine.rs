@@ -11,7 +11,9 @@ use http::HeaderName;
 
 use super::describe::{FieldSource, Part, SecretFormat, TimestampSource, MAX_PARTS};
 use super::{SignatureScheme, MAX_SIGNATURE_ENTRIES};
-use crate::scheme::crypto::{self, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURE, MAX_TAG};
+use crate::scheme::crypto::{
+    self, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES, MAX_RSA_SIGNATURE, MAX_SIGNATURE, MAX_TAG,
+};
 use crate::scheme::json::{find_fields, JsonPath};
 use crate::scheme::{
     header_value, parse_timestamp, path_and_query, url_base, HandshakeResponse, Message,
@@ -74,20 +76,57 @@ pub(crate) fn decode_secret(
     Ok(key)
 }
 
-/// Signatures found in a request, decoded, on the stack.
+/// An RSA signature's decoding buffer: the longest signature, and room for base64's
+/// conservative estimate of a decoded length (up to two bytes more).
+const RSA_BUFFER: usize = MAX_RSA_SIGNATURE + 3;
+
+/// Signatures found in a request, decoded, on the stack; long (RSA) signatures in a
+/// buffer of their own, allocated only by a scheme whose algorithm has them and bounded by
+/// [`MAX_PUBLIC_KEY_SIGNATURES`].
 struct Candidates {
     tags: [[u8; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
     lens: [usize; MAX_SIGNATURE_ENTRIES],
     count: usize,
+    long: Option<Box<[[u8; RSA_BUFFER]; MAX_PUBLIC_KEY_SIGNATURES]>>,
 }
 
 impl Candidates {
+    fn new() -> Self {
+        Candidates {
+            tags: [[0; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
+            lens: [0; MAX_SIGNATURE_ENTRIES],
+            count: 0,
+            long: None,
+        }
+    }
+
     fn iter(&self) -> impl Iterator<Item = &[u8]> + Clone {
-        self.tags
+        let long = self.long.as_deref();
+        self.lens
             .iter()
-            .zip(self.lens.iter())
             .take(self.count)
-            .map(|(tag, len)| tag.get(..*len).unwrap_or_default())
+            .enumerate()
+            .map(move |(index, len)| {
+                let buffer: Option<&[u8]> = match long {
+                    Some(long) => long.get(index).map(|b| &b[..]),
+                    None => self.tags.get(index).map(|b| &b[..]),
+                };
+                buffer.and_then(|b| b.get(..*len)).unwrap_or_default()
+            })
+    }
+
+    /// The buffer the next signature decodes into, and its length slot; `None` when full.
+    fn next_slot(&mut self, long: bool) -> Option<(&mut [u8], &mut usize)> {
+        let len = self.lens.get_mut(self.count)?;
+        let buffer: &mut [u8] = if long {
+            let buffers = self
+                .long
+                .get_or_insert_with(|| Box::new([[0; RSA_BUFFER]; MAX_PUBLIC_KEY_SIGNATURES]));
+            buffers.get_mut(self.count)?
+        } else {
+            self.tags.get_mut(self.count)?
+        };
+        Some((buffer, len))
     }
 }
 
@@ -204,10 +243,14 @@ impl SignatureScheme {
                     "too many signatures for a public-key scheme",
                 ));
             }
-            let (Some(tag), Some(len)) = (
-                candidates.tags.get_mut(candidates.count),
-                candidates.lens.get_mut(candidates.count),
-            ) else {
+            let long = self.algorithm.has_long_signatures();
+            // Text too long to be any signature of this algorithm is refused before
+            // decoding (hex is the longest encoding: two characters a byte).
+            if long && text.len() > 2 * MAX_RSA_SIGNATURE {
+                undecodable = true;
+                return Ok(());
+            }
+            let Some((tag, len)) = candidates.next_slot(long) else {
                 return Ok(());
             };
             match self.encoding.decode_into(text, tag) {
@@ -432,11 +475,7 @@ impl Scheme for SignatureScheme {
             }
         }
         let header = self.read_required(request, &self.signature_header)?;
-        let mut candidates = Candidates {
-            tags: [[0; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
-            lens: [0; MAX_SIGNATURE_ENTRIES],
-            count: 0,
-        };
+        let mut candidates = Candidates::new();
         let ts_entry = self.parse_signature_header(header, &mut candidates)?;
         let timestamp = self.timestamp_raw(request, ts_entry)?;
         let id = self.id_header(request)?;

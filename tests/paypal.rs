@@ -1,0 +1,502 @@
+//! PayPal (feature `paypal`): the signed message with its CRC32, the certificate checks
+//! (chain to the injected test root, names, validity), the certificate URL allow-list, the
+//! lookup that fetches through an injected fetcher, and deliveries through real HTTP on
+//! 127.0.0.1. Fixtures: `scripts/paypal_fixtures.sh` (OpenSSL and Python's zlib).
+
+#![cfg(all(feature = "paypal", feature = "axum"))]
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
+use tower_webhook::layer::{LookupError, SourceKey, Sources, VerifierLookup};
+use tower_webhook::providers::{self, PayPal, PayPalCertificates, PAYPAL_CERT_URL};
+use tower_webhook::{RejectionKind, Signer, Verifier, WebhookLayer};
+
+const CA: &[u8] = include_bytes!("fixtures/paypal/test_ca.pem");
+const CHAIN: &[u8] = include_bytes!("fixtures/paypal/leaf_chain.pem");
+const SANDBOX_CHAIN: &[u8] = include_bytes!("fixtures/paypal/sandbox_chain.pem");
+const WRONG_NAME: &[u8] = include_bytes!("fixtures/paypal/wrong_name_chain.pem");
+const SELF_SIGNED: &[u8] = include_bytes!("fixtures/paypal/self_signed.pem");
+const LEAF_KEY: &str = include_str!("fixtures/paypal/leaf_key.pem");
+const SELF_SIGNED_KEY: &str = include_str!("fixtures/paypal/self_signed_key.pem");
+const BODY: &[u8] = include_bytes!("fixtures/paypal/body.json");
+const VECTOR: &str = include_str!("fixtures/paypal/vector.txt");
+const CERT_URL: &str =
+    "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77";
+
+/// Transmission id, time, webhook id, CRC32, signature.
+fn vector() -> [&'static str; 5] {
+    let lines: Vec<&str> = VECTOR.lines().collect();
+    [lines[0], lines[1], lines[2], lines[3], lines[4]]
+}
+
+fn scheme() -> PayPal {
+    let roots: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(CA)
+        .collect::<Result<_, _>>()
+        .expect("test root");
+    providers::paypal(vector()[2]).trust_anchors(&roots)
+}
+
+/// The vector's transmission time.
+fn vector_time() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_669_201)
+}
+
+fn verifier(chain: &[u8]) -> Verifier {
+    Verifier::builder(scheme())
+        .secret(chain.to_vec())
+        .clock(vector_time)
+        .build()
+        .expect("verifier")
+}
+
+fn vector_request() -> http::Request<Bytes> {
+    let [id, time, _, _, signature] = vector();
+    http::Request::post("https://hooks.example.com/paypal")
+        .header("content-type", "application/json")
+        .header("paypal-transmission-id", id)
+        .header("paypal-transmission-time", time)
+        .header("paypal-transmission-sig", signature)
+        .header("paypal-auth-algo", "SHA256withRSA")
+        .header("paypal-cert-url", CERT_URL)
+        .body(Bytes::from_static(BODY))
+        .expect("request")
+}
+
+#[test]
+fn the_fixture_is_what_it_says() {
+    assert_eq!(vector()[1], "2026-11-26T05:00:01Z");
+    assert_eq!(
+        humantime_seconds(vector_time()),
+        1_795_669_201,
+        "vector_time() is the transmission time"
+    );
+    assert_eq!(
+        crc32fast::hash(BODY).to_string(),
+        vector()[3],
+        "CRC32 of body.json"
+    );
+}
+
+fn humantime_seconds(at: SystemTime) -> u64 {
+    at.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// OpenSSL's signature of `id|time|webhook_id|crc32` verifies; the transmission id is the
+/// signed id, the event type is reported unsigned (only a CRC32 covers the body).
+#[test]
+fn openssl_vector_verifies() {
+    let delivery = verifier(CHAIN).verify(&vector_request()).expect("vector");
+    assert_eq!(delivery.id(), vector()[0]);
+    assert!(delivery.id_is_signed());
+    assert_eq!(delivery.event_type(), Some("PAYMENT.CAPTURE.COMPLETED"));
+    assert!(
+        !delivery.event_type_is_signed(),
+        "the body is only CRC32-covered"
+    );
+}
+
+#[test]
+fn every_signed_part_is_checked() {
+    let verifier = verifier(CHAIN);
+    let mismatch = |request: http::Request<Bytes>, what: &str| {
+        let kind = verifier.verify(&request).expect_err(what).kind();
+        assert_eq!(kind, RejectionKind::SignatureMismatch, "{what}");
+    };
+    let (parts, _) = vector_request().into_parts();
+    mismatch(
+        http::Request::from_parts(parts, Bytes::from_static(b"{\"event_type\":\"x\"}")),
+        "body",
+    );
+    mismatch(
+        common::with_header(
+            &vector_request(),
+            "paypal-transmission-id",
+            "a7c6bf30-cb5d-11f0-9e3c-5b1a8d5d6c2e",
+        ),
+        "transmission id",
+    );
+    mismatch(
+        common::with_header(
+            &vector_request(),
+            "paypal-transmission-time",
+            "2026-11-26T05:00:02Z",
+        ),
+        "transmission time",
+    );
+    // Another webhook id (another webhook's deliveries).
+    let other = Verifier::builder(providers::paypal("OTHERWEBHOOK0000").trust_anchors(&roots()))
+        .secret(CHAIN.to_vec())
+        .clock(vector_time)
+        .build()
+        .expect("verifier");
+    assert_eq!(
+        other
+            .verify(&vector_request())
+            .expect_err("webhook id")
+            .kind(),
+        RejectionKind::SignatureMismatch
+    );
+    // A certificate whose key did not sign (the sandbox one).
+    assert_eq!(
+        super_verifier(SANDBOX_CHAIN)
+            .verify(&vector_request())
+            .expect_err("key")
+            .kind(),
+        RejectionKind::SignatureMismatch
+    );
+}
+
+fn super_verifier(chain: &[u8]) -> Verifier {
+    verifier(chain)
+}
+
+fn roots() -> Vec<CertificateDer<'static>> {
+    CertificateDer::pem_slice_iter(CA)
+        .collect::<Result<_, _>>()
+        .expect("test root")
+}
+
+#[test]
+fn malformed_headers_are_400_and_stale_times_401() {
+    let verifier = verifier(CHAIN);
+    for (header, value, kind) in [
+        (
+            "paypal-auth-algo",
+            "SHA1withRSA",
+            RejectionKind::MalformedHeader,
+        ),
+        ("paypal-auth-algo", "none", RejectionKind::MalformedHeader),
+        (
+            "paypal-transmission-sig",
+            "AAAA",
+            RejectionKind::MalformedHeader,
+        ),
+        (
+            "paypal-transmission-sig",
+            "not base64!",
+            RejectionKind::MalformedHeader,
+        ),
+        (
+            "paypal-transmission-time",
+            "yesterday",
+            RejectionKind::MalformedHeader,
+        ),
+    ] {
+        let request = common::with_header(&vector_request(), header, value);
+        assert_eq!(
+            verifier.verify(&request).expect_err(value).kind(),
+            kind,
+            "{header}: {value}"
+        );
+    }
+    // The signed time, ten minutes later: stale (the signature is checked first, so a
+    // changed time is a mismatch, above).
+    fn later() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_669_201 + 600)
+    }
+    let late = Verifier::builder(scheme())
+        .secret(CHAIN.to_vec())
+        .clock(later)
+        .build()
+        .expect("verifier");
+    assert_eq!(
+        late.verify(&vector_request()).expect_err("stale").kind(),
+        RejectionKind::TimestampExpired
+    );
+    let huge = "A".repeat(100_000);
+    let request = common::with_header(&vector_request(), "paypal-transmission-sig", &huge);
+    assert_eq!(
+        verifier.verify(&request).expect_err("huge").kind(),
+        RejectionKind::MalformedHeader
+    );
+    let mut missing = vector_request();
+    missing.headers_mut().remove("paypal-transmission-id");
+    assert_eq!(
+        verifier.verify(&missing).expect_err("missing").kind(),
+        RejectionKind::MissingHeader
+    );
+}
+
+/// A forger's self-signed certificate in PayPal's name, a certificate for another name,
+/// one checked after its expiry, and a chain to roots that are not the injected ones are
+/// all refused when the verifier is built.
+#[test]
+fn certificates_are_validated() {
+    let build =
+        |scheme: PayPal, chain: &[u8]| Verifier::builder(scheme).secret(chain.to_vec()).build();
+    let error = build(scheme(), SELF_SIGNED).expect_err("self-signed");
+    assert!(error.to_string().contains("trust anchor"), "{error}");
+    let error = build(scheme(), WRONG_NAME).expect_err("www.paypal.com");
+    assert!(
+        error.to_string().contains("messageverificationcerts"),
+        "{error}"
+    );
+    fn in_2100() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(4_102_444_800)
+    }
+    build(scheme().certificate_clock(in_2100), CHAIN).expect_err("expired");
+    // The default anchors (Mozilla's) do not include the test root.
+    build(providers::paypal("1JE4291016473214C"), CHAIN).expect_err("not a public root");
+    build(
+        scheme(),
+        b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .expect_err("garbage");
+    build(scheme(), &vec![b'A'; 70_000]).expect_err("too large");
+    build(scheme(), SANDBOX_CHAIN).expect("the sandbox name is PayPal's too");
+    build(scheme(), CHAIN).expect("PayPal's name, chained to the injected root");
+    // A trust anchor that does not parse is a configuration error, not an empty store.
+    let bad_root = CertificateDer::from(vec![0u8; 10]);
+    build(providers::paypal("id").trust_anchors(&[bad_root]), CHAIN).expect_err("bad anchor");
+    build(providers::paypal("").trust_anchors(&roots()), CHAIN).expect_err("empty webhook id");
+}
+
+#[test]
+fn certificate_urls_are_allow_listed() {
+    for good in [
+        CERT_URL,
+        "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-1",
+        "https://api-m.paypal.com/v1/notifications/certs/CERT-1",
+        "https://api-m.sandbox.paypal.com/v1/notifications/certs/CERT-1",
+    ] {
+        assert!(providers::is_paypal_cert_url(good), "{good}");
+    }
+    for bad in [
+        "http://api.paypal.com/v1/notifications/certs/CERT-1",
+        "https://evil.example/v1/notifications/certs/CERT-1",
+        "https://api.paypal.com.evil.example/v1/notifications/certs/CERT-1",
+        "https://evil.example/api.paypal.com/v1/notifications/certs/CERT-1",
+        "https://user@api.paypal.com/v1/notifications/certs/CERT-1",
+        "https://api.paypal.com:8443/v1/notifications/certs/CERT-1",
+        "https://api.paypal.com:443/v1/notifications/certs/CERT-1",
+        "https://API.PAYPAL.COM/v1/notifications/certs/CERT-1",
+        "https://www.paypal.com/v1/notifications/certs/CERT-1",
+        "https://paypal.com/v1/notifications/certs/CERT-1",
+        "https://api.paypal.com/v1/notifications/certs/",
+        "https://api.paypal.com/v1/notifications/certs/../../oauth2/token",
+        "https://api.paypal.com/v1/notifications/certs/CERT-1?x=1",
+        "https://api.paypal.com/v1/notifications/certs/CERT-1#x",
+        "https://api.paypal.com/v1/other/CERT-1",
+        "https://127.0.0.1/v1/notifications/certs/CERT-1",
+        "file:///etc/passwd",
+        "",
+        "not a url",
+    ] {
+        assert!(!providers::is_paypal_cert_url(bad), "{bad}");
+    }
+}
+
+/// A fetcher that serves `chain` for [`CERT_URL`] and counts its calls.
+fn counting_fetcher(
+    chain: &'static [u8],
+) -> (
+    Arc<AtomicUsize>,
+    impl Fn(String) -> std::future::Ready<Result<Bytes, LookupError>> + Send + Sync + 'static,
+) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let fetcher = move |url: String| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        std::future::ready(if url == CERT_URL {
+            Ok(Bytes::from_static(chain))
+        } else {
+            Err(LookupError::new("no such certificate"))
+        })
+    };
+    (calls, fetcher)
+}
+
+#[tokio::test]
+async fn the_lookup_refuses_other_hosts_before_fetching() {
+    let (calls, fetcher) = counting_fetcher(CHAIN);
+    let lookup = PayPalCertificates::new(scheme(), fetcher);
+    for url in [
+        "https://evil.example/v1/notifications/certs/CERT-1",
+        "http://api.paypal.com/v1/notifications/certs/CERT-1",
+    ] {
+        assert!(lookup
+            .lookup(url.to_owned())
+            .await
+            .expect("no error")
+            .is_none());
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "nothing fetched");
+    assert!(lookup
+        .lookup(CERT_URL.to_owned())
+        .await
+        .expect("fetched")
+        .is_some());
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // A failed fetch is a failed lookup (503, retried), not an unknown source.
+    let other = "https://api.paypal.com/v1/notifications/certs/CERT-unknown";
+    assert!(lookup.lookup(other.to_owned()).await.is_err());
+
+    // A fetched chain that is not PayPal's is an unknown source.
+    let (_, forged) = counting_fetcher(SELF_SIGNED);
+    let lookup = PayPalCertificates::new(scheme(), forged);
+    assert!(lookup
+        .lookup(CERT_URL.to_owned())
+        .await
+        .expect("no error")
+        .is_none());
+    // Oversized bodies are refused whatever the fetcher does.
+    let (_, huge) = counting_fetcher(Box::leak(vec![b'A'; 70_000].into_boxed_slice()));
+    let lookup = PayPalCertificates::new(scheme(), huge);
+    assert!(lookup
+        .lookup(CERT_URL.to_owned())
+        .await
+        .expect("no error")
+        .is_none());
+}
+
+fn fresh_delivery(server: &common::Server, key: &str, cert_url: &str) -> http::Request<Bytes> {
+    let mut request = Signer::new(scheme(), key)
+        .sign_with(
+            common::post_to(server, BODY),
+            "0f7c2a10-cb5e-11f0-9e3c-5b1a8d5d6c2f",
+            SystemTime::now(),
+        )
+        .expect("sign");
+    request.headers_mut().insert(
+        PAYPAL_CERT_URL,
+        http::HeaderValue::from_str(cert_url).expect("url"),
+    );
+    request
+}
+
+/// Through real HTTP on 127.0.0.1, with the certificate served by a local fetcher: a
+/// signed delivery runs the handler once and its certificate is fetched once; its replay
+/// is a duplicate; a delivery naming a certificate on another host is refused (404) with
+/// nothing fetched; one signed by a forger's key under PayPal's URL is 401; a changed body
+/// is 401. The handler runs only for the first.
+#[tokio::test]
+async fn paypal_end_to_end_on_127_0_0_1() {
+    let (fetches, fetcher) = counting_fetcher(CHAIN);
+    let sources = Sources::new(
+        SourceKey::header(PAYPAL_CERT_URL),
+        PayPalCertificates::new(scheme(), fetcher),
+    )
+    .capacity(16);
+    let (server, calls) =
+        common::counting_server("/hook", WebhookLayer::with_sources(sources), "ok").await;
+
+    let signed = fresh_delivery(&server, LEAF_KEY, CERT_URL);
+    let reply = common::send(common::copy(&signed)).await;
+    assert_eq!(reply.status, http::StatusCode::OK, "{}", reply.text());
+    assert_eq!(calls.count(), 1);
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+
+    let reply = common::send(common::copy(&signed)).await;
+    assert!(common::is_duplicate(&reply), "{}", reply.status);
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        1,
+        "the certificate is cached"
+    );
+
+    let elsewhere = common::with_header(
+        &signed,
+        "paypal-cert-url",
+        "https://evil.example/v1/notifications/certs/CERT-1",
+    );
+    assert_eq!(
+        common::send(elsewhere).await.status,
+        http::StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        1,
+        "no fetch for another host"
+    );
+
+    let forged = fresh_delivery(&server, SELF_SIGNED_KEY, CERT_URL);
+    assert_eq!(
+        common::send(forged).await.status,
+        http::StatusCode::UNAUTHORIZED
+    );
+
+    let (parts, _) = common::copy(&fresh_delivery(&server, LEAF_KEY, CERT_URL)).into_parts();
+    let tampered = http::Request::from_parts(parts, Bytes::from_static(b"{\"event_type\":\"x\"}"));
+    assert_eq!(
+        common::send(tampered).await.status,
+        http::StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(calls.count(), 1);
+}
+
+/// Four bytes that, appended to `prefix`, make its CRC32 `target`: CRC32 is affine over
+/// GF(2) in the appended bits, so 32 unknowns and 32 equations, solved by elimination.
+fn crc32_forge(prefix: &[u8], target: u32) -> [u8; 4] {
+    let crc_with = |x: u32| {
+        let mut data = prefix.to_vec();
+        data.extend_from_slice(&x.to_le_bytes());
+        crc32fast::hash(&data)
+    };
+    let base = crc_with(0);
+    // Rows: for each unknown bit i, its effect on the CRC (a column of the matrix).
+    let columns: Vec<u32> = (0..32).map(|i| crc_with(1 << i) ^ base).collect();
+    // Solve sum(x_i * columns[i]) = target ^ base by elimination on the columns.
+    let mut basis: Vec<(u32, u32)> = Vec::new(); // (vector, combination of unknowns)
+    for (i, column) in columns.iter().enumerate() {
+        let mut vector = *column;
+        let mut combination = 1u32 << i;
+        for (b, c) in &basis {
+            if vector & (1 << b.trailing_zeros()) != 0 {
+                vector ^= b;
+                combination ^= c;
+            }
+        }
+        if vector != 0 {
+            // Keep the basis reduced on each pivot bit.
+            let pivot = 1 << vector.trailing_zeros();
+            for (b, c) in basis.iter_mut() {
+                if *b & pivot != 0 {
+                    *b ^= vector;
+                    *c ^= combination;
+                }
+            }
+            basis.push((vector, combination));
+        }
+    }
+    let mut want = target ^ base;
+    let mut x = 0u32;
+    for (b, c) in &basis {
+        if want & (1 << b.trailing_zeros()) != 0 {
+            want ^= b;
+            x ^= c;
+        }
+    }
+    assert_eq!(want, 0, "CRC32 is onto: every target is reachable");
+    x.to_le_bytes()
+}
+
+/// What the documentation warns about, shown: a captured delivery's body changed (here
+/// its amount), with four bytes appended to keep its CRC32, still verifies. Only the
+/// transmission id (replay) and time (freshness) stop its reuse.
+#[test]
+fn the_body_is_covered_only_by_a_crc32() {
+    let original = std::str::from_utf8(BODY).unwrap();
+    let altered = original.replace("7.47", "9.99");
+    let mut body = altered.into_bytes();
+    let patch = crc32_forge(&body, crc32fast::hash(BODY));
+    body.extend_from_slice(&patch);
+    assert_eq!(crc32fast::hash(&body), crc32fast::hash(BODY));
+    let (parts, _) = vector_request().into_parts();
+    let forged = http::Request::from_parts(parts, Bytes::from(body));
+    let delivery = verifier(CHAIN)
+        .verify(&forged)
+        .expect("a CRC32-preserving change verifies: PayPal's scheme cannot see it");
+    assert!(!delivery.event_type_is_signed());
+    assert_eq!(
+        delivery.id(),
+        vector()[0],
+        "the signed transmission id is unchanged"
+    );
+}
