@@ -370,7 +370,7 @@ impl Delivery {
     /// `url_verification`, Zoom's `endpoint.url_validation`, Twitch's callback
     /// verification, Discord's PING). The layer sends it instead of calling the handler.
     pub fn handshake(&self) -> Option<&HandshakeResponse> {
-        self.inner.verified.handshake.as_ref()
+        self.inner.verified.handshake.as_deref()
     }
 
     /// The raw body that was verified: the very buffer the handler receives.

@@ -340,7 +340,8 @@ pub struct Verified {
     pub(crate) event_type: Field,
     pub(crate) event_type_signed: bool,
     pub(crate) fingerprint: Fingerprint,
-    pub(crate) handshake: Option<HandshakeResponse>,
+    /// Boxed: rare, and `Verified` is moved through each builder call.
+    pub(crate) handshake: Option<Box<HandshakeResponse>>,
 }
 
 /// Where a value of a delivery comes from.
@@ -372,11 +373,13 @@ pub(crate) enum Fingerprint {
 
 impl Verified {
     /// Nothing proven beyond authenticity.
+    #[inline]
     pub fn new() -> Self {
         Verified::default()
     }
 
     /// The signed timestamp. The verifier rejects it when it is outside the tolerance.
+    #[inline]
     pub fn signed_timestamp(mut self, timestamp: SystemTime) -> Self {
         self.timestamp = Some(timestamp);
         self
@@ -384,6 +387,7 @@ impl Verified {
 
     /// The provider's delivery id, covered by the signature (a signed header, or a field
     /// of the signed body).
+    #[inline]
     pub fn signed_id(mut self, id: impl Into<String>) -> Self {
         self.id = Field::Known(Some(id.into().into_boxed_str()));
         self.id_signed = true;
@@ -393,6 +397,7 @@ impl Verified {
     /// The provider's delivery id from a header the signature does not cover. Anyone
     /// replaying a captured request can change it, so replay protection never rests on it
     /// alone (see [`Delivery::replay_keys`](crate::Delivery::replay_keys)).
+    #[inline]
     pub fn unsigned_id(mut self, id: impl Into<String>) -> Self {
         self.id = Field::Known(Some(id.into().into_boxed_str()));
         self.id_signed = false;
@@ -401,6 +406,7 @@ impl Verified {
 
     /// The provider's delivery id is this field of the signed JSON body, read only if it
     /// is asked for.
+    #[inline]
     pub fn signed_id_in_body(mut self, path: impl Into<Arc<JsonPath>>) -> Self {
         self.id = Field::Json(path.into());
         self.id_signed = true;
@@ -408,6 +414,7 @@ impl Verified {
     }
 
     /// The provider's event type, covered by the signature.
+    #[inline]
     pub fn signed_event_type(mut self, event_type: impl Into<String>) -> Self {
         self.event_type = Field::Known(Some(event_type.into().into_boxed_str()));
         self.event_type_signed = true;
@@ -416,6 +423,7 @@ impl Verified {
 
     /// The provider's event type from a header the signature does not cover: what the
     /// sender claims.
+    #[inline]
     pub fn unsigned_event_type(mut self, event_type: impl Into<String>) -> Self {
         self.event_type = Field::Known(Some(event_type.into().into_boxed_str()));
         self.event_type_signed = false;
@@ -424,6 +432,7 @@ impl Verified {
 
     /// The provider's event type is this field of the signed JSON body, read only if it
     /// is asked for.
+    #[inline]
     pub fn signed_event_type_in_body(mut self, path: impl Into<Arc<JsonPath>>) -> Self {
         self.event_type = Field::Json(path.into());
         self.event_type_signed = true;
@@ -435,6 +444,7 @@ impl Verified {
     /// make a second valid one of for the same content will do (MACs, Ed25519); for
     /// ECDSA, pass a hash of the signed content instead. Longer than 64 bytes, its
     /// SHA-256 is kept. Without one, a SHA-256 of the body is used.
+    #[inline]
     pub fn signature(mut self, signature: &[u8]) -> Self {
         let mut tag = [0u8; crypto::MAX_TAG];
         let digest;
@@ -453,6 +463,7 @@ impl Verified {
 
     /// A stable text form of the signed content, used like
     /// [`signature`](Self::signature) when the scheme has no signature bytes to give.
+    #[inline]
     pub fn fingerprint(mut self, fingerprint: impl Into<String>) -> Self {
         self.fingerprint = Fingerprint::Text(fingerprint.into().into_boxed_str());
         self
@@ -462,8 +473,9 @@ impl Verified {
     /// Zoom's `endpoint.url_validation`, …): the layer answers it with `response` instead
     /// of calling the handler, after recording it with replay protection so that a
     /// captured handshake cannot come back as another kind of message.
+    #[inline]
     pub fn handshake_response(mut self, response: HandshakeResponse) -> Self {
-        self.handshake = Some(response);
+        self.handshake = Some(Box::new(response));
         self
     }
 }
