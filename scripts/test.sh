@@ -16,4 +16,4 @@ cargo test --no-default-features --lib --tests
 echo "== the command line (cli/)"
 cargo test -p tower-webhook-cli
 echo "== the demo (README's first command): every chapter checked, non-zero on a surprise"
-cargo run --quiet --example demo --features inbox-sqlite
+cargo run --quiet --example demo --all-features

@@ -16,11 +16,15 @@
 //! 5. The durable inbox (a SQLite file): deliveries answered `202` at once while the
 //!    handler fails; each handled exactly once after its retries; a delivery that keeps
 //!    failing dead-lettered, then replayed.
+//! 6. PayPal's certificates (feature `paypal`): the certificate each delivery names is
+//!    fetched once through the application's fetcher (an in-process one here), its chain
+//!    checked against a test root, then cached; a forger's signature `401`; a certificate
+//!    URL off PayPal's hosts `404` with nothing fetched.
 //!
 //! Prints what happened and exits non-zero if any outcome is not the expected one.
 //!
 //! ```text
-//! cargo run --example demo --features inbox-sqlite
+//! cargo run --example demo --all-features
 //! ```
 
 mod stories;
@@ -410,6 +414,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut chapters = stories::dispatch(&client_for_stories).await?;
     chapters += stories::many_sources(&client_for_stories).await?;
     chapters += stories::inbox(&client_for_stories).await?;
+    chapters += stories::paypal(&client_for_stories).await?;
     let surprises = surprises + chapters;
 
     if failures + surprises > 0 {
