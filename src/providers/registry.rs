@@ -371,6 +371,14 @@ const P256: (&str, &str) = (
     "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE26MT2N76wcb0jC0tFG+vNDrc56ia5mFrAGO7I35ir3SWrLgBaBUtusOvmT/M/uG+V688/4vr7HcTHomZW9cvnw==",
 );
 
+/// The same P-256 key pair as JWKs (Plaid): the private JWK (with `d`) to sign, the public
+/// one to verify, both with the `kid` that the tokens name.
+#[cfg(feature = "jwt")]
+const P256_JWK: (&str, &str) = (
+    r#"{"kty":"EC","crv":"P-256","kid":"example-key-never-use-in-production","x":"26MT2N76wcb0jC0tFG-vNDrc56ia5mFrAGO7I35ir3Q","y":"lqy4AWgVLbrDr5k_zP7hvlevPP-L6-x3Ex6JmVvXL58","d":"2ZiRbsQeKPRRrCda4siCwFqbRwslq9Sh-fWnall1URM"}"#,
+    r#"{"kty":"EC","crv":"P-256","kid":"example-key-never-use-in-production","x":"26MT2N76wcb0jC0tFG-vNDrc56ia5mFrAGO7I35ir3Q","y":"lqy4AWgVLbrDr5k_zP7hvlevPP-L6-x3Ex6JmVvXL58"}"#,
+);
+
 /// Every preset, in the order of the README's table: the one list that the tests, the
 /// fuzzers and the demo iterate.
 ///
@@ -520,6 +528,12 @@ pub static ALL: &[Preset] = &[
     preset!(bunny_stream),
     preset!(survicate),
     preset!(strike),
+    // JWT-signed deliveries (feature `jwt`). Plaid API docs, "Webhooks": retried for up to
+    // 24 hours.
+    #[cfg(feature = "jwt")]
+    preset!(plaid, keys = P256_JWK).retries_for(hours(24)),
+    #[cfg(feature = "jwt")]
+    preset!(vonage),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

@@ -9,6 +9,8 @@ pub(crate) mod crypto;
 mod encoding;
 mod handshake;
 pub(crate) mod json;
+#[cfg(feature = "jwt")]
+mod jwt;
 mod signature;
 mod timestamp;
 mod token;
@@ -28,6 +30,11 @@ pub use self::crypto::{Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES};
 pub use self::encoding::Encoding;
 pub use self::handshake::{AsanaHookSecret, HandshakeResponse, RegistrationHandshake};
 pub use self::json::JsonPath;
+#[cfg(feature = "jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+pub use self::jwt::{
+    JwtAlgorithm, JwtScheme, DEFAULT_MAX_TOKEN_LENGTH, MAX_JWK_SET_KEYS, MAX_TOKEN_LENGTH,
+};
 pub use self::signature::{
     FieldSource, Part, SecretFormat, SignatureScheme, MAX_SIGNATURE_ENTRIES,
 };
