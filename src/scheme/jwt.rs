@@ -87,7 +87,7 @@ impl JwtAlgorithm {
 /// the token's `alg` is the scheme's algorithm and it has no `crit` parameter; its
 /// signature verifies with one of the keys (for ES256, among the keys of the configured
 /// JWK sets whose `kid` equals the token's, or that have none); the issuer, when one is
-/// set, is exactly `iss`; the body claim is the hex SHA-256 of the raw body; and, when
+/// set, is exactly `iss`; the body claim is the lowercase hex SHA-256 of the raw body; and, when
 /// [`issued_at`](Self::issued_at) is set, `iat` is present and within the verifier's
 /// tolerance. `exp` and `nbf` are not read: freshness is `iat`'s.
 ///
@@ -339,7 +339,11 @@ impl Scheme for JwtScheme {
         let claimed = claims
             .get(self.body_hash_claim.as_ref())
             .and_then(Value::as_str)
-            .filter(|hash| hash.len() == 64)
+            // Lowercase hex, as the providers send it (Python's `hexdigest`) and as their
+            // reference checks compare it, as text.
+            .filter(|hash| {
+                hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            })
             .and_then(|hash| {
                 let mut out = [0u8; 32];
                 hex::decode_to_slice(hash, &mut out).ok().map(|()| out)
