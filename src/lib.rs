@@ -57,6 +57,9 @@
 //!   JSON.
 //! - `stripe-types`: `typed::StripeEvent`, Stripe events parsed by async-stripe's webhook
 //!   `Event`, falling back to the raw JSON.
+//! - `jwt`: `scheme::JwtScheme`, deliveries signed with a JWT whose claims carry the
+//!   body's SHA-256 (the Plaid and Vonage presets), verified with jsonwebtoken on its
+//!   pure-Rust RustCrypto backend.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]

@@ -431,7 +431,7 @@ impl Scheme for JwtScheme {
                 "a JWT scheme needs the claim that carries the body's SHA-256",
             ));
         }
-        if self.max_token_length == 0 || self.max_token_length > MAX_TOKEN_LENGTH {
+        if !(1..=MAX_TOKEN_LENGTH).contains(&self.max_token_length) {
             return Err(ConfigError::new(format!(
                 "the token length limit must be between 1 and {MAX_TOKEN_LENGTH} bytes"
             )));
