@@ -23,8 +23,8 @@ use crate::scheme::{JwtAlgorithm, JwtScheme};
 /// - Key: Plaid's public key as a JWK, as `/webhook_verification_key/get` returns it: the
 ///   response itself (`{"key":{…},"request_id":…}`), the `key` object, or a JWK set
 ///   (`{"keys":[…]}`) of several (one secret per key works too). The token's `kid`
-///   selects among them. This crate does not call Plaid: fetch the key (Plaid's SDKs
-///   fetch it by `kid` and cache it) and configure it; a key whose `expired_at` is set is
+///   selects among them. This crate does not call Plaid: fetch the key (Plaid's
+///   example fetches it by `kid` and caches it) and configure it; a key whose `expired_at` is set is
 ///   refused. For signing (tests), the private key as a JWK with `d` and the same `kid`.
 ///
 /// Source: Plaid API docs, "Verify webhooks" (steps: `alg` must be `ES256`, the `kid`, the
