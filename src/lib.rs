@@ -61,6 +61,9 @@
 //!   Wise preset (`providers::wise`).
 //! - `paypal`: PayPal's certificate-verified webhooks (`providers::paypal`,
 //!   `providers::PayPalCertificates`); implies `rsa`.
+//! - `jwt`: `scheme::JwtScheme`, deliveries signed with a JWT whose claims carry the
+//!   body's SHA-256 (the Plaid and Vonage presets), verified with jsonwebtoken on its
+//!   pure-Rust RustCrypto backend.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]

@@ -402,6 +402,15 @@ fn cases() -> Vec<Case> {
             .body_only(Some("msg_2mXyZ0123"), Some("ping"))
             .keys(RSA_PRIVATE, RSA_PUBLIC),
     );
+    // JWT-signed presets (feature `jwt`): the token is the signature header and carries
+    // the timestamp (`iat`), so the header and timestamp tampering of tests/jwt.rs apply.
+    #[cfg(feature = "jwt")]
+    cases.extend([
+        case(("plaid", "plaid"), providers::plaid())
+            .body_only(None, None)
+            .keys(PLAID_PRIVATE, PLAID_PUBLIC),
+        case(("vonage", "vonage"), providers::vonage()).body_only(Some("msg_2mXyZ0123"), None),
+    ]);
     cases
 }
 
@@ -441,6 +450,17 @@ const TELNYX_SEEDS: [&str; 2] = [
 const TELNYX_PUBLIC: [&str; 2] = [
     "cAcg86Wd3mkGNkDwKaBvOuQsrj1abd3PygFb53kuhxw=",
     "q3g2vUTiJBInPmIMJQsTtfDSWzwaB8iNn/BNtKMWeBA=",
+];
+/// P256_PKCS8's key pairs as JWKs, each with its `kid` (Plaid).
+#[cfg(feature = "jwt")]
+const PLAID_PRIVATE: [&str; 2] = [
+    r#"{"kty":"EC","crv":"P-256","kid":"example-key-never-use-in-production","x":"26MT2N76wcb0jC0tFG-vNDrc56ia5mFrAGO7I35ir3Q","y":"lqy4AWgVLbrDr5k_zP7hvlevPP-L6-x3Ex6JmVvXL58","d":"2ZiRbsQeKPRRrCda4siCwFqbRwslq9Sh-fWnall1URM"}"#,
+    r#"{"kty":"EC","crv":"P-256","kid":"second-key","x":"aVxdmdvSeqFoVlG0dmkR4-06hMz3NOsJm8wD9mGWJ7w","y":"-gCmzfgNW7U_ymy_jbG3A6VXsZ0Z7gskAV7htD1gILs","d":"50gUqi6FEPAhOUviwNsWyKgoz26shSFSmkXMkptFEFY"}"#,
+];
+#[cfg(feature = "jwt")]
+const PLAID_PUBLIC: [&str; 2] = [
+    r#"{"kty":"EC","crv":"P-256","kid":"example-key-never-use-in-production","x":"26MT2N76wcb0jC0tFG-vNDrc56ia5mFrAGO7I35ir3Q","y":"lqy4AWgVLbrDr5k_zP7hvlevPP-L6-x3Ex6JmVvXL58"}"#,
+    r#"{"kty":"EC","crv":"P-256","kid":"second-key","x":"aVxdmdvSeqFoVlG0dmkR4-06hMz3NOsJm8wD9mGWJ7w","y":"-gCmzfgNW7U_ymy_jbG3A6VXsZ0Z7gskAV7htD1gILs"}"#,
 ];
 const P256_PKCS8: [&str; 2] = [
     "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg2ZiRbsQeKPRRrCda4siCwFqbRwslq9Sh+fWnall1UROhRANCAATboxPY3vrBxvSMLS0Ub680OtznqJrmYWsAY7sjfmKvdJasuAFoFS26w6+ZP8z+4b5Xrzz/i+vsdxMeiZlb1y+f",
@@ -1037,6 +1057,8 @@ fn other_keys((signing, verifying): (&str, &str)) -> (String, String) {
         (P256_PKCS8, P256_SPKI),
         #[cfg(feature = "rsa")]
         (RSA_PRIVATE, RSA_PUBLIC),
+        #[cfg(feature = "jwt")]
+        (PLAID_PRIVATE, PLAID_PUBLIC),
     ];
     let (private, public) = pairs
         .into_iter()

@@ -17,7 +17,10 @@ fn readme_has_a_row_for_every_preset() {
 
 /// The optional features that add presets, and whether this build enables each. A README
 /// row whose source cell names one (`(feature `rsa`)`) is a preset exactly when it is on.
-const PRESET_FEATURES: &[(&str, bool)] = &[("rsa", cfg!(feature = "rsa"))];
+const PRESET_FEATURES: &[(&str, bool)] = &[
+    ("rsa", cfg!(feature = "rsa")),
+    ("jwt", cfg!(feature = "jwt")),
+];
 
 /// The feature a README row's preset needs, if any.
 fn row_feature(line: &str) -> Option<(&'static str, bool)> {

@@ -36,6 +36,8 @@ mod braintree;
 mod credentials;
 mod docusign;
 mod hookdeck;
+#[cfg(feature = "jwt")]
+mod jwt;
 mod mailgun;
 mod more_b;
 #[cfg(feature = "paypal")]
@@ -71,6 +73,9 @@ pub use self::braintree::{braintree, braintree_signature, Braintree};
 pub use self::credentials::{api_key, basic_auth, chargebee, postmark};
 pub use self::docusign::{docusign, DocuSign};
 pub use self::hookdeck::{hookdeck, Hookdeck};
+#[cfg(feature = "jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+pub use self::jwt::{plaid, vonage};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::more_b::{
     airwallex, auth0_log_streams, easypost, incident_io, lithic, stytch, supabase_auth_hooks,

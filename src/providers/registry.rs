@@ -414,6 +414,14 @@ rxOc5uRcIFGvHzkLhuJSJClSJTEBaiPeg/h41vZMz57BdbN0PLNjVBd6pPG2MhgD
 -----END PUBLIC KEY-----",
 );
 
+/// The same P-256 key pair as JWKs (Plaid): the private JWK (with `d`) to sign, the public
+/// one to verify, both with the `kid` that the tokens name.
+#[cfg(feature = "jwt")]
+const P256_JWK: (&str, &str) = (
+    r#"{"kty":"EC","crv":"P-256","kid":"example-key-never-use-in-production","x":"26MT2N76wcb0jC0tFG-vNDrc56ia5mFrAGO7I35ir3Q","y":"lqy4AWgVLbrDr5k_zP7hvlevPP-L6-x3Ex6JmVvXL58","d":"2ZiRbsQeKPRRrCda4siCwFqbRwslq9Sh-fWnall1URM"}"#,
+    r#"{"kty":"EC","crv":"P-256","kid":"example-key-never-use-in-production","x":"26MT2N76wcb0jC0tFG-vNDrc56ia5mFrAGO7I35ir3Q","y":"lqy4AWgVLbrDr5k_zP7hvlevPP-L6-x3Ex6JmVvXL58"}"#,
+);
+
 /// Every preset, in the order of the README's table: the one list that the tests, the
 /// fuzzers and the demo iterate.
 ///
@@ -567,6 +575,12 @@ pub static ALL: &[Preset] = &[
     // Wise docs, "Event handling": up to 25 retries over two weeks.
     #[cfg(feature = "rsa")]
     preset!(wise, keys = RSA_PEM).retries_for(days(14)),
+    // JWT-signed deliveries (feature `jwt`). Plaid API docs, "Webhooks": retried for up to
+    // 24 hours.
+    #[cfg(feature = "jwt")]
+    preset!(plaid, keys = P256_JWK).retries_for(hours(24)),
+    #[cfg(feature = "jwt")]
+    preset!(vonage),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

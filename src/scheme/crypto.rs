@@ -109,6 +109,9 @@ enum KeyState {
     /// One secret keyed for HMAC-SHA1 and HMAC-SHA256 both, where the request says which
     /// (Twilio's signature settings header); SHA-1 unless asked otherwise.
     Sha1OrSha256(Hmac<sha1::Sha1>, Hmac<sha2::Sha256>),
+    /// A JWT scheme's keys (an HS256 secret, or a JWK set's public keys).
+    #[cfg(feature = "jwt")]
+    Jwt(std::sync::Arc<super::jwt::JwtKey>),
 }
 
 impl std::fmt::Debug for SchemeKey {
@@ -121,6 +124,8 @@ impl std::fmt::Debug for SchemeKey {
             KeyState::Rsa(_) => "rsa",
             KeyState::Token(_) => "token",
             KeyState::Sha1OrSha256(..) => "hmac-sha1/sha256",
+            #[cfg(feature = "jwt")]
+            KeyState::Jwt(_) => "jwt",
         };
         write!(f, "SchemeKey({kind}, <redacted>)")
     }
@@ -271,6 +276,8 @@ impl SchemeKey {
             KeyState::Ed25519(_) | KeyState::P256(_) | KeyState::Token(_) => 0,
             #[cfg(feature = "rsa")]
             KeyState::Rsa(_) => 0,
+            #[cfg(feature = "jwt")]
+            KeyState::Jwt(_) => 0,
         }
     }
 
@@ -307,6 +314,23 @@ impl SchemeKey {
             #[cfg(feature = "rsa")]
             KeyState::Rsa(key) => key.verifies_digest(&sha256(parts), signature),
             KeyState::Token(_) => false,
+            #[cfg(feature = "jwt")]
+            KeyState::Jwt(_) => false,
+        }
+    }
+
+    /// A JWT scheme's keys.
+    #[cfg(feature = "jwt")]
+    pub(crate) fn jwt(key: super::jwt::JwtKey) -> Self {
+        SchemeKey(KeyState::Jwt(std::sync::Arc::new(key)))
+    }
+
+    /// The JWT scheme's keys this key holds, if it is one.
+    #[cfg(feature = "jwt")]
+    pub(crate) fn as_jwt(&self) -> Option<&super::jwt::JwtKey> {
+        match &self.0 {
+            KeyState::Jwt(key) => Some(key),
+            _ => None,
         }
     }
 }

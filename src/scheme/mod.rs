@@ -9,6 +9,8 @@ pub(crate) mod crypto;
 mod encoding;
 mod handshake;
 pub(crate) mod json;
+#[cfg(feature = "jwt")]
+mod jwt;
 #[cfg(feature = "rsa")]
 pub(crate) mod rsa_key;
 mod signature;
@@ -30,6 +32,11 @@ pub use self::crypto::{Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES};
 pub use self::encoding::Encoding;
 pub use self::handshake::{AsanaHookSecret, HandshakeResponse, RegistrationHandshake};
 pub use self::json::JsonPath;
+#[cfg(feature = "jwt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
+pub use self::jwt::{
+    JwtAlgorithm, JwtScheme, DEFAULT_MAX_TOKEN_LENGTH, MAX_JWK_SET_KEYS, MAX_TOKEN_LENGTH,
+};
 #[cfg(feature = "rsa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 pub use self::rsa_key::{MAX_RSA_BITS, MIN_RSA_BITS};
