@@ -1,6 +1,11 @@
 //! The `github_app` and `stripe_billing` examples, called through their `app` functions
 //! and served on 127.0.0.1, fed the vendored real payloads (tests/fixtures).
 
+#![cfg(all(
+    feature = "axum",
+    any(feature = "github-types", feature = "stripe-types")
+))]
+
 mod common;
 
 use std::time::SystemTime;

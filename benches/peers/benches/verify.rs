@@ -438,7 +438,7 @@ fn public_key_worst_case(c: &mut Criterion) {
 ///   compared; one entry more is refused before any MAC.
 /// - ECDSA P-256 (SendGrid): one entry is all its header carries; a well-formed signature
 ///   of other content costs one full curve verification, like a valid one.
-/// - Twilio: the most form parameters it accepts (1,024), each parsed, percent-decoded
+/// - Twilio: the most form parameters it accepts (256), each parsed, percent-decoded
 ///   and sorted before the MAC, with a junk signature; one more is refused.
 fn hostile(c: &mut Criterion) {
     use tower_webhook::scheme::MAX_SIGNATURE_ENTRIES;
@@ -576,10 +576,127 @@ fn hostile(c: &mut Criterion) {
     g.finish();
 }
 
+/// The newer families' slowest rejections, each beside one valid verification of the same
+/// body (`hostile-<family>/1024`):
+///
+/// - RSA (Wise, 2048-bit key): a junk signature of the key's length costs one public-key
+///   operation and a SHA-256 of the body, like a valid one; a signature of another length
+///   is refused before any arithmetic.
+/// - JWT (Plaid, ES256): a token at the length limit (4 KiB, padded with a long claim)
+///   with a junk signature costs its decoding and one curve verification; one byte over
+///   the limit is refused before anything is decoded.
+fn hostile_rsa_jwt(c: &mut Criterion) {
+    let b64 =
+        |bytes: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes);
+    let example = |name: &str| {
+        let preset = providers::find(name).expect("preset");
+        (preset, preset.example_keys())
+    };
+
+    // RSA: a junk signature of the right length, and one byte short.
+    let (wise, (private, public)) = example("wise");
+    let verifier = Verifier::new(wise.scheme(), public).unwrap();
+    let valid = signed(
+        wise.scheme(),
+        private,
+        "/",
+        "application/json",
+        json_body(1024),
+        "d1",
+    );
+    let with = |signature: String| {
+        let mut request = valid.clone();
+        request
+            .headers_mut()
+            .insert("x-signature-sha256", signature.parse().unwrap());
+        request
+    };
+    let worst = with(b64(&[0x5a; 256]));
+    let short = with(b64(&[0x5a; 255]));
+    assert!(verifier.verify(&valid).is_ok());
+    assert!(verifier.verify(&worst).is_err());
+    assert!(verifier.verify(&short).is_err());
+    let mut g = group(c, "hostile-rsa", 1024);
+    g.bench_function("valid", |b| {
+        b.iter(|| verifier.verify(black_box(&valid)).is_ok())
+    });
+    g.bench_function("junk-full-length", |b| {
+        b.iter(|| verifier.verify(black_box(&worst)).is_err())
+    });
+    g.bench_function("junk-wrong-length", |b| {
+        b.iter(|| verifier.verify(black_box(&short)).is_err())
+    });
+    g.finish();
+
+    // JWT: the longest token decoded, with a junk signature, and one byte longer.
+    let (plaid, (private, public)) = example("plaid");
+    let verifier = Verifier::new(plaid.scheme(), public).unwrap();
+    let valid = signed(
+        plaid.scheme(),
+        private,
+        "/",
+        "application/json",
+        json_body(1024),
+        "d1",
+    );
+    let header = "plaid-verification";
+    let token = valid.headers()[header].to_str().unwrap().to_owned();
+    let (signed_part, _) = token.rsplit_once('.').unwrap();
+    let (head, _) = signed_part.split_once('.').unwrap();
+    let url = |bytes: &[u8]| {
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes)
+    };
+    let junk_signature = url(&[0x5a; 64]);
+    let token_of = |padding: usize| {
+        let claims = format!(
+            r#"{{"iat":{},"request_body_sha256":"{}","pad":"{}"}}"#,
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+            "0".repeat(64),
+            "p".repeat(padding)
+        );
+        format!("{head}.{}.{junk_signature}", url(claims.as_bytes()))
+    };
+    let limit = tower_webhook::scheme::DEFAULT_MAX_TOKEN_LENGTH;
+    // The padding that brings the token to the limit, found by growing it.
+    let mut padding = 0;
+    while token_of(padding + 1).len() <= limit {
+        padding += 1;
+    }
+    let with = |token: String| {
+        let mut request = valid.clone();
+        request.headers_mut().insert(header, token.parse().unwrap());
+        request
+    };
+    let worst = with(token_of(padding));
+    let mut over_token = token_of(padding);
+    while over_token.len() <= limit {
+        over_token.push('A');
+    }
+    let over = with(over_token);
+    assert!(verifier.verify(&valid).is_ok());
+    assert!(verifier.verify(&worst).is_err());
+    assert!(verifier.verify(&over).is_err());
+    let mut g = group(c, "hostile-jwt", 1024);
+    g.bench_function("valid", |b| {
+        b.iter(|| verifier.verify(black_box(&valid)).is_ok())
+    });
+    g.bench_function("junk-max-length", |b| {
+        b.iter(|| verifier.verify(black_box(&worst)).is_err())
+    });
+    g.bench_function("junk-over-max", |b| {
+        b.iter(|| verifier.verify(black_box(&over)).is_err())
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     public_key_worst_case,
     hostile,
+    hostile_rsa_jwt,
     standard_webhooks,
     stripe,
     github,
