@@ -29,6 +29,9 @@ const BODY: &[u8] = include_bytes!("fixtures/paypal/body.json");
 const VECTOR: &str = include_str!("fixtures/paypal/vector.txt");
 const CERT_URL: &str =
     "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77";
+/// The same certificate on PayPal's other API host.
+const CERT_URL_M: &str =
+    "https://api-m.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77";
 
 /// Transmission id, time, webhook id, CRC32, signature.
 fn vector() -> [&'static str; 5] {
@@ -304,7 +307,7 @@ fn counting_fetcher(
     let counted = calls.clone();
     let fetcher = move |url: String| {
         counted.fetch_add(1, Ordering::SeqCst);
-        std::future::ready(if url == CERT_URL {
+        std::future::ready(if url == CERT_URL || url == CERT_URL_M {
             Ok(Bytes::from_static(chain))
         } else {
             Err(LookupError::new("no such certificate"))
@@ -401,6 +404,14 @@ async fn paypal_end_to_end_on_127_0_0_1() {
         "the certificate is cached"
     );
 
+    // The certificate URL is not signed: the same delivery naming PayPal's other API host
+    // (the same certificate) is still the same delivery, not a new one for the handler.
+    let other_host = common::with_header(&signed, "paypal-cert-url", CERT_URL_M);
+    let reply = common::send(other_host).await;
+    assert!(common::is_duplicate(&reply), "{}", reply.status);
+    assert_eq!(calls.count(), 1, "the replay under another URL did not run");
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+
     let elsewhere = common::with_header(
         &signed,
         "paypal-cert-url",
@@ -412,7 +423,7 @@ async fn paypal_end_to_end_on_127_0_0_1() {
     );
     assert_eq!(
         fetches.load(Ordering::SeqCst),
-        1,
+        2,
         "no fetch for another host"
     );
 

@@ -194,7 +194,10 @@ where
 ///   [`MAX_SOURCE_KEY`], is unknown without a lookup.
 /// - Each verifier is [namespaced by its source](Verifier::for_source): the same delivery
 ///   id under two sources is two deliveries, and the handler reads the source from
-///   [`Delivery::source`](crate::Delivery::source).
+///   [`Delivery::source`](crate::Delivery::source). The source is the key, unless the
+///   lookup returns a verifier it already bound with `for_source`: do that when the key
+///   is not an identity the signature covers (PayPal's certificate URL: a captured
+///   delivery must not become new by naming another URL of the same certificate).
 /// - The cache holds at most `capacity` sources (default 100,000), oldest first out.
 ///
 /// **The lookup runs before anything is verified**, because the source key is what
@@ -341,7 +344,12 @@ impl Sources {
         let lookup = cell
             .get_or_try_init(|| async {
                 let found = self.lookup.lookup(key.clone()).await?;
-                Ok::<_, LookupError>(found.map(|verifier| verifier.for_source(key.as_str())))
+                // A verifier the lookup bound to a source itself keeps that source: the key
+                // need not be an identity (PayPal's certificate URL is not).
+                Ok::<_, LookupError>(found.map(|verifier| match verifier.source() {
+                    Some(_) => verifier,
+                    None => verifier.for_source(key.as_str()),
+                }))
             })
             .await;
         match lookup {

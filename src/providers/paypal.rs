@@ -424,8 +424,11 @@ impl Scheme for PayPal {
 ///
 /// The [`Sources`](crate::layer::Sources) caches each certificate's verifier for its TTL and
 /// bounds how many it holds: PayPal signs with a handful of certificates, so a small
-/// capacity (16) is plenty. Replay protection is namespaced by source, here the certificate
-/// URL: a transmission is only ever valid under the one certificate that signed it.
+/// capacity (16) is plenty. The verifiers it returns are all bound to one source,
+/// `paypal:<webhook id>` ([`Delivery::source`](crate::Delivery::source)), not to the
+/// certificate URL: the URL is not signed and PayPal serves one certificate under several
+/// (`api.paypal.com` and `api-m.paypal.com`), so a captured delivery that names another
+/// URL of the same certificate is still a duplicate.
 ///
 /// ```
 /// use axum::{routing::post, Router};
@@ -494,7 +497,12 @@ impl VerifierLookup for PayPalCertificates {
                 builder = builder.tolerance(tolerance);
             }
             match builder.build() {
-                Ok(verifier) => Ok(Some(verifier)),
+                // One source for every certificate URL: the URL is not signed, and PayPal
+                // serves one certificate under several (`api` and `api-m`), so replay keys
+                // must not depend on it.
+                Ok(verifier) => Ok(Some(
+                    verifier.for_source(format!("paypal:{}", self.scheme.webhook_id)),
+                )),
                 Err(error) => {
                     tracing::warn!(url = %url, error = %error, "PayPal certificate refused");
                     Ok(None)
