@@ -511,7 +511,10 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
         let fetches = fetches.clone();
         move |url: String| {
             fetches.fetch_add(1, Ordering::SeqCst);
-            std::future::ready(if url == CERT_URL {
+            // PayPal serves the certificate under both of its API hosts.
+            let path = CERT_URL.trim_start_matches("https://api.paypal.com");
+            let known = url == CERT_URL || url == format!("https://api-m.paypal.com{path}");
+            std::future::ready(if known {
                 Ok(Bytes::from_static(CHAIN))
             } else {
                 Err(LookupError::new("no such certificate"))
@@ -571,12 +574,28 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
         ),
         status == StatusCode::OK && headers.contains_key(DUPLICATE_HEADER),
     );
+    // The certificate URL is not signed: the same transmission, naming the same
+    // certificate on PayPal's other API host, is still the same delivery.
+    let mut other_host = delivery(PAYPAL_KEY, "8f1c3a60-0001", CERT_URL)?;
+    other_host.headers_mut().insert(
+        PAYPAL_CERT_URL,
+        http::HeaderValue::from_static("https://api-m.paypal.com/v1/notifications/certs/CERT-demo"),
+    );
+    let (status, headers) = send(client, other_host).await?;
+    checks.check(
+        "the same transmission naming PayPal's other host (api-m): a duplicate",
+        format!(
+            "{status} duplicate={}",
+            headers.contains_key(DUPLICATE_HEADER)
+        ),
+        status == StatusCode::OK && headers.contains_key(DUPLICATE_HEADER),
+    );
     let (status, _) = send(client, delivery(PAYPAL_KEY, "8f1c3a60-0002", CERT_URL)?).await?;
     let fetched = fetches.load(Ordering::SeqCst);
     checks.check(
         "the next delivery: the certificate comes from the cache",
         format!("{status} fetched {fetched}"),
-        status == StatusCode::OK && fetched == 1,
+        status == StatusCode::OK && fetched == 2,
     );
     let (status, _) = send(client, delivery(FORGER_KEY, "8f1c3a60-0003", CERT_URL)?).await?;
     checks.check(
@@ -590,7 +609,7 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
     checks.check(
         "a certificate URL off PayPal's hosts: refused, nothing fetched",
         format!("{status} fetched {fetched}"),
-        status == StatusCode::NOT_FOUND && fetched == 1,
+        status == StatusCode::NOT_FOUND && fetched == 2,
     );
     let handled = ran(&log);
     checks.check(
