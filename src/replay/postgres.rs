@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::Row;
 
 use super::{
     BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError,
@@ -21,9 +21,8 @@ const COMPLETED: &str = "done";
 /// leases and retention on the same clock, as with Redis.
 const NOW: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
-/// The first half of the advisory locks taken on keys (`tw` `rp` in ASCII); the second is
-/// 32 bits of the key's digest. The two-number form never meets the one-number form
-/// applications use.
+/// The advisory lock taken while the schema is created (`tw` `rp` in ASCII, and 0): the
+/// two-number form never meets the one-number form applications use.
 const LOCK_CLASS: i32 = 0x7477_7270;
 
 /// The schema, applied by [`PostgresStore::connect`]: idempotent.
@@ -43,13 +42,19 @@ const SWEEP_EVERY: u64 = 1024;
 /// balancer, without Redis. Its table (`webhook_replay`) may live in the inbox's
 /// database.
 ///
-/// Every operation is one transaction over all of a delivery's keys. Reserve and complete
-/// first take a transaction-level advisory lock on each key (in a fixed order, so two
-/// never deadlock): concurrent calls sharing a key are serialised even while the key has
-/// no row yet, which is what makes exactly one of many concurrent reservations win. A row
-/// is a key, its holder (a reservation's token, or `done`) and its expiry on the
-/// database's clock; an expired row counts as absent, and rows are swept now and then
-/// (every 1,024 reservations of a store, and by [`sweep`](Self::sweep)).
+/// Every operation is one statement, so one round trip in the common case: a
+/// reservation claims each key that has no row (or only an expired one) with a
+/// conditional upsert, the keys of signed content first and the first key (which may be
+/// an id the sender chose) only if all of them were claimed, so exactly one of many
+/// concurrent reservations gets every key and a replay never writes the id it carries. A
+/// duplicate takes a second statement, which records the new keys it claimed as completed
+/// and reads who holds the others. Rows are locked in one order, so two statements never
+/// deadlock. A row is a key, its holder (a reservation's token, or `done`) and its expiry
+/// on the database's clock; an expired row counts as absent, and rows are swept now and
+/// then (every 1,024 reservations of a store, and by [`sweep`](Self::sweep)).
+///
+/// Every instance sharing the table must run this version or a later one: earlier ones
+/// serialised on advisory locks and overwrote rows they had read as absent.
 ///
 /// While PostgreSQL is unreachable the layer answers `503` (after at most its store
 /// timeout); the pool reconnects on its own once it is back.
@@ -147,72 +152,73 @@ impl PostgresStore {
         )
     }
 
-    /// Begins a transaction holding the advisory lock of every key, taken in order.
-    async fn locked(&self, keys: &[Vec<u8>]) -> Result<Transaction<'static, Postgres>, StoreError> {
-        let mut locks: Vec<i32> = keys
-            .iter()
-            .map(|key| {
-                let mut four = [0u8; 4];
-                four.copy_from_slice(key.get(..4).unwrap_or(&[0; 4]));
-                i32::from_be_bytes(four)
-            })
-            .collect();
-        locks.sort_unstable();
-        locks.dedup();
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
-        for lock in locks {
-            sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
-                .bind(LOCK_CLASS)
-                .bind(lock)
-                .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
-        }
-        Ok(tx)
+    /// Claims every key for `token` until now + `ms`, in one statement: the keys after the
+    /// first (signed content) in ascending order, then the first key (which may be an id
+    /// the sender chose) only if every other key was claimed. A key is claimed when it
+    /// has no row or only an expired one; returns the keys claimed.
+    async fn claim(
+        &self,
+        first: &[u8],
+        rest: &[Vec<u8>],
+        token: &str,
+        ms: i64,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        sqlx::query_scalar(&format!(
+            "WITH rest AS (
+                 INSERT INTO webhook_replay (replay_key, holder, expires_at)
+                 SELECT key, $3, {NOW} + $4 FROM unnest($2::bytea[]) AS key
+                 ON CONFLICT (replay_key) DO UPDATE
+                 SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+                 WHERE webhook_replay.expires_at <= {NOW}
+                 RETURNING replay_key
+             ), first AS (
+                 INSERT INTO webhook_replay (replay_key, holder, expires_at)
+                 SELECT $1, $3, {NOW} + $4
+                 WHERE (SELECT count(*) FROM rest) = cardinality($2::bytea[])
+                 ON CONFLICT (replay_key) DO UPDATE
+                 SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+                 WHERE webhook_replay.expires_at <= {NOW}
+                 RETURNING replay_key
+             )
+             SELECT replay_key FROM rest UNION ALL SELECT replay_key FROM first"
+        ))
+        .bind(first)
+        .bind(rest)
+        .bind(token)
+        .bind(ms)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(store_error)
     }
 
-    /// The live (unexpired) holders of `keys`.
-    async fn holders(
-        tx: &mut Transaction<'static, Postgres>,
-        keys: &[Vec<u8>],
+    /// After a claim that did not get every key: records the keys it did claim (all after
+    /// the first) as completed, and returns the live holders of the others.
+    async fn settle_duplicate(
+        &self,
+        claimed: &[Vec<u8>],
+        others: &[Vec<u8>],
+        token: &str,
+        retention: i64,
     ) -> Result<Vec<(Vec<u8>, String)>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT replay_key, holder FROM webhook_replay
+            "WITH done AS (
+                 UPDATE webhook_replay SET holder = '{COMPLETED}', expires_at = {NOW} + $4
+                 WHERE replay_key = ANY($2) AND holder = $3
+             )
+             SELECT replay_key, holder FROM webhook_replay
              WHERE replay_key = ANY($1) AND expires_at > {NOW}"
         ))
-        .bind(keys)
-        .fetch_all(&mut **tx)
+        .bind(others)
+        .bind(claimed)
+        .bind(token)
+        .bind(retention)
+        .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
         rows.iter()
             .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(store_error)
-    }
-
-    /// Sets `keys` to `holder` until now + `ms`, replacing whatever (expired) row is there.
-    async fn set(
-        tx: &mut Transaction<'static, Postgres>,
-        keys: &[Vec<u8>],
-        holder: &str,
-        ms: i64,
-    ) -> Result<(), StoreError> {
-        if keys.is_empty() {
-            return Ok(());
-        }
-        sqlx::query(&format!(
-            "INSERT INTO webhook_replay (replay_key, holder, expires_at)
-             SELECT key, $2, {NOW} + $3 FROM unnest($1::bytea[]) AS key
-             ON CONFLICT (replay_key) DO UPDATE
-             SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at"
-        ))
-        .bind(keys)
-        .bind(holder)
-        .bind(ms)
-        .execute(&mut **tx)
-        .await
-        .map_err(store_error)?;
-        Ok(())
     }
 }
 
@@ -238,45 +244,54 @@ impl ReplayStore for PostgresStore {
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
         Box::pin(async move {
             let (token, n) = self.token();
-            let unique = distinct(keys);
-            let mut tx = self.locked(&unique).await?;
-            let held = Self::holders(&mut tx, &unique).await?;
-            let holder = |key: &ReplayKey| {
-                held.iter()
-                    .find(|(k, _)| k.as_slice() == key.as_bytes())
-                    .map(|(_, holder)| holder.as_str())
+            let Some(first) = keys.first() else {
+                return Ok(Reservation::Reserved(token));
             };
-            let completed = keys.iter().position(|k| holder(k) == Some(COMPLETED));
-            let in_flight = keys.iter().position(|k| holder(k).is_some());
-            let answer = match (completed, in_flight) {
-                (None, None) => {
-                    Self::set(&mut tx, &unique, token.as_str(), millis(lease)).await?;
-                    Reservation::Reserved(token)
-                }
-                (completed, in_flight) => {
-                    // The unknown keys after the first (which may be an id the sender
-                    // chose) are remembered as completed.
-                    let unknown: Vec<Vec<u8>> = distinct(keys.get(1..).unwrap_or(&[]))
-                        .into_iter()
-                        .filter(|k| !held.iter().any(|(h, _)| h == k))
-                        .filter(|k| keys.first().is_none_or(|first| first.as_bytes() != &k[..]))
-                        .collect();
-                    Self::set(&mut tx, &unknown, COMPLETED, millis(retention)).await?;
-                    match completed {
-                        Some(matched) => Reservation::Completed { matched },
-                        None => Reservation::InFlight {
-                            matched: in_flight.unwrap_or(0),
-                        },
-                    }
-                }
-            };
-            tx.commit().await.map_err(store_error)?;
+            let first = first.as_bytes();
+            let mut rest = distinct(keys.get(1..).unwrap_or(&[]));
+            rest.retain(|key| key.as_slice() != first);
+            // One order for every statement's row locks, so two never deadlock.
+            rest.sort_unstable();
+            let claimed = self
+                .claim(first, &rest, token.as_str(), millis(lease))
+                .await?;
             if n % SWEEP_EVERY == SWEEP_EVERY - 1 {
                 if let Err(error) = self.sweep().await {
                     tracing::warn!(error = %error, "postgres replay store: sweep failed");
                 }
             }
-            Ok(answer)
+            let is_claimed = |key: &[u8]| claimed.iter().any(|c| c.as_slice() == key);
+            if is_claimed(first) {
+                // The first key is claimed only once every other key was.
+                return Ok(Reservation::Reserved(token));
+            }
+            // A duplicate: the keys claimed (signed content, new) are remembered as
+            // completed; the first key was never written.
+            let others: Vec<Vec<u8>> = std::iter::once(first.to_vec())
+                .chain(rest.iter().filter(|key| !is_claimed(key)).cloned())
+                .collect();
+            let held = self
+                .settle_duplicate(&claimed, &others, token.as_str(), millis(retention))
+                .await?;
+            let holder = |key: &ReplayKey| {
+                held.iter()
+                    .find(|(k, _)| k.as_slice() == key.as_bytes())
+                    .map(|(_, holder)| holder.as_str())
+            };
+            let completed = keys.iter().position(|key| holder(key) == Some(COMPLETED));
+            let in_flight = keys.iter().position(|key| holder(key).is_some());
+            Ok(match (completed, in_flight) {
+                (Some(matched), _) => Reservation::Completed { matched },
+                (None, Some(matched)) => Reservation::InFlight { matched },
+                // Whatever refused the claim has ended since: still a copy in flight.
+                (None, None) => Reservation::InFlight {
+                    matched: keys
+                        .iter()
+                        .skip(1)
+                        .position(|key| !is_claimed(key.as_bytes()))
+                        .map_or(0, |i| i + 1),
+                },
+            })
         })
     }
 
@@ -308,23 +323,26 @@ impl ReplayStore for PostgresStore {
         retention: Duration,
     ) -> BoxFuture<'a, Result<Completion, StoreError>> {
         Box::pin(async move {
-            let unique = distinct(keys);
-            let mut tx = self.locked(&unique).await?;
-            let held = Self::holders(&mut tx, &unique).await?;
-            // Held by another live reservation: left to it.
-            let contended: Vec<&Vec<u8>> = held
-                .iter()
-                .filter(|(_, holder)| holder != token.as_str() && holder != COMPLETED)
-                .map(|(key, _)| key)
-                .collect();
-            let writable: Vec<Vec<u8>> = unique
-                .iter()
-                .filter(|key| !contended.contains(key))
-                .cloned()
-                .collect();
-            Self::set(&mut tx, &writable, COMPLETED, millis(retention)).await?;
-            tx.commit().await.map_err(store_error)?;
-            Ok(if contended.is_empty() {
+            let mut unique = distinct(keys);
+            unique.sort_unstable();
+            // Written when absent, expired, already completed or held by this token; a key
+            // held by another live reservation is left to it.
+            let written: Vec<Vec<u8>> = sqlx::query_scalar(&format!(
+                "INSERT INTO webhook_replay (replay_key, holder, expires_at)
+                 SELECT key, '{COMPLETED}', {NOW} + $3 FROM unnest($1::bytea[]) AS key
+                 ON CONFLICT (replay_key) DO UPDATE
+                 SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+                 WHERE webhook_replay.holder IN ($2, '{COMPLETED}')
+                    OR webhook_replay.expires_at <= {NOW}
+                 RETURNING replay_key"
+            ))
+            .bind(&unique)
+            .bind(token.as_str())
+            .bind(millis(retention))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
+            Ok(if written.len() == unique.len() {
                 Completion::Recorded
             } else {
                 Completion::Contended

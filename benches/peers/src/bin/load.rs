@@ -10,6 +10,16 @@
 //! bare Redis commands a replay store needs (`SET key token NX PX lease` before the body
 //! is used, `SET key done PX retention` after), on the same kind of multiplexed
 //! connection. The layer's Redis row is judged against that row.
+//!
+//! With PostgreSQL installed (`initdb` under /usr/lib/postgresql/*/bin or `PG_BIN`), the
+//! same again with the PostgreSQL store, on a server of its own with the default
+//! durability (`fsync` on): its baseline's handler runs by hand the bare statements a
+//! replay store needs (`INSERT … ON CONFLICT DO NOTHING` before the body is used, an
+//! `UPDATE` to done after), on a pool of the store's size.
+
+#[path = "../../../../tests/common/postgres.rs"]
+#[allow(dead_code)]
+mod postgres;
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -23,7 +33,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use tower_webhook::replay::{MemoryStore, RedisStore, ReplayStore};
+use tower_webhook::replay::{MemoryStore, PostgresStore, RedisStore, ReplayStore};
 use tower_webhook::{providers, Verifier, WebhookLayer};
 use tower_webhook_benches::{json_body, standard_delivery, STANDARD_SECRET};
 
@@ -132,6 +142,58 @@ fn by_hand(connection: redis::aio::ConnectionManager) -> Router {
     Router::new()
         .route("/hook", post(handler))
         .with_state(connection)
+}
+
+/// No layer: the handler reserves the delivery's id with one bare `INSERT … ON CONFLICT
+/// DO NOTHING`, reads the body, then marks it done with one bare `UPDATE`: the least any
+/// PostgreSQL-backed replay protection does per delivery (no signature, no lease check).
+fn sql_by_hand(pool: sqlx::PgPool) -> Router {
+    async fn handler(
+        State(pool): State<sqlx::PgPool>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> (StatusCode, &'static str) {
+        let Some(id) = headers.get("webhook-id").and_then(|v| v.to_str().ok()) else {
+            return (StatusCode::BAD_REQUEST, "no id");
+        };
+        let reserved = sqlx::query(
+            "INSERT INTO by_hand (k, holder, expires_at) VALUES ($1, 't:0123456789abcdef:1', \
+             (extract(epoch from clock_timestamp()) * 1000)::bigint + 300000) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id.as_bytes())
+        .execute(&pool)
+        .await;
+        match reserved {
+            Ok(done) if done.rows_affected() == 1 => {}
+            Ok(_) => return (StatusCode::CONFLICT, "in flight"),
+            Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "store"),
+        }
+        std::hint::black_box(body.len());
+        let done = sqlx::query(
+            "UPDATE by_hand SET holder = 'done', \
+             expires_at = (extract(epoch from clock_timestamp()) * 1000)::bigint + 604800000 \
+             WHERE k = $1",
+        )
+        .bind(id.as_bytes())
+        .execute(&pool)
+        .await;
+        match done {
+            Ok(_) => (StatusCode::OK, "ok"),
+            Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "store"),
+        }
+    }
+    Router::new().route("/hook", post(handler)).with_state(pool)
+}
+
+/// Whether PostgreSQL's server programs are installed where the test helper looks.
+fn postgres_installed() -> bool {
+    std::env::var_os("PG_BIN").is_some()
+        || std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| entry.path().join("bin/initdb").exists())
 }
 
 fn verified(store: impl ReplayStore) -> Router {
@@ -269,6 +331,30 @@ async fn main() {
         servers.push(("layer, redis store", serve(verified(store)).await));
         server = Some(child);
     }
+    let mut pg = None;
+    if postgres_installed() {
+        let db = postgres::PgServer::start_durable();
+        let url = db.fresh_database("load");
+        let store = PostgresStore::connect(&url).await.unwrap();
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(10)
+            .connect(&url)
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE by_hand (k BYTEA PRIMARY KEY, holder TEXT NOT NULL, \
+             expires_at BIGINT NOT NULL); CREATE INDEX ON by_hand (expires_at)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        servers.push((
+            "no layer, bare SQL statements by hand",
+            serve(sql_by_hand(pool)).await,
+        ));
+        servers.push(("layer, postgres store", serve(verified(store)).await));
+        pg = Some(db);
+    }
 
     // Rounds interleave the servers, so that a slow moment of a shared machine does not
     // land on one of them; each row is its median round.
@@ -316,13 +402,24 @@ async fn main() {
             requests as f64 / layer.seconds / by_hand
         );
     }
+    if let (Some((_, by_hand)), Some((_, layer))) = (
+        rows.iter()
+            .find(|(name, _)| *name == "no layer, bare SQL statements by hand"),
+        rows.iter()
+            .find(|(name, _)| *name == "layer, postgres store"),
+    ) {
+        println!(
+            "layer, postgres store / bare SQL statements by hand: {:.3}",
+            by_hand.seconds / layer.seconds
+        );
+    }
     let hmac = rows
         .iter()
         .find(|(name, _)| *name == "no layer, raw HMAC by hand")
         .map(|(_, r)| requests as f64 / r.seconds);
     if let Some(hmac) = hmac {
         for (name, r) in rows.iter().filter(|(name, _)| name.starts_with("layer, ")) {
-            if name.contains("redis") {
+            if name.contains("redis") || name.contains("postgres") {
                 continue;
             }
             println!(
@@ -334,4 +431,5 @@ async fn main() {
     if let Some(mut child) = server {
         let _ = child.kill();
     }
+    drop(pg);
 }
