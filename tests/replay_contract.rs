@@ -209,6 +209,56 @@ async fn one_winner(store: Arc<dyn ReplayStore>) {
     assert_eq!(winners, 1);
 }
 
+/// A flood of replays of a handled delivery, each naming the id of a legitimate delivery
+/// in flight towards the store, never holds that id: the legitimate one is reserved
+/// whatever the interleaving (a store that wrote the replays' id, even for a moment,
+/// would answer it "in flight").
+async fn replays_never_hold_their_id(store: Arc<dyn ReplayStore>) {
+    let id = |id: &str| ReplayKey::new("flood", id);
+    let sig = |sig: &str| ReplayKey::signature("flood", sig.as_bytes());
+    let captured = token(
+        store
+            .reserve(&[id("old"), sig("captured")], LEASE, RETENTION)
+            .await
+            .unwrap(),
+    );
+    store
+        .complete(&[id("old"), sig("captured")], &captured, RETENTION)
+        .await
+        .unwrap();
+    for round in 0..20 {
+        let victim = format!("victim-{round}");
+        let mut replays = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let (store, victim) = (store.clone(), victim.clone());
+            replays.spawn(async move {
+                store
+                    .reserve(&[id(&victim), sig("captured")], LEASE, RETENTION)
+                    .await
+                    .unwrap()
+            });
+        }
+        let legitimate = store
+            .reserve(
+                &[id(&victim), sig(&format!("fresh-{round}"))],
+                LEASE,
+                RETENTION,
+            )
+            .await
+            .unwrap();
+        assert!(
+            matches!(legitimate, Reservation::Reserved(_)),
+            "round {round}: {legitimate:?}"
+        );
+        while let Some(replay) = replays.join_next().await {
+            assert!(matches!(
+                replay.unwrap(),
+                Reservation::Completed { matched: 1 } | Reservation::InFlight { .. }
+            ));
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_store_contract() {
     let now = Arc::new(AtomicU64::new(1_700_000_000));
@@ -239,6 +289,7 @@ async fn memory_store_contract() {
     ));
 
     one_winner(Arc::new(MemoryStore::new())).await;
+    replays_never_hold_their_id(Arc::new(MemoryStore::new())).await;
 }
 
 #[cfg(feature = "redis")]
@@ -286,6 +337,7 @@ mod redis_store {
         .await;
 
         one_winner(Arc::new(store.clone())).await;
+        replays_never_hold_their_id(Arc::new(store.clone())).await;
 
         // Two stores (two instances) on one Redis see each other's reservations.
         let other = RedisStore::connect(&server.url()).await.unwrap();
@@ -389,6 +441,7 @@ mod postgres_store {
         .await;
 
         one_winner(Arc::new(store.clone())).await;
+        replays_never_hold_their_id(Arc::new(store.clone())).await;
 
         // Two stores (two instances) on one database see each other's reservations; the
         // schema is created again, idempotently.
