@@ -7,20 +7,16 @@
 //! workers. Migrations run under a transaction-level advisory lock, so instances starting
 //! together apply them once.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::Row;
 
 use super::read::{self, failed};
 use super::{
-    encode_headers, from_ms, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord,
-    DeliveryState, InboxError, InboxId, InboxStats, ListFilter,
+    encode_headers, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
+    InboxError, InboxId, InboxStats, ListFilter,
 };
-use crate::delivery::StoredParts;
-use crate::replay::ReplayKey;
 use crate::Delivery;
 
 /// The schema, applied at every start in order; each migration is idempotent and recorded
@@ -228,43 +224,7 @@ impl Db {
             .await
             .map_err(failed(what))?;
         tx.commit().await.map_err(failed(what))?;
-        let keys = keys
-            .iter()
-            .filter_map(|row| {
-                let bytes: Vec<u8> = row.try_get(0).ok()?;
-                Some(ReplayKey::from_bytes(bytes.try_into().ok()?))
-            })
-            .collect();
-        let text = |column: &str| row.try_get::<String, _>(column).map_err(failed(what));
-        let optional = |column: &str| {
-            row.try_get::<Option<String>, _>(column)
-                .map_err(failed(what))
-        };
-        let flag = |column: &str| row.try_get::<bool, _>(column).map_err(failed(what));
-        let parts = StoredParts {
-            provider: Arc::from(text("provider")?),
-            source: optional("source")?.map(Arc::from),
-            id: text("delivery_id")?.into_boxed_str(),
-            id_is_fingerprint: flag("id_is_fingerprint")?,
-            id_signed: flag("id_signed")?,
-            event_type: optional("event_type")?.map(String::into_boxed_str),
-            event_type_signed: flag("event_type_signed")?,
-            timestamp: row
-                .try_get::<Option<i64>, _>("signed_at")
-                .map_err(failed(what))?
-                .map(from_ms),
-            keys,
-        };
-        Ok(Some(Claimed {
-            id: InboxId(id),
-            attempt: u32::try_from(attempt).unwrap_or(u32::MAX),
-            received_at: row.try_get("received_at").map_err(failed(what))?,
-            method: text("method")?,
-            uri: text("uri")?,
-            headers: row.try_get("headers").map_err(failed(what))?,
-            body: Bytes::from(row.try_get::<Vec<u8>, _>("body").map_err(failed(what))?),
-            parts,
-        }))
+        read::claimed(&row, &keys, id, attempt, what).map(Some)
     }
 
     /// Extends a lease this worker still holds; `false` if it lost it.

@@ -2,15 +2,18 @@
 //! engines: the schemas are the same and these statements are plain SQL, so only the
 //! placeholders differ, and `QueryBuilder` writes those for each engine.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
 use super::{
-    decode_headers, from_ms, to_ms, AttemptRecord, DeliveryDetails, DeliveryRecord, DeliveryState,
-    InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter,
+    decode_headers, from_ms, to_ms, AttemptRecord, Claimed, DeliveryDetails, DeliveryRecord,
+    DeliveryState, InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter,
 };
+use crate::delivery::StoredParts;
+use crate::replay::ReplayKey;
 
 /// The columns [`record`] reads.
 pub(super) const RECORD_COLUMNS: &str = "id, provider, source, delivery_id, event_type, \
@@ -49,6 +52,65 @@ where
         })
     };
     get().map_err(failed(UNREADABLE))
+}
+
+/// A claimed delivery's row (the columns both engines' `claim` return) and its replay keys'
+/// rows as a [`Claimed`].
+pub(super) fn claimed<R>(
+    row: &R,
+    key_rows: &[R],
+    id: i64,
+    attempt: i64,
+    what: &'static str,
+) -> Result<Claimed, InboxError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    for<'a> &'a str: ColumnIndex<R>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> bool: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let keys = key_rows
+        .iter()
+        .filter_map(|row| {
+            let bytes: Vec<u8> = row.try_get(0).ok()?;
+            Some(ReplayKey::from_bytes(bytes.try_into().ok()?))
+        })
+        .collect();
+    let text = |column: &str| row.try_get::<String, _>(column).map_err(failed(what));
+    let optional = |column: &str| {
+        row.try_get::<Option<String>, _>(column)
+            .map_err(failed(what))
+    };
+    let flag = |column: &str| row.try_get::<bool, _>(column).map_err(failed(what));
+    let parts = StoredParts {
+        provider: Arc::from(text("provider")?),
+        source: optional("source")?.map(Arc::from),
+        id: text("delivery_id")?.into_boxed_str(),
+        id_is_fingerprint: flag("id_is_fingerprint")?,
+        id_signed: flag("id_signed")?,
+        event_type: optional("event_type")?.map(String::into_boxed_str),
+        event_type_signed: flag("event_type_signed")?,
+        timestamp: row
+            .try_get::<Option<i64>, _>("signed_at")
+            .map_err(failed(what))?
+            .map(from_ms),
+        keys,
+    };
+    Ok(Claimed {
+        id: InboxId(id),
+        attempt: u32::try_from(attempt).unwrap_or(u32::MAX),
+        received_at: row.try_get("received_at").map_err(failed(what))?,
+        method: text("method")?,
+        uri: text("uri")?,
+        headers: row.try_get("headers").map_err(failed(what))?,
+        body: Bytes::from(row.try_get::<Vec<u8>, _>("body").map_err(failed(what))?),
+        parts,
+    })
 }
 
 /// The counts of deliveries by state, and the age of the oldest unfinished one.
