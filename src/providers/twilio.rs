@@ -462,3 +462,41 @@ impl Scheme for Twilio {
 pub fn twilio_body_sha256(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::decode;
+
+    #[test]
+    fn form_decoding_is_plus_as_space_then_percent_decoding() {
+        // The reference: `+` replaced by a space, then `percent_encoding`'s decoding (the
+        // two-pass decoding this one replaced).
+        for raw in [
+            "",
+            "a",
+            "+",
+            "%",
+            "%2",
+            "%2B",
+            "%2b+1",
+            "%+1",
+            "%2+",
+            "%zz%41",
+            "a+b%20c%",
+            "%%41",
+            "100%",
+            "%C3%A9",
+            "++%2B%2B",
+            "%4",
+            "%4g",
+            "x%41y%42z",
+        ] {
+            let spaced: Vec<u8> = raw
+                .bytes()
+                .map(|b| if b == b'+' { b' ' } else { b })
+                .collect();
+            let expected: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+            assert_eq!(&*decode(raw.as_bytes()), &expected[..], "{raw:?}");
+        }
+    }
+}
