@@ -83,35 +83,40 @@ const RSA_BUFFER: usize = MAX_RSA_SIGNATURE + 3;
 /// How many decoded signatures are kept: every one a public-key scheme may send
 /// ([`MAX_PUBLIC_KEY_SIGNATURES`]), and the first ones of a MAC scheme (a provider
 /// rotating its secret sends two). A MAC scheme's further entries, up to
-/// [`MAX_SIGNATURE_ENTRIES`], are decoded only when none of the kept ones matched, one
-/// at a time into a stack buffer: each is decoded once per key, as before.
+/// [`MAX_SIGNATURE_ENTRIES`], are kept as text and decoded only when none of the kept
+/// ones matched, one at a time into a stack buffer: each is decoded once per key, as
+/// before.
 const KEPT: usize = MAX_PUBLIC_KEY_SIGNATURES;
 
 /// Signatures found in a request, decoded, on the stack; long (RSA) signatures in a
 /// buffer of their own, allocated only by a scheme whose algorithm has them and bounded by
 /// [`MAX_PUBLIC_KEY_SIGNATURES`].
-struct Candidates {
+struct Candidates<'a> {
     tags: [[u8; MAX_SIGNATURE]; KEPT],
     lens: [usize; KEPT],
     /// The signatures kept.
     count: usize,
-    /// How many signature entries the header holds up to the last kept signature, and
-    /// whether it holds more after it (a MAC scheme's, not decoded yet).
-    through: usize,
-    more: bool,
+    /// A MAC scheme's signature entries after the kept ones, as text, not decoded yet.
+    more: [&'a str; MAX_SIGNATURE_ENTRIES],
+    more_count: usize,
     long: Option<Box<[[u8; RSA_BUFFER]; MAX_PUBLIC_KEY_SIGNATURES]>>,
 }
 
-impl Candidates {
+impl<'a> Candidates<'a> {
     fn new() -> Self {
         Candidates {
             tags: [[0; MAX_SIGNATURE]; KEPT],
             lens: [0; KEPT],
             count: 0,
-            through: 0,
-            more: false,
+            more: [""; MAX_SIGNATURE_ENTRIES],
+            more_count: 0,
             long: None,
         }
+    }
+
+    /// The signature entries after the kept ones, as text.
+    fn more(&self) -> &[&'a str] {
+        self.more.get(..self.more_count).unwrap_or_default()
     }
 
     /// The kept signatures, in the header's order.
@@ -276,19 +281,17 @@ impl SignatureScheme {
     /// the timestamp entry. Signatures are decoded (one that does not decode, or has a
     /// length the algorithm cannot produce, is not a candidate) until [`KEPT`] are kept
     /// in `candidates`, which the caller owns so that it is never moved; later entries are
-    /// only counted, and decoded by [`more_verify`](Self::more_verify) if it comes to
+    /// kept as text, and decoded by [`more_verify`](Self::more_verify) if it comes to
     /// that. Every entry passes the header's checks either way.
     fn parse_signature_header<'a>(
         &self,
         value: &'a str,
-        candidates: &mut Candidates,
+        candidates: &mut Candidates<'a>,
     ) -> Result<Option<&'a str>, Rejection> {
         let mut undecodable = false;
         let name = self.signature_header.as_str();
         let long = self.algorithm.has_long_signatures();
-        let mut entries = 0;
         let (timestamp, other_entries) = self.walk_signature_header(value, |text| {
-            entries += 1;
             if !self.algorithm.is_mac() && candidates.count >= MAX_PUBLIC_KEY_SIGNATURES {
                 return Err(Rejection::malformed_header(
                     name,
@@ -302,15 +305,18 @@ impl SignatureScheme {
                 return Ok(());
             }
             let Some((buffer, len)) = candidates.next_slot(long) else {
-                // Beyond the kept ones (a MAC scheme's): left for `more_verify`.
-                candidates.more = true;
+                // Beyond the kept ones (a MAC scheme's): left for `more_verify`. The
+                // entry bound leaves room for every one.
+                if let Some(slot) = candidates.more.get_mut(candidates.more_count) {
+                    *slot = text;
+                    candidates.more_count += 1;
+                }
                 return Ok(());
             };
             match self.encoding.decode_into(text, buffer) {
                 Some(n) if self.algorithm.accepts_len(n) => {
                     *len = n;
                     candidates.count += 1;
-                    candidates.through = entries;
                 }
                 _ => undecodable = true,
             }
@@ -340,8 +346,7 @@ impl SignatureScheme {
         &self,
         keys: &[SchemeKey],
         parts: &[&[u8]],
-        header: &str,
-        candidates: &Candidates,
+        candidates: &Candidates<'_>,
         tag: &mut [u8; MAX_TAG],
     ) -> Option<(usize, usize)> {
         keys.iter().enumerate().find_map(|(index, key)| {
@@ -350,37 +355,28 @@ impl SignatureScheme {
             let matched = candidates
                 .iter()
                 .any(|candidate| key.verifies(parts, computed, candidate))
-                || (candidates.more
-                    && self.more_verify(header, candidates.through, key, parts, computed));
+                || self.more_verify(candidates.more(), key, parts, computed);
             matched.then_some((index, len))
         })
     }
 
-    /// Whether one of the signatures after the first `through` signature entries verifies
-    /// with `key`: the header (already read once, so it passes every check) is walked
-    /// again, and each later signature decoded into a stack buffer and compared.
+    /// Whether one of the signature entries after the kept ones verifies with `key`: each
+    /// is decoded into a stack buffer and compared, until one matches.
     fn more_verify(
         &self,
-        header: &str,
-        through: usize,
+        more: &[&str],
         key: &SchemeKey,
         parts: &[&[u8]],
         computed: &[u8],
     ) -> bool {
-        let (mut entries, mut found) = (0, false);
-        let walked = self.walk_signature_header(header, |text| {
-            entries += 1;
-            if found || entries <= through {
-                return Ok(());
-            }
+        more.iter().any(|text| {
             let mut buffer = [0u8; MAX_SIGNATURE];
-            if let Some(n) = self.encoding.decode_into(text, &mut buffer) {
-                found = self.algorithm.accepts_len(n)
-                    && key.verifies(parts, computed, buffer.get(..n).unwrap_or_default());
-            }
-            Ok(())
-        });
-        walked.is_ok() && found
+            self.encoding
+                .decode_into(text, &mut buffer)
+                .filter(|n| self.algorithm.accepts_len(*n))
+                .and_then(|n| buffer.get(..n))
+                .is_some_and(|signature| key.verifies(parts, computed, signature))
+        })
     }
 
     fn timestamp_raw<'a>(
@@ -591,7 +587,7 @@ impl Scheme for SignatureScheme {
         let parts = resolved.as_slice();
         let mut tag = [0u8; MAX_TAG];
         let matched = if self.algorithm.is_mac() {
-            self.mac_match(keys, parts, header, &candidates, &mut tag)
+            self.mac_match(keys, parts, &candidates, &mut tag)
                 .map(|(key, tag_len)| crypto::Match {
                     key,
                     tag_len,
