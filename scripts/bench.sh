@@ -14,6 +14,14 @@ cargo bench -p tower-webhook-benches --bench verify --bench layer --bench maps -
 python3 scripts/bench_tables.py target/criterion
 
 echo
+echo "== instructions per verification at 256 B (callgrind; independent of the load)"
+if command -v valgrind >/dev/null 2>&1; then
+    bash scripts/verify_instructions.sh
+else
+    echo "valgrind is not installed: skipped"
+fi
+
+echo
 echo "== load"
 cargo run -q --release -p tower-webhook-benches --bin load -- "${REQUESTS:-30000}" "${CONNECTIONS:-64}"
 

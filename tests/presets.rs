@@ -665,6 +665,63 @@ fn stripe_passes_when_any_v1_matches() {
 }
 
 #[test]
+fn stripe_checks_every_v1_up_to_the_entry_bound() {
+    // A matching v1 anywhere in the list passes, after any number of wrong ones (valid
+    // hex of the right length) and undecodable ones, up to MAX_SIGNATURE_ENTRIES; with
+    // only wrong ones, the signature does not match.
+    use tower_webhook::scheme::MAX_SIGNATURE_ENTRIES;
+    let verifier = Verifier::builder(providers::stripe())
+        .secret("whsec_new")
+        .clock(now)
+        .build()
+        .unwrap();
+    let good = Signer::new(providers::stripe(), "whsec_new")
+        .sign_with(
+            http::Request::post("/")
+                .body(Bytes::from_static(b"{}"))
+                .unwrap(),
+            "x",
+            now(),
+        )
+        .unwrap();
+    let header = good.headers()["stripe-signature"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let (t, v1) = header.split_once(",v1=").unwrap();
+    let with = |entries: &[String]| {
+        let mut request = good.clone();
+        let value = format!("{t},{}", entries.join(","));
+        request
+            .headers_mut()
+            .insert("stripe-signature", HeaderValue::try_from(value).unwrap());
+        verifier.verify(&request)
+    };
+    // Entries besides the timestamp: at most MAX_SIGNATURE_ENTRIES - 1.
+    for wrong in [0, 1, 2, 3, 7, MAX_SIGNATURE_ENTRIES - 2] {
+        let mut entries: Vec<String> = (0..wrong)
+            .map(|i| match i % 3 {
+                1 => "v1=zz".to_owned(),
+                _ => format!("v1={i:064x}"),
+            })
+            .collect();
+        let all_wrong = with(&entries);
+        if wrong > 0 && entries.iter().any(|e| e != "v1=zz") {
+            assert_eq!(
+                all_wrong.unwrap_err().kind(),
+                RejectionKind::SignatureMismatch,
+                "{wrong} wrong"
+            );
+        }
+        entries.push(format!("v1={v1}"));
+        with(&entries).unwrap_or_else(|e| panic!("after {wrong} wrong: {e}"));
+        // The matching one first, then the wrong ones.
+        entries.rotate_right(1);
+        with(&entries).unwrap_or_else(|e| panic!("before {wrong} wrong: {e}"));
+    }
+}
+
+#[test]
 fn standard_webhooks_ignores_unknown_versions_and_passes_any_v1() {
     let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     let verifier = Verifier::builder(providers::standard_webhooks())

@@ -212,7 +212,7 @@ impl SchemeKey {
     }
 
     /// One secret keyed for both HMAC-SHA1 and HMAC-SHA256; [`tag`](Self::tag) uses SHA-1,
-    /// [`tag_sha256`](Self::tag_sha256) SHA-256.
+    /// [`tag_sha256_parts`](Self::tag_sha256_parts) SHA-256.
     pub(crate) fn hmac_sha1_or_sha256(secret: &crate::Secret) -> Result<Self, ConfigError> {
         if secret.expose().is_empty() {
             return Err(ConfigError::new("secret is empty"));
@@ -226,22 +226,13 @@ impl SchemeKey {
     /// The HMAC-SHA256 tag of the parts, for a key made by
     /// [`hmac_sha1_or_sha256`](Self::hmac_sha1_or_sha256) (or an HMAC-SHA256 key); zero
     /// length for any other key.
-    pub(crate) fn tag_sha256(&self, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
+    pub(crate) fn tag_sha256_parts<'p>(
+        &self,
+        parts: impl IntoIterator<Item = &'p [u8]>,
+        out: &mut [u8; MAX_TAG],
+    ) -> usize {
         match &self.0 {
-            KeyState::Sha1OrSha256(_, mac) | KeyState::Sha256(mac) => {
-                let mut mac = mac.clone();
-                for part in parts {
-                    mac.update(part);
-                }
-                let tag = mac.finalize().into_bytes();
-                match out.get_mut(..tag.len()) {
-                    Some(slot) => {
-                        slot.copy_from_slice(&tag);
-                        tag.len()
-                    }
-                    None => 0,
-                }
-            }
+            KeyState::Sha1OrSha256(_, mac) | KeyState::Sha256(mac) => run_mac(mac, parts, out),
             _ => 0,
         }
     }
@@ -258,21 +249,20 @@ impl SchemeKey {
     /// The MAC of the concatenated parts, fed in order without copying them together.
     /// Zero length for public keys, which cannot compute one.
     pub(crate) fn tag(&self, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
-        fn run<M: Mac + Clone>(mac: &M, parts: &[&[u8]], out: &mut [u8; MAX_TAG]) -> usize {
-            let mut mac = mac.clone();
-            for part in parts {
-                mac.update(part);
-            }
-            let tag = mac.finalize().into_bytes();
-            let len = tag.len().min(MAX_TAG);
-            out[..len].copy_from_slice(&tag[..len]);
-            len
-        }
+        self.tag_parts(parts.iter().copied(), out)
+    }
+
+    /// [`tag`](Self::tag) of parts given one after another.
+    pub(crate) fn tag_parts<'p>(
+        &self,
+        parts: impl IntoIterator<Item = &'p [u8]>,
+        out: &mut [u8; MAX_TAG],
+    ) -> usize {
         match &self.0 {
-            KeyState::Sha1(mac) => run(mac, parts, out),
-            KeyState::Sha256(mac) => run(mac, parts, out),
-            KeyState::Sha512(mac) => run(mac, parts, out),
-            KeyState::Sha1OrSha256(mac, _) => run(mac, parts, out),
+            KeyState::Sha1(mac) => run_mac(mac, parts, out),
+            KeyState::Sha256(mac) => run_mac(mac, parts, out),
+            KeyState::Sha512(mac) => run_mac(mac, parts, out),
+            KeyState::Sha1OrSha256(mac, _) => run_mac(mac, parts, out),
             KeyState::Ed25519(_) | KeyState::P256(_) | KeyState::Token(_) => 0,
             #[cfg(feature = "rsa")]
             KeyState::Rsa(_) => 0,
@@ -348,6 +338,27 @@ impl SchemeKey {
             KeyState::Rsa(key) => Some(key),
             _ => None,
         }
+    }
+}
+
+/// The MAC of the parts with a clone of a keyed state, written to `out`; its length.
+fn run_mac<'p, M: Mac + Clone>(
+    mac: &M,
+    parts: impl IntoIterator<Item = &'p [u8]>,
+    out: &mut [u8; MAX_TAG],
+) -> usize {
+    let mut mac = mac.clone();
+    for part in parts {
+        mac.update(part);
+    }
+    let tag = mac.finalize().into_bytes();
+    let len = tag.len().min(MAX_TAG);
+    match (out.get_mut(..len), tag.get(..len)) {
+        (Some(slot), Some(tag)) => {
+            slot.copy_from_slice(tag);
+            len
+        }
+        _ => 0,
     }
 }
 

@@ -44,15 +44,15 @@ impl Encoding {
                     return None;
                 }
                 let out = out.get_mut(..len)?;
+                // No branch per character: an invalid one sets a high bit, checked once.
+                let mut invalid = 0;
                 for (byte, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
                     let [high, low] = pair else { return None };
                     let (high, low) = (HEX[usize::from(*high)], HEX[usize::from(*low)]);
-                    if (high | low) & 0xf0 != 0 {
-                        return None;
-                    }
+                    invalid |= high | low;
                     *byte = high << 4 | low;
                 }
-                Some(len)
+                (invalid & 0xf0 == 0).then_some(len)
             }
             Encoding::Base64 => STANDARD.decode_slice(text, out).ok(),
             Encoding::Base64Url => {

@@ -3,7 +3,7 @@
 //! only after their signature (and timestamp) verify.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use bytes::Bytes;
 use http::{header, HeaderName, HeaderValue, Method, Response, StatusCode};
@@ -151,16 +151,16 @@ impl RegistrationHandshake {
         let body = request.body().as_ref();
         match self {
             RegistrationHandshake::SlackUrlVerification => {
-                request.method() == Method::POST && contains(body, b"url_verification")
+                request.method() == Method::POST && URL_VERIFICATION.find(body).is_some()
             }
             RegistrationHandshake::ZoomUrlValidation => {
-                request.method() == Method::POST && contains(body, b"endpoint.url_validation")
+                request.method() == Method::POST && URL_VALIDATION.find(body).is_some()
             }
             RegistrationHandshake::TwitchCallbackVerification => {
                 // Judged on the signed body too: the message-type header is not signed,
                 // so a verification must never pass as a notification or the reverse.
                 request.method() == Method::POST
-                    && (twitch_claims_verification(request) || contains(body, b"\"challenge\""))
+                    && (twitch_claims_verification(request) || CHALLENGE.find(body).is_some())
             }
             RegistrationHandshake::MetaVerifyToken(_) => {
                 request.method() == Method::GET && query(request, "hub.mode").is_some()
@@ -169,7 +169,7 @@ impl RegistrationHandshake {
                 request.method() == Method::GET && query(request, "challenge").is_some()
             }
             RegistrationHandshake::DiscordPing => {
-                request.method() == Method::POST && contains(body, b"\"type\"")
+                request.method() == Method::POST && TYPE_KEY.find(body).is_some()
             }
             RegistrationHandshake::AsanaHookSecret(_) => {
                 request.method() == Method::POST
@@ -302,9 +302,14 @@ impl RegistrationHandshake {
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(haystack, needle).is_some()
-}
+/// The searchers for the text that marks a signed handshake's body, built once: a search
+/// built per request costs more than the search itself on a small body.
+type Finder = LazyLock<memchr::memmem::Finder<'static>>;
+static URL_VERIFICATION: Finder = LazyLock::new(|| memchr::memmem::Finder::new("url_verification"));
+static URL_VALIDATION: Finder =
+    LazyLock::new(|| memchr::memmem::Finder::new("endpoint.url_validation"));
+static CHALLENGE: Finder = LazyLock::new(|| memchr::memmem::Finder::new("\"challenge\""));
+static TYPE_KEY: Finder = LazyLock::new(|| memchr::memmem::Finder::new("\"type\""));
 
 fn twitch_claims_verification(request: &WebhookRequest<'_>) -> bool {
     request

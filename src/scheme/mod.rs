@@ -453,6 +453,13 @@ impl Verified {
     /// SHA-256 is kept. Without one, a SHA-256 of the body is used.
     #[inline]
     pub fn signature(mut self, signature: &[u8]) -> Self {
+        self.set_signature(signature);
+        self
+    }
+
+    /// [`signature`](Self::signature) in place.
+    #[inline]
+    pub(crate) fn set_signature(&mut self, signature: &[u8]) {
         let mut tag = [0u8; crypto::MAX_TAG];
         let digest;
         let bytes = if signature.len() > tag.len() {
@@ -465,7 +472,6 @@ impl Verified {
             slot.copy_from_slice(bytes);
             self.fingerprint = Fingerprint::Tag(tag, u8::try_from(bytes.len()).unwrap_or(0));
         }
-        self
     }
 
     /// A stable text form of the signed content, used like

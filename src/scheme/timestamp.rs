@@ -78,10 +78,15 @@ pub fn parse_timestamp(value: &str, format: TimestampFormat) -> Option<SystemTim
 }
 
 fn parse_digits(value: &str) -> Option<u64> {
-    if value.is_empty() || value.len() > MAX_DIGITS || !value.bytes().all(|b| b.is_ascii_digit()) {
+    if value.is_empty() || value.len() > MAX_DIGITS {
         return None;
     }
-    value.parse().ok()
+    // Digits only (no sign, no space), at most 18 of them: no overflow.
+    value.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit()
+            .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))
+            .flatten()
+    })
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ use crate::scheme::crypto::{
 };
 use crate::scheme::json::{find_fields, JsonPath};
 use crate::scheme::{
-    header_value, parse_timestamp, path_and_query, url_base, HandshakeResponse, Message,
-    PublicBase, RegistrationHandshake, Scheme, TimestampFormat, Verified, WebhookRequest,
+    header_value, parse_timestamp, path_and_query, url_base, Field, Fingerprint, HandshakeResponse,
+    Message, PublicBase, RegistrationHandshake, Scheme, TimestampFormat, Verified, WebhookRequest,
 };
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
@@ -80,26 +80,46 @@ pub(crate) fn decode_secret(
 /// conservative estimate of a decoded length (up to two bytes more).
 const RSA_BUFFER: usize = MAX_RSA_SIGNATURE + 3;
 
+/// How many decoded signatures are kept: every one a public-key scheme may send
+/// ([`MAX_PUBLIC_KEY_SIGNATURES`]), and the first ones of a MAC scheme (a provider
+/// rotating its secret sends two). A MAC scheme's further entries, up to
+/// [`MAX_SIGNATURE_ENTRIES`], are kept as text and decoded only when none of the kept
+/// ones matched, one at a time into a stack buffer: each is decoded once per key, as
+/// before.
+const KEPT: usize = MAX_PUBLIC_KEY_SIGNATURES;
+
 /// Signatures found in a request, decoded, on the stack; long (RSA) signatures in a
 /// buffer of their own, allocated only by a scheme whose algorithm has them and bounded by
 /// [`MAX_PUBLIC_KEY_SIGNATURES`].
-struct Candidates {
-    tags: [[u8; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
-    lens: [usize; MAX_SIGNATURE_ENTRIES],
+struct Candidates<'a> {
+    tags: [[u8; MAX_SIGNATURE]; KEPT],
+    lens: [usize; KEPT],
+    /// The signatures kept.
     count: usize,
+    /// A MAC scheme's signature entries after the kept ones, as text, not decoded yet.
+    more: [&'a str; MAX_SIGNATURE_ENTRIES],
+    more_count: usize,
     long: Option<Box<[[u8; RSA_BUFFER]; MAX_PUBLIC_KEY_SIGNATURES]>>,
 }
 
-impl Candidates {
+impl<'a> Candidates<'a> {
     fn new() -> Self {
         Candidates {
-            tags: [[0; MAX_SIGNATURE]; MAX_SIGNATURE_ENTRIES],
-            lens: [0; MAX_SIGNATURE_ENTRIES],
+            tags: [[0; MAX_SIGNATURE]; KEPT],
+            lens: [0; KEPT],
             count: 0,
+            more: [""; MAX_SIGNATURE_ENTRIES],
+            more_count: 0,
             long: None,
         }
     }
 
+    /// The signature entries after the kept ones, as text.
+    fn more(&self) -> &[&'a str] {
+        self.more.get(..self.more_count).unwrap_or_default()
+    }
+
+    /// The kept signatures, in the header's order.
     fn iter(&self) -> impl Iterator<Item = &[u8]> + Clone {
         let long = self.long.as_deref();
         self.lens
@@ -115,7 +135,8 @@ impl Candidates {
             })
     }
 
-    /// The buffer the next signature decodes into, and its length slot; `None` when full.
+    /// The buffer the next signature decodes into, and its length slot; `None` once
+    /// [`KEPT`] are kept.
     fn next_slot(&mut self, long: bool) -> Option<(&mut [u8], &mut usize)> {
         let len = self.lens.get_mut(self.count)?;
         let buffer: &mut [u8] = if long {
@@ -181,20 +202,26 @@ impl SignatureScheme {
             .ok_or_else(|| Rejection::missing_header(name.as_str()))
     }
 
-    /// Reads the signature header: the candidate signatures and, for Stripe-like schemes,
-    /// the timestamp entry.
-    /// Decoded into `candidates`, which the caller owns so that the array is never moved.
-    fn parse_signature_header<'a>(
+    /// The prefix of the timestamp entry, for a scheme whose timestamp is one of the
+    /// signature header's entries (empty: the first entry, by position).
+    fn timestamp_prefix(&self) -> Option<&str> {
+        match &self.timestamp {
+            Some((TimestampSource::SignatureEntry(prefix), _)) => Some(prefix),
+            _ => None,
+        }
+    }
+
+    /// Walks the signature header's entries in order, with the checks every reading of it
+    /// shares (the bound on entries, a repeated timestamp entry), and calls `signature`
+    /// with the text of each signature entry of the scheme's version (prefix and suffix
+    /// removed). Returns the timestamp entry, and how many entries are not it.
+    fn walk_signature_header<'a>(
         &self,
         value: &'a str,
-        candidates: &mut Candidates,
-    ) -> Result<Option<&'a str>, Rejection> {
+        mut signature: impl FnMut(&'a str) -> Result<(), Rejection>,
+    ) -> Result<(Option<&'a str>, usize), Rejection> {
         let mut timestamp = None;
-        let mut undecodable = false;
-        let ts_prefix = match &self.timestamp {
-            Some((TimestampSource::SignatureEntry(prefix), _)) => Some(&**prefix),
-            _ => None,
-        };
+        let ts_prefix = self.timestamp_prefix();
         let name = self.signature_header.as_str();
         let mut entries = 0;
         let mut other_entries = 0;
@@ -237,30 +264,7 @@ impl SignatureScheme {
                 Some(suffix) => text.strip_suffix(suffix).unwrap_or(text),
                 None => text,
             };
-            if !self.algorithm.is_mac() && candidates.count >= MAX_PUBLIC_KEY_SIGNATURES {
-                return Err(Rejection::malformed_header(
-                    name,
-                    "too many signatures for a public-key scheme",
-                ));
-            }
-            let long = self.algorithm.has_long_signatures();
-            // Text too long to be any signature of this algorithm is refused before
-            // decoding (hex is the longest encoding: two characters a byte).
-            if long && text.len() > 2 * MAX_RSA_SIGNATURE {
-                undecodable = true;
-                return Ok(());
-            }
-            let Some((tag, len)) = candidates.next_slot(long) else {
-                return Ok(());
-            };
-            match self.encoding.decode_into(text, tag) {
-                Some(n) if self.algorithm.accepts_len(n) => {
-                    *len = n;
-                    candidates.count += 1;
-                }
-                _ => undecodable = true,
-            }
-            Ok(())
+            signature(text)
         };
         match self.separator {
             Some(separator) => {
@@ -270,9 +274,57 @@ impl SignatureScheme {
             }
             None => handle(value)?,
         }
+        Ok((timestamp, other_entries))
+    }
+
+    /// Reads the signature header: the candidate signatures and, for Stripe-like schemes,
+    /// the timestamp entry. Signatures are decoded (one that does not decode, or has a
+    /// length the algorithm cannot produce, is not a candidate) until [`KEPT`] are kept
+    /// in `candidates`, which the caller owns so that it is never moved; later entries are
+    /// kept as text, and decoded by [`more_verify`](Self::more_verify) if it comes to
+    /// that. Every entry passes the header's checks either way.
+    fn parse_signature_header<'a>(
+        &self,
+        value: &'a str,
+        candidates: &mut Candidates<'a>,
+    ) -> Result<Option<&'a str>, Rejection> {
+        let mut undecodable = false;
+        let name = self.signature_header.as_str();
+        let long = self.algorithm.has_long_signatures();
+        let (timestamp, other_entries) = self.walk_signature_header(value, |text| {
+            if !self.algorithm.is_mac() && candidates.count >= MAX_PUBLIC_KEY_SIGNATURES {
+                return Err(Rejection::malformed_header(
+                    name,
+                    "too many signatures for a public-key scheme",
+                ));
+            }
+            // Text too long to be any signature of this algorithm is refused before
+            // decoding (hex is the longest encoding: two characters a byte).
+            if long && text.len() > 2 * MAX_RSA_SIGNATURE {
+                undecodable = true;
+                return Ok(());
+            }
+            let Some((buffer, len)) = candidates.next_slot(long) else {
+                // Beyond the kept ones (a MAC scheme's): left for `more_verify`. The
+                // entry bound leaves room for every one.
+                if let Some(slot) = candidates.more.get_mut(candidates.more_count) {
+                    *slot = text;
+                    candidates.more_count += 1;
+                }
+                return Ok(());
+            };
+            match self.encoding.decode_into(text, buffer) {
+                Some(n) if self.algorithm.accepts_len(n) => {
+                    *len = n;
+                    candidates.count += 1;
+                }
+                _ => undecodable = true,
+            }
+            Ok(())
+        })?;
         if candidates.count == 0 {
             // A positional timestamp and nothing after it: the list is incomplete.
-            let incomplete = ts_prefix == Some("") && other_entries == 0;
+            let incomplete = self.timestamp_prefix() == Some("") && other_entries == 0;
             return Err(if undecodable || incomplete {
                 Rejection::malformed_header(name, "signature is not valid or has the wrong length")
             } else {
@@ -284,6 +336,47 @@ impl SignatureScheme {
             });
         }
         Ok(timestamp)
+    }
+
+    /// The first key whose MAC over `parts` equals one of the header's signatures, and
+    /// its tag's length (the tag is left in `tag`). Each key's MAC is computed once; it is
+    /// compared, in constant time, with the kept signatures, then (only if none matched
+    /// and the header has more) with each further one, decoded one at a time.
+    fn mac_match(
+        &self,
+        keys: &[SchemeKey],
+        parts: &[&[u8]],
+        candidates: &Candidates<'_>,
+        tag: &mut [u8; MAX_TAG],
+    ) -> Option<(usize, usize)> {
+        keys.iter().enumerate().find_map(|(index, key)| {
+            let len = key.tag(parts, tag);
+            let computed = tag.get(..len).unwrap_or_default();
+            let matched = candidates
+                .iter()
+                .any(|candidate| key.verifies(parts, computed, candidate))
+                || self.more_verify(candidates.more(), key, parts, computed);
+            matched.then_some((index, len))
+        })
+    }
+
+    /// Whether one of the signature entries after the kept ones verifies with `key`: each
+    /// is decoded into a stack buffer and compared, until one matches.
+    fn more_verify(
+        &self,
+        more: &[&str],
+        key: &SchemeKey,
+        parts: &[&[u8]],
+        computed: &[u8],
+    ) -> bool {
+        more.iter().any(|text| {
+            let mut buffer = [0u8; MAX_SIGNATURE];
+            self.encoding
+                .decode_into(text, &mut buffer)
+                .filter(|n| self.algorithm.accepts_len(*n))
+                .and_then(|n| buffer.get(..n))
+                .is_some_and(|signature| key.verifies(parts, computed, signature))
+        })
     }
 
     fn timestamp_raw<'a>(
@@ -314,7 +407,7 @@ impl SignatureScheme {
 
     fn id_header<'a>(&self, request: &WebhookRequest<'a>) -> Result<Option<&'a str>, Rejection> {
         match &self.id {
-            Some(FieldSource::Header(name)) if self.parts.contains(&Part::Id) => {
+            Some(FieldSource::Header(name)) if self.signs(&Part::Id) => {
                 self.read_required(request, name).map(Some)
             }
             Some(FieldSource::Header(name)) => self.read(request, name),
@@ -380,7 +473,7 @@ impl SignatureScheme {
 
     /// The URL a URL-signed scheme checked the signature over, for diagnostics.
     fn url_checked(&self, request: &WebhookRequest<'_>) -> Option<String> {
-        if !self.parts.contains(&Part::Url) {
+        if !self.signs(&Part::Url) {
             return None;
         }
         if let Some(Ok(exact)) = &self.exact_url {
@@ -409,10 +502,20 @@ impl SignatureScheme {
         })
     }
 
+    /// Whether the scheme signs `part`, one without data (`Part::Id`, `Part::Body`,
+    /// `Part::Url`): compared by variant alone, which spares comparing every part's text.
+    fn signs(&self, part: &Part) -> bool {
+        debug_assert!(matches!(part, Part::Id | Part::Body | Part::Url));
+        let wanted = std::mem::discriminant(part);
+        self.parts
+            .iter()
+            .any(|signed| std::mem::discriminant(signed) == wanted)
+    }
+
     /// Whether the delivery id is covered by the signature.
     fn id_is_signed(&self) -> bool {
         match &self.id {
-            Some(FieldSource::Header(_)) if self.parts.contains(&Part::Id) => true,
+            Some(FieldSource::Header(_)) if self.signs(&Part::Id) => true,
             source => self.is_signed(source.as_ref()),
         }
     }
@@ -420,7 +523,7 @@ impl SignatureScheme {
     /// Whether a value read from `source` is covered by the signature.
     fn is_signed(&self, source: Option<&FieldSource>) -> bool {
         match source {
-            Some(FieldSource::Json(_)) => self.parts.contains(&Part::Body),
+            Some(FieldSource::Json(_)) => self.signs(&Part::Body),
             Some(FieldSource::Header(name)) => self
                 .parts
                 .iter()
@@ -483,7 +586,18 @@ impl Scheme for SignatureScheme {
 
         let parts = resolved.as_slice();
         let mut tag = [0u8; MAX_TAG];
-        let Some(matched) = crypto::first_match(keys, parts, candidates.iter(), &mut tag) else {
+        let matched = if self.algorithm.is_mac() {
+            self.mac_match(keys, parts, &candidates, &mut tag)
+                .map(|(key, tag_len)| crypto::Match {
+                    key,
+                    tag_len,
+                    signature: &[],
+                })
+        } else {
+            // At most MAX_PUBLIC_KEY_SIGNATURES, all kept.
+            crypto::first_match(keys, parts, candidates.iter(), &mut tag)
+        };
+        let Some(matched) = matched else {
             let mismatch =
                 Rejection::new(RejectionKind::SignatureMismatch, "signature does not match");
             return Err(match self.url_checked(request) {
@@ -498,48 +612,49 @@ impl Scheme for SignatureScheme {
         // Answered with the key that verified (Zoom's handshake uses it), before `tag` is
         // reused for the content's identity.
         let handshake = self.signed_handshake(request, keys.get(matched.key))?;
-        let mut verified = if self.algorithm.is_mac() {
+        // Filled in place, field by field (the builder's setters move the whole value at
+        // each call).
+        let mut verified = Verified::new();
+        if self.algorithm.is_mac() {
             // The tag itself identifies the signed content; hex-encoded only if asked.
             let len = crypto::content_tag(keys, parts, matched.key, &mut tag, matched.tag_len);
-            Verified::new().signature(tag.get(..len).unwrap_or_default())
+            verified.set_signature(tag.get(..len).unwrap_or_default());
         } else {
-            Verified::new().fingerprint(crypto::fingerprint(
-                self.algorithm,
-                parts,
-                matched.signature,
-            ))
-        };
-        match &self.timestamp {
+            verified.fingerprint = Fingerprint::Text(
+                crypto::fingerprint(self.algorithm, parts, matched.signature).into_boxed_str(),
+            );
+        }
+        verified.timestamp = match &self.timestamp {
             Some((TimestampSource::Json(path), format)) => {
-                verified = verified.signed_timestamp(self.body_timestamp(request, path, *format)?);
+                Some(self.body_timestamp(request, path, *format)?)
             }
-            _ => {
-                if let Some((_, at)) = timestamp {
-                    verified = verified.signed_timestamp(at);
+            _ => timestamp.map(|(_, at)| at),
+        };
+        match (&self.id, &self.id_json, id) {
+            (_, Some(path), _) => {
+                verified.id = Field::Json(Arc::clone(path));
+                verified.id_signed = true;
+            }
+            (Some(FieldSource::Header(_)), _, Some(id)) => {
+                verified.id = Field::Known(Some(id.into()));
+                verified.id_signed = self.id_is_signed();
+            }
+            _ => {}
+        }
+        match (&self.event_type, &self.event_type_json) {
+            (_, Some(path)) => {
+                verified.event_type = Field::Json(Arc::clone(path));
+                verified.event_type_signed = true;
+            }
+            (Some(FieldSource::Header(name)), _) => {
+                if let Some(kind) = self.read(request, name)? {
+                    verified.event_type = Field::Known(Some(kind.into()));
+                    verified.event_type_signed = self.is_signed(self.event_type.as_ref());
                 }
             }
+            _ => {}
         }
-        verified = match (&self.id, &self.id_json, id) {
-            (_, Some(path), _) => verified.signed_id_in_body(Arc::clone(path)),
-            (Some(FieldSource::Header(_)), _, Some(id)) if self.id_is_signed() => {
-                verified.signed_id(id)
-            }
-            (Some(FieldSource::Header(_)), _, Some(id)) => verified.unsigned_id(id),
-            _ => verified,
-        };
-        let event_signed = self.is_signed(self.event_type.as_ref());
-        verified = match (&self.event_type, &self.event_type_json) {
-            (_, Some(path)) => verified.signed_event_type_in_body(Arc::clone(path)),
-            (Some(FieldSource::Header(name)), _) => match self.read(request, name)? {
-                Some(kind) if event_signed => verified.signed_event_type(kind),
-                Some(kind) => verified.unsigned_event_type(kind),
-                None => verified,
-            },
-            _ => verified,
-        };
-        if let Some(response) = handshake {
-            verified = verified.handshake_response(response);
-        }
+        verified.handshake = handshake.map(Box::new);
         Ok(verified)
     }
 
@@ -634,7 +749,7 @@ impl Scheme for SignatureScheme {
         if let Some(Err(error)) = &self.exact_url {
             return Err(error.clone());
         }
-        if self.parts.contains(&Part::Url)
+        if self.signs(&Part::Url)
             && self.public_url.is_none()
             && self.exact_url.is_none()
             && !self.trust_host
