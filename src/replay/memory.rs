@@ -49,6 +49,8 @@ pub struct MemoryStore {
     state: Mutex<State>,
     capacity: usize,
     clock: Arc<dyn Clock>,
+    /// Whether `clock` is the system clock (none was configured).
+    system_clock: bool,
     evicted_early: AtomicU64,
 }
 
@@ -56,7 +58,7 @@ pub struct MemoryStore {
 #[must_use]
 pub struct MemoryStoreBuilder {
     capacity: usize,
-    clock: Arc<dyn Clock>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 /// Hashes a [`Slot`] by taking eight of its bytes: the key is already a SHA-256 digest,
@@ -213,7 +215,7 @@ impl MemoryStore {
     pub fn builder() -> MemoryStoreBuilder {
         MemoryStoreBuilder {
             capacity: DEFAULT_CAPACITY,
-            clock: Arc::new(SystemClock),
+            clock: None,
         }
     }
 
@@ -240,13 +242,20 @@ impl MemoryStore {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Reserves `keys`. `system_now`: the system clock's time, just read by the caller
+    /// (the layer's verifier, for freshness); used instead of reading the clock again
+    /// when this store is on the system clock too.
     pub(crate) fn reserve_now(
         &self,
         keys: &[ReplayKey],
         lease: Duration,
         retention: Duration,
+        system_now: Option<SystemTime>,
     ) -> Result<Reservation, StoreError> {
-        let now = nanos(self.clock.now());
+        let now = match system_now {
+            Some(time) if self.system_clock => nanos(time),
+            _ => nanos(self.clock.now()),
+        };
         let mut state = self.lock();
         state.sweep(now);
         let mut completed = None;
@@ -525,7 +534,7 @@ impl MemoryStoreBuilder {
 
     /// The clock used for expiry (default: the system clock).
     pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
+        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -534,7 +543,8 @@ impl MemoryStoreBuilder {
         MemoryStore {
             state: Mutex::new(State::default()),
             capacity: self.capacity,
-            clock: self.clock,
+            system_clock: self.clock.is_none(),
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             evicted_early: AtomicU64::new(0),
         }
     }
@@ -555,7 +565,9 @@ impl ReplayStore for MemoryStore {
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
-        Box::pin(std::future::ready(self.reserve_now(keys, lease, retention)))
+        Box::pin(std::future::ready(
+            self.reserve_now(keys, lease, retention, None),
+        ))
     }
 
     fn extend<'a>(
