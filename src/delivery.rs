@@ -83,6 +83,10 @@ struct Inner {
     verified: Verified,
     body: Bytes,
     policy: UnsignedIdPolicy,
+    /// The system clock's time when it was verified, when the verifier read it (for
+    /// freshness): the in-memory store on the system clock reserves at that time instead
+    /// of reading the clock again.
+    system_now: Option<SystemTime>,
     json: OnceLock<[Option<Box<str>>; 2]>,
     action: OnceLock<Option<Box<str>>>,
     fingerprint_text: OnceLock<Box<str>>,
@@ -122,6 +126,7 @@ impl Delivery {
         verified: Verified,
         body: Bytes,
         policy: UnsignedIdPolicy,
+        system_now: Option<SystemTime>,
     ) -> Self {
         Delivery {
             inner: Arc::new(Inner {
@@ -131,6 +136,7 @@ impl Delivery {
                 verified,
                 body,
                 policy,
+                system_now,
                 json: OnceLock::new(),
                 action: OnceLock::new(),
                 fingerprint_text: OnceLock::new(),
@@ -165,6 +171,7 @@ impl Delivery {
             verified,
             body,
             UnsignedIdPolicy::default(),
+            None,
         );
         let len = stored.keys.len().min(2);
         let mut keys = [ReplayKey::from_bytes([0; 32]); 2];
@@ -278,6 +285,11 @@ impl Delivery {
     /// signed content now carries a new, unsigned id.
     pub(crate) fn seen_under_another_id(&self, matched: usize) -> bool {
         self.keys().id_then_signature && matched == 1
+    }
+
+    /// The system clock's time read when it was verified, if it was read.
+    pub(crate) fn system_now(&self) -> Option<SystemTime> {
+        self.inner.system_now
     }
 
     fn keys(&self) -> &Keys {

@@ -297,6 +297,7 @@ impl<S: Scheme> VerifierBuilder<S> {
                 scheme: self.scheme,
                 keys,
                 tolerance: self.check_timestamp.then_some(tolerance),
+                system_clock: self.clock.is_none(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 unsigned_id_policy: self.unsigned_id_policy,
             }),
@@ -327,6 +328,8 @@ struct Typed<S: Scheme> {
     keys: Vec<S::Key>,
     tolerance: Option<Duration>,
     clock: Arc<dyn Clock>,
+    /// Whether `clock` is the system clock (none was configured).
+    system_clock: bool,
     unsigned_id_policy: UnsignedIdPolicy,
 }
 
@@ -358,8 +361,11 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
         namespace: &Arc<str>,
     ) -> Result<Delivery, Rejection> {
         let verified = self.scheme.verify(request, &self.keys)?;
+        let mut system_now = None;
         if let (Some(at), Some(tolerance)) = (verified.timestamp, self.tolerance) {
-            check_freshness(at, self.clock.now(), tolerance)?;
+            let now = self.clock.now();
+            check_freshness(at, now, tolerance)?;
+            system_now = self.system_clock.then_some(now);
         }
         Ok(Delivery::new(
             self.provider.clone(),
@@ -368,6 +374,7 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
             verified,
             request.body().clone(),
             self.unsigned_id_policy,
+            system_now,
         ))
     }
 

@@ -128,3 +128,104 @@ async fn a_completion_after_its_lease_ran_out_is_recorded_once() {
         Reservation::Completed { matched: 0 }
     );
 }
+
+/// A test clock: nanoseconds since the epoch, moved by the test.
+fn test_clock() -> (
+    std::sync::Arc<std::sync::atomic::AtomicU64>,
+    impl Fn() -> std::time::SystemTime + Send + Sync + 'static,
+) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let now = std::sync::Arc::new(AtomicU64::new(1_700_000_000_000_000_000));
+    let clock = {
+        let now = now.clone();
+        move || std::time::SystemTime::UNIX_EPOCH + Duration::from_nanos(now.load(Ordering::SeqCst))
+    };
+    (now, clock)
+}
+
+/// Reservations whose lease ran out (never completed nor released) free their slots for
+/// the next reservation, even in a store full of them; one still in its lease does not.
+#[tokio::test]
+async fn reservations_whose_lease_ran_out_free_their_slots() {
+    use std::sync::atomic::Ordering;
+    let (now, clock) = test_clock();
+    let store = MemoryStore::builder().capacity(3).clock(clock).build();
+    let lease = |secs| Duration::from_secs(secs);
+    for (id, secs) in [("a", 10), ("b", 20), ("c", 30)] {
+        let reserved = store
+            .reserve(&key(id), lease(secs), RETENTION)
+            .await
+            .unwrap();
+        assert!(matches!(reserved, Reservation::Reserved(_)), "{id}");
+    }
+    assert!(store.reserve(&key("d"), LEASE, RETENTION).await.is_err());
+    // "a"'s lease ran out: its slot goes to "d", and "a" is new again (once "b" ran out).
+    now.fetch_add(10_000_000_001, Ordering::SeqCst);
+    let _d = reserve(&store, "d").await.unwrap();
+    assert_eq!(store.len(), 3);
+    assert!(store.reserve(&key("a"), LEASE, RETENTION).await.is_err());
+    now.fetch_add(10_000_000_000, Ordering::SeqCst);
+    let _a = reserve(&store, "a").await.unwrap();
+    assert_eq!(store.len(), 3);
+    assert_eq!(
+        reserve(&store, "c").await.unwrap_err(),
+        Reservation::InFlight { matched: 0 }
+    );
+}
+
+/// A lease extended past its first end is not swept with the ones that ran out.
+#[tokio::test]
+async fn an_extended_lease_is_kept_by_the_sweep() {
+    use std::sync::atomic::Ordering;
+    let (now, clock) = test_clock();
+    let store = MemoryStore::builder().capacity(4).clock(clock).build();
+    let short = Duration::from_secs(10);
+    let Reservation::Reserved(kept) = store.reserve(&key("kept"), short, RETENTION).await.unwrap()
+    else {
+        panic!("fresh key")
+    };
+    let _lost = store.reserve(&key("lost"), short, RETENTION).await.unwrap();
+    now.fetch_add(9_000_000_000, Ordering::SeqCst);
+    assert!(store.extend(&key("kept"), &kept, short).await.unwrap());
+    now.fetch_add(2_000_000_000, Ordering::SeqCst);
+    // The sweep drops "lost" (its lease ran out) and keeps "kept".
+    let _new = reserve(&store, "new").await.unwrap();
+    assert_eq!(store.len(), 2);
+    assert_eq!(
+        reserve(&store, "kept").await.unwrap_err(),
+        Reservation::InFlight { matched: 0 }
+    );
+    assert!(reserve(&store, "lost").await.is_ok());
+}
+
+/// A completion is remembered for exactly its retention (to the nanosecond, whatever the
+/// store rounds internally), and its slot is freed within a second after that.
+#[tokio::test]
+async fn completions_expire_after_their_retention_and_are_swept() {
+    use std::sync::atomic::Ordering;
+    let (now, clock) = test_clock();
+    let store = MemoryStore::builder().capacity(10).clock(clock).build();
+    let token = reserve(&store, "a").await.unwrap();
+    store
+        .complete(&key("a"), &token, Duration::from_millis(1500))
+        .await
+        .unwrap();
+    let token = reserve(&store, "b").await.unwrap();
+    store.complete(&key("b"), &token, RETENTION).await.unwrap();
+    now.fetch_add(1_499_999_999, Ordering::SeqCst);
+    assert_eq!(
+        reserve(&store, "a").await.unwrap_err(),
+        Reservation::Completed { matched: 0 }
+    );
+    assert_eq!(store.len(), 2);
+    // A second later "a" is gone from the store; "b" is not.
+    now.fetch_add(1_000_000_001, Ordering::SeqCst);
+    let x = reserve(&store, "x").await.unwrap();
+    store.release(&key("x"), &x).await.unwrap();
+    assert_eq!(store.len(), 1);
+    assert_eq!(
+        reserve(&store, "b").await.unwrap_err(),
+        Reservation::Completed { matched: 0 }
+    );
+    let _a = reserve(&store, "a").await.unwrap();
+}

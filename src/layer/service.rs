@@ -268,7 +268,9 @@ async fn reserve<'a, B>(
 ) -> Result<Held<'a>, Response<ResponseBody<B>>> {
     let keys = delivery.replay_keys();
     let outcome = match &config.memory {
-        Some(memory) => memory.reserve_now(keys, config.lease, config.retention),
+        Some(memory) => {
+            memory.reserve_now(keys, config.lease, config.retention, delivery.system_now())
+        }
         None => {
             bounded(
                 store.reserve(keys, config.lease, config.retention),

@@ -49,6 +49,8 @@ pub struct MemoryStore {
     state: Mutex<State>,
     capacity: usize,
     clock: Arc<dyn Clock>,
+    /// Whether `clock` is the system clock (none was configured).
+    system_clock: bool,
     evicted_early: AtomicU64,
 }
 
@@ -56,7 +58,7 @@ pub struct MemoryStore {
 #[must_use]
 pub struct MemoryStoreBuilder {
     capacity: usize,
-    clock: Arc<dyn Clock>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 /// Hashes a [`Slot`] by taking eight of its bytes: the key is already a SHA-256 digest,
@@ -105,23 +107,85 @@ type Nanos = u64;
 
 fn nanos(time: SystemTime) -> Nanos {
     time.duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        .map(|d| {
+            d.as_secs()
+                .saturating_mul(NANOS_PER_SECOND)
+                .saturating_add(u64::from(d.subsec_nanos()))
+        })
         .unwrap_or(0)
+}
+
+const NANOS_PER_SECOND: u64 = 1_000_000_000;
+
+/// Whole seconds since the Unix epoch, rounded up (saturating in the year 2106, beyond
+/// [`MAX_DURATION`](super::MAX_DURATION) from now): a completion-order item's expiry.
+/// Rounded up, so an item that says "expired" is.
+fn coarse(time: Nanos) -> u32 {
+    u32::try_from(time.div_ceil(NANOS_PER_SECOND)).unwrap_or(u32::MAX)
+}
+
+/// An item of the completion-order queue: 24 bytes. The expiry (whole seconds, rounded
+/// up) answers the sweep's "has the oldest completion expired?" without looking up the
+/// big table, whose slot for it is a cache miss. `seq` is the low half of the write's
+/// sequence number: the item matches the table's entry for its key when both the low
+/// half and the rounded expiry agree (a rewrite of the key after 2^32 other writes, in
+/// the same second of expiry, would be needed to mistake a stale item for a live one;
+/// even then the sweep removes nothing unexpired, see [`State::sweep`]).
+#[derive(Clone, Copy)]
+struct Done {
+    key: Slot,
+    seq: u32,
+    expires: u32,
+}
+
+impl Done {
+    fn new(key: Slot, entry: Entry) -> Self {
+        Done {
+            key,
+            // The low half, by design.
+            seq: entry.seq as u32,
+            expires: coarse(entry.expires),
+        }
+    }
+
+    fn matches(&self, entry: &Entry) -> bool {
+        entry.seq as u32 == self.seq && coarse(entry.expires) == self.expires
+    }
+
+    /// Whether it expired by `now`, by its rounded-up expiry: never early.
+    fn expired(&self, now: Nanos) -> bool {
+        u64::from(self.expires) * NANOS_PER_SECOND <= now
+    }
 }
 
 /// Completed deliveries and reservations in flight are kept apart: almost every
 /// reservation is completed or released within moments, so its table stays small and hot
 /// in the cache, and the lookups that tell a reservation's queue item from a stale one
 /// never touch the big table of completed keys.
-#[derive(Default)]
 struct State {
     completed: DigestMap<Entry>,
     in_flight: DigestMap<Entry>,
-    /// Keys in the order they were written to each table, with the `seq` of the write; an
-    /// item whose entry was since rewritten or removed is stale and skipped.
-    completed_order: VecDeque<(Slot, u64)>,
-    in_flight_order: VecDeque<(Slot, u64)>,
+    /// Completed keys in the order they were written, with the write's `seq` and expiry;
+    /// an item whose entry was since rewritten or removed is stale and skipped.
+    completed_order: VecDeque<Done>,
+    /// No lease in flight ends before this (a lower bound: leases completed or released
+    /// since it was computed may have set it). Reservations do not queue: almost all are
+    /// completed or released within moments, and the small table is swept whole, at the
+    /// first reservation once a lease may have run out (see [`State::sweep`]).
+    in_flight_due: Nanos,
     next: u64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            completed: DigestMap::default(),
+            in_flight: DigestMap::default(),
+            completed_order: VecDeque::new(),
+            in_flight_due: Nanos::MAX,
+            next: 0,
+        }
+    }
 }
 
 /// Sixteen bytes: when it expires, and the sequence number of the write (for a
@@ -151,7 +215,7 @@ impl MemoryStore {
     pub fn builder() -> MemoryStoreBuilder {
         MemoryStoreBuilder {
             capacity: DEFAULT_CAPACITY,
-            clock: Arc::new(SystemClock),
+            clock: None,
         }
     }
 
@@ -178,13 +242,20 @@ impl MemoryStore {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Reserves `keys`. `system_now`: the system clock's time, just read by the caller
+    /// (the layer's verifier, for freshness); used instead of reading the clock again
+    /// when this store is on the system clock too.
     pub(crate) fn reserve_now(
         &self,
         keys: &[ReplayKey],
         lease: Duration,
         retention: Duration,
+        system_now: Option<SystemTime>,
     ) -> Result<Reservation, StoreError> {
-        let now = nanos(self.clock.now());
+        let now = match system_now {
+            Some(time) if self.system_clock => nanos(time),
+            _ => nanos(self.clock.now()),
+        };
         let mut state = self.lock();
         state.sweep(now);
         let mut completed = None;
@@ -220,6 +291,7 @@ impl MemoryStore {
         self.make_room(&mut state, keys.len(), now)?;
         let seq = state.bump();
         let expires = expiry(now, lease);
+        state.in_flight_due = state.in_flight_due.min(expires);
         for key in keys {
             let key = slot(key);
             // An expired completion of the same key (the lookup above found it). Nothing
@@ -227,7 +299,6 @@ impl MemoryStore {
             if stale {
                 state.completed.remove(&key);
             }
-            state.in_flight_order.push_back((key, seq));
             state.in_flight.insert(key, Entry { expires, seq });
         }
         Ok(Reservation::Reserved(ReservationToken::from_seq(seq)))
@@ -270,16 +341,20 @@ impl MemoryStore {
             return false;
         };
         let now = nanos(self.clock.now());
+        let expires = expiry(now, lease);
         let mut state = self.lock();
+        let state = &mut *state;
         let mut held = false;
         for key in keys {
             if let Some(entry) = state.in_flight.get_mut(&slot(key)) {
                 if entry.seq == seq {
-                    entry.expires = expiry(now, lease);
+                    entry.expires = expires;
                     held = true;
                 }
             }
         }
+        // A shorter lease than before moves the earliest one.
+        state.in_flight_due = state.in_flight_due.min(expires);
         held
     }
 
@@ -378,40 +453,54 @@ impl State {
 
     /// Writes `key` completed; it must not be in flight.
     fn push_completed(&mut self, key: Slot, expires: Nanos) {
-        let seq = self.bump();
-        self.completed_order.push_back((key, seq));
-        self.completed.insert(key, Entry { expires, seq });
+        let entry = Entry {
+            expires,
+            seq: self.bump(),
+        };
+        self.completed_order.push_back(Done::new(key, entry));
+        self.completed.insert(key, entry);
     }
 
-    /// Drops queue items that no longer match an entry, and entries that expired, from
-    /// the front of both queues. Amortized constant time per operation.
+    /// Drops the reservations whose lease ran out, and from the front of the completion
+    /// queue the items that expired (with their entries). Amortized constant time per
+    /// operation: a sweep of the small table happens once its earliest lease may have run
+    /// out, at most about once per third of a lease while handlers answer or extend.
     fn sweep(&mut self, now: Nanos) {
-        let tables = [
-            (&mut self.in_flight_order, &mut self.in_flight),
-            (&mut self.completed_order, &mut self.completed),
-        ];
-        for (queue, table) in tables {
-            while let Some(&(key, seq)) = queue.front() {
-                // One probe: look the key up and, if it expired, remove it.
-                if let hash_map::Entry::Occupied(entry) = table.entry(key) {
-                    if entry.get().seq == seq {
-                        if entry.get().expires > now {
-                            break;
-                        }
-                        entry.remove();
-                    }
+        // Leases that ran out: the whole small table, only once one may have (about once
+        // per lease period when handlers answer in time; amortized constant time).
+        if self.in_flight_due <= now {
+            let mut due = Nanos::MAX;
+            self.in_flight.retain(|_, entry| {
+                let live = entry.expires > now;
+                if live {
+                    due = due.min(entry.expires);
                 }
-                queue.pop_front();
+                live
+            });
+            self.in_flight_due = due;
+        }
+        // The oldest completion's item says when it expires: the big table is looked up
+        // only for an item that expired (and then removed with the same probe).
+        while let Some(done) = self.completed_order.front() {
+            if !done.expired(now) {
+                break;
             }
+            if let hash_map::Entry::Occupied(entry) = self.completed.entry(done.key) {
+                // A matching entry expired too (same rounded expiry, rounded up).
+                if done.matches(entry.get()) && entry.get().expires <= now {
+                    entry.remove();
+                }
+            }
+            self.completed_order.pop_front();
         }
     }
 
     /// Forgets the oldest completed key and says when it would have expired; `None` when
     /// there is none.
     fn evict_oldest_completed(&mut self) -> Option<Nanos> {
-        while let Some((key, seq)) = self.completed_order.pop_front() {
-            if let hash_map::Entry::Occupied(entry) = self.completed.entry(key) {
-                if entry.get().seq == seq {
+        while let Some(done) = self.completed_order.pop_front() {
+            if let hash_map::Entry::Occupied(entry) = self.completed.entry(done.key) {
+                if done.matches(entry.get()) {
                     return Some(entry.remove().expires);
                 }
             }
@@ -445,7 +534,7 @@ impl MemoryStoreBuilder {
 
     /// The clock used for expiry (default: the system clock).
     pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
+        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -454,7 +543,8 @@ impl MemoryStoreBuilder {
         MemoryStore {
             state: Mutex::new(State::default()),
             capacity: self.capacity,
-            clock: self.clock,
+            system_clock: self.clock.is_none(),
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             evicted_early: AtomicU64::new(0),
         }
     }
@@ -475,7 +565,9 @@ impl ReplayStore for MemoryStore {
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
-        Box::pin(std::future::ready(self.reserve_now(keys, lease, retention)))
+        Box::pin(std::future::ready(
+            self.reserve_now(keys, lease, retention, None),
+        ))
     }
 
     fn extend<'a>(
@@ -507,3 +599,6 @@ impl ReplayStore for MemoryStore {
         Box::pin(std::future::ready(Ok(())))
     }
 }
+
+// The completion-order queue's item stays at 24 bytes (the memory bound, BENCHMARKS.md).
+const _: () = assert!(std::mem::size_of::<Done>() == 24);
