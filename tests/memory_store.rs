@@ -229,3 +229,42 @@ async fn completions_expire_after_their_retention_and_are_swept() {
     );
     let _a = reserve(&store, "a").await.unwrap();
 }
+
+/// Past 2106 (beyond the 32-bit seconds the store's completion queue keeps), completions
+/// are still swept at their expiry and evicted for room: the store never fills with
+/// entries it can no longer reach.
+#[tokio::test]
+async fn completions_are_still_swept_and_evicted_after_2106() {
+    use std::sync::atomic::Ordering;
+    let (now, clock) = test_clock();
+    // 2200-01-01T00:00:00Z.
+    now.store(7_258_118_400_000_000_000, Ordering::SeqCst);
+    let store = MemoryStore::builder().capacity(2).clock(clock).build();
+    for id in ["a", "b"] {
+        let token = reserve(&store, id).await.unwrap();
+        store
+            .complete(&key(id), &token, Duration::from_secs(100))
+            .await
+            .unwrap();
+    }
+    // A reservation sweeps: both completions are live and stay duplicates.
+    now.fetch_add(1_000_000_000, Ordering::SeqCst);
+    assert_eq!(
+        reserve(&store, "a").await.unwrap_err(),
+        Reservation::Completed { matched: 0 }
+    );
+    // Full of completions: the oldest ("a") is evicted for a new delivery.
+    let c = reserve(&store, "c").await.unwrap();
+    assert_eq!(store.evicted_early(), 1);
+    store
+        .complete(&key("c"), &c, Duration::from_secs(100))
+        .await
+        .unwrap();
+    assert_eq!(store.len(), 2);
+    // After their retention both expired: swept, new again, with room for two.
+    now.fetch_add(100_000_000_000, Ordering::SeqCst);
+    let _b = reserve(&store, "b").await.unwrap();
+    let _d = reserve(&store, "d").await.unwrap();
+    assert_eq!(store.len(), 2);
+    assert_eq!(store.evicted_early(), 1);
+}

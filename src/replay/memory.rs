@@ -486,8 +486,14 @@ impl State {
                 break;
             }
             if let hash_map::Entry::Occupied(entry) = self.completed.entry(done.key) {
-                // A matching entry expired too (same rounded expiry, rounded up).
-                if done.matches(entry.get()) && entry.get().expires <= now {
+                if done.matches(entry.get()) {
+                    // A matching entry expired too (same rounded expiry, rounded up),
+                    // except past the coarse field's range (2106): then the item stays
+                    // until the entry's exact expiry, so that every live entry keeps its
+                    // item and can still be swept and evicted.
+                    if entry.get().expires > now {
+                        break;
+                    }
                     entry.remove();
                 }
             }
