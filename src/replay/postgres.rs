@@ -48,8 +48,11 @@ const SWEEP_EVERY: u64 = 1024;
 /// an id the sender chose) only if all of them were claimed, so exactly one of many
 /// concurrent reservations gets every key and a replay never writes the id it carries. A
 /// duplicate takes a second statement, which records the new keys it claimed as completed
-/// and reads who holds the others. Rows are locked in one order, so two statements never
-/// deadlock. A row is a key, its holder (a reservation's token, or `done`) and its expiry
+/// and reads who holds the others. Reservations and completions lock rows in one order
+/// (the keys after the first ascending, then the first), so they never deadlock each
+/// other; an `extend`, `release` or sweep racing a copy of a delivery whose lease already
+/// ran out can, and PostgreSQL then fails one statement (a `503` the provider retries, or
+/// a heartbeat or completion retried). A row is a key, its holder (a reservation's token, or `done`) and its expiry
 /// on the database's clock; an expired row counts as absent, and rows are swept now and
 /// then (every 1,024 reservations of a store, and by [`sweep`](Self::sweep)).
 ///
@@ -270,9 +273,19 @@ impl ReplayStore for PostgresStore {
             let others: Vec<Vec<u8>> = std::iter::once(first.to_vec())
                 .chain(rest.iter().filter(|key| !is_claimed(key)).cloned())
                 .collect();
-            let held = self
+            let held = match self
                 .settle_duplicate(&claimed, &others, token.as_str(), millis(retention))
-                .await?;
+                .await
+            {
+                Ok(held) => held,
+                Err(error) => {
+                    // Known to be a duplicate already (the claim was refused): say so,
+                    // rather than an error a fail-open policy would run the handler on.
+                    // The keys claimed stay held until their lease runs out.
+                    tracing::warn!(error = %error, "postgres replay store: a duplicate's keys could not be settled");
+                    return Ok(Reservation::InFlight { matched: 0 });
+                }
+            };
             let holder = |key: &ReplayKey| {
                 held.iter()
                     .find(|(k, _)| k.as_slice() == key.as_bytes())
@@ -283,14 +296,10 @@ impl ReplayStore for PostgresStore {
             Ok(match (completed, in_flight) {
                 (Some(matched), _) => Reservation::Completed { matched },
                 (None, Some(matched)) => Reservation::InFlight { matched },
-                // Whatever refused the claim has ended since: still a copy in flight.
-                (None, None) => Reservation::InFlight {
-                    matched: keys
-                        .iter()
-                        .skip(1)
-                        .position(|key| !is_claimed(key.as_bytes()))
-                        .map_or(0, |i| i + 1),
-                },
+                // Whatever refused the claim has ended since: still a copy in flight. Which
+                // key it held is unknown, so the answer names the first (not "the same
+                // content under another id").
+                (None, None) => Reservation::InFlight { matched: 0 },
             })
         })
     }
@@ -323,8 +332,14 @@ impl ReplayStore for PostgresStore {
         retention: Duration,
     ) -> BoxFuture<'a, Result<Completion, StoreError>> {
         Box::pin(async move {
-            let mut unique = distinct(keys);
-            unique.sort_unstable();
+            // Rows locked in the order a reservation locks them: the keys after the first
+            // ascending, then the first.
+            let mut unique = distinct(keys.get(1..).unwrap_or(&[]));
+            if let Some(first) = keys.first() {
+                unique.retain(|key| key.as_slice() != first.as_bytes());
+                unique.sort_unstable();
+                unique.push(first.as_bytes().to_vec());
+            }
             // Written when absent, expired, already completed or held by this token; a key
             // held by another live reservation is left to it.
             let written: Vec<Vec<u8>> = sqlx::query_scalar(&format!(
