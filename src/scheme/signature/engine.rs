@@ -84,8 +84,9 @@ const RSA_BUFFER: usize = MAX_RSA_SIGNATURE + 3;
 /// ([`MAX_PUBLIC_KEY_SIGNATURES`]), and the first ones of a MAC scheme (a provider
 /// rotating its secret sends two). A MAC scheme's further entries, up to
 /// [`MAX_SIGNATURE_ENTRIES`], are kept as text and decoded only when none of the kept
-/// ones matched, one at a time into a stack buffer: each is decoded once per key, as
-/// before.
+/// ones matched, one at a time into a stack buffer: each is decoded once per key tried
+/// (were every entry decoded up front, once per request), at most the keys of a
+/// rotation times the entry bound, each decode bounded by the signature buffer.
 const KEPT: usize = MAX_PUBLIC_KEY_SIGNATURES;
 
 /// Signatures found in a request, decoded, on the stack; long (RSA) signatures in a
