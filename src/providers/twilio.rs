@@ -239,41 +239,20 @@ fn sorted_params(body: &[u8]) -> Result<Vec<Param<'_>>, Rejection> {
 }
 
 /// `application/x-www-form-urlencoded` decoding of one name or value: `+` is a space,
-/// `%` and two hex digits a byte, any other `%` itself (as `percent_encoding` reads it,
-/// after `+` became a space). One pass, into one buffer.
+/// and `percent_encoding` decodes the runs between them (`+` is never a hex digit, so this
+/// is "`+` to space, then percent-decode", without the intermediate copy). One buffer.
 fn decode(raw: &[u8]) -> Cow<'_, [u8]> {
     if memchr::memchr2(b'+', b'%', raw).is_none() {
         return Cow::Borrowed(raw);
     }
     let mut decoded = Vec::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some((&byte, tail)) = rest.split_first() {
-        rest = tail;
-        match byte {
-            b'+' => decoded.push(b' '),
-            b'%' => match tail {
-                [high, low, after @ ..] => match (hex_digit(*high), hex_digit(*low)) {
-                    (Some(high), Some(low)) => {
-                        decoded.push(high << 4 | low);
-                        rest = after;
-                    }
-                    _ => decoded.push(b'%'),
-                },
-                _ => decoded.push(b'%'),
-            },
-            other => decoded.push(other),
+    for (i, run) in raw.split(|b| *b == b'+').enumerate() {
+        if i > 0 {
+            decoded.push(b' ');
         }
+        decoded.extend(percent_encoding::percent_decode(run));
     }
     Cow::Owned(decoded)
-}
-
-fn hex_digit(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// The MAC of the URL (given in pieces, joined without a copy) and the parameters, each
