@@ -306,3 +306,42 @@ async fn slow_bodies_are_cut_by_a_timeout_layer_in_front() {
     assert_eq!(calls.count(), 0);
     still_serving(&server, &calls, "evt_after_slow").await;
 }
+
+/// A header value the verifier reads must be visible ASCII: bytes past 127 are refused
+/// as a malformed header even when they spell valid UTF-8 (an `é` in a delivery id or an
+/// event type), while a tab, which HTTP allows inside a value, is kept.
+#[test]
+fn header_values_past_ascii_are_malformed_even_as_valid_utf8() {
+    let verifier = Verifier::new(providers::github(), "It's a Secret to Everybody").unwrap();
+    let signed = |id: &[u8], event: &[u8]| {
+        let mut request = Signer::new(providers::github(), "It's a Secret to Everybody")
+            .sign_with(
+                http::Request::post("/hook")
+                    .body(Bytes::from_static(b"{}"))
+                    .unwrap(),
+                "placeholder",
+                SystemTime::now(),
+            )
+            .unwrap();
+        let headers = request.headers_mut();
+        headers.insert("x-github-delivery", HeaderValue::from_bytes(id).unwrap());
+        headers.insert("x-github-event", HeaderValue::from_bytes(event).unwrap());
+        request
+    };
+    let kind = |request| verifier.verify(&request).unwrap_err().kind();
+    assert_eq!(
+        kind(signed("d\u{e9}".as_bytes(), b"push")),
+        tower_webhook::RejectionKind::MalformedHeader
+    );
+    assert_eq!(
+        kind(signed(b"d1", "p\u{fc}sh".as_bytes())),
+        tower_webhook::RejectionKind::MalformedHeader
+    );
+    assert_eq!(
+        kind(signed(b"d1", b"push\xff")),
+        tower_webhook::RejectionKind::MalformedHeader
+    );
+    let delivery = verifier.verify(&signed(b"d\t1", b"push")).unwrap();
+    assert_eq!(delivery.id(), "d\t1");
+    assert_eq!(delivery.event_type(), Some("push"));
+}
