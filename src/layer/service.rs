@@ -269,7 +269,7 @@ async fn reserve<'a, B>(
     let keys = delivery.replay_keys();
     let outcome = match &config.memory {
         Some(memory) => {
-            memory.reserve_now(keys, config.lease, config.retention, delivery.system_now())
+            memory.reserve_at(keys, config.lease, config.retention, delivery.system_now())
         }
         None => {
             bounded(

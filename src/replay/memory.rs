@@ -242,10 +242,67 @@ impl MemoryStore {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// [`ReplayStore::reserve`], answered at once, without a future (the store never
+    /// waits): for code that calls the store itself, with or without an async runtime.
+    /// The layer calls the store this way when it is given one by value or as an
+    /// `Arc<MemoryStore>`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tower_webhook::replay::{Completion, MemoryStore, ReplayKey, Reservation};
+    ///
+    /// let store = MemoryStore::new();
+    /// let keys = [ReplayKey::new("stripe", "evt_1")];
+    /// let (lease, retention) = (Duration::from_secs(30), Duration::from_secs(3600));
+    /// let Ok(Reservation::Reserved(token)) = store.reserve_now(&keys, lease, retention) else {
+    ///     panic!("a new delivery is reserved");
+    /// };
+    /// // … the delivery is handled, then:
+    /// let completion = store.complete_now(&keys, &token, retention).unwrap();
+    /// assert!(matches!(completion, Completion::Recorded));
+    /// assert!(matches!(
+    ///     store.reserve_now(&keys, lease, retention),
+    ///     Ok(Reservation::Completed { matched: 0 })
+    /// ));
+    /// ```
+    pub fn reserve_now(
+        &self,
+        keys: &[ReplayKey],
+        lease: Duration,
+        retention: Duration,
+    ) -> Result<Reservation, StoreError> {
+        self.reserve_at(keys, lease, retention, None)
+    }
+
+    /// [`ReplayStore::extend`], answered at once: whether `token` still held a key.
+    pub fn extend_now(
+        &self,
+        keys: &[ReplayKey],
+        token: &ReservationToken,
+        lease: Duration,
+    ) -> bool {
+        self.extend_at(keys, token, lease)
+    }
+
+    /// [`ReplayStore::complete`], answered at once.
+    pub fn complete_now(
+        &self,
+        keys: &[ReplayKey],
+        token: &ReservationToken,
+        retention: Duration,
+    ) -> Result<Completion, StoreError> {
+        self.complete_at(keys, token, retention)
+    }
+
+    /// [`ReplayStore::release`], answered at once.
+    pub fn release_now(&self, keys: &[ReplayKey], token: &ReservationToken) {
+        self.release_at(keys, token)
+    }
+
     /// Reserves `keys`. `system_now`: the system clock's time, just read by the caller
     /// (the layer's verifier, for freshness); used instead of reading the clock again
     /// when this store is on the system clock too.
-    pub(crate) fn reserve_now(
+    pub(crate) fn reserve_at(
         &self,
         keys: &[ReplayKey],
         lease: Duration,
@@ -336,7 +393,7 @@ impl MemoryStore {
         }
     }
 
-    fn extend_now(&self, keys: &[ReplayKey], token: &ReservationToken, lease: Duration) -> bool {
+    fn extend_at(&self, keys: &[ReplayKey], token: &ReservationToken, lease: Duration) -> bool {
         let Some(seq) = parse_token(token) else {
             return false;
         };
@@ -358,7 +415,7 @@ impl MemoryStore {
         held
     }
 
-    pub(crate) fn complete_now(
+    fn complete_at(
         &self,
         keys: &[ReplayKey],
         token: &ReservationToken,
@@ -397,7 +454,7 @@ impl MemoryStore {
         Ok(outcome)
     }
 
-    pub(crate) fn release_now(&self, keys: &[ReplayKey], token: &ReservationToken) {
+    fn release_at(&self, keys: &[ReplayKey], token: &ReservationToken) {
         let Some(seq) = parse_token(token) else {
             return;
         };
@@ -571,9 +628,7 @@ impl ReplayStore for MemoryStore {
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
-        Box::pin(std::future::ready(
-            self.reserve_now(keys, lease, retention, None),
-        ))
+        Box::pin(std::future::ready(self.reserve_now(keys, lease, retention)))
     }
 
     fn extend<'a>(

@@ -7,8 +7,10 @@
 //!         target/release/store_ops store 20000
 //!
 //! Only the `measured_*` functions are counted: keys and signed requests are made before.
-//! Modes: `store` (reserve + complete through `ReplayStore`, the store full, so each
-//! delivery evicts the oldest), `store-below` (100,000 keys in a store of a million),
+//! Modes: `store` (reserve + complete as the layer calls them, without futures; the store
+//! full, so each delivery evicts the oldest), `store-dyn` (the same through
+//! `dyn ReplayStore`, a boxed future per call), `store-below` (100,000 keys in a store of
+//! a million),
 //! `layer` (Standard Webhooks, 256 B, memory store),
 //! `layer-no-replay`, `verify` (verification and replay keys only).
 
@@ -30,7 +32,21 @@ fn now<F: std::future::Future>(future: F) -> F::Output {
     }
 }
 
+/// Reserve + complete as the layer calls them: at once, without a future.
 fn once(store: &MemoryStore, key: &[ReplayKey; 1]) {
+    let Reservation::Reserved(token) = store
+        .reserve_now(key, Duration::from_secs(300), Duration::from_secs(3600))
+        .unwrap()
+    else {
+        panic!("fresh key")
+    };
+    store
+        .complete_now(key, &token, Duration::from_secs(3600))
+        .unwrap();
+}
+
+/// The same through `dyn ReplayStore`: a boxed future per call.
+fn once_dyn(store: &dyn ReplayStore, key: &[ReplayKey; 1]) {
     let Reservation::Reserved(token) =
         now(store.reserve(key, Duration::from_secs(300), Duration::from_secs(3600))).unwrap()
     else {
@@ -43,6 +59,13 @@ fn once(store: &MemoryStore, key: &[ReplayKey; 1]) {
 fn measured_store(store: &MemoryStore, keys: &[[ReplayKey; 1]]) {
     for key in keys {
         once(store, key);
+    }
+}
+
+#[inline(never)]
+fn measured_store_dyn(store: &MemoryStore, keys: &[[ReplayKey; 1]]) {
+    for key in keys {
+        once_dyn(store, key);
     }
 }
 
@@ -81,13 +104,13 @@ fn main() {
         .unwrap();
     let fresh = |i: usize| standard_delivery("/", json_body(256), &format!("msg_{i}"));
     match mode.as_str() {
-        "store" | "store-below" => {
+        "store" | "store-below" | "store-dyn" => {
             // `store-below`: 100,000 completed keys in a store of a million (nothing is
             // evicted; the sweep only checks the oldest).
-            let store = if mode == "store" {
-                MemoryStore::new()
-            } else {
+            let store = if mode == "store-below" {
                 MemoryStore::builder().capacity(1_000_000).build()
+            } else {
+                MemoryStore::new()
             };
             let key = |i: usize| [ReplayKey::new("stripe", &format!("evt_{i:016x}"))];
             let capacity = tower_webhook::replay::DEFAULT_CAPACITY;
@@ -95,7 +118,11 @@ fn main() {
                 once(&store, &key(i));
             }
             let keys: Vec<_> = (capacity..capacity + n).map(key).collect();
-            measured_store(&store, &keys);
+            if mode == "store-dyn" {
+                measured_store_dyn(&store, &keys);
+            } else {
+                measured_store(&store, &keys);
+            }
         }
         "layer" | "layer-no-replay" => {
             let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
