@@ -68,10 +68,12 @@ if any("verify-only" in b and "tower-webhook-layer-no-replay" in b for _, b in l
               f"{human(b['tower-webhook-layer'] - b['tower-webhook-layer-no-replay'])} | "
               f"{human(b['tower-webhook-layer-no-replay'] - floor)} |")
 
-single = root / "memory-store_reserve+complete" / "new" / "estimates.json"
-if single.exists():
-    t = json.loads(single.read_text())["median"]["point_estimate"]
-    print(f"\nmemory store, reserve + complete of a new id: {human(t)}")
+for bench, how in (("memory-store_reserve+complete", "as the layer calls it"),
+                  ("memory-store_reserve+complete-dyn", "through dyn ReplayStore")):
+    single = root / bench / "new" / "estimates.json"
+    if single.exists():
+        t = json.loads(single.read_text())["median"]["point_estimate"]
+        print(f"\nmemory store, reserve + complete of a new id ({how}): {human(t)}")
 
 maps = {g: groups[g] for g in ("replay-map-1-thread", "replay-map-2-threads") if g in groups}
 if maps:
