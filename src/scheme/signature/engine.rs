@@ -159,6 +159,13 @@ struct Resolved<'a> {
 }
 
 impl<'a> Resolved<'a> {
+    fn new() -> Self {
+        Resolved {
+            slices: [&[]; MAX_PARTS],
+            count: 0,
+        }
+    }
+
     /// Adds a slice. Never fails for a built scheme, whose slices are counted by `build`;
     /// if it did, the request is refused rather than verified over less than was signed.
     fn push(&mut self, bytes: &'a [u8]) -> Result<(), Rejection> {
@@ -422,8 +429,9 @@ impl SignatureScheme {
         request: &WebhookRequest<'a>,
         timestamp: Option<&'a str>,
         id: Option<&'a str>,
-    ) -> Result<Resolved<'a>, Rejection> {
-        self.resolve_parts(request, timestamp, id, self.trust_host)
+        resolved: &mut Resolved<'a>,
+    ) -> Result<(), Rejection> {
+        self.resolve_parts(request, timestamp, id, self.trust_host, resolved)
     }
 
     /// The signed parts of a request; its own URL stands in for a missing public URL only
@@ -434,11 +442,9 @@ impl SignatureScheme {
         timestamp: Option<&'a str>,
         id: Option<&'a str>,
         trust_request_url: bool,
-    ) -> Result<Resolved<'a>, Rejection> {
-        let mut resolved = Resolved {
-            slices: [&[]; MAX_PARTS],
-            count: 0,
-        };
+        // Filled in place: returned, its 16 slices would be copied on every request.
+        resolved: &mut Resolved<'a>,
+    ) -> Result<(), Rejection> {
         for part in &self.parts {
             match part {
                 Part::Body => resolved.push(request.body())?,
@@ -469,7 +475,7 @@ impl SignatureScheme {
                 }
             }
         }
-        Ok(resolved)
+        Ok(())
     }
 
     /// The URL a URL-signed scheme checked the signature over, for diagnostics.
@@ -583,7 +589,8 @@ impl Scheme for SignatureScheme {
         let ts_entry = self.parse_signature_header(header, &mut candidates)?;
         let timestamp = self.timestamp_raw(request, ts_entry)?;
         let id = self.id_header(request)?;
-        let resolved = self.resolve(request, timestamp.map(|(raw, _)| raw), id)?;
+        let mut resolved = Resolved::new();
+        self.resolve(request, timestamp.map(|(raw, _)| raw), id, &mut resolved)?;
 
         let parts = resolved.as_slice();
         let mut tag = [0u8; MAX_TAG];
@@ -704,8 +711,8 @@ impl Scheme for SignatureScheme {
             _ => None,
         };
         // The signer's own request: without a public URL, its URL is the one to sign.
-        let resolved = self
-            .resolve_parts(&view, ts_raw, id, true)
+        let mut resolved = Resolved::new();
+        self.resolve_parts(&view, ts_raw, id, true, &mut resolved)
             .map_err(|r| ConfigError::new(format!("cannot sign this request: {r}")))?;
         let signature = crypto::sign(self.algorithm, &key, resolved.as_slice())?;
         let signature = self.encoding.encode(&signature);
