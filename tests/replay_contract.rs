@@ -50,18 +50,27 @@ async fn lifecycle(store: &dyn ReplayStore) {
     let third = token(reserve(store, "b", LEASE).await);
     assert_ne!(second, third);
 
-    // A late release or completion with a stale token changes nothing.
+    // A late release with a stale token changes nothing.
     store.release(&key("b"), &second).await.unwrap();
     assert_eq!(
         reserve(store, "b", LEASE).await,
         Reservation::InFlight { matched: 0 }
     );
-    store.complete(&key("b"), &second, RETENTION).await.unwrap();
+    // A late completion says the delivery was handled: the key is completed over the
+    // newer reservation, which is reported.
+    assert_eq!(
+        store.complete(&key("b"), &second, RETENTION).await.unwrap(),
+        Completion::Contended
+    );
     assert_eq!(
         reserve(store, "b", LEASE).await,
-        Reservation::InFlight { matched: 0 }
+        Reservation::Completed { matched: 0 }
     );
     store.release(&key("b"), &third).await.unwrap();
+    assert_eq!(
+        reserve(store, "b", LEASE).await,
+        Reservation::Completed { matched: 0 }
+    );
 
     // Keys are namespaced by provider.
     let other = [ReplayKey::new("other-provider", "a")];
@@ -129,7 +138,7 @@ async fn two_keys(store: &dyn ReplayStore) {
 }
 
 /// A completion lands when the reservation is gone (lease expired, store restarted), is
-/// idempotent, and reports a key held by another live reservation.
+/// idempotent, and overwrites and reports a key held by another live reservation.
 async fn completion_lands(store: &dyn ReplayStore) {
     // Never reserved here (as after a restart of the store): completing still records it.
     let lost = ReservationToken::new("t:lost");
@@ -152,23 +161,51 @@ async fn completion_lands(store: &dyn ReplayStore) {
             .unwrap(),
         Completion::Recorded
     );
-    // Another live reservation holds the key: it is left alone and reported.
-    let live = token(reserve(store, "contended", LEASE).await);
+    // Extending works for the holder only.
+    let holder = token(reserve(store, "extended", LEASE).await);
+    assert!(store
+        .extend(&key("extended"), &holder, LEASE)
+        .await
+        .unwrap());
+    assert!(!store.extend(&key("extended"), &lost, LEASE).await.unwrap());
+    store.release(&key("extended"), &holder).await.unwrap();
+    assert!(matches!(
+        reserve(store, "extended", LEASE).await,
+        Reservation::Reserved(_)
+    ));
+    // Another live reservation holds the key (a copy took it after this one's lease ran
+    // out): the delivery was handled, so the key is completed all the same, and the
+    // overwritten copy is reported.
+    let live = token(reserve(store, "overwritten", LEASE).await);
     assert_eq!(
         store
-            .complete(&key("contended"), &lost, RETENTION)
+            .complete(&key("overwritten"), &lost, RETENTION)
             .await
             .unwrap(),
         Completion::Contended
     );
     assert_eq!(
-        reserve(store, "contended", LEASE).await,
-        Reservation::InFlight { matched: 0 }
+        reserve(store, "overwritten", LEASE).await,
+        Reservation::Completed { matched: 0 }
     );
-    // Extending works for the holder only.
-    assert!(store.extend(&key("contended"), &live, LEASE).await.unwrap());
-    assert!(!store.extend(&key("contended"), &lost, LEASE).await.unwrap());
-    store.release(&key("contended"), &live).await.unwrap();
+    // The overwritten copy no longer holds it: its heartbeat says so, and its failure
+    // (a release) cannot free the key for a third run; its own success is recorded.
+    assert!(!store
+        .extend(&key("overwritten"), &live, LEASE)
+        .await
+        .unwrap());
+    store.release(&key("overwritten"), &live).await.unwrap();
+    assert_eq!(
+        reserve(store, "overwritten", LEASE).await,
+        Reservation::Completed { matched: 0 }
+    );
+    assert_eq!(
+        store
+            .complete(&key("overwritten"), &live, RETENTION)
+            .await
+            .unwrap(),
+        Completion::Recorded
+    );
 
     // Huge durations are clamped, never wrapped into "expired at once".
     let huge = token(

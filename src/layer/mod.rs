@@ -134,7 +134,8 @@ impl Counters {
 
     /// Deliveries handled while another copy held them: the lease had expired (the
     /// handler outran it and the store lost the heartbeat), so the handler may have run
-    /// twice.
+    /// twice. The completion overwrote that copy's reservation, so its failure cannot
+    /// free the delivery for a third run.
     pub fn completions_contended(&self) -> u64 {
         self.0.completions_contended.load(Ordering::Relaxed)
     }

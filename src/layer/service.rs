@@ -385,7 +385,8 @@ async fn with_heartbeat<F: Future>(
                     Ok(false) => tracing::warn!(
                         provider = held.delivery.provider(),
                         id = loggable(held.delivery.id()),
-                        "webhook reservation was lost while its handler ran; a copy may run too"
+                        "webhook reservation was lost while its handler ran (its lease ran \
+                         out, or a copy completed the delivery); a copy may run too"
                     ),
                     Err(error) => tracing::error!(
                         provider = held.delivery.provider(),
@@ -565,7 +566,7 @@ fn completed(delivery: &Delivery, outcome: Completion, counters: &Counters) {
             provider = delivery.provider(),
             id = loggable(delivery.id()),
             "webhook handled while another copy held the delivery: its lease had expired, so \
-             the handler may have run twice"
+             the handler may have run twice; recorded as completed over that copy's reservation"
         );
     }
 }

@@ -438,18 +438,20 @@ impl MemoryStore {
                     continue;
                 }
             }
-            match state.held(&key, now) {
-                Held::InFlight(holder) if Some(holder) != seq => outcome = Completion::Contended,
-                Held::Completed | Held::InFlight(_) | Held::Absent | Held::Expired => {
-                    // Room for a key that was lost (evicted, expired) is made like any
-                    // other; a store full of reservations in flight says so, and the
-                    // completion is tried again.
-                    if !state.contains(&key) {
-                        self.make_room(&mut state, 1, now)?;
-                    }
-                    state.write_completed(key, expires);
-                }
+            // Not ours any more: the delivery was handled all the same, so the key is
+            // written completed whatever holds it. Another copy's live reservation (this
+            // one's lease ran out and a copy took the key) is overwritten and reported:
+            // left to it, that copy's failure would free the key for a third run.
+            if matches!(state.held(&key, now), Held::InFlight(holder) if Some(holder) != seq) {
+                outcome = Completion::Contended;
             }
+            // Room for a key that was lost (evicted, expired) is made like any other; a
+            // store full of reservations in flight says so, and the completion is tried
+            // again.
+            if !state.contains(&key) {
+                self.make_room(&mut state, 1, now)?;
+            }
+            state.write_completed(key, expires);
         }
         Ok(outcome)
     }

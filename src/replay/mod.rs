@@ -226,9 +226,11 @@ pub enum Reservation {
 pub enum Completion {
     /// Every key is now remembered as completed.
     Recorded,
-    /// Some key is held by another live reservation: the delivery was handled while a
-    /// second copy was being handled too (this reservation's lease had expired). The
-    /// other keys were recorded.
+    /// Every key is now remembered as completed, but some key was held by another live
+    /// reservation: the delivery was handled while a second copy was being handled too
+    /// (this reservation's lease had expired, and a copy took the key). That copy's
+    /// reservation was overwritten: its handler may still run, but its failure can no
+    /// longer free the key for a third run.
     Contended,
 }
 
@@ -312,12 +314,13 @@ pub trait ReplayStore: Send + Sync + 'static {
 
     /// Marks a handled delivery as completed, remembered for `retention`.
     ///
-    /// Writes every key that `token` holds, that is absent, or whose reservation expired:
-    /// a completion must land even when the lease ran out during a slow handler or the
-    /// store lost the reservation (a restart), or the next replay would run the handler
-    /// again. A key held by another live reservation is left to it and reported as
-    /// [`Completion::Contended`]. Idempotent, so a completion that timed out can be
-    /// retried.
+    /// Writes every key completed, whatever holds it: a completion must land even when
+    /// the lease ran out during a slow handler or the store lost the reservation (a
+    /// restart), or the next replay would run the handler again. A key held by another
+    /// live reservation (a copy that took it after this one's lease ran out) is
+    /// overwritten too, and reported as [`Completion::Contended`]: the delivery was
+    /// handled, and left to that copy, the key would be freed again if its handler
+    /// failed. Idempotent, so a completion that timed out can be retried.
     fn complete<'a>(
         &'a self,
         keys: &'a [ReplayKey],

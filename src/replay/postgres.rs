@@ -340,16 +340,25 @@ impl ReplayStore for PostgresStore {
                 unique.sort_unstable();
                 unique.push(first.as_bytes().to_vec());
             }
-            // Written when absent, expired, already completed or held by this token; a key
-            // held by another live reservation is left to it.
-            let written: Vec<Vec<u8>> = sqlx::query_scalar(&format!(
-                "INSERT INTO webhook_replay (replay_key, holder, expires_at)
-                 SELECT key, '{COMPLETED}', {NOW} + $3 FROM unnest($1::bytea[]) AS key
-                 ON CONFLICT (replay_key) DO UPDATE
-                 SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-                 WHERE webhook_replay.holder IN ($2, '{COMPLETED}')
-                    OR webhook_replay.expires_at <= {NOW}
-                 RETURNING replay_key"
+            // Written when absent, expired, already completed or held by this token: the
+            // common case, in one statement.
+            let upsert = |retention: &str, condition: &str| {
+                format!(
+                    "INSERT INTO webhook_replay (replay_key, holder, expires_at)
+                     SELECT key, '{COMPLETED}', {NOW} + {retention}
+                     FROM unnest($1::bytea[]) AS key
+                     ON CONFLICT (replay_key) DO UPDATE
+                     SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+                     {condition}
+                     RETURNING replay_key"
+                )
+            };
+            let written: Vec<Vec<u8>> = sqlx::query_scalar(&upsert(
+                "$3",
+                &format!(
+                    "WHERE webhook_replay.holder IN ($2, '{COMPLETED}')
+                        OR webhook_replay.expires_at <= {NOW}"
+                ),
             ))
             .bind(&unique)
             .bind(token.as_str())
@@ -357,11 +366,19 @@ impl ReplayStore for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(store_error)?;
-            Ok(if written.len() == unique.len() {
-                Completion::Recorded
-            } else {
-                Completion::Contended
-            })
+            if written.len() == unique.len() {
+                return Ok(Completion::Recorded);
+            }
+            // Some key is held by another live reservation (a copy that took it after this
+            // one's lease ran out): the delivery was handled, so it is written completed
+            // all the same, in the same order.
+            sqlx::query(&upsert("$2", ""))
+                .bind(&unique)
+                .bind(millis(retention))
+                .execute(&self.pool)
+                .await
+                .map_err(store_error)?;
+            Ok(Completion::Contended)
         })
     }
 

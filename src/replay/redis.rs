@@ -56,18 +56,17 @@ end
 return held
 ";
 
-/// Complete: every key our token holds, that is absent (expired, or lost in a restart), or
-/// already completed; a key another token holds is left to it and reported.
+/// Complete, on a server older than 7.0 (newer ones take one bare `SET … GET` per key):
+/// every key is written completed; a key another token held is reported.
 /// ARGV: token, retention ms, the completed marker.
 const COMPLETE: &str = r"
 local contended = 0
 for _, key in ipairs(KEYS) do
   local held = redis.call('GET', key)
-  if (not held) or held == ARGV[1] or held == ARGV[3] then
-    redis.call('SET', key, ARGV[3], 'PX', ARGV[2])
-  else
+  if held and held ~= ARGV[1] and held ~= ARGV[3] then
     contended = 1
   end
+  redis.call('SET', key, ARGV[3], 'PX', ARGV[2])
 end
 return contended
 ";
@@ -103,17 +102,20 @@ fn scripts() -> &'static Scripts {
 /// A replay store in Redis (feature `redis`), for several instances behind a load
 /// balancer.
 ///
-/// Every operation is one atomic Lua script over all of a delivery's keys: a reservation
-/// is a unique token set only if every key is absent, with the lease as its expiry;
-/// extend and release act only on keys that token still holds; complete writes every key
-/// the token holds or that is absent (so a completion lands even after the lease ran out
-/// or Redis restarted). Keys are `{prefix}{hex digest}` (default prefix `tower-webhook:`):
-/// 64 hex characters whatever the delivery sent. In-flight reservations expire with their
-/// lease, so a crashed instance never blocks a delivery for good; completed ones are kept
-/// for the retention.
+/// Reservations, extensions and releases are each one atomic Lua script over all of a
+/// delivery's keys (a one-key reservation a bare command): a reservation is a unique
+/// token set only if every key is absent, with the lease as its expiry; extend and
+/// release act only on keys that token still holds. A completion writes every key
+/// completed, with bare `SET … GET` commands in one round trip: it lands even after the
+/// lease ran out or Redis restarted, and overwrites the reservation of a copy that took
+/// the key meanwhile (reported as [`Completion::Contended`]). Keys are
+/// `{prefix}{hex digest}` (default prefix `tower-webhook:`): 64 hex characters whatever
+/// the delivery sent. In-flight reservations expire with their lease, so a crashed
+/// instance never blocks a delivery for good; completed ones are kept for the retention.
 ///
 /// One delivery's keys are used together in one script, so the store needs a single Redis
-/// (with replicas if you like), not Redis Cluster.
+/// (with replicas if you like), not Redis Cluster. Redis 7.0 or later runs the one-key
+/// reservation and the completion without Lua; older servers run scripts.
 ///
 /// The connection is redis' reconnecting `ConnectionManager`: one multiplexed connection
 /// shared by every request (concurrent commands are pipelined on it, no pool, no
@@ -124,8 +126,8 @@ fn scripts() -> &'static Scripts {
 ///
 /// A new delivery costs two round trips: the reservation before the handler (one bare
 /// `SET key token NX PX lease GET` for a one-key delivery on Redis 7 and later, else the
-/// reserve script), and the completion after it (the complete script, which must check
-/// the token). The completion runs as a task of its own and the `2xx` waits for its first
+/// reserve script), and the completion after it (`SET key done PX retention GET` per
+/// key, pipelined). The completion runs as a task of its own and the `2xx` waits for its first
 /// attempt only; that wait is kept on purpose. Answering before it lands would not let a
 /// handler run twice (a copy arriving meanwhile still finds the delivery in flight and
 /// gets `409`, which providers retry), but a process stopped in that window would lose
@@ -154,8 +156,8 @@ pub struct RedisStore {
     prefix: Box<str>,
     /// Makes tokens unique across processes and restarts.
     instance: u64,
-    /// Whether the server takes `SET … NX … GET` (Redis 7.0 and later); cleared at the
-    /// first refusal.
+    /// Whether the server takes `SET … NX … GET` (Redis 7.0 and later) for reservations
+    /// and `SET … GET` for completions; cleared at the first refusal of either.
     set_get: Arc<AtomicBool>,
 }
 
@@ -238,6 +240,49 @@ impl RedisStore {
             }
             Ok(Some(_)) => Some(Ok(Reservation::InFlight { matched: 0 })),
             // The server's own refusal of the command: `ERR syntax error` before 7.0.
+            Err(error) if error.code() == Some("ERR") => {
+                self.set_get.store(false, Ordering::Relaxed);
+                None
+            }
+            Err(error) => Some(Err(store_error(error))),
+        }
+    }
+
+    /// A completion as bare commands, `SET key done PX retention GET` for each key (one
+    /// round trip, no Lua): the delivery was handled, so every key is written completed,
+    /// and what a key held says whether another copy's reservation was overwritten.
+    /// `None` when the server refuses the command (before Redis 6.2): the script is used
+    /// from then on.
+    async fn complete_bare(
+        &self,
+        keys: &[ReplayKey],
+        token: &ReservationToken,
+        retention: Duration,
+    ) -> Option<Result<Completion, StoreError>> {
+        let mut connection = self.connection.clone();
+        let mut pipe = redis::pipe();
+        for key in keys {
+            pipe.cmd("SET")
+                .arg(self.key(key))
+                .arg(COMPLETED)
+                .arg("PX")
+                .arg(millis(retention))
+                .arg("GET");
+        }
+        let held: Result<Vec<Option<String>>, _> = pipe.query_async(&mut connection).await;
+        match held {
+            Ok(held) => {
+                let contended = held
+                    .iter()
+                    .flatten()
+                    .any(|held| held != COMPLETED && held != token.as_str());
+                Some(Ok(if contended {
+                    Completion::Contended
+                } else {
+                    Completion::Recorded
+                }))
+            }
+            // The server's own refusal of the command: `ERR syntax error` before 6.2.
             Err(error) if error.code() == Some("ERR") => {
                 self.set_get.store(false, Ordering::Relaxed);
                 None
@@ -377,6 +422,11 @@ impl ReplayStore for RedisStore {
         retention: Duration,
     ) -> BoxFuture<'a, Result<Completion, StoreError>> {
         Box::pin(async move {
+            if self.set_get.load(Ordering::Relaxed) {
+                if let Some(answer) = self.complete_bare(keys, token, retention).await {
+                    return answer;
+                }
+            }
             let mut connection = self.connection.clone();
             let contended: i64 = self
                 .invocation(&scripts().complete, keys)
