@@ -135,6 +135,39 @@ async fn two_keys(store: &dyn ReplayStore) {
             .unwrap(),
         Reservation::Reserved(_)
     ));
+
+    // A completion contended on the id only (a retry signed anew took the id after this
+    // reservation's lease ran out): the id is completed over it, the retry's own
+    // signature key stays its reservation.
+    let retry = token(
+        store
+            .reserve(&[id("x"), sig(b"x2")], LEASE, RETENTION)
+            .await
+            .unwrap(),
+    );
+    let lost = ReservationToken::new("t:lost-x");
+    assert_eq!(
+        store
+            .complete(&[id("x"), sig(b"x1")], &lost, RETENTION)
+            .await
+            .unwrap(),
+        Completion::Contended
+    );
+    assert_eq!(
+        store
+            .reserve(&[id("x"), sig(b"x9")], LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::Completed { matched: 0 }
+    );
+    assert_eq!(
+        store
+            .reserve(&[id("y"), sig(b"x2")], LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::InFlight { matched: 1 }
+    );
+    store.release(&[id("x"), sig(b"x2")], &retry).await.unwrap();
 }
 
 /// A completion lands when the reservation is gone (lease expired, store restarted), is

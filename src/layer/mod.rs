@@ -134,8 +134,8 @@ impl Counters {
 
     /// Deliveries handled while another copy held them: the lease had expired (the
     /// handler outran it and the store lost the heartbeat), so the handler may have run
-    /// twice. The completion overwrote that copy's reservation, so its failure cannot
-    /// free the delivery for a third run.
+    /// twice. The completion overwrote that copy's hold on the keys they share, so its
+    /// failure cannot free them for a third run.
     pub fn completions_contended(&self) -> u64 {
         self.0.completions_contended.load(Ordering::Relaxed)
     }

@@ -128,9 +128,11 @@ impl fmt::Debug for ReplayKey {
     }
 }
 
-/// Proof of a reservation: [`complete`](ReplayStore::complete) and
+/// Proof of a reservation: [`extend`](ReplayStore::extend) and
 /// [`release`](ReplayStore::release) act only while the stored token still matches, so a
-/// late release never removes somebody else's reservation.
+/// late release never removes somebody else's reservation. ([`complete`](ReplayStore::complete)
+/// writes every key whatever holds it, and uses the token to tell whether another copy's
+/// reservation was overwritten.)
 #[derive(Clone)]
 pub struct ReservationToken(Token);
 
@@ -228,9 +230,9 @@ pub enum Completion {
     Recorded,
     /// Every key is now remembered as completed, but some key was held by another live
     /// reservation: the delivery was handled while a second copy was being handled too
-    /// (this reservation's lease had expired, and a copy took the key). That copy's
-    /// reservation was overwritten: its handler may still run, but its failure can no
-    /// longer free the key for a third run.
+    /// (this reservation's lease had expired, and a copy took the key). That copy's hold
+    /// on the shared keys was overwritten: its handler may still run, but its failure can
+    /// no longer free them for a third run.
     Contended,
 }
 
@@ -280,9 +282,13 @@ impl std::error::Error for StoreError {
 ///
 /// A delivery has one or two keys (see
 /// [`Delivery::replay_keys`](crate::Delivery::replay_keys)); a hit on any of them makes it
-/// a duplicate. Each operation must be atomic over all of its keys: of many concurrent
+/// a duplicate. A reservation must be atomic over all of its keys: of many concurrent
 /// [`reserve`](Self::reserve) calls sharing a key, exactly one gets
 /// [`Reservation::Reserved`].
+///
+/// **Implementing it yourself:** since 2026-11-26, [`complete`](Self::complete) writes
+/// every key completed whatever holds it (it used to leave a key held by another live
+/// reservation alone); see its docs.
 pub trait ReplayStore: Send + Sync + 'static {
     /// Reserves every key for `lease` when none is known: a reservation that is neither
     /// completed nor released (nor [extended](Self::extend)) within the lease expires, so
@@ -320,7 +326,9 @@ pub trait ReplayStore: Send + Sync + 'static {
     /// live reservation (a copy that took it after this one's lease ran out) is
     /// overwritten too, and reported as [`Completion::Contended`]: the delivery was
     /// handled, and left to that copy, the key would be freed again if its handler
-    /// failed. Idempotent, so a completion that timed out can be retried.
+    /// failed. Only the keys the two share are overwritten: a key of the copy's own (its
+    /// content, signed anew) stays its reservation. Idempotent, so a completion that timed
+    /// out can be retried.
     fn complete<'a>(
         &'a self,
         keys: &'a [ReplayKey],

@@ -371,7 +371,9 @@ impl ReplayStore for PostgresStore {
             }
             // Some key is held by another live reservation (a copy that took it after this
             // one's lease ran out): the delivery was handled, so it is written completed
-            // all the same, in the same order.
+            // all the same, in the same order. Between the two statements that copy may
+            // release the key and a third take it, for one round trip: the third is
+            // overwritten too (the old rule left every contending copy the key for good).
             sqlx::query(&upsert("$2", ""))
                 .bind(&unique)
                 .bind(millis(retention))

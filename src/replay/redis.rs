@@ -261,6 +261,10 @@ impl RedisStore {
     ) -> Option<Result<Completion, StoreError>> {
         let mut connection = self.connection.clone();
         let mut pipe = redis::pipe();
+        // Several keys in one MULTI/EXEC, as the script wrote them at once.
+        if keys.len() > 1 {
+            pipe.atomic();
+        }
         for key in keys {
             pipe.cmd("SET")
                 .arg(self.key(key))
