@@ -66,6 +66,7 @@ fn secret_derived_bytes_are_only_compared_in_constant_time() {
         "ARGV",                            // Lua script text
         "token.as_str().parse::<u64>()",   // memory store token (not secret-derived)
         "holder != token.as_str()",        // postgres store reservation token (likewise)
+        "held != token.as_str()",          // redis store reservation token (likewise)
         "&ALGORITHM",                      // Box names its algorithm in a public header
         "matched == 1",                    // an index into a delivery's replay keys
         "matched_key != 0",                // the index of the key that verified
