@@ -104,17 +104,6 @@ fn layer(c: &mut Criterion) {
     }
 }
 
-/// Polls a future that is ready at once (the memory store's always are): the store's
-/// cost without a runtime's `block_on` around it.
-fn now<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match future.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(output) => output,
-        std::task::Poll::Pending => panic!("the memory store answers at once"),
-    }
-}
-
 fn store(c: &mut Criterion) {
     let store = MemoryStore::new();
     let mut n = 0u64;

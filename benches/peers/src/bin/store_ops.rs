@@ -23,15 +23,6 @@ use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation};
 use tower_webhook::{providers, Verifier, WebhookLayer};
 use tower_webhook_benches::*;
 
-fn now<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match future.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(output) => output,
-        std::task::Poll::Pending => panic!("the memory store answers at once"),
-    }
-}
-
 /// Reserve + complete as the layer calls them: at once, without a future.
 fn once(store: &MemoryStore, key: &[ReplayKey; 1]) {
     let Reservation::Reserved(token) = store
