@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use sha2::Digest;
 
-use crate::replay::ReplayKey;
+use crate::replay::{KeySet, ReplayKey};
 use crate::scheme::json::find_fields;
 use crate::scheme::JsonPath;
 use crate::scheme::{Field, Fingerprint, HandshakeResponse, Verified};
@@ -111,10 +111,57 @@ pub(crate) struct StoredParts {
 /// A delivery's replay keys and how they were chosen.
 #[derive(Debug)]
 struct Keys {
-    keys: [ReplayKey; 2],
-    len: usize,
-    /// `keys[0]` is an unsigned id and `keys[1]` the signature.
+    keys: KeyList,
+    /// `keys[0]` is an unsigned id (a claim), the others identify the signed content.
     id_then_signature: bool,
+    /// The provider's retries are signed anew (it signs a timestamp).
+    retries_signed_anew: bool,
+}
+
+/// The keys themselves: up to three without an allocation (an unsigned id and the tags
+/// under two secrets, during a rotation).
+#[derive(Debug)]
+enum KeyList {
+    Inline([ReplayKey; 3], u8),
+    Heap(Box<[ReplayKey]>),
+}
+
+impl KeyList {
+    /// The distinct keys of `keys`, in order.
+    fn new(keys: impl IntoIterator<Item = ReplayKey>) -> Self {
+        let mut list = KeyList::Inline([ReplayKey::zero(); 3], 0);
+        for key in keys {
+            if list.as_slice().contains(&key) {
+                continue;
+            }
+            match &mut list {
+                KeyList::Inline(inline, len) if usize::from(*len) < inline.len() => {
+                    if let Some(slot) = inline.get_mut(usize::from(*len)) {
+                        *slot = key;
+                        *len += 1;
+                    }
+                }
+                KeyList::Inline(inline, _) => {
+                    let mut heap = inline.to_vec();
+                    heap.push(key);
+                    list = KeyList::Heap(heap.into());
+                }
+                KeyList::Heap(heap) => {
+                    let mut grown = heap.to_vec();
+                    grown.push(key);
+                    *heap = grown.into();
+                }
+            }
+        }
+        list
+    }
+
+    fn as_slice(&self) -> &[ReplayKey] {
+        match self {
+            KeyList::Inline(keys, len) => keys.get(..usize::from(*len)).unwrap_or_default(),
+            KeyList::Heap(keys) => keys,
+        }
+    }
 }
 
 impl Delivery {
@@ -164,6 +211,7 @@ impl Delivery {
             event_type: Field::Known(stored.event_type),
             event_type_signed: stored.event_type_signed,
             fingerprint,
+            other_signatures: Vec::new(),
             handshake: None,
         };
         let namespace: Arc<str> = stored.provider.clone();
@@ -176,15 +224,10 @@ impl Delivery {
             UnsignedIdPolicy::default(),
             None,
         );
-        let len = stored.keys.len().min(2);
-        let mut keys = [ReplayKey::from_bytes([0; 32]); 2];
-        for (slot, key) in keys.iter_mut().zip(stored.keys) {
-            *slot = key;
-        }
         let _ = delivery.inner.keys.set(Keys {
-            keys,
-            len,
+            keys: KeyList::new(stored.keys),
             id_then_signature: false,
+            retries_signed_anew: stored.timestamp.is_some(),
         });
         delivery
     }
@@ -221,6 +264,17 @@ impl Delivery {
                     hex::encode(self.with_fingerprint_bytes(<[u8]>::to_vec)).into()
                 }
             })
+    }
+
+    /// The keys of the signed content: the signature that verified and its tags under
+    /// the other configured secrets, `make` building one key from one tag.
+    fn content_keys<'s>(
+        &'s self,
+        make: impl Fn(&[u8]) -> ReplayKey + 's,
+    ) -> impl Iterator<Item = ReplayKey> + 's {
+        let first = self.with_fingerprint_bytes(&make);
+        let others = self.inner.verified.other_signatures.iter();
+        std::iter::once(first).chain(others.map(move |tag| make(tag)))
     }
 
     /// Calls `f` with the raw bytes that identify the signed content.
@@ -278,16 +332,32 @@ impl Delivery {
     ///   signature, a hit on either being a duplicate (the default
     ///   [`UnsignedIdPolicy`]; the verifier can choose another);
     /// - the signature alone, where the provider sends no id.
+    ///
+    /// "The signature" is the signed content's tag under **every** configured secret
+    /// (one key each), so neither the order of the secrets, a secret rotated in, nor which
+    /// of several signatures a copy carries can make a captured delivery new. With one
+    /// secret that is one key.
     pub fn replay_keys(&self) -> &[ReplayKey] {
+        self.keys().keys.as_slice()
+    }
+
+    /// The replay keys as a store reserves them: which is a claim (an unsigned id), and
+    /// whether a hit on it alone teaches the others.
+    pub(crate) fn key_set(&self) -> KeySet<'_> {
         let keys = self.keys();
-        keys.keys.get(..keys.len).unwrap_or_default()
+        let set = KeySet::new(keys.keys.as_slice());
+        if keys.id_then_signature {
+            set.claim_first(keys.retries_signed_anew)
+        } else {
+            set
+        }
     }
 
     /// Whether a duplicate found through the key at `matched` (an index into
     /// [`replay_keys`](Self::replay_keys)) was first seen under another id: the same
     /// signed content now carries a new, unsigned id.
     pub(crate) fn seen_under_another_id(&self, matched: usize) -> bool {
-        self.keys().id_then_signature && matched == 1
+        self.keys().id_then_signature && matched >= 1
     }
 
     /// The system clock's time read when it was verified, if it was read.
@@ -298,27 +368,32 @@ impl Delivery {
     fn keys(&self) -> &Keys {
         self.inner.keys.get_or_init(|| {
             let namespace = &*self.inner.namespace;
-            let signature =
-                || self.with_fingerprint_bytes(|bytes| ReplayKey::signature(namespace, bytes));
-            let one = |key: ReplayKey| Keys {
-                keys: [key, key],
-                len: 1,
+            let signatures = || self.content_keys(|bytes| ReplayKey::signature(namespace, bytes));
+            let retries_signed_anew = self.inner.verified.timestamp.is_some();
+            let content = |keys: KeyList| Keys {
+                keys,
                 id_then_signature: false,
+                retries_signed_anew,
             };
             match self.provider_id() {
-                None => one(signature()),
-                Some(id) if self.inner.verified.id_signed => one(ReplayKey::new(namespace, id)),
+                None => content(KeyList::new(signatures())),
+                Some(id) if self.inner.verified.id_signed => {
+                    content(KeyList::new([ReplayKey::new(namespace, id)]))
+                }
                 Some(id) => match self.inner.policy {
                     UnsignedIdPolicy::IdOrSignature => Keys {
-                        keys: [ReplayKey::new(namespace, id), signature()],
-                        len: 2,
+                        keys: KeyList::new(
+                            std::iter::once(ReplayKey::new(namespace, id)).chain(signatures()),
+                        ),
                         id_then_signature: true,
+                        retries_signed_anew,
                     },
-                    UnsignedIdPolicy::DangerouslyTrustIdWithSignature => one(self
-                        .with_fingerprint_bytes(|bytes| {
+                    UnsignedIdPolicy::DangerouslyTrustIdWithSignature => {
+                        content(KeyList::new(self.content_keys(|bytes| {
                             ReplayKey::id_with_signature(namespace, id, bytes)
-                        })),
-                    UnsignedIdPolicy::SignatureOnly => one(signature()),
+                        })))
+                    }
+                    UnsignedIdPolicy::SignatureOnly => content(KeyList::new(signatures())),
                 },
             }
         })

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken};
+use tower_webhook::replay::{
+    KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken,
+};
 
 const LEASE: Duration = Duration::from_secs(300);
 const RETENTION: Duration = Duration::from_secs(3600);
@@ -13,7 +15,11 @@ fn key(id: &str) -> [ReplayKey; 1] {
 }
 
 async fn reserve(store: &MemoryStore, id: &str) -> Result<ReservationToken, Reservation> {
-    match store.reserve(&key(id), LEASE, RETENTION).await.unwrap() {
+    match store
+        .reserve(KeySet::from(&key(id)), LEASE, RETENTION)
+        .await
+        .unwrap()
+    {
         Reservation::Reserved(token) => Ok(token),
         other => Err(other),
     }
@@ -53,7 +59,7 @@ async fn reservations_in_flight_are_never_evicted() {
     // Full of deliveries in flight: a new one is refused with an error (the layer
     // answers 503 and the provider retries), never by evicting one.
     let error = store
-        .reserve(&key("d"), LEASE, RETENTION)
+        .reserve(KeySet::from(&key("d")), LEASE, RETENTION)
         .await
         .unwrap_err();
     assert!(error.to_string().contains("full"), "{error}");
@@ -94,7 +100,11 @@ async fn a_completion_after_its_lease_ran_out_is_recorded_once() {
     };
     let store = MemoryStore::builder().capacity(4).clock(clock).build();
     let slow = match store
-        .reserve(&key("slow"), Duration::from_secs(10), RETENTION)
+        .reserve(
+            KeySet::from(&key("slow")),
+            Duration::from_secs(10),
+            RETENTION,
+        )
         .await
         .unwrap()
     {
@@ -153,17 +163,23 @@ async fn reservations_whose_lease_ran_out_free_their_slots() {
     let lease = |secs| Duration::from_secs(secs);
     for (id, secs) in [("a", 10), ("b", 20), ("c", 30)] {
         let reserved = store
-            .reserve(&key(id), lease(secs), RETENTION)
+            .reserve(KeySet::from(&key(id)), lease(secs), RETENTION)
             .await
             .unwrap();
         assert!(matches!(reserved, Reservation::Reserved(_)), "{id}");
     }
-    assert!(store.reserve(&key("d"), LEASE, RETENTION).await.is_err());
+    assert!(store
+        .reserve(KeySet::from(&key("d")), LEASE, RETENTION)
+        .await
+        .is_err());
     // "a"'s lease ran out: its slot goes to "d", and "a" is new again (once "b" ran out).
     now.fetch_add(10_000_000_001, Ordering::SeqCst);
     let _d = reserve(&store, "d").await.unwrap();
     assert_eq!(store.len(), 3);
-    assert!(store.reserve(&key("a"), LEASE, RETENTION).await.is_err());
+    assert!(store
+        .reserve(KeySet::from(&key("a")), LEASE, RETENTION)
+        .await
+        .is_err());
     now.fetch_add(10_000_000_000, Ordering::SeqCst);
     let _a = reserve(&store, "a").await.unwrap();
     assert_eq!(store.len(), 3);
@@ -180,11 +196,17 @@ async fn an_extended_lease_is_kept_by_the_sweep() {
     let (now, clock) = test_clock();
     let store = MemoryStore::builder().capacity(4).clock(clock).build();
     let short = Duration::from_secs(10);
-    let Reservation::Reserved(kept) = store.reserve(&key("kept"), short, RETENTION).await.unwrap()
+    let Reservation::Reserved(kept) = store
+        .reserve(KeySet::from(&key("kept")), short, RETENTION)
+        .await
+        .unwrap()
     else {
         panic!("fresh key")
     };
-    let _lost = store.reserve(&key("lost"), short, RETENTION).await.unwrap();
+    let _lost = store
+        .reserve(KeySet::from(&key("lost")), short, RETENTION)
+        .await
+        .unwrap();
     now.fetch_add(9_000_000_000, Ordering::SeqCst);
     assert!(store.extend(&key("kept"), &kept, short).await.unwrap());
     now.fetch_add(2_000_000_000, Ordering::SeqCst);

@@ -15,8 +15,8 @@ use common::{copy, is_duplicate, post_to, send, with_header, Calls, Server};
 use http::{HeaderValue, StatusCode};
 use tokio::sync::Notify;
 use tower_webhook::replay::{
-    BoxFuture, Completion, MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken,
-    StoreError,
+    BoxFuture, Completion, KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation,
+    ReservationToken, StoreError,
 };
 use tower_webhook::{providers, Scheme, Signer, UnsignedIdPolicy, Verifier, WebhookLayer};
 
@@ -255,7 +255,7 @@ struct StallingStore {
 impl ReplayStore for StallingStore {
     fn reserve<'a>(
         &'a self,
-        keys: &'a [ReplayKey],
+        keys: KeySet<'a>,
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {

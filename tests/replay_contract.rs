@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use tower_webhook::replay::{
-    Completion, MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken,
+    Completion, KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken,
 };
 
 const LEASE: Duration = Duration::from_secs(300);
@@ -20,7 +20,7 @@ fn key(id: &str) -> [ReplayKey; 1] {
 
 async fn reserve(store: &dyn ReplayStore, id: &str, lease: Duration) -> Reservation {
     store
-        .reserve(&key(id), lease, RETENTION)
+        .reserve(KeySet::from(&key(id)), lease, RETENTION)
         .await
         .expect("store answers")
 }
@@ -75,12 +75,123 @@ async fn lifecycle(store: &dyn ReplayStore) {
     // Keys are namespaced by provider.
     let other = [ReplayKey::new("other-provider", "a")];
     assert!(matches!(
-        store.reserve(&other, LEASE, RETENTION).await.unwrap(),
+        store
+            .reserve(KeySet::from(&other), LEASE, RETENTION)
+            .await
+            .unwrap(),
         Reservation::Reserved(_)
     ));
 
     two_keys(store).await;
+    retries_repeat_signature(store).await;
+    rotation_keys(store).await;
     completion_lands(store).await;
+}
+
+/// Where the provider's retry repeats the very signature (GitHub, Shopify: no signed
+/// timestamp), a copy answered duplicate on the strength of its claim alone (an unsigned
+/// id already handled) leaves its signature unknown, so the genuine retry of a delivery
+/// that failed still gets through. A copy found through a key only in flight teaches
+/// nothing either: the delivery holding it may still fail.
+async fn retries_repeat_signature(store: &dyn ReplayStore) {
+    let id = |id: &str| ReplayKey::new("repeat", id);
+    let sig = |sig: &[u8]| ReplayKey::signature("repeat", sig);
+    let same = |keys: &[ReplayKey; 2]| -> Vec<ReplayKey> { keys.to_vec() };
+    // Delivery Y handled.
+    let handled = same(&[id("y"), sig(b"sy")]);
+    let y = token(
+        store
+            .reserve(repeats(&handled), LEASE, RETENTION)
+            .await
+            .unwrap(),
+    );
+    store.complete(&handled, &y, RETENTION).await.unwrap();
+    // Delivery X (signature sx) failed: reserved, then released.
+    let failed = same(&[id("x"), sig(b"sx")]);
+    let x = token(
+        store
+            .reserve(repeats(&failed), LEASE, RETENTION)
+            .await
+            .unwrap(),
+    );
+    store.release(&failed, &x).await.unwrap();
+    // A captured copy of X relabelled with Y's id: a duplicate...
+    let relabelled = same(&[id("y"), sig(b"sx")]);
+    assert_eq!(
+        store
+            .reserve(repeats(&relabelled), LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::Completed { matched: 0 }
+    );
+    // ... that did not spend X's signature: the provider's retry of X is reserved.
+    assert!(matches!(
+        store
+            .reserve(repeats(&failed), LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::Reserved(_)
+    ));
+
+    // Z in flight; a copy under a fresh id is in flight by its signature, and learns
+    // nothing: once Z fails and is released, its retry is reserved.
+    let z_keys = same(&[id("z"), sig(b"sz")]);
+    let z = token(
+        store
+            .reserve(repeats(&z_keys), LEASE, RETENTION)
+            .await
+            .unwrap(),
+    );
+    let copy = [id("z-copy"), sig(b"sz"), sig(b"sz-under-another-secret")];
+    assert_eq!(
+        store
+            .reserve(repeats(&copy), LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::InFlight { matched: 1 }
+    );
+    store.release(&z_keys, &z).await.unwrap();
+    let retry = [id("z"), sig(b"sz"), sig(b"sz-under-another-secret")];
+    assert!(matches!(
+        store
+            .reserve(repeats(&retry), LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::Reserved(_)
+    ));
+}
+
+/// The signed content's tags under several secrets (a rotation) are all content keys: a
+/// hit on one, completed, teaches the others, whatever their order.
+async fn rotation_keys(store: &dyn ReplayStore) {
+    let sig = |sig: &[u8]| ReplayKey::signature("rotation", sig);
+    // Handled while only the old secret was configured.
+    let before = [sig(b"old-tag")];
+    let t = token(
+        store
+            .reserve(KeySet::new(&before), LEASE, RETENTION)
+            .await
+            .unwrap(),
+    );
+    store.complete(&before, &t, RETENTION).await.unwrap();
+    // The new secret put first: the same content has both tags; still a duplicate.
+    let during = [sig(b"new-tag"), sig(b"old-tag")];
+    assert_eq!(
+        store
+            .reserve(KeySet::new(&during), LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::Completed { matched: 1 }
+    );
+    // The old secret removed: the new tag was learned.
+    let after = [sig(b"new-tag")];
+    assert_eq!(
+        store
+            .reserve(KeySet::new(&after), LEASE, RETENTION)
+            .await
+            .unwrap(),
+        Reservation::Completed { matched: 0 }
+    );
 }
 
 /// A delivery with two keys (an unsigned id and its signature) is a duplicate when either
@@ -91,14 +202,14 @@ async fn two_keys(store: &dyn ReplayStore) {
     let sig = |sig: &[u8]| ReplayKey::signature("two", sig);
     let first = token(
         store
-            .reserve(&[id("a"), sig(b"s1")], LEASE, RETENTION)
+            .reserve(signed_anew(&[id("a"), sig(b"s1")]), LEASE, RETENTION)
             .await
             .unwrap(),
     );
     // A replay under a new id while the first is in flight: the signature is in flight.
     assert_eq!(
         store
-            .reserve(&[id("b"), sig(b"s1")], LEASE, RETENTION)
+            .reserve(signed_anew(&[id("b"), sig(b"s1")]), LEASE, RETENTION)
             .await
             .unwrap(),
         Reservation::InFlight { matched: 1 }
@@ -113,7 +224,7 @@ async fn two_keys(store: &dyn ReplayStore) {
     // The provider's retry, signed anew: same id, new signature.
     assert_eq!(
         store
-            .reserve(&[id("a"), sig(b"s2")], LEASE, RETENTION)
+            .reserve(signed_anew(&[id("a"), sig(b"s2")]), LEASE, RETENTION)
             .await
             .unwrap(),
         Reservation::Completed { matched: 0 }
@@ -121,7 +232,7 @@ async fn two_keys(store: &dyn ReplayStore) {
     // ... whose signature is now known too: replaying that retry under a new id fails.
     assert_eq!(
         store
-            .reserve(&[id("c"), sig(b"s2")], LEASE, RETENTION)
+            .reserve(signed_anew(&[id("c"), sig(b"s2")]), LEASE, RETENTION)
             .await
             .unwrap(),
         Reservation::Completed { matched: 1 }
@@ -130,7 +241,7 @@ async fn two_keys(store: &dyn ReplayStore) {
     // never marks another delivery as handled.
     assert!(matches!(
         store
-            .reserve(&[id("c"), sig(b"s9")], LEASE, RETENTION)
+            .reserve(signed_anew(&[id("c"), sig(b"s9")]), LEASE, RETENTION)
             .await
             .unwrap(),
         Reservation::Reserved(_)
@@ -141,7 +252,7 @@ async fn two_keys(store: &dyn ReplayStore) {
     // signature key stays its reservation.
     let retry = token(
         store
-            .reserve(&[id("x"), sig(b"x2")], LEASE, RETENTION)
+            .reserve(signed_anew(&[id("x"), sig(b"x2")]), LEASE, RETENTION)
             .await
             .unwrap(),
     );
@@ -155,14 +266,14 @@ async fn two_keys(store: &dyn ReplayStore) {
     );
     assert_eq!(
         store
-            .reserve(&[id("x"), sig(b"x9")], LEASE, RETENTION)
+            .reserve(signed_anew(&[id("x"), sig(b"x9")]), LEASE, RETENTION)
             .await
             .unwrap(),
         Reservation::Completed { matched: 0 }
     );
     assert_eq!(
         store
-            .reserve(&[id("y"), sig(b"x2")], LEASE, RETENTION)
+            .reserve(signed_anew(&[id("y"), sig(b"x2")]), LEASE, RETENTION)
             .await
             .unwrap(),
         Reservation::InFlight { matched: 1 }
@@ -243,7 +354,7 @@ async fn completion_lands(store: &dyn ReplayStore) {
     // Huge durations are clamped, never wrapped into "expired at once".
     let huge = token(
         store
-            .reserve(&key("huge"), Duration::MAX, Duration::MAX)
+            .reserve(KeySet::from(&key("huge")), Duration::MAX, Duration::MAX)
             .await
             .unwrap(),
     );
@@ -288,7 +399,7 @@ async fn replays_never_hold_their_id(store: Arc<dyn ReplayStore>) {
     let sig = |sig: &str| ReplayKey::signature("flood", sig.as_bytes());
     let captured = token(
         store
-            .reserve(&[id("old"), sig("captured")], LEASE, RETENTION)
+            .reserve(signed_anew(&[id("old"), sig("captured")]), LEASE, RETENTION)
             .await
             .unwrap(),
     );
@@ -303,14 +414,18 @@ async fn replays_never_hold_their_id(store: Arc<dyn ReplayStore>) {
             let (store, victim) = (store.clone(), victim.clone());
             replays.spawn(async move {
                 store
-                    .reserve(&[id(&victim), sig("captured")], LEASE, RETENTION)
+                    .reserve(
+                        signed_anew(&[id(&victim), sig("captured")]),
+                        LEASE,
+                        RETENTION,
+                    )
                     .await
                     .unwrap()
             });
         }
         let legitimate = store
             .reserve(
-                &[id(&victim), sig(&format!("fresh-{round}"))],
+                signed_anew(&[id(&victim), sig(&format!("fresh-{round}"))]),
                 LEASE,
                 RETENTION,
             )
@@ -445,7 +560,7 @@ mod redis_store {
         assert!(!format!("{store:?}").contains("hunter2"));
         // The password is wrong for a server without one: the error must not show it.
         let error = store
-            .reserve(&key("x"), LEASE, RETENTION)
+            .reserve(KeySet::from(&key("x")), LEASE, RETENTION)
             .await
             .unwrap_err();
         assert!(!error.to_string().contains("hunter2"));
@@ -573,7 +688,12 @@ mod postgres_store {
             } else {
                 [id(&format!("y{i}")), sig("s")]
             };
-            tasks.spawn(async move { store.reserve(&keys, LEASE, RETENTION).await.unwrap() });
+            tasks.spawn(async move {
+                store
+                    .reserve(KeySet::from(&keys), LEASE, RETENTION)
+                    .await
+                    .unwrap()
+            });
         }
         let mut winners = 0;
         while let Some(result) = tasks.join_next().await {
@@ -583,4 +703,15 @@ mod postgres_store {
         }
         assert_eq!(winners, 1, "the signature is one delivery");
     }
+}
+
+/// Keys whose first is a claim (an unsigned id) and whose provider signs its retries
+/// anew (a signed timestamp): a hit on the claim alone teaches the signature.
+fn signed_anew(keys: &[ReplayKey]) -> KeySet<'_> {
+    KeySet::new(keys).claim_first(true)
+}
+
+/// Keys whose first is a claim and whose provider's retries repeat the signature.
+fn repeats(keys: &[ReplayKey]) -> KeySet<'_> {
+    KeySet::new(keys).claim_first(false)
 }

@@ -24,8 +24,8 @@ use tokio::sync::Notify;
 use tower::{Layer, ServiceExt};
 use tower_webhook::layer::VerifiedBody;
 use tower_webhook::replay::{
-    BoxFuture, Completion, MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken,
-    StoreError,
+    BoxFuture, Completion, KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation,
+    ReservationToken, StoreError,
 };
 use tower_webhook::{providers, Signer, Verifier, WebhookLayer};
 
@@ -351,7 +351,7 @@ impl Drop for SignalOnDrop {
 impl ReplayStore for SlowCompletions {
     fn reserve<'a>(
         &'a self,
-        keys: &'a [ReplayKey],
+        keys: KeySet<'a>,
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {

@@ -60,8 +60,11 @@
 //! 4. the [`fallback`](Dispatch::fallback);
 //! 5. otherwise the delivery is **unhandled**: it is acknowledged with
 //!    [`200 OK`](Dispatch::unhandled) and the header [`webhook-unhandled: <name>`](UNHANDLED_HEADER),
-//!    logged at `debug`, so the provider does not retry it for days. Because the response
-//!    is a `2xx`, the layer remembers the delivery as handled.
+//!    logged at `debug`, so the provider does not retry it for days. The layer remembers
+//!    it as handled only when its event type is signed; an unsigned one (or none) is
+//!    what a copy with one header changed also gets, so the layer releases it instead
+//!    ([`Unhandled`](crate::layer::Unhandled)), and the provider's genuine retry of a
+//!    delivery that failed is handled.
 //!
 //! The `action` is read only when a route needs it (an exact or prefix route starting with
 //! the event type and a dot), in a pass that stops at the field, and at most once per
@@ -309,6 +312,8 @@ impl Dispatch {
             .and_then(|name| HeaderValue::from_str(name).ok())
             .unwrap_or(HeaderValue::from_static("-"));
         response.headers_mut().insert(UNHANDLED_HEADER, value);
+        // The layer completes an unhandled delivery only when its event type is signed.
+        response.extensions_mut().insert(crate::layer::Unhandled);
         response
     }
 }

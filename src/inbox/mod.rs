@@ -92,6 +92,7 @@ pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Inbox {
     shared: Arc<Shared>,
     write_timeout: Duration,
+    retention: Duration,
 }
 
 struct Shared {
@@ -175,8 +176,8 @@ impl Db {
         on_engine!(self, db => db.forget(id).await)
     }
 
-    async fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
-        on_engine!(self, db => db.purge_done(cutoff).await)
+    async fn purge_done(&self, cutoff: i64, retention: i64, now: i64) -> Result<u64, InboxError> {
+        on_engine!(self, db => db.purge_done(cutoff, retention, now).await)
     }
 
     async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
@@ -326,6 +327,7 @@ impl Inbox {
                 due: Notify::new(),
             }),
             write_timeout: DEFAULT_WRITE_TIMEOUT,
+            retention: crate::layer::DEFAULT_RETENTION,
         }
     }
 
@@ -335,6 +337,18 @@ impl Inbox {
     #[must_use]
     pub fn write_timeout(mut self, timeout: Duration) -> Inbox {
         self.write_timeout = timeout;
+        self
+    }
+
+    /// How long a done delivery's replay keys are kept once it is
+    /// [purged](Self::purge_done), counted from when it was done (default
+    /// [`DEFAULT_RETENTION`](crate::layer::DEFAULT_RETENTION), 14 days): the replay window.
+    /// A purge deletes the delivery (its headers, body and attempts) but never its keys
+    /// inside this window, so a captured copy, or a late provider retry, is still a
+    /// duplicate. Keep it beyond the providers' retry horizons.
+    #[must_use]
+    pub fn retention(mut self, retention: Duration) -> Inbox {
+        self.retention = crate::replay::clamp(retention);
         self
     }
 
@@ -425,12 +439,18 @@ impl Inbox {
         self.shared.db.forget(id).await
     }
 
-    /// Deletes the deliveries done more than `older_than` ago, with their replay keys:
-    /// keep `older_than` beyond the providers' retry horizon (days), or a late retry runs
-    /// the handler again. Returns how many were deleted.
+    /// Deletes the deliveries done more than `older_than` ago: their headers, bodies and
+    /// attempts. Their replay keys stay until the [retention](Self::retention) has passed
+    /// since each was done, so a purge never reopens a replay, whatever `older_than`
+    /// (zero included); keys past it are deleted by the same call. Returns how many
+    /// deliveries were deleted.
     pub async fn purge_done(&self, older_than: Duration) -> Result<u64, InboxError> {
-        let cutoff = now_ms().saturating_sub(duration_ms(older_than));
-        self.shared.db.purge_done(cutoff).await
+        let now = now_ms();
+        let cutoff = now.saturating_sub(duration_ms(older_than));
+        self.shared
+            .db
+            .purge_done(cutoff, duration_ms(self.retention), now)
+            .await
     }
 
     /// How many deliveries are in each state, and how long the oldest waiting one has
@@ -444,8 +464,53 @@ impl Inbox {
 pub(crate) enum Accepted {
     /// Written: the delivery is new.
     New(InboxId),
-    /// One of its replay keys is already in the inbox.
-    Duplicate,
+    /// One of its replay keys is already in the inbox: the first found is at `matched` in
+    /// [`Delivery::replay_keys`].
+    Duplicate {
+        /// The index of the first key found.
+        matched: usize,
+    },
+}
+
+/// A delivery's replay keys as the engines write them: distinct, in
+/// [`Delivery::replay_keys`] order, with what a duplicate may teach
+/// ([`KeySet::to_learn`](crate::replay::KeySet::to_learn)). A key found in the inbox is
+/// as good as completed: the inbox runs its delivery to the end itself.
+pub(crate) struct StoredKeys {
+    pub(crate) keys: Vec<crate::replay::ReplayKey>,
+    claim_first: bool,
+    learns_from_claim: bool,
+}
+
+impl StoredKeys {
+    pub(crate) fn of(delivery: &Delivery) -> StoredKeys {
+        let set = delivery.key_set();
+        StoredKeys {
+            keys: set.keys().to_vec(),
+            claim_first: set.is_claim(0),
+            learns_from_claim: set.learns_from_claim(),
+        }
+    }
+
+    /// The keys' bytes, as bound to a statement.
+    pub(crate) fn bytes(&self) -> Vec<Vec<u8>> {
+        self.keys
+            .iter()
+            .map(|key| key.as_bytes().to_vec())
+            .collect()
+    }
+
+    /// The keys to write for the delivery that holds the keys `found` (indexes into
+    /// `keys`), where they are not known yet.
+    pub(crate) fn to_learn(&self, found: &[usize]) -> &[crate::replay::ReplayKey] {
+        let mut set = crate::replay::KeySet::new(&self.keys);
+        if self.claim_first {
+            set = set.claim_first(self.learns_from_claim);
+        }
+        let claim = found.iter().any(|&index| set.is_claim(index));
+        let content = found.iter().any(|&index| !set.is_claim(index));
+        set.to_learn(claim, content)
+    }
 }
 
 /// A delivery's id in the inbox: stable for its life there, whatever its attempts. Give

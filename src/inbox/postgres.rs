@@ -15,13 +15,19 @@ use sqlx::Row;
 use super::read::{self, failed};
 use super::{
     encode_headers, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
-    InboxError, InboxId, InboxStats, ListFilter,
+    InboxError, InboxId, InboxStats, ListFilter, StoredKeys,
 };
 use crate::Delivery;
 
 /// The schema, applied at every start in order; each migration is idempotent and recorded
 /// in `webhook_inbox_migrations`.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/postgres/0001_inbox.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/postgres/0001_inbox.sql")),
+    (
+        2,
+        include_str!("migrations/postgres/0002_retained_keys.sql"),
+    ),
+];
 
 /// The advisory lock migrations run under (any constant; `tw` `ib` in ASCII).
 const MIGRATION_LOCK: i64 = 0x7477_6962;
@@ -96,26 +102,27 @@ impl Db {
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
-        let mut keys: Vec<Vec<u8>> = Vec::new();
-        for key in delivery.replay_keys() {
-            let key = key.as_bytes().to_vec();
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
-        }
+        let stored = StoredKeys::of(delivery);
+        let keys = stored.bytes();
         let key_count = i64::try_from(keys.len()).unwrap_or(i64::MAX);
         // One statement, one round trip, atomic: the keys are inserted first under an id
         // drawn from the table's sequence, and the delivery only if every key was new. A
         // concurrent copy's insert of the same key waits for this statement's commit,
         // then finds the key (a duplicate). When only some keys were new, the delivery row
         // is not written and their rows fail the foreign key at the end of the statement,
-        // which undoes the whole statement: a duplicate too.
+        // which undoes the whole statement: a duplicate too. A key retained after its
+        // delivery was purged (still inside the replay window) makes it a duplicate too.
         let inserted = sqlx::query(
             "WITH new AS (
                  SELECT nextval(pg_get_serial_sequence('webhook_inbox', 'id')) AS id
+             ), retained AS (
+                 SELECT 1 FROM webhook_inbox_retained_keys
+                 WHERE replay_key = ANY($14::bytea[]) AND expires_at > $13
+                 LIMIT 1
              ), keys AS (
                  INSERT INTO webhook_inbox_keys (replay_key, delivery)
                  SELECT key, new.id FROM new, unnest($14::bytea[]) AS key
+                 WHERE NOT EXISTS (SELECT 1 FROM retained)
                  ON CONFLICT (replay_key) DO NOTHING
                  RETURNING delivery
              ), delivery AS (
@@ -150,13 +157,90 @@ impl Db {
         .and_then(|row| row.try_get::<Option<i64>, _>(0));
         match inserted {
             Ok(Some(id)) => Ok(Accepted::New(InboxId(id))),
-            Ok(None) => Ok(Accepted::Duplicate),
+            Ok(None) => Ok(self.duplicate(&stored, now).await),
             // foreign_key_violation: some keys were new, others known.
             Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("23503") => {
-                Ok(Accepted::Duplicate)
+                Ok(self.duplicate(&stored, now).await)
             }
             Err(error) => Err(InboxError::sql(what, error)),
         }
+    }
+
+    /// A delivery found to be a duplicate: which of its keys the inbox holds, and the
+    /// other keys that proves ([`StoredKeys::to_learn`]) written for the same holder. Two
+    /// more statements, for duplicates only. A failure here still answers "duplicate"
+    /// (the insert already found a key): only the learning is lost, and logged.
+    async fn duplicate(&self, stored: &StoredKeys, now: i64) -> Accepted {
+        match self.learn(stored, now).await {
+            Ok(matched) => Accepted::Duplicate { matched },
+            Err(error) => {
+                tracing::warn!(error = %error, "postgres inbox: a duplicate's keys could not be settled");
+                Accepted::Duplicate { matched: 0 }
+            }
+        }
+    }
+
+    async fn learn(&self, stored: &StoredKeys, now: i64) -> Result<usize, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT u.idx, k.delivery, r.expires_at
+             FROM unnest($1::bytea[]) WITH ORDINALITY AS u(key, idx)
+             LEFT JOIN webhook_inbox_keys k ON k.replay_key = u.key
+             LEFT JOIN webhook_inbox_retained_keys r
+                 ON r.replay_key = u.key AND r.expires_at > $2
+             WHERE k.replay_key IS NOT NULL OR r.replay_key IS NOT NULL
+             ORDER BY u.idx",
+        )
+        .bind(stored.bytes())
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        let mut holder = None;
+        for row in &rows {
+            let index: i64 = row.try_get(0)?;
+            // Ordinality counts from 1.
+            found.push(usize::try_from(index.saturating_sub(1)).unwrap_or(usize::MAX));
+            let delivery: Option<i64> = row.try_get(1)?;
+            let expires_at: Option<i64> = row.try_get(2)?;
+            holder = holder.or(delivery.map(Ok)).or(expires_at.map(Err));
+        }
+        let Some(&matched) = found.first() else {
+            // Whatever made it a duplicate is gone since (forgotten, purged past its
+            // window): still a duplicate of that moment.
+            return Ok(0);
+        };
+        let learned: Vec<Vec<u8>> = stored
+            .to_learn(&found)
+            .iter()
+            .map(|key| key.as_bytes().to_vec())
+            .collect();
+        match holder {
+            Some(Ok(delivery)) if !learned.is_empty() => {
+                sqlx::query(
+                    "INSERT INTO webhook_inbox_keys (replay_key, delivery)
+                     SELECT key, $2 FROM unnest($1::bytea[]) AS key
+                     ON CONFLICT (replay_key) DO NOTHING",
+                )
+                .bind(&learned)
+                .bind(delivery)
+                .execute(&self.pool)
+                .await?;
+            }
+            Some(Err(expires_at)) if !learned.is_empty() => {
+                sqlx::query(
+                    "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+                     SELECT key, $2 FROM unnest($1::bytea[]) AS key
+                     ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                         GREATEST(webhook_inbox_retained_keys.expires_at, EXCLUDED.expires_at)",
+                )
+                .bind(&learned)
+                .bind(expires_at)
+                .execute(&self.pool)
+                .await?;
+            }
+            _ => {}
+        }
+        Ok(matched)
     }
 
     /// Claims the delivery due first: pending, retrying and due, or running under an
@@ -342,13 +426,48 @@ impl Db {
         Ok(deleted.rows_affected() > 0)
     }
 
-    pub(super) async fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
+    /// Deletes the deliveries done before `cutoff`; their replay keys move to the retained
+    /// keys until `retention` after each was done. The copy commits before the rows (and
+    /// their keys) are deleted, so a committed key is always in one of the two tables. A
+    /// copy's insert can still slip through only if its one statement starts before the
+    /// copy commits and reaches the same key while the deletion is committing. Retained
+    /// keys past their end go too.
+    pub(super) async fn purge_done(
+        &self,
+        cutoff: i64,
+        retention: i64,
+        now: i64,
+    ) -> Result<u64, InboxError> {
+        let what = "done deliveries could not be purged";
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        sqlx::query(
+            "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+             SELECT k.replay_key, d.finished_at + $1
+             FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
+             WHERE d.state = 'done' AND d.finished_at < $2 AND d.finished_at + $1 > $3
+             ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                 GREATEST(webhook_inbox_retained_keys.expires_at, EXCLUDED.expires_at)",
+        )
+        .bind(retention)
+        .bind(cutoff)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        tx.commit().await.map_err(failed(what))?;
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
         let deleted =
             sqlx::query("DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at < $1")
                 .bind(cutoff)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
-                .map_err(failed("done deliveries could not be purged"))?;
+                .map_err(failed(what))?;
+        sqlx::query("DELETE FROM webhook_inbox_retained_keys WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed(what))?;
+        tx.commit().await.map_err(failed(what))?;
         Ok(deleted.rows_affected())
     }
 

@@ -16,12 +16,15 @@ use sqlx::Row;
 use super::read::{self, failed};
 use super::{
     encode_headers, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
-    InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter,
+    InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter, StoredKeys,
 };
 use crate::Delivery;
 
 /// The schema, applied at every start: each statement is idempotent.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/sqlite/0001_inbox.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/sqlite/0001_inbox.sql")),
+    (2, include_str!("migrations/sqlite/0002_retained_keys.sql")),
+];
 
 /// How long a statement waits for another connection's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -53,7 +56,7 @@ struct Pending {
     headers: Vec<u8>,
     body: Bytes,
     now: i64,
-    keys: Vec<Vec<u8>>,
+    keys: StoredKeys,
 }
 
 type Write = (
@@ -98,24 +101,72 @@ async fn write_loop(
 }
 
 /// Writes `batch` in one transaction: each delivery whose keys are all unknown (also to
-/// the deliveries before it in the batch) is new, the others are duplicates.
+/// the deliveries before it in the batch) is new, the others are duplicates. A duplicate
+/// teaches its other keys where a key found proves them ([`StoredKeys::to_learn`]): they
+/// are written for the delivery that holds the key found.
 async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for (row, _) in batch {
-        let mut known = false;
-        for key in &row.keys {
-            let found = sqlx::query("SELECT 1 FROM webhook_inbox_keys WHERE replay_key = ?")
-                .bind(key.as_slice())
+        let mut found = Vec::new();
+        let mut holder = None;
+        for (index, key) in row.keys.keys.iter().enumerate() {
+            let key = key.as_bytes().as_slice();
+            let live = sqlx::query("SELECT delivery FROM webhook_inbox_keys WHERE replay_key = ?")
+                .bind(key)
                 .fetch_optional(&mut *tx)
                 .await?;
-            if found.is_some() {
-                known = true;
-                break;
+            if let Some(live) = live {
+                found.push(index);
+                holder.get_or_insert(Holder::Delivery(live.try_get(0)?));
+                continue;
+            }
+            let retained = sqlx::query(
+                "SELECT expires_at FROM webhook_inbox_retained_keys
+                 WHERE replay_key = ? AND expires_at > ?",
+            )
+            .bind(key)
+            .bind(row.now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(retained) = retained {
+                found.push(index);
+                holder.get_or_insert(Holder::Retained(retained.try_get(0)?));
             }
         }
-        if known {
-            outcomes.push(Accepted::Duplicate);
+        if let (Some(&matched), Some(holder)) = (found.first(), holder) {
+            for (index, key) in row.keys.keys.iter().enumerate() {
+                let learned = row.keys.to_learn(&found).contains(key);
+                if !learned || found.contains(&index) {
+                    continue;
+                }
+                let key = key.as_bytes().as_slice();
+                match holder {
+                    Holder::Delivery(delivery) => {
+                        sqlx::query(
+                            "INSERT OR IGNORE INTO webhook_inbox_keys (replay_key, delivery)
+                             VALUES (?, ?)",
+                        )
+                        .bind(key)
+                        .bind(delivery)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Holder::Retained(expires_at) => {
+                        sqlx::query(
+                            "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+                             VALUES (?, ?)
+                             ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                                 max(webhook_inbox_retained_keys.expires_at, excluded.expires_at)",
+                        )
+                        .bind(key)
+                        .bind(expires_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+            }
+            outcomes.push(Accepted::Duplicate { matched });
             continue;
         }
         let id: i64 = sqlx::query(
@@ -142,9 +193,9 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
         .fetch_one(&mut *tx)
         .await
         .and_then(|row| row.try_get(0))?;
-        for key in &row.keys {
+        for key in &row.keys.keys {
             sqlx::query("INSERT INTO webhook_inbox_keys (replay_key, delivery) VALUES (?, ?)")
-                .bind(key.as_slice())
+                .bind(key.as_bytes().as_slice())
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -153,6 +204,14 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
     }
     tx.commit().await?;
     Ok(outcomes)
+}
+
+/// Who holds a replay key found in the inbox: a delivery there, or (purged) nobody until
+/// the key expires.
+#[derive(Clone, Copy)]
+enum Holder {
+    Delivery(i64),
+    Retained(i64),
 }
 
 impl Db {
@@ -231,13 +290,7 @@ impl Db {
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
-        let mut keys: Vec<Vec<u8>> = Vec::new();
-        for key in delivery.replay_keys() {
-            let key = key.as_bytes().to_vec();
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
-        }
+        let keys = StoredKeys::of(delivery);
         let row = Pending {
             provider: delivery.provider().to_owned(),
             source: delivery.source().map(str::to_owned),
@@ -457,10 +510,31 @@ impl Db {
         Ok(deleted.rows_affected() > 0)
     }
 
-    pub(super) async fn purge_done(&self, cutoff: i64) -> Result<u64, InboxError> {
+    /// Deletes the deliveries done before `cutoff`; their replay keys move to the retained
+    /// keys until `retention` after each was done. Retained keys past their end go too.
+    pub(super) async fn purge_done(
+        &self,
+        cutoff: i64,
+        retention: i64,
+        now: i64,
+    ) -> Result<u64, InboxError> {
         let what = "done deliveries could not be purged";
         let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        sqlx::query(
+            "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+             SELECT k.replay_key, d.finished_at + ?1
+             FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
+             WHERE d.state = 'done' AND d.finished_at < ?2 AND d.finished_at + ?1 > ?3
+             ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                 max(webhook_inbox_retained_keys.expires_at, excluded.expires_at)",
+        )
+        .bind(retention)
+        .bind(cutoff)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
         let deleted = sqlx::query(
             "DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at < ? RETURNING id",
         )
@@ -478,6 +552,11 @@ impl Db {
                     .map_err(failed(what))?;
             }
         }
+        sqlx::query("DELETE FROM webhook_inbox_retained_keys WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed(what))?;
         tx.commit().await.map_err(failed(what))?;
         Ok(deleted.len() as u64)
     }

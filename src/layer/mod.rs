@@ -64,6 +64,29 @@ pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_millis(250);
 /// The header that marks a response to a duplicate delivery: `webhook-duplicate: true`.
 pub const DUPLICATE_HEADER: HeaderName = HeaderName::from_static("webhook-duplicate");
 
+/// A response extension that says a `2xx` acknowledges the delivery without handling it
+/// ([`Dispatch`](crate::dispatch::Dispatch) sets it on its "unhandled" answer).
+///
+/// The layer then completes the delivery's replay keys only when what chose the answer is
+/// signed: a delivery whose [event type](crate::Delivery::event_type) the signature covers.
+/// Otherwise (GitHub's `X-GitHub-Event`, Shopify's topic, or no event type at all) the
+/// answer rests on a header anyone can change, and a captured copy of a delivery that
+/// failed, resent under an event type nobody handles, would otherwise complete keys the
+/// genuine delivery shares, making the provider's retry a duplicate: the reservation is
+/// released instead, and the retry is handled.
+///
+/// ```
+/// use http::{Response, StatusCode};
+/// use tower_webhook::layer::Unhandled;
+///
+/// let mut response = Response::new(());
+/// *response.status_mut() = StatusCode::OK;
+/// response.extensions_mut().insert(Unhandled);
+/// # let _ = response;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unhandled;
+
 /// Verifies webhooks before the inner service sees them: body limit, signature,
 /// freshness, then replay protection.
 ///

@@ -13,7 +13,8 @@ use tower_service::Service;
 
 use super::body::{buffer, BufferError};
 use super::{
-    Config, Counters, ResponseBody, ResponseFuture, StoreFailure, VerifiedBody, Verifiers,
+    Config, Counters, ResponseBody, ResponseFuture, StoreFailure, Unhandled, VerifiedBody,
+    Verifiers,
 };
 use crate::replay::{
     BoxFuture, Completion, ReplayStore, Reservation, ReservationToken, StoreError,
@@ -194,14 +195,33 @@ where
     };
 
     if let Some(held) = reservation {
-        let succeeded = matches!(&result, Ok(response) if response.status().is_success());
-        if succeeded {
+        let handled = match &result {
+            Ok(response) => handled(response, &held.delivery),
+            Err(_) => false,
+        };
+        if handled {
             held.complete(config).await
         } else {
             held.release(config.store_timeout).await
         }
     }
     result.map(|response| response.map(ResponseBody::inner))
+}
+
+/// Whether the inner service's `response` says the delivery was handled, so that its
+/// keys are completed: a `2xx`, unless the response is marked [`Unhandled`] and what
+/// chose that answer is unsigned. An "unhandled" answer decided from an event type the
+/// signature does not cover (GitHub's `X-GitHub-Event`, or its absence) is what a copy
+/// with one header changed gets too; completing it would make the genuine delivery,
+/// which shares every key, a duplicate. Released, the provider's own retry is handled.
+fn handled<B>(response: &Response<B>, delivery: &Delivery) -> bool {
+    if !response.status().is_success() {
+        return false;
+    }
+    match response.extensions().get::<Unhandled>() {
+        Some(_) => delivery.event_type_is_signed() && delivery.event_type().is_some(),
+        None => true,
+    }
 }
 
 /// Writes the delivery to the inbox and answers the provider: `202` once committed, the
@@ -232,7 +252,8 @@ async fn into_inbox<B>(
             );
             response
         }
-        Ok(Accepted::Duplicate) => {
+        Ok(Accepted::Duplicate { matched }) => {
+            duplicate_under_new_id(config, delivery, matched);
             tracing::info!(
                 provider = delivery.provider(),
                 id = loggable(delivery.id()),
@@ -256,6 +277,22 @@ async fn into_inbox<B>(
     }
 }
 
+/// Counts and logs a duplicate found through its signed content under another id (the
+/// key at `matched`): the same in both modes, with a replay store or the inbox.
+fn duplicate_under_new_id(config: &Config, delivery: &Delivery, matched: usize) {
+    if !delivery.seen_under_another_id(matched) {
+        return;
+    }
+    config.counters.count_duplicate_under_new_id();
+    tracing::warn!(
+        provider = delivery.provider(),
+        id = loggable(delivery.id()),
+        "webhook refused as a duplicate: its signed content was already seen under another \
+         id (a replay under a new id, or a distinct delivery with byte-identical signed \
+         content); handler not called"
+    );
+}
+
 fn answer_handshake<B>(provider: &str, handshake: &HandshakeResponse) -> Response<ResponseBody<B>> {
     tracing::info!(provider, "webhook registration handshake answered");
     handshake.to_response().map(ResponseBody::layer)
@@ -266,7 +303,7 @@ async fn reserve<'a, B>(
     store: &'a Arc<dyn ReplayStore>,
     delivery: &Delivery,
 ) -> Result<Held<'a>, Response<ResponseBody<B>>> {
-    let keys = delivery.replay_keys();
+    let keys = delivery.key_set();
     let outcome = match &config.memory {
         Some(memory) => {
             memory.reserve_at(keys, config.lease, config.retention, delivery.system_now())
@@ -285,15 +322,8 @@ async fn reserve<'a, B>(
         }
         _ => None,
     };
-    if matched.is_some_and(|matched| delivery.seen_under_another_id(matched)) {
-        config.counters.count_duplicate_under_new_id();
-        tracing::warn!(
-            provider = delivery.provider(),
-            id = loggable(delivery.id()),
-            "webhook refused as a duplicate: its signed content was already seen under another \
-             id (a replay under a new id, or a distinct delivery with byte-identical signed \
-             content); handler not called"
-        );
+    if let Some(matched) = matched {
+        duplicate_under_new_id(config, delivery, matched);
     }
     if matched.is_some() {
         if let Some(handshake) = delivery.handshake() {

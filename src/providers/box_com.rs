@@ -7,7 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
 
-use crate::scheme::crypto::{content_tag, MAX_TAG};
+use crate::scheme::crypto::{record_content_tags, MAX_TAG};
 use crate::scheme::{
     header_value, parse_timestamp, Algorithm, Encoding, Message, SchemeKey, TimestampFormat,
     Verified, WebhookRequest,
@@ -104,18 +104,25 @@ impl Scheme for BoxCom {
             let tag_len = key.tag(&parts, &mut tag);
             let computed = tag.get(..tag_len).unwrap_or_default();
             if key.verifies(&parts, computed, signature) {
-                matched = Some(content_tag(keys, &parts, index, &mut tag, tag_len));
+                matched = Some((index, tag_len));
                 break;
             }
         }
-        let tag_len = matched.ok_or_else(|| {
+        let (index, tag_len) = matched.ok_or_else(|| {
             Rejection::new(RejectionKind::SignatureMismatch, "signature does not match")
         })?;
         // The event type is read from the body only if it is asked for.
         static TRIGGER: LazyLock<Arc<JsonPath>> =
             LazyLock::new(|| Arc::new(JsonPath::from("trigger")));
-        let mut verified = Verified::new()
-            .signature(tag.get(..tag_len).unwrap_or_default())
+        let mut verified = Verified::new();
+        record_content_tags(
+            &mut verified,
+            keys,
+            &parts,
+            index,
+            tag.get(..tag_len).unwrap_or_default(),
+        );
+        let mut verified = verified
             .signed_timestamp(at)
             .signed_event_type_in_body(Arc::clone(&TRIGGER));
         if let Some(id) = request.header(&DELIVERY_ID)? {

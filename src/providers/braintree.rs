@@ -5,7 +5,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use sha1::Digest as _;
 
-use crate::scheme::crypto::{first_match, MAX_TAG};
+use crate::scheme::crypto::{first_match, record_content_tags, MAX_TAG};
 use crate::scheme::{
     Algorithm, Encoding, Message, Scheme, SchemeKey, Verified, WebhookRequest,
     MAX_SIGNATURE_ENTRIES,
@@ -159,12 +159,19 @@ impl Scheme for Braintree {
                 "signature does not match",
             ));
         }
-        // The replay key: the first key's tag of the payload itself, whichever pair and
-        // form matched, so that a resent payload is recognised.
+        // The replay keys: every key's tag of the payload itself, whichever pair and form
+        // matched, so that a resent payload is recognised whatever the keys' order.
         let first = keys
             .first()
             .map_or(0, |key| key.tag(&[payload.as_bytes()], &mut tag));
-        let mut verified = Verified::new().signature(tag.get(..first).unwrap_or_default());
+        let mut verified = Verified::new();
+        record_content_tags(
+            &mut verified,
+            keys,
+            &[payload.as_bytes()],
+            0,
+            tag.get(..first).unwrap_or_default(),
+        );
         if let Some(kind) = kind(&payload) {
             verified = verified.signed_event_type(kind);
         }

@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock};
 use bytes::Bytes;
 use http::HeaderName;
 
-use crate::scheme::crypto::{content_tag, first_match, MAX_TAG};
+use crate::scheme::crypto::{first_match, record_content_tags, MAX_TAG};
 use crate::scheme::{
     header_value, Algorithm, Encoding, Message, SchemeKey, Verified, WebhookRequest,
 };
@@ -104,10 +104,15 @@ impl Scheme for DocuSign {
         // As for declarative schemes: the tag is hex-encoded and the body's event type read
         // only if they are asked for.
         static EVENT: LazyLock<Arc<JsonPath>> = LazyLock::new(|| Arc::new(JsonPath::from("event")));
-        let len = content_tag(keys, &parts, matched.key, &mut tag, matched.tag_len);
-        Ok(Verified::new()
-            .signature(tag.get(..len).unwrap_or_default())
-            .signed_event_type_in_body(Arc::clone(&EVENT)))
+        let mut verified = Verified::new();
+        record_content_tags(
+            &mut verified,
+            keys,
+            &parts,
+            matched.key,
+            tag.get(..matched.tag_len).unwrap_or_default(),
+        );
+        Ok(verified.signed_event_type_in_body(Arc::clone(&EVENT)))
     }
 
     /// Signs with one key, as `X-DocuSign-Signature-1`.

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use http::HeaderName;
 
-use crate::scheme::crypto::{content_tag, first_match, MAX_TAG};
+use crate::scheme::crypto::{first_match, record_content_tags, MAX_TAG};
 use crate::scheme::{
     header_value, Algorithm, Encoding, Message, Scheme, SchemeKey, Verified, WebhookRequest,
 };
@@ -88,8 +88,14 @@ impl Scheme for Hookdeck {
             .ok_or_else(|| {
                 Rejection::new(RejectionKind::SignatureMismatch, "signature does not match")
             })?;
-        let tag_len = content_tag(keys, &parts, matched.0, &mut tag, matched.1);
-        let mut verified = Verified::new().signature(tag.get(..tag_len).unwrap_or_default());
+        let mut verified = Verified::new();
+        record_content_tags(
+            &mut verified,
+            keys,
+            &parts,
+            matched.0,
+            tag.get(..matched.1).unwrap_or_default(),
+        );
         if let Some(id) = request.header(&EVENT_ID)? {
             verified = verified.unsigned_id(id);
         }

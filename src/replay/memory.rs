@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use super::{
-    clamp, BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError,
+    clamp, BoxFuture, Completion, KeySet, ReplayKey, ReplayStore, Reservation, ReservationToken,
+    StoreError,
 };
 use crate::clock::{Clock, SystemClock};
 
@@ -265,13 +266,13 @@ impl MemoryStore {
     ///     Ok(Reservation::Completed { matched: 0 })
     /// ));
     /// ```
-    pub fn reserve_now(
+    pub fn reserve_now<'k>(
         &self,
-        keys: &[ReplayKey],
+        keys: impl Into<KeySet<'k>>,
         lease: Duration,
         retention: Duration,
     ) -> Result<Reservation, StoreError> {
-        self.reserve_at(keys, lease, retention, None)
+        self.reserve_at(keys.into(), lease, retention, None)
     }
 
     /// [`ReplayStore::extend`], answered at once: whether `token` still held a key.
@@ -304,7 +305,7 @@ impl MemoryStore {
     /// when this store is on the system clock too.
     pub(crate) fn reserve_at(
         &self,
-        keys: &[ReplayKey],
+        set: KeySet<'_>,
         lease: Duration,
         retention: Duration,
         system_now: Option<SystemTime>,
@@ -313,15 +314,24 @@ impl MemoryStore {
             Some(time) if self.system_clock => nanos(time),
             _ => nanos(self.clock.now()),
         };
+        let keys = set.keys();
         let mut state = self.lock();
         state.sweep(now);
         let mut completed = None;
         let mut in_flight = None;
         // Whether a key's expired completion is still in the table.
         let mut stale = false;
+        let (mut claim_completed, mut content_completed) = (false, false);
         for (index, key) in keys.iter().enumerate() {
             match state.held(&slot(key), now) {
-                Held::Completed => completed = completed.or(Some(index)),
+                Held::Completed => {
+                    completed = completed.or(Some(index));
+                    if set.is_claim(index) {
+                        claim_completed = true;
+                    } else {
+                        content_completed = true;
+                    }
+                }
                 Held::InFlight(_) => in_flight = in_flight.or(Some(index)),
                 Held::Absent => {}
                 Held::Expired => stale = true,
@@ -333,10 +343,10 @@ impl MemoryStore {
             (None, None) => None,
         };
         if let Some(answer) = answer {
-            // The copy's content keys are duplicates too: remember them. Never its first
-            // key, which may be an id the sender chose.
+            // The copy's content keys are duplicates too, where a hit proves it (see
+            // `KeySet`): remember them. Never a claim.
             let expires = expiry(now, retention);
-            for key in keys.iter().skip(1) {
+            for key in set.to_learn(claim_completed, content_completed) {
                 let key = slot(key);
                 if matches!(state.held(&key, now), Held::Absent | Held::Expired) {
                     self.make_room(&mut state, 1, now)?;
@@ -626,7 +636,7 @@ impl fmt::Debug for MemoryStoreBuilder {
 impl ReplayStore for MemoryStore {
     fn reserve<'a>(
         &'a self,
-        keys: &'a [ReplayKey],
+        keys: KeySet<'a>,
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {

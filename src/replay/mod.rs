@@ -101,6 +101,11 @@ impl ReplayKey {
         ReplayKey(hash.finalize().into())
     }
 
+    /// A placeholder: the digest of nothing, all zeros.
+    pub(crate) const fn zero() -> Self {
+        ReplayKey([0; 32])
+    }
+
     /// The key whose digest is `bytes`, as stored.
     #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
     pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
@@ -125,6 +130,126 @@ impl fmt::Display for ReplayKey {
 impl fmt::Debug for ReplayKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ReplayKey({self})")
+    }
+}
+
+/// A delivery's replay keys as a store [reserves](ReplayStore::reserve) them: the keys,
+/// which of them is a *claim* (an id the sender chose, outside the signature), and what a
+/// store may remember on the strength of a hit.
+///
+/// When a reservation finds some key known, the delivery is a duplicate and nothing is
+/// reserved. When the key found is **completed**, the copy's unknown *content* keys (every
+/// key but a claim) are remembered as completed too, and [`to_learn`](Self::to_learn)
+/// says which:
+///
+/// - a content key was found completed: the same signed content was handled, so its
+///   other keys (its tags under the other configured secrets) are that content too;
+/// - only the claim was found completed: the copy says it is a delivery already handled,
+///   but nothing signed proves it. Its content keys are remembered only where the
+///   provider's retries are **signed anew** (a signed timestamp: Zendesk, Box, Linear),
+///   so that the retry, replayed under a fresh id, is refused too. Where a retry repeats
+///   the very signature (GitHub, Shopify: no signed timestamp), remembering it would let
+///   a captured copy of a failed delivery, resent under an id already handled, mark done
+///   the signature the provider's genuine retry carries, and that delivery would be lost.
+///
+/// A key found only **in flight** teaches nothing: the delivery holding it may still fail
+/// and be released, and its retry must then get through.
+///
+/// A claim is never written on the strength of another key.
+///
+/// ```
+/// use tower_webhook::replay::{KeySet, ReplayKey};
+///
+/// let keys = [ReplayKey::new("github", "delivery-1"), ReplayKey::signature("github", b"tag")];
+/// // An unsigned id first, then the signature; retries repeat the signature.
+/// let set = KeySet::new(&keys).claim_first(false);
+/// assert!(set.is_claim(0));
+/// // Found completed by its id only: the signature is not remembered.
+/// assert!(set.to_learn(true, false).is_empty());
+/// // Found completed by its signature: it is that content.
+/// assert_eq!(set.to_learn(false, true), &keys[1..]);
+/// // Found only in flight: nothing.
+/// assert!(set.to_learn(false, false).is_empty());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct KeySet<'a> {
+    keys: &'a [ReplayKey],
+    claim_first: bool,
+    learn_from_claim: bool,
+}
+
+impl<'a> KeySet<'a> {
+    /// Keys that each identify the delivery's signed content (a signed id, the signature,
+    /// its tags under several secrets).
+    pub fn new(keys: &'a [ReplayKey]) -> Self {
+        KeySet {
+            keys,
+            claim_first: false,
+            learn_from_claim: false,
+        }
+    }
+
+    /// The first key is a claim: an id the sender chose that the signature does not
+    /// cover. `retries_signed_anew`: whether the provider's retries carry a new signature
+    /// (it signs a timestamp), which makes a hit on the claim alone enough to remember the
+    /// content keys.
+    pub fn claim_first(mut self, retries_signed_anew: bool) -> Self {
+        self.claim_first = !self.keys.is_empty();
+        self.learn_from_claim = retries_signed_anew;
+        self
+    }
+
+    /// Every key, the claim (if any) first.
+    pub fn keys(&self) -> &'a [ReplayKey] {
+        self.keys
+    }
+
+    /// Whether the key at `index` is a claim.
+    pub fn is_claim(&self, index: usize) -> bool {
+        self.claim_first && index == 0
+    }
+
+    /// Whether a hit on the claim alone teaches the content keys: the first key is a
+    /// claim and the provider's retries are signed anew.
+    pub fn learns_from_claim(&self) -> bool {
+        self.claim_first && self.learn_from_claim
+    }
+
+    /// The content keys: every key but the claim.
+    pub fn content(&self) -> &'a [ReplayKey] {
+        let start = usize::from(self.claim_first);
+        self.keys.get(start..).unwrap_or_default()
+    }
+
+    /// The keys a store remembers as completed, where it does not know them yet, when a
+    /// reservation finds the delivery known: `claim_completed`, whether the claim was
+    /// found completed; `content_completed`, whether a content key was. Keys found only
+    /// in flight count for neither. See the type's documentation.
+    pub fn to_learn(&self, claim_completed: bool, content_completed: bool) -> &'a [ReplayKey] {
+        let claim_completed = claim_completed && self.claim_first;
+        if content_completed || (claim_completed && self.learn_from_claim) {
+            self.content()
+        } else {
+            &[]
+        }
+    }
+}
+
+impl<'a> From<&'a [ReplayKey]> for KeySet<'a> {
+    fn from(keys: &'a [ReplayKey]) -> Self {
+        KeySet::new(keys)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [ReplayKey; N]> for KeySet<'a> {
+    fn from(keys: &'a [ReplayKey; N]) -> Self {
+        KeySet::new(keys)
+    }
+}
+
+impl<'a> From<&'a Vec<ReplayKey>> for KeySet<'a> {
+    fn from(keys: &'a Vec<ReplayKey>) -> Self {
+        KeySet::new(keys)
     }
 }
 
@@ -280,15 +405,14 @@ impl std::error::Error for StoreError {
 
 /// Remembers deliveries.
 ///
-/// A delivery has one or two keys (see
+/// A delivery has one or more keys (see
 /// [`Delivery::replay_keys`](crate::Delivery::replay_keys)); a hit on any of them makes it
 /// a duplicate. A reservation must be atomic over all of its keys: of many concurrent
 /// [`reserve`](Self::reserve) calls sharing a key, exactly one gets
 /// [`Reservation::Reserved`].
 ///
-/// **Implementing it yourself:** since 2026-11-26, [`complete`](Self::complete) writes
-/// every key completed whatever holds it (it used to leave a key held by another live
-/// reservation alone); see its docs.
+/// [`complete`](Self::complete) writes every key completed whatever holds it; see its
+/// docs.
 pub trait ReplayStore: Send + Sync + 'static {
     /// Reserves every key for `lease` when none is known: a reservation that is neither
     /// completed nor released (nor [extended](Self::extend)) within the lease expires, so
@@ -296,15 +420,13 @@ pub trait ReplayStore: Send + Sync + 'static {
     ///
     /// When some key is known, nothing is reserved: the answer is
     /// [`Completed`](Reservation::Completed) if any key is completed, else
-    /// [`InFlight`](Reservation::InFlight), and the unknown keys **after the first** are
-    /// remembered as completed for `retention`. The first key may be an id the sender
-    /// chose (an unsigned header), so it is never written on the strength of another key;
-    /// the others identify signed content: a retry signed anew (its id known, its
-    /// signature new) makes its signature a duplicate too, so replaying that retry under
-    /// a new id is refused as well.
+    /// [`InFlight`](Reservation::InFlight), and the unknown keys of
+    /// [`KeySet::to_learn`] are remembered as completed for `retention`, in the same
+    /// atomic step. A claim (an id the sender chose) is never written on the strength of
+    /// another key.
     fn reserve<'a>(
         &'a self,
-        keys: &'a [ReplayKey],
+        keys: KeySet<'a>,
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>>;
@@ -348,7 +470,7 @@ pub trait ReplayStore: Send + Sync + 'static {
 impl<S: ReplayStore + ?Sized> ReplayStore for std::sync::Arc<S> {
     fn reserve<'a>(
         &'a self,
-        keys: &'a [ReplayKey],
+        keys: KeySet<'a>,
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {

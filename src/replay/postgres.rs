@@ -11,7 +11,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::Row;
 
 use super::{
-    BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError,
+    BoxFuture, Completion, KeySet, ReplayKey, ReplayStore, Reservation, ReservationToken,
+    StoreError,
 };
 
 /// The holder of a completed key. Tokens always start with `t:`, so the two never collide.
@@ -194,27 +195,67 @@ impl PostgresStore {
         .map_err(store_error)
     }
 
-    /// After a claim that did not get every key: records the keys it did claim (all after
-    /// the first) as completed, and returns the live holders of the others.
+    /// After a claim that did not get every key: settles the keys it did claim (all after
+    /// the first) and returns the live holders of the others. The claimed keys are
+    /// recorded as completed when a key found completed proves the content known
+    /// ([`KeySet::to_learn`]: a content key, or the claim where retries are signed anew),
+    /// and deleted otherwise, so a copy answered on the strength of its claim alone, or of
+    /// a delivery only in flight, leaves no mark on keys the genuine delivery shares.
     async fn settle_duplicate(
         &self,
         claimed: &[Vec<u8>],
         others: &[Vec<u8>],
+        set: KeySet<'_>,
         token: &str,
         retention: i64,
     ) -> Result<Vec<(Vec<u8>, String)>, StoreError> {
+        let claim = set
+            .keys()
+            .first()
+            .filter(|_| set.is_claim(0))
+            .map(|key| key.as_bytes().to_vec());
+        // Without a claim the first key is content too, never claimed by a duplicate (it
+        // is claimed last): written completed here when the others teach it.
+        let first_content = set
+            .keys()
+            .first()
+            .filter(|_| !set.is_claim(0))
+            .map(|key| key.as_bytes().to_vec())
+            .filter(|first| !claimed.contains(first));
         let rows = sqlx::query(&format!(
-            "WITH done AS (
+            "WITH held AS (
+                 SELECT replay_key, holder FROM webhook_replay
+                 WHERE replay_key = ANY($1) AND expires_at > {NOW}
+             ), learn AS (
+                 SELECT EXISTS (
+                     SELECT 1 FROM held WHERE holder = '{COMPLETED}'
+                     AND ($5::bytea IS NULL OR replay_key <> $5::bytea)
+                 ) OR ($6 AND EXISTS (
+                     SELECT 1 FROM held WHERE holder = '{COMPLETED}' AND replay_key = $5::bytea
+                 )) AS yes
+             ), done AS (
                  UPDATE webhook_replay SET holder = '{COMPLETED}', expires_at = {NOW} + $4
-                 WHERE replay_key = ANY($2) AND holder = $3
+                 WHERE replay_key = ANY($2) AND holder = $3 AND (SELECT yes FROM learn)
+             ), undone AS (
+                 DELETE FROM webhook_replay
+                 WHERE replay_key = ANY($2) AND holder = $3 AND NOT (SELECT yes FROM learn)
+             ), first_done AS (
+                 INSERT INTO webhook_replay (replay_key, holder, expires_at)
+                 SELECT $7::bytea, '{COMPLETED}', {NOW} + $4
+                 WHERE $7::bytea IS NOT NULL AND (SELECT yes FROM learn)
+                 ON CONFLICT (replay_key) DO UPDATE
+                 SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+                 WHERE webhook_replay.expires_at <= {NOW}
              )
-             SELECT replay_key, holder FROM webhook_replay
-             WHERE replay_key = ANY($1) AND expires_at > {NOW}"
+             SELECT replay_key, holder FROM held"
         ))
         .bind(others)
         .bind(claimed)
         .bind(token)
         .bind(retention)
+        .bind(claim)
+        .bind(set.learns_from_claim())
+        .bind(first_content)
         .fetch_all(&self.pool)
         .await
         .map_err(store_error)?;
@@ -241,11 +282,12 @@ fn instance_id() -> u64 {
 impl ReplayStore for PostgresStore {
     fn reserve<'a>(
         &'a self,
-        keys: &'a [ReplayKey],
+        set: KeySet<'a>,
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
         Box::pin(async move {
+            let keys = set.keys();
             let (token, n) = self.token();
             let Some(first) = keys.first() else {
                 return Ok(Reservation::Reserved(token));
@@ -269,12 +311,12 @@ impl ReplayStore for PostgresStore {
                 return Ok(Reservation::Reserved(token));
             }
             // A duplicate: the keys claimed (signed content, new) are remembered as
-            // completed; the first key was never written.
+            // completed or let go (`settle_duplicate`); the first key was never written.
             let others: Vec<Vec<u8>> = std::iter::once(first.to_vec())
                 .chain(rest.iter().filter(|key| !is_claimed(key)).cloned())
                 .collect();
             let held = match self
-                .settle_duplicate(&claimed, &others, token.as_str(), millis(retention))
+                .settle_duplicate(&claimed, &others, set, token.as_str(), millis(retention))
                 .await
             {
                 Ok(held) => held,

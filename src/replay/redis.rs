@@ -11,22 +11,27 @@ use std::time::{Duration, SystemTime};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::{
-    BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError,
+    BoxFuture, Completion, KeySet, ReplayKey, ReplayStore, Reservation, ReservationToken,
+    StoreError,
 };
 
 /// The value a completed delivery is stored under. Tokens always start with `t:`, so the
 /// two never collide.
 const COMPLETED: &str = "done";
 
-/// Reserve every key if none is known; otherwise say which is, and remember the unknown
-/// content keys (all but the first, which may be an id the sender chose) as completed.
-/// ARGV: token, lease ms, retention ms, the completed marker.
+/// Reserve every key if none is known; otherwise say which is, and, when one is known
+/// completed, remember the unknown content keys as completed (`KeySet::to_learn`: never
+/// the claim; from a hit on the claim alone only when retries are signed anew).
+/// ARGV: token, lease ms, retention ms, the completed marker, 1 if the first key is a
+/// claim, 1 if a hit on the claim alone teaches the content keys.
 const RESERVE: &str = r"
-local done_at, flight_at = 0, 0
+local claim = ARGV[5] == '1'
+local done_at, flight_at, content_done = 0, 0, false
 for i, key in ipairs(KEYS) do
   local held = redis.call('GET', key)
   if held == ARGV[4] then
     if done_at == 0 then done_at = i end
+    if not (claim and i == 1) then content_done = true end
   elseif held then
     if flight_at == 0 then flight_at = i end
   end
@@ -37,8 +42,12 @@ if done_at == 0 and flight_at == 0 then
   end
   return {'reserved', 0}
 end
-for i = 2, #KEYS do
-  redis.call('SET', KEYS[i], ARGV[4], 'PX', ARGV[3], 'NX')
+if content_done or (done_at > 0 and ARGV[6] == '1') then
+  local first = 1
+  if claim then first = 2 end
+  for i = first, #KEYS do
+    redis.call('SET', KEYS[i], ARGV[4], 'PX', ARGV[3], 'NX')
+  end
 end
 if done_at > 0 then return {'completed', done_at - 1} end
 return {'in_flight', flight_at - 1}
@@ -368,12 +377,13 @@ impl RedisStoreBuilder {
 impl ReplayStore for RedisStore {
     fn reserve<'a>(
         &'a self,
-        keys: &'a [ReplayKey],
+        set: KeySet<'a>,
         lease: Duration,
         retention: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
         Box::pin(async move {
             let token = self.token();
+            let keys = set.keys();
             if let [key] = keys {
                 if self.set_get.load(Ordering::Relaxed) {
                     if let Some(answer) = self.reserve_one(key, &token, lease).await {
@@ -388,6 +398,8 @@ impl ReplayStore for RedisStore {
                 .arg(millis(lease))
                 .arg(millis(retention))
                 .arg(COMPLETED)
+                .arg(if set.is_claim(0) { "1" } else { "0" })
+                .arg(if set.learns_from_claim() { "1" } else { "0" })
                 .invoke_async(&mut connection)
                 .await
                 .map_err(store_error)?;

@@ -10,6 +10,7 @@ use p256::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::Verified;
 use crate::ConfigError;
 
 /// The signature algorithm.
@@ -455,22 +456,29 @@ where
     })
 }
 
-/// The MAC tag that identifies the signed content whichever key verified it: the first
-/// key's. A provider that signs with several keys at once (Box, DocuSign, a rotation)
-/// sends one signature per key; keyed on the tag of the key that happened to match, a
-/// capture resent with only another key's signature would be another delivery. The
-/// first key's tag is computed again only when another key matched. `tag` holds the
-/// matching key's tag of length `tag_len`; returns the length of the tag now in it.
-pub(crate) fn content_tag(
+/// Records what identifies the signed content under every configured key: `tag` (of
+/// length `tag_len`) is the matching key's tag, kept as the fingerprint; every other
+/// MAC key's tag of the same parts is added beside it. A provider that signs with several
+/// keys at once (Box, DocuSign, a rotation) sends one signature per key, and a secret
+/// rotated in changes which key matches first: keyed on one key's tag alone, a capture
+/// resent with only another key's signature, or after the secrets were reordered, would
+/// be another delivery. Costs one more MAC per configured key beyond the first, so
+/// nothing with one secret.
+pub(crate) fn record_content_tags(
+    verified: &mut Verified,
     keys: &[SchemeKey],
     parts: &[&[u8]],
     matched_key: usize,
-    tag: &mut [u8; MAX_TAG],
-    tag_len: usize,
-) -> usize {
-    match keys.first() {
-        Some(first) if matched_key != 0 => first.tag(parts, tag),
-        _ => tag_len,
+    tag: &[u8],
+) {
+    verified.set_signature(tag);
+    for (index, key) in keys.iter().enumerate() {
+        if index == matched_key {
+            continue;
+        }
+        let mut other = [0u8; MAX_TAG];
+        let len = key.tag(parts, &mut other);
+        verified.add_other_signature(other.get(..len).unwrap_or_default());
     }
 }
 

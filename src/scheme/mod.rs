@@ -347,6 +347,10 @@ pub struct Verified {
     pub(crate) event_type: Field,
     pub(crate) event_type_signed: bool,
     pub(crate) fingerprint: Fingerprint,
+    /// The tags of the same signed content under the other configured keys (a rotation,
+    /// Box's two keys): the delivery is remembered under each. Empty with one key, so no
+    /// allocation in the common case.
+    pub(crate) other_signatures: Vec<Box<[u8]>>,
     /// Boxed: rare, and `Verified` is moved through each builder call.
     pub(crate) handshake: Option<Box<HandshakeResponse>>,
 }
@@ -471,6 +475,35 @@ impl Verified {
         if let Some(slot) = tag.get_mut(..bytes.len()) {
             slot.copy_from_slice(bytes);
             self.fingerprint = Fingerprint::Tag(tag, u8::try_from(bytes.len()).unwrap_or(0));
+        }
+    }
+
+    /// The tag of the same signed content under another configured key (a secret being
+    /// rotated in, a provider's second key): call it once per key beside the one that
+    /// matched. Replay protection remembers the delivery under every key's tag, so that
+    /// neither the order of the configured secrets nor which of several signatures a copy
+    /// carries can make a captured delivery new. Longer than 64 bytes, its SHA-256 is
+    /// kept, as for [`signature`](Self::signature).
+    #[inline]
+    pub fn other_key_signature(mut self, signature: &[u8]) -> Self {
+        self.add_other_signature(signature);
+        self
+    }
+
+    /// [`other_key_signature`](Self::other_key_signature) in place.
+    pub(crate) fn add_other_signature(&mut self, signature: &[u8]) {
+        if signature.is_empty() {
+            return;
+        }
+        let kept: Box<[u8]> = if signature.len() > crypto::MAX_TAG {
+            <sha2::Sha256 as sha2::Digest>::digest(signature)
+                .to_vec()
+                .into()
+        } else {
+            signature.into()
+        };
+        if !self.other_signatures.contains(&kept) {
+            self.other_signatures.push(kept);
         }
     }
 

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tower::{Layer, Service};
 use tower_webhook::layer::{SourceKey, Sources};
-use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation};
+use tower_webhook::replay::{KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation};
 use tower_webhook::{providers, Verifier, WebhookLayer};
 use tower_webhook_benches::*;
 
@@ -143,7 +143,7 @@ fn store(c: &mut Criterion) {
             },
             |key| {
                 let Reservation::Reserved(token) = now(dyn_store.reserve(
-                    &key,
+                    KeySet::from(&key),
                     Duration::from_secs(300),
                     Duration::from_secs(3600),
                 ))

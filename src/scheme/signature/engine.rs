@@ -624,9 +624,14 @@ impl Scheme for SignatureScheme {
         // each call).
         let mut verified = Verified::new();
         if self.algorithm.is_mac() {
-            // The tag itself identifies the signed content; hex-encoded only if asked.
-            let len = crypto::content_tag(keys, parts, matched.key, &mut tag, matched.tag_len);
-            verified.set_signature(tag.get(..len).unwrap_or_default());
+            // The tags themselves identify the signed content; hex-encoded only if asked.
+            crypto::record_content_tags(
+                &mut verified,
+                keys,
+                parts,
+                matched.key,
+                tag.get(..matched.tag_len).unwrap_or_default(),
+            );
         } else {
             verified.fingerprint = Fingerprint::Text(
                 crypto::fingerprint(self.algorithm, parts, matched.signature).into_boxed_str(),

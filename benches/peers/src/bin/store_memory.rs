@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation};
+use tower_webhook::replay::{KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
@@ -28,7 +28,11 @@ fn main() {
             // A Stripe-like id: "evt_" and 24 characters.
             let key = [ReplayKey::new("stripe", &format!("evt_{i:024}"))];
             let Reservation::Reserved(token) = store
-                .reserve(&key, Duration::from_secs(300), Duration::from_secs(3600))
+                .reserve(
+                    KeySet::from(&key),
+                    Duration::from_secs(300),
+                    Duration::from_secs(3600),
+                )
                 .await
                 .unwrap()
             else {

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use tower::Layer;
-use tower_webhook::replay::{MemoryStore, ReplayKey, ReplayStore, Reservation};
+use tower_webhook::replay::{KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation};
 use tower_webhook::{providers, Verifier, WebhookLayer};
 use tower_webhook_benches::*;
 
@@ -38,9 +38,12 @@ fn once(store: &MemoryStore, key: &[ReplayKey; 1]) {
 
 /// The same through `dyn ReplayStore`: a boxed future per call.
 fn once_dyn(store: &dyn ReplayStore, key: &[ReplayKey; 1]) {
-    let Reservation::Reserved(token) =
-        now(store.reserve(key, Duration::from_secs(300), Duration::from_secs(3600))).unwrap()
-    else {
+    let Reservation::Reserved(token) = now(store.reserve(
+        KeySet::from(key),
+        Duration::from_secs(300),
+        Duration::from_secs(3600),
+    ))
+    .unwrap() else {
         panic!("fresh key")
     };
     now(store.complete(key, &token, Duration::from_secs(3600))).unwrap();
