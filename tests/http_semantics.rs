@@ -13,7 +13,8 @@ use bytes::Bytes;
 use common::{send, send_chunked, Calls, Server};
 use http::StatusCode;
 use tower_webhook::replay::{
-    BoxFuture, Completion, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreError,
+    BoxFuture, Completion, KeySet, ReplayKey, ReplayStore, Reservation, ReservationToken,
+    StoreError,
 };
 use tower_webhook::{providers, Delivery, Signer, Verifier, Webhook, WebhookLayer};
 
@@ -286,7 +287,7 @@ struct DownStore;
 impl ReplayStore for DownStore {
     fn reserve<'a>(
         &'a self,
-        _: &'a [ReplayKey],
+        _: KeySet<'a>,
         _: Duration,
         _: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
@@ -323,7 +324,7 @@ struct HangingStore;
 impl ReplayStore for HangingStore {
     fn reserve<'a>(
         &'a self,
-        _: &'a [ReplayKey],
+        _: KeySet<'a>,
         _: Duration,
         _: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {

@@ -692,11 +692,37 @@ async fn operations_list_show_forget_and_purge(engine: Engine) {
         tokio::task::yield_now().await;
     }
     assert_eq!(inbox.stats().await.unwrap(), InboxStats::default());
-    // Purged with their keys: a very late retry would be accepted again.
+    // Purged, but their replay keys stay for the retention (the replay window): a late
+    // retry, or a captured copy, is still a duplicate and writes nothing.
+    let late = send(delivery(&server, "msg_2")).await;
+    assert_eq!(late.status, StatusCode::OK);
+    assert!(is_duplicate(&late));
+    assert_eq!(inbox.stats().await.unwrap(), InboxStats::default());
+
+    // Past the retention, a purge lets the keys go too: the provider's very late
+    // redelivery is new again.
     assert_eq!(
-        send(delivery(&server, "msg_2")).await.status,
+        send(delivery(&server, "msg_3")).await.status,
         StatusCode::ACCEPTED
     );
+    let workers = inbox.workers(handlers.clone()).spawn();
+    wait_for(&inbox, "msg_3", |s| s.done == 1).await;
+    workers.shutdown().await;
+    let short = inbox.clone().retention(Duration::from_millis(1));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while short.purge_done(Duration::ZERO).await.unwrap() == 0 {
+        assert!(Instant::now() < deadline, "purge of msg_3");
+        tokio::task::yield_now().await;
+    }
+    // Its keys were kept for at most a millisecond more: copies are duplicates until then.
+    loop {
+        let reply = send(delivery(&server, "msg_3")).await;
+        if reply.status == StatusCode::ACCEPTED {
+            break;
+        }
+        assert!(is_duplicate(&reply));
+        assert!(Instant::now() < deadline, "msg_3's keys never expired");
+    }
 }
 
 async fn a_delivery_whose_workers_die_on_every_attempt_is_dead_not_run_forever(engine: Engine) {
