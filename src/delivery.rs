@@ -165,6 +165,7 @@ impl Delivery {
             event_type_signed: stored.event_type_signed,
             fingerprint,
             handshake: None,
+            credentials: None,
         };
         let namespace: Arc<str> = stored.provider.clone();
         let delivery = Delivery::new(
@@ -187,6 +188,15 @@ impl Delivery {
             id_then_signature: false,
         });
         delivery
+    }
+
+    /// Where the request carried a credential ([`Scheme::credential_fields`]), for the
+    /// inbox to store it redacted.
+    ///
+    /// [`Scheme::credential_fields`]: crate::Scheme::credential_fields
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    pub(crate) fn credential_fields(&self) -> Option<&crate::scheme::CredentialFields> {
+        self.inner.verified.credentials.as_deref()
     }
 
     /// The JSON fields (id, event type), read together on first access.

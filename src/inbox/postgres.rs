@@ -96,6 +96,7 @@ impl Db {
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
+        let stored = super::StoredRequest::new(parts, delivery);
         let mut keys: Vec<Vec<u8>> = Vec::new();
         for key in delivery.replay_keys() {
             let key = key.as_bytes().to_vec();
@@ -139,8 +140,8 @@ impl Db {
         .bind(delivery.event_type_is_signed())
         .bind(delivery.timestamp().map(to_ms))
         .bind(parts.method.as_str())
-        .bind(parts.uri.to_string())
-        .bind(encode_headers(&parts.headers))
+        .bind(stored.uri)
+        .bind(encode_headers(&stored.headers))
         .bind(delivery.body().as_ref())
         .bind(now)
         .bind(&keys)

@@ -231,6 +231,7 @@ impl Db {
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
+        let stored = super::StoredRequest::new(parts, delivery);
         let mut keys: Vec<Vec<u8>> = Vec::new();
         for key in delivery.replay_keys() {
             let key = key.as_bytes().to_vec();
@@ -248,8 +249,8 @@ impl Db {
             event_type_signed: delivery.event_type_is_signed(),
             signed_at: delivery.timestamp().map(to_ms),
             method: parts.method.as_str().to_owned(),
-            uri: parts.uri.to_string(),
-            headers: encode_headers(&parts.headers),
+            uri: stored.uri,
+            headers: encode_headers(&stored.headers),
             body: delivery.body().clone(),
             now,
             keys,
