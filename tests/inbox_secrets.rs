@@ -370,6 +370,43 @@ macro_rules! on_every_engine {
 
 on_every_engine!(credentials_are_stored_redacted_and_never_shown,);
 
+/// A new SQLite inbox holds verified payloads and their headers: its file and the `-wal`
+/// and `-shm` files beside it are created readable and writable by their owner only,
+/// whatever the process's umask lets other files be.
+#[cfg(all(unix, feature = "inbox-sqlite"))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_sqlite_inbox_and_its_wal_and_shm_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = temp_dir("mode", 0);
+    let path = dir.join("inbox.db");
+    let inbox = Inbox::sqlite(&path).await.unwrap();
+    let verifier = Verifier::new(providers::standard_webhooks(), WEBHOOK_SECRET).unwrap();
+    let app = Router::new()
+        .route("/hook", post(|| async { "ok" }))
+        .route_layer(WebhookLayer::new(verifier).inbox(inbox.clone()));
+    let server = Server::start(app).await;
+    let request = http::Request::post(server.url("/hook"))
+        .body(Bytes::from_static(b"{}"))
+        .unwrap();
+    let request = Signer::new(providers::standard_webhooks(), WEBHOOK_SECRET)
+        .sign_with(request, "mode-1", SystemTime::now())
+        .unwrap();
+    assert_eq!(send(request).await.status, StatusCode::ACCEPTED);
+
+    for name in ["inbox.db", "inbox.db-wal", "inbox.db-shm"] {
+        let file = dir.join(name);
+        let mode = std::fs::metadata(&file)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{name} is {:o}", mode & 0o777);
+        assert_eq!(mode & 0o600, 0o600, "{name} is {:o}", mode & 0o777);
+    }
+    drop(inbox);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Every preset that authenticates with a credential rather than a signature (its body is
 /// not signed, and it is not one of the two that sign other parts: Mailgun, Adyen) says
 /// where the credential is, so the inbox can keep it out of storage.

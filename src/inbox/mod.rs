@@ -24,7 +24,8 @@
 //! - A credential the scheme compared (a shared token, Basic credentials, an API key:
 //!   [`Scheme::credential_fields`](crate::Scheme::credential_fields)) is **never stored**:
 //!   its header or query parameter is written as [`REDACTED`]. The delivery was verified
-//!   on receipt, so neither the workers nor a person operating the inbox need it.
+//!   on receipt, so neither the workers nor a person operating the inbox need it. A new
+//!   SQLite file, and its `-wal` and `-shm` files, are readable by their owner only.
 //!
 //! ```no_run
 //! use axum::{routing::post, Router};
@@ -307,6 +308,10 @@ impl Inbox {
     /// Opens (or creates) the inbox in the SQLite file at `path`, in WAL mode with full
     /// synchronous writes, and brings its tables up to date (idempotent: safe at every
     /// start and from several processes).
+    ///
+    /// A new file is created readable and writable by its owner only (mode `0600` on
+    /// Unix, whatever the umask), and SQLite gives its `-wal` and `-shm` files the same
+    /// mode: the inbox holds verified payloads. An existing file keeps its permissions.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
