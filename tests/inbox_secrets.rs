@@ -24,7 +24,7 @@ use axum::Router;
 use bytes::Bytes;
 use common::{send, Server};
 use http::StatusCode;
-use tower_webhook::inbox::{Inbox, InboxStats, ListFilter};
+use tower_webhook::inbox::{Inbox, InboxErrorKind, InboxStats, ListFilter};
 use tower_webhook::scheme::{CredentialScheme, DynScheme};
 use tower_webhook::{providers, Signer, Verifier, WebhookLayer};
 
@@ -369,6 +369,54 @@ macro_rules! on_every_engine {
 }
 
 on_every_engine!(credentials_are_stored_redacted_and_never_shown,);
+
+/// URLs a person may write by mistake, each with a password in it: each is refused as a
+/// configuration error, and the error repeats neither the URL nor the password.
+#[tokio::test]
+async fn a_mistyped_url_is_refused_without_repeating_it() {
+    for url in [
+        "postgres:/user:hunter2@127.0.0.1/db",
+        "postgresql:/user:hunter2@127.0.0.1/db",
+        "postgres:user:hunter2@127.0.0.1/db",
+        "Postgres:/user:hunter2@127.0.0.1/db",
+        "mysql://user:hunter2@127.0.0.1/db",
+        "postgress://user:hunter2@127.0.0.1/db",
+        "user:hunter2@127.0.0.1/db",
+    ] {
+        let error = Inbox::connect(url).await.unwrap_err();
+        let text = format!("{error} {error:?}");
+        assert!(!text.contains("hunter2"), "{url}: {text}");
+        assert_eq!(
+            error.kind(),
+            InboxErrorKind::Configuration,
+            "{url}: {error}"
+        );
+        assert!(
+            text.contains("postgres://"),
+            "{url}: says what a URL is: {text}"
+        );
+    }
+}
+
+/// A slash missing makes a URL whose path is the database's name, password and all: a
+/// server that does not know that database repeats its name. Such a URL is refused before
+/// any connection, even when its query parameters (which libpq-style URLs allow) would
+/// reach a server.
+#[cfg(feature = "inbox-postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_url_missing_a_slash_never_reaches_a_server() {
+    use common::postgres::{shared, PASSWORD, USER};
+    let port = shared().port;
+    let url = format!(
+        "postgres:/user:hunter2@db.internal/db?host=127.0.0.1&port={port}&user={USER}\
+         &password={PASSWORD}"
+    );
+    let error = Inbox::connect(&url).await.unwrap_err();
+    let text = format!("{error} {error:?}");
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(!text.contains(PASSWORD), "{text}");
+    assert_eq!(error.kind(), InboxErrorKind::Configuration, "{text}");
+}
 
 /// A new SQLite inbox holds verified payloads and their headers: its file and the `-wal`
 /// and `-shm` files beside it are created readable and writable by their owner only,

@@ -334,3 +334,72 @@ async fn show_never_prints_a_credential() {
     );
     assert!(!stdout(&json).contains(token), "{value}");
 }
+
+/// `--url` mistyped (a slash or a colon missing, a scheme misspelt) is refused as a usage
+/// error that repeats neither the URL nor the password in it, and creates no file.
+#[test]
+fn a_mistyped_url_is_refused_without_repeating_its_password() {
+    let dir = TempDir::new("mistyped");
+    for url in [
+        "postgres:/user:hunter2@127.0.0.1/db",
+        "postgresql:/user:hunter2@127.0.0.1/db",
+        "postgres//user:hunter2@127.0.0.1/db",
+        "postgress://user:hunter2@127.0.0.1/db",
+        "mysql:/user:hunter2@127.0.0.1/db",
+        "sqlite:user:hunter2@127.0.0.1/db",
+    ] {
+        let output = Command::new(BIN)
+            .args(["inbox", "--url", url, "stats"])
+            .current_dir(&dir.0)
+            .env("NO_COLOR", "1")
+            .env_remove("INBOX_URL")
+            .output()
+            .expect("run tower-webhook");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(code(&output), 2, "{url}: {said}");
+        assert!(!said.contains("hunter2"), "{url}: {said}");
+        assert!(
+            said.contains("postgres://"),
+            "{url}: says what a URL is: {said}"
+        );
+        // And from the environment, as the receiver reads it.
+        let output = Command::new(BIN)
+            .args(["inbox", "stats"])
+            .current_dir(&dir.0)
+            .env("NO_COLOR", "1")
+            .env("INBOX_URL", url)
+            .output()
+            .expect("run tower-webhook");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(code(&output), 2, "{url}: {said}");
+        assert!(!said.contains("hunter2"), "{url}: {said}");
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir.0).expect("dir").count(),
+        0,
+        "no file was created"
+    );
+    // The URL where a subcommand belongs: clap's usage error repeats the argument, masked.
+    for url in [
+        "postgres://user:hunter2@127.0.0.1/db",
+        "postgres:/user:hunter2@127.0.0.1/db",
+    ] {
+        let output = run(&["inbox", url, "stats"]);
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(code(&output), 2, "{url}: {said}");
+        assert!(!said.contains("hunter2"), "{url}: {said}");
+        assert!(said.contains("***@127.0.0.1/db"), "{url}: {said}");
+    }
+}

@@ -344,6 +344,8 @@ impl Inbox {
     /// once. Times are written by the instances' clocks: keep them synchronised (NTP),
     /// well within the lease.
     ///
+    /// A URL without the `//` after its scheme is refused, and no error repeats the URL.
+    ///
     /// TLS (`sslmode=require`, `verify-full`) needs the `postgres-tls` feature; without
     /// it `sslmode=prefer` (the default) connects in clear text and `require` fails.
     ///
@@ -359,6 +361,17 @@ impl Inbox {
     #[cfg(feature = "inbox-postgres")]
     #[cfg_attr(docsrs, doc(cfg(feature = "inbox-postgres")))]
     pub async fn postgres(url: &str) -> Result<Inbox, InboxError> {
+        // `postgres:/user:password@host/db` (a slash missing) is still a URL, with no host
+        // and the rest as its path: the database's name, which a server that does not know
+        // it repeats in its error, password and all. Refused before anything reads it.
+        let (_, rest) = url.split_once(':').unwrap_or(("", url));
+        if !rest.starts_with("//") {
+            return Err(InboxError::new(
+                InboxErrorKind::Configuration,
+                "a PostgreSQL inbox URL starts with postgres:// (two slashes): \
+                 postgres://user:password@host/database",
+            ));
+        }
         let db = postgres::Db::open(url).await?;
         Ok(Inbox::with_db(Db::Postgres(db)))
     }
@@ -369,8 +382,9 @@ impl Inbox {
     /// `postgres://…` or `postgresql://…` with the `inbox-postgres` feature. See
     /// [`sqlite`](Self::sqlite) and [`postgres`](Self::postgres).
     ///
-    /// An unknown scheme, or an engine whose feature this build lacks, is an error that
-    /// says so (and never repeats the URL, which may hold a password).
+    /// An unknown scheme, a `postgres:` URL without its `//`, or an engine whose feature
+    /// this build lacks, is a [`Configuration`](InboxErrorKind::Configuration) error that
+    /// says so. No error repeats the URL, which may hold a password.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
