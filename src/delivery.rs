@@ -213,6 +213,7 @@ impl Delivery {
             fingerprint,
             other_signatures: Vec::new(),
             handshake: None,
+            credentials: None,
         };
         let namespace: Arc<str> = stored.provider.clone();
         let delivery = Delivery::new(
@@ -230,6 +231,15 @@ impl Delivery {
             retries_signed_anew: stored.timestamp.is_some(),
         });
         delivery
+    }
+
+    /// Where the request carried a credential ([`Scheme::credential_fields`]), for the
+    /// inbox to store it redacted.
+    ///
+    /// [`Scheme::credential_fields`]: crate::Scheme::credential_fields
+    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    pub(crate) fn credential_fields(&self) -> Option<&crate::scheme::CredentialFields> {
+        self.inner.verified.credentials.as_deref()
     }
 
     /// The JSON fields (id, event type), read together on first access.

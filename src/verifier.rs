@@ -9,7 +9,7 @@ use bytes::Bytes;
 
 use crate::clock::{Clock, SystemClock};
 use crate::delivery::UnsignedIdPolicy;
-use crate::scheme::{HandshakeResponse, Scheme, WebhookRequest};
+use crate::scheme::{CredentialFields, HandshakeResponse, Scheme, WebhookRequest};
 use crate::{ConfigError, Delivery, Rejection, RejectionKind, Secret};
 
 pub use crate::scheme::DEFAULT_TOLERANCE;
@@ -289,6 +289,8 @@ impl<S: Scheme> VerifierBuilder<S> {
             .tolerance
             .unwrap_or_else(|| self.scheme.default_tolerance());
         let provider: Arc<str> = Arc::from(self.scheme.provider());
+        let credentials = self.scheme.credential_fields();
+        let credentials = (!credentials.is_empty()).then(|| Arc::new(credentials));
         Ok(Verifier {
             source: None,
             namespace: provider.clone(),
@@ -300,6 +302,7 @@ impl<S: Scheme> VerifierBuilder<S> {
                 system_clock: self.clock.is_none(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 unsigned_id_policy: self.unsigned_id_policy,
+                credentials,
             }),
         })
     }
@@ -331,6 +334,8 @@ struct Typed<S: Scheme> {
     /// Whether `clock` is the system clock (none was configured).
     system_clock: bool,
     unsigned_id_policy: UnsignedIdPolicy,
+    /// Where the scheme's requests carry a credential ([`Scheme::credential_fields`]).
+    credentials: Option<Arc<CredentialFields>>,
 }
 
 impl<S: Scheme> ErasedVerifier for Typed<S> {
@@ -360,7 +365,8 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
         source: Option<&Arc<str>>,
         namespace: &Arc<str>,
     ) -> Result<Delivery, Rejection> {
-        let verified = self.scheme.verify(request, &self.keys)?;
+        let mut verified = self.scheme.verify(request, &self.keys)?;
+        verified.credentials = self.credentials.clone();
         let mut system_now = None;
         if let (Some(at), Some(tolerance)) = (verified.timestamp, self.tolerance) {
             let now = self.clock.now();

@@ -134,26 +134,46 @@ pub(crate) fn command(args: InboxArgs, style: Style) -> Outcome {
     })
 }
 
+/// Opens the inbox `url` names: `sqlite://path` (or `sqlite:path`) and a plain path name a
+/// SQLite file, which must exist; anything else with a scheme goes to `Inbox::connect`,
+/// which refuses what it does not know. No error repeats the URL or the path: a mistyped
+/// URL (`postgres:/user:password@host/db`, `postgres//…`) is one, password and all.
 async fn open(url: &str) -> Result<Inbox, Failure> {
-    let url = match url.strip_prefix("sqlite://") {
-        Some(path) => Some(path),
-        None if !url.contains("://") => Some(url),
-        None => None,
-    }
-    .map_or_else(
-        || Ok(url.to_owned()),
-        |path| {
-            if std::path::Path::new(path).exists() {
-                Ok(format!("sqlite://{path}"))
-            } else {
-                // Opening would create an empty inbox: a typo would look like an empty one.
-                Err(usage(format!("no inbox at {path}")))
-            }
-        },
-    )?;
+    let url = match url_scheme(url) {
+        Some((scheme, path)) if scheme.eq_ignore_ascii_case("sqlite") => {
+            existing_sqlite(path.strip_prefix("//").unwrap_or(path))?
+        }
+        Some(_) => url.to_owned(),
+        None => existing_sqlite(url)?,
+    };
     Inbox::connect(&url)
         .await
         .map_err(|e| usage(format!("cannot open the inbox: {e}")))
+}
+
+/// The scheme of `text` and what follows its colon, if it starts like a URL (`scheme:`,
+/// RFC 3986's letters, at least two of them so that a Windows drive letter is a path).
+fn url_scheme(text: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = text.split_once(':')?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    let is_scheme = scheme.len() > 1
+        && first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    is_scheme.then_some((scheme, rest))
+}
+
+/// The `sqlite://` URL of the SQLite file at `path`, which must exist: opening a missing
+/// one would create an empty inbox, and a typo would look like an empty inbox.
+fn existing_sqlite(path: &str) -> Result<String, Failure> {
+    if std::path::Path::new(path).exists() {
+        Ok(format!("sqlite://{path}"))
+    } else {
+        Err(usage(
+            "no inbox at the path given (opening it would create an empty inbox): give an \
+             existing SQLite file, sqlite://path, or postgres://user:password@host/database",
+        ))
+    }
 }
 
 fn failed(e: tower_webhook::inbox::InboxError) -> Failure {

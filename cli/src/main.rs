@@ -238,7 +238,10 @@ impl Style {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let style = Style::detect();
     let outcome = match cli.command {
         Command::Providers { name, json } => providers_command(name.as_deref(), json, style),
@@ -292,6 +295,54 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints clap's answer to arguments it could not parse (or `--help`), as `Cli::parse`
+/// would, except that a URL's credentials in it are masked: an inbox URL given in the wrong
+/// place (`inbox postgres://user:password@host/db stats`) is an argument clap repeats.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    let plain = error.render().to_string();
+    let masked = mask_url_credentials(&plain);
+    if masked == plain {
+        let _ = error.print();
+    } else {
+        eprint!("{masked}");
+    }
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+}
+
+/// `text` with what comes before the last `@` of each word that has one (a URL's
+/// `user:password@`, however mistyped: `postgres:/…`, `postgres//…`) replaced by `***`,
+/// after the word's `scheme:` and slashes if it starts with one.
+fn mask_url_credentials(text: &str) -> String {
+    let is_delimiter = |c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(|c: char| !is_delimiter(c)).unwrap_or(rest.len());
+        let (delimiters, tail) = rest.split_at(start);
+        out.push_str(delimiters);
+        let end = tail.find(is_delimiter).unwrap_or(tail.len());
+        let (word, tail) = tail.split_at(end);
+        match word.rsplit_once('@') {
+            Some((_, host)) => {
+                let scheme = word
+                    .split_once(':')
+                    .filter(|(scheme, _)| {
+                        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric())
+                    })
+                    .map_or(0, |(scheme, after)| {
+                        scheme.len() + 1 + (after.len() - after.trim_start_matches('/').len())
+                    });
+                out.push_str(word.get(..scheme).unwrap_or_default());
+                out.push_str("***@");
+                out.push_str(host);
+            }
+            None => out.push_str(word),
+        }
+        rest = tail;
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------

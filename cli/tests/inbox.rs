@@ -68,10 +68,11 @@ async fn wait_for(inbox: &Inbox, what: &str, done: impl Fn(&InboxStats) -> bool)
     }
 }
 
-/// A GitHub receiver in inbox mode; its handler fails (500) until `healthy` is set.
-async fn receiver(inbox: &Inbox, healthy: Arc<AtomicBool>) -> SocketAddr {
+/// A receiver of `preset` (at `/webhooks/<preset>`) in inbox mode, with the preset's
+/// example keys; its handler fails (500) until `healthy` is set.
+async fn receiver(inbox: &Inbox, preset: &str, healthy: Arc<AtomicBool>) -> SocketAddr {
     let handlers = Router::new().route(
-        "/webhooks/github",
+        &format!("/webhooks/{preset}"),
         post(move || {
             let healthy = healthy.clone();
             async move {
@@ -83,7 +84,7 @@ async fn receiver(inbox: &Inbox, healthy: Arc<AtomicBool>) -> SocketAddr {
             }
         }),
     );
-    let preset = providers::find("github").expect("github");
+    let preset = providers::find(preset).expect("preset");
     let verifier = Verifier::new(preset.scheme(), preset.example_keys().1).expect("verifier");
     let app = handlers
         .clone()
@@ -123,7 +124,7 @@ async fn list_show_replay_forget_purge_and_stats() {
     let url = format!("sqlite://{}", db.display());
     let inbox = Inbox::sqlite(&db).await.expect("inbox");
     let healthy = Arc::new(AtomicBool::new(false));
-    let address = receiver(&inbox, healthy.clone()).await;
+    let address = receiver(&inbox, "github", healthy.clone()).await;
     let endpoint = format!("http://{address}/webhooks/github");
 
     // Two deliveries, acknowledged (202) by the inbox, then dead: the handler fails once.
@@ -297,4 +298,108 @@ fn usage_errors_exit_2_and_no_inbox_is_created_by_a_typo() {
         !String::from_utf8_lossy(&output.stderr).contains("hunter2"),
         "the password stays out of errors"
     );
+}
+
+/// GitLab sends its secret token itself in `X-Gitlab-Token`: `show`, as text and as JSON,
+/// prints where it was and never what it was (the inbox never stored it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn show_never_prints_a_credential() {
+    let dir = TempDir::new("credential");
+    let db = dir.0.join("inbox.db");
+    let url = format!("sqlite://{}", db.display());
+    let inbox = Inbox::sqlite(&db).await.expect("inbox");
+    let address = receiver(&inbox, "gitlab", Arc::new(AtomicBool::new(true))).await;
+    let endpoint = format!("http://{address}/webhooks/gitlab");
+    let sent = cli(args(&["send", "gitlab", &endpoint, "--example-keys"])).await;
+    assert_eq!(code(&sent), 0, "{}", stdout(&sent));
+    assert!(stdout(&sent).contains("202"), "{}", stdout(&sent));
+    wait_for(&inbox, "the delivery handled", |s| s.done == 1).await;
+
+    let token = providers::find("gitlab").expect("gitlab").example_keys().1;
+    let list = cli(args(&["inbox", "--url", &url, "list", "--json"])).await;
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).expect("json");
+    let id = rows[0]["id"].as_i64().expect("id").to_string();
+    let text = cli(args(&["inbox", "--url", &url, "show", &id, "--body"])).await;
+    assert_eq!(code(&text), 0);
+    let text = stdout(&text);
+    assert!(text.contains("x-gitlab-token: [redacted]"), "{text}");
+    assert!(!text.contains(token), "{text}");
+    let json = cli(args(&["inbox", "--url", &url, "show", &id, "--json"])).await;
+    assert_eq!(code(&json), 0);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let headers = value["headers"].as_array().expect("headers");
+    assert!(
+        headers.contains(&serde_json::json!(["x-gitlab-token", "[redacted]"])),
+        "{value}"
+    );
+    assert!(!stdout(&json).contains(token), "{value}");
+}
+
+/// `--url` mistyped (a slash or a colon missing, a scheme misspelt) is refused as a usage
+/// error that repeats neither the URL nor the password in it, and creates no file.
+#[test]
+fn a_mistyped_url_is_refused_without_repeating_its_password() {
+    let dir = TempDir::new("mistyped");
+    for url in [
+        "postgres:/user:hunter2@127.0.0.1/db",
+        "postgresql:/user:hunter2@127.0.0.1/db",
+        "postgres//user:hunter2@127.0.0.1/db",
+        "postgress://user:hunter2@127.0.0.1/db",
+        "mysql:/user:hunter2@127.0.0.1/db",
+        "sqlite:user:hunter2@127.0.0.1/db",
+    ] {
+        let output = Command::new(BIN)
+            .args(["inbox", "--url", url, "stats"])
+            .current_dir(&dir.0)
+            .env("NO_COLOR", "1")
+            .env_remove("INBOX_URL")
+            .output()
+            .expect("run tower-webhook");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(code(&output), 2, "{url}: {said}");
+        assert!(!said.contains("hunter2"), "{url}: {said}");
+        assert!(
+            said.contains("postgres://"),
+            "{url}: says what a URL is: {said}"
+        );
+        // And from the environment, as the receiver reads it.
+        let output = Command::new(BIN)
+            .args(["inbox", "stats"])
+            .current_dir(&dir.0)
+            .env("NO_COLOR", "1")
+            .env("INBOX_URL", url)
+            .output()
+            .expect("run tower-webhook");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(code(&output), 2, "{url}: {said}");
+        assert!(!said.contains("hunter2"), "{url}: {said}");
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir.0).expect("dir").count(),
+        0,
+        "no file was created"
+    );
+    // The URL where a subcommand belongs: clap's usage error repeats the argument, masked.
+    for url in [
+        "postgres://user:hunter2@127.0.0.1/db",
+        "postgres:/user:hunter2@127.0.0.1/db",
+    ] {
+        let output = run(&["inbox", url, "stats"]);
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(code(&output), 2, "{url}: {said}");
+        assert!(!said.contains("hunter2"), "{url}: {said}");
+        assert!(said.contains("***@127.0.0.1/db"), "{url}: {said}");
+    }
 }

@@ -21,6 +21,11 @@
 //!   [`Delivery`].
 //! - After [`max_attempts`](Workers::max_attempts) attempts or [`max_age`](Workers::max_age)
 //!   the delivery is **dead** and waits for a person: [`Inbox::replay`] runs it again.
+//! - A credential the scheme compared (a shared token, Basic credentials, an API key:
+//!   [`Scheme::credential_fields`](crate::Scheme::credential_fields)) is **never stored**:
+//!   its header or query parameter is written as [`REDACTED`]. The delivery was verified
+//!   on receipt, so neither the workers nor a person operating the inbox need it. A new
+//!   SQLite file, and its `-wal` and `-shm` files, are readable by their owner only.
 //!
 //! ```no_run
 //! use axum::{routing::post, Router};
@@ -59,6 +64,7 @@ mod router;
 mod sqlite;
 mod worker;
 
+use std::borrow::Cow;
 use std::fmt;
 #[cfg(feature = "inbox-sqlite")]
 use std::path::Path;
@@ -77,6 +83,19 @@ pub use self::worker::{
     Workers, WorkersHandle, DEFAULT_BACKOFF, DEFAULT_CONCURRENCY, DEFAULT_LEASE,
     DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_POLL_INTERVAL,
 };
+
+/// What the inbox stores in place of a credential: the value of each header and query
+/// parameter the scheme declares a credential ([`Scheme::credential_fields`]: a shared
+/// token, Basic credentials, an API key) is stored, shown and handed to the workers'
+/// handler as this marker, so a person sees it was there and the database never holds the
+/// secret. In the URI's query it is percent-encoded (`key=%5Bredacted%5D`), so it reads as
+/// this marker once decoded.
+///
+/// [`Scheme::credential_fields`]: crate::Scheme::credential_fields
+pub const REDACTED: &str = "[redacted]";
+
+/// [`REDACTED`] as a query parameter's value.
+const REDACTED_IN_QUERY: &str = "%5Bredacted%5D";
 
 /// How long the layer's write of a delivery may take before the provider gets `503`, by
 /// default: 5 seconds.
@@ -193,6 +212,78 @@ impl Db {
     }
 }
 
+/// A request as the inbox stores it: its URI and its headers, with every credential the
+/// scheme declares ([`Delivery::credential_fields`]) replaced by [`REDACTED`]. The one
+/// place the engines' writes take them from.
+pub(crate) struct StoredRequest<'a> {
+    pub(crate) uri: String,
+    pub(crate) headers: Cow<'a, HeaderMap>,
+}
+
+impl<'a> StoredRequest<'a> {
+    pub(crate) fn new(parts: &'a http::request::Parts, delivery: &Delivery) -> StoredRequest<'a> {
+        let Some(fields) = delivery.credential_fields() else {
+            return StoredRequest {
+                uri: parts.uri.to_string(),
+                headers: Cow::Borrowed(&parts.headers),
+            };
+        };
+        let mut headers = Cow::Borrowed(&parts.headers);
+        for name in fields.headers() {
+            if parts.headers.contains_key(name) {
+                if let http::header::Entry::Occupied(mut entry) = headers.to_mut().entry(name) {
+                    for value in entry.iter_mut() {
+                        *value = HeaderValue::from_static(REDACTED);
+                    }
+                }
+            }
+        }
+        StoredRequest {
+            uri: redact_query(&parts.uri, fields),
+            headers,
+        }
+    }
+}
+
+/// `uri` as text with the value of each credential query parameter replaced, every other
+/// byte as received. A parameter's name is compared once decoded, as the scheme reads it.
+fn redact_query(uri: &http::Uri, fields: &crate::scheme::CredentialFields) -> String {
+    let text = uri.to_string();
+    let Some(query) = uri.query() else {
+        return text;
+    };
+    if fields.query_parameters().next().is_none() {
+        return text;
+    }
+    let mut redacted = String::with_capacity(query.len());
+    for (index, pair) in query.split('&').enumerate() {
+        if index > 0 {
+            redacted.push('&');
+        }
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        let decoded = form_urlencoded::parse(name.as_bytes())
+            .next()
+            .map(|(decoded, _)| decoded);
+        let is_credential = decoded.is_some_and(|decoded| {
+            fields
+                .query_parameters()
+                .any(|credential| decoded == credential)
+        });
+        if is_credential {
+            redacted.push_str(name);
+            redacted.push('=');
+            redacted.push_str(REDACTED_IN_QUERY);
+        } else {
+            redacted.push_str(pair);
+        }
+    }
+    // A URI's query is all that follows its first `?` (an `http::Uri` keeps no fragment).
+    match text.split_once('?') {
+        Some((head, _)) => format!("{head}?{redacted}"),
+        None => text,
+    }
+}
+
 /// A delivery a worker has claimed.
 pub(crate) struct Claimed {
     pub(crate) id: InboxId,
@@ -218,6 +309,10 @@ impl Inbox {
     /// Opens (or creates) the inbox in the SQLite file at `path`, in WAL mode with full
     /// synchronous writes, and brings its tables up to date (idempotent: safe at every
     /// start and from several processes).
+    ///
+    /// A new file is created readable and writable by its owner only (mode `0600` on
+    /// Unix, whatever the umask), and SQLite gives its `-wal` and `-shm` files the same
+    /// mode: the inbox holds verified payloads. An existing file keeps its permissions.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -250,6 +345,8 @@ impl Inbox {
     /// once. Times are written by the instances' clocks: keep them synchronised (NTP),
     /// well within the lease.
     ///
+    /// A URL without the `//` after its scheme is refused, and no error repeats the URL.
+    ///
     /// TLS (`sslmode=require`, `verify-full`) needs the `postgres-tls` feature; without
     /// it `sslmode=prefer` (the default) connects in clear text and `require` fails.
     ///
@@ -265,6 +362,17 @@ impl Inbox {
     #[cfg(feature = "inbox-postgres")]
     #[cfg_attr(docsrs, doc(cfg(feature = "inbox-postgres")))]
     pub async fn postgres(url: &str) -> Result<Inbox, InboxError> {
+        // `postgres:/user:password@host/db` (a slash missing) is still a URL, with no host
+        // and the rest as its path: the database's name, which a server that does not know
+        // it repeats in its error, password and all. Refused before anything reads it.
+        let (_, rest) = url.split_once(':').unwrap_or(("", url));
+        if !rest.starts_with("//") {
+            return Err(InboxError::new(
+                InboxErrorKind::Configuration,
+                "a PostgreSQL inbox URL starts with postgres:// (two slashes): \
+                 postgres://user:password@host/database",
+            ));
+        }
         let db = postgres::Db::open(url).await?;
         Ok(Inbox::with_db(Db::Postgres(db)))
     }
@@ -275,8 +383,9 @@ impl Inbox {
     /// `postgres://…` or `postgresql://…` with the `inbox-postgres` feature. See
     /// [`sqlite`](Self::sqlite) and [`postgres`](Self::postgres).
     ///
-    /// An unknown scheme, or an engine whose feature this build lacks, is an error that
-    /// says so (and never repeats the URL, which may hold a password).
+    /// An unknown scheme, a `postgres:` URL without its `//`, or an engine whose feature
+    /// this build lacks, is a [`Configuration`](InboxErrorKind::Configuration) error that
+    /// says so. No error repeats the URL, which may hold a password.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -358,7 +467,10 @@ impl Inbox {
     /// `handler` is the same shape as the service behind
     /// [`WebhookLayer`](crate::WebhookLayer): a tower `Service` taking the request (its
     /// stored method, URI, headers and body) with the [`Delivery`] and an [`InboxJob`]
-    /// in its extensions, so an axum `Router` of your webhook routes works as it is.
+    /// in its extensions, so an axum `Router` of your webhook routes works as it is. The
+    /// request is the one the layer verified, except for the credential a token or
+    /// credential scheme compared, which the inbox never stores: its header or query
+    /// parameter holds [`REDACTED`].
     pub fn workers<S>(&self, handler: S) -> Workers<S> {
         Workers::new(self.clone(), handler)
     }
@@ -708,9 +820,11 @@ pub struct DeliveryDetails {
     pub record: DeliveryRecord,
     /// The request's method.
     pub method: http::Method,
-    /// The request's URI.
+    /// The request's URI, as received except for a credential query parameter's value,
+    /// stored as [`REDACTED`].
     pub uri: http::Uri,
-    /// The request's headers.
+    /// The request's headers, as received except for a credential header's value (a shared
+    /// token, Basic credentials, an API key), stored as [`REDACTED`].
     pub headers: HeaderMap,
     /// The verified body.
     pub body: bytes::Bytes,

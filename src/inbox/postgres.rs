@@ -102,8 +102,9 @@ impl Db {
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
-        let stored = StoredKeys::of(delivery);
-        let keys = stored.bytes();
+        let stored = super::StoredRequest::new(parts, delivery);
+        let stored_keys = StoredKeys::of(delivery);
+        let keys = stored_keys.bytes();
         let key_count = i64::try_from(keys.len()).unwrap_or(i64::MAX);
         // One statement, one round trip, atomic: the keys are inserted first under an id
         // drawn from the table's sequence, and the delivery only if every key was new. A
@@ -146,8 +147,8 @@ impl Db {
         .bind(delivery.event_type_is_signed())
         .bind(delivery.timestamp().map(to_ms))
         .bind(parts.method.as_str())
-        .bind(parts.uri.to_string())
-        .bind(encode_headers(&parts.headers))
+        .bind(stored.uri)
+        .bind(encode_headers(&stored.headers))
         .bind(delivery.body().as_ref())
         .bind(now)
         .bind(&keys)
@@ -157,10 +158,10 @@ impl Db {
         .and_then(|row| row.try_get::<Option<i64>, _>(0));
         match inserted {
             Ok(Some(id)) => Ok(Accepted::New(InboxId(id))),
-            Ok(None) => Ok(self.duplicate(&stored, now).await),
+            Ok(None) => Ok(self.duplicate(&stored_keys, now).await),
             // foreign_key_violation: some keys were new, others known.
             Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("23503") => {
-                Ok(self.duplicate(&stored, now).await)
+                Ok(self.duplicate(&stored_keys, now).await)
             }
             Err(error) => Err(InboxError::sql(what, error)),
         }

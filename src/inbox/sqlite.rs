@@ -214,8 +214,39 @@ enum Holder {
     Retained(i64),
 }
 
+/// Creates the database file, empty, readable and writable by its owner only, if it does
+/// not exist: it holds verified payloads and their headers. SQLite creates a new file with
+/// the process's umask (world-readable under the usual 022), and gives the `-wal` and
+/// `-shm` files beside it the main file's permissions, so creating the file first is what
+/// keeps all three private. An existing file keeps the permissions it has (its owner's
+/// choice); an empty file is what SQLite makes a new database of.
+fn create_owner_only(path: &Path) -> Result<(), InboxError> {
+    // SQLite's own names for a database that is not a file, and its URI filenames
+    // (`file:…?…`, opened with SQLITE_OPEN_URI), which name no file this could create.
+    let name = path.as_os_str();
+    if name.is_empty() || name == ":memory:" || name.as_encoded_bytes().starts_with(b"file:") {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another process may have created it a moment ago: SQLite opens it as it is.
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // The error names no path: the caller's message says which inbox.
+        Err(error) => Err(InboxError::with_source(
+            InboxErrorKind::Configuration,
+            "the inbox database file could not be created",
+            error,
+        )),
+    }
+}
+
 impl Db {
     pub(super) async fn open(path: &Path) -> Result<Db, InboxError> {
+        create_owner_only(path)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -290,6 +321,7 @@ impl Db {
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
+        let stored = super::StoredRequest::new(parts, delivery);
         let keys = StoredKeys::of(delivery);
         let row = Pending {
             provider: delivery.provider().to_owned(),
@@ -301,8 +333,8 @@ impl Db {
             event_type_signed: delivery.event_type_is_signed(),
             signed_at: delivery.timestamp().map(to_ms),
             method: parts.method.as_str().to_owned(),
-            uri: parts.uri.to_string(),
-            headers: encode_headers(&parts.headers),
+            uri: stored.uri,
+            headers: encode_headers(&stored.headers),
             body: delivery.body().clone(),
             now,
             keys,

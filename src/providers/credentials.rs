@@ -1,6 +1,8 @@
 //! Presets that authenticate with a credential, not a signature: HTTP Basic auth or an API
 //! key ([`CredentialScheme`]). They prove only that the sender knows a secret: nothing
-//! covers the body or the time (see [`CredentialScheme`]).
+//! covers the body or the time (see [`CredentialScheme`]). Each declares where its
+//! credential is ([`Scheme::credential_fields`](crate::Scheme::credential_fields)), so the
+//! durable inbox never stores it.
 
 use http::HeaderName;
 

@@ -1,5 +1,7 @@
 //! Presets that authenticate with a shared token sent as it is in a header, not a
-//! signature: nothing is signed, and the token is compared in constant time.
+//! signature: nothing is signed, and the token is compared in constant time. Each declares
+//! its token's header ([`Scheme::credential_fields`](crate::Scheme::credential_fields)),
+//! so the durable inbox never stores the token.
 
 use http::HeaderName;
 

@@ -19,6 +19,74 @@ use crate::{ConfigError, Rejection, RejectionKind, Secret};
 /// the key is refused, so the work per request is bounded by configuration.
 pub const MAX_QUERY_PARAMETERS: usize = 64;
 
+/// Where a scheme's requests carry a credential in clear: the headers and query parameters
+/// whose value is a secret the sender presents as it is (a shared token, Basic credentials,
+/// an API key), as [`Scheme::credential_fields`] declares them. Empty for a signature,
+/// which is no secret: it holds only for the content it signs.
+///
+/// The durable inbox stores those values replaced by
+/// [`inbox::REDACTED`](crate::inbox::REDACTED): the delivery is verified when it is
+/// received, so nothing after needs the credential, and a stored copy of it would
+/// authenticate any body.
+///
+/// ```
+/// use http::HeaderName;
+/// use tower_webhook::scheme::CredentialFields;
+///
+/// let fields = CredentialFields::new()
+///     .header(HeaderName::from_static("x-api-key"))
+///     .query_parameter("key");
+/// assert_eq!(fields.headers(), [HeaderName::from_static("x-api-key")]);
+/// assert!(fields.query_parameters().eq(["key"]));
+/// assert!(CredentialFields::new().is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use]
+pub struct CredentialFields {
+    headers: Vec<HeaderName>,
+    query_parameters: Vec<Cow<'static, str>>,
+}
+
+impl CredentialFields {
+    /// No credential anywhere: what a signature scheme declares.
+    pub fn new() -> CredentialFields {
+        CredentialFields::default()
+    }
+
+    /// Every value of `header` is a credential.
+    pub fn header(mut self, header: HeaderName) -> CredentialFields {
+        if !self.headers.contains(&header) {
+            self.headers.push(header);
+        }
+        self
+    }
+
+    /// The query parameter `parameter` (its name as it reads once percent-decoded, `+` as
+    /// a space) is a credential.
+    pub fn query_parameter(mut self, parameter: impl Into<Cow<'static, str>>) -> CredentialFields {
+        let parameter = parameter.into();
+        if !self.query_parameters.contains(&parameter) {
+            self.query_parameters.push(parameter);
+        }
+        self
+    }
+
+    /// The headers that carry a credential.
+    pub fn headers(&self) -> &[HeaderName] {
+        &self.headers
+    }
+
+    /// The names of the query parameters that carry a credential.
+    pub fn query_parameters(&self) -> impl Iterator<Item = &str> + '_ {
+        self.query_parameters.iter().map(|name| &**name)
+    }
+
+    /// Whether no header and no query parameter carries a credential.
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.query_parameters.is_empty()
+    }
+}
+
 /// A provider that authenticates deliveries with a credential rather than a signature:
 /// HTTP Basic auth ([`basic_auth`](Self::basic_auth)), an API key in a header
 /// ([`api_key_header`](Self::api_key_header)) or in a query parameter
@@ -38,6 +106,9 @@ pub const MAX_QUERY_PARAMETERS: usize = 64;
 /// credential can always send a new body.
 ///
 /// Several secrets may be configured (a rotation): each is compared, whichever matches.
+/// Where the credential is (the header, or the query parameter) is declared
+/// ([`credential_fields`](Scheme::credential_fields)): the durable inbox stores it
+/// redacted.
 ///
 /// ```
 /// use http::HeaderName;
@@ -233,6 +304,14 @@ impl Scheme for CredentialScheme {
             }
         }
         SchemeKey::token(secret)
+    }
+
+    fn credential_fields(&self) -> CredentialFields {
+        match &self.source {
+            Source::Basic => CredentialFields::new().header(http::header::AUTHORIZATION),
+            Source::Header(name) => CredentialFields::new().header(name.clone()),
+            Source::Query(parameter) => CredentialFields::new().query_parameter(parameter.clone()),
+        }
     }
 
     fn validate(&self) -> Result<(), ConfigError> {

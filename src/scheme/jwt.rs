@@ -271,7 +271,7 @@ impl Scheme for JwtScheme {
                 if looks_like_public_key(bytes) {
                     return Err(ConfigError::new(
                         "an HS256 scheme's secret is the shared HMAC secret, not a public key \
-                         (a JWK or PEM key here would let anyone who has it sign)",
+                         (a JWK, PEM or DER public key here would let anyone who has it sign)",
                     ));
                 }
                 vec![JwtKeyEntry {
@@ -451,13 +451,69 @@ impl Scheme for JwtScheme {
     }
 }
 
-/// Whether an HS256 secret is really a public key (a JWK or PEM): configuring one as the
-/// HMAC secret is the algorithm-confusion mistake, since anyone holding the public key
-/// could then sign.
+/// Whether an HS256 secret is really a public key: configuring one as the HMAC secret is
+/// the algorithm-confusion mistake, since anyone holding the public key could then sign. A
+/// JWK, PEM, or DER (a SubjectPublicKeyInfo of any algorithm, a PKCS#1 `RSAPublicKey`) as
+/// raw bytes, base64 (standard or URL-safe, padded or not, in lines or not) or hex.
 fn looks_like_public_key(secret: &[u8]) -> bool {
     let text = String::from_utf8_lossy(secret);
     let text = text.trim_start();
-    text.starts_with("-----BEGIN") || (text.starts_with('{') && text.contains("\"kty\""))
+    if text.starts_with("-----BEGIN") || (text.starts_with('{') && text.contains("\"kty\"")) {
+        return true;
+    }
+    if is_der_public_key(secret) {
+        return true;
+    }
+    let compact: Vec<u8> = secret
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let base64 = || {
+        use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+        use base64::engine::DecodePaddingMode;
+        let indifferent =
+            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        [base64::alphabet::STANDARD, base64::alphabet::URL_SAFE]
+            .into_iter()
+            .filter_map(move |alphabet| {
+                GeneralPurpose::new(&alphabet, indifferent)
+                    .decode(&compact)
+                    .ok()
+            })
+    };
+    hex::decode(secret.trim_ascii())
+        .ok()
+        .into_iter()
+        .chain(base64())
+        .any(|der| is_der_public_key(&der))
+}
+
+/// Whether `der` is exactly one DER public key: a SubjectPublicKeyInfo (any algorithm),
+/// or a PKCS#1 `RSAPublicKey` (`SEQUENCE { modulus INTEGER, publicExponent INTEGER }`).
+/// Parsed with the `der` and `spki` crates (through `p256`'s `pkcs8`).
+fn is_der_public_key(der: &[u8]) -> bool {
+    use p256::pkcs8::der::asn1::UintRef;
+    use p256::pkcs8::der::{Decode, Reader, SliceReader};
+    use p256::pkcs8::spki::SubjectPublicKeyInfoRef;
+
+    if der.first() != Some(&0x30) {
+        return false; // not a SEQUENCE: neither form
+    }
+    if SubjectPublicKeyInfoRef::from_der(der).is_ok() {
+        return true;
+    }
+    let Ok(mut reader) = SliceReader::new(der) else {
+        return false;
+    };
+    reader
+        .sequence(|fields| {
+            UintRef::decode(fields)?;
+            UintRef::decode(fields)?;
+            Ok(())
+        })
+        .and_then(|()| reader.finish(()))
+        .is_ok()
 }
 
 fn b64url(text: &str) -> Option<Vec<u8>> {

@@ -27,7 +27,7 @@ use http::{HeaderMap, HeaderName, Method, Uri};
 
 use crate::{ConfigError, Rejection, Secret};
 
-pub use self::credentials::{CredentialScheme, MAX_QUERY_PARAMETERS};
+pub use self::credentials::{CredentialFields, CredentialScheme, MAX_QUERY_PARAMETERS};
 pub use self::crypto::{Algorithm, SchemeKey, MAX_PUBLIC_KEY_SIGNATURES};
 pub use self::encoding::Encoding;
 pub use self::handshake::{AsanaHookSecret, HandshakeResponse, RegistrationHandshake};
@@ -145,6 +145,15 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
     fn default_tolerance(&self) -> std::time::Duration {
         DEFAULT_TOLERANCE
     }
+
+    /// The headers and query parameters whose value is a secret the sender presents as it
+    /// is (a shared token, Basic credentials, an API key), for what keeps requests after
+    /// their verification: the durable inbox stores those values redacted. A scheme that
+    /// compares such a credential must declare it here; a signature is no credential.
+    /// Read once, when the [`Verifier`](crate::Verifier) is built. Default: none.
+    fn credential_fields(&self) -> CredentialFields {
+        CredentialFields::new()
+    }
 }
 
 /// A scheme chosen at run time: every built-in scheme uses [`SchemeKey`], so any of them
@@ -210,6 +219,10 @@ impl Scheme for DynScheme {
 
     fn event_type_header(&self) -> Option<&HeaderName> {
         (**self).event_type_header()
+    }
+
+    fn credential_fields(&self) -> CredentialFields {
+        (**self).credential_fields()
     }
 }
 
@@ -353,6 +366,9 @@ pub struct Verified {
     pub(crate) other_signatures: Vec<Box<[u8]>>,
     /// Boxed: rare, and `Verified` is moved through each builder call.
     pub(crate) handshake: Option<Box<HandshakeResponse>>,
+    /// Where the request carried a credential: the scheme's declaration, set by the
+    /// verifier (`None` when there is none), whatever the scheme built.
+    pub(crate) credentials: Option<Arc<CredentialFields>>,
 }
 
 /// Where a value of a delivery comes from.

@@ -9,10 +9,12 @@ use bytes::Bytes;
 use http::HeaderName;
 
 use super::crypto::{secret_digest, SchemeKey};
-use super::{header_value, Message, Scheme, Verified, WebhookRequest};
+use super::{header_value, CredentialFields, Message, Scheme, Verified, WebhookRequest};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
-/// A provider that authenticates deliveries with a shared token in a header.
+/// A provider that authenticates deliveries with a shared token in a header. The header is
+/// declared a credential ([`credential_fields`](Scheme::credential_fields)): the durable
+/// inbox stores it redacted.
 ///
 /// ```
 /// use http::HeaderName;
@@ -71,6 +73,10 @@ impl Scheme for TokenScheme {
 
     fn key(&self, secret: &Secret) -> Result<SchemeKey, ConfigError> {
         SchemeKey::token(secret)
+    }
+
+    fn credential_fields(&self) -> CredentialFields {
+        CredentialFields::new().header(self.header.clone())
     }
 
     fn verify(
