@@ -29,15 +29,25 @@ fn delivery(base: &str, id: &str, kind: &str) -> http::Request<Bytes> {
         .unwrap()
 }
 
+/// Calls the API as a client of a JSON API does: state changes say
+/// `Content-Type: application/json` (with no body), which the API requires.
 async fn call(method: &str, url: String) -> Reply {
-    send(
-        http::Request::builder()
-            .method(method)
-            .uri(url)
-            .body(Bytes::new())
-            .unwrap(),
-    )
-    .await
+    let mut request = http::Request::builder().method(method).uri(url);
+    if method != "GET" {
+        request = request.header("content-type", "application/json");
+    }
+    send(request.body(Bytes::new()).unwrap()).await
+}
+
+/// Calls the API as a cross-site page can make a browser call it: a form post (or a
+/// `no-cors` fetch) with one of the content types a browser sends without a preflight,
+/// or none.
+async fn call_as_a_form(method: &str, url: String, content_type: Option<&str>) -> Reply {
+    let mut request = http::Request::builder().method(method).uri(url);
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    send(request.body(Bytes::from_static(b"x=1")).unwrap()).await
 }
 
 async fn json(method: &str, url: String) -> (StatusCode, Value) {
@@ -241,5 +251,95 @@ async fn the_json_api_lists_shows_replays_forgets_and_purges() {
     let stats = wait_stats(&admin, |_| true).await;
     assert_eq!(stats["done"], 0);
     workers.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cross_site_form_cannot_replay_forget_or_purge() {
+    let dir =
+        std::env::temp_dir().join(format!("tower-webhook-router-csrf-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let inbox = Inbox::connect(&format!("sqlite://{}", dir.join("inbox.db").display()))
+        .await
+        .unwrap();
+    // Every delivery fails once and is dead: a replay would make it pending again.
+    let handlers = Router::new().route("/hook", post(|| async { StatusCode::SERVICE_UNAVAILABLE }));
+    let workers = inbox
+        .workers(handlers.clone())
+        .max_attempts(1)
+        .poll_interval(Duration::from_millis(10))
+        .spawn();
+    let verifier = Verifier::new(providers::standard_webhooks(), SECRET).unwrap();
+    let app = handlers
+        .route_layer(WebhookLayer::new(verifier).inbox(inbox.clone()))
+        .nest("/admin/inbox", inbox.router());
+    let server = Server::start(app).await;
+    let base = server.url("");
+    let admin = format!("{base}/admin/inbox");
+    assert_eq!(
+        send(delivery(&base, "msg_dead", "order.failing"))
+            .await
+            .status,
+        StatusCode::ACCEPTED
+    );
+    wait_stats(&admin, |s| s["dead"] == 1).await;
+    // Stop the workers, so that nothing but this test changes the inbox.
+    workers.shutdown().await;
+    let (_, dead) = json("GET", format!("{admin}/deliveries?state=dead")).await;
+    let id = dead["deliveries"][0]["id"].as_i64().unwrap();
+
+    let state_changes = [
+        ("POST", format!("{admin}/deliveries/{id}/replay")),
+        ("POST", format!("{admin}/replay-dead")),
+        ("DELETE", format!("{admin}/deliveries/{id}")),
+        ("POST", format!("{admin}/purge-done?older_than_secs=0")),
+    ];
+    for (method, url) in &state_changes {
+        for content_type in [
+            None,
+            Some("application/x-www-form-urlencoded"),
+            Some("multipart/form-data; boundary=x"),
+            Some("text/plain"),
+            Some("text/plain; charset=application/json"),
+        ] {
+            let reply = call_as_a_form(method, url.clone(), content_type).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{method} {url} with {content_type:?}: {}",
+                reply.text()
+            );
+            assert!(
+                reply.json()["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Content-Type: application/json"),
+                "{}",
+                reply.text()
+            );
+        }
+    }
+    // Nothing changed: the delivery is still there, still dead, with its one attempt.
+    let (status, shown) = json("GET", format!("{admin}/deliveries/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(shown["state"], "dead");
+    assert_eq!(shown["attempt_log"].as_array().unwrap().len(), 1);
+
+    // The same requests as a JSON client sends them (parameters allowed) do their work.
+    let reply = send(
+        http::Request::post(format!("{admin}/deliveries/{id}/replay"))
+            .header("content-type", "Application/JSON; charset=utf-8")
+            .body(Bytes::new())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["replayed"], true);
+    let (_, shown) = json("GET", format!("{admin}/deliveries/{id}")).await;
+    assert_eq!(shown["state"], "pending");
+    let (status, forgotten) = json("DELETE", format!("{admin}/deliveries/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(forgotten["forgotten"], true);
     let _ = std::fs::remove_dir_all(&dir);
 }

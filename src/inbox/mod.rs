@@ -13,8 +13,9 @@
 //!   inbox (`200` and `webhook-duplicate: true` by default) and **never reaches the
 //!   handler**, whether the first copy is still pending or already done.
 //! - The handler runs **at least once** per accepted delivery: a handler that fails
-//!   (an error, a non-`2xx` response, a panic) is retried with exponential backoff and
-//!   jitter; a worker that dies mid-handler loses its lease and another worker (or the
+//!   (an error, a non-`2xx` response, a panic, an attempt that outlives
+//!   [`attempt_timeout`](Workers::attempt_timeout)) is retried with exponential backoff
+//!   and jitter; a worker that dies mid-handler loses its lease and another worker (or the
 //!   restarted process) takes the delivery over. So the handler can run more than once
 //!   for one delivery: make it idempotent with the delivery's stable
 //!   [`InboxJob::id`], found in the request's extensions beside the
@@ -80,8 +81,8 @@ use crate::Delivery;
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-router")))]
 pub use self::router::MAX_LIST_LIMIT;
 pub use self::worker::{
-    Workers, WorkersHandle, DEFAULT_BACKOFF, DEFAULT_CONCURRENCY, DEFAULT_LEASE,
-    DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_POLL_INTERVAL,
+    Workers, WorkersHandle, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BACKOFF, DEFAULT_CONCURRENCY,
+    DEFAULT_LEASE, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_POLL_INTERVAL,
 };
 
 /// What the inbox stores in place of a credential: the value of each header and query

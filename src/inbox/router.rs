@@ -36,7 +36,17 @@ impl Inbox {
     /// | `POST /purge-done?older_than_secs=n` | [`Inbox::purge_done`] | `{"purged": n}` |
     ///
     /// A delivery that does not exist is `404`, a malformed query `400`, and a database
-    /// failure `503`; every error is `{"error": "..."}`. Times are RFC 3339 in UTC.
+    /// failure `503`; every error is `{"error": "..."}`.
+    ///
+    /// **Every state-changing request (`POST`, `DELETE`: any method but `GET`, `HEAD`,
+    /// `OPTIONS` and `TRACE`) must carry `Content-Type: application/json`**, else it is
+    /// refused with `415` before it does anything (its body may stay empty). A web page
+    /// on another site can make a browser send a form (`application/x-www-form-urlencoded`,
+    /// `multipart/form-data`, `text/plain`) to this API with the operator's cookies, but
+    /// not a JSON request: that needs a CORS preflight, which this router never answers.
+    /// So an authentication layer based on cookies does not let another site replay,
+    /// forget or purge deliveries. With curl: `curl -X POST -H 'content-type:
+    /// application/json' …/replay-dead`. Times are RFC 3339 in UTC.
     /// Headers are shown by name only: some providers send their secret itself in a
     /// header (token schemes), and the API never shows a secret. The body is shown as text
     /// (`body`, `null` if not UTF-8) and as base64 (`body_base64`).
@@ -55,6 +65,7 @@ impl Inbox {
     /// ```
     #[cfg_attr(docsrs, doc(cfg(feature = "inbox-router")))]
     pub fn router(&self) -> Router {
+        // One check for every route, so a state-changing route added later has it too.
         Router::new()
             .route("/stats", get(stats))
             .route("/deliveries", get(list))
@@ -62,8 +73,44 @@ impl Inbox {
             .route("/deliveries/{id}/replay", post(replay))
             .route("/replay-dead", post(replay_dead))
             .route("/purge-done", post(purge_done))
+            .route_layer(axum::middleware::from_fn(refuse_simple_requests))
             .with_state(self.clone())
     }
+}
+
+/// Refuses a state-changing request without `Content-Type: application/json`: the
+/// request a cross-site form (or a `no-cors` fetch) can make a browser send. Safe methods
+/// pass: their answers are not readable cross-site without CORS, which is never granted.
+async fn refuse_simple_requests(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request.method().is_safe() || is_json(request.headers()) {
+        return next.run(request).await;
+    }
+    tracing::warn!(
+        method = %request.method(),
+        "webhook inbox API: refused a state-changing request without \
+         Content-Type: application/json (what a cross-site form sends)"
+    );
+    ApiError(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "state-changing requests must be sent with Content-Type: application/json".to_owned(),
+    )
+    .into_response()
+}
+
+/// Whether the request's one `Content-Type` is `application/json` (parameters allowed).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let mut values = headers.get_all(axum::http::header::CONTENT_TYPE).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return false;
+    };
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
 }
 
 /// An error answer: `{"error": "..."}` with its status.

@@ -26,6 +26,9 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 /// handler runs, the worker extends it every third of the lease; a worker that dies stops
 /// extending it, and another takes the delivery over when it expires.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(5 * 60);
+/// How long one attempt may run by default before it counts as failed: 5 minutes. See
+/// [`Workers::attempt_timeout`].
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// How many attempts a delivery gets by default before it is dead: 10.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 10;
 /// The pause after the first failure by default: 1 second, doubled after each further
@@ -61,6 +64,7 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
 ///     .workers(handler)
 ///     .concurrency(8)
 ///     .lease(Duration::from_secs(60))
+///     .attempt_timeout(Duration::from_secs(120))
 ///     .max_attempts(12)
 ///     .backoff(Duration::from_secs(2), Duration::from_secs(30 * 60))
 ///     .spawn();
@@ -79,6 +83,7 @@ pub struct Workers<S> {
 struct Settings {
     concurrency: usize,
     lease: Duration,
+    attempt_timeout: Duration,
     max_attempts: u32,
     max_age: Option<Duration>,
     backoff: Duration,
@@ -102,6 +107,7 @@ impl<S> Workers<S> {
             settings: Settings {
                 concurrency: DEFAULT_CONCURRENCY,
                 lease: DEFAULT_LEASE,
+                attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
                 max_attempts: DEFAULT_MAX_ATTEMPTS,
                 max_age: None,
                 backoff: DEFAULT_BACKOFF,
@@ -122,6 +128,23 @@ impl<S> Workers<S> {
     /// how long a dead worker's delivery waits, not how long a handler may take.
     pub fn lease(mut self, lease: Duration) -> Self {
         self.settings.lease = lease.max(Duration::from_millis(3));
+        self
+    }
+
+    /// How long one attempt may run (default 5 minutes, at least 1 ms): the handler's
+    /// readiness and its call together. An attempt still running then is a failed
+    /// attempt: the handler's future is dropped (its task aborted, and awaited, before
+    /// the outcome is recorded, so a retry never overlaps it), the attempt is recorded
+    /// with the error `attempt timed out after …`, and the delivery is retried with
+    /// backoff, or dead after [`max_attempts`](Self::max_attempts) or
+    /// [`max_age`](Self::max_age).
+    ///
+    /// Without it, a handler that never answers would hold its delivery for good (the
+    /// lease is extended while it runs), and with [`concurrency`](Self::concurrency) such
+    /// deliveries every later delivery would wait. Set it above the longest a handler
+    /// can legitimately take: a handler cut off mid-way runs again from the start.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.attempt_timeout = timeout.max(Duration::from_millis(1));
         self
     }
 
@@ -418,7 +441,8 @@ where
     }
 
     /// Runs the handler in a task of its own (a panic is a failed attempt), extending
-    /// the lease every third of it until the handler is done.
+    /// the lease every third of it until the handler is done, or until the attempt
+    /// timeout, when the task is aborted and the attempt fails.
     async fn call(
         &mut self,
         request: Request<VerifiedBody>,
@@ -426,13 +450,22 @@ where
         token: &str,
         span: tracing::Span,
     ) -> Result<(), String> {
+        let timeout = self.settings.attempt_timeout;
+        // `None` only for a timeout past the clock's range: no deadline then.
+        let deadline = tokio::time::Instant::now().checked_add(timeout);
+        let timed_out = || format!("attempt timed out after {timeout:?}");
         let handler = &mut self.handler;
-        std::future::poll_fn(|cx| {
+        let ready = std::future::poll_fn(|cx| {
             handler
                 .poll_ready(cx)
                 .map_err(|error| format!("handler not ready: {}", error.into()))
-        })
-        .await?;
+        });
+        match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, ready)
+                .await
+                .map_err(|_| timed_out())??,
+            None => ready.await?,
+        }
         let call = self.handler.call(request);
         // Only the status and the error's text leave the task.
         let mut task = AbortOnDrop(tokio::spawn(
@@ -446,8 +479,18 @@ where
         ));
         let period = (self.settings.lease / 3).max(Duration::from_millis(1));
         let joined = loop {
-            match tokio::time::timeout(period, &mut task.0).await {
+            let wait = deadline.map_or(period, |deadline| {
+                period.min(deadline.saturating_duration_since(tokio::time::Instant::now()))
+            });
+            match tokio::time::timeout(wait, &mut task.0).await {
                 Ok(joined) => break joined,
+                Err(_) if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) => {
+                    // The handler's future is dropped before the outcome is recorded, so
+                    // the retry never runs beside it.
+                    task.0.abort();
+                    let _ = (&mut task.0).await;
+                    return Err(timed_out());
+                }
                 Err(_) => {
                     let until = now_ms().saturating_add(duration_ms(self.settings.lease));
                     match self.inbox.shared.db.extend(claimed.id, token, until).await {

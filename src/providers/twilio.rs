@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use bytes::Bytes;
 
 use http::HeaderName;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -40,7 +41,18 @@ const MAX_PARAMS: usize = 256;
 /// - JSON posts: the URL carries `bodySHA256=<hex SHA-256 of the body>`; the signed
 ///   content is the URL alone, and the body must hash to that value.
 /// - The URL is tried as given, with the scheme's default port added, and with the port
-///   removed, as the SDKs do.
+///   removed, as the SDKs do. Each of those is also tried with the request's path and
+///   query percent-encoded as a WHATWG URL serialiser (JavaScript's `new URL()`) encodes
+///   them, as twilio-node's `validateRequest` does: in the query `'` (`%27`) and
+///   non-ASCII bytes, in the path `"`, `{`, `}` and non-ASCII bytes (the characters
+///   the `http` crate lets through unencoded). Twilio's back end signs some URLs in that
+///   form while the request arrives with the raw characters. Percent-encoding changes no
+///   decoded value, so the variant lets no other query or path through.
+/// - Cost, bounded whatever the request: one MAC per secret for the URL as given, and at
+///   most 3 more per secret with a [`public_url`](Twilio::public_url) (the other port
+///   form; the encoded forms only when the path or query holds a character to encode),
+///   or 7 more when the URL is rebuilt from a `Host` header without a scheme (`https`
+///   and `http`). Each MAC covers the URL and the form parameters.
 /// - Any other non-empty body (JSON without `bodySHA256`, say) is not covered by the
 ///   signature and is refused.
 /// - No timestamp. Delivery id: `I-Twilio-Idempotency-Token` when present (not signed: a
@@ -129,27 +141,86 @@ impl Twilio {
         self.public_url.as_ref().and_then(|url| url.as_ref().ok())
     }
 
-    /// The URL variants to try: the candidate bases, each as given, with the default port
-    /// and without a port.
+    /// The URL variants to try, the URL as given first: the candidate bases, each as
+    /// given, with the default port and without a port, each followed by the path and
+    /// query as received and, when it differs, as a WHATWG serialiser encodes them. At
+    /// most 8 (2 bases, 2 port forms, 2 encodings).
     fn urls(&self, request: &WebhookRequest<'_>) -> Result<Vec<String>, Rejection> {
         let tail = path_and_query(request);
+        let mut tails = vec![Cow::Borrowed(tail)];
+        let encoded = whatwg_encoded(tail);
+        if encoded != tail {
+            tails.push(encoded);
+        }
         let mut bases: Vec<String> = Vec::with_capacity(2);
         let (a, b) = url_base(self.base(), self.trust_host, request, "https://")?;
         bases.push(format!("{a}{b}"));
         if self.public_url.is_none() && request.uri().scheme().is_none() {
             bases.push(format!("http://{b}"));
         }
-        let mut urls = Vec::with_capacity(bases.len() * 3);
-        for base in bases {
-            for variant in port_variants(&base) {
-                let url = format!("{variant}{tail}");
-                if !urls.contains(&url) {
-                    urls.push(url);
+        let mut urls = Vec::with_capacity(bases.len() * 2 * tails.len());
+        for tail in &tails {
+            for base in &bases {
+                for variant in port_variants(base) {
+                    let url = format!("{variant}{tail}");
+                    if !urls.contains(&url) {
+                        urls.push(url);
+                    }
                 }
             }
         }
         Ok(urls)
     }
+}
+
+/// What the WHATWG URL standard percent-encodes in a path (its path percent-encode set)
+/// among the characters an `http::Uri` path may hold unencoded; non-ASCII bytes are
+/// encoded too.
+const PATH_ENCODED: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// What the WHATWG URL standard percent-encodes in the query of an `http(s)` URL (its
+/// special-query percent-encode set): `'` is the one an `http::Uri` query may hold.
+const QUERY_ENCODED: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\'');
+
+/// The path and query as `new URL(…).toString()` writes them: the characters of the
+/// WHATWG percent-encode sets percent-encoded, everything else (existing escapes too)
+/// untouched.
+fn whatwg_encoded(tail: &str) -> Cow<'_, str> {
+    let (path, query) = match tail.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (tail, None),
+    };
+    let path_encoded: Cow<'_, str> = utf8_percent_encode(path, PATH_ENCODED).into();
+    let query_encoded: Option<Cow<'_, str>> =
+        query.map(|query| utf8_percent_encode(query, QUERY_ENCODED).into());
+    let unchanged = matches!(path_encoded, Cow::Borrowed(_))
+        && query_encoded
+            .as_ref()
+            .is_none_or(|query| matches!(query, Cow::Borrowed(_)));
+    if unchanged {
+        return Cow::Borrowed(tail);
+    }
+    let mut encoded = path_encoded.into_owned();
+    if let Some(query) = query_encoded {
+        encoded.push('?');
+        encoded.push_str(&query);
+    }
+    Cow::Owned(encoded)
 }
 
 /// `base` as given, with the default port added when it has none, and with any port

@@ -2,6 +2,7 @@
 //! delivery is handled once even when its copies land on different instances.
 
 use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -147,6 +148,26 @@ fn scripts() -> &'static Scripts {
 /// [`Counters::completions_lost`](crate::layer::Counters::completions_lost) if every retry
 /// fails).
 ///
+/// # Persistence
+///
+/// The completed keys are what make a provider's retry or a replayed copy a duplicate,
+/// and the in-flight ones what make a copy arriving while the handler runs a `409`.
+/// Redis holds them in memory; a restart keeps only what its persistence wrote, and a
+/// key it forgets is a delivery handled again:
+///
+/// | Redis persistence | what a restart or crash of Redis forgets |
+/// | --- | --- |
+/// | none (`appendonly no`, `save ""`) | every key: each completed delivery's replays within the retention are handled again, and a copy arriving while a handler runs (or before its completion lands) is handled beside it |
+/// | RDB snapshots only (`save …`) | after a clean shutdown, nothing (it writes a snapshot); after a crash, everything since the last snapshot (minutes, by the save points) |
+/// | AOF, `appendfsync everysec` (recommended) | after a crash of Redis, nothing; after a crash of its host, about the last second of writes |
+/// | AOF, `appendfsync always` | nothing acknowledged, at the cost of an fsync per write (on every reservation and completion) |
+/// | AOF, `appendfsync no` | after a crash of its host, what the OS had not flushed yet (up to ~30 s on Linux) |
+///
+/// Run Redis with `appendonly yes` and `appendfsync everysec` (or `always`). A failover
+/// to a replica also loses what the replica had not received yet (replication is
+/// asynchronous). [`connect`](RedisStore::connect) reads these settings with
+/// `CONFIG GET` and logs a `warn` event when Redis has no persistence at all.
+///
 /// ```no_run
 /// use tower_webhook::replay::RedisStore;
 /// use tower_webhook::{providers, Verifier, WebhookLayer};
@@ -179,8 +200,12 @@ pub struct RedisStoreBuilder {
 }
 
 impl RedisStore {
-    /// Connects to `url` (`redis://[:password@]host:port[/db]`) and checks that Redis
-    /// answers.
+    /// Connects to `url` (`redis://[:password@]host:port[/db]`), checks that Redis
+    /// answers, and reads its persistence settings: a `warn` event when it has none
+    /// (neither AOF nor RDB snapshots), an `info` event when a crash would lose recent
+    /// completions (RDB only, or AOF with `appendfsync no`). See
+    /// [Persistence](RedisStore#persistence). A server that refuses `CONFIG GET` (managed
+    /// Redis often does) gets a `debug` event only; the check never fails the connection.
     pub async fn connect(url: &str) -> Result<RedisStore, StoreError> {
         let store = RedisStore::builder(url).build()?;
         let mut connection = store.connection.clone();
@@ -188,7 +213,57 @@ impl RedisStore {
             .query_async::<()>(&mut connection)
             .await
             .map_err(|e| StoreError::with_source("redis did not answer PING", e))?;
+        store.check_persistence().await;
         Ok(store)
+    }
+
+    /// Logs what a restart or a crash of this Redis would forget (see `connect`).
+    async fn check_persistence(&self) {
+        let mut connection = self.connection.clone();
+        let mut pipe = redis::pipe();
+        for name in ["appendonly", "appendfsync", "save"] {
+            pipe.cmd("CONFIG").arg("GET").arg(name);
+        }
+        type Settings = (
+            HashMap<String, String>,
+            HashMap<String, String>,
+            HashMap<String, String>,
+        );
+        let (aof, fsync, save) = match pipe.query_async::<Settings>(&mut connection).await {
+            Ok(settings) => settings,
+            Err(error) => {
+                tracing::debug!(
+                    error = %error,
+                    "redis replay store: cannot read the persistence settings (CONFIG GET \
+                     refused); without AOF a restart of Redis forgets completed deliveries"
+                );
+                return;
+            }
+        };
+        let aof = aof.get("appendonly").is_some_and(|v| v == "yes");
+        let fsync = fsync.get("appendfsync").map(String::as_str).unwrap_or("");
+        let rdb = save.get("save").is_some_and(|v| !v.trim().is_empty());
+        match (aof, rdb) {
+            (false, false) => tracing::warn!(
+                "redis replay store: Redis has no persistence (appendonly no, save \"\"): a \
+                 restart forgets every completed delivery, and their replays are handled \
+                 again; turn on AOF (appendonly yes, appendfsync everysec)"
+            ),
+            (false, true) => tracing::info!(
+                "redis replay store: Redis persists by RDB snapshots only: a crash forgets \
+                 the deliveries completed since the last snapshot; AOF (appendonly yes, \
+                 appendfsync everysec) keeps all but the last second"
+            ),
+            (true, _) if fsync == "no" => tracing::info!(
+                "redis replay store: Redis writes its AOF with appendfsync no: a crash of \
+                 the host can forget the last ~30 seconds of completed deliveries; \
+                 appendfsync everysec keeps all but the last second"
+            ),
+            (true, _) => tracing::debug!(
+                appendfsync = fsync,
+                "redis replay store: Redis persists with AOF"
+            ),
+        }
     }
 
     /// Starts configuring a store for `url`.
