@@ -163,9 +163,15 @@ async fn unhandled_events_are_acknowledged_and_marked() {
     assert_eq!(reply.headers[UNHANDLED_HEADER], "star");
     assert_eq!(calls.count(), 0);
 
-    // A 2xx completes the delivery: its copy is a duplicate, not a second "unhandled".
+    // GitHub's event type is unsigned, so the "unhandled" answer rests on a claim: the
+    // delivery is released, not completed, and a copy is answered "unhandled" again
+    // (no handler runs), so that a relabelled copy of a failed delivery cannot complete
+    // the genuine one (tests/replay_joints.rs).
     let again = send(github(&server, "star", r#"{"action":"created"}"#, "g2")).await;
-    assert_eq!(again.headers["webhook-duplicate"], "true");
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.headers.get("webhook-duplicate").is_none());
+    assert_eq!(again.headers[UNHANDLED_HEADER], "star");
+    assert_eq!(calls.count(), 0);
 
     // The marker survives a chosen status; the handlers still do not run.
     let server = github_server(Dispatch::new().unhandled(StatusCode::NOT_IMPLEMENTED)).await;

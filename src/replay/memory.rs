@@ -21,7 +21,7 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 ///
 /// Use it when one process receives the webhooks; several instances behind a load
 /// balancer need a shared store (the Redis store). It holds at most `capacity` keys
-/// (a delivery has one or two): when full, expired entries go first, then the oldest
+/// (a delivery has one, two, or one more per extra secret): when full, expired entries go first, then the oldest
 /// completed ones.
 ///
 /// **Eviction forgets.** A completed delivery evicted before its retention ends is no

@@ -298,7 +298,7 @@ impl RedisStore {
 
     /// A one-key reservation as one bare command, `SET key token NX PX lease GET`: it
     /// sets the key only when absent and answers what it held, which is the reserve
-    /// script's whole work for one key (a copy's content keys exist only with two keys),
+    /// script's whole work for one key (a copy's keys are learned only with several),
     /// without running Lua. `None` when the server refuses the command (Redis before 7.0
     /// does not allow `NX` with `GET`): the script is used from then on.
     async fn reserve_one(
