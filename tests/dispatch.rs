@@ -363,3 +363,32 @@ fn routes_are_listed_in_debug() {
     );
     let _ = Route::Fallback;
 }
+
+/// Stripe signs the body's `type`: an "unhandled" answer rests on signed data, so the
+/// delivery is completed and its copy is a duplicate (where an unsigned event type's is
+/// released: `unhandled_events_are_acknowledged_and_marked`).
+#[tokio::test]
+async fn an_unhandled_signed_event_type_is_completed() {
+    let verifier = Verifier::new(providers::stripe(), "whsec_test").unwrap();
+    let app = Router::new().route(
+        "/stripe",
+        post_service(Dispatch::new()).route_layer(WebhookLayer::new(verifier)),
+    );
+    let server = Server::start(app).await;
+    let delivery = || {
+        let request = http::Request::post(server.url("/stripe"))
+            .header("content-type", "application/json")
+            .body(Bytes::from_static(
+                br#"{"id":"evt_unrouted","type":"invoice.paid"}"#,
+            ))
+            .unwrap();
+        Signer::new(providers::stripe(), "whsec_test")
+            .sign_with(request, "evt_unrouted", SystemTime::now())
+            .unwrap()
+    };
+    let first = send(delivery()).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.headers[UNHANDLED_HEADER], "invoice.paid");
+    let again = send(delivery()).await;
+    assert_eq!(again.headers["webhook-duplicate"], "true");
+}

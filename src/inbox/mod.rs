@@ -606,6 +606,7 @@ impl StoredKeys {
     }
 
     /// The keys' bytes, as bound to a statement.
+    #[cfg(feature = "inbox-postgres")]
     pub(crate) fn bytes(&self) -> Vec<Vec<u8>> {
         self.keys
             .iter()
