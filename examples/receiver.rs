@@ -51,7 +51,7 @@ use axum::{Extension, Json, Router};
 use http::StatusCode;
 use serde::Serialize;
 use tower_webhook::dispatch::{Dispatch, Dispatched};
-use tower_webhook::layer::{LookupError, SourceKey, Sources};
+use tower_webhook::layer::{KnownSource, LookupError, SourceKey, Sources};
 use tower_webhook::replay::{MemoryStore, ReplayStore};
 use tower_webhook::{providers, ConfigError, Delivery, Scheme, Verifier, WebhookLayer};
 
@@ -232,7 +232,7 @@ fn with_inbox(layer: WebhookLayer, inbox: &MaybeInbox) -> WebhookLayer {
 
 /// The tenants route's sources: the file is read again on each cache miss.
 fn tenants(file: String, ttl: std::time::Duration) -> Sources {
-    Sources::new(SourceKey::path_segment(2), move |tenant: String| {
+    Sources::new(SourceKey::path_segment(2), move |key: String| {
         let file = file.clone();
         async move {
             let text = tokio::fs::read_to_string(&file)
@@ -240,15 +240,18 @@ fn tenants(file: String, ttl: std::time::Duration) -> Sources {
                 .map_err(|e| LookupError::with_source("TENANTS_FILE cannot be read", e))?;
             let tenants: HashMap<String, OneOrMany> = serde_json::from_str(&text)
                 .map_err(|e| LookupError::with_source("TENANTS_FILE is not valid", e))?;
-            let secrets = match tenants.get(&tenant) {
-                None => return Ok(None),
-                Some(OneOrMany::One(secret)) => vec![secret.clone()],
-                Some(OneOrMany::Many(secrets)) => secrets.clone(),
+            let Some((tenant, secrets)) = tenants.get_key_value(&key) else {
+                return Ok(None);
+            };
+            let secrets = match secrets {
+                OneOrMany::One(secret) => vec![secret.clone()],
+                OneOrMany::Many(secrets) => secrets.clone(),
             };
             let verifier = Verifier::builder(providers::standard_webhooks())
                 .secrets(secrets)
                 .build()?;
-            Ok(Some(verifier))
+            // The tenant's name as the file spells it is its identity (its replay namespace).
+            Ok(Some(KnownSource::new(tenant.as_str(), verifier)))
         }
     })
     .ttl(ttl)

@@ -94,8 +94,9 @@ impl Verifier {
     /// same provider — a tenant, a customer, an endpoint. Its deliveries carry the source
     /// ([`Delivery::source`]) and their replay keys are namespaced by it, so the same
     /// delivery id under two sources is two deliveries. This is how every scheme is
-    /// namespaced; the [`WebhookLayer`](crate::WebhookLayer) does it for verifiers it
-    /// resolves per request.
+    /// namespaced; a [`KnownSource`](crate::layer::KnownSource) does it for the sources a
+    /// [`Sources`](crate::layer::Sources) lookup resolves, with the identity the lookup
+    /// returns.
     pub fn for_source(&self, source: impl Into<Arc<str>>) -> Verifier {
         let source = source.into();
         Verifier {

@@ -18,7 +18,7 @@ use bytes::Bytes;
 use common::{send, Calls, Server};
 use http::StatusCode;
 use tower::{Layer, ServiceExt};
-use tower_webhook::layer::{LookupError, SourceKey, Sources, VerifiedBody};
+use tower_webhook::layer::{KnownSource, LookupError, SourceKey, Sources, VerifiedBody};
 use tower_webhook::{providers, Delivery, Signer, Verifier, WebhookLayer};
 
 /// The "database": tenant name to its Standard Webhooks secrets (several during a
@@ -43,13 +43,19 @@ impl Tenants {
             let tenants = tenants.clone();
             async move {
                 tenants.lookups.fetch_add(1, Ordering::SeqCst);
-                let secrets = tenants.secrets.read().unwrap().get(&tenant).cloned();
-                Ok(match secrets {
-                    Some(secrets) => Some(
+                let found = tenants
+                    .secrets
+                    .read()
+                    .unwrap()
+                    .get_key_value(&tenant)
+                    .map(|(name, secrets)| (name.clone(), secrets.clone()));
+                Ok(match found {
+                    Some((name, secrets)) => Some(KnownSource::new(
+                        name,
                         Verifier::builder(providers::standard_webhooks())
                             .secrets(secrets)
                             .build()?,
-                    ),
+                    )),
                     None => None,
                 })
             }
@@ -210,7 +216,8 @@ async fn sources_are_separate_namespaces() {
     assert_eq!(calls.count(), 2);
 }
 
-/// A lookup that fails is answered 503 (fail closed) and not cached.
+/// A lookup that fails is answered 503 (fail closed), and looked up again once its
+/// failure is no longer remembered.
 #[tokio::test]
 async fn a_failing_lookup_is_503_and_retried() {
     let failures = Arc::new(AtomicUsize::new(1));
@@ -223,12 +230,14 @@ async fn a_failing_lookup_is_503_and_retried() {
                     failures.fetch_sub(1, Ordering::SeqCst);
                     return Err(LookupError::new("database unavailable"));
                 }
-                Ok(Some(Verifier::new(
-                    providers::standard_webhooks(),
-                    secret(1),
-                )?))
+                Ok(Some(KnownSource::new(
+                    "acme",
+                    Verifier::new(providers::standard_webhooks(), secret(1))?,
+                )))
             }
         })
+        // Not remembered: the next request tries again.
+        .failure_ttl(std::time::Duration::ZERO)
     };
     let service = service(sources);
     assert_eq!(
@@ -258,10 +267,10 @@ fn a_burst_for_a_new_source_looks_it_up_once() {
                 async move {
                     lookups.fetch_add(1, Ordering::SeqCst);
                     release.notified().await;
-                    Ok(Some(Verifier::new(
-                        providers::standard_webhooks(),
-                        secret(1),
-                    )?))
+                    Ok(Some(KnownSource::new(
+                        "acme",
+                        Verifier::new(providers::standard_webhooks(), secret(1))?,
+                    )))
                 }
             })
         };

@@ -511,3 +511,93 @@ fn the_body_is_covered_only_by_a_crc32() {
         "the signed transmission id is unchanged"
     );
 }
+
+/// A bodiless, unsigned request naming a certificate URL, as anyone can send.
+fn naming(server: &common::Server, cert_url: &str) -> http::Request<Bytes> {
+    http::Request::post(server.url("/hook"))
+        .header(PAYPAL_CERT_URL, cert_url)
+        .body(Bytes::new())
+        .expect("request")
+}
+
+/// A certificate URL whose fetch fails (no such certificate) is fetched once per failure
+/// TTL, however many requests name it: the server never fetches from PayPal at the
+/// sender's rate.
+#[tokio::test]
+async fn a_missing_certificate_is_fetched_once_per_failure_ttl() {
+    let (fetches, fetcher) = counting_fetcher(CHAIN);
+    let sources = Sources::new(
+        SourceKey::header(PAYPAL_CERT_URL),
+        PayPalCertificates::new(scheme(), fetcher),
+    )
+    .failure_ttl(Duration::from_secs(3600));
+    let (server, calls) =
+        common::counting_server("/hook", WebhookLayer::with_sources(sources), "ok").await;
+    let missing = "https://api.paypal.com/v1/notifications/certs/CERT-does-not-exist";
+    for _ in 0..20 {
+        let reply = common::send(naming(&server, missing)).await;
+        assert_eq!(reply.status, http::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(reply.headers["retry-after"], "3600");
+    }
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        1,
+        "one fetch for 20 requests"
+    );
+    assert_eq!(calls.count(), 0);
+}
+
+/// A fetch that never answers is given up after the lookup timeout (`503`) and remembered
+/// as failed; while it runs, a request naming another certificate URL beyond the limit on
+/// new fetches is `503` at once, without a fetch.
+#[tokio::test]
+async fn certificate_fetches_are_timed_out_and_capped() {
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let (started_tx, mut started) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let fetcher = {
+        let fetches = fetches.clone();
+        move |_url: String| {
+            fetches.fetch_add(1, Ordering::SeqCst);
+            started_tx.send(()).ok();
+            std::future::pending::<Result<Bytes, LookupError>>()
+        }
+    };
+    let sources = Sources::new(
+        SourceKey::header(PAYPAL_CERT_URL),
+        PayPalCertificates::new(scheme(), fetcher),
+    )
+    .lookup_timeout(Duration::from_millis(200))
+    .failure_ttl(Duration::from_secs(3600))
+    .max_new_source_lookups(1);
+    let (server, calls) =
+        common::counting_server("/hook", WebhookLayer::with_sources(sources), "ok").await;
+    let first = "https://api.paypal.com/v1/notifications/certs/CERT-hangs-1";
+    let second = "https://api.paypal.com/v1/notifications/certs/CERT-hangs-2";
+
+    let hung = tokio::spawn(common::send(naming(&server, first)));
+    started.recv().await.expect("the first fetch started");
+    let refused = common::send(naming(&server, second)).await;
+    assert_eq!(refused.status, http::StatusCode::SERVICE_UNAVAILABLE);
+    assert!(refused.headers.contains_key("retry-after"));
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        1,
+        "no fetch beyond the limit"
+    );
+
+    let timed_out = hung.await.expect("the first request");
+    assert_eq!(timed_out.status, http::StatusCode::SERVICE_UNAVAILABLE);
+    let again = common::send(naming(&server, first)).await;
+    assert_eq!(again.status, http::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        1,
+        "the failure is remembered"
+    );
+
+    // The limit is free again: the other URL is fetched (and times out too).
+    let later = common::send(naming(&server, second)).await;
+    assert_eq!(later.status, http::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    assert_eq!(calls.count(), 0);
+}

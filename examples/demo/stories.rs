@@ -14,7 +14,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use tower_webhook::dispatch::{Dispatch, Dispatched, UNHANDLED_HEADER};
-use tower_webhook::layer::{SourceKey, Sources, DUPLICATE_HEADER};
+use tower_webhook::layer::{KnownSource, SourceKey, Sources, DUPLICATE_HEADER};
 use tower_webhook::{providers, Delivery, Scheme, Signer, Verifier, WebhookLayer};
 
 pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
@@ -250,14 +250,19 @@ pub async fn many_sources(client: &HttpClient) -> Result<usize> {
     ])));
     let sources = {
         let database = database.clone();
-        Sources::new(SourceKey::path_segment(1), move |tenant: String| {
-            let secret = database.lock().ok().and_then(|db| db.get(&tenant).cloned());
+        Sources::new(SourceKey::path_segment(1), move |key: String| {
+            let found = database.lock().ok().and_then(|db| {
+                db.get_key_value(&key)
+                    .map(|(tenant, secret)| (tenant.clone(), secret.clone()))
+            });
             async move {
-                match secret {
+                match found {
                     None => Ok(None),
-                    Some(secret) => {
-                        Ok(Some(Verifier::new(providers::standard_webhooks(), secret)?))
-                    }
+                    // The tenant's name as stored is its identity: its replay namespace.
+                    Some((tenant, secret)) => Ok(Some(KnownSource::new(
+                        tenant,
+                        Verifier::new(providers::standard_webhooks(), secret)?,
+                    ))),
                 }
             }
         })

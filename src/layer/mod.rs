@@ -44,8 +44,9 @@ pub(crate) use self::service::loggable;
 pub use self::service::WebhookService;
 pub use self::source::{AllowedSources, ClientAddress};
 pub use self::sources::{
-    LookupError, SourceKey, Sources, VerifierLookup, DEFAULT_SOURCE_CAPACITY, DEFAULT_SOURCE_TTL,
-    DEFAULT_UNKNOWN_TTL, MAX_SOURCE_KEY,
+    KnownSource, LookupError, SourceKey, Sources, VerifierLookup, DEFAULT_FAILURE_TTL,
+    DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_NEW_SOURCE_LOOKUPS, DEFAULT_SOURCE_CAPACITY,
+    DEFAULT_SOURCE_TTL, DEFAULT_UNKNOWN_TTL, MAX_SOURCE_KEY,
 };
 
 /// The default body limit: 2 MiB.

@@ -5,10 +5,11 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use http::HeaderName;
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
 
 use crate::replay::BoxFuture;
 use crate::{Rejection, RejectionKind, Verifier};
@@ -17,6 +18,13 @@ use crate::{Rejection, RejectionKind, Verifier};
 pub const DEFAULT_SOURCE_TTL: Duration = Duration::from_secs(60);
 /// The default time an unknown source is remembered as unknown: five seconds.
 pub const DEFAULT_UNKNOWN_TTL: Duration = Duration::from_secs(5);
+/// The default time a failed lookup (an error, or no answer within the
+/// [lookup timeout](Sources::lookup_timeout)) is remembered as failed: one second.
+pub const DEFAULT_FAILURE_TTL: Duration = Duration::from_secs(1);
+/// The default time a lookup may take before it counts as failed: five seconds.
+pub const DEFAULT_LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default number of lookups of sources not known to the cache that run at once: 32.
+pub const DEFAULT_MAX_NEW_SOURCE_LOOKUPS: usize = 32;
 /// The default number of sources the cache holds: 100,000.
 pub const DEFAULT_SOURCE_CAPACITY: usize = 100_000;
 /// The longest source key looked up; a longer one is unknown without a lookup.
@@ -41,11 +49,20 @@ impl SourceKey {
     /// The `index`th segment of the request path, from 0: for `/webhooks/{tenant}/stripe`,
     /// `SourceKey::path_segment(1)`. With axum's `nest`, the path the layer sees is the
     /// one left after the nest's prefix.
+    ///
+    /// The segment is percent-decoded. A decoded key that a raw segment could not hold,
+    /// or that names a path step, is unknown without a lookup: one holding `/` or `\`
+    /// (`..%2Fpublic`), a NUL or another control character, or one that is `.` or `..`.
+    /// So a lookup that turns the key into a file name or a URL path never sees one that
+    /// leaves its directory.
     pub fn path_segment(index: usize) -> Self {
         SourceKey(KeyFrom::PathSegment(index))
     }
 
-    /// The request's `Host` (without a port): one host name per tenant.
+    /// The request's host, from the request target or else the `Host` header: one host
+    /// name per tenant. Normalised as DNS compares names: lowercased, without the port,
+    /// and without the trailing dot of a fully qualified name, so `Acme.example.com.:443`
+    /// is the key `acme.example.com`. A host that still ends in a dot is unknown.
     pub fn host() -> Self {
         SourceKey(KeyFrom::Host)
     }
@@ -64,18 +81,21 @@ impl SourceKey {
 
     fn read(&self, parts: &http::request::Parts) -> Option<String> {
         let key = match &self.0 {
-            KeyFrom::PathSegment(index) => parts
-                .uri
-                .path()
-                .split('/')
-                .filter(|segment| !segment.is_empty())
-                .nth(*index)
-                .map(|segment| {
-                    percent_encoding::percent_decode_str(segment)
-                        .decode_utf8()
-                        .ok()
-                        .map(|decoded| decoded.into_owned())
-                })??,
+            KeyFrom::PathSegment(index) => {
+                let segment = parts
+                    .uri
+                    .path()
+                    .split('/')
+                    .filter(|segment| !segment.is_empty())
+                    .nth(*index)?;
+                let decoded = percent_encoding::percent_decode_str(segment)
+                    .decode_utf8()
+                    .ok()?;
+                if !is_plain_segment(&decoded) {
+                    return None;
+                }
+                decoded.into_owned()
+            }
             KeyFrom::Host => {
                 let host = match parts.uri.host() {
                     Some(host) => host.to_owned(),
@@ -89,6 +109,10 @@ impl SourceKey {
                         .host()
                         .to_owned(),
                 };
+                let host = host.strip_suffix('.').unwrap_or(&host);
+                if host.ends_with('.') {
+                    return None;
+                }
                 host.to_ascii_lowercase()
             }
             KeyFrom::Header(name) => {
@@ -101,8 +125,15 @@ impl SourceKey {
             }
             KeyFrom::Custom(key) => key(parts)?,
         };
-        (!key.is_empty() && key.len() <= MAX_SOURCE_KEY).then_some(key)
+        (!key.is_empty() && key.len() <= MAX_SOURCE_KEY && !key.chars().any(char::is_control))
+            .then_some(key)
     }
+}
+
+/// Whether a decoded path segment is one a raw segment could be: no separator, and not a
+/// step to the same or the parent directory.
+fn is_plain_segment(segment: &str) -> bool {
+    segment != "." && segment != ".." && !segment.contains(['/', '\\'])
 }
 
 impl fmt::Debug for SourceKey {
@@ -159,24 +190,72 @@ impl std::error::Error for LookupError {
     }
 }
 
-/// Finds the verifier of a source: its scheme and its current secrets. `Ok(None)` when
-/// the source is unknown (the layer answers `404`), `Err` when the lookup itself failed
-/// (`503`).
+/// A source the lookup knows: the identity its deliveries are namespaced by, and its
+/// verifier.
 ///
-/// Implemented for async closures `Fn(String) -> impl Future<Output = Result<Option<Verifier>,
-/// LookupError>>`.
+/// The identity is the source as your lookup resolved it (the tenant's canonical name or
+/// id from your database), not the key the request spelled: when the lookup matches keys
+/// case-insensitively, `/acme/` and `/ACME/` are one tenant, and both spellings of a
+/// captured delivery must be the same delivery. The handler reads it from
+/// [`Delivery::source`](crate::Delivery::source).
+///
+/// ```
+/// use tower_webhook::layer::KnownSource;
+/// use tower_webhook::{providers, Verifier};
+///
+/// let verifier = Verifier::new(providers::github(), "acme's secret")?;
+/// let found = KnownSource::new("acme", verifier);
+/// assert_eq!(found.identity(), "acme");
+/// assert_eq!(found.verifier().source(), Some("acme"));
+/// # Ok::<(), tower_webhook::ConfigError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct KnownSource {
+    identity: Arc<str>,
+    /// Bound to the identity with [`Verifier::for_source`].
+    verifier: Verifier,
+}
+
+impl KnownSource {
+    /// The source `identity`, verified by `verifier`, which is bound to `identity`
+    /// ([`Verifier::for_source`], replacing any source it was bound to).
+    pub fn new(identity: impl Into<Arc<str>>, verifier: Verifier) -> Self {
+        let identity = identity.into();
+        KnownSource {
+            verifier: verifier.for_source(identity.clone()),
+            identity,
+        }
+    }
+
+    /// The identity deliveries from this source are namespaced by.
+    pub fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    /// The source's verifier, bound to its identity.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+}
+
+/// Finds a source by the key a request carries: its identity and its verifier (scheme
+/// and current secrets), as a [`KnownSource`]. `Ok(None)` when the source is unknown (the
+/// layer answers `404`), `Err` when the lookup itself failed (`503`).
+///
+/// Implemented for async closures `Fn(String) -> impl Future<Output =
+/// Result<Option<KnownSource>, LookupError>>`.
 pub trait VerifierLookup: Send + Sync + 'static {
-    /// Looks up `source`.
-    fn lookup(&self, source: String) -> BoxFuture<'_, Result<Option<Verifier>, LookupError>>;
+    /// Looks up the source of `key`.
+    fn lookup(&self, key: String) -> BoxFuture<'_, Result<Option<KnownSource>, LookupError>>;
 }
 
 impl<F, Fut> VerifierLookup for F
 where
     F: Fn(String) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Option<Verifier>, LookupError>> + Send + 'static,
+    Fut: Future<Output = Result<Option<KnownSource>, LookupError>> + Send + 'static,
 {
-    fn lookup(&self, source: String) -> BoxFuture<'_, Result<Option<Verifier>, LookupError>> {
-        Box::pin(self(source))
+    fn lookup(&self, key: String) -> BoxFuture<'_, Result<Option<KnownSource>, LookupError>> {
+        Box::pin(self(key))
     }
 }
 
@@ -186,27 +265,37 @@ where
 ///
 /// - A verifier is used for the time-to-live (default one minute), then looked up again,
 ///   so a rotated or added secret takes effect without a restart; [`invalidate`](Self::invalidate)
-///   makes it take effect at once. Concurrent requests for a source that is not cached
+///   makes it take effect at once. Concurrent requests for a key that is not cached
 ///   share one lookup (single flight).
 /// - An unknown source is answered `404` and remembered as unknown for a short while
-///   (default five seconds); a failed lookup is answered `503` (fail closed) and not
-///   cached. A request without a source key, or with one longer than
-///   [`MAX_SOURCE_KEY`], is unknown without a lookup.
-/// - Each verifier is [namespaced by its source](Verifier::for_source): the same delivery
-///   id under two sources is two deliveries, and the handler reads the source from
-///   [`Delivery::source`](crate::Delivery::source). The source is the key, unless the
-///   lookup returns a verifier it already bound with `for_source`: do that when the key
-///   is not an identity the signature covers (PayPal's certificate URL: a captured
-///   delivery must not become new by naming another URL of the same certificate).
-/// - The cache holds at most `capacity` sources (default 100,000), oldest first out.
+///   ([`unknown_ttl`](Self::unknown_ttl), default five seconds). A failed lookup (an
+///   error, or no answer within the [`lookup_timeout`](Self::lookup_timeout), default
+///   five seconds) is answered `503` with `Retry-After` (fail closed) and remembered as
+///   failed for [`failure_ttl`](Self::failure_ttl) (default one second): requests for
+///   that key meanwhile get `503` without a lookup, and the first after it tries again.
+/// - A request without a source key, with one longer than [`MAX_SOURCE_KEY`] or holding
+///   a control character, or with a [path segment](SourceKey::path_segment) that decodes
+///   to a path step, is unknown without a lookup.
+/// - **Deliveries are namespaced by the identity the lookup returns**
+///   ([`KnownSource::new`]), never by the key's spelling: the same delivery id under two
+///   sources is two deliveries, and a delivery sent under two spellings of one source
+///   (`/acme/` and `/ACME/` to a case-insensitive lookup, two URLs of one PayPal
+///   certificate) is one delivery. The handler reads the identity from
+///   [`Delivery::source`](crate::Delivery::source).
+/// - The cache holds at most `capacity` keys (default 100,000), oldest answer first out,
+///   whatever the pattern of requests: its memory is bounded by the capacity.
 ///
 /// **The lookup runs before anything is verified**, because the source key is what
-/// chooses the verifier: anyone can make it run. The negative cache absorbs repeats of
-/// one unknown name, but a flood of *distinct* random names costs one lookup each (on
-/// your database, if that is where it goes). Bound it before it reaches the lookup: a
-/// [`SourceKey::from_fn`] that answers `None` for names outside your format (a UUID, a
-/// slug of known length) costs nothing, and rate limiting in front of the route (a
-/// proxy, or tower's `RateLimit`/`ConcurrencyLimit`) caps the rest.
+/// chooses the verifier: anyone can make it run. The cache absorbs repeats of one name
+/// (known, unknown or failing), and at most [`max_new_source_lookups`](Self::max_new_source_lookups)
+/// lookups of keys not known to the cache run at once (default 32): beyond that, a
+/// request for another such key is answered `503` with `Retry-After` without a lookup,
+/// so a flood of distinct random names takes at most that many of your database's
+/// connections. Refreshing a source whose last answer was a verifier is never refused
+/// this way. To keep random names from competing with new tenants at all, refuse them
+/// before the lookup: a [`SourceKey::from_fn`] that answers `None` for names outside
+/// your format (a UUID, a slug of known length) costs nothing, and rate limiting in front
+/// of the route (a proxy, or tower's `RateLimit`) caps the rest.
 ///
 /// Clone it to keep a handle for invalidation; clones share the cache.
 ///
@@ -214,7 +303,7 @@ where
 /// use std::collections::HashMap;
 /// use std::sync::Arc;
 /// use axum::{routing::post, Router};
-/// use tower_webhook::layer::{Sources, SourceKey};
+/// use tower_webhook::layer::{KnownSource, Sources, SourceKey};
 /// use tower_webhook::{providers, Delivery, Verifier, WebhookLayer};
 ///
 /// // The "database": tenant name to Standard Webhooks secret.
@@ -222,11 +311,15 @@ where
 ///     "acme".to_owned(),
 ///     "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned(),
 /// )]));
-/// let sources = Sources::new(SourceKey::path_segment(1), move |tenant: String| {
+/// let sources = Sources::new(SourceKey::path_segment(1), move |key: String| {
 ///     let secrets = secrets.clone();
 ///     async move {
-///         Ok(match secrets.get(&tenant) {
-///             Some(secret) => Some(Verifier::new(providers::standard_webhooks(), secret.as_str())?),
+///         Ok(match secrets.get_key_value(&key) {
+///             // The tenant's name as stored is its identity.
+///             Some((tenant, secret)) => Some(KnownSource::new(
+///                 tenant.as_str(),
+///                 Verifier::new(providers::standard_webhooks(), secret.as_str())?,
+///             )),
 ///             None => None,
 ///         })
 ///     }
@@ -246,23 +339,58 @@ pub struct Sources {
     lookup: Arc<dyn VerifierLookup>,
     ttl: Duration,
     unknown_ttl: Duration,
+    failure_ttl: Duration,
+    lookup_timeout: Duration,
     capacity: usize,
+    new_lookups: Arc<Semaphore>,
+    max_new_lookups: usize,
     cache: Arc<Mutex<Cache>>,
 }
 
 #[derive(Default)]
 struct Cache {
     entries: HashMap<Arc<str>, Entry>,
-    /// Keys in the order they were (re)filled, with their fill number: the oldest goes first.
+    /// Keys in the order they were (re)filled, with their fill number: the oldest goes
+    /// first. An item whose fill number is no longer its key's is stale and skipped; stale
+    /// items are pruned before they outnumber the entries, so the queue stays within
+    /// twice the entries (plus a few).
     order: VecDeque<(Arc<str>, u64)>,
     next: u64,
 }
 
+/// Stale items the order queue may hold beyond the entries before it is pruned.
+const STALE_SLACK: usize = 16;
+
 struct Entry {
-    cell: Arc<OnceCell<Option<Verifier>>>,
-    filled: Instant,
+    cell: Arc<OnceCell<Settled>>,
     seq: u64,
+    /// Whether the key's last definite answer (before this one) was a verifier: its
+    /// lookups are refreshes, not counted against the limit on new sources.
+    known: bool,
 }
+
+/// A lookup's answer, and when it came.
+struct Settled {
+    answer: Answer,
+    at: Instant,
+}
+
+enum Answer {
+    Known(Verifier),
+    Unknown,
+    Failed,
+}
+
+/// What a request waits on: the cell of its key, whether the key is known, and the
+/// permit of a lookup of a new source when one was taken for it.
+struct Slot<'a> {
+    cell: Arc<OnceCell<Settled>>,
+    known: bool,
+    permit: Option<SemaphorePermit<'a>>,
+}
+
+/// Too many lookups of new sources run already.
+struct Busy;
 
 impl From<LookupError> for crate::ConfigError {
     fn from(error: LookupError) -> Self {
@@ -284,7 +412,11 @@ impl Sources {
             lookup: Arc::new(lookup),
             ttl: DEFAULT_SOURCE_TTL,
             unknown_ttl: DEFAULT_UNKNOWN_TTL,
+            failure_ttl: DEFAULT_FAILURE_TTL,
+            lookup_timeout: DEFAULT_LOOKUP_TIMEOUT,
             capacity: DEFAULT_SOURCE_CAPACITY,
+            new_lookups: Arc::new(Semaphore::new(DEFAULT_MAX_NEW_SOURCE_LOOKUPS)),
+            max_new_lookups: DEFAULT_MAX_NEW_SOURCE_LOOKUPS,
             cache: Arc::new(Mutex::new(Cache::default())),
         }
     }
@@ -302,16 +434,45 @@ impl Sources {
         self
     }
 
+    /// How long a failed lookup is remembered as failed (default one second): requests for
+    /// its key meanwhile are answered `503` without a lookup, with this as `Retry-After`
+    /// (at least a second).
+    pub fn failure_ttl(mut self, ttl: Duration) -> Self {
+        self.failure_ttl = ttl;
+        self
+    }
+
+    /// How long a lookup may take before it counts as failed (default five seconds): the
+    /// requests waiting on it are answered `503`, and the key is remembered as failed for
+    /// the [`failure_ttl`](Self::failure_ttl). Needs a tokio runtime with its timer (a
+    /// lookup that answers at once needs neither).
+    pub fn lookup_timeout(mut self, timeout: Duration) -> Self {
+        self.lookup_timeout = timeout;
+        self
+    }
+
     /// The most sources cached at once (default 100,000; at least 1).
     pub fn capacity(mut self, capacity: usize) -> Self {
         self.capacity = capacity.max(1);
         self
     }
 
-    /// Forgets `source`: its next request looks it up again (after a rotation, a new
-    /// tenant, a removed one).
-    pub fn invalidate(&self, source: &str) {
-        self.lock().entries.remove(source);
+    /// The most lookups of keys not known to the cache that run at once (default 32; at
+    /// least 1): beyond it, a request for another such key is answered `503` with
+    /// `Retry-After`, without a lookup. A key is known while its last answer was a
+    /// verifier; refreshing it is not counted.
+    pub fn max_new_source_lookups(mut self, limit: usize) -> Self {
+        let limit = limit.clamp(1, Semaphore::MAX_PERMITS);
+        // Clones made before share the old limit; a builder is configured before use.
+        self.new_lookups = Arc::new(Semaphore::new(limit));
+        self.max_new_lookups = limit;
+        self
+    }
+
+    /// Forgets the answer for `key`: its next request looks it up again (after a rotation,
+    /// a new tenant, a removed one).
+    pub fn invalidate(&self, key: &str) {
+        self.lock().entries.remove(key);
     }
 
     /// Forgets every source.
@@ -321,7 +482,7 @@ impl Sources {
         cache.order.clear();
     }
 
-    /// How many sources are cached now (known and unknown).
+    /// How many keys are cached now (known, unknown, failed, or being looked up).
     pub fn cached(&self) -> usize {
         self.lock().entries.len()
     }
@@ -340,69 +501,168 @@ impl Sources {
         let Some(key) = self.key.read(parts) else {
             return Err(unknown());
         };
-        let cell = self.cell(&key);
-        let lookup = cell
+        let Slot {
+            cell,
+            known,
+            permit,
+        } = self.slot(&key).map_err(|Busy| self.busy())?;
+        let settled = cell
             .get_or_try_init(|| async {
-                let found = self.lookup.lookup(key.clone()).await?;
-                // A verifier the lookup bound to a source itself keeps that source: the key
-                // need not be an identity (PayPal's certificate URL is not).
-                Ok::<_, LookupError>(found.map(|verifier| match verifier.source() {
-                    Some(_) => verifier,
-                    None => verifier.for_source(key.as_str()),
-                }))
+                // The request that made the cell brings its permit; one that takes over a
+                // lookup given up (its request dropped) takes its own.
+                let _permit = match permit {
+                    Some(permit) => Some(permit),
+                    None if known => None,
+                    None => Some(self.new_lookups.try_acquire().map_err(|_| Busy)?),
+                };
+                let answer = self.look_up(&key).await;
+                Ok::<_, Busy>(Settled {
+                    answer,
+                    at: Instant::now(),
+                })
             })
-            .await;
-        match lookup {
-            Ok(Some(verifier)) => Ok(verifier.clone()),
-            Ok(None) => Err(unknown()),
-            Err(error) => {
+            .await
+            .map_err(|Busy| self.busy())?;
+        match &settled.answer {
+            Answer::Known(verifier) => Ok(verifier.clone()),
+            Answer::Unknown => Err(unknown()),
+            Answer::Failed => Err(Rejection::new(
+                RejectionKind::SourceUnavailable,
+                "the webhook source could not be looked up; retry later",
+            )
+            .with_retry_after(self.retry_after())),
+        }
+    }
+
+    /// Runs the lookup of `key` within the timeout.
+    async fn look_up(&self, key: &str) -> Answer {
+        match within(self.lookup_timeout, self.lookup.lookup(key.to_owned())).await {
+            Some(Ok(Some(found))) => Answer::Known(found.verifier),
+            Some(Ok(None)) => Answer::Unknown,
+            Some(Err(error)) => {
                 tracing::error!(error = %error, "webhook source lookup failed");
-                Err(Rejection::new(
-                    RejectionKind::SourceUnavailable,
-                    "the webhook source could not be looked up; retry later",
-                )
-                .with_retry_after(Duration::from_secs(5)))
+                Answer::Failed
+            }
+            None => {
+                tracing::error!(
+                    timeout = ?self.lookup_timeout,
+                    "webhook source lookup did not answer in time"
+                );
+                Answer::Failed
             }
         }
     }
 
-    /// The cache cell of `key`: the cached one while it is fresh, else a new one.
-    fn cell(&self, key: &str) -> Arc<OnceCell<Option<Verifier>>> {
+    fn busy(&self) -> Rejection {
+        tracing::warn!(
+            limit = self.max_new_lookups,
+            "too many lookups of new webhook sources at once: refused without a lookup"
+        );
+        Rejection::new(
+            RejectionKind::SourceUnavailable,
+            "too many webhook sources are being looked up; retry later",
+        )
+        .with_retry_after(self.retry_after())
+    }
+
+    fn retry_after(&self) -> Duration {
+        self.failure_ttl.max(Duration::from_secs(1))
+    }
+
+    fn ttl_of(&self, answer: &Answer) -> Duration {
+        match answer {
+            Answer::Known(_) => self.ttl,
+            Answer::Unknown => self.unknown_ttl,
+            Answer::Failed => self.failure_ttl,
+        }
+    }
+
+    /// The cache cell of `key`: the cached one while its answer is fresh (or still to
+    /// come: single flight), else a new one. A key not known takes a permit of the limit
+    /// on new lookups before its cell is made, so refused requests cost no cache entry.
+    fn slot(&self, key: &str) -> Result<Slot<'_>, Busy> {
         let now = Instant::now();
         let mut cache = self.lock();
-        if let Some(entry) = cache.entries.get(key) {
-            let ttl = match entry.cell.get() {
-                Some(None) => self.unknown_ttl,
-                _ => self.ttl,
+        let mut stored_key = None;
+        let mut known = false;
+        if let Some((stored, entry)) = cache.entries.get_key_value(key) {
+            let Some(settled) = entry.cell.get() else {
+                return Ok(Slot {
+                    cell: entry.cell.clone(),
+                    known: entry.known,
+                    permit: None,
+                });
             };
-            // A cell still being filled is shared, whatever its age: single flight.
-            if !entry.cell.initialized() || now.duration_since(entry.filled) < ttl {
-                return entry.cell.clone();
+            if now.duration_since(settled.at) < self.ttl_of(&settled.answer) {
+                return Ok(Slot {
+                    cell: entry.cell.clone(),
+                    known: entry.known,
+                    permit: None,
+                });
             }
-        }
-        while cache.entries.len() >= self.capacity {
-            let Some((oldest, seq)) = cache.order.pop_front() else {
-                break;
+            known = match settled.answer {
+                Answer::Known(_) => true,
+                Answer::Unknown => false,
+                Answer::Failed => entry.known,
             };
-            if cache.entries.get(&oldest).is_some_and(|e| e.seq == seq) {
-                cache.entries.remove(&oldest);
-            }
+            stored_key = Some(stored.clone());
         }
+        let permit = if known {
+            None
+        } else {
+            Some(self.new_lookups.try_acquire().map_err(|_| Busy)?)
+        };
+        let key = match stored_key {
+            // A refill: the key keeps its entry's place in the count.
+            Some(stored) => stored,
+            None => {
+                while cache.entries.len() >= self.capacity {
+                    let Some((oldest, seq)) = cache.order.pop_front() else {
+                        break;
+                    };
+                    if cache.entries.get(&oldest).is_some_and(|e| e.seq == seq) {
+                        cache.entries.remove(&oldest);
+                    }
+                }
+                Arc::from(key)
+            }
+        };
         cache.next += 1;
         let seq = cache.next;
-        let key: Arc<str> = Arc::from(key);
         let cell = Arc::new(OnceCell::new());
         cache.order.push_back((key.clone(), seq));
         cache.entries.insert(
             key,
             Entry {
                 cell: cell.clone(),
-                filled: now,
                 seq,
+                known,
             },
         );
-        cell
+        if cache.order.len() > 2 * cache.entries.len() + STALE_SLACK {
+            let Cache { entries, order, .. } = &mut *cache;
+            order.retain(|(key, seq)| entries.get(key).is_some_and(|e| e.seq == *seq));
+        }
+        Ok(Slot {
+            cell,
+            known,
+            permit,
+        })
     }
+}
+
+/// Runs `lookup` for at most `timeout`; `None` when it did not answer in time. A lookup
+/// that answers at once (a map) needs no timer, and without a tokio runtime there is none
+/// to set.
+async fn within<T>(timeout: Duration, mut lookup: BoxFuture<'_, T>) -> Option<T> {
+    let first = std::future::poll_fn(|cx| Poll::Ready(lookup.as_mut().poll(cx))).await;
+    if let Poll::Ready(answer) = first {
+        return Some(answer);
+    }
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Some(lookup.await);
+    }
+    tokio::time::timeout(timeout, lookup).await.ok()
 }
 
 fn unknown() -> Rejection {
@@ -415,7 +675,10 @@ impl fmt::Debug for Sources {
             .field("key", &self.key)
             .field("ttl", &self.ttl)
             .field("unknown_ttl", &self.unknown_ttl)
+            .field("failure_ttl", &self.failure_ttl)
+            .field("lookup_timeout", &self.lookup_timeout)
             .field("capacity", &self.capacity)
+            .field("max_new_source_lookups", &self.max_new_lookups)
             .field("cached", &self.cached())
             .finish_non_exhaustive()
     }

@@ -17,7 +17,7 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 use sha2::{Digest, Sha256};
 
-use crate::layer::{LookupError, VerifierLookup};
+use crate::layer::{KnownSource, LookupError, VerifierLookup};
 use crate::replay::BoxFuture;
 use crate::scheme::json::{find_fields, JsonPath};
 use crate::scheme::rsa_key::{self, RsaKey, MAX_RSA_SIGNATURE};
@@ -422,13 +422,21 @@ impl Scheme for PayPal {
 /// invalid one is an unknown source too, with a `warn` event). A failed fetch is a failed
 /// lookup: `503`, and PayPal retries.
 ///
-/// The [`Sources`](crate::layer::Sources) caches each certificate's verifier for its TTL and
-/// bounds how many it holds: PayPal signs with a handful of certificates, so a small
-/// capacity (16) is plenty. The verifiers it returns are all bound to one source,
-/// `paypal:<webhook id>` ([`Delivery::source`](crate::Delivery::source)), not to the
-/// certificate URL: the URL is not signed and PayPal serves one certificate under several
-/// (`api.paypal.com` and `api-m.paypal.com`), so a captured delivery that names another
-/// URL of the same certificate is still a duplicate.
+/// The certificate URL is read before anything is verified, so anyone can name one. The
+/// [`Sources`](crate::layer::Sources) is what keeps that from making your server fetch
+/// at the sender's rate: it caches each URL's answer (a certificate for its TTL, a refused
+/// URL for the unknown TTL, a failed or timed-out fetch for the failure TTL, each fetched
+/// once however many requests name it meanwhile), gives every fetch its lookup timeout,
+/// and lets at most [`max_new_source_lookups`](crate::layer::Sources::max_new_source_lookups)
+/// fetches of URLs it does not know run at once. PayPal signs with a handful of
+/// certificates, so a small capacity (16) and a small limit on new fetches (4) are
+/// plenty.
+///
+/// The sources it returns all have one identity, `paypal:<webhook id>`
+/// ([`Delivery::source`](crate::Delivery::source)), not the certificate URL: the URL is
+/// not signed and PayPal serves one certificate under several (`api.paypal.com` and
+/// `api-m.paypal.com`), so a captured delivery that names another URL of the same
+/// certificate is still a duplicate.
 ///
 /// ```
 /// use axum::{routing::post, Router};
@@ -441,7 +449,9 @@ impl Scheme for PayPal {
 ///     Err::<bytes::Bytes, _>(LookupError::new(format!("no HTTP client to fetch {url}")))
 /// };
 /// let certificates = PayPalCertificates::new(providers::paypal("1JE4291016473214C"), fetcher);
-/// let sources = Sources::new(SourceKey::header(PAYPAL_CERT_URL), certificates).capacity(16);
+/// let sources = Sources::new(SourceKey::header(PAYPAL_CERT_URL), certificates)
+///     .capacity(16)
+///     .max_new_source_lookups(4);
 /// let app: Router = Router::new().route(
 ///     "/webhooks/paypal",
 ///     post(|delivery: Delivery| async move { delivery.id().to_owned() })
@@ -481,7 +491,7 @@ impl PayPalCertificates {
 }
 
 impl VerifierLookup for PayPalCertificates {
-    fn lookup(&self, url: String) -> BoxFuture<'_, Result<Option<Verifier>, LookupError>> {
+    fn lookup(&self, url: String) -> BoxFuture<'_, Result<Option<KnownSource>, LookupError>> {
         Box::pin(async move {
             if !is_paypal_cert_url(&url) {
                 tracing::warn!(url = %url, "PAYPAL-CERT-URL is not one of PayPal's: refused without fetching");
@@ -500,9 +510,10 @@ impl VerifierLookup for PayPalCertificates {
                 // One source for every certificate URL: the URL is not signed, and PayPal
                 // serves one certificate under several (`api` and `api-m`), so replay keys
                 // must not depend on it.
-                Ok(verifier) => Ok(Some(
-                    verifier.for_source(format!("paypal:{}", self.scheme.webhook_id)),
-                )),
+                Ok(verifier) => Ok(Some(KnownSource::new(
+                    format!("paypal:{}", self.scheme.webhook_id),
+                    verifier,
+                ))),
                 Err(error) => {
                     tracing::warn!(url = %url, error = %error, "PayPal certificate refused");
                     Ok(None)

@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tower::{Layer, Service};
-use tower_webhook::layer::{SourceKey, Sources};
+use tower_webhook::layer::{KnownSource, SourceKey, Sources};
 use tower_webhook::replay::{KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation};
 use tower_webhook::{providers, Verifier, WebhookLayer};
 use tower_webhook_benches::*;
@@ -43,10 +43,10 @@ fn layer(c: &mut Criterion) {
         });
         // Many sources on one endpoint, the source's verifier cached (a hit every time).
         let sources = Sources::new(SourceKey::path_segment(1), |_tenant: String| async {
-            Ok(Some(Verifier::new(
-                providers::standard_webhooks(),
-                STANDARD_SECRET,
-            )?))
+            Ok(Some(KnownSource::new(
+                "acme",
+                Verifier::new(providers::standard_webhooks(), STANDARD_SECRET)?,
+            )))
         });
         let mut per_source = WebhookLayer::with_sources(sources)
             .replay_store(MemoryStore::new())
