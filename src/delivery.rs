@@ -44,18 +44,24 @@ pub struct Delivery {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UnsignedIdPolicy {
-    /// The default: the delivery is a duplicate when **either** its id **or** its signature
-    /// was seen before.
+    /// The default: the id is a key only where nothing signed can recognise the
+    /// provider's retries, so an id the sender chose can neither make a delivery a
+    /// duplicate nor be spent by other content.
     ///
-    /// - The provider's retries and redeliveries carry the same id, so they are recognised
-    ///   even when they are signed anew (Box, Zendesk and other schemes that sign a fresh
-    ///   timestamp on each attempt).
-    /// - A captured delivery replayed under a new id carries the same signature, so it is
-    ///   refused: an unsigned header cannot turn one delivery into two.
-    /// - The cost: two *distinct* deliveries with byte-identical signed content (for
-    ///   schemes that sign no timestamp, two events whose bodies are identical) are one
-    ///   delivery. The second is never silent: it is logged at `warn` and counted
+    /// - Where the provider signs no timestamp (GitHub, Shopify: retries repeat the
+    ///   signature), the signature alone is the key and the id is not used.
+    /// - Where each attempt is signed anew over the same body (Zendesk: a fresh timestamp
+    ///   in a header), a digest of the signed body is the key and the id is not used.
+    /// - Otherwise (token schemes, which sign nothing; schemes whose body changes on each
+    ///   attempt, such as Linear's signed `webhookTimestamp`; schemes of their own, such as
+    ///   Box's) the delivery is a duplicate when **either** its id **or** its signature was
+    ///   seen. **The id is then a claim**: other authentic content, captured within the
+    ///   tolerance and sent under the id of a delivery whose handler failed, completes
+    ///   that id, and the provider's retry of it is answered as a duplicate. A copy found
+    ///   under a new id is logged at `warn` and counted
     ///   ([`Counters::duplicates_under_new_id`](crate::layer::Counters::duplicates_under_new_id)).
+    /// - The cost: two *distinct* deliveries with byte-identical signed content (for
+    ///   GitHub, two events whose bodies are identical) are one delivery.
     #[default]
     IdOrSignature,
     /// A duplicate only when the **same id** arrives with the **same signed content**: the
@@ -91,6 +97,9 @@ struct Inner {
     action: OnceLock<Option<Box<str>>>,
     fingerprint_text: OnceLock<Box<str>>,
     keys: OnceLock<Keys>,
+    /// The route a dispatcher chose, where the event type is unsigned: the keys are
+    /// bound to it.
+    route: OnceLock<Box<str>>,
 }
 
 /// What the inbox stores of a delivery, to make it again for the handler.
@@ -191,6 +200,7 @@ impl Delivery {
                 action: OnceLock::new(),
                 fingerprint_text: OnceLock::new(),
                 keys: OnceLock::new(),
+                route: OnceLock::new(),
             }),
         }
     }
@@ -214,6 +224,7 @@ impl Delivery {
             other_signatures: Vec::new(),
             handshake: None,
             credentials: None,
+            body_signed: false,
         };
         let namespace: Arc<str> = stored.provider.clone();
         let delivery = Delivery::new(
@@ -338,15 +349,19 @@ impl Delivery {
     /// data, or with signed data beside them:
     ///
     /// - the id alone, where the signature covers it;
-    /// - where the provider sends an id the signature does not cover, the id **and** the
-    ///   signature, a hit on either being a duplicate (the default
-    ///   [`UnsignedIdPolicy`]; the verifier can choose another);
+    /// - where the provider sends an id the signature does not cover, what
+    ///   [`UnsignedIdPolicy`] says (by default the signed content alone: the signature, or
+    ///   a digest of the body where each attempt is signed anew over it);
     /// - the signature alone, where the provider sends no id.
     ///
     /// "The signature" is the signed content's tag under **every** configured secret
     /// (one key each), so neither the order of the secrets, a secret rotated in, nor which
     /// of several signatures a copy carries can make a captured delivery new. With one
     /// secret that is one key.
+    ///
+    /// Where the event type is unsigned and the layer knows the dispatcher
+    /// ([`WebhookLayer::routed_by`](crate::WebhookLayer::routed_by)), every key is bound to
+    /// the route the delivery takes.
     pub fn replay_keys(&self) -> &[ReplayKey] {
         self.keys().keys.as_slice()
     }
@@ -377,36 +392,71 @@ impl Delivery {
 
     fn keys(&self) -> &Keys {
         self.inner.keys.get_or_init(|| {
-            let namespace = &*self.inner.namespace;
-            let signatures = || self.content_keys(|bytes| ReplayKey::signature(namespace, bytes));
-            let retries_signed_anew = self.inner.verified.timestamp.is_some();
-            let content = |keys: KeyList| Keys {
-                keys,
-                id_then_signature: false,
-                retries_signed_anew,
-            };
-            match self.provider_id() {
-                None => content(KeyList::new(signatures())),
-                Some(id) if self.inner.verified.id_signed => {
-                    content(KeyList::new([ReplayKey::new(namespace, id)]))
-                }
-                Some(id) => match self.inner.policy {
-                    UnsignedIdPolicy::IdOrSignature => Keys {
-                        keys: KeyList::new(
-                            std::iter::once(ReplayKey::new(namespace, id)).chain(signatures()),
-                        ),
-                        id_then_signature: true,
-                        retries_signed_anew,
-                    },
-                    UnsignedIdPolicy::DangerouslyTrustIdWithSignature => {
-                        content(KeyList::new(self.content_keys(|bytes| {
-                            ReplayKey::id_with_signature(namespace, id, bytes)
-                        })))
-                    }
-                    UnsignedIdPolicy::SignatureOnly => content(KeyList::new(signatures())),
-                },
+            let mut keys = self.unrouted_keys();
+            if let Some(route) = self.inner.route.get() {
+                keys.keys = KeyList::new(keys.keys.as_slice().iter().map(|key| key.routed(route)));
             }
+            keys
         })
+    }
+
+    fn unrouted_keys(&self) -> Keys {
+        let namespace = &*self.inner.namespace;
+        let signatures = || self.content_keys(|bytes| ReplayKey::signature(namespace, bytes));
+        let retries_signed_anew = self.inner.verified.timestamp.is_some();
+        let content = |keys: KeyList| Keys {
+            keys,
+            id_then_signature: false,
+            retries_signed_anew,
+        };
+        match self.provider_id() {
+            None => content(KeyList::new(signatures())),
+            Some(id) if self.inner.verified.id_signed => {
+                content(KeyList::new([ReplayKey::new(namespace, id)]))
+            }
+            Some(id) => match self.inner.policy {
+                // Where retries repeat the signature (no signed timestamp) and something
+                // is signed, the signature alone recognises them: an id beside it would
+                // be a claim that other content could complete, losing the delivery
+                // that id belongs to.
+                UnsignedIdPolicy::IdOrSignature
+                    if !retries_signed_anew
+                        && !matches!(self.inner.verified.fingerprint, Fingerprint::BodyHash) =>
+                {
+                    content(KeyList::new(signatures()))
+                }
+                // Where each attempt is signed anew over the same body, the body
+                // recognises the retries, and no id has to be trusted.
+                UnsignedIdPolicy::IdOrSignature if self.inner.verified.body_signed => {
+                    content(KeyList::new([ReplayKey::body(
+                        namespace,
+                        &sha2::Sha256::digest(&self.inner.body),
+                    )]))
+                }
+                UnsignedIdPolicy::IdOrSignature => Keys {
+                    keys: KeyList::new(
+                        std::iter::once(ReplayKey::new(namespace, id)).chain(signatures()),
+                    ),
+                    id_then_signature: true,
+                    retries_signed_anew,
+                },
+                UnsignedIdPolicy::DangerouslyTrustIdWithSignature => {
+                    content(KeyList::new(self.content_keys(|bytes| {
+                        ReplayKey::id_with_signature(namespace, id, bytes)
+                    })))
+                }
+                UnsignedIdPolicy::SignatureOnly => content(KeyList::new(signatures())),
+            },
+        }
+    }
+
+    /// Binds the replay keys to the route a dispatcher chooses for this delivery, when
+    /// its event type is unsigned (the layer does it before reserving, where it knows
+    /// the [`Dispatch`](crate::dispatch::Dispatch)). No effect once the keys were read.
+    pub(crate) fn route_keys(&self, route: Box<str>) {
+        if self.inner.keys.get().is_none() {
+            let _ = self.inner.route.set(route);
+        }
     }
 
     /// The signed timestamp, for providers that sign one.

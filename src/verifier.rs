@@ -233,8 +233,8 @@ impl<S: Scheme> VerifierBuilder<S> {
     }
 
     /// How replay protection treats a delivery id the signature does not cover (default
-    /// [`UnsignedIdPolicy::IdOrSignature`]: a duplicate when either the id or the
-    /// signature was seen). See [`UnsignedIdPolicy`] for the trade-off.
+    /// [`UnsignedIdPolicy::IdOrSignature`]: the signed content alone wherever it
+    /// recognises the provider's retries). See [`UnsignedIdPolicy`] for the trade-off.
     pub fn unsigned_id_policy(mut self, policy: UnsignedIdPolicy) -> Self {
         self.unsigned_id_policy = policy;
         self

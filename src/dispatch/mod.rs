@@ -79,7 +79,11 @@
 //! says it at run time) — it routes by **what the sender claims**. The body is authentic,
 //! but someone who captured a delivery could present it under another event type to a
 //! route that handles it differently; replay protection refuses a second copy of the same
-//! signed content, not a first copy whose header was changed in transit. A typed payload
+//! signed content, not a first copy whose header was changed in transit. Tell the layer
+//! the dispatcher ([`WebhookLayer::routed_by`](crate::WebhookLayer::routed_by)) and the
+//! replay keys are bound to the route: each route handles a given signed content at most
+//! once, and a copy handled by another route never makes the genuine delivery a
+//! duplicate. A typed payload
 //! narrows this (a `push` body rarely fits an `issues` type), and
 //! [`require_signed_event_type`](Dispatch::require_signed_event_type) refuses to dispatch
 //! unsigned event types at all (for providers that sign them: Stripe, Standard Webhooks,
@@ -294,6 +298,18 @@ impl Dispatch {
         match &routes.fallback {
             Some(handler) => Outcome::Handler(handler, Route::Fallback),
             None => Outcome::Unhandled(name),
+        }
+    }
+
+    /// The route `delivery` takes, as the layer binds its replay keys to it
+    /// ([`WebhookLayer::routed_by`](crate::WebhookLayer::routed_by)).
+    pub(crate) fn route_key(&self, delivery: &Delivery) -> Box<str> {
+        match self.dispatch(delivery) {
+            Outcome::Handler(_, Route::Exact(name)) => format!("exact {name}").into(),
+            Outcome::Handler(_, Route::Prefix(prefix)) => format!("prefix {prefix}").into(),
+            Outcome::Handler(_, Route::Fallback) => "fallback".into(),
+            Outcome::Unhandled(_) => "unhandled".into(),
+            Outcome::Refused(_) => "refused".into(),
         }
     }
 

@@ -131,6 +131,9 @@ pub(crate) struct Config {
     pub(crate) on_store_failure: StoreFailure,
     pub(crate) counters: Counters,
     pub(crate) allowed: Option<SourceFilter>,
+    /// The dispatcher behind the layer, to bind the replay keys of deliveries whose event
+    /// type is unsigned to the route it chooses.
+    pub(crate) routes: Option<crate::dispatch::Dispatch>,
     #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
     pub(crate) inbox: Option<crate::inbox::Inbox>,
 }
@@ -229,7 +232,8 @@ impl fmt::Debug for Config {
             .field("duplicate_status", &self.duplicate_status)
             .field("store_timeout", &self.store_timeout)
             .field("on_store_failure", &self.on_store_failure)
-            .field("allowed", &self.allowed);
+            .field("allowed", &self.allowed)
+            .field("routed_by", &self.routes.is_some());
         #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
         f.field("inbox", &self.inbox);
         f.finish()
@@ -279,6 +283,7 @@ impl WebhookLayer {
                 on_store_failure: StoreFailure::Reject,
                 counters: Counters::default(),
                 allowed: None,
+                routes: None,
                 #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
                 inbox: None,
             },
@@ -394,6 +399,41 @@ impl WebhookLayer {
         client_address: ClientAddress,
     ) -> Self {
         self.config.allowed = Some(SourceFilter::new(sources, client_address));
+        self
+    }
+
+    /// Tells the layer the [`Dispatch`] behind it (or behind the inbox's workers), so that
+    /// the replay keys of a delivery whose event type is **unsigned** (GitHub's
+    /// `X-GitHub-Event`, Shopify's `X-Shopify-Topic`, …) are bound to the route it takes.
+    ///
+    /// Without it, a captured copy presented under another event type (`ping`, or none,
+    /// reaching the fallback) is handled by the route that name chooses and completes the
+    /// delivery's keys: the genuine delivery, if it has not been handled yet (it failed,
+    /// or the copy raced it), is then a duplicate and is never handled. With it, each
+    /// route handles a given signed content at most once: the copy under another name
+    /// reaches that name's route once, and the genuine delivery is still new to its own.
+    /// The routes are configuration, so what one captured delivery can reach is bounded
+    /// by them. Deliveries whose event type is signed are unaffected.
+    ///
+    /// Pass the same `Dispatch` you serve (a clone shares its routes).
+    ///
+    /// ```
+    /// use axum::{routing::post_service, Router};
+    /// use tower_webhook::dispatch::Dispatch;
+    /// use tower_webhook::{providers, Delivery, Verifier, WebhookLayer};
+    ///
+    /// let dispatch = Dispatch::new()
+    ///     .on("push", |_: Delivery| async { "built" })
+    ///     .on("ping", |_: Delivery| async { "pong" });
+    /// let github = Verifier::new(providers::github(), "github webhook secret").unwrap();
+    /// let layer = WebhookLayer::new(github).routed_by(&dispatch);
+    /// let app: Router = Router::new().route("/webhooks/github", post_service(dispatch).route_layer(layer));
+    /// # let _ = app;
+    /// ```
+    ///
+    /// [`Dispatch`]: crate::dispatch::Dispatch
+    pub fn routed_by(mut self, dispatch: &crate::dispatch::Dispatch) -> Self {
+        self.config.routes = Some(dispatch.clone());
         self
     }
 

@@ -157,6 +157,11 @@ where
         Ok(delivery) => delivery,
         Err(rejection) => return Ok(reject(provider, &rejection)),
     };
+    if let Some(routes) = &config.routes {
+        if !delivery.event_type_is_signed() {
+            delivery.route_keys(routes.route_key(&delivery));
+        }
+    }
 
     #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
     if let Some(inbox) = &config.inbox {

@@ -53,6 +53,8 @@ enum KeyRole {
     Id = 1,
     Signature = 2,
     IdWithSignature = 3,
+    Routed = 4,
+    Body = 5,
 }
 
 /// The key a delivery is remembered under: a SHA-256 digest of its namespace (the
@@ -84,6 +86,18 @@ impl ReplayKey {
             KeyRole::IdWithSignature,
             &[id.as_bytes(), signature],
         )
+    }
+
+    /// The key of a signed body in `namespace`, whatever was signed with it (a fresh
+    /// timestamp on each attempt): `digest` is the body's SHA-256.
+    pub(crate) fn body(namespace: &str, digest: &[u8]) -> Self {
+        ReplayKey::digest(namespace, KeyRole::Body, &[digest])
+    }
+
+    /// This key bound to the route a dispatcher chose (`route`), for deliveries whose
+    /// event type is unsigned: the same content under another route is another key.
+    pub(crate) fn routed(self, route: &str) -> Self {
+        ReplayKey::digest("", KeyRole::Routed, &[&self.0, route.as_bytes()])
     }
 
     fn digest(namespace: &str, role: KeyRole, fields: &[&[u8]]) -> Self {

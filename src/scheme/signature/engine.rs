@@ -623,6 +623,9 @@ impl Scheme for SignatureScheme {
         // Filled in place, field by field (the builder's setters move the whole value at
         // each call).
         let mut verified = Verified::new();
+        // A timestamp read from the body (Linear) changes the body on each attempt.
+        verified.body_signed = self.signs(&Part::Body)
+            && !matches!(&self.timestamp, Some((TimestampSource::Json(_), _)));
         if self.algorithm.is_mac() {
             // The tags themselves identify the signed content; hex-encoded only if asked.
             crypto::record_content_tags(

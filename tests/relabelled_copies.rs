@@ -1,0 +1,245 @@
+//! Copies relabelled with headers the signature does not cover (an unsigned id, an
+//! unsigned event type) can neither spend a delivery that has not been handled yet nor run
+//! a route twice.
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::routing::{post, post_service};
+use axum::Router;
+use bytes::Bytes;
+use http::StatusCode;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use tower_webhook::dispatch::Dispatch;
+use tower_webhook::replay::MemoryStore;
+use tower_webhook::{providers, Signer, Verifier, WebhookLayer};
+
+fn shopify(id: &str, n: u32) -> http::Request<Bytes> {
+    let request = http::Request::post("/hook")
+        .header("content-type", "application/json")
+        .header("x-shopify-topic", "orders/create")
+        .body(Bytes::from(format!(r#"{{"content":{n}}}"#)))
+        .unwrap();
+    Signer::new(providers::shopify(), "s")
+        .sign_with(request, id, SystemTime::now())
+        .unwrap()
+}
+
+fn github(id: &str, n: u32) -> http::Request<Bytes> {
+    let request = http::Request::post("/hook")
+        .header("content-type", "application/json")
+        .header("x-github-event", "push")
+        .body(Bytes::from(format!(r#"{{"content":{n}}}"#)))
+        .unwrap();
+    Signer::new(providers::github(), "s")
+        .sign_with(request, id, SystemTime::now())
+        .unwrap()
+}
+
+fn relabel(r: &http::Request<Bytes>, name: &str, value: Option<&str>) -> http::Request<Bytes> {
+    let mut b = http::Request::post(r.uri().clone());
+    for (k, v) in r.headers() {
+        if k.as_str() != name {
+            b = b.header(k, v);
+        }
+    }
+    if let Some(value) = value {
+        b = b.header(name, value);
+    }
+    b.body(r.body().clone()).unwrap()
+}
+
+async fn send(app: &Router, r: &http::Request<Bytes>) -> (u16, bool) {
+    let resp = app
+        .clone()
+        .oneshot(r.clone().map(axum::body::Body::from))
+        .await
+        .unwrap();
+    let dup = resp.headers().contains_key("webhook-duplicate");
+    let status = resp.status().as_u16();
+    let _ = resp.into_body().collect().await;
+    (status, dup)
+}
+
+/// Another never-handled content relabelled with the failed delivery's id spends the id;
+/// the provider's genuine retry of the failed delivery is then a duplicate.
+#[tokio::test]
+async fn other_content_under_a_failed_deliverys_id_does_not_spend_it() {
+    let fails = Arc::new(AtomicUsize::new(1));
+    let runs = Arc::new(AtomicUsize::new(0));
+    let (f, r) = (fails.clone(), runs.clone());
+    let app = Router::new()
+        .route(
+            "/hook",
+            post(move || {
+                let (f, r) = (f.clone(), r.clone());
+                async move {
+                    r.fetch_add(1, Ordering::SeqCst);
+                    if f.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                        .is_ok()
+                    {
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        StatusCode::OK
+                    }
+                }
+            }),
+        )
+        .layer(
+            WebhookLayer::new(Verifier::new(providers::shopify(), "s").unwrap())
+                .replay_store(MemoryStore::new()),
+        );
+    let a = shopify("evt-a", 1);
+    assert_eq!(send(&app, &a).await, (500, false), "A fails");
+    // C: another delivery the store does not know (failed too, or older than the retention).
+    let c = relabel(&shopify("evt-c", 2), "x-shopify-event-id", Some("evt-a"));
+    assert_eq!(send(&app, &c).await, (200, false), "C under A's id runs");
+    let retry = send(&app, &a).await;
+    assert_eq!(
+        retry,
+        (200, false),
+        "Shopify's retry of A must run; got {retry:?}"
+    );
+    let c_retry = shopify("evt-c", 2);
+    assert_eq!(send(&app, &c_retry).await, (200, true), "C ran once");
+}
+
+/// A copy without its unsigned event type reaches the fallback, which answers 2xx: with the
+/// layer routed by the dispatcher, the genuine delivery is still new to its own route.
+#[tokio::test]
+async fn a_copy_handled_by_the_fallback_does_not_complete_the_push() {
+    let fails = Arc::new(AtomicUsize::new(1));
+    let push_runs = Arc::new(AtomicUsize::new(0));
+    let (f, r) = (fails.clone(), push_runs.clone());
+    let dispatch = Dispatch::new()
+        .on("push", move || {
+            let (f, r) = (f.clone(), r.clone());
+            async move {
+                r.fetch_add(1, Ordering::SeqCst);
+                if f.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok()
+                {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::OK
+                }
+            }
+        })
+        .fallback(|| async { StatusCode::NO_CONTENT });
+    let layer = WebhookLayer::new(Verifier::new(providers::github(), "s").unwrap())
+        .replay_store(MemoryStore::new())
+        .routed_by(&dispatch);
+    let app = Router::new()
+        .route("/hook", post_service(dispatch))
+        .layer(layer);
+    let a = github("guid-a", 1);
+    assert_eq!(send(&app, &a).await, (500, false), "push fails");
+    let copy = relabel(&a, "x-github-event", None);
+    assert_eq!(
+        send(&app, &copy).await,
+        (204, false),
+        "fallback acks the copy"
+    );
+    let retry = send(&app, &a).await;
+    assert_eq!(
+        retry,
+        (200, false),
+        "redelivery of push must run; got {retry:?}"
+    );
+}
+
+fn counting(
+    fails: usize,
+) -> (
+    Arc<AtomicUsize>,
+    impl Fn() -> std::future::Ready<StatusCode> + Clone + Send + Sync + 'static,
+) {
+    let f = Arc::new(AtomicUsize::new(fails));
+    let g = f.clone();
+    (f, move || {
+        std::future::ready(
+            if g.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+            {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::OK
+            },
+        )
+    })
+}
+
+/// The unsigned `X-GitHub-Event` rewritten to `ping` (a route most apps answer 200) runs
+/// the ping route once; the failed push still runs when GitHub retries it.
+#[tokio::test]
+async fn a_copy_relabelled_ping_runs_ping_once_and_the_push_still_runs() {
+    let (_f, push) = counting(1);
+    let dispatch = Dispatch::new()
+        .on("push", push)
+        .on("ping", || async { StatusCode::OK });
+    let layer = WebhookLayer::new(Verifier::new(providers::github(), "s").unwrap())
+        .replay_store(MemoryStore::new())
+        .routed_by(&dispatch);
+    let app = Router::new()
+        .route("/hook", post_service(dispatch))
+        .layer(layer);
+    let a = github("guid-a", 1);
+    assert_eq!(send(&app, &a).await, (500, false));
+    let copy = relabel(&a, "x-github-event", Some("ping"));
+    assert_eq!(send(&app, &copy).await, (200, false));
+    assert_eq!(
+        send(&app, &copy).await,
+        (200, true),
+        "the ping route runs once"
+    );
+    let retry = send(&app, &a).await;
+    assert_eq!(
+        retry,
+        (200, false),
+        "redelivery of push must run; got {retry:?}"
+    );
+    assert_eq!(send(&app, &a).await, (200, true), "and only once");
+}
+
+/// Zendesk signs each attempt anew: another fresh failed delivery relabelled with A's id
+/// does not spend A's id, and its own retry is a duplicate.
+#[tokio::test]
+async fn zendesk_other_content_under_a_failed_id_does_not_spend_it() {
+    let (_f, h) = counting(2);
+    let app = Router::new().route("/hook", post(h)).layer(
+        WebhookLayer::new(Verifier::new(providers::zendesk(), "s").unwrap())
+            .replay_store(MemoryStore::new()),
+    );
+    let sign = |id: &str, n: u32, at: SystemTime| {
+        let request = http::Request::post("/hook")
+            .header("content-type", "application/json")
+            .body(Bytes::from(format!(
+                r#"{{"type":"zen:event-type:ticket.created","content":{n}}}"#
+            )))
+            .unwrap();
+        Signer::new(providers::zendesk(), "s")
+            .sign_with(request, id, at)
+            .unwrap()
+    };
+    let t0 = SystemTime::now() - std::time::Duration::from_secs(60);
+    let a = sign("inv-a", 1, t0);
+    let c = sign("inv-c", 2, t0);
+    assert_eq!(send(&app, &a).await, (500, false), "A fails");
+    assert_eq!(send(&app, &c).await, (500, false), "C fails");
+    let c_as_a = relabel(&c, "x-zendesk-webhook-invocation-id", Some("inv-a"));
+    assert_eq!(
+        send(&app, &c_as_a).await,
+        (200, false),
+        "C under A's id runs"
+    );
+    let a_retry = sign("inv-a", 1, SystemTime::now());
+    let retry = send(&app, &a_retry).await;
+    assert_eq!(
+        retry,
+        (200, false),
+        "Zendesk's retry of A must run; got {retry:?}"
+    );
+    let c_retry = sign("inv-c", 2, SystemTime::now());
+    assert_eq!(send(&app, &c_retry).await, (200, true), "C ran once");
+}
