@@ -1,7 +1,7 @@
 //! The `tower-webhook` binary, run as users run it, against a receiver started here: an
 //! axum server on 127.0.0.1:0 with a `WebhookLayer` per preset.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
 
@@ -27,6 +27,28 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
     let mut input = child.stdin.take().expect("stdin");
     input.write_all(stdin).expect("write stdin");
     drop(input);
+    child.wait_with_output().expect("wait for tower-webhook")
+}
+
+/// Runs the binary with its stdout a pipe whose reader reads one line and goes away, as
+/// `tower-webhook … | head -1` does; the rest of the output meets a closed pipe.
+fn run_into_closed_pipe(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tower-webhook");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin).expect("write stdin");
+    drop(input);
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("read a line");
+    assert!(!first.is_empty(), "no output before the pipe closed");
+    drop(reader);
     child.wait_with_output().expect("wait for tower-webhook")
 }
 
@@ -442,4 +464,21 @@ fn providers_lists_every_preset_and_json_parses() {
     assert_eq!(value["id_signed"], false);
     let help = run(&["--help"], b"");
     assert!(text(&help).contains("inbox"), "{}", text(&help));
+}
+
+/// More output than a pipe holds (64 KiB on Linux) into a pipe whose reader has gone:
+/// the command ends quietly with success, as `ls | head` does, without a panic.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let body = vec![b'a'; 1024 * 1024];
+    let signed = run_into_closed_pipe(&["sign", "github", "-", "--example-keys", "--raw"], &body);
+    let stderr = String::from_utf8_lossy(&signed.stderr);
+    assert!(signed.status.success(), "{:?}: {stderr}", signed.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+
+    let listed = run_into_closed_pipe(&["providers"], b"");
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(listed.status.success(), "{:?}: {stderr}", listed.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
