@@ -3,8 +3,8 @@
 //! whose workers' handler fails until the test says otherwise. The deliveries are sent by
 //! the binary itself (`send`).
 
-use std::net::SocketAddr;
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -419,7 +419,14 @@ async fn show_into_a_closed_pipe_ends_quietly() {
     let body = format!("{{\"padding\":\"{}\"}}", "a".repeat(512 * 1024));
     std::fs::write(&body_file, body).expect("write the body");
     let body_path = body_file.to_str().expect("path").to_owned();
-    let sent = cli(args(&["send", "github", &endpoint, &body_path, "--example-keys"])).await;
+    let sent = cli(args(&[
+        "send",
+        "github",
+        &endpoint,
+        &body_path,
+        "--example-keys",
+    ]))
+    .await;
     assert_eq!(code(&sent), 0, "{}", stdout(&sent));
     wait_for(&inbox, "the delivery handled", |s| s.done == 1).await;
     let list = cli(args(&["inbox", "--url", &url, "list", "--json"])).await;
