@@ -1,11 +1,12 @@
 //! The signed request `sign` prints and `send` posts: its options, its body (given or a
-//! sample), and signing it as the provider would.
+//! sample), its extra headers, and signing it as the provider would.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use clap::Args;
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, TRANSFER_ENCODING};
 use tower_webhook::providers::{Preset, PresetOptions};
 use tower_webhook::Signer;
 use tower_webhook_cli::{capture, catalogue, samples};
@@ -36,6 +37,11 @@ pub(crate) struct RequestArgs {
     /// The Content-Type (default: application/json when the body is JSON).
     #[arg(long)]
     content_type: Option<String>,
+    /// A header to add, `NAME: VALUE` (repeatable): a shop's or a tenant's header. Added
+    /// before signing, so a scheme that signs headers signs it; it replaces the header of
+    /// that name the command would set (Content-Type, the event header, Host).
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    headers: Vec<String>,
     #[command(flatten)]
     secrets: SecretArgs,
 }
@@ -54,6 +60,35 @@ pub(crate) fn default_url(preset: &Preset) -> String {
     format!("http://127.0.0.1:3000/webhooks/{}", preset.name())
 }
 
+/// One `--header NAME: VALUE`, as curl's `-H` reads it: the name before the first colon,
+/// the value after it, both without the spaces around them. An error names the header and
+/// never repeats the value (it may be a credential).
+fn parse_header(text: &str) -> Result<(HeaderName, HeaderValue), Failure> {
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(usage(
+            "--header takes NAME: VALUE, with a colon between the name and the value",
+        ));
+    };
+    let name = name.trim();
+    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        usage(format!(
+            "--header {name:?}: not a header name (letters, digits and !#$%&'*+-.^_`|~)"
+        ))
+    })?;
+    if name == CONTENT_LENGTH || name == TRANSFER_ENCODING {
+        return Err(usage(format!(
+            "--header {name}: the body's length is the command's to set"
+        )));
+    }
+    let value = HeaderValue::from_str(value.trim()).map_err(|_| {
+        usage(format!(
+            "--header {name}: the value is not a header value (it holds a control \
+             character or a line break)"
+        ))
+    })?;
+    Ok((name, value))
+}
+
 impl RequestArgs {
     /// The request to `url`, signed with the first secret.
     pub(crate) fn prepare(&self, preset: &Preset, url: &str) -> Result<Prepared, Failure> {
@@ -64,6 +99,11 @@ impl RequestArgs {
                 preset.name()
             )));
         }
+        let extra_headers = self
+            .headers
+            .iter()
+            .map(|text| parse_header(text))
+            .collect::<Result<Vec<_>, _>>()?;
         let at =
             SystemTime::UNIX_EPOCH + Duration::from_secs(self.timestamp.unwrap_or_else(unix_now));
         let event_header = catalogue::event_header(preset);
@@ -107,9 +147,16 @@ impl RequestArgs {
         if let (Some(name), Some(event)) = (&event_header, &header_event) {
             builder = builder.header(name.as_str(), event.as_str());
         }
-        let request = builder
+        let mut request = builder
             .body(Bytes::from(body))
             .map_err(|e| usage(format!("cannot build the request: {e}")))?;
+        // Every value given for a name replaces what the command set under it.
+        for (name, _) in &extra_headers {
+            request.headers_mut().remove(name);
+        }
+        for (name, value) in extra_headers {
+            request.headers_mut().append(name, value);
+        }
         let mut options = PresetOptions::new();
         if let Some(base) = &self.public_url {
             options = options.public_url(base.clone());

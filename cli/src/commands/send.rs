@@ -14,7 +14,7 @@ use crate::failure::{usage, Failure, Outcome};
 use crate::output::Style;
 use crate::request::RequestArgs;
 
-pub(crate) const AFTER_HELP: &str = "Examples:\n  tower-webhook send github http://127.0.0.1:3000/webhooks/github --event push --example-keys\n  tower-webhook send github http://127.0.0.1:3000/webhooks/github --event issues.opened --example-keys\n  tower-webhook send stripe http://127.0.0.1:3000/webhooks/stripe body.json --secret-env STRIPE_WEBHOOK_SECRET --repeat 2\n\nSample bodies (no BODY given): github and gitea (`push`, `issues.opened`), stripe, slack,\nshopify, standard_webhooks and its family (svix, clerk, resend, openai, replicate), and a\ngeneric JSON event for every other preset.\n\nOnly http:// URLs: for https, point it at the plain-HTTP side of your proxy or tunnel.";
+pub(crate) const AFTER_HELP: &str = "Examples:\n  tower-webhook send github http://127.0.0.1:3000/webhooks/github --event push --example-keys\n  tower-webhook send github http://127.0.0.1:3000/webhooks/github --event issues.opened --example-keys\n  tower-webhook send stripe http://127.0.0.1:3000/webhooks/stripe body.json --secret-env STRIPE_WEBHOOK_SECRET --repeat 2\n  tower-webhook send shopify http://127.0.0.1:3000/webhooks/shopify --example-keys -H 'x-shopify-shop-domain: shop.myshopify.com'\n\nSample bodies (no BODY given): github and gitea (`push`, `issues.opened`), stripe, slack,\nshopify, standard_webhooks and its family (svix, clerk, resend, openai, replicate), and a\ngeneric JSON event for every other preset.\n\nOnly http:// URLs: for https, point it at the plain-HTTP side of your proxy or tunnel.";
 
 #[derive(Args)]
 pub(crate) struct SendArgs {
@@ -64,7 +64,10 @@ async fn post_once(address: &str, request: &http::Request<Bytes>) -> Result<Answ
         .unwrap_or("/");
     let mut builder = http::Request::post(path);
     if let Some(authority) = request.uri().authority() {
-        builder = builder.header(http::header::HOST, authority.as_str());
+        // A `--header host: …` is among the request's headers, copied below.
+        if !request.headers().contains_key(http::header::HOST) {
+            builder = builder.header(http::header::HOST, authority.as_str());
+        }
     }
     for (name, value) in request.headers() {
         builder = builder.header(name, value);

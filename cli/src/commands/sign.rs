@@ -10,7 +10,7 @@ use tower_webhook::providers::Preset;
 use crate::failure::Outcome;
 use crate::request::{default_url, RequestArgs};
 
-pub(crate) const AFTER_HELP: &str = "Examples:\n  tower-webhook sign github body.json --secret-env GITHUB_WEBHOOK_SECRET --event push\n  echo '{}' | tower-webhook sign stripe - --example-keys --curl http://127.0.0.1:3000/webhooks/stripe\n  tower-webhook sign twilio body.txt --secret-file twilio.token --url https://hooks.example.com/twilio\n  tower-webhook sign github --example-keys --raw > capture.http   # a capture for `verify`\n\nWithout a body, a sample is signed (see `send --help`).";
+pub(crate) const AFTER_HELP: &str = "Examples:\n  tower-webhook sign github body.json --secret-env GITHUB_WEBHOOK_SECRET --event push\n  echo '{}' | tower-webhook sign stripe - --example-keys --curl http://127.0.0.1:3000/webhooks/stripe\n  tower-webhook sign twilio body.txt --secret-file twilio.token --url https://hooks.example.com/twilio\n  tower-webhook sign shopify body.json --example-keys -H 'x-shopify-shop-domain: shop.myshopify.com'\n  tower-webhook sign github --example-keys --raw > capture.http   # a capture for `verify`\n\nWithout a body, a sample is signed (see `send --help`).";
 
 #[derive(Args)]
 pub(crate) struct SignArgs {
@@ -65,7 +65,10 @@ impl SignArgs {
                     .unwrap_or("/")
             );
             if let Some(authority) = request.uri().authority() {
-                let _ = write!(text, "host: {authority}\r\n");
+                // A `--header host: …` is among the headers below.
+                if !request.headers().contains_key(http::header::HOST) {
+                    let _ = write!(text, "host: {authority}\r\n");
+                }
             }
             for (name, value) in request.headers() {
                 let _ = write!(
