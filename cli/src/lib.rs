@@ -1,6 +1,6 @@
 //! The library half of the `tower-webhook` command line: the captured-request parser
 //! (fuzzed: `fuzz/fuzz_targets/capture.rs`), the preset catalogue and the sample bodies.
-//! The binary (`src/main.rs`) is the commands.
+//! The binary is the commands: `src/main.rs` parses and dispatches to `src/commands/`.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

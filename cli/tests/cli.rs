@@ -1,7 +1,7 @@
 //! The `tower-webhook` binary, run as users run it, against a receiver started here: an
 //! axum server on 127.0.0.1:0 with a `WebhookLayer` per preset.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
 
@@ -27,6 +27,28 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
     let mut input = child.stdin.take().expect("stdin");
     input.write_all(stdin).expect("write stdin");
     drop(input);
+    child.wait_with_output().expect("wait for tower-webhook")
+}
+
+/// Runs the binary with its stdout a pipe whose reader reads one line and goes away, as
+/// `tower-webhook … | head -1` does; the rest of the output meets a closed pipe.
+fn run_into_closed_pipe(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tower-webhook");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin).expect("write stdin");
+    drop(input);
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("read a line");
+    assert!(!first.is_empty(), "no output before the pipe closed");
+    drop(reader);
     child.wait_with_output().expect("wait for tower-webhook")
 }
 
@@ -78,6 +100,41 @@ fn receiver() -> SocketAddr {
         });
     });
     address
+}
+
+/// The headers of every delivery a receiver of `preset` (example keys) verified.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<http::HeaderMap>>>;
+
+/// A receiver on 127.0.0.1 of `preset` at `/webhooks/<preset>` that keeps the headers of
+/// each verified delivery; it serves on its own runtime thread until the test process ends.
+fn recording_receiver(preset: &str) -> (SocketAddr, Seen) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let seen = Seen::default();
+    let kept = seen.clone();
+    let found = providers::find(preset).expect("preset");
+    let verifier = Verifier::new(found.scheme(), found.example_keys().1).expect("verifier");
+    let app = Router::new().route(
+        &format!("/webhooks/{preset}"),
+        post(move |headers: http::HeaderMap| async move {
+            kept.lock().expect("lock").push(headers);
+            StatusCode::OK
+        })
+        .route_layer(WebhookLayer::new(verifier)),
+    );
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    (address, seen)
 }
 
 #[test]
@@ -442,4 +499,144 @@ fn providers_lists_every_preset_and_json_parses() {
     assert_eq!(value["id_signed"], false);
     let help = run(&["--help"], b"");
     assert!(text(&help).contains("inbox"), "{}", text(&help));
+}
+
+/// More output than a pipe holds (64 KiB on Linux) into a pipe whose reader has gone:
+/// the command ends quietly with success, as `ls | head` does, without a panic.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let body = vec![b'a'; 1024 * 1024];
+    let signed = run_into_closed_pipe(&["sign", "github", "-", "--example-keys", "--raw"], &body);
+    let stderr = String::from_utf8_lossy(&signed.stderr);
+    assert!(signed.status.success(), "{:?}: {stderr}", signed.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+
+    let listed = run_into_closed_pipe(&["providers"], b"");
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(listed.status.success(), "{:?}: {stderr}", listed.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// `send --header` (repeatable) reaches the handler of a verifying receiver: a shop's
+/// header, one header given twice, and a Host of the tenant's own.
+#[test]
+fn send_adds_the_headers_given() {
+    let (address, seen) = recording_receiver("shopify");
+    let url = format!("http://{address}/webhooks/shopify");
+    let sent = run(
+        &[
+            "send",
+            "shopify",
+            &url,
+            "--example-keys",
+            "--header",
+            "x-shopify-shop-domain: shop-one.myshopify.com",
+            "-H",
+            "X-Tenant:acme",
+            "--header",
+            "x-tenant: acme-eu",
+            "--header",
+            "host: tenant.example.com",
+        ],
+        b"",
+    );
+    assert_eq!(code(&sent), 0, "{}", text(&sent));
+    let seen = seen.lock().expect("lock");
+    let [headers] = seen.as_slice() else {
+        panic!("one delivery expected: {seen:?}");
+    };
+    assert_eq!(
+        headers["x-shopify-shop-domain"], "shop-one.myshopify.com",
+        "{headers:?}"
+    );
+    let tenants: Vec<_> = headers.get_all("x-tenant").iter().collect();
+    assert_eq!(tenants, ["acme", "acme-eu"], "{headers:?}");
+    let hosts: Vec<_> = headers.get_all("host").iter().collect();
+    assert_eq!(hosts, ["tenant.example.com"], "{headers:?}");
+}
+
+/// `sign --header` puts the header in the signed request: printed, and in a raw capture
+/// that still verifies (a header given for Host replaces the URL's, it is not a second).
+#[test]
+fn sign_adds_the_headers_given() {
+    let output = run(
+        &[
+            "sign",
+            "github",
+            "-",
+            "--example-keys",
+            "-H",
+            "x-tenant: acme",
+            "-H",
+            "content-type: application/vnd.acme+json",
+        ],
+        b"{}",
+    );
+    assert_eq!(code(&output), 0, "{}", text(&output));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("x-tenant: acme\n"), "{out}");
+    assert!(
+        out.contains("content-type: application/vnd.acme+json\n"),
+        "{out}"
+    );
+    assert!(!out.contains("application/json"), "replaced: {out}");
+
+    let raw = run(
+        &[
+            "sign",
+            "github",
+            "--example-keys",
+            "--raw",
+            "-H",
+            "host: tenant.example.com",
+        ],
+        b"",
+    );
+    assert_eq!(code(&raw), 0, "{}", text(&raw));
+    let capture = String::from_utf8_lossy(&raw.stdout);
+    assert_eq!(capture.matches("host: ").count(), 1, "{capture}");
+    assert!(
+        capture.contains("host: tenant.example.com\r\n"),
+        "{capture}"
+    );
+    let verified = run(&["verify", "github", "-", "--example-keys"], &raw.stdout);
+    assert_eq!(code(&verified), 0, "{}", text(&verified));
+}
+
+/// A header that is not one is a usage error that names it, without repeating its value
+/// (it may be a credential) and without a panic.
+#[test]
+fn a_bad_header_is_a_usage_error() {
+    for (header, says) in [
+        ("bad name: x", "\"bad name\": not a header name"),
+        (
+            "x-tenant: se\u{1}cret-value",
+            "--header x-tenant: the value is not",
+        ),
+        (
+            "x-tenant: line\r\nx-evil: secret-value",
+            "--header x-tenant: the value is not",
+        ),
+        ("x-tenant secret-value", "--header takes NAME: VALUE"),
+        (": secret-value", "not a header name"),
+        (
+            "content-length: 5",
+            "--header content-length: the body's length",
+        ),
+    ] {
+        for command in ["sign", "send"] {
+            let mut args = vec![command, "github"];
+            if command == "send" {
+                args.push("http://127.0.0.1:1/webhooks/github");
+            }
+            args.extend(["--example-keys", "--header", header]);
+            let output = run(&args, b"");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(code(&output), 2, "{header:?}: {}", text(&output));
+            assert!(stderr.contains(says), "{header:?}: {stderr}");
+            assert!(!stderr.contains("secret-value"), "{header:?}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{header:?}: {stderr}");
+        }
+    }
 }

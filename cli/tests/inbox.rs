@@ -3,9 +3,10 @@
 //! whose workers' handler fails until the test says otherwise. The deliveries are sent by
 //! the binary itself (`send`).
 
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -402,4 +403,55 @@ fn a_mistyped_url_is_refused_without_repeating_its_password() {
         assert!(!said.contains("hunter2"), "{url}: {said}");
         assert!(said.contains("***@127.0.0.1/db"), "{url}: {said}");
     }
+}
+
+/// `inbox show --body` of a delivery whose body is larger than a pipe holds, into a pipe
+/// whose reader reads one line and goes away (`… | head -1`): a quiet, successful exit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn show_into_a_closed_pipe_ends_quietly() {
+    let dir = TempDir::new("closed-pipe");
+    let db = dir.0.join("inbox.db");
+    let url = format!("sqlite://{}", db.display());
+    let inbox = Inbox::sqlite(&db).await.expect("inbox");
+    let address = receiver(&inbox, "github", Arc::new(AtomicBool::new(true))).await;
+    let endpoint = format!("http://{address}/webhooks/github");
+    let body_file = dir.0.join("body.json");
+    let body = format!("{{\"padding\":\"{}\"}}", "a".repeat(512 * 1024));
+    std::fs::write(&body_file, body).expect("write the body");
+    let body_path = body_file.to_str().expect("path").to_owned();
+    let sent = cli(args(&[
+        "send",
+        "github",
+        &endpoint,
+        &body_path,
+        "--example-keys",
+    ]))
+    .await;
+    assert_eq!(code(&sent), 0, "{}", stdout(&sent));
+    wait_for(&inbox, "the delivery handled", |s| s.done == 1).await;
+    let list = cli(args(&["inbox", "--url", &url, "list", "--json"])).await;
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).expect("json");
+    let id = rows[0]["id"].as_i64().expect("id").to_string();
+
+    let shown = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(BIN)
+            .args(["inbox", "--url", &url, "show", &id, "--body"])
+            .env("NO_COLOR", "1")
+            .env_remove("INBOX_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start tower-webhook");
+        let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut first = String::new();
+        reader.read_line(&mut first).expect("read a line");
+        assert!(first.starts_with("delivery"), "{first}");
+        drop(reader);
+        child.wait_with_output().expect("wait for tower-webhook")
+    })
+    .await
+    .expect("join");
+    let stderr = String::from_utf8_lossy(&shown.stderr);
+    assert!(shown.status.success(), "{:?}: {stderr}", shown.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -9,7 +9,10 @@ use tower_webhook::inbox::{
     DeliveryDetails, DeliveryRecord, DeliveryState, Inbox, InboxId, InboxStats, ListFilter,
 };
 
-use super::{usage, Failure, Outcome, Style};
+use std::io::Write;
+
+use crate::failure::{usage, Failure, Outcome};
+use crate::output::Style;
 
 /// Where the inbox is.
 #[derive(Args)]
@@ -117,21 +120,23 @@ fn age(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| "too long".to_owned())
 }
 
-pub(crate) fn command(args: InboxArgs, style: Style) -> Outcome {
-    let url = match args.url {
-        Some(url) => url,
-        None => std::env::var("INBOX_URL").map_err(|_| {
-            usage("no inbox: give --url sqlite://path or postgres://…, or set INBOX_URL")
-        })?,
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| usage(format!("cannot start the runtime: {e}")))?;
-    runtime.block_on(async move {
-        let inbox = open(&url).await?;
-        run(&inbox, args.command, args.json, style).await
-    })
+impl InboxArgs {
+    pub(crate) fn run(self, out: &mut dyn Write, style: Style) -> Outcome {
+        let url = match self.url {
+            Some(url) => url,
+            None => std::env::var("INBOX_URL").map_err(|_| {
+                usage("no inbox: give --url sqlite://path or postgres://…, or set INBOX_URL")
+            })?,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| usage(format!("cannot start the runtime: {e}")))?;
+        runtime.block_on(async move {
+            let inbox = open(&url).await?;
+            execute(&inbox, self.command, self.json, out, style).await
+        })
+    }
 }
 
 /// Opens the inbox `url` names: `sqlite://path` (or `sqlite:path`) and a plain path name a
@@ -180,7 +185,13 @@ fn failed(e: tower_webhook::inbox::InboxError) -> Failure {
     usage(format!("the inbox failed: {e}"))
 }
 
-async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> Outcome {
+async fn execute(
+    inbox: &Inbox,
+    command: InboxCommand,
+    json: bool,
+    out: &mut dyn Write,
+    style: Style,
+) -> Outcome {
     match command {
         InboxCommand::List {
             state,
@@ -204,19 +215,21 @@ async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> 
             let records = inbox.list(&filter).await.map_err(failed)?;
             if json {
                 let rows: Vec<Value> = records.iter().map(record_json).collect();
-                println!("{}", Value::Array(rows));
+                writeln!(out, "{}", Value::Array(rows))?;
             } else if records.is_empty() {
-                println!("no deliveries");
+                writeln!(out, "no deliveries")?;
             } else {
-                println!(
+                writeln!(
+                    out,
                     "{}",
                     style.bold(&format!(
                         "{:>6}  {:<8}  {:>3}  {:<20}  {:<16}  {:<28}  {}",
                         "ID", "STATE", "TRY", "RECEIVED", "PROVIDER", "EVENT", "DELIVERY ID"
                     ))
-                );
+                )?;
                 for r in &records {
-                    println!(
+                    writeln!(
+                        out,
                         "{:>6}  {:<8}  {:>3}  {:<20}  {:<16}  {:<28}  {}",
                         r.id.get(),
                         paint_state(style, r.state),
@@ -225,7 +238,7 @@ async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> 
                         r.provider,
                         r.event_type.as_deref().unwrap_or("-"),
                         r.delivery_id
-                    );
+                    )?;
                 }
             }
             Ok(())
@@ -236,9 +249,9 @@ async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> 
                 return Err(Failure::Failed);
             };
             if json {
-                println!("{}", details_json(&details, body));
+                writeln!(out, "{}", details_json(&details, body))?;
             } else {
-                print_details(&details, body, style);
+                print_details(out, &details, body, style)?;
             }
             Ok(())
         }
@@ -246,10 +259,11 @@ async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> 
             if dead {
                 let count = inbox.replay_dead().await.map_err(failed)?;
                 report(
+                    out,
                     json,
                     json!({ "replayed": count }),
                     &format!("{count} dead deliveries replayed"),
-                );
+                )?;
                 return if count > 0 {
                     Ok(())
                 } else {
@@ -263,7 +277,7 @@ async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> 
             } else {
                 format!("delivery {id} not replayed: no such delivery, or it is not done or dead")
             };
-            report(json, json!({ "id": id, "replayed": replayed }), &text);
+            report(out, json, json!({ "id": id, "replayed": replayed }), &text)?;
             if replayed {
                 Ok(())
             } else {
@@ -277,7 +291,12 @@ async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> 
             } else {
                 format!("no delivery {id} in the inbox")
             };
-            report(json, json!({ "id": id, "forgotten": forgotten }), &text);
+            report(
+                out,
+                json,
+                json!({ "id": id, "forgotten": forgotten }),
+                &text,
+            )?;
             if forgotten {
                 Ok(())
             } else {
@@ -287,25 +306,26 @@ async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> 
         InboxCommand::Purge { older_than } => {
             let count = inbox.purge_done(older_than).await.map_err(failed)?;
             report(
+                out,
                 json,
                 json!({ "purged": count }),
                 &format!("{count} done deliveries purged"),
-            );
+            )?;
             Ok(())
         }
         InboxCommand::Stats => {
             let stats = inbox.stats().await.map_err(failed)?;
             if json {
-                println!("{}", stats_json(&stats));
+                writeln!(out, "{}", stats_json(&stats))?;
             } else {
-                println!("pending   {}", stats.pending);
-                println!("running   {}", stats.running);
-                println!("retrying  {}", stats.retrying);
-                println!("done      {}", stats.done);
-                println!("dead      {}", paint_count(style, stats.dead));
+                writeln!(out, "pending   {}", stats.pending)?;
+                writeln!(out, "running   {}", stats.running)?;
+                writeln!(out, "retrying  {}", stats.retrying)?;
+                writeln!(out, "done      {}", stats.done)?;
+                writeln!(out, "dead      {}", paint_count(style, stats.dead))?;
                 match stats.oldest_pending_age {
-                    Some(age) => println!("lag       {:.1} s", age.as_secs_f64()),
-                    None => println!("lag       - (nothing waiting)"),
+                    Some(age) => writeln!(out, "lag       {:.1} s", age.as_secs_f64())?,
+                    None => writeln!(out, "lag       - (nothing waiting)")?,
                 }
             }
             Ok(())
@@ -313,12 +333,13 @@ async fn run(inbox: &Inbox, command: InboxCommand, json: bool, style: Style) -> 
     }
 }
 
-fn report(json: bool, value: Value, text: &str) {
+fn report(out: &mut dyn Write, json: bool, value: Value, text: &str) -> Outcome {
     if json {
-        println!("{value}");
+        writeln!(out, "{value}")?;
     } else {
-        println!("{text}");
+        writeln!(out, "{text}")?;
     }
+    Ok(())
 }
 
 fn paint_state(style: Style, state: DeliveryState) -> String {
@@ -432,49 +453,60 @@ fn stats_json(s: &InboxStats) -> Value {
     })
 }
 
-fn print_details(d: &DeliveryDetails, body: bool, style: Style) {
+fn print_details(out: &mut dyn Write, d: &DeliveryDetails, body: bool, style: Style) -> Outcome {
     let r = &d.record;
-    println!("{} {}", style.bold("delivery"), r.id.get());
-    println!("  state        {}", paint_state(style, r.state).trim_end());
-    println!("  provider     {}", r.provider);
+    writeln!(out, "{} {}", style.bold("delivery"), r.id.get())?;
+    writeln!(
+        out,
+        "  state        {}",
+        paint_state(style, r.state).trim_end()
+    )?;
+    writeln!(out, "  provider     {}", r.provider)?;
     if let Some(source) = &r.source {
-        println!("  source       {source}");
+        writeln!(out, "  source       {source}")?;
     }
-    println!("  delivery id  {}", r.delivery_id);
-    println!("  event        {}", r.event_type.as_deref().unwrap_or("-"));
-    println!("  received     {} UTC", time_text(r.received_at));
-    println!("  next run     {} UTC", time_text(r.scheduled_at));
+    writeln!(out, "  delivery id  {}", r.delivery_id)?;
+    writeln!(
+        out,
+        "  event        {}",
+        r.event_type.as_deref().unwrap_or("-")
+    )?;
+    writeln!(out, "  received     {} UTC", time_text(r.received_at))?;
+    writeln!(out, "  next run     {} UTC", time_text(r.scheduled_at))?;
     if let Some(finished) = r.finished_at {
-        println!("  finished     {} UTC", time_text(finished));
+        writeln!(out, "  finished     {} UTC", time_text(finished))?;
     }
-    println!("  request      {} {}", d.method, d.uri);
+    writeln!(out, "  request      {} {}", d.method, d.uri)?;
     for (name, value) in &d.headers {
-        println!(
+        writeln!(
+            out,
             "    {}: {}",
             name,
             String::from_utf8_lossy(value.as_bytes())
-        );
+        )?;
     }
-    println!("  body         {} bytes", d.body.len());
-    println!("  attempts     {}", r.attempts);
+    writeln!(out, "  body         {} bytes", d.body.len())?;
+    writeln!(out, "  attempts     {}", r.attempts)?;
     for a in &d.attempts {
         let outcome = match (&a.error, a.finished_at) {
             (Some(error), _) => style.bad(error),
             (None, Some(_)) => style.good("ok"),
             (None, None) => "running (or its worker died)".to_owned(),
         };
-        println!(
+        writeln!(
+            out,
             "    #{}  {} UTC  {}",
             a.attempt,
             time_text(a.started_at),
             outcome
-        );
+        )?;
     }
     if let Some(error) = &r.last_error {
-        println!("  last error   {}", style.bad(error));
+        writeln!(out, "  last error   {}", style.bad(error))?;
     }
     if body {
-        println!();
-        println!("{}", String::from_utf8_lossy(&d.body));
+        writeln!(out)?;
+        writeln!(out, "{}", String::from_utf8_lossy(&d.body))?;
     }
+    Ok(())
 }
