@@ -50,18 +50,26 @@ pub enum UnsignedIdPolicy {
     ///
     /// - Where the provider signs no timestamp (GitHub, Shopify: retries repeat the
     ///   signature), the signature alone is the key and the id is not used.
-    /// - Where each attempt is signed anew over the same body (Zendesk: a fresh timestamp
-    ///   in a header), a digest of the signed body is the key and the id is not used.
+    /// - Where each attempt signs a fresh timestamp over content that is otherwise the
+    ///   same (Zendesk: the timestamp in a header, the body as sent), the id is bound to
+    ///   that content (a tag of the signed parts without the timestamp, under the secret
+    ///   that verified): the provider's retry, same id and same content, is a duplicate;
+    ///   other content under the id, or the same body under another id (two invocations
+    ///   of one templated trigger), is another delivery. The signature is a key beside it,
+    ///   so a seen attempt is refused under any id. **Left open**: a captured attempt of a
+    ///   delivery whose handler *failed*, resent under a fresh id within the tolerance,
+    ///   runs once more than the provider's retry: nothing signed ties the two.
     /// - Otherwise (token schemes, which sign nothing; schemes whose body changes on each
     ///   attempt, such as Linear's signed `webhookTimestamp`; schemes of their own, such as
     ///   Box's) the delivery is a duplicate when **either** its id **or** its signature was
     ///   seen. **The id is then a claim**: other authentic content, captured within the
     ///   tolerance and sent under the id of a delivery whose handler failed, completes
-    ///   that id, and the provider's retry of it is answered as a duplicate. A copy found
-    ///   under a new id is logged at `warn` and counted
+    ///   that id, and the provider's retry of it is answered as a duplicate.
+    /// - A copy found by its signature under a new id is logged at `warn` and counted
     ///   ([`Counters::duplicates_under_new_id`](crate::layer::Counters::duplicates_under_new_id)).
     /// - The cost: two *distinct* deliveries with byte-identical signed content (for
-    ///   GitHub, two events whose bodies are identical) are one delivery.
+    ///   GitHub, two events whose bodies are identical; for Zendesk, the same body signed
+    ///   in the same second) are one delivery.
     #[default]
     IdOrSignature,
     /// A duplicate only when the **same id** arrives with the **same signed content**: the
@@ -224,7 +232,7 @@ impl Delivery {
             other_signatures: Vec::new(),
             handshake: None,
             credentials: None,
-            body_signed: false,
+            retry_content: None,
         };
         let namespace: Arc<str> = stored.provider.clone();
         let delivery = Delivery::new(
@@ -350,8 +358,8 @@ impl Delivery {
     ///
     /// - the id alone, where the signature covers it;
     /// - where the provider sends an id the signature does not cover, what
-    ///   [`UnsignedIdPolicy`] says (by default the signed content alone: the signature, or
-    ///   a digest of the body where each attempt is signed anew over it);
+    ///   [`UnsignedIdPolicy`] says (by default the signature, and where each attempt is
+    ///   signed anew over the same content, the id bound to that content beside it);
     /// - the signature alone, where the provider sends no id.
     ///
     /// "The signature" is the signed content's tag under **every** configured secret
@@ -425,21 +433,24 @@ impl Delivery {
                 {
                     content(KeyList::new(signatures()))
                 }
-                // Where each attempt is signed anew over the same body, the body
-                // recognises the retries, and no id has to be trusted.
-                UnsignedIdPolicy::IdOrSignature if self.inner.verified.body_signed => {
-                    content(KeyList::new([ReplayKey::body(
-                        namespace,
-                        &sha2::Sha256::digest(&self.inner.body),
-                    )]))
+                // Where each attempt signs a new timestamp over the same content, the id
+                // bound to that content recognises the provider's retries: other content
+                // under the id is another key, so it cannot complete the id's delivery,
+                // and two deliveries of equal bodies under their own ids stay apart.
+                // Where nothing signed stays the same across attempts (token schemes, a
+                // body that changes per attempt as Linear's, Box's scheme of its own),
+                // the id alone is the claim (documented on `UnsignedIdPolicy`).
+                UnsignedIdPolicy::IdOrSignature => {
+                    let claim = match &self.inner.verified.retry_content {
+                        Some(tag) => ReplayKey::id_with_content(namespace, id, tag),
+                        None => ReplayKey::new(namespace, id),
+                    };
+                    Keys {
+                        keys: KeyList::new(std::iter::once(claim).chain(signatures())),
+                        id_then_signature: true,
+                        retries_signed_anew,
+                    }
                 }
-                UnsignedIdPolicy::IdOrSignature => Keys {
-                    keys: KeyList::new(
-                        std::iter::once(ReplayKey::new(namespace, id)).chain(signatures()),
-                    ),
-                    id_then_signature: true,
-                    retries_signed_anew,
-                },
                 UnsignedIdPolicy::DangerouslyTrustIdWithSignature => {
                     content(KeyList::new(self.content_keys(|bytes| {
                         ReplayKey::id_with_signature(namespace, id, bytes)

@@ -3,7 +3,7 @@
 //! a route twice.
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use axum::routing::{post, post_service};
 use axum::Router;
@@ -227,12 +227,10 @@ async fn zendesk_other_content_under_a_failed_id_does_not_spend_it() {
     let c = sign("inv-c", 2, t0);
     assert_eq!(send(&app, &a).await, (500, false), "A fails");
     assert_eq!(send(&app, &c).await, (500, false), "C fails");
+    // C's failed attempt is spent (Zendesk signs its retry anew): under A's id it is a
+    // duplicate, and it completes nothing of A.
     let c_as_a = relabel(&c, "x-zendesk-webhook-invocation-id", Some("inv-a"));
-    assert_eq!(
-        send(&app, &c_as_a).await,
-        (200, false),
-        "C under A's id runs"
-    );
+    assert_eq!(send(&app, &c_as_a).await, (200, true), "C under A's id");
     let a_retry = sign("inv-a", 1, SystemTime::now());
     let retry = send(&app, &a_retry).await;
     assert_eq!(
@@ -241,5 +239,172 @@ async fn zendesk_other_content_under_a_failed_id_does_not_spend_it() {
         "Zendesk's retry of A must run; got {retry:?}"
     );
     let c_retry = sign("inv-c", 2, SystemTime::now());
-    assert_eq!(send(&app, &c_retry).await, (200, true), "C ran once");
+    assert_eq!(send(&app, &c_retry).await, (200, false), "C's retry runs");
+    assert_eq!(send(&app, &c_retry).await, (200, true), "and is then done");
+}
+
+fn zendesk(path: &str, secret: &str, id: &str, at: SystemTime, body: &str) -> http::Request<Bytes> {
+    let request = http::Request::post(path)
+        .header("content-type", "application/json")
+        .body(Bytes::from(body.to_owned()))
+        .unwrap();
+    Signer::new(providers::zendesk(), secret)
+        .sign_with(request, id, at)
+        .unwrap()
+}
+
+/// Zendesk trigger webhooks carry a body the account's admin templates
+/// (`{"ticket_id":"{{ticket.id}}"}`): two invocations (their own ids, each signed at its
+/// own time) can carry byte-identical bodies, and both run.
+#[tokio::test]
+async fn zendesk_invocations_with_one_templated_body_both_run() {
+    let (_runs, handler) = counting(0);
+    let app = Router::new().route("/hook", post(handler)).layer(
+        WebhookLayer::new(Verifier::new(providers::zendesk(), "s").unwrap())
+            .replay_store(MemoryStore::new()),
+    );
+    let now = SystemTime::now();
+    let body = r#"{"ticket_id":"42"}"#;
+    let first = zendesk("/hook", "s", "inv-1", now, body);
+    let second = zendesk("/hook", "s", "inv-2", now + Duration::from_secs(30), body);
+    assert_eq!(send(&app, &first).await, (200, false));
+    assert_eq!(
+        send(&app, &second).await,
+        (200, false),
+        "another invocation"
+    );
+    // The retry of the second (same id, same body, signed anew) is recognised.
+    let retry = zendesk("/hook", "s", "inv-2", now + Duration::from_secs(90), body);
+    assert_eq!(
+        send(&app, &retry).await,
+        (200, true),
+        "the provider's retry"
+    );
+}
+
+/// Two tenants, each with its own Zendesk secret, behind verifiers of one provider that
+/// share a store: tenant A sending the body and id tenant B's trigger will send does not
+/// make B's genuine delivery a duplicate.
+#[tokio::test]
+async fn another_tenants_identical_delivery_does_not_spend_one() {
+    let store = Arc::new(MemoryStore::new());
+    let (_a, handler_a) = counting(0);
+    let (_b, handler_b) = counting(0);
+    let app = Router::new()
+        .route(
+            "/a",
+            post(handler_a).layer(
+                WebhookLayer::new(Verifier::new(providers::zendesk(), "secret-a").unwrap())
+                    .replay_store(store.clone()),
+            ),
+        )
+        .route(
+            "/b",
+            post(handler_b).layer(
+                WebhookLayer::new(Verifier::new(providers::zendesk(), "secret-b").unwrap())
+                    .replay_store(store.clone()),
+            ),
+        );
+    let now = SystemTime::now();
+    let body = r#"{"ticket_id":"7","status":"solved"}"#;
+    let from_a = zendesk("/a", "secret-a", "inv-7", now, body);
+    assert_eq!(send(&app, &from_a).await, (200, false));
+    let genuine_b = zendesk("/b", "secret-b", "inv-7", now, body);
+    assert_eq!(
+        send(&app, &genuine_b).await,
+        (200, false),
+        "B's own delivery"
+    );
+}
+
+/// A scheme signing a fresh timestamp, its event type in a header and the body, with an
+/// unsigned id: what identifies the content across attempts is everything signed but the
+/// timestamp, so the same body under another signed event type is another delivery.
+#[tokio::test]
+async fn a_signed_header_beside_the_body_tells_deliveries_apart() {
+    use http::HeaderName;
+    use tower_webhook::scheme::{Part, SignatureScheme, TimestampFormat};
+    let scheme = || {
+        SignatureScheme::new("custom", HeaderName::from_static("x-sig"))
+            .timestamp_header(
+                HeaderName::from_static("x-ts"),
+                TimestampFormat::UnixSeconds,
+            )
+            .event_type_from_header(HeaderName::from_static("x-event"))
+            .id_from_header(HeaderName::from_static("x-id"))
+            .signed_parts([
+                Part::Timestamp,
+                Part::Header(HeaderName::from_static("x-event")),
+                Part::Body,
+            ])
+    };
+    let (_runs, handler) = counting(0);
+    let app = Router::new().route("/hook", post(handler)).layer(
+        WebhookLayer::new(Verifier::new(scheme(), "s").unwrap()).replay_store(MemoryStore::new()),
+    );
+    let make = |event: &str, id: &str, at: SystemTime| {
+        let request = http::Request::post("/hook")
+            .header("x-event", event)
+            .body(Bytes::from_static(b"{\"user\":1}"))
+            .unwrap();
+        Signer::new(scheme(), "s")
+            .sign_with(request, id, at)
+            .unwrap()
+    };
+    let now = SystemTime::now();
+    assert_eq!(
+        send(&app, &make("user.created", "1", now)).await,
+        (200, false)
+    );
+    assert_eq!(
+        send(
+            &app,
+            &make("user.deleted", "1", now + Duration::from_secs(5))
+        )
+        .await,
+        (200, false),
+        "other signed content under the same id"
+    );
+    assert_eq!(
+        send(
+            &app,
+            &make("user.created", "1", now + Duration::from_secs(9))
+        )
+        .await,
+        (200, true),
+        "the first one's retry"
+    );
+}
+
+/// With `routed_by`, each route handles a given content at most once: a captured `push`
+/// relabelled `create` runs the `create` route once (the bound the docs state), and never
+/// again under any other name the same route answers.
+#[tokio::test]
+async fn each_route_handles_one_content_at_most_once() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let (r1, r2) = (runs.clone(), runs.clone());
+    let dispatch = Dispatch::new()
+        .on("push", move || {
+            r1.fetch_add(1, Ordering::SeqCst);
+            std::future::ready("ok")
+        })
+        .on("create", move || {
+            r2.fetch_add(1, Ordering::SeqCst);
+            std::future::ready("ok")
+        });
+    let layer = WebhookLayer::new(Verifier::new(providers::github(), "s").unwrap())
+        .replay_store(MemoryStore::new())
+        .routed_by(&dispatch);
+    let app = Router::new().route("/hook", post_service(dispatch).route_layer(layer));
+    let genuine = github("d-1", 1);
+    assert_eq!(send(&app, &genuine).await, (200, false));
+    let copy = relabel(&genuine, "x-github-event", Some("create"));
+    assert_eq!(
+        send(&app, &copy).await,
+        (200, false),
+        "the create route, once"
+    );
+    assert_eq!(send(&app, &copy).await, (200, true));
+    assert_eq!(send(&app, &genuine).await, (200, true));
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
 }

@@ -54,7 +54,7 @@ enum KeyRole {
     Signature = 2,
     IdWithSignature = 3,
     Routed = 4,
-    Body = 5,
+    IdWithContent = 5,
 }
 
 /// The key a delivery is remembered under: a SHA-256 digest of its namespace (the
@@ -88,10 +88,11 @@ impl ReplayKey {
         )
     }
 
-    /// The key of a signed body in `namespace`, whatever was signed with it (a fresh
-    /// timestamp on each attempt): `digest` is the body's SHA-256.
-    pub(crate) fn body(namespace: &str, digest: &[u8]) -> Self {
-        ReplayKey::digest(namespace, KeyRole::Body, &[digest])
+    /// The key of an unsigned id bound to what every attempt of its delivery signs
+    /// (`content`: a tag of the signed parts without the timestamp), for providers that
+    /// sign each attempt anew: only the same content under the same id is this key.
+    pub(crate) fn id_with_content(namespace: &str, id: &str, content: &[u8]) -> Self {
+        ReplayKey::digest(namespace, KeyRole::IdWithContent, &[id.as_bytes(), content])
     }
 
     /// This key bound to the route a dispatcher chose (`route`), for deliveries whose

@@ -369,10 +369,11 @@ pub struct Verified {
     /// Where the request carried a credential: the scheme's declaration, set by the
     /// verifier (`None` when there is none), whatever the scheme built.
     pub(crate) credentials: Option<Arc<CredentialFields>>,
-    /// The signature covers the body's bytes as sent, and the body is the same on each
-    /// attempt (no timestamp inside it): a digest of the body then identifies the signed
-    /// content whatever the timestamp signed beside it.
-    pub(crate) body_signed: bool,
+    /// Where each attempt signs a new timestamp beside the same content and the id is
+    /// unsigned: a tag of the signed content without the timestamp, under the key that
+    /// verified. Bound to the id, it recognises the provider's retries of that delivery
+    /// and nothing else.
+    pub(crate) retry_content: Option<Box<[u8]>>,
 }
 
 /// Where a value of a delivery comes from.

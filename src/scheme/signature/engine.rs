@@ -519,6 +519,49 @@ impl SignatureScheme {
             .any(|signed| std::mem::discriminant(signed) == wanted)
     }
 
+    /// Whether each attempt signs a new timestamp beside content that stays the same
+    /// (the body as sent, and whatever else is signed), with an id the signature does not
+    /// cover: then the content without the timestamp is what a provider's retry repeats.
+    /// A timestamp read from the body (Linear) changes the body on each attempt.
+    fn resigns_the_same_content(&self) -> bool {
+        self.parts
+            .iter()
+            .any(|part| matches!(part, Part::Timestamp))
+            && self.signs(&Part::Body)
+            && !matches!(&self.timestamp, Some((TimestampSource::Json(_), _)))
+            && !self.id_is_signed()
+    }
+
+    /// What identifies a delivery's content across the provider's attempts: the signed
+    /// parts with the timestamp left empty, under the key that verified (so two tenants'
+    /// secrets never share it), or their SHA-256 for public-key schemes.
+    fn retry_content(
+        &self,
+        request: &WebhookRequest<'_>,
+        id: Option<&str>,
+        key: Option<&SchemeKey>,
+    ) -> Result<Box<[u8]>, Rejection> {
+        let mut resolved = Resolved::new();
+        self.resolve(request, None, id, &mut resolved)?;
+        let parts = resolved.as_slice();
+        Ok(match key.filter(|_| self.algorithm.is_mac()) {
+            Some(key) => {
+                let mut tag = [0u8; MAX_TAG];
+                let len = key.tag(parts, &mut tag);
+                tag.get(..len).unwrap_or_default().into()
+            }
+            None => {
+                use sha2::Digest;
+                let mut hash = sha2::Sha256::new();
+                for part in parts {
+                    hash.update((part.len() as u64).to_be_bytes());
+                    hash.update(part);
+                }
+                hash.finalize().to_vec().into_boxed_slice()
+            }
+        })
+    }
+
     /// Whether the delivery id is covered by the signature.
     fn id_is_signed(&self) -> bool {
         match &self.id {
@@ -623,9 +666,10 @@ impl Scheme for SignatureScheme {
         // Filled in place, field by field (the builder's setters move the whole value at
         // each call).
         let mut verified = Verified::new();
-        // A timestamp read from the body (Linear) changes the body on each attempt.
-        verified.body_signed = self.signs(&Part::Body)
-            && !matches!(&self.timestamp, Some((TimestampSource::Json(_), _)));
+        if id.is_some() && self.resigns_the_same_content() {
+            verified.retry_content =
+                Some(self.retry_content(request, id, keys.get(matched.key))?);
+        }
         if self.algorithm.is_mac() {
             // The tags themselves identify the signed content; hex-encoded only if asked.
             crypto::record_content_tags(
