@@ -154,7 +154,7 @@ impl Dispatch {
     }
 
     /// Refuses to dispatch a delivery whose event type the signature does not cover
-    /// (GitHub, Shopify, GitLab, …: see the README's Providers table): it is answered
+    /// (GitHub, Shopify, GitLab, …: see the [providers table](crate::providers#the-presets)): it is answered
     /// `500`, with an `error` event, and no handler runs. For providers that sign the
     /// event type (Stripe, Standard Webhooks, Slack, …), it guarantees that routing never
     /// rests on a claim. Deliveries without an event type still reach the fallback.

@@ -6,6 +6,7 @@
 // one list of every preset: a new preset is a function here and one line there.
 mod adyen;
 mod body_hmac;
+mod body_hmac_more;
 mod box_com;
 mod braintree;
 mod credentials;
@@ -24,12 +25,10 @@ mod rsa_signed;
 mod standard;
 mod timestamp_header;
 mod timestamp_in_signature;
+mod timestamped_more;
 mod token;
 mod twilio;
 mod url_signed;
-// Issue 15, second batch (kept apart so parallel batches merge cleanly).
-mod body_hmac_more;
-mod timestamped_more;
 
 pub use self::adyen::{adyen, Adyen, MAX_ADYEN_ITEMS};
 pub use self::body_hmac::{
