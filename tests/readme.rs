@@ -257,9 +257,15 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The README and every guide, with their paths from the root.
+/// The README, BENCHMARKS.md and every guide, with their paths from the root.
 fn documents() -> Vec<(String, String)> {
-    let mut documents = vec![("README.md".to_owned(), README.to_owned())];
+    let mut documents = vec![
+        ("README.md".to_owned(), README.to_owned()),
+        (
+            "BENCHMARKS.md".to_owned(),
+            include_str!("../BENCHMARKS.md").to_owned(),
+        ),
+    ];
     let mut guides: Vec<PathBuf> = std::fs::read_dir(root().join("docs"))
         .expect("docs/")
         .map(|entry| entry.expect("a docs/ entry").path())
