@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
-"""Computes the expected signatures in tests/independent_vectors_more.rs (issue 15's second
-batch of presets) with Python's own hmac/hashlib modules, independently of the crate, for
-presets whose provider publishes no test vector and ships no SDK helper. Each line follows
-the provider's documented recipe (named in the preset's doc comment). Run it and compare
-with the table in that file:
+"""Computes the expected signatures in tests/independent_vectors_more.rs with Python's own
+hmac/hashlib modules, independently of the crate, for presets whose provider publishes no
+test vector and ships no SDK helper. Each line follows the provider's documented recipe
+(named in the preset's doc comment). Run it and compare with the table in that file:
 
     python3 scripts/independent_vectors_more.py
 """

@@ -28,8 +28,8 @@ use crate::scheme::{Field, Fingerprint, HandshakeResponse, Verified};
 /// [`event_type`](Self::event_type) may not be: some providers send them in headers
 /// beside the signature, where anyone replaying a captured delivery can change them.
 /// [`id_is_signed`](Self::id_is_signed) and
-/// [`event_type_is_signed`](Self::event_type_is_signed) say which; the README's
-/// Providers table lists it per preset. Replay protection never rests on unsigned data
+/// [`event_type_is_signed`](Self::event_type_is_signed) say which; the
+/// [providers table](crate::providers#the-presets) lists it per preset. Replay protection never rests on unsigned data
 /// alone ([`replay_keys`](Self::replay_keys)).
 #[derive(Debug, Clone)]
 pub struct Delivery {

@@ -21,8 +21,8 @@ pub use self::axum_extract::WebhookRejection;
 /// signature was verified), so the mismatch is a bug on the receiving side, not the
 /// provider's: a `4xx` would make the provider drop the event (or retry it in vain), a
 /// `2xx` would drop it silently; a `500` lets the provider retry it while a fix is
-/// deployed, and the layer releases the delivery so the retry is handled. (A durable
-/// inbox, planned, will dead-letter such deliveries.) For payloads whose shape you do not
+/// deployed, and the layer releases the delivery so the retry is handled. (With the inbox,
+/// the workers retry it and dead-letter it after the last attempt.) For payloads whose shape you do not
 /// control, take `Webhook<serde_json::Value>`, or the typed events of the `github-types`
 /// and `stripe-types` features, which fall back to the raw JSON.
 ///

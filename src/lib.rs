@@ -32,26 +32,51 @@
 //! ```
 //!
 //! # The pieces
-//! - [`providers`]: a preset for each provider the crate ships (the README's Providers
-//!   table lists them, with what each signs); [`scheme::SignatureScheme`] describes any
-//!   other provider as data, [`scheme::TokenScheme`] a shared-token one,
-//!   [`scheme::CredentialScheme`] one that sends only HTTP Basic credentials or an API
-//!   key, and the [`Scheme`] trait anything else.
+//! - [`providers`]: a preset for each provider the crate ships, with what each signs;
+//!   [`scheme::SignatureScheme`] describes any other provider as data,
+//!   [`scheme::TokenScheme`] a shared-token one, [`scheme::CredentialScheme`] one that
+//!   sends only HTTP Basic credentials or an API key, and the [`Scheme`] trait anything
+//!   else.
 //! - [`Verifier`]: a scheme, its secrets (several during a rotation), the timestamp
 //!   tolerance and a clock. Synchronous, usable from any framework.
 //! - [`WebhookLayer`]: the tower middleware: source allow-list, body limit, verification,
-//!   replay protection through a [`replay::ReplayStore`].
+//!   replay protection through a [`replay::ReplayStore`]; one endpoint for many sources
+//!   with [`layer::Sources`].
 //! - [`Delivery`]: what was verified, in the request's extensions, and whether its id and
 //!   event type are signed; with the `axum` feature, [`Webhook<T>`] extracts the parsed
 //!   event.
 //! - [`dispatch::Dispatch`]: routes each verified delivery to the handler registered for
 //!   its event type (`push`, GitHub's `issues.opened`, prefixes such as
 //!   `customer.subscription.*`, a fallback), and acknowledges the rest.
+//! - `inbox::Inbox` (features `inbox-sqlite`, `inbox-postgres`): the durable inbox, which
+//!   answers the provider once a delivery is written and runs the handler from workers.
 //! - [`Signer`]: signs requests as the provider would, for tests and senders.
+//!
+//! # Guides
+//! - [Providers](providers): the presets, what each signs, and the replay keys that
+//!   follow from it.
+//! - [Describing another provider](scheme).
+//! - [The layer](layer): what it answers, its configuration, many sources on one
+//!   endpoint.
+//! - [Replay stores](replay): memory, Redis, PostgreSQL, and what happens when one fails.
+//! - [Routing events](dispatch): dispatch by event type, and unsigned event types.
+//! - Typed GitHub and Stripe payloads (`typed`, features `github-types`, `stripe-types`).
+//! - The durable inbox (`inbox`, features `inbox-sqlite`, `inbox-postgres`).
+//! - [Signing and testing your receiver](Signer).
 //!
 //! # Features
 //! - `axum` (default): the [`Webhook`] extractor and [`Delivery`] as an extractor.
-//! - `redis`: [`replay::RedisStore`], a replay store shared by several instances.
+//! - `redis`: `replay::RedisStore`, a replay store shared by several instances.
+//! - `postgres`: `replay::PostgresStore`, a replay store in PostgreSQL, so a Postgres-only
+//!   deployment needs no Redis.
+//! - `inbox-sqlite`: the durable inbox (`inbox`) on an embedded SQLite file, with sqlx's
+//!   bundled SQLite.
+//! - `inbox-postgres`: the durable inbox on PostgreSQL, for several instances sharing it;
+//!   sqlx's pure-Rust driver.
+//! - `inbox-router`: `inbox::Inbox::router`, the inbox's operations as a JSON API (an axum
+//!   `Router` to mount behind your own authentication). Needs an engine feature too.
+//! - `postgres-tls`: TLS to PostgreSQL (`sslmode=require` or `verify-full`), for the inbox
+//!   and the replay store: rustls with the webpki roots, no system OpenSSL.
 //! - `github-types`: `typed::GitHubEvent`, GitHub payloads parsed by octocrab's webhook
 //!   models (octocrab's default features off: no HTTP client), falling back to the raw
 //!   JSON.
@@ -68,6 +93,52 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
+
+/// Link definitions that send the guides' links to each other (relative `.md` links, for
+/// GitHub) to the rustdoc items that include those guides instead: in Markdown the first
+/// definition of a label wins, so a module puts these before its guide.
+macro_rules! guide_links {
+    () => {
+        concat!(
+            "[custom-providers]: crate::scheme\n",
+            "[dispatch]: crate::dispatch\n",
+            "[dispatch-unsigned]: crate::dispatch#unsigned-event-types\n",
+            "[providers]: crate::providers\n",
+            "[providers-table]: crate::providers#the-presets\n",
+            "[signed]: crate::providers#what-is-signed\n",
+            "[replay]: crate::replay\n",
+            "[sources]: crate::layer#many-sources-on-one-endpoint\n",
+            "[cli]: https://github.com/tower-webhook/tower-webhook/blob/main/docs/cli.md\n",
+            "[security]: https://github.com/tower-webhook/tower-webhook/blob/main/SECURITY.md\n",
+            inbox_link!(),
+            typed_link!(),
+        )
+    };
+}
+#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+macro_rules! inbox_link {
+    () => {
+        "[inbox]: crate::inbox\n"
+    };
+}
+#[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
+macro_rules! inbox_link {
+    () => {
+        "[inbox]: https://github.com/tower-webhook/tower-webhook/blob/main/docs/inbox.md\n"
+    };
+}
+#[cfg(any(feature = "github-types", feature = "stripe-types"))]
+macro_rules! typed_link {
+    () => {
+        "[typed]: crate::typed\n"
+    };
+}
+#[cfg(not(any(feature = "github-types", feature = "stripe-types")))]
+macro_rules! typed_link {
+    () => {
+        "[typed]: https://github.com/tower-webhook/tower-webhook/blob/main/docs/typed-payloads.md\n"
+    };
+}
 
 mod clock;
 mod delivery;

@@ -10,21 +10,8 @@ use bytes::Bytes;
 use crate::scheme::{Message, Scheme};
 use crate::{ConfigError, Secret};
 
-/// Signs requests with one scheme and one secret.
-///
-/// ```
-/// use bytes::Bytes;
-/// use tower_webhook::{providers, Signer, Verifier};
-///
-/// let signer = Signer::new(providers::stripe(), "whsec_test");
-/// let request = http::Request::post("http://127.0.0.1:3000/webhooks/stripe")
-///     .body(Bytes::from_static(br#"{"id":"evt_1","type":"charge.succeeded"}"#))
-///     .unwrap();
-/// let request = signer.sign(request).unwrap();
-///
-/// let verifier = Verifier::new(providers::stripe(), "whsec_test").unwrap();
-/// assert_eq!(verifier.verify(&request).unwrap().id(), "evt_1");
-/// ```
+#[doc = guide_links!()]
+#[doc = include_str!("../docs/signing.md")]
 pub struct Signer<S> {
     scheme: S,
     secret: Secret,

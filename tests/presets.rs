@@ -984,7 +984,7 @@ fn unsigned_headers_never_run_the_handler_twice() {
     }
 }
 
-/// The README's Providers table says, per preset, whether the delivery id and the event
+/// The providers table (docs/providers.md) says, per preset, whether the delivery id and the event
 /// type are covered by the signature: checked here against what verification reports.
 /// Test RSA keys (`scripts/rsa_fixtures.sh`): 2048 and 4096 bits, private PKCS#8 and public
 /// SubjectPublicKeyInfo, PEM; the first pair is the registry's example pair.
@@ -1000,13 +1000,13 @@ const RSA_PUBLIC: [&str; 2] = [
 ];
 
 #[test]
-fn readme_says_what_is_signed() {
-    let readme = include_str!("../README.md");
+fn providers_table_says_what_is_signed() {
+    let table = include_str!("../docs/providers.md");
     for case in cases() {
-        let row = readme
+        let row = table
             .lines()
             .find(|line| line.starts_with(&format!("| `providers::{}(", case.preset)))
-            .unwrap_or_else(|| panic!("README has no row for {}", case.preset));
+            .unwrap_or_else(|| panic!("docs/providers.md has no row for {}", case.preset));
         let cells: Vec<&str> = row.split(" | ").collect();
         let (id_cell, event_cell) = (cells[4], cells[5]);
         let verifier = (case.verifier)(&[case.public[0]]);

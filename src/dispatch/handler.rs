@@ -153,8 +153,8 @@ impl_handler!(T1, T2, T3, T4);
 /// `4xx` would tell it to give up (or, for some, to keep retrying a request that cannot
 /// succeed) and a `2xx` would drop the event silently. The delivery is released by the
 /// [`WebhookLayer`](crate::WebhookLayer), so the retry is handled once the fix is live.
-/// A durable inbox (planned) will dead-letter such deliveries instead of leaving them to
-/// the provider's retries.
+/// With the inbox (`WebhookLayer::inbox`), the workers retry it instead, and dead-letter
+/// it after the last attempt.
 #[derive(Debug, Clone)]
 pub struct PayloadError {
     provider: Box<str>,

@@ -1,103 +1,5 @@
-//! Routes each verified delivery to the handler registered for its event type.
-//!
-//! [`Dispatch`] is a tower `Service` that goes behind a [`WebhookLayer`](crate::WebhookLayer),
-//! as an axum route service or the inner service of a plain tower/hyper stack. Handlers are
-//! async functions taking the [`Delivery`] and, optionally, a typed payload
-//! ([`Webhook<T>`](crate::Webhook)), returning anything that becomes a response
-//! ([`IntoDispatchResponse`]).
-//!
-//! ```
-//! use axum::{http::StatusCode, routing::post_service, Router};
-//! use serde::Deserialize;
-//! use tower_webhook::dispatch::Dispatch;
-//! use tower_webhook::{providers, Delivery, Verifier, Webhook, WebhookLayer};
-//!
-//! #[derive(Deserialize)]
-//! struct Push {
-//!     #[serde(rename = "ref")]
-//!     git_ref: String,
-//! }
-//!
-//! async fn on_push(delivery: Delivery, Webhook(push): Webhook<Push>) -> StatusCode {
-//!     println!("push to {} ({})", push.git_ref, delivery.id());
-//!     StatusCode::OK
-//! }
-//!
-//! async fn on_issue_opened(delivery: Delivery) -> &'static str {
-//!     println!("issue opened ({})", delivery.id());
-//!     "thanks"
-//! }
-//!
-//! async fn on_other_issue_event(delivery: Delivery) -> StatusCode {
-//!     println!("issues.{}", delivery.action().unwrap_or("?"));
-//!     StatusCode::NO_CONTENT
-//! }
-//!
-//! let github = Verifier::new(providers::github(), "github webhook secret").unwrap();
-//! let dispatch = Dispatch::new()
-//!     .on("push", on_push)
-//!     .on("issues.opened", on_issue_opened)
-//!     .on("issues.*", on_other_issue_event);
-//! // Every other event is acknowledged: `200`, `webhook-unhandled: <event>`.
-//! let app: Router = Router::new().route(
-//!     "/webhooks/github",
-//!     post_service(dispatch).route_layer(WebhookLayer::new(github)),
-//! );
-//! # let _ = app;
-//! ```
-//!
-//! # Which handler runs
-//!
-//! A delivery's name is its [event type](crate::Delivery::event_type), and, where the
-//! body has a top-level string `action` (GitHub, Gitea), the event type, a dot and the
-//! action: an `X-GitHub-Event: issues` delivery whose body says `"action": "opened"` is
-//! `issues.opened`. The most specific route wins:
-//!
-//! 1. the exact name with the action: `issues.opened`;
-//! 2. the exact event type: `issues`, `push`, `checkout.session.completed`;
-//! 3. the longest matching prefix (`on("customer.subscription.*", …)`), tried against the
-//!    name with the action: `issues.op*` before `issues.*` before `iss*`;
-//! 4. the [`fallback`](Dispatch::fallback);
-//! 5. otherwise the delivery is **unhandled**: it is acknowledged with
-//!    [`200 OK`](Dispatch::unhandled) and the header [`webhook-unhandled: <name>`](UNHANDLED_HEADER),
-//!    logged at `debug`, so the provider does not retry it for days. The layer remembers
-//!    it as handled only when its event type is signed; an unsigned one (or none) is
-//!    what a copy with one header changed also gets, so the layer releases it instead
-//!    ([`Unhandled`](crate::layer::Unhandled)), and the provider's genuine retry of a
-//!    delivery that failed is handled.
-//!
-//! The `action` is read only when a route needs it (an exact or prefix route starting with
-//! the event type and a dot), in a pass that stops at the field, and at most once per
-//! delivery ([`Delivery::action`](crate::Delivery::action)).
-//!
-//! # Unsigned event types
-//!
-//! The dispatcher routes by [`Delivery::event_type`](crate::Delivery::event_type). Where the
-//! provider sends it in a header its signature does not cover — GitHub's `X-GitHub-Event`,
-//! Shopify's `X-Shopify-Topic`, GitLab, Bitbucket, Gitea, WooCommerce, … (the README's
-//! Providers table marks them **unsigned**; [`Delivery::event_type_is_signed`](crate::Delivery::event_type_is_signed)
-//! says it at run time) — it routes by **what the sender claims**. The body is authentic,
-//! but someone who captured a delivery could present it under another event type to a
-//! route that handles it differently; replay protection refuses a second copy of the same
-//! signed content, not a first copy whose header was changed in transit. Tell the layer
-//! the dispatcher ([`WebhookLayer::routed_by`](crate::WebhookLayer::routed_by)) and the
-//! replay keys are bound to the route: each route handles a given signed content at most
-//! once, and a copy handled by another route never makes the genuine delivery a
-//! duplicate. A typed payload
-//! narrows this (a `push` body rarely fits an `issues` type), and
-//! [`require_signed_event_type`](Dispatch::require_signed_event_type) refuses to dispatch
-//! unsigned event types at all (for providers that sign them: Stripe, Standard Webhooks,
-//! Slack, …).
-//!
-//! # A typed payload that does not fit
-//!
-//! When a handler's typed argument cannot be read from the body ([`PayloadError`]), the
-//! handler does not run and the answer is `500` with an `error` event naming the event
-//! type and the deserializer's message: the body is authentic, so the type is wrong, a bug
-//! on the receiving side that a retry after a fix resolves. The
-//! [`Webhook`](crate::Webhook) extractor answers the same way. The typed events of the
-//! `github-types` and `stripe-types` features never do: a body their model does not know
-//! yet falls back to the raw JSON.
+#![doc = guide_links!()]
+#![doc = include_str!("../../docs/dispatch.md")]
 
 mod handler;
 mod response;
@@ -252,7 +154,7 @@ impl Dispatch {
     }
 
     /// Refuses to dispatch a delivery whose event type the signature does not cover
-    /// (GitHub, Shopify, GitLab, …: see the README's Providers table): it is answered
+    /// (GitHub, Shopify, GitLab, …: see the [providers table](crate::providers#the-presets)): it is answered
     /// `500`, with an `error` event, and no handler runs. For providers that sign the
     /// event type (Stripe, Standard Webhooks, Slack, …), it guarantees that routing never
     /// rests on a claim. Deliveries without an event type still reach the fallback.

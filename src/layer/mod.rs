@@ -1,22 +1,6 @@
-//! The tower middleware: one [`WebhookLayer`] verifies every request before the handler
-//! runs.
-//!
-//! # `route_layer` or `layer`
-//!
-//! On an axum `Router`, add it with `route_layer`: it then wraps only the routes defined
-//! before it, and a request to an unknown path still gets `404` rather than `401`. With
-//! `layer` it wraps the router's fallback too, so every unknown path answers `401`.
-//!
-//! ```
-//! use axum::{routing::post, Router};
-//! use tower_webhook::{providers, Verifier, WebhookLayer};
-//!
-//! let verifier = Verifier::new(providers::github(), "my webhook secret").unwrap();
-//! let app: Router = Router::new()
-//!     .route("/webhooks/github", post(|| async { "ok" }))
-//!     .route_layer(WebhookLayer::new(verifier));
-//! # let _ = app;
-//! ```
+#![doc = guide_links!()]
+#![doc = include_str!("../../docs/configuration.md")]
+#![doc = include_str!("../../docs/sources.md")]
 
 mod body;
 mod future;

@@ -1,5 +1,5 @@
-//! More presets whose signature is an HMAC of the body alone, sent in one header (issue 15's
-//! second batch; the first is in `body_hmac.rs`). No signed timestamp: replay protection
+//! More presets whose signature is an HMAC of the body alone, sent in one header (beside
+//! those of `body_hmac.rs`). No signed timestamp: replay protection
 //! keys on a signed body id where the payload has one, else on the signature itself.
 
 use http::HeaderName;

@@ -1,36 +1,12 @@
-//! Presets: one function per provider, each returning the provider's scheme, verified
-//! exactly as that provider signs. Each preset's documentation names its primary source.
-//!
-//! ```
-//! use tower_webhook::{providers, Verifier};
-//!
-//! let stripe = Verifier::new(providers::stripe(), "whsec_test_secret").unwrap();
-//! let github = Verifier::new(providers::github(), "my webhook secret").unwrap();
-//! # let _ = (stripe, github);
-//! ```
-//!
-//! [`ALL`] lists every preset, so a provider can be chosen at run time by name
-//! ([`find`]); each [`Preset`] hands out its scheme as a
-//! [`DynScheme`](crate::scheme::DynScheme), which builds a `Verifier` or a `Signer` like
-//! any scheme:
-//!
-//! ```
-//! use tower_webhook::{providers, Verifier};
-//!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let name = "github"; // from a configuration file, say
-//! let preset = providers::find(name).ok_or("no such preset")?;
-//! let verifier = Verifier::new(preset.scheme(), "my webhook secret")?;
-//! # let _ = verifier;
-//! # Ok(())
-//! # }
-//! ```
+#![doc = guide_links!()]
+#![doc = include_str!("../../docs/providers.md")]
 
 // One file per family of presets (as rustls groups its cipher suites), one function per
 // preset; the schemes that fit no family have their own. `registry.rs` holds `ALL`, the
 // one list of every preset: a new preset is a function here and one line there.
 mod adyen;
 mod body_hmac;
+mod body_hmac_more;
 mod box_com;
 mod braintree;
 mod credentials;
@@ -49,12 +25,10 @@ mod rsa_signed;
 mod standard;
 mod timestamp_header;
 mod timestamp_in_signature;
+mod timestamped_more;
 mod token;
 mod twilio;
 mod url_signed;
-// Issue 15, second batch (kept apart so parallel batches merge cleanly).
-mod body_hmac_more;
-mod timestamped_more;
 
 pub use self::adyen::{adyen, Adyen, MAX_ADYEN_ITEMS};
 pub use self::body_hmac::{

@@ -1,5 +1,5 @@
-//! Presets added for issue 15 (the second half of its candidate list), each in its own
-//! block by family, appended here so they merge cleanly with the other families' files.
+//! Presets of several families (Standard Webhooks and Svix, body and timestamped HMACs,
+//! a shared token), each in its own block by family.
 //! Each names its primary source; the candidates that could not be confirmed from one are
 //! not here.
 

@@ -422,8 +422,8 @@ const P256_JWK: (&str, &str) = (
     r#"{"kty":"EC","crv":"P-256","kid":"example-key-never-use-in-production","x":"26MT2N76wcb0jC0tFG-vNDrc56ia5mFrAGO7I35ir3Q","y":"lqy4AWgVLbrDr5k_zP7hvlevPP-L6-x3Ex6JmVvXL58"}"#,
 );
 
-/// Every preset, in the order of the README's table: the one list that the tests, the
-/// fuzzers and the demo iterate.
+/// Every preset: the one list that the tests, the fuzzers and the demo iterate, and that
+/// the providers table lists (as a set, checked by `tests/readme.rs`).
 ///
 /// ```
 /// use tower_webhook::providers;
@@ -483,8 +483,8 @@ pub static ALL: &[Preset] = &[
     // Heroku Dev Center, "App webhooks": retried for up to 72 hours.
     preset!(heroku).retries_for(hours(72)),
     preset!(checkout_com),
-    // DocuSign Connect: failed messages are retried for up to about 10 days (as issue 15
-    // reports; DocuSign's Connect guide states no schedule this crate could confirm).
+    // DocuSign Connect: failed messages are retried for up to about 10 days (as reported
+    // to this project; DocuSign's Connect guide states no schedule this crate could confirm).
     preset!(docusign).retries_for(days(10)),
     // Squarespace docs, "Notification delivery": retried for up to 48 hours.
     preset!(squarespace, keys = HEX).retries_for(hours(48)),
@@ -508,7 +508,7 @@ pub static ALL: &[Preset] = &[
     preset!(zendesk),
     preset!(hubspot, signs_url),
     preset!(telnyx, keys = ED25519_BASE64),
-    // Issue 15, second half of the candidates (src/providers/more_b.rs).
+    // src/providers/more_b.rs.
     preset!(lithic, keys = WHSEC),
     preset!(easypost),
     // Airwallex docs, "Webhooks overview": retried over about three days.
@@ -530,7 +530,6 @@ pub static ALL: &[Preset] = &[
         can_sign: false,
         ..preset!(braintree)
     },
-    // Issue 15, second batch.
     preset!(sanity),
     preset!(persona),
     preset!(revolut),
@@ -571,7 +570,7 @@ pub static ALL: &[Preset] = &[
     preset!(bunny_stream),
     preset!(survicate),
     preset!(strike),
-    // Behind features, after every other preset (the README's table keeps this order).
+    // Behind features, after every other preset.
     // Wise docs, "Event handling": up to 25 retries over two weeks.
     #[cfg(feature = "rsa")]
     preset!(wise, keys = RSA_PEM).retries_for(days(14)),

@@ -1,5 +1,5 @@
-//! More presets that sign a timestamp with the body (issue 15's second batch; the first
-//! are in `timestamp_header.rs` and `timestamp_in_signature.rs`): the timestamp travels in
+//! More presets that sign a timestamp with the body (beside those of
+//! `timestamp_header.rs` and `timestamp_in_signature.rs`): the timestamp travels in
 //! the signature header (`t=…`) or a header of its own.
 
 use http::HeaderName;

@@ -1,16 +1,5 @@
-//! Replay protection: a store that remembers which deliveries were handled, so replays and
-//! provider retries never run the handler twice, while a retry after a failed handler
-//! still gets through.
-//!
-//! A delivery goes through three steps: [`reserve`](ReplayStore::reserve) before the
-//! handler runs (only one caller wins), [`extend`](ReplayStore::extend) while a slow
-//! handler runs, then [`complete`](ReplayStore::complete) when the handler answered 2xx
-//! (the delivery is remembered for the retention period), or
-//! [`release`](ReplayStore::release) when it failed, panicked or was cancelled (the
-//! provider's retry is handled).
-//!
-//! Keys are [`ReplayKey`]s: fixed-size digests made only from signed data, namespaced by
-//! provider; see [`Delivery::replay_keys`](crate::Delivery::replay_keys) for which.
+#![doc = guide_links!()]
+#![doc = include_str!("../../docs/replay-stores.md")]
 
 mod memory;
 #[cfg(feature = "postgres")]

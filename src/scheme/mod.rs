@@ -1,8 +1,5 @@
-//! Signing schemes: how one provider signs a delivery, and how to check it.
-//!
-//! Most providers use the same HMAC recipe with different headers, prefixes, encodings
-//! and signed-content order; [`SignatureScheme`] describes those as data. Schemes that are not
-//! a plain HMAC over headers and body implement [`Scheme`] themselves.
+#![doc = guide_links!()]
+#![doc = include_str!("../../docs/custom-providers.md")]
 
 mod credentials;
 pub(crate) mod crypto;

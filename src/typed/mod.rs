@@ -1,20 +1,13 @@
-//! Typed payloads from the model crates users already trust, that never refuse a
-//! delivery their model does not know yet: [`GitHubEvent`] (feature `github-types`,
-//! octocrab's webhook event models) and [`StripeEvent`] (feature `stripe-types`,
-//! async-stripe's webhook `Event`).
+//! Typed payloads from the model crates users already trust: [`GitHubEvent`] (feature
+//! `github-types`, octocrab's webhook event models) and [`StripeEvent`] (feature
+//! `stripe-types`, async-stripe's webhook `Event`).
 //!
-//! Each is a [`Dispatch`](crate::dispatch::Dispatch) handler argument and, with the `axum`
-//! feature, an extractor. A body the model parses is `Known`; a body it refuses — an event
-//! type it does not list, a field it expects that the provider no longer sends, a new
-//! shape — is `Unknown`, the raw JSON ([`serde_json::Value`]), logged at `debug` (an event
-//! type the model does not know) or `warn` (one it knows but cannot parse: a lag worth
-//! reporting upstream). Only a body that is not JSON at all is refused, as any typed
-//! payload that does not fit is: `500`
-//! ([`PayloadError`](crate::dispatch::PayloadError)).
-//!
-//! The model crates are re-exported (`typed::octocrab`, `typed::stripe_webhook`), so the
-//! types you match on are the ones this crate parsed into, whatever else your
-//! application depends on.
+#![doc = guide_links!()]
+// The guide's example uses both features.
+#![cfg_attr(
+    all(feature = "github-types", feature = "stripe-types"),
+    doc = include_str!("../../docs/typed-payloads.md")
+)]
 
 #[cfg(feature = "github-types")]
 mod github;
