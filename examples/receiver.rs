@@ -88,7 +88,7 @@ impl Behaviour {
 
 /// The attempt the handler is making: counted by the inbox, else always the first.
 fn attempt(extensions: &http::Extensions) -> u32 {
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     if let Some(job) = extensions.get::<tower_webhook::inbox::InboxJob>() {
         return job.attempt();
     }
@@ -195,15 +195,15 @@ fn layer<S: Scheme>(
     ))
 }
 
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg(inbox)]
 type MaybeInbox = Option<tower_webhook::inbox::Inbox>;
-#[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
+#[cfg(not(inbox))]
 type MaybeInbox = Option<std::convert::Infallible>;
 
 /// The inbox `INBOX_URL` names (`sqlite://path`, a bare path, or `postgres://…`), if set.
 async fn open_inbox() -> Result<MaybeInbox, Box<dyn std::error::Error>> {
     match std::env::var("INBOX_URL") {
-        #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+        #[cfg(inbox)]
         Ok(url) => {
             let url = if url.contains("://") {
                 url
@@ -212,7 +212,7 @@ async fn open_inbox() -> Result<MaybeInbox, Box<dyn std::error::Error>> {
             };
             Ok(Some(tower_webhook::inbox::Inbox::connect(&url).await?))
         }
-        #[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
+        #[cfg(not(inbox))]
         Ok(_) => Err("INBOX_URL is set, but this build has no inbox: \
                       run with `--features inbox-sqlite` or `--features inbox-postgres`"
             .into()),
@@ -222,9 +222,9 @@ async fn open_inbox() -> Result<MaybeInbox, Box<dyn std::error::Error>> {
 
 fn with_inbox(layer: WebhookLayer, inbox: &MaybeInbox) -> WebhookLayer {
     match inbox {
-        #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+        #[cfg(inbox)]
         Some(inbox) => layer.inbox(inbox.clone()),
-        #[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
+        #[cfg(not(inbox))]
         Some(never) => match *never {},
         None => layer,
     }
@@ -386,7 +386,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .layer(Extension(log.clone()))
         .layer(Extension(behaviour.clone()));
     // In inbox mode, workers run the same handlers over the stored deliveries.
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     let _workers = inbox.as_ref().map(|inbox| {
         let handlers = paths
             .iter()
@@ -410,7 +410,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         workers.spawn()
     });
-    #[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
+    #[cfg(not(inbox))]
     let _ = &paths;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("listening on http://{}", listener.local_addr()?);

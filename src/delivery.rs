@@ -111,7 +111,7 @@ struct Inner {
 }
 
 /// What the inbox stores of a delivery, to make it again for the handler.
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg(inbox)]
 #[derive(Clone)]
 pub(crate) struct StoredParts {
     pub(crate) provider: Arc<str>,
@@ -215,7 +215,7 @@ impl Delivery {
 
     /// A delivery verified earlier and read back from the inbox: its id, event type and
     /// replay keys as they were when it was verified.
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     pub(crate) fn stored(stored: StoredParts, body: Bytes) -> Self {
         let (id, fingerprint) = if stored.id_is_fingerprint {
             (Field::Known(None), Fingerprint::Text(stored.id))
@@ -256,7 +256,7 @@ impl Delivery {
     /// inbox to store it redacted.
     ///
     /// [`Scheme::credential_fields`]: crate::Scheme::credential_fields
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     pub(crate) fn credential_fields(&self) -> Option<&crate::scheme::CredentialFields> {
         self.inner.verified.credentials.as_deref()
     }
@@ -538,4 +538,18 @@ impl Delivery {
     pub fn body(&self) -> &Bytes {
         &self.inner.body
     }
+}
+
+/// An id as logged: at most 128 bytes, so an attacker's 60 KiB header cannot inflate the
+/// logs.
+pub(crate) fn loggable(id: &str) -> &str {
+    const MAX: usize = 128;
+    if id.len() <= MAX {
+        return id;
+    }
+    let mut end = MAX;
+    while !id.is_char_boundary(end) {
+        end -= 1;
+    }
+    id.get(..end).unwrap_or_default()
 }

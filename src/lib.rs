@@ -115,13 +115,13 @@ macro_rules! guide_links {
         )
     };
 }
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg(inbox)]
 macro_rules! inbox_link {
     () => {
         "[inbox]: crate::inbox\n"
     };
 }
-#[cfg(not(any(feature = "inbox-sqlite", feature = "inbox-postgres")))]
+#[cfg(not(inbox))]
 macro_rules! inbox_link {
     () => {
         "[inbox]: https://github.com/tower-webhook/tower-webhook/blob/main/docs/inbox.md\n"
@@ -140,11 +140,12 @@ macro_rules! typed_link {
     };
 }
 
+mod body;
 mod clock;
 mod delivery;
 pub mod dispatch;
 mod extract;
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg(inbox)]
 #[cfg_attr(
     docsrs,
     doc(cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres")))
@@ -171,7 +172,7 @@ pub use crate::extract::Webhook;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use crate::extract::WebhookRejection;
-pub use crate::layer::{AllowedSources, ClientAddress, WebhookLayer, WebhookService};
+pub use crate::layer::{WebhookLayer, WebhookService};
 pub use crate::rejection::{ConfigError, Rejection, RejectionKind};
 pub use crate::scheme::Scheme;
 pub use crate::secret::Secret;

@@ -42,7 +42,7 @@ pub enum RejectionKind {
     StoreUnavailable,
     /// The client address is not in the layer's source allow-list, or cannot be told.
     /// `403`.
-    SourceNotAllowed,
+    AddressNotAllowed,
     /// The request names no source the layer knows (many sources on one endpoint). `404`.
     UnknownSource,
     /// The source's verifier could not be looked up; retry later. `503` with
@@ -65,7 +65,7 @@ impl RejectionKind {
             RejectionKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             RejectionKind::InFlight => StatusCode::CONFLICT,
             RejectionKind::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            RejectionKind::SourceNotAllowed => StatusCode::FORBIDDEN,
+            RejectionKind::AddressNotAllowed => StatusCode::FORBIDDEN,
             RejectionKind::UnknownSource => StatusCode::NOT_FOUND,
             RejectionKind::SourceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -85,7 +85,7 @@ impl RejectionKind {
             RejectionKind::InvalidRequest => "invalid_request",
             RejectionKind::InFlight => "in_flight",
             RejectionKind::StoreUnavailable => "store_unavailable",
-            RejectionKind::SourceNotAllowed => "source_not_allowed",
+            RejectionKind::AddressNotAllowed => "address_not_allowed",
             RejectionKind::UnknownSource => "unknown_source",
             RejectionKind::SourceUnavailable => "source_unavailable",
         }
@@ -104,7 +104,7 @@ impl RejectionKind {
             RejectionKind::InvalidRequest => "The webhook request is invalid",
             RejectionKind::InFlight => "This delivery is already being handled",
             RejectionKind::StoreUnavailable => "The replay store is unavailable",
-            RejectionKind::SourceNotAllowed => "The webhook's source address is not allowed",
+            RejectionKind::AddressNotAllowed => "The webhook's source address is not allowed",
             RejectionKind::UnknownSource => "No such webhook source",
             RejectionKind::SourceUnavailable => "The webhook source could not be looked up",
         }

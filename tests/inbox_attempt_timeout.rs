@@ -2,10 +2,7 @@
 //! server the tests start), through real HTTP on 127.0.0.1: a handler that never answers
 //! fails its attempts when they time out, is retried, is dead after the last attempt with
 //! the timeout as its reason, and does not hold up the deliveries accepted after it.
-#![cfg(all(
-    any(feature = "inbox-sqlite", feature = "inbox-postgres"),
-    feature = "axum"
-))]
+#![cfg(all(inbox, feature = "axum"))]
 
 mod common;
 

@@ -4,10 +4,7 @@
 //! handler, dead deliveries are replayed, leases are taken over, and a reopened inbox
 //! picks up where the last process stopped. Then PostgreSQL's own promise: two instances
 //! on one database never run one delivery at the same time.
-#![cfg(all(
-    any(feature = "inbox-sqlite", feature = "inbox-postgres"),
-    feature = "axum"
-))]
+#![cfg(all(inbox, feature = "axum"))]
 
 mod common;
 

@@ -8,10 +8,7 @@
 //! - A new SQLite inbox, and its `-wal` and `-shm` files, are readable by their owner only.
 //! - A URL that is not a `sqlite://` or `postgres://` one (a slash missing, a typo in the
 //!   scheme) is refused without repeating it, password and all.
-#![cfg(all(
-    any(feature = "inbox-sqlite", feature = "inbox-postgres"),
-    feature = "axum"
-))]
+#![cfg(all(inbox, feature = "axum"))]
 
 mod common;
 

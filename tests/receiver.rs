@@ -807,7 +807,7 @@ mod inbox_postgres {
 }
 
 /// A `HANDLED_LOG` line (`{"provider","id","event"}`) as `"provider id"`.
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg(inbox)]
 fn provider_and_id(line: &str) -> String {
     let entry: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
     assert!(

@@ -599,7 +599,7 @@ macro_rules! store_scenarios {
 }
 
 /// The scenarios of an inbox.
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg(inbox)]
 macro_rules! inbox_scenarios {
     ($module:ident, $backend:ident) => {
         scenarios!(
@@ -671,7 +671,7 @@ enum Remembers {
     Redis(tower_webhook::replay::RedisStore),
     #[cfg(feature = "postgres")]
     Postgres(tower_webhook::replay::PostgresStore),
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     Inbox(tower_webhook::inbox::Inbox),
 }
 
@@ -732,7 +732,7 @@ impl Deployment {
             Remembers::Redis(store) => layer.replay_store(store.clone()),
             #[cfg(feature = "postgres")]
             Remembers::Postgres(store) => layer.replay_store(store.clone()),
-            #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+            #[cfg(inbox)]
             Remembers::Inbox(inbox) => layer.inbox(inbox.clone()),
         }
     }
@@ -771,7 +771,7 @@ impl Deployment {
     /// How often the handler ran, once every delivery accepted has been handled (an
     /// inbox's workers run them after the answer).
     async fn handled(&self) -> usize {
-        #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+        #[cfg(inbox)]
         if let Remembers::Inbox(inbox) = &self.remembers {
             let deadline = std::time::Instant::now() + Duration::from_secs(20);
             loop {
@@ -792,7 +792,7 @@ impl Deployment {
 }
 
 /// Opens the inbox at `url` and starts workers running `handler`.
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg(inbox)]
 async fn open_inbox(
     url: &str,
     handler: &Handler,

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use common::{is_duplicate, send, Calls, Server};
 use http::StatusCode;
-use tower_webhook::layer::DEFAULT_RETENTION;
+use tower_webhook::replay::DEFAULT_RETENTION;
 use tower_webhook::{providers, Signer, Verifier, WebhookLayer};
 
 #[test]

@@ -231,7 +231,7 @@ impl Dispatch {
             .unwrap_or(HeaderValue::from_static("-"));
         response.headers_mut().insert(UNHANDLED_HEADER, value);
         // The layer completes an unhandled delivery only when its event type is signed.
-        response.extensions_mut().insert(crate::layer::Unhandled);
+        response.extensions_mut().insert(Unhandled);
         response
     }
 }
@@ -383,3 +383,26 @@ impl<H: Handler<T>, T: 'static> ErasedHandler for Erased<H, T> {
         self.handler.clone().call(delivery, parts)
     }
 }
+
+/// A response extension that says a `2xx` acknowledges the delivery without handling it
+/// ([`Dispatch`] sets it on its "unhandled" answer; any inner service of the layer may).
+///
+/// The layer then completes the delivery's replay keys only when what chose the answer is
+/// signed: a delivery whose [event type](crate::Delivery::event_type) the signature covers.
+/// Otherwise (GitHub's `X-GitHub-Event`, Shopify's topic, or no event type at all) the
+/// answer rests on a header anyone can change, and a captured copy of a delivery that
+/// failed, resent under an event type nobody handles, would otherwise complete keys the
+/// genuine delivery shares, making the provider's retry a duplicate: the reservation is
+/// released instead, and the retry is handled.
+///
+/// ```
+/// use http::{Response, StatusCode};
+/// use tower_webhook::dispatch::Unhandled;
+///
+/// let mut response = Response::new(());
+/// *response.status_mut() = StatusCode::OK;
+/// response.extensions_mut().insert(Unhandled);
+/// # let _ = response;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unhandled;

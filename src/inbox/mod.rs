@@ -3,7 +3,7 @@
 
 #[cfg(feature = "inbox-postgres")]
 mod postgres;
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg(inbox)]
 mod read;
 #[cfg(feature = "inbox-router")]
 mod router;
@@ -383,7 +383,7 @@ impl Inbox {
                 due: Notify::new(),
             }),
             write_timeout: DEFAULT_WRITE_TIMEOUT,
-            retention: crate::layer::DEFAULT_RETENTION,
+            retention: crate::replay::DEFAULT_RETENTION,
         }
     }
 
@@ -398,7 +398,7 @@ impl Inbox {
 
     /// How long a done delivery's replay keys are kept once it is
     /// [purged](Self::purge_done), counted from when it was done (default
-    /// [`DEFAULT_RETENTION`](crate::layer::DEFAULT_RETENTION), 14 days): the replay window.
+    /// [`DEFAULT_RETENTION`](crate::replay::DEFAULT_RETENTION), 14 days): the replay window.
     /// A purge deletes the delivery (its headers, body and attempts) but never its keys
     /// inside this window, so a captured copy, or a late provider retry, is still a
     /// duplicate. Keep it beyond the providers' retry horizons.
@@ -875,7 +875,7 @@ impl InboxError {
     }
 
     /// A failed statement: its kind read from the driver's error.
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     pub(crate) fn sql(message: impl Into<Box<str>>, source: sqlx::Error) -> InboxError {
         InboxError::with_source(InboxErrorKind::of_sql(&source), message, source)
     }
@@ -887,7 +887,7 @@ impl InboxError {
 }
 
 impl InboxErrorKind {
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     pub(crate) fn of_sql(error: &sqlx::Error) -> InboxErrorKind {
         match error {
             sqlx::Error::Configuration(_) | sqlx::Error::Tls(_) => InboxErrorKind::Configuration,

@@ -15,7 +15,7 @@ use tower_service::Service;
 use tracing::Instrument;
 
 use super::{duration_ms, from_ms, now_ms, Claimed, DeliveryState, Inbox, InboxJob};
-use crate::layer::VerifiedBody;
+use crate::body::VerifiedBody;
 use crate::Delivery;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -336,7 +336,7 @@ where
             "webhook_inbox_attempt",
             inbox_id = %claimed.id,
             provider = %claimed.parts.provider,
-            delivery_id = %crate::layer::loggable(&claimed.parts.id),
+            delivery_id = %crate::delivery::loggable(&claimed.parts.id),
             attempt = claimed.attempt,
         );
         // Every event of the attempt, the handler's own included, is in its span.

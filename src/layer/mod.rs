@@ -2,10 +2,9 @@
 #![doc = include_str!("../../docs/configuration.md")]
 #![doc = include_str!("../../docs/sources.md")]
 
-mod body;
+mod allow_list;
 mod future;
 mod service;
-mod source;
 mod sources;
 
 use std::fmt;
@@ -17,30 +16,22 @@ use tower_layer::Layer;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use self::source::SourceFilter;
-use crate::replay::{clamp, MemoryStore, ReplayStore};
+use self::allow_list::NetworkFilter;
+use crate::replay::{clamp, MemoryStore, ReplayStore, DEFAULT_RETENTION};
 use crate::Verifier;
 
-pub use self::body::{ResponseBody, VerifiedBody};
+pub use self::allow_list::{AllowedNetworks, ClientAddress};
 pub use self::future::ResponseFuture;
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
-pub(crate) use self::service::loggable;
 pub use self::service::WebhookService;
-pub use self::source::{AllowedSources, ClientAddress};
 pub use self::sources::{
     KnownSource, LookupError, SourceKey, Sources, VerifierLookup, DEFAULT_FAILURE_TTL,
     DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_NEW_SOURCE_LOOKUPS, DEFAULT_SOURCE_CAPACITY,
     DEFAULT_SOURCE_TTL, DEFAULT_UNKNOWN_TTL, MAX_SOURCE_KEY,
 };
+pub use crate::body::{ResponseBody, VerifiedBody};
 
 /// The default body limit: 2 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
-/// How long a completed delivery is remembered by default: 14 days, beyond the longest
-/// retry horizon a preset's provider documents ([`Preset::retry_horizon`]: DocuSign's
-/// about 10 days, Customer.io's 7, Stripe's 3, Heroku's 72 hours, Svix's about 28).
-///
-/// [`Preset::retry_horizon`]: crate::providers::Preset::retry_horizon
-pub const DEFAULT_RETENTION: Duration = Duration::from_secs(14 * 24 * 60 * 60);
 /// How long a reservation stays in flight before it expires on its own by default: 5
 /// minutes, well above a webhook handler's expected run time.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(5 * 60);
@@ -49,35 +40,12 @@ pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_millis(250);
 /// The header that marks a response to a duplicate delivery: `webhook-duplicate: true`.
 pub const DUPLICATE_HEADER: HeaderName = HeaderName::from_static("webhook-duplicate");
 
-/// A response extension that says a `2xx` acknowledges the delivery without handling it
-/// ([`Dispatch`](crate::dispatch::Dispatch) sets it on its "unhandled" answer).
-///
-/// The layer then completes the delivery's replay keys only when what chose the answer is
-/// signed: a delivery whose [event type](crate::Delivery::event_type) the signature covers.
-/// Otherwise (GitHub's `X-GitHub-Event`, Shopify's topic, or no event type at all) the
-/// answer rests on a header anyone can change, and a captured copy of a delivery that
-/// failed, resent under an event type nobody handles, would otherwise complete keys the
-/// genuine delivery shares, making the provider's retry a duplicate: the reservation is
-/// released instead, and the retry is handled.
-///
-/// ```
-/// use http::{Response, StatusCode};
-/// use tower_webhook::layer::Unhandled;
-///
-/// let mut response = Response::new(());
-/// *response.status_mut() = StatusCode::OK;
-/// response.extensions_mut().insert(Unhandled);
-/// # let _ = response;
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Unhandled;
-
 /// Verifies webhooks before the inner service sees them: body limit, signature,
 /// freshness, then replay protection.
 ///
 /// | case | response | handler called |
 /// |---|---|---|
-/// | source address not in the [allow-list](Self::allowed_sources), or unknown | `403`, body not read | no |
+/// | source address not in the [allow-list](Self::allowed_networks), or unknown | `403`, body not read | no |
 /// | verified, new | whatever the handler returns | yes |
 /// | duplicate of a completed delivery | `200` (configurable), `webhook-duplicate: true` | no |
 /// | duplicate while the first is in flight | `409` with `Retry-After` | no |
@@ -114,11 +82,11 @@ pub(crate) struct Config {
     pub(crate) store_retry_after: Duration,
     pub(crate) on_store_failure: StoreFailure,
     pub(crate) counters: Counters,
-    pub(crate) allowed: Option<SourceFilter>,
+    pub(crate) allowed: Option<NetworkFilter>,
     /// The dispatcher behind the layer, to bind the replay keys of deliveries whose event
     /// type is unsigned to the route it chooses.
     pub(crate) routes: Option<crate::dispatch::Dispatch>,
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     pub(crate) inbox: Option<crate::inbox::Inbox>,
 }
 
@@ -218,7 +186,7 @@ impl fmt::Debug for Config {
             .field("on_store_failure", &self.on_store_failure)
             .field("allowed", &self.allowed)
             .field("routed_by", &self.routes.is_some());
-        #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+        #[cfg(inbox)]
         f.field("inbox", &self.inbox);
         f.finish()
     }
@@ -268,7 +236,7 @@ impl WebhookLayer {
                 counters: Counters::default(),
                 allowed: None,
                 routes: None,
-                #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+                #[cfg(inbox)]
                 inbox: None,
             },
         };
@@ -363,26 +331,26 @@ impl WebhookLayer {
     }
 
     /// Refuses requests whose client address, read as `client_address` says, is not in
-    /// `sources`: `403 Forbidden` with the reason `source_not_allowed`, before the body is
+    /// `sources`: `403 Forbidden` with the reason `address_not_allowed`, before the body is
     /// read. An address that cannot be told is refused too. A second line of defence
-    /// beside the signature. [`AllowedSources`] says where providers publish their ranges,
+    /// beside the signature. [`AllowedNetworks`] says where providers publish their ranges,
     /// [`ClientAddress`] how to read the address directly or behind a proxy.
     ///
     /// ```
-    /// use tower_webhook::layer::{AllowedSources, ClientAddress};
+    /// use tower_webhook::layer::{AllowedNetworks, ClientAddress};
     /// use tower_webhook::{providers, Verifier, WebhookLayer};
     ///
-    /// let github = AllowedSources::parse(["192.30.252.0/22", "2a0a:a440::/29"]).unwrap();
+    /// let github = AllowedNetworks::parse(["192.30.252.0/22", "2a0a:a440::/29"]).unwrap();
     /// let verifier = Verifier::new(providers::github(), "my webhook secret").unwrap();
-    /// let layer = WebhookLayer::new(verifier).allowed_sources(github, ClientAddress::peer());
+    /// let layer = WebhookLayer::new(verifier).allowed_networks(github, ClientAddress::peer());
     /// # let _ = layer;
     /// ```
-    pub fn allowed_sources(
+    pub fn allowed_networks(
         mut self,
-        sources: AllowedSources,
+        sources: AllowedNetworks,
         client_address: ClientAddress,
     ) -> Self {
-        self.config.allowed = Some(SourceFilter::new(sources, client_address));
+        self.config.allowed = Some(NetworkFilter::new(sources, client_address));
         self
     }
 
@@ -448,7 +416,7 @@ impl WebhookLayer {
     /// # Ok(())
     /// # }
     /// ```
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     #[cfg_attr(
         docsrs,
         doc(cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres")))

@@ -11,11 +11,12 @@ use http::{header, HeaderValue, Request, Response};
 use http_body::Body;
 use tower_service::Service;
 
-use super::body::{buffer, BufferError};
 use super::{
-    Config, Counters, ResponseBody, ResponseFuture, StoreFailure, Unhandled, VerifiedBody,
-    Verifiers,
+    Config, Counters, ResponseBody, ResponseFuture, StoreFailure, VerifiedBody, Verifiers,
 };
+use crate::body::{buffer, BufferError};
+use crate::delivery::loggable;
+use crate::dispatch::Unhandled;
 use crate::replay::{
     BoxFuture, Completion, ReplayStore, Reservation, ReservationToken, StoreError,
 };
@@ -163,7 +164,7 @@ where
         }
     }
 
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     if let Some(inbox) = &config.inbox {
         if delivery.handshake().is_none() {
             return Ok(into_inbox(config, inbox, &parts, &delivery).await);
@@ -231,7 +232,7 @@ fn handled<B>(response: &Response<B>, delivery: &Delivery) -> bool {
 
 /// Writes the delivery to the inbox and answers the provider: `202` once committed, the
 /// duplicate answer for a duplicate, `503` when the write fails.
-#[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+#[cfg(inbox)]
 async fn into_inbox<B>(
     config: &Config,
     inbox: &crate::inbox::Inbox,
@@ -609,20 +610,6 @@ async fn completion(
         id = loggable(delivery.id()),
         "webhook could not be marked completed: a replay of it would run the handler again"
     );
-}
-
-/// An id as logged: at most 128 bytes, so an attacker's 60 KiB header cannot inflate the
-/// logs.
-pub(crate) fn loggable(id: &str) -> &str {
-    const MAX: usize = 128;
-    if id.len() <= MAX {
-        return id;
-    }
-    let mut end = MAX;
-    while !id.is_char_boundary(end) {
-        end -= 1;
-    }
-    id.get(..end).unwrap_or_default()
 }
 
 fn completed(delivery: &Delivery, outcome: Completion, counters: &Counters) {

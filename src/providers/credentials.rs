@@ -60,7 +60,7 @@ pub fn chargebee() -> CredentialScheme {
 /// - **Authenticates the sender only**: Postmark does not sign webhooks; no body
 ///   integrity beyond TLS, no timestamp, no delivery id. Replay protection keys on a
 ///   SHA-256 of the body. Postmark also documents its source IP ranges: combine with
-///   [`AllowedSources`](crate::AllowedSources).
+///   [`AllowedNetworks`](crate::layer::AllowedNetworks).
 ///
 /// Source: Postmark docs, "Webhooks overview" (protecting your webhook: basic HTTP
 /// authentication, IPs for firewalls); `postmark` npm client, `HttpAuth`.

@@ -89,13 +89,13 @@ impl Preset {
     /// How long the provider documents retrying a delivery that was not acknowledged,
     /// from its first attempt: a retry within it must still be recognised as a duplicate,
     /// so the layer's [retention](crate::WebhookLayer::retention) must be at least this
-    /// long (the default, [`DEFAULT_RETENTION`](crate::layer::DEFAULT_RETENTION), covers
+    /// long (the default, [`DEFAULT_RETENTION`](crate::replay::DEFAULT_RETENTION), covers
     /// every preset's). `None` where this crate has not found the provider's horizon in a
     /// primary source (or the provider does not retry): keep the default retention.
     ///
     /// ```
     /// use std::time::Duration;
-    /// use tower_webhook::{layer::DEFAULT_RETENTION, providers};
+    /// use tower_webhook::{replay::DEFAULT_RETENTION, providers};
     ///
     /// let stripe = providers::find("stripe").unwrap();
     /// assert_eq!(stripe.retry_horizon(), Some(Duration::from_secs(3 * 24 * 3600)));

@@ -29,6 +29,13 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// once", which would turn replay protection off.
 pub const MAX_DURATION: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
 
+/// How long a completed delivery is remembered by default: 14 days, beyond the longest
+/// retry horizon a preset's provider documents ([`Preset::retry_horizon`]: DocuSign's
+/// about 10 days, Customer.io's 7, Stripe's 3, Heroku's 72 hours, Svix's about 28).
+///
+/// [`Preset::retry_horizon`]: crate::providers::Preset::retry_horizon
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(14 * 24 * 60 * 60);
+
 /// `duration`, clamped to [`MAX_DURATION`] and to at least one millisecond.
 pub(crate) fn clamp(duration: Duration) -> Duration {
     duration.clamp(Duration::from_millis(1), MAX_DURATION)
@@ -111,7 +118,7 @@ impl ReplayKey {
     }
 
     /// The key whose digest is `bytes`, as stored.
-    #[cfg(any(feature = "inbox-sqlite", feature = "inbox-postgres"))]
+    #[cfg(inbox)]
     pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
         ReplayKey(bytes)
     }

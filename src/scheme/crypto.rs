@@ -112,7 +112,7 @@ enum KeyState {
     Sha1OrSha256(Hmac<sha1::Sha1>, Hmac<sha2::Sha256>),
     /// A JWT scheme's keys (an HS256 secret, or a JWK set's public keys).
     #[cfg(feature = "jwt")]
-    Jwt(std::sync::Arc<super::jwt::JwtKey>),
+    Jwt(std::sync::Arc<super::jwt_key::JwtKey>),
 }
 
 impl std::fmt::Debug for SchemeKey {
@@ -312,13 +312,13 @@ impl SchemeKey {
 
     /// A JWT scheme's keys.
     #[cfg(feature = "jwt")]
-    pub(crate) fn jwt(key: super::jwt::JwtKey) -> Self {
+    pub(crate) fn jwt(key: super::jwt_key::JwtKey) -> Self {
         SchemeKey(KeyState::Jwt(std::sync::Arc::new(key)))
     }
 
     /// The JWT scheme's keys this key holds, if it is one.
     #[cfg(feature = "jwt")]
-    pub(crate) fn as_jwt(&self) -> Option<&super::jwt::JwtKey> {
+    pub(crate) fn as_jwt(&self) -> Option<&super::jwt_key::JwtKey> {
         match &self.0 {
             KeyState::Jwt(key) => Some(key),
             _ => None,

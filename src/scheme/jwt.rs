@@ -23,6 +23,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::crypto::{tags_equal, Algorithm, SchemeKey};
+use super::jwt_key::{JwtKey, JwtKeyEntry};
 use super::{header_value, JsonPath, Message, Scheme, Verified, WebhookRequest};
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
@@ -242,16 +243,6 @@ impl JwtScheme {
 
 fn mismatch(detail: &'static str) -> Rejection {
     Rejection::new(RejectionKind::SignatureMismatch, detail)
-}
-
-/// A key of a [`JwtScheme`]: the HMAC secret, or the public keys of a JWK set.
-pub(crate) struct JwtKey {
-    entries: Vec<JwtKeyEntry>,
-}
-
-struct JwtKeyEntry {
-    kid: Option<Box<str>>,
-    key: jose::DecodingKey,
 }
 
 impl Scheme for JwtScheme {

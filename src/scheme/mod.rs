@@ -8,6 +8,8 @@ mod handshake;
 pub(crate) mod json;
 #[cfg(feature = "jwt")]
 mod jwt;
+#[cfg(feature = "jwt")]
+mod jwt_key;
 #[cfg(feature = "rsa")]
 pub(crate) mod rsa_key;
 mod signature;

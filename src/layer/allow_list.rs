@@ -22,10 +22,10 @@ const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 /// or single addresses. Cheap to clone: the list is shared.
 ///
 /// A second line of defence beside the signature, not a replacement for it. Turn it on
-/// with [`WebhookLayer::allowed_sources`](super::WebhookLayer::allowed_sources), which
+/// with [`WebhookLayer::allowed_networks`](super::WebhookLayer::allowed_networks), which
 /// also takes a [`ClientAddress`] saying where the client's address is read from; there is
 /// no default for either. A request whose address is not in the list, or cannot be told,
-/// gets `403 Forbidden` with the reason `source_not_allowed`, before its body is read.
+/// gets `403 Forbidden` with the reason `address_not_allowed`, before its body is read.
 ///
 /// # Where the ranges come from
 ///
@@ -44,13 +44,13 @@ const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 /// The layer's list is fixed once built: to follow a change, rebuild the layer (restart).
 ///
 /// ```
-/// use tower_webhook::layer::AllowedSources;
+/// use tower_webhook::layer::AllowedNetworks;
 ///
 /// // The body of `GET https://api.github.com/meta`, fetched with your HTTP client.
 /// let meta = r#"{"hooks": ["192.30.252.0/22", "185.199.108.0/22", "2a0a:a440::/29"]}"#;
 /// let meta: serde_json::Value = serde_json::from_str(meta)?;
 /// let hooks = meta["hooks"].as_array().ok_or("no hooks list")?;
-/// let github = AllowedSources::parse(hooks.iter().filter_map(|net| net.as_str()))?;
+/// let github = AllowedNetworks::parse(hooks.iter().filter_map(|net| net.as_str()))?;
 /// assert!(github.contains("192.30.252.41".parse()?));
 /// assert!(github.contains("2a0a:a440::1".parse()?));
 /// assert!(!github.contains("203.0.113.9".parse()?));
@@ -59,17 +59,17 @@ const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 /// let ips = r#"{"WEBHOOKS": ["3.18.12.63", "3.130.192.231"]}"#;
 /// let ips: serde_json::Value = serde_json::from_str(ips)?;
 /// let ips = ips["WEBHOOKS"].as_array().ok_or("no WEBHOOKS list")?;
-/// let stripe = AllowedSources::parse(ips.iter().filter_map(|ip| ip.as_str()))?;
+/// let stripe = AllowedNetworks::parse(ips.iter().filter_map(|ip| ip.as_str()))?;
 /// assert!(stripe.contains("3.18.12.63".parse()?));
 /// assert!(!stripe.contains("3.18.12.64".parse()?));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
-pub struct AllowedSources {
+pub struct AllowedNetworks {
     networks: Arc<[IpNet]>,
 }
 
-impl AllowedSources {
+impl AllowedNetworks {
     /// Parses a list of networks (`"192.30.252.0/22"`, `"2a0a:a440::/29"`) and single
     /// addresses (`"3.18.12.63"`, a `/32` or `/128`). Surrounding whitespace is ignored.
     ///
@@ -90,7 +90,7 @@ impl AllowedSources {
                 "the source allow-list is empty: every request would be refused",
             ));
         }
-        Ok(AllowedSources { networks })
+        Ok(AllowedNetworks { networks })
     }
 
     /// Whether `ip` lies in one of the networks. An IPv4-mapped IPv6 address
@@ -134,7 +134,7 @@ fn invalid_network(entry: &str, problem: &str) -> ConfigError {
     ))
 }
 
-impl fmt::Debug for AllowedSources {
+impl fmt::Debug for AllowedNetworks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `IpNet`'s `Debug` is its CIDR text.
         f.debug_list().entries(self.networks.iter()).finish()
@@ -142,7 +142,7 @@ impl fmt::Debug for AllowedSources {
 }
 
 /// Where the client's address is read from, for the source allow-list of
-/// [`WebhookLayer::allowed_sources`](super::WebhookLayer::allowed_sources).
+/// [`WebhookLayer::allowed_networks`](super::WebhookLayer::allowed_networks).
 ///
 /// There is no default: the connection's peer is right for a server reached directly, and
 /// a proxy header is right only behind a proxy that every request must pass through.
@@ -163,14 +163,14 @@ impl fmt::Debug for AllowedSources {
 /// use hyper_util::rt::TokioIo;
 /// use hyper_util::service::TowerToHyperService;
 /// use tower::{ServiceBuilder, ServiceExt};
-/// use tower_webhook::layer::{AllowedSources, ClientAddress, VerifiedBody};
+/// use tower_webhook::layer::{AllowedNetworks, ClientAddress, VerifiedBody};
 /// use tower_webhook::{providers, Verifier, WebhookLayer};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let github = AllowedSources::parse(["192.30.252.0/22", "2a0a:a440::/29"])?;
+/// let github = AllowedNetworks::parse(["192.30.252.0/22", "2a0a:a440::/29"])?;
 /// let verifier = Verifier::new(providers::github(), "my webhook secret")?;
 /// let service = ServiceBuilder::new()
-///     .layer(WebhookLayer::new(verifier).allowed_sources(github, ClientAddress::peer()))
+///     .layer(WebhookLayer::new(verifier).allowed_networks(github, ClientAddress::peer()))
 ///     .service_fn(|_: http::Request<VerifiedBody>| async {
 ///         Ok::<_, Infallible>(http::Response::new(String::from("ok")))
 ///     });
@@ -202,11 +202,11 @@ impl fmt::Debug for AllowedSources {
 ///
 /// use axum::extract::ConnectInfo;
 /// use axum::{routing::post, Router};
-/// use tower_webhook::layer::{AllowedSources, ClientAddress};
+/// use tower_webhook::layer::{AllowedNetworks, ClientAddress};
 /// use tower_webhook::{providers, Verifier, WebhookLayer};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let github = AllowedSources::parse(["192.30.252.0/22", "2a0a:a440::/29"])?;
+/// let github = AllowedNetworks::parse(["192.30.252.0/22", "2a0a:a440::/29"])?;
 /// let peer = ClientAddress::from_fn(|parts| {
 ///     let ConnectInfo(addr) = parts.extensions.get::<ConnectInfo<SocketAddr>>()?;
 ///     Some(addr.ip())
@@ -214,7 +214,7 @@ impl fmt::Debug for AllowedSources {
 /// let verifier = Verifier::new(providers::github(), "my webhook secret")?;
 /// let app = Router::new()
 ///     .route("/webhooks/github", post(|| async { "ok" }))
-///     .route_layer(WebhookLayer::new(verifier).allowed_sources(github, peer));
+///     .route_layer(WebhookLayer::new(verifier).allowed_networks(github, peer));
 ///
 /// let listener = tokio::net::TcpListener::bind("0.0.0.0:3000").await?;
 /// axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
@@ -233,20 +233,20 @@ impl fmt::Debug for AllowedSources {
 ///
 /// ```
 /// use http::HeaderName;
-/// use tower_webhook::layer::{AllowedSources, ClientAddress};
+/// use tower_webhook::layer::{AllowedNetworks, ClientAddress};
 /// use tower_webhook::{providers, Verifier, WebhookLayer};
 ///
-/// let stripe = AllowedSources::parse(["3.18.12.63", "3.130.192.231"]).unwrap();
+/// let stripe = AllowedNetworks::parse(["3.18.12.63", "3.130.192.231"]).unwrap();
 /// let verifier = Verifier::new(providers::stripe(), "whsec_...").unwrap();
 ///
 /// // One load balancer in front that appends to X-Forwarded-For.
 /// let layer = WebhookLayer::new(verifier.clone())
-///     .allowed_sources(stripe.clone(), ClientAddress::trust_x_forwarded_for(1));
+///     .allowed_networks(stripe.clone(), ClientAddress::trust_x_forwarded_for(1));
 ///
 /// // Fly.io, which overwrites Fly-Client-IP on every request.
 /// let fly = HeaderName::from_static("fly-client-ip");
 /// let layer = WebhookLayer::new(verifier)
-///     .allowed_sources(stripe, ClientAddress::trust_header(fly));
+///     .allowed_networks(stripe, ClientAddress::trust_header(fly));
 /// # let _ = layer;
 /// ```
 #[derive(Clone)]
@@ -424,14 +424,14 @@ fn parse_address(entry: &str) -> Option<IpAddr> {
 
 /// The allow-list and where the address comes from, as the layer holds them.
 #[derive(Clone, Debug)]
-pub(crate) struct SourceFilter {
-    allowed: AllowedSources,
+pub(crate) struct NetworkFilter {
+    allowed: AllowedNetworks,
     client_address: ClientAddress,
 }
 
-impl SourceFilter {
-    pub(crate) fn new(allowed: AllowedSources, client_address: ClientAddress) -> Self {
-        SourceFilter {
+impl NetworkFilter {
+    pub(crate) fn new(allowed: AllowedNetworks, client_address: ClientAddress) -> Self {
+        NetworkFilter {
             allowed,
             client_address,
         }
@@ -441,12 +441,12 @@ impl SourceFilter {
     pub(crate) fn check(&self, parts: &Parts) -> Result<(), Rejection> {
         match self.client_address.client_ip(parts) {
             None => Err(Rejection::new(
-                RejectionKind::SourceNotAllowed,
+                RejectionKind::AddressNotAllowed,
                 "source address unknown",
             )),
             Some(ip) if self.allowed.contains(ip) => Ok(()),
             Some(ip) => Err(Rejection::new(
-                RejectionKind::SourceNotAllowed,
+                RejectionKind::AddressNotAllowed,
                 "source address not allowed",
             )
             .with_subject(ip.to_string())),
@@ -619,7 +619,7 @@ mod tests {
     #[test]
     fn allow_list_parses_networks_and_addresses() {
         let sources =
-            AllowedSources::parse([" 192.30.252.0/22 ", "2a0a:a440::/29", "3.18.12.63"]).unwrap();
+            AllowedNetworks::parse([" 192.30.252.0/22 ", "2a0a:a440::/29", "3.18.12.63"]).unwrap();
         assert!(sources.contains("192.30.255.255".parse().unwrap()));
         assert!(!sources.contains("192.30.251.255".parse().unwrap()));
         assert!(sources.contains("2a0a:a447:ffff::1".parse().unwrap()));
@@ -647,11 +647,11 @@ mod tests {
             "example.com",
         ];
         for entry in bad {
-            assert!(AllowedSources::parse([entry]).is_err(), "{entry:?}");
+            assert!(AllowedNetworks::parse([entry]).is_err(), "{entry:?}");
         }
-        assert!(AllowedSources::parse(Vec::<String>::new()).is_err());
+        assert!(AllowedNetworks::parse(Vec::<String>::new()).is_err());
         let long = "9".repeat(10_000);
-        let message = AllowedSources::parse([long.as_str()])
+        let message = AllowedNetworks::parse([long.as_str()])
             .unwrap_err()
             .to_string();
         assert!(message.len() < 200, "{message}");
@@ -659,8 +659,8 @@ mod tests {
 
     #[test]
     fn filter_refuses_unknown_and_outside() {
-        let filter = SourceFilter::new(
-            AllowedSources::parse(["192.0.2.0/24"]).unwrap(),
+        let filter = NetworkFilter::new(
+            AllowedNetworks::parse(["192.0.2.0/24"]).unwrap(),
             ClientAddress::trust_x_forwarded_for(1),
         );
         assert!(filter
@@ -669,10 +669,10 @@ mod tests {
         let outside = filter
             .check(&parts(&[("x-forwarded-for", b"198.51.100.1")]))
             .unwrap_err();
-        assert_eq!(outside.kind(), RejectionKind::SourceNotAllowed);
+        assert_eq!(outside.kind(), RejectionKind::AddressNotAllowed);
         assert_eq!(outside.subject(), Some("198.51.100.1"));
         let unknown = filter.check(&parts(&[])).unwrap_err();
-        assert_eq!(unknown.kind(), RejectionKind::SourceNotAllowed);
+        assert_eq!(unknown.kind(), RejectionKind::AddressNotAllowed);
         assert_eq!(unknown.subject(), None);
     }
 
@@ -703,7 +703,7 @@ mod tests {
             /// Allow-list entries of any text: an error, never a panic.
             #[test]
             fn any_allow_list_entry(entry in ".{0,64}") {
-                let _ = AllowedSources::parse([entry]);
+                let _ = AllowedNetworks::parse([entry]);
             }
         }
     }

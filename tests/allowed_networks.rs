@@ -22,7 +22,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tower::{ServiceBuilder, ServiceExt};
 use tower_webhook::layer::VerifiedBody;
-use tower_webhook::{providers, AllowedSources, ClientAddress, Signer, Verifier, WebhookLayer};
+use tower_webhook::layer::{AllowedNetworks, ClientAddress};
+use tower_webhook::{providers, Signer, Verifier, WebhookLayer};
 
 const SECRET: &str = "whsec_source_allow_list";
 
@@ -30,8 +31,8 @@ fn layer() -> WebhookLayer {
     WebhookLayer::new(Verifier::new(providers::stripe(), SECRET).unwrap())
 }
 
-fn sources(networks: &[&str]) -> AllowedSources {
-    AllowedSources::parse(networks).unwrap()
+fn sources(networks: &[&str]) -> AllowedNetworks {
+    AllowedNetworks::parse(networks).unwrap()
 }
 
 /// A signed Stripe delivery to `url`.
@@ -57,7 +58,7 @@ fn assert_refused(reply: &Reply) {
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text());
     assert_eq!(reply.headers["content-type"], "application/problem+json");
     let body = reply.json();
-    assert_eq!(body["reason"], "source_not_allowed", "{body}");
+    assert_eq!(body["reason"], "address_not_allowed", "{body}");
     assert_eq!(body["status"], 403);
 }
 
@@ -135,7 +136,7 @@ impl HyperServer {
 
 #[tokio::test]
 async fn peer_in_the_list_reaches_the_handler() {
-    let layer = layer().allowed_sources(sources(&["127.0.0.0/8"]), ClientAddress::peer());
+    let layer = layer().allowed_networks(sources(&["127.0.0.0/8"]), ClientAddress::peer());
     let server = HyperServer::start(layer).await;
     let reply = send(delivery(server.url(), "evt_peer_ok")).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
@@ -146,7 +147,7 @@ async fn peer_in_the_list_reaches_the_handler() {
 #[tokio::test]
 async fn peer_outside_the_list_is_refused_and_the_handler_does_not_run() {
     let allowed = sources(&["192.0.2.0/24", "2001:db8::/32"]);
-    let server = HyperServer::start(layer().allowed_sources(allowed, ClientAddress::peer())).await;
+    let server = HyperServer::start(layer().allowed_networks(allowed, ClientAddress::peer())).await;
     let reply = send(delivery(server.url(), "evt_peer_refused")).await;
     assert_refused(&reply);
     assert_eq!(
@@ -159,7 +160,7 @@ async fn peer_outside_the_list_is_refused_and_the_handler_does_not_run() {
 #[tokio::test]
 async fn peer_outside_the_list_is_not_helped_by_proxy_headers() {
     let allowed = sources(&["192.0.2.0/24"]);
-    let server = HyperServer::start(layer().allowed_sources(allowed, ClientAddress::peer())).await;
+    let server = HyperServer::start(layer().allowed_networks(allowed, ClientAddress::peer())).await;
     let request = delivery(server.url(), "evt_peer_spoof");
     let request = with_header(request, "x-forwarded-for", "192.0.2.1");
     let request = with_header(request, "x-real-ip", "192.0.2.1");
@@ -170,7 +171,7 @@ async fn peer_outside_the_list_is_not_helped_by_proxy_headers() {
 #[tokio::test]
 async fn peer_mode_without_a_peer_address_is_refused() {
     // axum::serve without connection info: no `SocketAddr` in the extensions.
-    let layer = layer().allowed_sources(sources(&["127.0.0.0/8"]), ClientAddress::peer());
+    let layer = layer().allowed_networks(sources(&["127.0.0.0/8"]), ClientAddress::peer());
     let (server, calls) = axum_server(layer).await;
     let reply = send(delivery(server.url("/hook"), "evt_no_peer")).await;
     assert_refused(&reply);
@@ -198,7 +199,7 @@ async fn axum_connect_info_through_from_fn() {
                         async { "handled" }
                     }),
                 )
-                .route_layer(layer().allowed_sources(sources(&[allowed]), peer()))
+                .route_layer(layer().allowed_networks(sources(&[allowed]), peer()))
         };
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -224,7 +225,7 @@ async fn axum_connect_info_through_from_fn() {
 
 #[tokio::test]
 async fn allowed_source_still_needs_a_valid_signature() {
-    let layer = layer().allowed_sources(sources(&["127.0.0.0/8"]), ClientAddress::peer());
+    let layer = layer().allowed_networks(sources(&["127.0.0.0/8"]), ClientAddress::peer());
     let server = HyperServer::start(layer).await;
     let mut request = delivery(server.url(), "evt_forged");
     *request.body_mut() = Bytes::from_static(b"{\"id\":\"evt_forged\",\"type\":\"payout.paid\"}");
@@ -236,7 +237,7 @@ async fn allowed_source_still_needs_a_valid_signature() {
 #[tokio::test]
 async fn refused_source_is_answered_before_the_body_is_read() {
     let allowed = sources(&["192.0.2.0/24"]);
-    let server = HyperServer::start(layer().allowed_sources(allowed, ClientAddress::peer())).await;
+    let server = HyperServer::start(layer().allowed_networks(allowed, ClientAddress::peer())).await;
     // A head announcing a large body, of which only a few bytes ever arrive: a layer that
     // read the body first would wait for the rest and never answer.
     let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
@@ -269,7 +270,7 @@ async fn refused_source_beats_the_body_limit() {
     let allowed = sources(&["192.0.2.0/24"]);
     let layer = layer()
         .body_limit(16)
-        .allowed_sources(allowed, ClientAddress::peer());
+        .allowed_networks(allowed, ClientAddress::peer());
     let server = HyperServer::start(layer).await;
     let reply = send(delivery(server.url(), "evt_too_large_and_refused")).await;
     assert_refused(&reply);
@@ -279,7 +280,7 @@ async fn refused_source_beats_the_body_limit() {
 // --- X-Forwarded-For from trusted proxies ---------------------------------------------
 
 fn behind_proxies(proxies: usize) -> WebhookLayer {
-    layer().allowed_sources(
+    layer().allowed_networks(
         sources(&["203.0.113.0/24", "2a0a:a440::/29"]),
         ClientAddress::trust_x_forwarded_for(proxies),
     )
@@ -413,7 +414,7 @@ async fn forwarded_for_with_ipv6_networks() {
 #[tokio::test]
 async fn trusted_single_value_header() {
     let fly = HeaderName::from_static("fly-client-ip");
-    let layer = layer().allowed_sources(
+    let layer = layer().allowed_networks(
         sources(&["203.0.113.0/24", "2a0a:a440::/29"]),
         ClientAddress::trust_header(fly),
     );
