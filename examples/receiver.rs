@@ -51,7 +51,7 @@ use axum::{Extension, Json, Router};
 use http::StatusCode;
 use serde::Serialize;
 use tower_webhook::dispatch::{Dispatch, Dispatched};
-use tower_webhook::layer::{KnownSource, LookupError, SourceKey, Sources};
+use tower_webhook::layer::{KnownSource, LookupError, LookupErrorKind, SourceKey, Sources};
 use tower_webhook::replay::{MemoryStore, ReplayStore};
 use tower_webhook::{providers, ConfigError, Delivery, Scheme, Verifier, WebhookLayer};
 
@@ -235,11 +235,16 @@ fn tenants(file: String, ttl: std::time::Duration) -> Sources {
     Sources::new(SourceKey::path_segment(2), move |key: String| {
         let file = file.clone();
         async move {
-            let text = tokio::fs::read_to_string(&file)
-                .await
-                .map_err(|e| LookupError::with_source("TENANTS_FILE cannot be read", e))?;
-            let tenants: HashMap<String, OneOrMany> = serde_json::from_str(&text)
-                .map_err(|e| LookupError::with_source("TENANTS_FILE is not valid", e))?;
+            let text = tokio::fs::read_to_string(&file).await.map_err(|e| {
+                LookupError::with_source(
+                    LookupErrorKind::Unavailable,
+                    "TENANTS_FILE cannot be read",
+                    e,
+                )
+            })?;
+            let tenants: HashMap<String, OneOrMany> = serde_json::from_str(&text).map_err(|e| {
+                LookupError::with_source(LookupErrorKind::Invalid, "TENANTS_FILE is not valid", e)
+            })?;
             let Some((tenant, secrets)) = tenants.get_key_value(&key) else {
                 return Ok(None);
             };

@@ -14,7 +14,7 @@ use common::{send, send_chunked, Calls, Server};
 use http::StatusCode;
 use tower_webhook::replay::{
     BoxFuture, Completion, KeySet, ReplayKey, ReplayStore, Reservation, ReservationToken,
-    StoreError,
+    StoreError, StoreErrorKind,
 };
 use tower_webhook::{providers, Delivery, Signer, Verifier, Webhook, WebhookLayer};
 
@@ -291,7 +291,12 @@ impl ReplayStore for DownStore {
         _: Duration,
         _: Duration,
     ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
+        Box::pin(async {
+            Err(StoreError::new(
+                StoreErrorKind::Unavailable,
+                "connection refused",
+            ))
+        })
     }
     fn extend<'a>(
         &'a self,
@@ -299,7 +304,12 @@ impl ReplayStore for DownStore {
         _: &'a ReservationToken,
         _: Duration,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
+        Box::pin(async {
+            Err(StoreError::new(
+                StoreErrorKind::Unavailable,
+                "connection refused",
+            ))
+        })
     }
     fn complete<'a>(
         &'a self,
@@ -307,14 +317,24 @@ impl ReplayStore for DownStore {
         _: &'a ReservationToken,
         _: Duration,
     ) -> BoxFuture<'a, Result<Completion, StoreError>> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
+        Box::pin(async {
+            Err(StoreError::new(
+                StoreErrorKind::Unavailable,
+                "connection refused",
+            ))
+        })
     }
     fn release<'a>(
         &'a self,
         _: &'a [ReplayKey],
         _: &'a ReservationToken,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
+        Box::pin(async {
+            Err(StoreError::new(
+                StoreErrorKind::Unavailable,
+                "connection refused",
+            ))
+        })
     }
 }
 

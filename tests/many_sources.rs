@@ -18,7 +18,9 @@ use bytes::Bytes;
 use common::{send, Calls, Server};
 use http::StatusCode;
 use tower::{Layer, ServiceExt};
-use tower_webhook::layer::{KnownSource, LookupError, SourceKey, Sources, VerifiedBody};
+use tower_webhook::layer::{
+    KnownSource, LookupError, LookupErrorKind, SourceKey, Sources, VerifiedBody,
+};
 use tower_webhook::{providers, Delivery, Signer, Verifier, WebhookLayer};
 
 /// The "database": tenant name to its Standard Webhooks secrets (several during a
@@ -228,7 +230,10 @@ async fn a_failing_lookup_is_503_and_retried() {
             async move {
                 if failures.load(Ordering::SeqCst) > 0 {
                     failures.fetch_sub(1, Ordering::SeqCst);
-                    return Err(LookupError::new("database unavailable"));
+                    return Err(LookupError::new(
+                        LookupErrorKind::Unavailable,
+                        "database unavailable",
+                    ));
                 }
                 Ok(Some(KnownSource::new(
                     "acme",

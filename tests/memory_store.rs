@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use tower_webhook::replay::{
-    KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken,
+    KeySet, MemoryStore, ReplayKey, ReplayStore, Reservation, ReservationToken, StoreErrorKind,
 };
 
 const LEASE: Duration = Duration::from_secs(300);
@@ -62,7 +62,7 @@ async fn reservations_in_flight_are_never_evicted() {
         .reserve(KeySet::from(&key("d")), LEASE, RETENTION)
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("full"), "{error}");
+    assert_eq!(error.kind(), StoreErrorKind::Full, "{error}");
     assert_eq!(
         reserve(&store, "c").await.unwrap_err(),
         Reservation::InFlight { matched: 0 }

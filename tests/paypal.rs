@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
-use tower_webhook::layer::{LookupError, SourceKey, Sources, VerifierLookup};
+use tower_webhook::layer::{LookupError, LookupErrorKind, SourceKey, Sources, VerifierLookup};
 use tower_webhook::providers::{self, PayPal, PayPalCertificates, PAYPAL_CERT_URL};
 use tower_webhook::{RejectionKind, Signer, Verifier, WebhookLayer};
 
@@ -310,7 +310,10 @@ fn counting_fetcher(
         std::future::ready(if url == CERT_URL || url == CERT_URL_M {
             Ok(Bytes::from_static(chain))
         } else {
-            Err(LookupError::new("no such certificate"))
+            Err(LookupError::new(
+                LookupErrorKind::Invalid,
+                "no such certificate",
+            ))
         })
     };
     (calls, fetcher)

@@ -715,3 +715,43 @@ fn signed_anew(keys: &[ReplayKey]) -> KeySet<'_> {
 fn repeats(keys: &[ReplayKey]) -> KeySet<'_> {
     KeySet::new(keys).claim_first(false)
 }
+
+/// A free port on 127.0.0.1 with nothing listening on it.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    drop(listener);
+    port
+}
+
+/// A store that cannot be configured says so apart from one that cannot be reached: the
+/// first is fixed in the configuration, the second passes.
+#[cfg(feature = "redis")]
+#[tokio::test]
+async fn redis_store_errors_say_their_kind() {
+    use tower_webhook::replay::{RedisStore, StoreErrorKind};
+    let invalid = RedisStore::connect("not a url").await.unwrap_err();
+    assert_eq!(invalid.kind(), StoreErrorKind::Configuration, "{invalid}");
+    let url = format!("redis://127.0.0.1:{}", closed_port());
+    let unreachable = RedisStore::connect(&url).await.unwrap_err();
+    assert_eq!(
+        unreachable.kind(),
+        StoreErrorKind::Unavailable,
+        "{unreachable}"
+    );
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_store_errors_say_their_kind() {
+    use tower_webhook::replay::{PostgresStore, StoreErrorKind};
+    let invalid = PostgresStore::connect("postgres://[").await.unwrap_err();
+    assert_eq!(invalid.kind(), StoreErrorKind::Configuration, "{invalid}");
+    let url = format!("postgres://user@127.0.0.1:{}/db", closed_port());
+    let unreachable = PostgresStore::connect(&url).await.unwrap_err();
+    assert_eq!(
+        unreachable.kind(),
+        StoreErrorKind::Unavailable,
+        "{unreachable}"
+    );
+}

@@ -17,7 +17,7 @@ use axum::Router;
 use bytes::Bytes;
 use common::{send, Calls, Server};
 use http::StatusCode;
-use tower_webhook::layer::{KnownSource, LookupError, SourceKey, Sources};
+use tower_webhook::layer::{KnownSource, LookupError, LookupErrorKind, SourceKey, Sources};
 use tower_webhook::{providers, Delivery, Signer, Verifier, WebhookLayer};
 
 const ACME_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -59,7 +59,11 @@ async fn decoded_keys_that_name_a_path_step_are_unknown() {
                         Verifier::new(providers::standard_webhooks(), secret.trim())?,
                     ))),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                    Err(e) => Err(LookupError::with_source("tenant file unreadable", e)),
+                    Err(e) => Err(LookupError::with_source(
+                        LookupErrorKind::Unavailable,
+                        "tenant file unreadable",
+                        e,
+                    )),
                 }
             }
         })

@@ -17,7 +17,7 @@ use bytes::Bytes;
 use common::{send, Calls, Reply, Server};
 use http::StatusCode;
 use tokio::sync::{mpsc, watch};
-use tower_webhook::layer::{KnownSource, LookupError, SourceKey, Sources};
+use tower_webhook::layer::{KnownSource, LookupError, LookupErrorKind, SourceKey, Sources};
 use tower_webhook::{providers, Delivery, Signer, Verifier, WebhookLayer};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -75,7 +75,12 @@ async fn a_failed_lookup_is_remembered_for_the_failure_ttl() {
         let lookups = lookups.clone();
         Sources::new(SourceKey::path_segment(1), move |_key: String| {
             lookups.fetch_add(1, Ordering::SeqCst);
-            async { Err(LookupError::new("database unavailable")) }
+            async {
+                Err(LookupError::new(
+                    LookupErrorKind::Unavailable,
+                    "database unavailable",
+                ))
+            }
         })
         .failure_ttl(HOUR)
     };
@@ -192,4 +197,12 @@ async fn lookups_of_new_sources_are_capped() {
     let answered = send(bare(&server, "random-over-the-limit")).await;
     assert_eq!(answered.status, StatusCode::NOT_FOUND);
     assert_eq!(calls.count(), 2);
+}
+
+/// A secret the verifier refuses, found by a lookup, is an invalid source, not an outage.
+#[test]
+fn a_refused_secret_is_an_invalid_source() {
+    let refused = Verifier::new(providers::adyen(), "not hex").unwrap_err();
+    let error = LookupError::from(refused);
+    assert_eq!(error.kind(), LookupErrorKind::Invalid, "{error}");
 }

@@ -494,7 +494,7 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
 
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::CertificateDer;
-    use tower_webhook::layer::LookupError;
+    use tower_webhook::layer::{LookupError, LookupErrorKind};
     use tower_webhook::providers::{PayPalCertificates, PAYPAL_CERT_URL};
 
     // Made by scripts/paypal_fixtures.sh (OpenSSL): a test root, and a certificate for
@@ -522,7 +522,10 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
             std::future::ready(if known {
                 Ok(Bytes::from_static(CHAIN))
             } else {
-                Err(LookupError::new("no such certificate"))
+                Err(LookupError::new(
+                    LookupErrorKind::Invalid,
+                    "no such certificate",
+                ))
             })
         }
     };

@@ -24,9 +24,9 @@ pub use self::allow_list::{AllowedNetworks, ClientAddress};
 pub use self::future::ResponseFuture;
 pub use self::service::WebhookService;
 pub use self::sources::{
-    KnownSource, LookupError, SourceKey, Sources, VerifierLookup, DEFAULT_FAILURE_TTL,
-    DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_NEW_SOURCE_LOOKUPS, DEFAULT_SOURCE_CAPACITY,
-    DEFAULT_SOURCE_TTL, DEFAULT_UNKNOWN_TTL, MAX_SOURCE_KEY,
+    KnownSource, LookupError, LookupErrorKind, SourceKey, Sources, VerifierLookup,
+    DEFAULT_FAILURE_TTL, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_NEW_SOURCE_LOOKUPS,
+    DEFAULT_SOURCE_CAPACITY, DEFAULT_SOURCE_TTL, DEFAULT_UNKNOWN_TTL, MAX_SOURCE_KEY,
 };
 pub use crate::body::{ResponseBody, VerifiedBody};
 

@@ -18,7 +18,7 @@ use crate::body::{buffer, BufferError};
 use crate::delivery::loggable;
 use crate::dispatch::Unhandled;
 use crate::replay::{
-    BoxFuture, Completion, ReplayStore, Reservation, ReservationToken, StoreError,
+    BoxFuture, Completion, ReplayStore, Reservation, ReservationToken, StoreError, StoreErrorKind,
 };
 use crate::scheme::HandshakeResponse;
 use crate::{Delivery, Rejection, RejectionKind};
@@ -673,7 +673,10 @@ async fn bounded<T>(
     }
     match tokio::time::timeout(timeout, operation).await {
         Ok(result) => result,
-        Err(_) => Err(StoreError::new("replay store did not answer in time")),
+        Err(_) => Err(StoreError::new(
+            StoreErrorKind::Timeout,
+            "replay store did not answer in time",
+        )),
     }
 }
 

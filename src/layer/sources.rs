@@ -147,32 +147,61 @@ impl fmt::Debug for SourceKey {
     }
 }
 
-/// Why a lookup failed: the database is down, the file unreadable. The layer answers
-/// `503` (fail closed) and the provider retries.
+/// Why a lookup failed; [`kind`](Self::kind) says which way. The layer answers `503`
+/// (fail closed) and the provider retries.
 #[derive(Debug)]
 pub struct LookupError {
+    kind: LookupErrorKind,
     message: Box<str>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+/// What kind of failure a [`LookupError`] is.
+///
+/// ```
+/// use tower_webhook::layer::{LookupError, LookupErrorKind};
+///
+/// let error = LookupError::new(LookupErrorKind::Unavailable, "database unavailable");
+/// assert_eq!(error.kind(), LookupErrorKind::Unavailable);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LookupErrorKind {
+    /// What holds the sources could not answer (a database down, a file unreadable, a
+    /// fetch that failed). Transient: the provider's retry may find it back.
+    Unavailable,
+    /// What the lookup found is not a usable source (a malformed record, a secret or key
+    /// the verifier refuses, a certificate too large). Retrying does not help until the
+    /// record is fixed.
+    Invalid,
+}
+
 impl LookupError {
-    /// An error with a message.
-    pub fn new(message: impl Into<Box<str>>) -> Self {
+    /// An error of `kind` with a message.
+    pub fn new(kind: LookupErrorKind, message: impl Into<Box<str>>) -> Self {
         LookupError {
+            kind,
             message: message.into(),
             source: None,
         }
     }
 
-    /// An error caused by another error.
+    /// An error of `kind` caused by another error.
     pub fn with_source(
+        kind: LookupErrorKind,
         message: impl Into<Box<str>>,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         LookupError {
+            kind,
             message: message.into(),
             source: Some(Box::new(source)),
         }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> LookupErrorKind {
+        self.kind
     }
 }
 
@@ -400,7 +429,11 @@ impl From<LookupError> for crate::ConfigError {
 
 impl From<crate::ConfigError> for LookupError {
     fn from(error: crate::ConfigError) -> Self {
-        LookupError::with_source("the source's verifier could not be built", error)
+        LookupError::with_source(
+            LookupErrorKind::Invalid,
+            "the source's verifier could not be built",
+            error,
+        )
     }
 }
 

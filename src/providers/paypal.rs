@@ -107,7 +107,7 @@ pub fn is_paypal_cert_url(url: &str) -> bool {
 /// With `reqwest` (not a dependency of this crate), reading at most `limit` bytes:
 ///
 /// ```ignore
-/// use tower_webhook::layer::LookupError;
+/// use tower_webhook::layer::{LookupError, LookupErrorKind};
 ///
 /// let client = reqwest::Client::builder()
 ///     .timeout(std::time::Duration::from_secs(5))
@@ -118,13 +118,13 @@ pub fn is_paypal_cert_url(url: &str) -> bool {
 ///     async move {
 ///         let mut response = client.get(&url).send().await
 ///             .and_then(|r| r.error_for_status())
-///             .map_err(|e| LookupError::with_source("PayPal certificate fetch failed", e))?;
+///             .map_err(|e| LookupError::with_source(LookupErrorKind::Unavailable, "PayPal certificate fetch failed", e))?;
 ///         let mut pem = Vec::new();
 ///         while let Some(chunk) = response.chunk().await
-///             .map_err(|e| LookupError::with_source("PayPal certificate fetch failed", e))?
+///             .map_err(|e| LookupError::with_source(LookupErrorKind::Unavailable, "PayPal certificate fetch failed", e))?
 ///         {
 ///             if pem.len() + chunk.len() > tower_webhook::providers::MAX_CERTIFICATE_BYTES {
-///                 return Err(LookupError::new("PayPal certificate too large"));
+///                 return Err(LookupError::new(LookupErrorKind::Invalid, "PayPal certificate too large"));
 ///             }
 ///             pem.extend_from_slice(&chunk);
 ///         }
@@ -440,13 +440,13 @@ impl Scheme for PayPal {
 ///
 /// ```
 /// use axum::{routing::post, Router};
-/// use tower_webhook::layer::{LookupError, SourceKey, Sources};
+/// use tower_webhook::layer::{LookupError, LookupErrorKind, SourceKey, Sources};
 /// use tower_webhook::providers::{self, PayPalCertificates, PAYPAL_CERT_URL};
 /// use tower_webhook::{Delivery, WebhookLayer};
 ///
 /// // Your HTTP client here (see `CertificateFetcher`); this one fetches nothing.
 /// let fetcher = |url: String| async move {
-///     Err::<bytes::Bytes, _>(LookupError::new(format!("no HTTP client to fetch {url}")))
+///     Err::<bytes::Bytes, _>(LookupError::new(LookupErrorKind::Unavailable, format!("no HTTP client to fetch {url}")))
 /// };
 /// let certificates = PayPalCertificates::new(providers::paypal("1JE4291016473214C"), fetcher);
 /// let sources = Sources::new(SourceKey::header(PAYPAL_CERT_URL), certificates)

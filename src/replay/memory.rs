@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use super::{
     clamp, BoxFuture, Completion, KeySet, ReplayKey, ReplayStore, Reservation, ReservationToken,
-    StoreError,
+    StoreError, StoreErrorKind,
 };
 use crate::clock::{Clock, SystemClock};
 
@@ -398,6 +398,7 @@ impl MemoryStore {
                 Ok(())
             }
             None => Err(StoreError::new(
+                StoreErrorKind::Full,
                 "memory replay store is full of deliveries in flight",
             )),
         }

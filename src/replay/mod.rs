@@ -372,31 +372,65 @@ pub enum Completion {
     Contended,
 }
 
-/// The store could not answer: unreachable, too slow, or full.
+/// The store could not answer; [`kind`](Self::kind) says why.
 #[derive(Debug)]
 pub struct StoreError {
+    kind: StoreErrorKind,
     message: Box<str>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+/// What kind of failure a [`StoreError`] is. The layer answers each with `503` and
+/// `Retry-After`, so the provider retries; the kind is for logs, metrics and callers of
+/// the store.
+///
+/// ```
+/// use tower_webhook::replay::{StoreError, StoreErrorKind};
+///
+/// let error = StoreError::new(StoreErrorKind::Unavailable, "connection refused");
+/// assert_eq!(error.kind(), StoreErrorKind::Unavailable);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreErrorKind {
+    /// The store cannot work as configured (a malformed URL). Retrying does not help.
+    Configuration,
+    /// The store could not be reached, or failed the command (a closed connection, a
+    /// server error, an answer it should not give). Transient.
+    Unavailable,
+    /// The store did not answer within the layer's store timeout.
+    Timeout,
+    /// The store is at its capacity (the in-memory store full of reservations in
+    /// flight).
+    Full,
+}
+
 impl StoreError {
-    /// An error with a message.
-    pub fn new(message: impl Into<Box<str>>) -> Self {
+    /// An error of `kind` with a message.
+    pub fn new(kind: StoreErrorKind, message: impl Into<Box<str>>) -> Self {
         StoreError {
+            kind,
             message: message.into(),
             source: None,
         }
     }
 
-    /// An error caused by another error.
+    /// An error of `kind` caused by another error.
     pub fn with_source(
+        kind: StoreErrorKind,
         message: impl Into<Box<str>>,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         StoreError {
+            kind,
             message: message.into(),
             source: Some(Box::new(source)),
         }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> StoreErrorKind {
+        self.kind
     }
 }
 

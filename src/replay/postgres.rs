@@ -12,7 +12,7 @@ use sqlx::Row;
 
 use super::{
     BoxFuture, Completion, KeySet, ReplayKey, ReplayStore, Reservation, ReservationToken,
-    StoreError,
+    StoreError, StoreErrorKind,
 };
 
 /// The holder of a completed key. Tokens always start with `t:`, so the two never collide.
@@ -83,7 +83,11 @@ pub struct PostgresStore {
 }
 
 fn store_error(error: sqlx::Error) -> StoreError {
-    StoreError::with_source("postgres replay store failed", error)
+    let kind = match error {
+        sqlx::Error::PoolTimedOut => StoreErrorKind::Timeout,
+        _ => StoreErrorKind::Unavailable,
+    };
+    StoreError::with_source(kind, "postgres replay store failed", error)
 }
 
 /// Milliseconds, clamped as every store clamps them.
@@ -108,15 +112,21 @@ impl PostgresStore {
     /// store's table if it is missing (idempotent, under an advisory lock, so instances
     /// starting together are safe).
     pub async fn connect(url: &str) -> Result<PostgresStore, StoreError> {
-        let options: PgConnectOptions = url
-            .parse()
-            .map_err(|e| StoreError::with_source("invalid PostgreSQL URL", e))?;
+        let options: PgConnectOptions = url.parse().map_err(|e| {
+            StoreError::with_source(StoreErrorKind::Configuration, "invalid PostgreSQL URL", e)
+        })?;
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await
-            .map_err(|e| StoreError::with_source("PostgreSQL could not be reached", e))?;
+            .map_err(|e| {
+                StoreError::with_source(
+                    StoreErrorKind::Unavailable,
+                    "PostgreSQL could not be reached",
+                    e,
+                )
+            })?;
         let store = PostgresStore {
             pool,
             instance: instance_id(),

@@ -13,7 +13,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::{
     BoxFuture, Completion, KeySet, ReplayKey, ReplayStore, Reservation, ReservationToken,
-    StoreError,
+    StoreError, StoreErrorKind,
 };
 
 /// The value a completed delivery is stored under. Tokens always start with `t:`, so the
@@ -212,7 +212,9 @@ impl RedisStore {
         redis::cmd("PING")
             .query_async::<()>(&mut connection)
             .await
-            .map_err(|e| StoreError::with_source("redis did not answer PING", e))?;
+            .map_err(|e| {
+                StoreError::with_source(StoreErrorKind::Unavailable, "redis did not answer PING", e)
+            })?;
         store.check_persistence().await;
         Ok(store)
     }
@@ -418,7 +420,12 @@ fn millis(duration: Duration) -> u64 {
 }
 
 fn store_error(error: redis::RedisError) -> StoreError {
-    StoreError::with_source("redis replay store failed", error)
+    let kind = if error.is_timeout() {
+        StoreErrorKind::Timeout
+    } else {
+        StoreErrorKind::Unavailable
+    };
+    StoreError::with_source(kind, "redis replay store failed", error)
 }
 
 impl RedisStoreBuilder {
@@ -437,14 +444,20 @@ impl RedisStoreBuilder {
     /// Builds the store. It connects lazily: if Redis is not up yet, requests get `503`
     /// until it is.
     pub fn build(self) -> Result<RedisStore, StoreError> {
-        let client = redis::Client::open(self.url.as_str())
-            .map_err(|e| StoreError::with_source("invalid redis URL", e))?;
+        let client = redis::Client::open(self.url.as_str()).map_err(|e| {
+            StoreError::with_source(StoreErrorKind::Configuration, "invalid redis URL", e)
+        })?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.connection_timeout))
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500));
-        let connection = ConnectionManager::new_lazy_with_config(client, config)
-            .map_err(|e| StoreError::with_source("cannot create the redis connection", e))?;
+        let connection = ConnectionManager::new_lazy_with_config(client, config).map_err(|e| {
+            StoreError::with_source(
+                StoreErrorKind::Unavailable,
+                "cannot create the redis connection",
+                e,
+            )
+        })?;
         Ok(RedisStore::from_connection(connection, self.prefix))
     }
 }
@@ -482,7 +495,10 @@ impl ReplayStore for RedisStore {
                 "reserved" => Ok(Reservation::Reserved(token)),
                 "completed" => Ok(Reservation::Completed { matched }),
                 "in_flight" => Ok(Reservation::InFlight { matched }),
-                _ => Err(StoreError::new("unexpected answer from the redis script")),
+                _ => Err(StoreError::new(
+                    StoreErrorKind::Unavailable,
+                    "unexpected answer from the redis script",
+                )),
             }
         })
     }
