@@ -392,3 +392,74 @@ async fn an_unhandled_signed_event_type_is_completed() {
     let again = send(delivery()).await;
     assert_eq!(again.headers["webhook-duplicate"], "true");
 }
+
+/// A handler takes `Option<InboxJob>`: the inbox's job (its stable id and the attempt
+/// number) when the inbox's workers run it, `None` on the request's path.
+#[cfg(feature = "inbox-sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_reads_the_inbox_job_when_the_inbox_runs_it() {
+    use std::time::Duration;
+    use tower_webhook::inbox::{Inbox, InboxJob};
+    use tower_webhook::replay::MemoryStore;
+
+    let ran = Ran::default();
+    let (seen, done) = (ran.clone(), Arc::new(tokio::sync::Notify::new()));
+    let finished = done.clone();
+    let dispatch = Dispatch::new().on("push", move |job: Option<InboxJob>| {
+        let (seen, finished) = (seen.clone(), finished.clone());
+        async move {
+            let attempt = job.as_ref().map(InboxJob::attempt);
+            seen.push(format!("attempt {attempt:?}"));
+            match attempt {
+                // The inbox's first attempt fails; its retry is the second.
+                Some(1) => StatusCode::INTERNAL_SERVER_ERROR,
+                Some(_) => {
+                    finished.notify_one();
+                    StatusCode::OK
+                }
+                None => StatusCode::OK,
+            }
+        }
+    });
+
+    let dir =
+        std::env::temp_dir().join(format!("tower-webhook-dispatch-job-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let inbox = Inbox::connect(&format!("sqlite://{}", dir.join("inbox.db").display()))
+        .await
+        .unwrap();
+    let workers = inbox
+        .workers(dispatch.clone())
+        .backoff(Duration::from_millis(10), Duration::from_millis(20))
+        .poll_interval(Duration::from_millis(10))
+        .spawn();
+    let verifier = || Verifier::new(providers::github(), SECRET).unwrap();
+    let inboxed = Server::start(Router::new().route(
+        "/github",
+        post_service(dispatch.clone()).route_layer(WebhookLayer::new(verifier()).inbox(inbox)),
+    ))
+    .await;
+    let direct = Server::start(
+        Router::new().route(
+            "/github",
+            post_service(dispatch)
+                .route_layer(WebhookLayer::new(verifier()).replay_store(MemoryStore::new())),
+        ),
+    )
+    .await;
+
+    let reply = send(github(&inboxed, "push", r#"{"ref":"main"}"#, "d-1")).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
+    tokio::time::timeout(Duration::from_secs(20), done.notified())
+        .await
+        .expect("the inbox's second attempt");
+    let reply = send(github(&direct, "push", r#"{"ref":"dev"}"#, "d-2")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    workers.shutdown().await;
+    assert_eq!(
+        ran.take(),
+        ["attempt Some(1)", "attempt Some(2)", "attempt None"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

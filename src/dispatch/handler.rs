@@ -103,6 +103,31 @@ impl FromDelivery for http::Extensions {
     }
 }
 
+/// The inbox's job (its stable id and the attempt number) when the inbox's workers run
+/// the handler; `None` when it runs on the request's path.
+///
+/// ```
+/// use tower_webhook::dispatch::Dispatch;
+/// use tower_webhook::inbox::InboxJob;
+/// use tower_webhook::Delivery;
+///
+/// async fn on_push(delivery: Delivery, job: Option<InboxJob>) -> &'static str {
+///     if let Some(job) = job {
+///         println!("{} (inbox {}, attempt {})", delivery.id(), job.id(), job.attempt());
+///     }
+///     "ok"
+/// }
+///
+/// let dispatch = Dispatch::new().on("push", on_push);
+/// # let _ = dispatch;
+/// ```
+#[cfg(inbox)]
+impl FromDelivery for Option<crate::inbox::InboxJob> {
+    fn from_delivery(_delivery: &Delivery, parts: &Parts) -> Result<Self, PayloadError> {
+        Ok(parts.extensions.get::<crate::inbox::InboxJob>().cloned())
+    }
+}
+
 /// The body deserialized into `T`, as the [`Webhook`] extractor does: JSON, or a form
 /// when the request says `application/x-www-form-urlencoded`. A body that does not fit
 /// `T` is a [`PayloadError`] (`500`).
