@@ -227,10 +227,10 @@ async fn zendesk_other_content_under_a_failed_id_does_not_spend_it() {
     let c = sign("inv-c", 2, t0);
     assert_eq!(send(&app, &a).await, (500, false), "A fails");
     assert_eq!(send(&app, &c).await, (500, false), "C fails");
-    // C's failed attempt is spent (Zendesk signs its retry anew): under A's id it is a
-    // duplicate, and it completes nothing of A.
+    // C's content under A's id is another key: it runs (C's content, once so far) and
+    // completes nothing of A.
     let c_as_a = relabel(&c, "x-zendesk-webhook-invocation-id", Some("inv-a"));
-    assert_eq!(send(&app, &c_as_a).await, (200, true), "C under A's id");
+    assert_eq!(send(&app, &c_as_a).await, (200, false), "C under A's id");
     let a_retry = sign("inv-a", 1, SystemTime::now());
     let retry = send(&app, &a_retry).await;
     assert_eq!(
@@ -238,8 +238,13 @@ async fn zendesk_other_content_under_a_failed_id_does_not_spend_it() {
         (200, false),
         "Zendesk's retry of A must run; got {retry:?}"
     );
+    // C's own retry still runs: nothing signed ties it to the copy (SECURITY.md).
     let c_retry = sign("inv-c", 2, SystemTime::now());
-    assert_eq!(send(&app, &c_retry).await, (200, false), "C's retry runs");
+    assert_eq!(
+        send(&app, &c_retry).await,
+        (200, false),
+        "C's retry is not lost"
+    );
     assert_eq!(send(&app, &c_retry).await, (200, true), "and is then done");
 }
 
@@ -407,4 +412,150 @@ async fn each_route_handles_one_content_at_most_once() {
     assert_eq!(send(&app, &copy).await, (200, true));
     assert_eq!(send(&app, &genuine).await, (200, true));
     assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+/// A handler that fails its first `fails` calls with `status`, counting every call.
+fn failing(
+    fails: usize,
+    status: StatusCode,
+) -> (
+    Arc<AtomicUsize>,
+    impl Fn() -> std::future::Ready<StatusCode> + Clone + Send + Sync + 'static,
+) {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let left = Arc::new(AtomicUsize::new(fails));
+    let r = runs.clone();
+    (runs, move || {
+        r.fetch_add(1, Ordering::SeqCst);
+        std::future::ready(
+            if left
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+            {
+                status
+            } else {
+                StatusCode::OK
+            },
+        )
+    })
+}
+
+/// Zendesk signs whole seconds: a retry the provider sends within the second of a failed
+/// attempt carries that attempt's very bytes, and must run.
+#[tokio::test]
+async fn a_retry_within_the_second_of_a_failed_attempt_runs() {
+    let (runs, handler) = failing(1, StatusCode::SERVICE_UNAVAILABLE);
+    let app = Router::new().route("/hook", post(handler)).layer(
+        WebhookLayer::new(Verifier::new(providers::zendesk(), "s").unwrap())
+            .replay_store(MemoryStore::new()),
+    );
+    let body = r#"{"ticket_id":"44"}"#;
+    let at = SystemTime::now();
+    let attempt = zendesk("/hook", "s", "inv-3", at, body);
+    assert_eq!(
+        send(&app, &attempt).await,
+        (503, false),
+        "the attempt fails"
+    );
+    let retry = zendesk("/hook", "s", "inv-3", at, body);
+    assert_eq!(
+        send(&app, &retry).await,
+        (200, false),
+        "the provider's retry"
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+/// A scheme signing a fresh timestamp and the body, with an unsigned event type and id.
+fn stamped_with_unsigned_event() -> tower_webhook::scheme::SignatureScheme {
+    use http::HeaderName;
+    use tower_webhook::scheme::{Part, SignatureScheme, TimestampFormat};
+    SignatureScheme::new("custom", HeaderName::from_static("x-sig"))
+        .timestamp_header(
+            HeaderName::from_static("x-ts"),
+            TimestampFormat::UnixSeconds,
+        )
+        .event_type_from_header(HeaderName::from_static("x-event"))
+        .id_from_header(HeaderName::from_static("x-id"))
+        .signed_parts([Part::Timestamp, Part::Body])
+}
+
+fn order(event: &str, id: &str) -> http::Request<Bytes> {
+    let request = http::Request::post("/hook")
+        .header("x-event", event)
+        .body(Bytes::from_static(b"{\"order\":1}"))
+        .unwrap();
+    Signer::new(stamped_with_unsigned_event(), "s")
+        .sign_with(request, id, SystemTime::now())
+        .unwrap()
+}
+
+/// Without `routed_by`, a copy relabelled with an unsigned event type that gets there
+/// first, answered unhandled (`2xx`) or refused by another route (`422`), leaves the
+/// genuine delivery new: its keys are released, not completed.
+#[tokio::test]
+async fn a_relabelled_copy_ahead_of_the_genuine_delivery_leaves_it_new() {
+    for (relabelled_to, copy_status) in [("no.such.event", 200), ("refund.created", 422)] {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let r = runs.clone();
+        let dispatch = Dispatch::new()
+            .on("order.created", move || {
+                r.fetch_add(1, Ordering::SeqCst);
+                std::future::ready(StatusCode::OK)
+            })
+            .on("refund.created", || {
+                std::future::ready(StatusCode::UNPROCESSABLE_ENTITY)
+            });
+        let layer = WebhookLayer::new(Verifier::new(stamped_with_unsigned_event(), "s").unwrap())
+            .replay_store(MemoryStore::new());
+        let app = Router::new().route("/hook", post_service(dispatch).route_layer(layer));
+        let genuine = order("order.created", "d-1");
+        let copy = relabel(&genuine, "x-event", Some(relabelled_to));
+        assert_eq!(
+            send(&app, &copy).await,
+            (copy_status, false),
+            "{relabelled_to}"
+        );
+        assert_eq!(
+            send(&app, &genuine).await,
+            (200, false),
+            "{relabelled_to}: the genuine"
+        );
+        assert_eq!(runs.load(Ordering::SeqCst), 1, "{relabelled_to}");
+    }
+}
+
+/// With the inbox, which acknowledges before any dispatcher runs, `routed_by` is what keeps
+/// a copy relabelled to a name no route handles from making the genuine delivery a
+/// duplicate: the copy's keys are bound to the unhandled route, the genuine's to `push`.
+#[cfg(feature = "inbox-sqlite")]
+#[tokio::test]
+async fn with_the_inbox_routed_by_keeps_an_unhandled_copy_apart() {
+    use tower_webhook::inbox::Inbox;
+    let dir = std::env::temp_dir().join(format!(
+        "tower-webhook-relabelled-inbox-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let inbox = Inbox::connect(&format!("sqlite://{}", dir.join("inbox.db").display()))
+        .await
+        .unwrap();
+    let dispatch = Dispatch::new().on("push", || std::future::ready(StatusCode::OK));
+    let layer = WebhookLayer::new(Verifier::new(providers::github(), "s").unwrap())
+        .inbox(inbox.clone())
+        .routed_by(&dispatch);
+    let app = Router::new().route("/hook", post_service(dispatch).route_layer(layer));
+    let genuine = github("guid-i", 7);
+    let copy = relabel(&genuine, "x-github-event", Some("no.such.event"));
+    assert_eq!(
+        send(&app, &copy).await,
+        (202, false),
+        "the copy is accepted"
+    );
+    let answer = send(&app, &genuine).await;
+    let again = send(&app, &genuine).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(answer, (202, false), "the genuine push is accepted");
+    assert_eq!(again, (200, true), "and is then a duplicate");
 }

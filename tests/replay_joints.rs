@@ -72,44 +72,6 @@ async fn a_relabelled_copy_never_spends_a_failed_deliverys_signature(backend: Ba
     }
 }
 
-/// Where each attempt is signed anew (Zendesk, Box, Linear), the provider never sends a
-/// failed attempt's signature again: it is spent, so a captured copy of the failed attempt
-/// under a fresh id is refused, while the provider's retry (same id, signed anew) runs.
-async fn a_failed_attempt_signed_anew_is_spent_and_its_retry_runs(backend: Backend) {
-    assert!(!backend.is_inbox(), "a failed delivery stays in the inbox");
-    let deployment = Deployment::start(backend, "spent").await;
-    let at = now_in_whole_seconds();
-    for preset in Stamped::ALL {
-        let receiver = deployment.serve(preset.verifier(&[OLD], at)).await;
-        let before = deployment.handler.calls.count();
-        deployment.handler.fail_next(1);
-        let failed = preset.delivery(OLD, "failed-1", at, 300);
-        let answer = deployment.send(&receiver, &failed).await;
-        assert!(
-            answer.is_status(500),
-            "{backend:?} {preset:?}: the handler fails: {answer:?}"
-        );
-        let copy = with_header(&failed, preset.id_header(), "fresh-1");
-        assert_eq!(
-            deployment.send(&receiver, &copy).await,
-            Answer::Duplicate,
-            "{backend:?} {preset:?}: the failed attempt under a fresh id"
-        );
-        let retry = preset.delivery(OLD, "failed-1", at + Duration::from_secs(1), 300);
-        assert_eq!(
-            deployment.send(&receiver, &retry).await,
-            Answer::Accepted,
-            "{backend:?} {preset:?}: the provider's retry, signed anew"
-        );
-        assert_eq!(
-            deployment.send(&receiver, &retry).await,
-            Answer::Duplicate,
-            "{backend:?} {preset:?}: once handled, it is done"
-        );
-        assert_eq!(deployment.handler.calls.count() - before, 2, "{preset:?}");
-    }
-}
-
 /// Item: `Dispatch`'s unhandled answer (a 2xx) to a copy whose unsigned `X-GitHub-Event`
 /// names no route never completes the delivery the genuine `push` is.
 async fn an_unhandled_event_type_never_completes_the_genuine_delivery(backend: Backend) {
@@ -585,7 +547,6 @@ macro_rules! store_scenarios {
             $backend,
             [
                 a_relabelled_copy_never_spends_a_failed_deliverys_signature,
-                a_failed_attempt_signed_anew_is_spent_and_its_retry_runs,
                 an_unhandled_event_type_never_completes_the_genuine_delivery,
                 a_copy_without_an_event_type_never_completes_the_genuine_delivery,
                 a_retry_signed_anew_is_a_duplicate_under_any_id,

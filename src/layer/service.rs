@@ -503,38 +503,12 @@ impl Held<'_> {
         }
     }
 
-    /// Releases the reservation, so the provider's retry gets through. Where the keys are
-    /// a claim (an unsigned id) beside the signed content and the provider signs each
-    /// attempt anew, the failed attempt's own signature is never sent again by the
-    /// provider: it is remembered as spent, so a captured copy of it under a fresh id is
-    /// refused, and only the claim is released.
+    /// Releases the reservation, so the provider's retry gets through.
     async fn release(mut self, config: &Config) {
-        let Some(token) = self.token.take() else {
-            return;
-        };
-        let timeout = config.store_timeout;
-        let set = self.delivery.key_set();
-        let (spent, released) = match set.keys().split_first() {
-            Some((claim, _)) if set.learns_from_claim() => {
-                (set.content(), std::slice::from_ref(claim))
-            }
-            _ => (&[][..], set.keys()),
-        };
-        if !spent.is_empty() {
-            let done = self.store.complete(spent, &token, config.retention);
-            if let Err(error) = bounded(done, timeout).await {
-                tracing::warn!(
-                    provider = self.delivery.provider(),
-                    error = %error,
-                    "the failed attempt's signature could not be remembered as spent"
-                );
-                // Released with the claim: a copy of it is then new, as without this step.
-                let done = self.store.release(set.keys(), &token);
-                return log_release(&self.delivery, bounded(done, timeout).await);
-            }
+        if let Some(token) = self.token.take() {
+            let done = self.store.release(self.delivery.replay_keys(), &token);
+            log_release(&self.delivery, bounded(done, config.store_timeout).await);
         }
-        let done = self.store.release(released, &token);
-        log_release(&self.delivery, bounded(done, timeout).await);
     }
 }
 
