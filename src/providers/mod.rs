@@ -6,7 +6,6 @@
 // one list of every preset: a new preset is a function here and one line there.
 mod adyen;
 mod body_hmac;
-mod body_hmac_more;
 mod box_com;
 mod braintree;
 mod credentials;
@@ -32,15 +31,13 @@ mod url_signed;
 
 pub use self::adyen::{adyen, Adyen, MAX_ADYEN_ITEMS};
 pub use self::body_hmac::{
-    alchemy, asana, bitbucket, cal_com, checkout_com, circleci, coinbase_commerce, dropbox, gitea,
-    github, gocardless, heroku, intercom, lemon_squeezy, line, linear, maxio, meta, notion,
-    pagerduty, paystack, quickbooks, razorpay, sentry, shopify, squarespace, terraform_cloud,
-    typeform, vercel, viber, woocommerce, xero,
-};
-pub use self::body_hmac_more::{
-    acuity, aftership, attio, bunny_stream, clickup, coinify, datasaur, discourse, dwolla,
-    fastspring, front_rule, gogs, grafana, help_scout, launchdarkly, modern_treasury, novu, nylas,
-    onfido, pusher, segment, smartsurvey, strike, survicate, todoist, toggl, veriff, webex,
+    acuity, aftership, alchemy, asana, attio, bitbucket, bunny_stream, cal_com, checkout_com,
+    circleci, clickup, coinbase_commerce, coinify, datasaur, discourse, dropbox, dwolla, easypost,
+    fastspring, front_rule, gitea, github, gocardless, gogs, grafana, help_scout, heroku, intercom,
+    launchdarkly, lemon_squeezy, line, linear, maxio, meta, modern_treasury, notion, novu, nylas,
+    onfido, pagerduty, paystack, pusher, quickbooks, razorpay, segment, sentry, shopify,
+    smartsurvey, squarespace, strike, survicate, terraform_cloud, todoist, toggl, typeform, vercel,
+    veriff, viber, webex, woocommerce, xero,
 };
 pub use self::box_com::{box_com, BoxCom};
 pub use self::braintree::{braintree, braintree_signature, Braintree};
@@ -52,7 +49,7 @@ pub use self::hookdeck::{hookdeck, Hookdeck};
 pub use self::jwt::{plaid, vonage};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
 pub use self::more_b::{
-    airwallex, auth0_log_streams, easypost, incident_io, lithic, stytch, supabase_auth_hooks,
+    airwallex, auth0_log_streams, incident_io, lithic, stytch, supabase_auth_hooks,
 };
 #[cfg(feature = "paypal")]
 #[cfg_attr(docsrs, doc(cfg(feature = "paypal")))]

@@ -9,24 +9,47 @@ use crate::scheme::{Encoding, Part, SecretFormat, SignatureScheme, TimestampForm
 
 // ---- Standard Webhooks, through the provider's own SDK ----------------------------------
 
-/// [Lithic](https://docs.lithic.com/docs/events-api#verifying-webhooks) events, which
-/// follow Standard Webhooks.
+/// [Airwallex](https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events)
+/// webhooks.
 ///
-/// - Signature: `webhook-signature: v1,<base64 HMAC-SHA256>` (space-separated list).
-/// - Signed content: `{webhook-id}.{webhook-timestamp}.{body}`; timestamp Unix seconds,
-///   ±5 minutes (the `standardwebhooks` library's tolerance, which Lithic's SDK uses).
-/// - Delivery id: `webhook-id` (signed; the same on every retry of a message). Event
-///   type: the body's `event_type` (signed).
-/// - Secret: the endpoint's `whsec_…` secret, base64 after the prefix.
-/// - Retries: Lithic documents no horizon this crate could confirm.
+/// - Signature: `x-signature: <hex HMAC-SHA256>`, keyed with the endpoint's secret (as
+///   text).
+/// - Signed content: `x-timestamp` immediately followed by the body (no separator).
+/// - Timestamp: `x-timestamp`, Unix milliseconds; Airwallex sets no window, so ±5
+///   minutes.
+/// - Delivery id: the body's `id`, which Airwallex keeps across retries (signed). Event
+///   type: the body's `name` (signed).
+/// - Retries: exponential back-off over about three days; a retry carries the same `id`.
 ///
-/// Source: `lithic-com/lithic-node`, `src/resources/webhooks.ts` (`verifySignature`
-/// hands the three `webhook-*` headers to `standardwebhooks`' `Webhook`), and its test
-/// `tests/api-resources/webhooks.test.ts`.
-pub fn lithic() -> SignatureScheme {
-    super::standard_webhooks()
-        .provider_name("lithic")
-        .event_type_from_json("event_type")
+/// Source: Airwallex docs, "Listen for webhook events" (delivery headers, the code
+/// examples) and "Webhooks overview" (delivery and retries, the stable `id`).
+pub fn airwallex() -> SignatureScheme {
+    SignatureScheme::new("airwallex", HeaderName::from_static("x-signature"))
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("x-timestamp"),
+            TimestampFormat::UnixMillis,
+        )
+        .signed_parts([Part::Timestamp, Part::Body])
+        .id_from_json("id")
+        .event_type_from_json("name")
+}
+
+/// [Auth0 log streams](https://auth0.com/docs/customize/log-streams/custom-log-streams)
+/// to a custom webhook.
+///
+/// - Authentication: the `Authorization` header carries the stream's *Authorization
+///   Token* exactly as configured (`Bearer …` included if you typed it): nothing is
+///   signed; compared in constant time. Configure the whole value as the secret.
+/// - No timestamp, no delivery id: the body (JSON lines, an array or an object, as the
+///   stream's content format says) is a batch of log events, each with its `log_id`;
+///   replay protection keys on a hash of the body.
+/// - Retries: Auth0 documents no horizon this crate could confirm.
+///
+/// Source: Auth0 docs, "Stream logs to a custom webhook" (the Authorization Token is "the
+/// value in the Authorization header of the request"; content formats).
+pub fn auth0_log_streams() -> TokenScheme {
+    TokenScheme::new("auth0-log-streams", header::AUTHORIZATION)
 }
 
 /// [incident.io](https://docs.incident.io/api-reference/webhooks) webhooks, delivered
@@ -46,6 +69,26 @@ pub fn lithic() -> SignatureScheme {
 pub fn incident_io() -> SignatureScheme {
     super::standard_webhooks()
         .provider_name("incident-io")
+        .event_type_from_json("event_type")
+}
+
+/// [Lithic](https://docs.lithic.com/docs/events-api#verifying-webhooks) events, which
+/// follow Standard Webhooks.
+///
+/// - Signature: `webhook-signature: v1,<base64 HMAC-SHA256>` (space-separated list).
+/// - Signed content: `{webhook-id}.{webhook-timestamp}.{body}`; timestamp Unix seconds,
+///   ±5 minutes (the `standardwebhooks` library's tolerance, which Lithic's SDK uses).
+/// - Delivery id: `webhook-id` (signed; the same on every retry of a message). Event
+///   type: the body's `event_type` (signed).
+/// - Secret: the endpoint's `whsec_…` secret, base64 after the prefix.
+/// - Retries: Lithic documents no horizon this crate could confirm.
+///
+/// Source: `lithic-com/lithic-node`, `src/resources/webhooks.ts` (`verifySignature`
+/// hands the three `webhook-*` headers to `standardwebhooks`' `Webhook`), and its test
+/// `tests/api-resources/webhooks.test.ts`.
+pub fn lithic() -> SignatureScheme {
+    super::standard_webhooks()
+        .provider_name("lithic")
         .event_type_from_json("event_type")
 }
 
@@ -94,76 +137,4 @@ pub fn supabase_auth_hooks() -> SignatureScheme {
         .secret_format(SecretFormat::Base64 {
             prefix: Some("v1,whsec_"),
         })
-}
-
-// ---- HMAC of the body --------------------------------------------------------------------
-
-/// [EasyPost](https://docs.easypost.com/guides/webhooks-guide#hmac-validation) webhooks
-/// with a webhook secret.
-///
-/// - Signature: `X-Hmac-Signature: hmac-sha256-hex=<hex HMAC-SHA256 of the body>`.
-/// - No signed timestamp: replay protection keys on the event's id.
-/// - Delivery id: the body's `id` (`evt_…`, signed). Event type: the body's
-///   `description` (such as `tracker.updated`, signed).
-/// - Secret: the webhook's secret, **NFKD-normalised** as EasyPost's SDKs do before
-///   keying. An ASCII secret is unchanged by that; a secret with accents must be given
-///   in its NFKD form (`"se\u{301}cret"` for `sécret`): this crate does not normalise.
-/// - Retries: EasyPost documents no horizon this crate could confirm.
-///
-/// Source: `EasyPost/easypost-python`, `easypost/util.py` (`validate_webhook`), and the
-/// fixture its tests use, `EasyPost/examples` `official/fixtures/` (the published vector
-/// in `tests/presets_b.rs`).
-pub fn easypost() -> SignatureScheme {
-    SignatureScheme::new("easypost", HeaderName::from_static("x-hmac-signature"))
-        .signature_prefix("hmac-sha256-hex=")
-        .encoding(Encoding::Hex)
-        .id_from_json("id")
-        .event_type_from_json("description")
-}
-
-// ---- Timestamp header, then body -----------------------------------------------------------
-
-/// [Airwallex](https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events)
-/// webhooks.
-///
-/// - Signature: `x-signature: <hex HMAC-SHA256>`, keyed with the endpoint's secret (as
-///   text).
-/// - Signed content: `x-timestamp` immediately followed by the body (no separator).
-/// - Timestamp: `x-timestamp`, Unix milliseconds; Airwallex sets no window, so ±5
-///   minutes.
-/// - Delivery id: the body's `id`, which Airwallex keeps across retries (signed). Event
-///   type: the body's `name` (signed).
-/// - Retries: exponential back-off over about three days; a retry carries the same `id`.
-///
-/// Source: Airwallex docs, "Listen for webhook events" (delivery headers, the code
-/// examples) and "Webhooks overview" (delivery and retries, the stable `id`).
-pub fn airwallex() -> SignatureScheme {
-    SignatureScheme::new("airwallex", HeaderName::from_static("x-signature"))
-        .encoding(Encoding::Hex)
-        .timestamp_header(
-            HeaderName::from_static("x-timestamp"),
-            TimestampFormat::UnixMillis,
-        )
-        .signed_parts([Part::Timestamp, Part::Body])
-        .id_from_json("id")
-        .event_type_from_json("name")
-}
-
-// ---- Shared token -----------------------------------------------------------------------
-
-/// [Auth0 log streams](https://auth0.com/docs/customize/log-streams/custom-log-streams)
-/// to a custom webhook.
-///
-/// - Authentication: the `Authorization` header carries the stream's *Authorization
-///   Token* exactly as configured (`Bearer …` included if you typed it): nothing is
-///   signed; compared in constant time. Configure the whole value as the secret.
-/// - No timestamp, no delivery id: the body (JSON lines, an array or an object, as the
-///   stream's content format says) is a batch of log events, each with its `log_id`;
-///   replay protection keys on a hash of the body.
-/// - Retries: Auth0 documents no horizon this crate could confirm.
-///
-/// Source: Auth0 docs, "Stream logs to a custom webhook" (the Authorization Token is "the
-/// value in the Authorization header of the request"; content formats).
-pub fn auth0_log_streams() -> TokenScheme {
-    TokenScheme::new("auth0-log-streams", header::AUTHORIZATION)
 }
