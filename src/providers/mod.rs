@@ -48,9 +48,7 @@ pub use self::hookdeck::{hookdeck, Hookdeck};
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
 pub use self::jwt::{plaid, vonage};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
-pub use self::more_b::{
-    airwallex, auth0_log_streams, incident_io, lithic, stytch, supabase_auth_hooks,
-};
+pub use self::more_b::{auth0_log_streams, incident_io, lithic, stytch, supabase_auth_hooks};
 #[cfg(feature = "paypal")]
 #[cfg_attr(docsrs, doc(cfg(feature = "paypal")))]
 pub use self::paypal::{
@@ -66,14 +64,15 @@ pub use self::standard::{
     clerk, gitlab_signing_token, openai, replicate, resend, standard_webhooks,
     standard_webhooks_ed25519, svix,
 };
-pub use self::timestamp_header::{customer_io, slack, twitch, webflow, zendesk, zoom};
+pub use self::timestamp_header::{
+    airwallex, customer_io, frame_io, grafana_timestamped, revolut, slack, twitch, webflow,
+    zendesk, zoom,
+};
 pub use self::timestamp_in_signature::{
-    buildkite, calendly, elevenlabs, mux, paddle, recurly, stripe, workos,
+    buildkite, calendly, courier, elevenlabs, knock, mux, paddle, persona, recurly, sanity, stripe,
+    workos,
 };
-pub use self::timestamped_more::{
-    courier, dodo_payments, frame_io, grafana_timestamped, knock, liveblocks, persona, polar,
-    render, revolut, sanity,
-};
+pub use self::timestamped_more::{dodo_payments, liveblocks, polar, render};
 pub use self::token::{cloudflare_notifications, gitlab, telegram};
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 pub use self::url_signed::{hubspot, square, trello};

@@ -3,37 +3,11 @@
 //! Each names its primary source; the candidates that could not be confirmed from one are
 //! not here.
 
-use http::{header, HeaderName};
+use http::header;
 
-use crate::scheme::{Encoding, Part, SecretFormat, SignatureScheme, TimestampFormat, TokenScheme};
+use crate::scheme::{SecretFormat, SignatureScheme, TokenScheme};
 
 // ---- Standard Webhooks, through the provider's own SDK ----------------------------------
-
-/// [Airwallex](https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events)
-/// webhooks.
-///
-/// - Signature: `x-signature: <hex HMAC-SHA256>`, keyed with the endpoint's secret (as
-///   text).
-/// - Signed content: `x-timestamp` immediately followed by the body (no separator).
-/// - Timestamp: `x-timestamp`, Unix milliseconds; Airwallex sets no window, so ±5
-///   minutes.
-/// - Delivery id: the body's `id`, which Airwallex keeps across retries (signed). Event
-///   type: the body's `name` (signed).
-/// - Retries: exponential back-off over about three days; a retry carries the same `id`.
-///
-/// Source: Airwallex docs, "Listen for webhook events" (delivery headers, the code
-/// examples) and "Webhooks overview" (delivery and retries, the stable `id`).
-pub fn airwallex() -> SignatureScheme {
-    SignatureScheme::new("airwallex", HeaderName::from_static("x-signature"))
-        .encoding(Encoding::Hex)
-        .timestamp_header(
-            HeaderName::from_static("x-timestamp"),
-            TimestampFormat::UnixMillis,
-        )
-        .signed_parts([Part::Timestamp, Part::Body])
-        .id_from_json("id")
-        .event_type_from_json("name")
-}
 
 /// [Auth0 log streams](https://auth0.com/docs/customize/log-streams/custom-log-streams)
 /// to a custom webhook.
