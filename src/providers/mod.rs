@@ -24,7 +24,6 @@ mod rsa_signed;
 mod standard;
 mod timestamp_header;
 mod timestamp_in_signature;
-mod timestamped_more;
 mod token;
 mod twilio;
 mod url_signed;
@@ -48,7 +47,7 @@ pub use self::hookdeck::{hookdeck, Hookdeck};
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
 pub use self::jwt::{plaid, vonage};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
-pub use self::more_b::{auth0_log_streams, incident_io, lithic, stytch, supabase_auth_hooks};
+pub use self::more_b::auth0_log_streams;
 #[cfg(feature = "paypal")]
 #[cfg_attr(docsrs, doc(cfg(feature = "paypal")))]
 pub use self::paypal::{
@@ -61,8 +60,9 @@ pub use self::registry::{find, Preset, PresetOptions, ALL};
 #[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
 pub use self::rsa_signed::{wise, WISE_PUBLIC_KEY, WISE_SANDBOX_PUBLIC_KEY};
 pub use self::standard::{
-    clerk, gitlab_signing_token, openai, replicate, resend, standard_webhooks,
-    standard_webhooks_ed25519, svix,
+    clerk, dodo_payments, gitlab_signing_token, incident_io, lithic, liveblocks, openai, polar,
+    render, replicate, resend, standard_webhooks, standard_webhooks_ed25519, stytch,
+    supabase_auth_hooks, svix,
 };
 pub use self::timestamp_header::{
     airwallex, customer_io, frame_io, grafana_timestamped, revolut, slack, twitch, webflow,
@@ -72,7 +72,6 @@ pub use self::timestamp_in_signature::{
     buildkite, calendly, courier, elevenlabs, knock, mux, paddle, persona, recurly, sanity, stripe,
     workos,
 };
-pub use self::timestamped_more::{dodo_payments, liveblocks, polar, render};
 pub use self::token::{cloudflare_notifications, gitlab, telegram};
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 pub use self::url_signed::{hubspot, square, trello};
