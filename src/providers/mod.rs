@@ -14,7 +14,6 @@ mod hookdeck;
 #[cfg(feature = "jwt")]
 mod jwt;
 mod mailgun;
-mod more_b;
 #[cfg(feature = "paypal")]
 mod paypal;
 mod public_key;
@@ -47,7 +46,6 @@ pub use self::hookdeck::{hookdeck, Hookdeck};
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
 pub use self::jwt::{plaid, vonage};
 pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
-pub use self::more_b::auth0_log_streams;
 #[cfg(feature = "paypal")]
 #[cfg_attr(docsrs, doc(cfg(feature = "paypal")))]
 pub use self::paypal::{
@@ -72,6 +70,6 @@ pub use self::timestamp_in_signature::{
     buildkite, calendly, courier, elevenlabs, knock, mux, paddle, persona, recurly, sanity, stripe,
     workos,
 };
-pub use self::token::{cloudflare_notifications, gitlab, telegram};
+pub use self::token::{auth0_log_streams, cloudflare_notifications, gitlab, telegram};
 pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
 pub use self::url_signed::{hubspot, square, trello};
