@@ -63,7 +63,7 @@ impl Preset {
     }
 
     /// Whether the preset can sign any body (for tests and senders). Mailgun cannot: it
-    /// signs inside the body, which [`mailgun_signature`](super::mailgun_signature)
+    /// signs inside the body, which [`mailgun::signature`](super::mailgun::signature)
     /// builds; nor Adyen, which signs fields of a notification body (its signer fills in
     /// the signatures of such a body, and refuses any other).
     pub fn can_sign(&self) -> bool {
@@ -212,7 +212,7 @@ impl SignsUrl for SignatureScheme {
     }
 }
 
-impl SignsUrl for Twilio {
+impl SignsUrl for twilio::Twilio {
     fn with_public_url(self, base: &str) -> Self {
         self.public_url(base)
     }
@@ -525,7 +525,7 @@ pub static ALL: &[Preset] = &[
     preset!(postmark, token, keys = BASIC),
     preset!(hookdeck),
     preset!(adyen, cannot_sign, keys = HEX),
-    // Signs inside a form body (`braintree_signature`), but all of its payload.
+    // Signs inside a form body (`braintree::signature`), but all of its payload.
     Preset {
         can_sign: false,
         ..preset!(braintree)
