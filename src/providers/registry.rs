@@ -42,7 +42,7 @@ pub struct Preset {
 
 impl Preset {
     /// The name of the preset's function in [`providers`](super): `"github"` for
-    /// [`github()`](super::github), `"box_com"` for [`box_com()`](super::box_com).
+    /// [`github()`](super::github), `"box_com"` for [`box_com()`](super::box_com()).
     pub fn name(&self) -> &'static str {
         self.name
     }
