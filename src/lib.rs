@@ -85,7 +85,7 @@
 //! - `rsa`: RSA PKCS#1 v1.5 signatures (`scheme::Algorithm::RsaPkcs1v15Sha256`) and the
 //!   Wise preset (`providers::wise`).
 //! - `paypal`: PayPal's certificate-verified webhooks (`providers::paypal`,
-//!   `providers::PayPalCertificates`); implies `rsa`.
+//!   `providers::paypal::Certificates`); implies `rsa`.
 //! - `jwt`: `scheme::JwtScheme`, deliveries signed with a JWT whose claims carry the
 //!   body's SHA-256 (the Plaid and Vonage presets), verified with jsonwebtoken on its
 //!   pure-Rust RustCrypto backend.

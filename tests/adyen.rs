@@ -107,9 +107,9 @@ fn malformed_notifications_are_refused() {
     let good = vector("authorisation without originalReference");
     let fractional = good.replace("\"value\":1130", "\"value\":11.5");
     assert_eq!(kind(&fractional), RejectionKind::InvalidBody);
-    // More items than MAX_ADYEN_ITEMS: refused before any HMAC is computed.
+    // More items than adyen::MAX_ITEMS: refused before any HMAC is computed.
     let item = &good[good.find("{\"NotificationRequestItem\"").unwrap()..good.len() - 2];
-    let many = vec![item; providers::MAX_ADYEN_ITEMS + 1].join(",");
+    let many = vec![item; providers::adyen::MAX_ITEMS + 1].join(",");
     let many = format!(r#"{{"live":"false","notificationItems":[{many}]}}"#);
     assert_eq!(kind(&many), RejectionKind::InvalidBody);
     // Every item must verify: a forged one beside a genuine one is refused.

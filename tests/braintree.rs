@@ -67,7 +67,7 @@ fn braintree_signature_matches_the_sdk() {
         .into_owned()
         .collect();
     let (signature, payload) = (&fields[0].1, &fields[1].1);
-    let ours = providers::braintree_signature(
+    let ours = providers::braintree::signature(
         fixture["public_key"].as_str().unwrap(),
         fixture["private_key"].as_str().unwrap(),
         payload,
@@ -94,7 +94,7 @@ fn malformed_forms_are_refused() {
     let kind = |body: String| verifier.verify(&post(body)).unwrap_err().kind();
     let private = fixture()["private_key"].as_str().unwrap().to_owned();
     let payload = "PG5vdGlmaWNhdGlvbj48a2luZD5jaGVjazwva2luZD48L25vdGlmaWNhdGlvbj4=\n";
-    let signature = providers::braintree_signature("pub", &private, payload).unwrap();
+    let signature = providers::braintree::signature("pub", &private, payload).unwrap();
     assert!(verifier.verify(&post(form(&signature, payload))).is_ok());
 
     assert_eq!(kind(String::new()), RejectionKind::MissingField);

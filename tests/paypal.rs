@@ -15,7 +15,8 @@ use bytes::Bytes;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use tower_webhook::layer::{LookupError, LookupErrorKind, SourceKey, Sources, VerifierLookup};
-use tower_webhook::providers::{self, PayPal, PayPalCertificates, PAYPAL_CERT_URL};
+use tower_webhook::providers::paypal::{Certificates, PayPal};
+use tower_webhook::providers::{self, paypal::CERT_URL as CERT_URL_HEADER};
 use tower_webhook::{RejectionKind, Signer, Verifier, WebhookLayer};
 
 const CA: &[u8] = include_bytes!("fixtures/paypal/test_ca.pem");
@@ -269,7 +270,7 @@ fn certificate_urls_are_allow_listed() {
         "https://api-m.paypal.com/v1/notifications/certs/CERT-1",
         "https://api-m.sandbox.paypal.com/v1/notifications/certs/CERT-1",
     ] {
-        assert!(providers::is_paypal_cert_url(good), "{good}");
+        assert!(providers::paypal::is_cert_url(good), "{good}");
     }
     for bad in [
         "http://api.paypal.com/v1/notifications/certs/CERT-1",
@@ -292,7 +293,7 @@ fn certificate_urls_are_allow_listed() {
         "",
         "not a url",
     ] {
-        assert!(!providers::is_paypal_cert_url(bad), "{bad}");
+        assert!(!providers::paypal::is_cert_url(bad), "{bad}");
     }
 }
 
@@ -322,7 +323,7 @@ fn counting_fetcher(
 #[tokio::test]
 async fn the_lookup_refuses_other_hosts_before_fetching() {
     let (calls, fetcher) = counting_fetcher(CHAIN);
-    let lookup = PayPalCertificates::new(scheme(), fetcher);
+    let lookup = Certificates::new(scheme(), fetcher);
     for url in [
         "https://evil.example/v1/notifications/certs/CERT-1",
         "http://api.paypal.com/v1/notifications/certs/CERT-1",
@@ -346,7 +347,7 @@ async fn the_lookup_refuses_other_hosts_before_fetching() {
 
     // A fetched chain that is not PayPal's is an unknown source.
     let (_, forged) = counting_fetcher(SELF_SIGNED);
-    let lookup = PayPalCertificates::new(scheme(), forged);
+    let lookup = Certificates::new(scheme(), forged);
     assert!(lookup
         .lookup(CERT_URL.to_owned())
         .await
@@ -354,7 +355,7 @@ async fn the_lookup_refuses_other_hosts_before_fetching() {
         .is_none());
     // Oversized bodies are refused whatever the fetcher does.
     let (_, huge) = counting_fetcher(Box::leak(vec![b'A'; 70_000].into_boxed_slice()));
-    let lookup = PayPalCertificates::new(scheme(), huge);
+    let lookup = Certificates::new(scheme(), huge);
     assert!(lookup
         .lookup(CERT_URL.to_owned())
         .await
@@ -371,7 +372,7 @@ fn fresh_delivery(server: &common::Server, key: &str, cert_url: &str) -> http::R
         )
         .expect("sign");
     request.headers_mut().insert(
-        PAYPAL_CERT_URL,
+        CERT_URL_HEADER,
         http::HeaderValue::from_str(cert_url).expect("url"),
     );
     request
@@ -386,8 +387,8 @@ fn fresh_delivery(server: &common::Server, key: &str, cert_url: &str) -> http::R
 async fn paypal_end_to_end_on_127_0_0_1() {
     let (fetches, fetcher) = counting_fetcher(CHAIN);
     let sources = Sources::new(
-        SourceKey::header(PAYPAL_CERT_URL),
-        PayPalCertificates::new(scheme(), fetcher),
+        SourceKey::header(CERT_URL_HEADER),
+        Certificates::new(scheme(), fetcher),
     )
     .capacity(16);
     let (server, calls) =
@@ -518,7 +519,7 @@ fn the_body_is_covered_only_by_a_crc32() {
 /// A bodiless, unsigned request naming a certificate URL, as anyone can send.
 fn naming(server: &common::Server, cert_url: &str) -> http::Request<Bytes> {
     http::Request::post(server.url("/hook"))
-        .header(PAYPAL_CERT_URL, cert_url)
+        .header(CERT_URL_HEADER, cert_url)
         .body(Bytes::new())
         .expect("request")
 }
@@ -530,8 +531,8 @@ fn naming(server: &common::Server, cert_url: &str) -> http::Request<Bytes> {
 async fn a_missing_certificate_is_fetched_once_per_failure_ttl() {
     let (fetches, fetcher) = counting_fetcher(CHAIN);
     let sources = Sources::new(
-        SourceKey::header(PAYPAL_CERT_URL),
-        PayPalCertificates::new(scheme(), fetcher),
+        SourceKey::header(CERT_URL_HEADER),
+        Certificates::new(scheme(), fetcher),
     )
     .failure_ttl(Duration::from_secs(3600));
     let (server, calls) =
@@ -566,8 +567,8 @@ async fn certificate_fetches_are_timed_out_and_capped() {
         }
     };
     let sources = Sources::new(
-        SourceKey::header(PAYPAL_CERT_URL),
-        PayPalCertificates::new(scheme(), fetcher),
+        SourceKey::header(CERT_URL_HEADER),
+        Certificates::new(scheme(), fetcher),
     )
     .lookup_timeout(Duration::from_millis(200))
     .failure_ttl(Duration::from_secs(3600))

@@ -203,7 +203,7 @@ fn mailgun_signature_inside_the_json_body() {
     );
     assert_eq!(delivery.event_type(), Some("delivered"));
     assert_eq!(
-        providers::mailgun_signature(
+        providers::mailgun::signature(
             "key-mailgun-signing",
             "1700000000",
             "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0"

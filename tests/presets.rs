@@ -335,7 +335,7 @@ fn cases() -> Vec<Case> {
         case(("telnyx", "telnyx"), providers::telnyx()).timestamped("telnyx-timestamp", &["telnyx-timestamp"], None, None).keys(TELNYX_SEEDS, TELNYX_PUBLIC),
         case(("gitlab signing token", "gitlab_signing_token"), providers::gitlab_signing_token()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), None).keys(WHSEC, WHSEC),
         case(("replicate", "replicate"), providers::replicate()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
-        // Issue 15, second half of the candidates (src/providers/more_b.rs).
+        // Lithic, EasyPost, Airwallex, Stytch, incident.io, Supabase Auth hooks.
         case(("lithic", "lithic"), providers::lithic()).timestamped("webhook-timestamp", &["webhook-id", "webhook-timestamp"], Some("msg_2mXyZ0123"), Some("ping")).keys(WHSEC, WHSEC),
         case(("easypost", "easypost"), providers::easypost()).body_only(Some("evt_1"), None),
         case(("airwallex", "airwallex"), providers::airwallex()).timestamped("x-timestamp", &["x-timestamp"], Some("evt_1"), None),
@@ -475,7 +475,7 @@ const P256_SPKI: [&str; 2] = [
 fn unsigned(case: &Case, body: &'static [u8]) -> http::Request<Bytes> {
     let mut uri = case.uri.to_owned();
     if let Some((base, _)) = uri.split_once("bodySHA256=") {
-        uri = format!("{base}bodySHA256={}", providers::twilio_body_sha256(body));
+        uri = format!("{base}bodySHA256={}", providers::twilio::body_sha256(body));
     }
     http::Request::post(uri)
         .header("content-type", case.content_type)
@@ -1237,7 +1237,7 @@ fn every_registry_preset_has_a_detailed_case() {
         ),
         (
             "mailgun",
-            "cannot sign: its signature is a field of the body (providers::mailgun_signature); \
+            "cannot sign: its signature is a field of the body (providers::mailgun::signature); \
              tests/custom_presets.rs (mailgun_*), tests/review_findings.rs",
         ),
         (
@@ -1263,7 +1263,7 @@ fn every_registry_preset_has_a_detailed_case() {
         (
             "braintree",
             "cannot sign: its signature is a field of a form body \
-             (providers::braintree_signature); tests/braintree.rs (Braintree's SDK's vectors)",
+             (providers::braintree::signature); tests/braintree.rs (Braintree's SDK's vectors)",
         ),
         (
             "basic_auth",

@@ -1,4 +1,4 @@
-//! Proof for the presets of `src/providers/more_b.rs` (issue 15): EasyPost's published
+//! Proof for EasyPost, Lithic, Airwallex and Auth0 log streams: EasyPost's published
 //! vector, independently computed vectors for Lithic and Airwallex
 //! (`python3 scripts/presets_b_vectors.py` prints them), and Auth0's shared token. The
 //! catalogue in tests/presets.rs signs, tampers and rotates each signing preset too.

@@ -486,7 +486,7 @@ async fn mailgun_token_boundary_shift_is_a_new_delivery() {
         "1700000000",
         "5c1e2b4f0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e",
     );
-    let signature = providers::mailgun_signature(key, timestamp, token).unwrap();
+    let signature = providers::mailgun::signature(key, timestamp, token).unwrap();
     let original = post_to(&server, body(timestamp, token, &signature));
     assert_eq!(send(copy(&original)).await.status, StatusCode::OK);
     assert!(is_duplicate(&send(copy(&original)).await));

@@ -134,8 +134,8 @@ mod with_rsa {
     #[test]
     fn wise_published_keys_parse() {
         for key in [
-            providers::WISE_PUBLIC_KEY,
-            providers::WISE_SANDBOX_PUBLIC_KEY,
+            providers::wise::PUBLIC_KEY,
+            providers::wise::SANDBOX_PUBLIC_KEY,
         ] {
             let verifier = Verifier::new(providers::wise(), key).expect("Wise's key");
             // Wise's key is not ours: our vector does not verify with it.

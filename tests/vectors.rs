@@ -160,7 +160,7 @@ fn twilio_form_vector() {
 fn twilio_json_vector() {
     let body: &'static [u8] = br#"{"property": "value", "boolean": true}"#;
     assert_eq!(
-        providers::twilio_body_sha256(body),
+        providers::twilio::body_sha256(body),
         "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
     );
     let twilio = providers::twilio().public_url("https://mycompany.com");

@@ -95,7 +95,7 @@ impl RequestArgs {
         if !preset.can_sign() {
             return Err(usage(format!(
                 "{} cannot sign here: its signature is a field of the body \
-                 (providers::mailgun_signature builds it)",
+                 (providers::mailgun::signature builds it)",
                 preset.name()
             )));
         }

@@ -5,8 +5,8 @@
 //!    wrong secret, a stale timestamp and an oversized body.
 //! 2. Every preset of [`providers::ALL`], on a route of its own with a layer of its own,
 //!    gets a delivery signed with its example key, the same delivery again and a tampered
-//!    one (Mailgun's signature is built with `providers::mailgun_signature`, Braintree's
-//!    with `providers::braintree_signature`; Adyen's is signed inside a notification).
+//!    one (Mailgun's signature is built with `providers::mailgun::signature`, Braintree's
+//!    with `providers::braintree::signature`; Adyen's is signed inside a notification).
 //! 3. Events dispatched by type: GitHub's `push` and `issues.opened`, Stripe's
 //!    `checkout.session.completed` and `customer.subscription.*`, each to its handler; an
 //!    event nobody registered for acknowledged and marked.
@@ -495,7 +495,7 @@ async fn check_preset(
     } else if preset.name() == "mailgun" {
         let mailgun = |token: &str, signed_token: &str| -> Result<_, Box<dyn std::error::Error>> {
             let timestamp = unix.as_secs().to_string();
-            let signature = providers::mailgun_signature(signing, &timestamp, signed_token)?;
+            let signature = providers::mailgun::signature(signing, &timestamp, signed_token)?;
             Ok(post(format!(
                 r#"{{"signature":{{"timestamp":"{timestamp}","token":"{token}","signature":"{signature}"}},"event-data":{{"event":"delivered"}}}}"#
             ))?)
@@ -546,7 +546,7 @@ async fn check_preset(
             )
         };
         let payload = xml("check");
-        let signature = providers::braintree_signature("demo_public_key", signing, &payload)?;
+        let signature = providers::braintree::signature("demo_public_key", signing, &payload)?;
         let valid = form(&payload, &signature)?;
         let tampered = form(&xml("disbursement"), &signature)?;
         (valid, tampered, "bt_payload, under the old signature")

@@ -495,7 +495,7 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::CertificateDer;
     use tower_webhook::layer::{LookupError, LookupErrorKind};
-    use tower_webhook::providers::{PayPalCertificates, PAYPAL_CERT_URL};
+    use tower_webhook::providers::paypal;
 
     // Made by scripts/paypal_fixtures.sh (OpenSSL): a test root, and a certificate for
     // messageverificationcerts.paypal.com it signed, with its private key (PayPal's, in
@@ -507,7 +507,7 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
     const CERT_URL: &str = "https://api.paypal.com/v1/notifications/certs/CERT-demo";
 
     let mut checks = Checks::new(
-        "PayPal: the certificate named in each delivery (PayPalCertificates through Sources)",
+        "PayPal: the certificate named in each delivery (paypal::Certificates through Sources)",
     );
     let roots = CertificateDer::pem_slice_iter(ROOT).collect::<std::result::Result<Vec<_>, _>>()?;
     let scheme = || providers::paypal("WH-DEMO-0001").trust_anchors(&roots);
@@ -530,8 +530,8 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
         }
     };
     let sources = Sources::new(
-        SourceKey::header(PAYPAL_CERT_URL),
-        PayPalCertificates::new(scheme(), fetcher),
+        SourceKey::header(paypal::CERT_URL),
+        paypal::Certificates::new(scheme(), fetcher),
     );
     let log: Ran = Arc::default();
     let handler = {
@@ -561,7 +561,7 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
         );
         request
             .headers_mut()
-            .insert(PAYPAL_CERT_URL, http::HeaderValue::from_str(cert_url)?);
+            .insert(paypal::CERT_URL, http::HeaderValue::from_str(cert_url)?);
         Ok(request)
     };
 
@@ -586,7 +586,7 @@ pub async fn paypal(client: &HttpClient) -> Result<usize> {
     // certificate on PayPal's other API host, is still the same delivery.
     let mut other_host = delivery(PAYPAL_KEY, "8f1c3a60-0001", CERT_URL)?;
     other_host.headers_mut().insert(
-        PAYPAL_CERT_URL,
+        paypal::CERT_URL,
         http::HeaderValue::from_static("https://api-m.paypal.com/v1/notifications/certs/CERT-demo"),
     );
     let (status, headers) = send(client, other_host).await?;

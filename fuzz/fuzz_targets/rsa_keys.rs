@@ -36,7 +36,7 @@ const HOSTS: [&str; 4] = [
     "https://api-m.sandbox.paypal.com/",
 ];
 
-fn paypal() -> providers::PayPal {
+fn paypal() -> providers::paypal::PayPal {
     use rustls_pki_types::pem::PemObject;
     let roots: Vec<_> = rustls_pki_types::CertificateDer::pem_slice_iter(CA)
         .collect::<Result<_, _>>()
@@ -75,7 +75,7 @@ fuzz_target!(|input: Input<'_>| {
             assert!(verifier.verify(&request).is_err(), "a forged delivery verified");
         }
         Input::CertUrl(url) => {
-            if providers::is_paypal_cert_url(url) {
+            if providers::paypal::is_cert_url(url) {
                 assert!(
                     HOSTS.iter().any(|host| url.starts_with(host)),
                     "allowed off PayPal's hosts: {url:?}"

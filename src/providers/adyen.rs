@@ -1,5 +1,8 @@
 //! Adyen signs each notification item inside the body: an HMAC over eight of its fields,
 //! carried in the item itself.
+//!
+//! The preset is [`providers::adyen()`](super::adyen()); this module holds its scheme,
+//! [`Adyen`], and the bound on its items, [`MAX_ITEMS`].
 
 use bytes::Bytes;
 use serde::Deserialize;
@@ -11,17 +14,17 @@ use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
 /// The most notification items one Adyen request may carry; each is verified. Adyen's
 /// JSON webhooks send one item per request.
-pub const MAX_ADYEN_ITEMS: usize = 16;
+pub const MAX_ITEMS: usize = 16;
 
 /// [Adyen](https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures)
-/// standard (payment) webhooks, JSON; made by [`adyen`].
+/// standard (payment) webhooks, JSON; made by [`adyen()`](super::adyen()).
 ///
 /// - Each `notificationItems[].NotificationRequestItem` carries
 ///   `additionalData.hmacSignature`: the base64 HMAC-SHA256 of eight of its fields joined
 ///   with `:`, in this order: `pspReference`, `originalReference`, `merchantAccountCode`,
 ///   `merchantReference`, `amount.value`, `amount.currency`, `eventCode`, `success` (an
 ///   absent field is empty; no escaping). Every item must verify (at most
-///   [`MAX_ADYEN_ITEMS`]).
+///   [`MAX_ITEMS`]).
 /// - Secret: the HMAC key from the Customer Area, **hexadecimal** (decoded to bytes).
 /// - **Only those eight fields are signed.** The rest of the body — `eventDate`,
 ///   `reason`, `paymentMethod`, `live`, the rest of `additionalData` — is not covered
@@ -44,11 +47,6 @@ pub const MAX_ADYEN_ITEMS: usize = 16;
 /// fields joined with `:` unescaped, base64).
 #[derive(Debug, Clone, Default)]
 pub struct Adyen;
-
-/// The [`Adyen`] preset.
-pub fn adyen() -> Adyen {
-    Adyen
-}
 
 #[derive(Deserialize)]
 struct Notification {
@@ -138,10 +136,10 @@ fn parse(body: &[u8]) -> Result<Notification, Rejection> {
             "not an Adyen notification (notificationItems[].NotificationRequestItem)",
         )
     })?;
-    if notification.items.is_empty() || notification.items.len() > MAX_ADYEN_ITEMS {
+    if notification.items.is_empty() || notification.items.len() > MAX_ITEMS {
         return Err(Rejection::new(
             RejectionKind::InvalidBody,
-            "an Adyen notification holds 1 to MAX_ADYEN_ITEMS items",
+            "an Adyen notification holds 1 to MAX_ITEMS items",
         ));
     }
     Ok(notification)

@@ -1,5 +1,8 @@
 //! Box signs with two keys at once, each in its own header, so that either key can be
 //! rotated while the other keeps verifying.
+//!
+//! The preset is [`providers::box_com()`](super::box_com()); this module holds its scheme,
+//! [`BoxCom`].
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
@@ -23,7 +26,7 @@ const TIMESTAMP: HeaderName = HeaderName::from_static("box-delivery-timestamp");
 const DELIVERY_ID: HeaderName = HeaderName::from_static("box-delivery-id");
 
 /// [Box](https://developer.box.com/guides/webhooks/v2/signatures-v2/) webhooks (v2
-/// signatures); made by [`box_com`].
+/// signatures); made by [`box_com()`](super::box_com()).
 ///
 /// - Two keys: configure the primary key first, then the secondary. The primary key is
 ///   checked against `BOX-SIGNATURE-PRIMARY`, the secondary against
@@ -40,11 +43,6 @@ const DELIVERY_ID: HeaderName = HeaderName::from_static("box-delivery-id");
 /// (its published example) and `src/managers/webhooks.ts`.
 #[derive(Debug, Clone, Default)]
 pub struct BoxCom;
-
-/// The [`BoxCom`] preset.
-pub fn box_com() -> BoxCom {
-    BoxCom
-}
 
 fn signed_parts<'a>(request: &WebhookRequest<'a>, timestamp: &'a str) -> [&'a [u8]; 2] {
     [request.body().as_ref(), timestamp.as_bytes()]

@@ -1,5 +1,8 @@
 //! Braintree posts its notification as a form: a base64 XML payload and its signature,
 //! both in the body.
+//!
+//! The preset is [`providers::braintree()`](super::braintree()); this module holds its scheme,
+//! [`Braintree`], and [`signature`], which builds a signed body.
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -13,7 +16,7 @@ use crate::scheme::{
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
 /// [Braintree](https://developer.paypal.com/braintree/docs/guides/webhooks/parse)
-/// webhooks; made by [`braintree`].
+/// webhooks; made by [`braintree()`](super::braintree()).
 ///
 /// - The body is a form (`application/x-www-form-urlencoded`) with `bt_signature` and
 ///   `bt_payload`. `bt_payload` is base64 XML (letters, digits, `+`, `/`, `=` and line
@@ -30,7 +33,7 @@ use crate::{ConfigError, Rejection, RejectionKind, Secret};
 ///   retry repeats. Event type: the payload's `<kind>` (signed). No delivery id.
 /// - The `bt_challenge` URL verification of Braintree's older webhook setup is not
 ///   answered (its answer needs the public key, which this preset does not take).
-/// - To build a body in tests, see [`braintree_signature`].
+/// - To build a body in tests, see [`signature`].
 ///
 /// Source: Braintree docs, "Webhooks: parse"; `braintree` npm 3.40.0,
 /// `lib/braintree/webhook_notification_gateway.js` (`validateSignature`, the payload's
@@ -38,11 +41,6 @@ use crate::{ConfigError, Rejection, RejectionKind, Secret};
 /// `webhook_testing_gateway.js` (`sampleNotification`).
 #[derive(Debug, Clone, Default)]
 pub struct Braintree;
-
-/// The [`Braintree`] preset.
-pub fn braintree() -> Braintree {
-    Braintree
-}
 
 fn hmac_key(private_key: &[u8]) -> Result<SchemeKey, ConfigError> {
     if private_key.is_empty() {
@@ -55,7 +53,7 @@ fn hmac_key(private_key: &[u8]) -> Result<SchemeKey, ConfigError> {
 
 /// The `bt_signature` Braintree sends with `payload` (`public_key|<hex HMAC-SHA1>`), for
 /// building test bodies: `bt_signature=<this>&bt_payload=<payload>`, form-encoded.
-pub fn braintree_signature(
+pub fn signature(
     public_key: &str,
     private_key: &str,
     payload: &str,
@@ -185,7 +183,7 @@ impl Scheme for Braintree {
         _message: &Message<'_>,
     ) -> Result<(), ConfigError> {
         Err(ConfigError::new(
-            "Braintree signs inside a form body: build it with providers::braintree_signature",
+            "Braintree signs inside a form body: build it with providers::braintree::signature",
         ))
     }
 }

@@ -8,18 +8,6 @@ use http::HeaderName;
 
 use crate::scheme::CredentialScheme;
 
-/// Any sender that authenticates with HTTP Basic auth (RFC 7617), as a gateway's "Basic
-/// auth" source does: `Authorization: Basic <base64 of user:password>`.
-///
-/// - Secret: `user:password`, compared in constant time (through SHA-256 digests).
-/// - **Authenticates the sender only**: no body integrity beyond TLS, no timestamp, no
-///   delivery id; replay protection keys on a SHA-256 of the body.
-///
-/// Source: RFC 7617, "The 'Basic' HTTP Authentication Scheme".
-pub fn basic_auth() -> CredentialScheme {
-    CredentialScheme::basic_auth("basic_auth")
-}
-
 /// Any sender that authenticates with an API key in an `X-API-Key` header, as a
 /// gateway's "API key" source does. For another header, a prefix (`Bearer `) or a query
 /// parameter, describe it with [`CredentialScheme`] (`provider_name` keeps the name).
@@ -32,6 +20,18 @@ pub fn basic_auth() -> CredentialScheme {
 /// "Source authentication", list an API key in a configurable header or query parameter).
 pub fn api_key() -> CredentialScheme {
     CredentialScheme::api_key_header("api_key", HeaderName::from_static("x-api-key"))
+}
+
+/// Any sender that authenticates with HTTP Basic auth (RFC 7617), as a gateway's "Basic
+/// auth" source does: `Authorization: Basic <base64 of user:password>`.
+///
+/// - Secret: `user:password`, compared in constant time (through SHA-256 digests).
+/// - **Authenticates the sender only**: no body integrity beyond TLS, no timestamp, no
+///   delivery id; replay protection keys on a SHA-256 of the body.
+///
+/// Source: RFC 7617, "The 'Basic' HTTP Authentication Scheme".
+pub fn basic_auth() -> CredentialScheme {
+    CredentialScheme::basic_auth("basic_auth")
 }
 
 /// [Chargebee](https://www.chargebee.com/docs/2.0/events_and_webhooks.html) webhooks,

@@ -1,5 +1,8 @@
 //! DocuSign Connect sends one signature header per active HMAC key, numbered from 1, so a
 //! key can be rotated while the others keep verifying.
+//!
+//! The preset is [`providers::docusign()`](super::docusign()); this module holds its scheme,
+//! [`DocuSign`].
 
 use std::sync::{Arc, LazyLock};
 
@@ -19,7 +22,7 @@ const FIRST: HeaderName = HeaderName::from_static("x-docusign-signature-1");
 const TAG: usize = 32;
 
 /// [DocuSign Connect](https://developers.docusign.com/platform/webhooks/connect/hmac/)
-/// with HMAC security; made by [`docusign`].
+/// with HMAC security; made by [`docusign()`](super::docusign()).
 ///
 /// - Signature: `X-DocuSign-Signature-1`, `X-DocuSign-Signature-2`, …: one base64
 ///   HMAC-SHA256 of the whole body per active Connect HMAC key (the key used as text).
@@ -32,11 +35,6 @@ const TAG: usize = 32;
 /// signature" (Connect).
 #[derive(Debug, Clone, Default)]
 pub struct DocuSign;
-
-/// The [`DocuSign`] preset.
-pub fn docusign() -> DocuSign {
-    DocuSign
-}
 
 impl Scheme for DocuSign {
     type Key = SchemeKey;

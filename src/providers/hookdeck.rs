@@ -1,5 +1,8 @@
 //! Hookdeck, the webhook gateway, signs what it forwards in one header and, while its
 //! signing secret is being rolled, with the previous secret in a second header.
+//!
+//! The preset is [`providers::hookdeck()`](super::hookdeck()); this module holds its scheme,
+//! [`Hookdeck`].
 
 use bytes::Bytes;
 use http::HeaderName;
@@ -16,7 +19,7 @@ const EVENT_ID: HeaderName = HeaderName::from_static("x-hookdeck-eventid");
 
 /// Deliveries forwarded by the [Hookdeck](https://hookdeck.com/docs/authentication) Event
 /// Gateway to a destination that keeps Hookdeck's default authentication ("Hookdeck
-/// Signature"); made by [`hookdeck`].
+/// Signature"); made by [`hookdeck()`](super::hookdeck()).
 ///
 /// - Signature: `X-Hookdeck-Signature: <base64 HMAC-SHA256 of the body>`, keyed with the
 ///   project's signing secret (used as text). While the secret is being rolled, Hookdeck
@@ -38,11 +41,6 @@ const EVENT_ID: HeaderName = HeaderName::from_static("x-hookdeck-eventid");
 /// the required primary header, the secondary one, base64 HMAC-SHA256 of the raw body).
 #[derive(Debug, Clone, Default)]
 pub struct Hookdeck;
-
-/// The [`Hookdeck`] preset.
-pub fn hookdeck() -> Hookdeck {
-    Hookdeck
-}
 
 /// A decoded base64 signature: 32 bytes for HMAC-SHA256; longer text is refused.
 fn decode(header: &HeaderName, value: &str) -> Result<([u8; MAX_TAG], usize), Rejection> {

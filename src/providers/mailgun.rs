@@ -1,5 +1,8 @@
 //! Mailgun puts its signature inside the body, and signs a timestamp and a random token
 //! rather than the body itself.
+//!
+//! The preset is [`providers::mailgun()`](super::mailgun()); this module holds its scheme,
+//! [`Mailgun`], and [`signature`], which builds the signature a body carries.
 
 use bytes::Bytes;
 
@@ -12,7 +15,7 @@ use crate::scheme::{
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
 /// [Mailgun](https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks)
-/// webhooks; made by [`mailgun`].
+/// webhooks; made by [`mailgun()`](super::mailgun()).
 ///
 /// - The JSON body carries `signature.timestamp`, `signature.token` and
 ///   `signature.signature`: the hex HMAC-SHA256 of the timestamp followed by the token,
@@ -23,24 +26,15 @@ use crate::{ConfigError, Rejection, RejectionKind, Secret};
 /// - Timestamp: `signature.timestamp`, Unix seconds, ±5 minutes. Delivery id: the signed
 ///   `token`, unique per delivery. Event type: `event-data.event`.
 ///
-/// To produce a body in tests, see [`mailgun_signature`].
+/// To produce a body in tests, see [`signature`].
 ///
 /// Source: Mailgun docs, "Securing webhooks"; `mailgun/mailgun.js`, `lib/Classes/Webhooks`
 /// (signature fields).
 #[derive(Debug, Clone, Default)]
 pub struct Mailgun;
 
-/// The [`Mailgun`] preset.
-pub fn mailgun() -> Mailgun {
-    Mailgun
-}
-
 /// The hex signature Mailgun puts in `signature.signature`, for building test bodies.
-pub fn mailgun_signature(
-    signing_key: &str,
-    timestamp: &str,
-    token: &str,
-) -> Result<String, ConfigError> {
+pub fn signature(signing_key: &str, timestamp: &str, token: &str) -> Result<String, ConfigError> {
     let key = SchemeKey::new(Algorithm::Sha256, signing_key.as_bytes())?;
     let mut tag = [0u8; MAX_TAG];
     let len = key.tag(&[timestamp.as_bytes(), token.as_bytes()], &mut tag);
@@ -169,7 +163,7 @@ impl Scheme for Mailgun {
         _message: &Message<'_>,
     ) -> Result<(), ConfigError> {
         Err(ConfigError::new(
-            "Mailgun signs inside the body: build it with providers::mailgun_signature",
+            "Mailgun signs inside the body: build it with providers::mailgun::signature",
         ))
     }
 }

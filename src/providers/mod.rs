@@ -2,81 +2,73 @@
 #![doc = include_str!("../../docs/providers.md")]
 
 // One file per family of presets (as rustls groups its cipher suites), one function per
-// preset; the schemes that fit no family have their own. `registry.rs` holds `ALL`, the
-// one list of every preset: a new preset is a function here and one line there.
-mod adyen;
+// preset, in alphabetical order. The providers whose scheme is their own have a public
+// module each, for the scheme and its items (`providers::adyen::Adyen`), while the preset
+// function stays here with its family (`providers::adyen()`). `registry.rs` holds `ALL`,
+// the one list of every preset: a new preset is a function in its family and one line there.
 mod body_hmac;
-mod body_hmac_more;
-mod box_com;
-mod braintree;
 mod credentials;
-mod docusign;
-mod hookdeck;
+mod header_per_key;
 #[cfg(feature = "jwt")]
 mod jwt;
-mod mailgun;
-mod more_b;
-#[cfg(feature = "paypal")]
-mod paypal;
 mod public_key;
 mod registry;
-#[cfg(feature = "rsa")]
-mod rsa_signed;
+mod signature_in_body;
 mod standard;
 mod timestamp_header;
 mod timestamp_in_signature;
-mod timestamped_more;
 mod token;
-mod twilio;
 mod url_signed;
 
-pub use self::adyen::{adyen, Adyen, MAX_ADYEN_ITEMS};
+pub mod adyen;
+pub mod box_com;
+pub mod braintree;
+pub mod docusign;
+pub mod hookdeck;
+pub mod mailgun;
+#[cfg(feature = "paypal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paypal")))]
+pub mod paypal;
+pub mod twilio;
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
+pub mod wise;
+
 pub use self::body_hmac::{
-    alchemy, asana, bitbucket, cal_com, checkout_com, circleci, coinbase_commerce, dropbox, gitea,
-    github, gocardless, heroku, intercom, lemon_squeezy, line, linear, maxio, meta, notion,
-    pagerduty, paystack, quickbooks, razorpay, sentry, shopify, squarespace, terraform_cloud,
-    typeform, vercel, viber, woocommerce, xero,
+    acuity, aftership, alchemy, asana, attio, bitbucket, bunny_stream, cal_com, checkout_com,
+    circleci, clickup, coinbase_commerce, coinify, datasaur, discourse, dropbox, dwolla, easypost,
+    fastspring, front_rule, gitea, github, gocardless, gogs, grafana, help_scout, heroku, intercom,
+    launchdarkly, lemon_squeezy, line, linear, maxio, meta, modern_treasury, notion, novu, nylas,
+    onfido, pagerduty, paystack, pusher, quickbooks, razorpay, segment, sentry, shopify,
+    smartsurvey, squarespace, strike, survicate, terraform_cloud, todoist, toggl, typeform, vercel,
+    veriff, viber, webex, woocommerce, xero,
 };
-pub use self::body_hmac_more::{
-    acuity, aftership, attio, bunny_stream, clickup, coinify, datasaur, discourse, dwolla,
-    fastspring, front_rule, gogs, grafana, help_scout, launchdarkly, modern_treasury, novu, nylas,
-    onfido, pusher, segment, smartsurvey, strike, survicate, todoist, toggl, veriff, webex,
-};
-pub use self::box_com::{box_com, BoxCom};
-pub use self::braintree::{braintree, braintree_signature, Braintree};
 pub use self::credentials::{api_key, basic_auth, chargebee, postmark};
-pub use self::docusign::{docusign, DocuSign};
-pub use self::hookdeck::{hookdeck, Hookdeck};
+pub use self::header_per_key::{box_com, docusign, hookdeck};
 #[cfg(feature = "jwt")]
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
 pub use self::jwt::{plaid, vonage};
-pub use self::mailgun::{mailgun, mailgun_signature, Mailgun};
-pub use self::more_b::{
-    airwallex, auth0_log_streams, easypost, incident_io, lithic, stytch, supabase_auth_hooks,
-};
 #[cfg(feature = "paypal")]
 #[cfg_attr(docsrs, doc(cfg(feature = "paypal")))]
-pub use self::paypal::{
-    is_paypal_cert_url, paypal, CertificateFetcher, PayPal, PayPalCertificates,
-    MAX_CERTIFICATE_BYTES, PAYPAL_CERT_HOSTS, PAYPAL_CERT_NAMES, PAYPAL_CERT_URL,
-};
-pub use self::public_key::{discord, sendgrid, telnyx};
-pub use self::registry::{find, Preset, PresetOptions, ALL};
+pub use self::public_key::paypal;
 #[cfg(feature = "rsa")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
-pub use self::rsa_signed::{wise, WISE_PUBLIC_KEY, WISE_SANDBOX_PUBLIC_KEY};
+pub use self::public_key::wise;
+pub use self::public_key::{discord, sendgrid, telnyx};
+pub use self::registry::{find, Preset, PresetOptions, ALL};
+pub use self::signature_in_body::{adyen, braintree, mailgun};
 pub use self::standard::{
-    clerk, gitlab_signing_token, openai, replicate, resend, standard_webhooks,
-    standard_webhooks_ed25519, svix,
+    clerk, dodo_payments, gitlab_signing_token, incident_io, lithic, liveblocks, openai, polar,
+    render, replicate, resend, standard_webhooks, standard_webhooks_ed25519, stytch,
+    supabase_auth_hooks, svix,
 };
-pub use self::timestamp_header::{customer_io, slack, twitch, webflow, zendesk, zoom};
+pub use self::timestamp_header::{
+    airwallex, customer_io, frame_io, grafana_timestamped, revolut, slack, twitch, webflow,
+    zendesk, zoom,
+};
 pub use self::timestamp_in_signature::{
-    buildkite, calendly, elevenlabs, mux, paddle, recurly, stripe, workos,
+    buildkite, calendly, courier, elevenlabs, knock, mux, paddle, persona, recurly, sanity, stripe,
+    workos,
 };
-pub use self::timestamped_more::{
-    courier, dodo_payments, frame_io, grafana_timestamped, knock, liveblocks, persona, polar,
-    render, revolut, sanity,
-};
-pub use self::token::{cloudflare_notifications, gitlab, telegram};
-pub use self::twilio::{twilio, twilio_body_sha256, Twilio};
-pub use self::url_signed::{hubspot, square, trello};
+pub use self::token::{auth0_log_streams, cloudflare_notifications, gitlab, telegram};
+pub use self::url_signed::{hubspot, square, trello, twilio};

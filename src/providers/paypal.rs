@@ -1,9 +1,12 @@
 //! PayPal (feature `paypal`): certificate-based verification. Each delivery names, in
 //! `PAYPAL-CERT-URL`, the certificate whose RSA key signed it; the certificate is fetched
 //! per source through the layer's cached [`Sources`](crate::layer::Sources), by a
-//! [`PayPalCertificates`] lookup that refuses any URL off PayPal's own hosts before
+//! [`Certificates`] lookup that refuses any URL off PayPal's own hosts before
 //! fetching, fetches through an injectable [`CertificateFetcher`], and accepts a
 //! certificate only if it chains to a trust anchor and names PayPal's signing service.
+//!
+//! The preset is [`providers::paypal()`](super::paypal()); this module holds its scheme,
+//! [`PayPal`], the [`Certificates`] lookup and what goes with it.
 
 use std::fmt;
 use std::sync::Arc;
@@ -31,8 +34,8 @@ const TRANSMISSION_ID: HeaderName = HeaderName::from_static("paypal-transmission
 const TRANSMISSION_TIME: HeaderName = HeaderName::from_static("paypal-transmission-time");
 const TRANSMISSION_SIG: HeaderName = HeaderName::from_static("paypal-transmission-sig");
 const AUTH_ALGO: HeaderName = HeaderName::from_static("paypal-auth-algo");
-/// The header naming the certificate: the source key of [`PayPalCertificates`].
-pub const PAYPAL_CERT_URL: HeaderName = HeaderName::from_static("paypal-cert-url");
+/// The header naming the certificate: the source key of [`Certificates`].
+pub const CERT_URL: HeaderName = HeaderName::from_static("paypal-cert-url");
 
 /// The only signature algorithm accepted in `PAYPAL-AUTH-ALGO` (what PayPal sends).
 const SHA256_WITH_RSA: &str = "SHA256withRSA";
@@ -42,7 +45,7 @@ const MAX_TRANSMISSION_ID: usize = 128;
 /// The hosts a `PAYPAL-CERT-URL` may name: PayPal's REST API hosts, live and sandbox, which
 /// serve `/v1/notifications/certs/CERT-…`. Exact hosts only (no `*.paypal.com`: that
 /// would trust every PayPal subdomain, whoever runs it).
-pub const PAYPAL_CERT_HOSTS: &[&str] = &[
+pub const CERT_HOSTS: &[&str] = &[
     "api.paypal.com",
     "api-m.paypal.com",
     "api.sandbox.paypal.com",
@@ -53,7 +56,7 @@ const CERT_PATH: &str = "/v1/notifications/certs/";
 /// The names a signing certificate must carry (subjectAltName DNS), live and sandbox:
 /// PayPal's Java SDK (`SSLUtil.validateCertificateChain`) accepts a subject CN
 /// `messageverificationcerts*.paypal.com`.
-pub const PAYPAL_CERT_NAMES: &[&str] = &[
+pub const CERT_NAMES: &[&str] = &[
     "messageverificationcerts.paypal.com",
     "messageverificationcerts.sandbox.paypal.com",
 ];
@@ -63,21 +66,21 @@ pub const MAX_CERTIFICATE_BYTES: usize = 64 * 1024;
 const MAX_CHAIN: usize = 8;
 
 /// Whether `url` may be fetched as a PayPal certificate: `https`, one of
-/// [`PAYPAL_CERT_HOSTS`] exactly, the default port, a path under
+/// [`CERT_HOSTS`] exactly, the default port, a path under
 /// `/v1/notifications/certs/`, and no user info, query or fragment. Checked before any
 /// fetch, so a delivery naming another host never makes the server connect anywhere.
 ///
 /// ```
-/// use tower_webhook::providers::is_paypal_cert_url;
+/// use tower_webhook::providers::paypal::is_cert_url;
 ///
-/// assert!(is_paypal_cert_url(
+/// assert!(is_cert_url(
 ///     "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77"
 /// ));
-/// assert!(!is_paypal_cert_url("https://evil.example/v1/notifications/certs/CERT-1"));
-/// assert!(!is_paypal_cert_url("http://api.paypal.com/v1/notifications/certs/CERT-1"));
-/// assert!(!is_paypal_cert_url("https://api.paypal.com.evil.example/v1/notifications/certs/CERT-1"));
+/// assert!(!is_cert_url("https://evil.example/v1/notifications/certs/CERT-1"));
+/// assert!(!is_cert_url("http://api.paypal.com/v1/notifications/certs/CERT-1"));
+/// assert!(!is_cert_url("https://api.paypal.com.evil.example/v1/notifications/certs/CERT-1"));
 /// ```
-pub fn is_paypal_cert_url(url: &str) -> bool {
+pub fn is_cert_url(url: &str) -> bool {
     let Ok(uri) = url.parse::<http::Uri>() else {
         return false;
     };
@@ -88,7 +91,7 @@ pub fn is_paypal_cert_url(url: &str) -> bool {
     uri.scheme_str() == Some("https")
         // No user info (`user@host`), no explicit port.
         && authority.as_str() == authority.host()
-        && PAYPAL_CERT_HOSTS.contains(&authority.host())
+        && CERT_HOSTS.contains(&authority.host())
         && uri.query().is_none()
         && !url.contains('#')
         && path.len() > CERT_PATH.len()
@@ -98,7 +101,7 @@ pub fn is_paypal_cert_url(url: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Fetches a certificate chain (PEM) from a URL [`is_paypal_cert_url`] accepted. Implement
+/// Fetches a certificate chain (PEM) from a URL [`is_cert_url`] accepted. Implement
 /// it with your HTTP client (the crate ships none, so that it pulls no TLS stack into your
 /// build); return at most `limit` bytes, or an error. Tests implement it offline.
 ///
@@ -123,7 +126,7 @@ pub fn is_paypal_cert_url(url: &str) -> bool {
 ///         while let Some(chunk) = response.chunk().await
 ///             .map_err(|e| LookupError::with_source(LookupErrorKind::Unavailable, "PayPal certificate fetch failed", e))?
 ///         {
-///             if pem.len() + chunk.len() > tower_webhook::providers::MAX_CERTIFICATE_BYTES {
+///             if pem.len() + chunk.len() > tower_webhook::providers::paypal::MAX_CERTIFICATE_BYTES {
 ///                 return Err(LookupError::new(LookupErrorKind::Invalid, "PayPal certificate too large"));
 ///             }
 ///             pem.extend_from_slice(&chunk);
@@ -148,7 +151,8 @@ where
 }
 
 /// [PayPal](https://developer.paypal.com/api/rest/webhooks/rest/) webhooks, verified with
-/// the certificate PayPal names in each delivery.
+/// the certificate PayPal names in each delivery; made by
+/// [`paypal()`](super::paypal()).
 ///
 /// - Signature: `PAYPAL-TRANSMISSION-SIG: <base64>`, `SHA256withRSA` (the only value of
 ///   `PAYPAL-AUTH-ALGO` accepted) by the key of the certificate at `PAYPAL-CERT-URL`.
@@ -166,10 +170,10 @@ where
 ///   it is refused as a replay, and as stale after the tolerance.
 /// - Key: the certificate chain (PEM) at `PAYPAL-CERT-URL`, which must chain to a trust
 ///   anchor (default: the Mozilla roots of `webpki-roots`; PayPal's are DigiCert's), carry
-///   one of [`PAYPAL_CERT_NAMES`], allow client authentication if it lists extended key
+///   one of [`CERT_NAMES`], allow client authentication if it lists extended key
 ///   usages (as PayPal's Java SDK checks client trust), be within its validity period, and
 ///   hold an RSA key of 2048 to 8192 bits. A [`Verifier`] is built per certificate by
-///   [`PayPalCertificates`] in a [`Sources`](crate::layer::Sources).
+///   [`Certificates`] in a [`Sources`](crate::layer::Sources).
 ///
 /// Source: PayPal's REST SDKs, `WebhookEvent.validateReceivedEvent` and
 /// `SSLUtil.validateCertificateChain` / `crc32` (PayPal-Java-SDK), and the developer docs'
@@ -190,17 +194,16 @@ impl fmt::Debug for PayPal {
     }
 }
 
-/// The PayPal scheme for the webhook `webhook_id` (the id the developer dashboard shows for
-/// your webhook): see [`PayPal`].
-pub fn paypal(webhook_id: impl Into<Arc<str>>) -> PayPal {
-    PayPal {
-        webhook_id: webhook_id.into(),
-        anchors: Arc::from(webpki_roots::TLS_SERVER_ROOTS),
-        now: SystemTime::now,
-    }
-}
-
 impl PayPal {
+    /// What [`providers::paypal`](super::paypal()) returns.
+    pub(super) fn new(webhook_id: Arc<str>) -> Self {
+        PayPal {
+            webhook_id,
+            anchors: Arc::from(webpki_roots::TLS_SERVER_ROOTS),
+            now: SystemTime::now,
+        }
+    }
+
     /// Trust anchors other than the Mozilla roots, as DER certificates (a test CA, or a
     /// pinned PayPal root). Replaces the defaults; an unparsable one is reported by
     /// [`Scheme::validate`].
@@ -260,7 +263,7 @@ impl PayPal {
                 "the certificate does not chain to a trust anchor, or is not valid now: {e}"
             ))
         })?;
-        let named = PAYPAL_CERT_NAMES.iter().any(|name| {
+        let named = CERT_NAMES.iter().any(|name| {
             ServerName::try_from(*name)
                 .is_ok_and(|name| leaf.verify_is_valid_for_subject_name(&name).is_ok())
         });
@@ -415,8 +418,8 @@ impl Scheme for PayPal {
 }
 
 /// The [`VerifierLookup`] of PayPal's certificates, for a
-/// [`Sources`](crate::layer::Sources) keyed on [`PAYPAL_CERT_URL`]: for each certificate
-/// URL, checks it with [`is_paypal_cert_url`] (an unknown source otherwise, answered `404`
+/// [`Sources`](crate::layer::Sources) keyed on [`CERT_URL`]: for each certificate
+/// URL, checks it with [`is_cert_url`] (an unknown source otherwise, answered `404`
 /// without any fetch), fetches it through the [`CertificateFetcher`], refuses more than
 /// [`MAX_CERTIFICATE_BYTES`], and builds a [`Verifier`] from the validated certificate (an
 /// invalid one is an unknown source too, with a `warn` event). A failed fetch is a failed
@@ -441,15 +444,15 @@ impl Scheme for PayPal {
 /// ```
 /// use axum::{routing::post, Router};
 /// use tower_webhook::layer::{LookupError, LookupErrorKind, SourceKey, Sources};
-/// use tower_webhook::providers::{self, PayPalCertificates, PAYPAL_CERT_URL};
+/// use tower_webhook::providers::{self, paypal::Certificates, paypal::CERT_URL};
 /// use tower_webhook::{Delivery, WebhookLayer};
 ///
 /// // Your HTTP client here (see `CertificateFetcher`); this one fetches nothing.
 /// let fetcher = |url: String| async move {
 ///     Err::<bytes::Bytes, _>(LookupError::new(LookupErrorKind::Unavailable, format!("no HTTP client to fetch {url}")))
 /// };
-/// let certificates = PayPalCertificates::new(providers::paypal("1JE4291016473214C"), fetcher);
-/// let sources = Sources::new(SourceKey::header(PAYPAL_CERT_URL), certificates)
+/// let certificates = Certificates::new(providers::paypal("1JE4291016473214C"), fetcher);
+/// let sources = Sources::new(SourceKey::header(CERT_URL), certificates)
 ///     .capacity(16)
 ///     .max_new_source_lookups(4);
 /// let app: Router = Router::new().route(
@@ -459,24 +462,24 @@ impl Scheme for PayPal {
 /// );
 /// # let _ = app;
 /// ```
-pub struct PayPalCertificates {
+pub struct Certificates {
     scheme: PayPal,
     fetcher: Arc<dyn CertificateFetcher>,
     tolerance: Option<Duration>,
 }
 
-impl fmt::Debug for PayPalCertificates {
+impl fmt::Debug for Certificates {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayPalCertificates")
+        f.debug_struct("Certificates")
             .field("scheme", &self.scheme)
             .finish_non_exhaustive()
     }
 }
 
-impl PayPalCertificates {
+impl Certificates {
     /// Certificates for `scheme`, fetched by `fetcher`.
     pub fn new(scheme: PayPal, fetcher: impl CertificateFetcher) -> Self {
-        PayPalCertificates {
+        Certificates {
             scheme,
             fetcher: Arc::new(fetcher),
             tolerance: None,
@@ -490,10 +493,10 @@ impl PayPalCertificates {
     }
 }
 
-impl VerifierLookup for PayPalCertificates {
+impl VerifierLookup for Certificates {
     fn lookup(&self, url: String) -> BoxFuture<'_, Result<Option<KnownSource>, LookupError>> {
         Box::pin(async move {
-            if !is_paypal_cert_url(&url) {
+            if !is_cert_url(&url) {
                 tracing::warn!(url = %url, "PAYPAL-CERT-URL is not one of PayPal's: refused without fetching");
                 return Ok(None);
             }

@@ -1,5 +1,8 @@
-//! Presets verified with the sender's public key (Ed25519 or ECDSA P-256) rather than a
-//! shared secret. Standard Webhooks' asymmetric `v1a` lives with its family in `standard.rs`.
+//! Presets verified with the sender's public key rather than a shared secret: Ed25519,
+//! ECDSA P-256, or RSA (Wise's published key, feature `rsa`; the certificate PayPal names in
+//! each delivery, feature `paypal`). An RSA signer is [`Algorithm::RsaPkcs1v15Sha256`] in a
+//! [`SignatureScheme`], so another provider signing with RSA is a few lines of the same
+//! data. Standard Webhooks' asymmetric `v1a` lives with its family in `standard.rs`.
 
 use http::HeaderName;
 
@@ -35,6 +38,17 @@ pub fn discord() -> SignatureScheme {
         .event_type_from_json("type")
         .secret_format(SecretFormat::Hex)
         .handshake(RegistrationHandshake::DiscordPing)
+}
+
+/// [PayPal](https://developer.paypal.com/api/rest/webhooks/rest/) webhooks (feature
+/// `paypal`) for the webhook `webhook_id` (the id the developer dashboard shows for your
+/// webhook), verified with the RSA key of the certificate PayPal names in each delivery.
+/// See [`paypal::PayPal`](super::paypal::PayPal), and
+/// [`paypal::Certificates`](super::paypal::Certificates), which fetches the certificates.
+#[cfg(feature = "paypal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paypal")))]
+pub fn paypal(webhook_id: impl Into<std::sync::Arc<str>>) -> super::paypal::PayPal {
+    super::paypal::PayPal::new(webhook_id.into())
 }
 
 /// [SendGrid](https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features)
@@ -90,4 +104,48 @@ pub fn telnyx() -> SignatureScheme {
     .id_from_json("data.id")
     .event_type_from_json("data.event_type")
     .secret_format(SecretFormat::Base64 { prefix: None })
+}
+
+/// [Wise](https://docs.wise.com/guides/developer/webhooks/event-handling) (formerly
+/// TransferWise), signed with RSA.
+///
+/// - Signature: `X-Signature-SHA256: <base64 RSA signature>`, PKCS#1 v1.5 over the SHA-256
+///   digest of the body (`SHA256withRSA`).
+/// - Signed content: the body only.
+/// - Key: Wise's public key, the same for every subscription: pass
+///   [`wise::PUBLIC_KEY`](super::wise::PUBLIC_KEY) (production) or [`wise::SANDBOX_PUBLIC_KEY`](super::wise::SANDBOX_PUBLIC_KEY) as the secret, or
+///   the PEM from Wise's page (any RSA public key as PEM or DER, SubjectPublicKeyInfo or
+///   PKCS#1, of 2048 to 8192 bits). For signing (tests), an RSA private key (PKCS#8 or
+///   PKCS#1).
+/// - Delivery id: `X-Delivery-Id`, a UUID per notification, **not signed**: anyone can
+///   change it on a captured delivery. The layer's replay protection keys on it **and**
+///   on a hash of the signed body, so a changed id does not get a capture past it; do
+///   not use [`Delivery::id`](crate::Delivery::id) alone for idempotency.
+/// - Event type: the body's `event_type` (signed).
+/// - Test notifications carry `X-Test-Notification: true`, **not signed** either: read it
+///   from the request for logs only, never to decide what to do with a delivery.
+/// - Freshness: **none**. Wise signs no timestamp header; the body's `sent_at` is signed
+///   but Wise does not document whether a retry (it retries up to 25 times over two weeks)
+///   refreshes it, so it is not checked. Replay protection rests on the signed body's hash.
+///
+/// ```
+/// use tower_webhook::{providers, Verifier};
+///
+/// let verifier = Verifier::new(providers::wise(), providers::wise::PUBLIC_KEY).unwrap();
+/// # let _ = verifier;
+/// ```
+///
+/// Source: Wise Platform docs, "Webhooks: event handling" (docs.wise.com, headers and
+/// both public keys). The example code Wise links to verifies with
+/// `SHA256withRSA`/`RSA-SHA256` over the raw body; the crate's tests check an
+/// OpenSSL-made signature (`scripts/rsa_fixtures.sh`).
+#[cfg(feature = "rsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rsa")))]
+pub fn wise() -> SignatureScheme {
+    SignatureScheme::new("wise", HeaderName::from_static("x-signature-sha256"))
+        .algorithm(Algorithm::RsaPkcs1v15Sha256)
+        .encoding(Encoding::Base64)
+        .signed_parts([Part::Body])
+        .id_from_header(HeaderName::from_static("x-delivery-id"))
+        .event_type_from_json("event_type")
 }

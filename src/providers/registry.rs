@@ -42,7 +42,7 @@ pub struct Preset {
 
 impl Preset {
     /// The name of the preset's function in [`providers`](super): `"github"` for
-    /// [`github()`](super::github), `"box_com"` for [`box_com()`](super::box_com).
+    /// [`github()`](super::github), `"box_com"` for [`box_com()`](super::box_com()).
     pub fn name(&self) -> &'static str {
         self.name
     }
@@ -63,7 +63,7 @@ impl Preset {
     }
 
     /// Whether the preset can sign any body (for tests and senders). Mailgun cannot: it
-    /// signs inside the body, which [`mailgun_signature`](super::mailgun_signature)
+    /// signs inside the body, which [`mailgun::signature`](super::mailgun::signature)
     /// builds; nor Adyen, which signs fields of a notification body (its signer fills in
     /// the signatures of such a body, and refuses any other).
     pub fn can_sign(&self) -> bool {
@@ -212,7 +212,7 @@ impl SignsUrl for SignatureScheme {
     }
 }
 
-impl SignsUrl for Twilio {
+impl SignsUrl for twilio::Twilio {
     fn with_public_url(self, base: &str) -> Self {
         self.public_url(base)
     }
@@ -423,7 +423,8 @@ const P256_JWK: (&str, &str) = (
 );
 
 /// Every preset: the one list that the tests, the fuzzers and the demo iterate, and that
-/// the providers table lists (as a set, checked by `tests/readme.rs`).
+/// the providers table lists (as a set, checked by `tests/readme.rs`). Grouped by family,
+/// one family per file of this module, each in alphabetical order.
 ///
 /// ```
 /// use tower_webhook::providers;
@@ -432,154 +433,165 @@ const P256_JWK: (&str, &str) = (
 /// assert!(names.contains(&"stripe") && names.contains(&"box_com"));
 /// ```
 pub static ALL: &[Preset] = &[
-    preset!(standard_webhooks, keys = WHSEC),
-    preset!(standard_webhooks_ed25519, keys = WHSK_WHPK),
-    preset!(svix, keys = WHSEC).retries_for(SVIX_SCHEDULE),
-    // Clerk and Resend deliver through Svix.
+    // Standard Webhooks and Svix, and the providers that deliver through them (`standard.rs`).
+    // Clerk delivers through Svix.
     preset!(clerk, keys = WHSEC).retries_for(SVIX_SCHEDULE),
-    preset!(resend, keys = WHSEC).retries_for(SVIX_SCHEDULE),
-    preset!(openai, keys = WHSEC),
-    preset!(replicate, keys = WHSEC),
-    // Stripe docs, "Receive events": retries for up to three days in live mode.
-    preset!(stripe, keys = WHSEC).retries_for(days(3)),
-    preset!(github),
-    preset!(slack),
-    // Shopify developer changelog, "Updates to webhook retry mechanism" (September 2024):
-    // 8 retries over 4 hours.
-    preset!(shopify).retries_for(hours(4)),
-    preset!(twilio, signs_url),
-    preset!(paddle),
-    preset!(pagerduty),
-    preset!(coinbase_commerce),
-    preset!(lemon_squeezy),
-    preset!(razorpay),
-    preset!(recurly).retries_for(RECURLY_SCHEDULE),
-    preset!(sentry),
-    preset!(mux),
-    preset!(typeform),
-    preset!(bitbucket),
-    preset!(dropbox),
-    preset!(meta, verify_token),
-    preset!(zoom),
-    preset!(twitch),
-    preset!(discord, keys = ED25519_HEX),
-    preset!(sendgrid, keys = P256),
-    preset!(square, signs_url),
-    preset!(gitlab, token),
+    preset!(dodo_payments, keys = WHSEC),
     preset!(gitlab_signing_token, keys = WHSEC),
-    preset!(telegram, token),
-    preset!(box_com),
-    preset!(mailgun, cannot_sign),
-    preset!(paystack),
-    preset!(woocommerce),
-    preset!(gocardless),
-    preset!(xero),
-    preset!(quickbooks),
-    preset!(line),
-    preset!(viber),
-    preset!(alchemy),
-    preset!(gitea),
-    preset!(terraform_cloud),
-    // Heroku Dev Center, "App webhooks": retried for up to 72 hours.
-    preset!(heroku).retries_for(hours(72)),
-    preset!(checkout_com),
-    // DocuSign Connect: failed messages are retried for up to about 10 days (as reported
-    // to this project; DocuSign's Connect guide states no schedule this crate could confirm).
-    preset!(docusign).retries_for(days(10)),
-    // Squarespace docs, "Notification delivery": retried for up to 48 hours.
-    preset!(squarespace, keys = HEX).retries_for(hours(48)),
-    preset!(maxio),
-    preset!(cal_com),
-    preset!(circleci),
-    preset!(notion),
-    preset!(asana),
-    preset!(intercom),
-    preset!(vercel),
-    preset!(trello, signs_url),
-    // Calendly docs, "Webhook errors": retried for 24 hours.
-    preset!(calendly).retries_for(hours(24)),
-    preset!(workos),
-    preset!(linear),
-    preset!(webflow),
-    // Customer.io API docs, "Reporting webhooks" (timeouts and failures): up to 7 days.
-    preset!(customer_io).retries_for(days(7)),
-    preset!(buildkite),
-    preset!(elevenlabs),
-    preset!(zendesk),
-    preset!(hubspot, signs_url),
-    preset!(telnyx, keys = ED25519_BASE64),
-    // src/providers/more_b.rs.
-    preset!(lithic, keys = WHSEC),
-    preset!(easypost),
-    // Airwallex docs, "Webhooks overview": retried over about three days.
-    preset!(airwallex).retries_for(days(3)),
-    preset!(auth0_log_streams, token),
     // incident.io API reference, "Webhooks": retried over the next 24 hours.
     preset!(incident_io, keys = WHSEC).retries_for(hours(24)),
+    preset!(lithic, keys = WHSEC),
+    preset!(liveblocks, keys = WHSEC),
+    preset!(openai, keys = WHSEC),
+    preset!(polar),
+    preset!(render, keys = WHSEC),
+    preset!(replicate, keys = WHSEC),
+    // Resend delivers through Svix.
+    preset!(resend, keys = WHSEC).retries_for(SVIX_SCHEDULE),
+    preset!(standard_webhooks, keys = WHSEC),
+    preset!(standard_webhooks_ed25519, keys = WHSK_WHPK),
     // Stytch delivers through Svix.
     preset!(stytch, keys = WHSEC).retries_for(SVIX_SCHEDULE),
     preset!(supabase_auth_hooks, keys = SUPABASE_HOOK),
-    preset!(basic_auth, token, keys = BASIC),
-    preset!(api_key, token),
-    preset!(chargebee, token, keys = BASIC),
-    preset!(postmark, token, keys = BASIC),
+    preset!(svix, keys = WHSEC).retries_for(SVIX_SCHEDULE),
+    // The timestamp in the signature header, Stripe-shaped (`timestamp_in_signature.rs`).
+    preset!(buildkite),
+    // Calendly docs, "Webhook errors": retried for 24 hours.
+    preset!(calendly).retries_for(hours(24)),
+    preset!(courier),
+    preset!(elevenlabs),
+    preset!(knock),
+    preset!(mux),
+    preset!(paddle),
+    preset!(persona),
+    preset!(recurly).retries_for(RECURLY_SCHEDULE),
+    preset!(sanity),
+    // Stripe docs, "Receive events": retries for up to three days in live mode.
+    preset!(stripe, keys = WHSEC).retries_for(days(3)),
+    preset!(workos),
+    // The timestamp in a header of its own, signed with the body, Slack-shaped
+    // (`timestamp_header.rs`).
+    // Airwallex docs, "Webhooks overview": retried over about three days.
+    preset!(airwallex).retries_for(days(3)),
+    // Customer.io API docs, "Reporting webhooks" (timeouts and failures): up to 7 days.
+    preset!(customer_io).retries_for(days(7)),
+    preset!(frame_io),
+    preset!(grafana_timestamped),
+    preset!(revolut),
+    preset!(slack),
+    preset!(twitch),
+    preset!(webflow),
+    preset!(zendesk),
+    preset!(zoom),
+    // An HMAC of the body alone, in one header (`body_hmac.rs`).
+    preset!(acuity),
+    preset!(aftership),
+    preset!(alchemy),
+    preset!(asana),
+    preset!(attio),
+    preset!(bitbucket),
+    preset!(bunny_stream),
+    preset!(cal_com),
+    preset!(checkout_com),
+    preset!(circleci),
+    preset!(clickup),
+    preset!(coinbase_commerce),
+    preset!(coinify),
+    preset!(datasaur),
+    preset!(discourse),
+    preset!(dropbox),
+    preset!(dwolla),
+    preset!(easypost),
+    preset!(fastspring),
+    preset!(front_rule),
+    preset!(gitea),
+    preset!(github),
+    preset!(gocardless),
+    preset!(gogs),
+    preset!(grafana),
+    preset!(help_scout),
+    // Heroku Dev Center, "App webhooks": retried for up to 72 hours.
+    preset!(heroku).retries_for(hours(72)),
+    preset!(intercom),
+    preset!(launchdarkly),
+    preset!(lemon_squeezy),
+    preset!(line),
+    preset!(linear),
+    preset!(maxio),
+    preset!(meta, verify_token),
+    preset!(modern_treasury),
+    preset!(notion),
+    preset!(novu),
+    preset!(nylas),
+    preset!(onfido),
+    preset!(pagerduty),
+    preset!(paystack),
+    preset!(pusher),
+    preset!(quickbooks),
+    preset!(razorpay),
+    preset!(segment),
+    preset!(sentry),
+    // Shopify developer changelog, "Updates to webhook retry mechanism" (September 2024):
+    // 8 retries over 4 hours.
+    preset!(shopify).retries_for(hours(4)),
+    preset!(smartsurvey),
+    // Squarespace docs, "Notification delivery": retried for up to 48 hours.
+    preset!(squarespace, keys = HEX).retries_for(hours(48)),
+    preset!(strike),
+    preset!(survicate),
+    preset!(terraform_cloud),
+    preset!(todoist),
+    preset!(toggl),
+    preset!(typeform),
+    preset!(vercel),
+    preset!(veriff),
+    preset!(viber),
+    preset!(webex),
+    preset!(woocommerce),
+    preset!(xero),
+    // The URL the provider called is signed: a public URL is needed (`url_signed.rs`).
+    preset!(hubspot, signs_url),
+    preset!(square, signs_url),
+    preset!(trello, signs_url),
+    preset!(twilio, signs_url),
+    // One signature header per key (`header_per_key.rs`).
+    preset!(box_com),
+    // DocuSign Connect: failed messages are retried for up to about 10 days (as reported
+    // to this project; DocuSign's Connect guide states no schedule this crate could confirm).
+    preset!(docusign).retries_for(days(10)),
     preset!(hookdeck),
+    // The signature inside the body (`signature_in_body.rs`).
     preset!(adyen, cannot_sign, keys = HEX),
-    // Signs inside a form body (`braintree_signature`), but all of its payload.
+    // Signs inside a form body (`braintree::signature`), but all of its payload.
     Preset {
         can_sign: false,
         ..preset!(braintree)
     },
-    preset!(sanity),
-    preset!(persona),
-    preset!(revolut),
-    preset!(pusher),
-    preset!(onfido),
-    preset!(modern_treasury),
-    preset!(nylas),
-    preset!(attio),
-    preset!(segment),
-    preset!(grafana),
-    preset!(grafana_timestamped),
-    preset!(frame_io),
-    preset!(veriff),
-    preset!(render, keys = WHSEC),
-    preset!(launchdarkly),
-    preset!(clickup),
-    preset!(webex),
-    preset!(dwolla),
-    preset!(polar),
-    preset!(dodo_payments, keys = WHSEC),
-    preset!(liveblocks, keys = WHSEC),
-    preset!(gogs),
-    preset!(fastspring),
-    preset!(acuity),
-    preset!(knock),
-    preset!(novu),
-    preset!(courier),
-    preset!(help_scout),
-    preset!(discourse),
-    preset!(todoist),
-    preset!(toggl),
-    preset!(front_rule),
-    preset!(cloudflare_notifications, token),
-    preset!(smartsurvey),
-    preset!(datasaur),
-    preset!(coinify),
-    preset!(aftership),
-    preset!(bunny_stream),
-    preset!(survicate),
-    preset!(strike),
-    // Behind features, after every other preset.
+    preset!(mailgun, cannot_sign),
+    // The sender's public key: Ed25519, ECDSA P-256, RSA (feature `rsa`) (`public_key.rs`;
+    // PayPal, which needs its webhook id, is not in this list).
+    preset!(discord, keys = ED25519_HEX),
+    preset!(sendgrid, keys = P256),
+    preset!(telnyx, keys = ED25519_BASE64),
     // Wise docs, "Event handling": up to 25 retries over two weeks.
     #[cfg(feature = "rsa")]
     preset!(wise, keys = RSA_PEM).retries_for(days(14)),
-    // JWT-signed deliveries (feature `jwt`). Plaid API docs, "Webhooks": retried for up to
-    // 24 hours.
+    // A JWT carrying the body's SHA-256 (feature `jwt`) (`jwt.rs`).
+    // Plaid API docs, "Webhooks": retried for up to 24 hours.
     #[cfg(feature = "jwt")]
     preset!(plaid, keys = P256_JWK).retries_for(hours(24)),
     #[cfg(feature = "jwt")]
     preset!(vonage),
+    // A shared token that signs nothing (`token.rs`).
+    preset!(auth0_log_streams, token),
+    preset!(cloudflare_notifications, token),
+    preset!(gitlab, token),
+    preset!(telegram, token),
+    // A credential, HTTP Basic auth or an API key, that signs nothing (`credentials.rs`).
+    preset!(api_key, token),
+    preset!(basic_auth, token, keys = BASIC),
+    preset!(chargebee, token, keys = BASIC),
+    preset!(postmark, token, keys = BASIC),
 ];
 
 /// The preset whose function is named `name` (`"github"`, `"box_com"`), if there is one.

@@ -1,11 +1,38 @@
 //! Slack-shaped presets: the timestamp travels in its own header and is signed with the
-//! body (`v0:{ts}:{body}`, `{ts}:{body}`, ts ‖ body; Twitch adds its message id).
+//! body (`v0:{ts}:{body}`, `{ts}:{body}`, `v1.{ts}.{body}`, ts ‖ body; Twitch adds its
+//! message id).
 
 use std::time::Duration;
 
 use http::HeaderName;
 
 use crate::scheme::{Encoding, Part, RegistrationHandshake, SignatureScheme, TimestampFormat};
+
+/// [Airwallex](https://www.airwallex.com/docs/developer-tools/webhooks/listen-for-webhook-events)
+/// webhooks.
+///
+/// - Signature: `x-signature: <hex HMAC-SHA256>`, keyed with the endpoint's secret (as
+///   text).
+/// - Signed content: `x-timestamp` immediately followed by the body (no separator).
+/// - Timestamp: `x-timestamp`, Unix milliseconds; Airwallex sets no window, so ±5
+///   minutes.
+/// - Delivery id: the body's `id`, which Airwallex keeps across retries (signed). Event
+///   type: the body's `name` (signed).
+/// - Retries: exponential back-off over about three days; a retry carries the same `id`.
+///
+/// Source: Airwallex docs, "Listen for webhook events" (delivery headers, the code
+/// examples) and "Webhooks overview" (delivery and retries, the stable `id`).
+pub fn airwallex() -> SignatureScheme {
+    SignatureScheme::new("airwallex", HeaderName::from_static("x-signature"))
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("x-timestamp"),
+            TimestampFormat::UnixMillis,
+        )
+        .signed_parts([Part::Timestamp, Part::Body])
+        .id_from_json("id")
+        .event_type_from_json("name")
+}
 
 /// [Customer.io](https://docs.customer.io/journeys/webhooks/#securely-verify-requests) reporting webhooks.
 ///
@@ -29,6 +56,97 @@ pub fn customer_io() -> SignatureScheme {
         ])
         .id_from_json("event_id")
         .event_type_from_json("metric")
+}
+
+/// [Frame.io](https://developer.adobe.com/frameio/guides/Webhooks/) V4 (and legacy) webhooks.
+///
+/// - Signature: `X-Frameio-Signature: v0=<hex HMAC-SHA256>`, keyed with the webhook's
+///   signing secret (returned once, when the webhook is created), as text.
+/// - Signed content: `v0:{X-Frameio-Request-Timestamp}:{body}`. Timestamp: Unix seconds;
+///   ±5 minutes, as Frame.io recommends.
+/// - Event type: the signed body's `type` (`file.ready`, …). No delivery id: replay
+///   protection keys on the signature within the tolerance.
+/// - Retries: five attempts in all, with exponential back-off from 15 seconds; each is
+///   signed anew, so a retry is recognised only by what the handler makes of the body.
+///
+/// Source: Adobe's Frame.io developer docs, "V4 Webhooks" (security, verifying webhook
+/// signatures, retries), `AdobeDocs/frameio-api`, `src/pages/guides/Webhooks/index.md`.
+/// Proof: an independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn frame_io() -> SignatureScheme {
+    SignatureScheme::new("frame-io", HeaderName::from_static("x-frameio-signature"))
+        .signature_prefix("v0=")
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("x-frameio-request-timestamp"),
+            TimestampFormat::UnixSeconds,
+        )
+        .signed_parts([
+            Part::literal("v0:"),
+            Part::Timestamp,
+            Part::literal(":"),
+            Part::Body,
+        ])
+        .event_type_from_json("type")
+}
+
+/// [Grafana Alerting](https://grafana.com/docs/grafana/latest/alerting/configure-notifications/manage-contact-points/integrations/webhook-notifier/)
+/// webhook contact points with an HMAC secret **and** a timestamp header named
+/// `X-Grafana-Alerting-Timestamp` (the name Grafana's own configuration examples use; the
+/// header has no default, and without one see [`grafana`](super::grafana)).
+///
+/// - Signature: `X-Grafana-Alerting-Signature: <hex HMAC-SHA256>`, keyed with the contact
+///   point's HMAC secret, as text.
+/// - Signed content: `{X-Grafana-Alerting-Timestamp}:{body}`. Timestamp: Unix seconds, ±5
+///   minutes.
+/// - Delivery id and event type: none read; replay protection keys on the signature
+///   within the tolerance. Grafana signs each attempt anew, so a retry is a new delivery.
+///
+/// Source: `grafana/alerting`, `http/hmac.go` (`HMACRoundTripper.sign`) and
+/// `receivers/webhook/v1` (the `X-Grafana-Alerting-Timestamp` example). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn grafana_timestamped() -> SignatureScheme {
+    SignatureScheme::new(
+        "grafana",
+        HeaderName::from_static("x-grafana-alerting-signature"),
+    )
+    .encoding(Encoding::Hex)
+    .timestamp_header(
+        HeaderName::from_static("x-grafana-alerting-timestamp"),
+        TimestampFormat::UnixSeconds,
+    )
+    .signed_parts([Part::Timestamp, Part::literal(":"), Part::Body])
+}
+
+/// [Revolut](https://developer.revolut.com/docs/guides/accept-payments/tutorials/work-with-webhooks/verify-the-payload-signature)
+/// (Merchant API; the Business API signs the same way).
+///
+/// - Signature: `Revolut-Signature: v1=<hex HMAC-SHA256>`; while two signing secrets are
+///   active, several `v1=` entries separated by commas, any of which passes.
+/// - Signed content: `v1.{Revolut-Request-Timestamp}.{body}`. Timestamp:
+///   `Revolut-Request-Timestamp`, Unix milliseconds; ±5 minutes, as Revolut documents.
+/// - Key: the webhook signing secret (`wsk_…`), as text.
+/// - Event type: the signed body's `event` (`ORDER_COMPLETED`, `TransactionCreated`). No
+///   delivery id: replay protection keys on the signature within the tolerance.
+///
+/// Source: Revolut developer docs, "Webhook signature verification" (Merchant API) and
+/// "Verify the payload signature" (Business API). Proof: an independently computed vector
+/// (`scripts/independent_vectors.py`).
+pub fn revolut() -> SignatureScheme {
+    SignatureScheme::new("revolut", HeaderName::from_static("revolut-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_header(
+            HeaderName::from_static("revolut-request-timestamp"),
+            TimestampFormat::UnixMillis,
+        )
+        .signed_parts([
+            Part::literal("v1."),
+            Part::Timestamp,
+            Part::literal("."),
+            Part::Body,
+        ])
+        .event_type_from_json("event")
 }
 
 /// [Slack](https://api.slack.com/authentication/verifying-requests-from-slack).

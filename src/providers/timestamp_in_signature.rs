@@ -59,6 +59,32 @@ pub fn calendly() -> SignatureScheme {
     .default_tolerance(Duration::from_secs(180))
 }
 
+/// [Courier](https://www.courier.com/docs/guides/getting-started/outbound-webhooks) outbound
+/// webhooks with signing turned on.
+///
+/// - Signature: `courier-signature: t=<timestamp>,signature=<hex HMAC-SHA256>`, keyed with
+///   the webhook's secret (Settings → Webhooks), as text.
+/// - Signed content: `{t}.{body}` (as Courier's verification code builds it; its prose
+///   omits the `.`, its code and example do not). Timestamp: `t`, Unix **milliseconds**
+///   (Courier's example header carries `t=1631816343012`); ±5 minutes (Courier leaves the
+///   tolerance to the receiver).
+/// - Event type: the signed body's `type` (`message:updated`, …). No delivery id: the
+///   body's `data.id` names the message, shared by its successive status updates, so replay
+///   protection keys on the signature within the tolerance.
+///
+/// Source: Courier's own documentation, `trycourier/docs`,
+/// `docs/guides/getting-started/outbound-webhooks.mdx` (verifying signature). Proof: an
+/// independently computed vector (`scripts/independent_vectors_more.py`).
+pub fn courier() -> SignatureScheme {
+    SignatureScheme::new("courier", HeaderName::from_static("courier-signature"))
+        .signature_separator(',')
+        .signature_prefix("signature=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixMillis)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .event_type_from_json("type")
+}
+
 /// [ElevenLabs](https://elevenlabs.io/docs/product-guides/administration/webhooks).
 ///
 /// - Signature: `ElevenLabs-Signature: t=<timestamp>,v0=<hex HMAC-SHA256>`.
@@ -83,6 +109,32 @@ pub fn elevenlabs() -> SignatureScheme {
     .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
     .event_type_from_json("type")
     .default_tolerance(Duration::from_secs(1800))
+}
+
+/// [Knock](https://docs.knock.app/developer-tools/outbound-webhooks/overview) outbound
+/// webhooks.
+///
+/// - Signature: `x-knock-signature: t=<timestamp>,s=<base64 HMAC-SHA256>`, keyed with the
+///   webhook's secret key (on its page in the Knock dashboard), as text.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix **milliseconds** (Knock's example
+///   reads it with `new Date(t)`); ±5 minutes, as Knock suggests.
+/// - Event type: the signed body's `type` (`message.sent`, …; the same value travels,
+///   unsigned, in `x-knock-event`, which is not read). No delivery id: replay protection
+///   keys on the signature within the tolerance.
+/// - Retries: 8 attempts in all for a `3xx`, `4xx` or `5xx` answer, each signed anew.
+///
+/// Source: Knock's own documentation, `knocklabs/docs`,
+/// `content/developer-tools/outbound-webhooks/overview.mdx` (payload and headers, retries,
+/// verifying the signature). Proof: an independently computed vector
+/// (`scripts/independent_vectors_more.py`).
+pub fn knock() -> SignatureScheme {
+    SignatureScheme::new("knock", HeaderName::from_static("x-knock-signature"))
+        .signature_separator(',')
+        .signature_prefix("s=")
+        .encoding(Encoding::Base64)
+        .timestamp_in_signature("t=", TimestampFormat::UnixMillis)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .event_type_from_json("type")
 }
 
 /// [Mux](https://docs.mux.com/guides/listen-for-webhooks#verify-webhook-signatures).
@@ -129,6 +181,31 @@ pub fn paddle() -> SignatureScheme {
         .default_tolerance(Duration::from_secs(5))
 }
 
+/// [Persona](https://docs.withpersona.com/v2022-09-01/docs/best-practices) webhooks.
+///
+/// - Signature: `Persona-Signature: t=<timestamp>,v1=<hex HMAC-SHA256>`, keyed with the
+///   webhook secret (`wbhsec_…`), as text.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix seconds; ±5 minutes (Persona
+///   documents no tolerance of its own).
+/// - Delivery id: the signed body's `data.id` (the event's `evt_…` id). Event type: the
+///   signed body's `data.attributes.name` (`inquiry.completed`, …).
+/// - Retries: `Persona-Webhook-Attempts-Made` / `-Left` count them (unsigned, not read). A
+///   retry is signed anew with a fresh `t`: the event id recognises it.
+///
+/// Source: Persona docs, "Best Practices" (checking signatures), the webhook reference
+/// (headers) and "Quickstart: Webhooks" (`data.attributes.name`). Proof: an independently
+/// computed vector (`scripts/independent_vectors.py`).
+pub fn persona() -> SignatureScheme {
+    SignatureScheme::new("persona", HeaderName::from_static("persona-signature"))
+        .signature_separator(',')
+        .signature_prefix("v1=")
+        .encoding(Encoding::Hex)
+        .timestamp_in_signature("t=", TimestampFormat::UnixSeconds)
+        .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
+        .id_from_json("data.id")
+        .event_type_from_json("data.attributes.name")
+}
+
 /// [Recurly](https://docs.recurly.com/recurly-subscriptions/docs/signature-verification)
 /// JSON webhooks.
 ///
@@ -152,6 +229,30 @@ pub fn recurly() -> SignatureScheme {
         .timestamp_in_signature("", TimestampFormat::UnixMillis)
         .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
         .id_from_json("id")
+}
+
+/// [Sanity](https://www.npmjs.com/package/@sanity/webhook) GROQ-powered webhooks.
+///
+/// - Signature: `sanity-webhook-signature: t=<timestamp>,v1=<URL-safe base64 HMAC-SHA256,
+///   unpadded>`, keyed with the webhook's secret, as text.
+/// - Signed content: `{t}.{body}`. Timestamp: `t`, Unix **milliseconds**; ±5 minutes
+///   (the SDK itself checks none).
+/// - Delivery id and event type: none read; replay protection keys on the signature
+///   within the tolerance.
+///
+/// Source: `@sanity/webhook` on npm (Sanity's official toolkit), `encodeSignatureHeader`
+/// and `decodeSignatureHeader`. Proof: `tests/sdk_vectors_more.rs`, fixture made by that
+/// SDK (`scripts/sdk_vectors_more.sh`).
+pub fn sanity() -> SignatureScheme {
+    SignatureScheme::new(
+        "sanity",
+        HeaderName::from_static("sanity-webhook-signature"),
+    )
+    .signature_separator(',')
+    .signature_prefix("v1=")
+    .encoding(Encoding::Base64Url)
+    .timestamp_in_signature("t=", TimestampFormat::UnixMillis)
+    .signed_parts([Part::Timestamp, Part::literal("."), Part::Body])
 }
 
 /// [Stripe](https://docs.stripe.com/webhooks#verify-manually).

@@ -1,5 +1,8 @@
 //! Twilio signs the public URL it called, not just the body: form posts add every POST
 //! parameter sorted by name, JSON posts carry a SHA-256 of the body in the URL.
+//!
+//! The preset is [`providers::twilio()`](super::twilio()); this module holds its scheme,
+//! [`Twilio`], and [`body_sha256`], the body hash of a JSON post's URL.
 
 use std::borrow::Cow;
 
@@ -31,7 +34,7 @@ const BODY_HASH_PARAM: &str = "bodySHA256";
 const MAX_PARAMS: usize = 256;
 
 /// [Twilio](https://www.twilio.com/docs/usage/security#validating-requests) request
-/// validation; made by [`twilio`].
+/// validation; made by [`twilio()`](super::twilio()).
 ///
 /// - Signature: `X-Twilio-Signature: <base64 HMAC-SHA1>` keyed with the account's auth
 ///   token.
@@ -101,11 +104,6 @@ fn signature_algorithm(request: &WebhookRequest<'_>) -> Result<TwilioMac, Reject
             "unsupported signature algorithm",
         )),
     }
-}
-
-/// The [`Twilio`] preset.
-pub fn twilio() -> Twilio {
-    Twilio::default()
 }
 
 impl Twilio {
@@ -462,7 +460,7 @@ impl Scheme for Twilio {
             && body_hash_param(request.uri()).is_none()
             && !crate::scheme::is_form(request.headers());
         if needs_hash {
-            let hash = twilio_body_sha256(request.body());
+            let hash = body_sha256(request.body());
             let uri = request.uri().to_string();
             let separator = if uri.contains('?') { '&' } else { '?' };
             *request.uri_mut() = format!("{uri}{separator}{BODY_HASH_PARAM}={hash}")
@@ -509,7 +507,7 @@ impl Scheme for Twilio {
 /// The JSON variant's `bodySHA256` value for a body: append `bodySHA256=<this>` to the
 /// URL's query before signing. The [`Twilio`] signer does this itself for a body that is
 /// not a form.
-pub fn twilio_body_sha256(body: &[u8]) -> String {
+pub fn body_sha256(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
 }
 

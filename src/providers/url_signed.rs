@@ -1,5 +1,6 @@
 //! Presets whose signature covers the URL the provider called, so they need the public
-//! base URL (`public_url`). Twilio, which also signs form parameters, has its own file.
+//! base URL (`public_url`). Twilio, which also signs form parameters, has a scheme of its
+//! own, in its module.
 
 use http::HeaderName;
 
@@ -77,4 +78,12 @@ pub fn trello() -> SignatureScheme {
         .signed_parts([Part::Body, Part::Url])
         .event_type_from_json("action.type")
         .handshake(RegistrationHandshake::TrelloHead)
+}
+
+/// [Twilio](https://www.twilio.com/docs/usage/security#validating-requests) request
+/// validation: the URL Twilio called, and either the POST parameters of a form or a
+/// SHA-256 of a JSON body carried in that URL. See [`twilio::Twilio`](super::twilio::Twilio)
+/// (its public URL is required), and [`twilio::body_sha256`](super::twilio::body_sha256).
+pub fn twilio() -> super::twilio::Twilio {
+    super::twilio::Twilio::default()
 }
