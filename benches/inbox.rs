@@ -95,7 +95,7 @@ async fn through_layer(inbox: Inbox, run: usize) -> Measured {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let signer = Signer::new(providers::standard_webhooks(), SECRET);
+    let signer = Signer::new(providers::standard_webhooks(), SECRET).unwrap();
     let now = SystemTime::now();
     let requests: Arc<Vec<http::Request<Bytes>>> = Arc::new(
         (0..COUNT)

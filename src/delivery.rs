@@ -508,7 +508,7 @@ impl Delivery {
     /// let request = http::Request::post("https://hooks.example.com/github")
     ///     .header("x-github-event", "issues")
     ///     .body(Bytes::from_static(br#"{"action":"opened","issue":{"number":1}}"#))?;
-    /// let request = Signer::new(providers::github(), "secret").sign(request)?;
+    /// let request = Signer::new(providers::github(), "secret")?.sign(request)?;
     /// let delivery = Verifier::new(providers::github(), "secret")?.verify(&request)?;
     /// assert_eq!(delivery.event_type(), Some("issues"));
     /// assert_eq!(delivery.action(), Some("opened"));

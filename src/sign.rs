@@ -18,12 +18,21 @@ pub struct Signer<S> {
 }
 
 impl<S: Scheme> Signer<S> {
-    /// A signer for `scheme` with `secret` (for asymmetric schemes, the private key).
-    pub fn new(scheme: S, secret: impl Into<Secret>) -> Self {
-        Signer {
-            scheme,
-            secret: secret.into(),
-        }
+    /// A signer for `scheme` with `secret` (for asymmetric schemes, the private key), or
+    /// why the secret cannot sign for it (checked once here, as
+    /// [`Verifier::new`](crate::Verifier::new) checks its secrets).
+    ///
+    /// ```
+    /// use tower_webhook::{providers, Signer};
+    ///
+    /// assert!(Signer::new(providers::stripe(), "whsec_test").is_ok());
+    /// // Adyen's HMAC key is hex.
+    /// assert!(Signer::new(providers::adyen(), "not hex").is_err());
+    /// ```
+    pub fn new(scheme: S, secret: impl Into<Secret>) -> Result<Self, ConfigError> {
+        let secret = secret.into();
+        scheme.check_signing_secret(&secret)?;
+        Ok(Signer { scheme, secret })
     }
 
     /// Signs `request` now, with a fresh delivery id.

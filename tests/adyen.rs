@@ -126,6 +126,7 @@ fn signer_fills_in_hmac_signature_and_keys_are_hex() {
     let key = fixture()["key"].as_str().unwrap().to_owned();
     let body = vector("capture with originalReference");
     let signed = Signer::new(providers::adyen(), key.as_str())
+        .unwrap()
         .sign(post(body.clone()))
         .unwrap();
     assert!(verifier().verify(&signed).is_ok());
@@ -140,6 +141,7 @@ fn signer_fills_in_hmac_signature_and_keys_are_hex() {
     // Another key: refused.
     let other = key.replace("056", "057");
     let by_other = Signer::new(providers::adyen(), other.as_str())
+        .unwrap()
         .sign(post(body))
         .unwrap();
     let kind = verifier().verify(&by_other).unwrap_err().kind();

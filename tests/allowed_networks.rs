@@ -43,6 +43,7 @@ fn delivery(url: String, id: &str) -> Request<Bytes> {
         .body(Bytes::from(body))
         .unwrap();
     Signer::new(providers::stripe(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

@@ -104,6 +104,7 @@ fn deliver(
 ) -> Outcome {
     let body = event(id, len);
     let signed = Signer::new(providers::stripe(), SECRET)
+        .unwrap()
         .sign_with(
             Request::post("http://localhost/hook").body(body).unwrap(),
             id,

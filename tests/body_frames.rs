@@ -46,6 +46,7 @@ async fn deliver(
         r#"{{"id":"{id}","type":"ping","data":"0123456789"}}"#
     ));
     let (parts, body) = Signer::new(providers::stripe(), SECRET)
+        .unwrap()
         .sign_with(
             Request::post("http://localhost/hook").body(body).unwrap(),
             id,

@@ -83,6 +83,7 @@ fn a_header_timestamp_signed_as_a_header_cannot_be_moved() {
         .signed_parts([Part::Header("x-timestamp".parse().unwrap()), Part::Body]);
     let now = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
     let signed = Signer::new(scheme.clone(), "secret")
+        .unwrap()
         .sign_with(post("https://h.example/hook", &[], "{}"), "id", now)
         .unwrap();
     let verifier = Verifier::builder(scheme)
@@ -118,7 +119,10 @@ fn fourteen_parts_with_a_url_sign_the_last_part() {
         &[("x-last", "signed value")],
         "{}",
     );
-    let signed = Signer::new(scheme.clone(), "secret").sign(request).unwrap();
+    let signed = Signer::new(scheme.clone(), "secret")
+        .unwrap()
+        .sign(request)
+        .unwrap();
     let verifier = Verifier::new(scheme, "secret").unwrap();
     verifier.verify(&signed).unwrap();
 
@@ -227,6 +231,7 @@ fn sign_with<S: tower_webhook::Scheme>(
     request: http::Request<Bytes>,
 ) -> http::Request<Bytes> {
     Signer::new(scheme, URL_SECRET)
+        .unwrap()
         .sign_with(request, "delivery-1", at_now())
         .unwrap()
 }

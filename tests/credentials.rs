@@ -44,6 +44,7 @@ fn basic_auth_accepts_rfc_7617_example() {
         .is_ok());
     // The signer writes the same header.
     let signed = Signer::new(providers::basic_auth(), "Aladdin:open sesame")
+        .unwrap()
         .sign(post("/hook"))
         .unwrap();
     assert_eq!(
@@ -106,6 +107,7 @@ fn basic_auth_secret_needs_a_user_and_a_password() {
     // A password may itself hold colons: only the first one separates the user.
     let verifier = Verifier::new(providers::postmark(), "user:pa:ss").unwrap();
     let signed = Signer::new(providers::postmark(), "user:pa:ss")
+        .unwrap()
         .sign(post("/hook"))
         .unwrap();
     assert!(verifier.verify(&signed).is_ok());
@@ -119,11 +121,13 @@ fn rotation_accepts_each_configured_credential() {
         .unwrap();
     for secret in ["hooks:old password", "hooks:new password"] {
         let signed = Signer::new(providers::basic_auth(), secret)
+            .unwrap()
             .sign(post("/hook"))
             .unwrap();
         assert!(verifier.verify(&signed).is_ok(), "{secret}");
     }
     let other = Signer::new(providers::basic_auth(), "hooks:other password")
+        .unwrap()
         .sign(post("/hook"))
         .unwrap();
     assert_eq!(kind(&verifier, &other), RejectionKind::SignatureMismatch);
@@ -153,6 +157,7 @@ fn api_key_header_with_and_without_prefix() {
     };
     let verifier = Verifier::new(bearer(), "k3y").unwrap();
     let signed = Signer::new(bearer(), "k3y")
+        .unwrap()
         .sign_with(post("/hook"), "delivery-7", std::time::SystemTime::now())
         .unwrap();
     assert_eq!(signed.headers()["authorization"], "Bearer k3y");
@@ -174,6 +179,7 @@ fn api_key_query_parameter() {
     let scheme = || CredentialScheme::api_key_query("forms", "key");
     let verifier = Verifier::new(scheme(), "a key/with+symbols").unwrap();
     let signed = Signer::new(scheme(), "a key/with+symbols")
+        .unwrap()
         .sign(post("https://hooks.example.com/hook?source=forms"))
         .unwrap();
     let query = signed.uri().query().unwrap();
@@ -238,6 +244,7 @@ async fn end_to_end_over_http() {
     assert_eq!(reply.json()["reason"], "missing_header");
 
     let wrong = Signer::new(providers::chargebee(), "cb:wrong")
+        .unwrap()
         .sign(common::copy(&unsigned))
         .unwrap();
     let reply = common::send(wrong).await;
@@ -246,6 +253,7 @@ async fn end_to_end_over_http() {
     assert_eq!(calls.count(), 0);
 
     let good = Signer::new(providers::chargebee(), "cb:pass")
+        .unwrap()
         .sign(common::copy(&unsigned))
         .unwrap();
     let reply = common::send(common::copy(&good)).await;

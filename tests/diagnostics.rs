@@ -28,6 +28,7 @@ fn secrets_with_surrounding_whitespace_are_refused_unless_verbatim() {
     let secret = "trailing space ";
     let verifier = Verifier::new(providers::github(), Secret::verbatim(secret)).unwrap();
     let request = Signer::new(providers::github(), secret)
+        .unwrap()
         .sign(
             http::Request::post("/")
                 .body(Bytes::from_static(b"{}"))
@@ -57,6 +58,7 @@ fn stale_timestamps_say_how_stale_in_the_log_not_the_response() {
     let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     let signed_at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     let request = Signer::new(providers::standard_webhooks(), secret)
+        .unwrap()
         .sign_with(
             http::Request::post("/")
                 .body(Bytes::from_static(b"{}"))
@@ -90,6 +92,7 @@ fn url_signed_mismatches_name_the_url_that_was_checked() {
         providers::square().public_url("https://elsewhere.example.com"),
         secret,
     )
+    .unwrap()
     .sign(
         http::Request::post("/square?x=1")
             .body(Bytes::from_static(b"{}"))
@@ -139,6 +142,7 @@ async fn github_bodies_up_to_its_documented_cap_are_accepted() {
     body.resize(3 * 1024 * 1024, b'x');
     body.extend_from_slice(b"\"}");
     let request = Signer::new(providers::github(), secret)
+        .unwrap()
         .sign(http::Request::post("/").body(Bytes::from(body)).unwrap())
         .unwrap();
     let response = service

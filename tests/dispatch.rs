@@ -63,6 +63,7 @@ fn github(server: &Server, event: &str, body: &str, id: &str) -> http::Request<B
         .body(Bytes::from(body.to_owned()))
         .unwrap();
     Signer::new(providers::github(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }
@@ -274,6 +275,7 @@ async fn unsigned_event_types_can_be_refused() {
         ))
         .unwrap();
     let request = Signer::new(providers::stripe(), "whsec_test")
+        .unwrap()
         .sign_with(request, "evt_1", SystemTime::now())
         .unwrap();
     assert_eq!(send(request).await.status, StatusCode::OK);
@@ -307,6 +309,7 @@ async fn stripe_prefixes_match_the_event_type() {
             .body(Bytes::from(format!(r#"{{"id":"{id}","type":"{kind}"}}"#)))
             .unwrap();
         let request = Signer::new(providers::stripe(), "whsec_test")
+            .unwrap()
             .sign_with(request, &id, SystemTime::now())
             .unwrap();
         let reply = send(request).await;
@@ -383,6 +386,7 @@ async fn an_unhandled_signed_event_type_is_completed() {
             ))
             .unwrap();
         Signer::new(providers::stripe(), "whsec_test")
+            .unwrap()
             .sign_with(request, "evt_unrouted", SystemTime::now())
             .unwrap()
     };

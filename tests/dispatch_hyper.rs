@@ -91,6 +91,7 @@ async fn plain_hyper_server_with_a_dispatcher() {
             .body(Bytes::from_static(body.as_bytes()))
             .unwrap();
         Signer::new(providers::github(), SECRET)
+            .unwrap()
             .sign_with(request, id, SystemTime::now())
             .unwrap()
     };

@@ -28,6 +28,7 @@ fn delivery(server: &Server, id: &str) -> http::Request<Bytes> {
         .body(Bytes::from_static(br#"{"type":"order.created"}"#))
         .unwrap();
     Signer::new(providers::standard_webhooks(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

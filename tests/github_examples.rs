@@ -62,6 +62,7 @@ fn request(server: &Server, example: &Example, n: usize) -> http::Request<Bytes>
         .body(example.body.clone())
         .unwrap();
     Signer::new(providers::github(), SECRET)
+        .unwrap()
         .sign_with(request, &format!("delivery-{n}"), SystemTime::now())
         .unwrap()
 }

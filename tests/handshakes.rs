@@ -24,6 +24,7 @@ fn challenge(server: &Server, secret: &str, at: SystemTime) -> http::Request<Byt
         .body(Bytes::from_static(CHALLENGE.as_bytes()))
         .unwrap();
     Signer::new(providers::slack(), secret)
+        .unwrap()
         .sign_with(request, "x", at)
         .unwrap()
 }
@@ -78,6 +79,7 @@ async fn zoom_url_validation_answers_with_the_encrypted_token() {
     let (server, calls) = server_for(providers::zoom(), secret).await;
     let body = r#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}"#;
     let request = Signer::new(providers::zoom(), secret)
+        .unwrap()
         .sign(post_json(&server, body))
         .unwrap();
     let reply = send(request).await;
@@ -91,6 +93,7 @@ async fn zoom_url_validation_answers_with_the_encrypted_token() {
     );
 
     let forged = Signer::new(providers::zoom(), "attacker")
+        .unwrap()
         .sign(post_json(&server, body))
         .unwrap();
     assert_eq!(send(forged).await.status, StatusCode::UNAUTHORIZED);
@@ -108,6 +111,7 @@ async fn twitch_callback_verification_answers_the_challenge() {
         "webhook_callback_verification".parse().unwrap(),
     );
     let signed = Signer::new(providers::twitch(), secret)
+        .unwrap()
         .sign(request.clone())
         .unwrap();
     let reply = send(signed).await;
@@ -115,6 +119,7 @@ async fn twitch_callback_verification_answers_the_challenge() {
     assert_eq!(reply.text(), "pogchamp-kappa-360noscope-vohiyo");
 
     let forged = Signer::new(providers::twitch(), "attacker secret 0123")
+        .unwrap()
         .sign(request)
         .unwrap();
     assert_eq!(send(forged).await.status, StatusCode::UNAUTHORIZED);
@@ -167,6 +172,7 @@ async fn discord_ping_gets_a_pong_only_when_signed() {
     let public = "700720f3a59dde69063640f029a06f3ae42cae3d5a6dddcfca015be7792e871c";
     let (server, calls) = server_for(providers::discord(), public).await;
     let ping = Signer::new(providers::discord(), seed)
+        .unwrap()
         .sign(post_json(&server, r#"{"id":"1","type":1}"#))
         .unwrap();
     let reply = send(ping).await;
@@ -178,6 +184,7 @@ async fn discord_ping_gets_a_pong_only_when_signed() {
 
     // An ordinary interaction reaches the handler.
     let command = Signer::new(providers::discord(), seed)
+        .unwrap()
         .sign(post_json(&server, r#"{"id":"2","type":2}"#))
         .unwrap();
     assert_eq!(send(command).await.text(), "handler");
@@ -254,6 +261,7 @@ async fn asana_hook_secret_is_echoed_only_while_expected() {
         ))
         .unwrap();
     let event = Signer::new(providers::asana(), hook_secret)
+        .unwrap()
         .sign(event)
         .unwrap();
     let reply = send(event).await;
@@ -297,6 +305,7 @@ async fn xero_rejections_have_no_body() {
     assert!(reply.body.is_empty(), "{}", reply.text());
     assert!(reply.headers.get("content-type").is_none());
     let valid = Signer::new(providers::xero(), "xero webhook key")
+        .unwrap()
         .sign(post_json(&server, r#"{"events":[]}"#))
         .unwrap();
     assert_eq!(send(valid).await.status, StatusCode::OK);
@@ -350,6 +359,7 @@ async fn trello_head_is_answered() {
         .body(Bytes::from_static(body.as_bytes()))
         .unwrap();
     let mut signed = Signer::new(providers::trello(), "trello app secret")
+        .unwrap()
         .sign(delivery)
         .unwrap();
     *signed.uri_mut() = server.url("/trello").parse().unwrap();

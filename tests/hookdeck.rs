@@ -58,6 +58,7 @@ fn agrees_with_hookdeck_sdk() {
 fn primary_header_is_required_and_both_must_be_base64() {
     let verifier = Verifier::new(providers::hookdeck(), "secret").unwrap();
     let signed = Signer::new(providers::hookdeck(), "secret")
+        .unwrap()
         .sign(request("{}", &[]))
         .unwrap();
     let signature = signed.headers()["x-hookdeck-signature"].to_str().unwrap();
@@ -90,6 +91,7 @@ fn rotation_keeps_one_fingerprint() {
     let body = r#"{"id":"evt_1"}"#;
     let sign = |secret: &str| {
         Signer::new(providers::hookdeck(), secret)
+            .unwrap()
             .sign(request(body, &[]))
             .unwrap()
             .headers()["x-hookdeck-signature"]
@@ -133,6 +135,7 @@ async fn end_to_end_during_a_roll() {
     let body = r#"{"id":"evt_2"}"#;
     let signature = |secret: &str| {
         Signer::new(providers::hookdeck(), secret)
+            .unwrap()
             .sign(request(body, &[]))
             .unwrap()
             .headers()["x-hookdeck-signature"]

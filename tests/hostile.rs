@@ -27,6 +27,7 @@ fn layer() -> WebhookLayer {
 fn valid(server: &Server, id: &str) -> http::Request<Bytes> {
     let body = format!(r#"{{"id":"{id}","type":"ping"}}"#);
     Signer::new(providers::stripe(), SECRET)
+        .unwrap()
         .sign_with(
             http::Request::post(server.url("/hook"))
                 .body(Bytes::from(body))
@@ -315,6 +316,7 @@ fn header_values_past_ascii_are_malformed_even_as_valid_utf8() {
     let verifier = Verifier::new(providers::github(), "It's a Secret to Everybody").unwrap();
     let signed = |id: &[u8], event: &[u8]| {
         let mut request = Signer::new(providers::github(), "It's a Secret to Everybody")
+            .unwrap()
             .sign_with(
                 http::Request::post("/hook")
                     .body(Bytes::from_static(b"{}"))

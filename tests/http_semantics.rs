@@ -46,6 +46,7 @@ fn event(server: &Server, id: &str, at: SystemTime) -> http::Request<Bytes> {
         .body(Bytes::from(body))
         .unwrap();
     Signer::new(providers::stripe(), SECRET)
+        .unwrap()
         .sign_with(request, id, at)
         .unwrap()
 }
@@ -164,6 +165,7 @@ async fn wrong_signature_is_401_and_never_echoes_the_expected_one() {
     let expected = header.split(",v1=").nth(1).unwrap().to_owned();
 
     let forged = Signer::new(providers::stripe(), "whsec_attacker")
+        .unwrap()
         .sign_with(good, "evt_wrong", SystemTime::now())
         .unwrap();
     let reply = send(forged).await;
@@ -244,6 +246,7 @@ async fn body_over_the_limit_is_413_from_content_length_and_from_chunks() {
     let (server, calls) = start(layer().body_limit(1024)).await;
     let big = format!(r#"{{"id":"evt_big","pad":"{}"}}"#, "x".repeat(4096));
     let request = Signer::new(providers::stripe(), SECRET)
+        .unwrap()
         .sign_with(
             http::Request::post(server.url("/webhooks/stripe"))
                 .body(Bytes::from(big))
@@ -523,6 +526,7 @@ async fn form_bodies_are_parsed_by_content_type() {
         .body(Bytes::from_static(b"command=%2Fdeploy&text=prod+now"))
         .unwrap();
     let request = Signer::new(providers::slack(), secret)
+        .unwrap()
         .sign(request)
         .unwrap();
     assert_eq!(send(request).await.text(), "/deploy prod now");

@@ -62,6 +62,7 @@ async fn hyper_server_with_the_layer() {
         .body(Bytes::from_static(b"Hello, World!"))
         .unwrap();
     let request = Signer::new(providers::github(), SECRET)
+        .unwrap()
         .sign_with(
             request,
             "72d3162e-cc78-11e3-81ab-4c9367dc0958",

@@ -75,6 +75,7 @@ fn delivery(server: &Server, id: &str) -> http::Request<Bytes> {
         )))
         .unwrap();
     Signer::new(providers::standard_webhooks(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

@@ -151,6 +151,7 @@ fn delivery(server: &Server, id: &str) -> http::Request<Bytes> {
         )))
         .unwrap();
     Signer::new(providers::standard_webhooks(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }
@@ -832,6 +833,7 @@ async fn the_signature_decides_a_duplicate_not_the_unsigned_id(engine: Engine) {
             .body(Bytes::from_static(body.as_bytes()))
             .unwrap();
         Signer::new(providers::github(), secret)
+            .unwrap()
             .sign_with(request, id, SystemTime::now())
             .unwrap()
     };

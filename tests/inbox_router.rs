@@ -25,6 +25,7 @@ fn delivery(base: &str, id: &str, kind: &str) -> http::Request<Bytes> {
         .body(Bytes::from(format!(r#"{{"type":"{kind}","id":"{id}"}}"#)))
         .unwrap();
     Signer::new(providers::standard_webhooks(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

@@ -254,6 +254,7 @@ async fn credentials_are_stored_redacted_and_never_shown(engine: Engine) {
             .body(Bytes::from(format!(r#"{{"n":{n}}}"#)))
             .unwrap();
         let request = Signer::new((case.scheme)(), case.secret.as_str())
+            .unwrap()
             .sign_with(request, &format!("delivery-{n}"), SystemTime::now())
             .unwrap();
         let reply = send(request).await;
@@ -435,6 +436,7 @@ async fn a_new_sqlite_inbox_and_its_wal_and_shm_files_are_owner_only() {
         .body(Bytes::from_static(b"{}"))
         .unwrap();
     let request = Signer::new(providers::standard_webhooks(), WEBHOOK_SECRET)
+        .unwrap()
         .sign_with(request, "mode-1", SystemTime::now())
         .unwrap();
     assert_eq!(send(request).await.status, StatusCode::ACCEPTED);

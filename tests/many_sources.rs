@@ -78,6 +78,7 @@ fn delivery(tenant: &str, secret: &str, id: &str) -> http::Request<Bytes> {
         .body(Bytes::from_static(br#"{"type":"invoice.paid"}"#))
         .unwrap();
     Signer::new(providers::standard_webhooks(), secret)
+        .unwrap()
         .sign_with(request, id, std::time::SystemTime::now())
         .unwrap()
 }

@@ -365,6 +365,7 @@ async fn the_lookup_refuses_other_hosts_before_fetching() {
 
 fn fresh_delivery(server: &common::Server, key: &str, cert_url: &str) -> http::Request<Bytes> {
     let mut request = Signer::new(scheme(), key)
+        .unwrap()
         .sign_with(
             common::post_to(server, BODY),
             "0f7c2a10-cb5e-11f0-9e3c-5b1a8d5d6c2f",

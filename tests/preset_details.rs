@@ -86,6 +86,7 @@ fn token_of_another_length_is_refused() {
 fn telegram_secret_token() {
     let v = verifier(providers::telegram(), &["tg-secret_1"], at(0));
     let signed = Signer::new(providers::telegram(), "tg-secret_1")
+        .unwrap()
         .sign(post(&[], r#"{"update_id":1}"#))
         .unwrap();
     v.verify(&signed).unwrap();
@@ -177,6 +178,7 @@ fn box_sign_then_verify() {
     let now = SystemTime::now();
     let v = verifier(providers::box_com(), &["primary", "secondary"], now);
     let signed = Signer::new(providers::box_com(), "primary")
+        .unwrap()
         .sign(post(&[], BOX_BODY))
         .unwrap();
     v.verify(&signed).unwrap();
@@ -410,6 +412,7 @@ fn docusign_matches_any_numbered_header_with_any_key() {
 #[test]
 fn docusign_signs_what_it_verifies() {
     let signed = Signer::new(providers::docusign(), "docusign-key-1")
+        .unwrap()
         .sign(post(&[], DOCUSIGN_BODY))
         .unwrap();
     assert_eq!(signed.headers()["x-docusign-signature-1"], DOCUSIGN_KEY_1);
@@ -421,6 +424,7 @@ fn docusign_signs_what_it_verifies() {
 fn shopify_events_headers_without_the_x_prefix() {
     let secret = "shopify client secret";
     let signed = Signer::new(providers::shopify(), secret)
+        .unwrap()
         .sign_with(
             http::Request::post("/")
                 .header("x-shopify-topic", "orders/create")
@@ -497,7 +501,10 @@ fn twilio_takes_at_most_256_form_parameters() {
             .body(body(n.min(256), empty_pairs))
             .unwrap();
         // Signed with the most it can sign; a longer form gets that signature.
-        let mut signed = Signer::new(scheme(), "auth token").sign(request).unwrap();
+        let mut signed = Signer::new(scheme(), "auth token")
+            .unwrap()
+            .sign(request)
+            .unwrap();
         *signed.body_mut() = body(n, empty_pairs);
         signed
     };

@@ -122,6 +122,7 @@ impl<S: Scheme + Clone> CaseBuilder<S> {
             preset: self.preset,
             sign: Box::new(move |secret, request, at| {
                 Signer::new(sign_scheme.clone(), secret)
+                    .unwrap()
                     .sign_with(request, "msg_2mXyZ0123", at)
                     .expect("sign")
             }),
@@ -644,6 +645,7 @@ fn stripe_delivery() -> (Verifier, http::Request<Bytes>, String, String) {
         .build()
         .unwrap();
     let good = Signer::new(providers::stripe(), "whsec_new")
+        .unwrap()
         .sign_with(
             http::Request::post("/")
                 .body(Bytes::from_static(b"{}"))
@@ -717,6 +719,7 @@ fn standard_webhooks_ignores_unknown_versions_and_passes_any_v1() {
         .build()
         .unwrap();
     let mut request = Signer::new(providers::standard_webhooks(), secret)
+        .unwrap()
         .sign_with(
             http::Request::post("/")
                 .body(Bytes::from_static(b"{}"))
@@ -775,6 +778,7 @@ fn stripe_secret_is_used_as_text_not_base64() {
     let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     let body = Bytes::from_static(b"{\"id\":\"evt_1\"}");
     let signed = Signer::new(providers::stripe(), secret)
+        .unwrap()
         .sign_with(http::Request::post("/").body(body).unwrap(), "x", now())
         .unwrap();
     let header = signed.headers()["stripe-signature"].to_str().unwrap();
@@ -792,7 +796,9 @@ fn signer_refuses_ids_a_verifier_cannot_read() {
     let request = http::Request::post("/")
         .body(Bytes::from_static(b"{}"))
         .unwrap();
-    let signed = Signer::new(providers::shopify(), "secret").sign_with(request, "\u{7e4}]]", now());
+    let signed = Signer::new(providers::shopify(), "secret")
+        .unwrap()
+        .sign_with(request, "\u{7e4}]]", now());
     assert!(signed.is_err());
 }
 
@@ -906,6 +912,7 @@ fn unsigned_headers_never_run_the_handler_twice() {
         {
             let body = r#"{"type":"webhook_event","trigger":"FILE.UPLOADED"}"#;
             let request = Signer::new(providers::box_com(), "box key")
+                .unwrap()
                 .sign_with(
                     http::Request::post("/").body(Bytes::from(body)).unwrap(),
                     "box-1",
@@ -922,6 +929,7 @@ fn unsigned_headers_never_run_the_handler_twice() {
         {
             let body = format!(r#"{{"type":"Issue","webhookTimestamp":{NOW}000}}"#);
             let request = Signer::new(providers::linear(), "lin key")
+                .unwrap()
                 .sign_with(
                     http::Request::post("/").body(Bytes::from(body)).unwrap(),
                     "lin-1",
@@ -937,6 +945,7 @@ fn unsigned_headers_never_run_the_handler_twice() {
         },
         {
             let request = Signer::new(providers::gitlab(), "gitlab token")
+                .unwrap()
                 .sign_with(
                     http::Request::post("/")
                         .header("x-gitlab-event", "Push Hook")
@@ -951,6 +960,7 @@ fn unsigned_headers_never_run_the_handler_twice() {
         },
         {
             let request = Signer::new(providers::telegram(), "telegram-token")
+                .unwrap()
                 .sign_with(
                     http::Request::post("/")
                         .body(Bytes::from_static(b"{\"update_id\":1}"))
@@ -964,6 +974,7 @@ fn unsigned_headers_never_run_the_handler_twice() {
         },
         {
             let request = Signer::new(providers::cloudflare_notifications(), "cf-secret")
+                .unwrap()
                 .sign_with(
                     http::Request::post("/")
                         .body(Bytes::from_static(
@@ -1133,11 +1144,9 @@ fn every_registry_preset_signs_verifies_and_rejects() {
                 .unwrap_or_else(|e| panic!("{name}: {e}"))
         };
         let sign = |key: &str| {
-            Signer::new(preset.scheme_with(&options), key).sign_with(
-                registry_request(),
-                "msg_registry_1",
-                now(),
-            )
+            Signer::new(preset.scheme_with(&options), key)
+                .unwrap()
+                .sign_with(registry_request(), "msg_registry_1", now())
         };
         let without_url = Verifier::new(preset.scheme(), verifying);
         assert_eq!(

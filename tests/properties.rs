@@ -33,7 +33,7 @@ fn with_preset<R>(
             &[&str],
         ) -> R,
     ) -> R {
-        let signer = Signer::new(scheme.clone(), sign_secret);
+        let signer = Signer::new(scheme.clone(), sign_secret).unwrap();
         let sign = move |request: http::Request<Bytes>, id: &str, at: SystemTime| {
             signer.sign_with(request, id, at).ok()
         };

@@ -126,6 +126,7 @@ fn signed<S: Scheme>(
     }
     let request = builder.body(Bytes::from_static(body.as_bytes())).unwrap();
     Signer::new(scheme, secret)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }
@@ -239,6 +240,7 @@ async fn receiver_mounts_configured_routes_and_lists_deliveries() {
         providers::twilio().public_url("https://hooks.example.com"),
         "twilio token",
     )
+    .unwrap()
     .sign_with(
         http::Request::post("/webhooks/twilio?x=1")
             .header("content-type", "application/x-www-form-urlencoded")
@@ -407,6 +409,7 @@ async fn two_receivers_sharing_redis_handle_each_delivery_once() {
     let signed = |base: &str, id: &str, at: SystemTime| {
         let body = format!(r#"{{"id":"{id}","type":"invoice.paid"}}"#);
         Signer::new(providers::stripe(), "whsec_shared")
+            .unwrap()
             .sign_with(
                 http::Request::post(format!("{base}/webhooks/stripe"))
                     .header("content-type", "application/json")

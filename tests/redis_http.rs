@@ -53,6 +53,7 @@ fn delivery(server: &Server, id: &str) -> http::Request<Bytes> {
         .body(Bytes::from_static(br#"{"type":"order.paid"}"#))
         .unwrap();
     Signer::new(providers::standard_webhooks(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

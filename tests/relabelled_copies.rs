@@ -22,6 +22,7 @@ fn shopify(id: &str, n: u32) -> http::Request<Bytes> {
         .body(Bytes::from(format!(r#"{{"content":{n}}}"#)))
         .unwrap();
     Signer::new(providers::shopify(), "s")
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }
@@ -33,6 +34,7 @@ fn github(id: &str, n: u32) -> http::Request<Bytes> {
         .body(Bytes::from(format!(r#"{{"content":{n}}}"#)))
         .unwrap();
     Signer::new(providers::github(), "s")
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }
@@ -219,6 +221,7 @@ async fn zendesk_other_content_under_a_failed_id_does_not_spend_it() {
             )))
             .unwrap();
         Signer::new(providers::zendesk(), "s")
+            .unwrap()
             .sign_with(request, id, at)
             .unwrap()
     };
@@ -254,6 +257,7 @@ fn zendesk(path: &str, secret: &str, id: &str, at: SystemTime, body: &str) -> ht
         .body(Bytes::from(body.to_owned()))
         .unwrap();
     Signer::new(providers::zendesk(), secret)
+        .unwrap()
         .sign_with(request, id, at)
         .unwrap()
 }
@@ -353,6 +357,7 @@ async fn a_signed_header_beside_the_body_tells_deliveries_apart() {
             .body(Bytes::from_static(b"{\"user\":1}"))
             .unwrap();
         Signer::new(scheme(), "s")
+            .unwrap()
             .sign_with(request, id, at)
             .unwrap()
     };
@@ -486,6 +491,7 @@ fn order(event: &str, id: &str) -> http::Request<Bytes> {
         .body(Bytes::from_static(b"{\"order\":1}"))
         .unwrap();
     Signer::new(stamped_with_unsigned_event(), "s")
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

@@ -41,7 +41,7 @@ async fn unsigned_id_replays<S: Scheme + Clone>(
     let layer = WebhookLayer::new(Verifier::new(scheme.clone(), secret).unwrap());
     let counters = layer.counters().clone();
     let (server, calls) = start(layer).await;
-    let signer = Signer::new(scheme, secret);
+    let signer = Signer::new(scheme, secret).unwrap();
     let now = SystemTime::now();
     let original = signer
         .sign_with(post_to(&server, body()), "delivery-1", now)
@@ -135,6 +135,7 @@ async fn identical_github_bodies_under_distinct_ids() {
             .headers_mut()
             .insert("x-github-event", HeaderValue::from_static("membership"));
         Signer::new(providers::github(), secret)
+            .unwrap()
             .sign_with(request, id, SystemTime::now())
             .unwrap()
     };
@@ -199,6 +200,7 @@ async fn gated_server(layer: WebhookLayer, gate: Gate) -> Server {
 
 fn stripe_event(server: &Server, id: &str) -> http::Request<Bytes> {
     Signer::new(providers::stripe(), "whsec_replay")
+        .unwrap()
         .sign(post_to(
             server,
             format!(r#"{{"id":"{id}","type":"invoice.paid"}}"#),
@@ -391,7 +393,7 @@ async fn twitch_message_type_cannot_turn_one_message_into_another() {
     let secret = "twitch secret 0123456789";
     let layer = WebhookLayer::new(Verifier::new(providers::twitch(), secret).unwrap());
     let (server, calls) = start(layer).await;
-    let signer = Signer::new(providers::twitch(), secret);
+    let signer = Signer::new(providers::twitch(), secret).unwrap();
     let challenge = r#"{"challenge":"pogchamp","subscription":{"type":"channel.follow"}}"#;
     let verification = signer
         .sign(with_header(
@@ -440,6 +442,7 @@ async fn zoom_url_validation_uses_the_key_that_verified() {
     let body =
         r#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event":"endpoint.url_validation"}"#;
     let request = Signer::new(providers::zoom(), new)
+        .unwrap()
         .sign(post_to(&server, body))
         .unwrap();
     let reply = send(request).await;
@@ -496,6 +499,7 @@ async fn discord_ping_is_verified_once() {
     let scheme = Counting(providers::discord(), verifications.clone());
     let (server, calls) = start(WebhookLayer::new(Verifier::new(scheme, public).unwrap())).await;
     let ping = Signer::new(providers::discord(), seed)
+        .unwrap()
         .sign(post_to(&server, r#"{"id":"1","type":1}"#))
         .unwrap();
     let reply = send(ping).await;
@@ -516,6 +520,7 @@ async fn public_key_schemes_bound_the_entries_checked() {
     ))
     .await;
     let valid = Signer::new(scheme, seed)
+        .unwrap()
         .sign(post_to(&server, r#"{"type":"ping"}"#))
         .unwrap();
     let signature = valid.headers()["webhook-signature"]
@@ -563,6 +568,7 @@ async fn heroku_retries_are_recognised_by_the_signed_delivery_id() {
             r#"{{"action":"create","resource":"release","webhook_metadata":{{"attempt":{{"id":"{attempt}"}},"delivery":{{"id":"d-1"}}}}}}"#
         );
         Signer::new(providers::heroku(), secret)
+            .unwrap()
             .sign(post_to(&server, body))
             .unwrap()
     };

@@ -900,12 +900,12 @@ impl Unstamped {
             .expect("request");
         let now = SystemTime::now();
         match self {
-            Unstamped::GitHub => {
-                Signer::new(providers::github(), secret).sign_with(request, id, now)
-            }
-            Unstamped::Shopify => {
-                Signer::new(providers::shopify(), secret).sign_with(request, id, now)
-            }
+            Unstamped::GitHub => Signer::new(providers::github(), secret)
+                .unwrap()
+                .sign_with(request, id, now),
+            Unstamped::Shopify => Signer::new(providers::shopify(), secret)
+                .unwrap()
+                .sign_with(request, id, now),
         }
         .expect("signed")
     }
@@ -979,11 +979,15 @@ impl Stamped {
             .body(Bytes::from(body))
             .expect("request");
         match self {
-            Stamped::Zendesk => {
-                Signer::new(providers::zendesk(), secret).sign_with(request, id, at)
-            }
-            Stamped::Box => Signer::new(providers::box_com(), secret).sign_with(request, id, at),
-            Stamped::Linear => Signer::new(providers::linear(), secret).sign_with(request, id, at),
+            Stamped::Zendesk => Signer::new(providers::zendesk(), secret)
+                .unwrap()
+                .sign_with(request, id, at),
+            Stamped::Box => Signer::new(providers::box_com(), secret)
+                .unwrap()
+                .sign_with(request, id, at),
+            Stamped::Linear => Signer::new(providers::linear(), secret)
+                .unwrap()
+                .sign_with(request, id, at),
         }
         .expect("signed")
     }

@@ -59,6 +59,7 @@ async fn a_recurly_retry_with_a_fresh_timestamp_is_a_duplicate() {
             .body(Bytes::from_static(body.as_bytes()))
             .unwrap();
         Signer::new(providers::recurly(), "recurly key")
+            .unwrap()
             .sign_with(request, "unused", at)
             .unwrap()
     };
@@ -91,6 +92,7 @@ async fn gitea_form_deliveries_are_refused_with_a_clear_message() {
             .body(Bytes::from_static(json.as_bytes()))
             .unwrap();
         let signature = Signer::new(providers::gitea(), "gitea secret")
+            .unwrap()
             .sign(json_request)
             .unwrap()
             .headers()["x-gitea-signature"]
@@ -178,6 +180,7 @@ async fn a_retry_at_the_horizon_is_still_a_duplicate_under_the_default_retention
                     .body(Bytes::from_static(body.as_bytes()))
                     .unwrap();
                 Signer::new(preset.scheme(), signing)
+                    .unwrap()
                     .sign_with(request, "delivery-1", at)
                     .unwrap()
             };

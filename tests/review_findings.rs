@@ -67,6 +67,7 @@ async fn docusign_capture_replayed_with_only_its_second_key_signature() {
     let body = r#"{"event":"envelope-completed","data":{"envelopeId":"e-1"}}"#;
     let signature = |key: &str| {
         let signed = Signer::new(providers::docusign(), key)
+            .unwrap()
             .sign(post_to(&server, body))
             .unwrap();
         signed.headers()["x-docusign-signature-1"]
@@ -112,6 +113,7 @@ async fn box_capture_replayed_with_only_its_secondary_signature_under_a_new_id()
     let now = SystemTime::now();
     let sign = |key: &str| {
         Signer::new(providers::box_com(), key)
+            .unwrap()
             .sign_with(post_to(&server, body), "box-delivery-1", now)
             .unwrap()
     };
@@ -157,6 +159,7 @@ async fn recurly_capture_replayed_with_only_its_second_signature() {
     let now = SystemTime::now();
     let header = |key: &str| {
         Signer::new(providers::recurly(), key)
+            .unwrap()
             .sign_with(post_to(&server, body), "unused", now)
             .unwrap()
             .headers()["recurly-signature"]
@@ -209,6 +212,7 @@ fn github_request(body: &str, id: &str) -> http::Request<Bytes> {
         .body(Bytes::copy_from_slice(body.as_bytes()))
         .unwrap();
     Signer::new(providers::github(), GITHUB_SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }
@@ -419,6 +423,7 @@ async fn a_client_that_disconnects_during_completion_makes_the_delivery_replayab
     };
     let server = Server::start(app).await;
     let request = Signer::new(providers::standard_webhooks(), secret)
+        .unwrap()
         .sign_with(
             post_to(&server, r#"{"type":"invoice.paid"}"#),
             "msg_disconnect_in_complete",

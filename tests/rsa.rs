@@ -156,6 +156,7 @@ mod with_rsa {
                 .body(Bytes::from_static(WISE_BODY))
                 .expect("request");
             let signed = Signer::new(providers::wise(), private)
+                .unwrap()
                 .sign(request)
                 .expect("sign");
             assert_eq!(signed.headers()["x-signature-sha256"], WISE_VECTOR.trim());
@@ -173,6 +174,7 @@ mod with_rsa {
             .body(Bytes::from_static(b"{}"))
             .expect("request");
         let signed = Signer::new(scheme.clone(), PRIVATE)
+            .unwrap()
             .sign(request)
             .expect("sign");
         assert_eq!(signed.headers()["x-sig"].len(), 512, "hex of 256 bytes");
@@ -195,6 +197,7 @@ mod with_rsa {
         let (server, calls) =
             common::counting_server("/hook", WebhookLayer::new(verifier), "ok").await;
         let signed = Signer::new(providers::wise(), PRIVATE)
+            .unwrap()
             .sign_with(
                 common::post_to(&server, WISE_BODY),
                 "2e2a2f3b-6e0c-4d8e-9a58-3a2f0b8e7c11",

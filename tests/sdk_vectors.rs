@@ -119,6 +119,7 @@ fn twilio_shared_key_hmac_sha256() {
             .sign_with_hmac_sha256(),
         "shared key secret",
     )
+    .unwrap()
     .sign(twilio_form("/twilio/sms?account=1", FORM, &[]))
     .unwrap();
     assert_eq!(
@@ -174,6 +175,7 @@ fn square_signs_the_notification_url_exactly() {
         providers::square().signed_url("https://example.com"),
         "square signature key",
     )
+    .unwrap()
     .sign(
         http::Request::post("/")
             .body(Bytes::from_static(body.as_bytes()))

@@ -16,7 +16,7 @@ fn debug_and_display_never_show_a_secret() {
     let builder = Verifier::builder(providers::stripe()).secret(SECRET);
     let verifier = Verifier::new(providers::stripe(), SECRET).unwrap();
     let layer = WebhookLayer::new(verifier.clone()).replay_store(MemoryStore::new());
-    let signer = Signer::new(providers::stripe(), SECRET);
+    let signer = Signer::new(providers::stripe(), SECRET).unwrap();
     let key = SchemeKey::new(Algorithm::Sha256, SECRET.as_bytes()).unwrap();
     let token = TokenScheme::new("t", http::HeaderName::from_static("x-token"))
         .key(&Secret::from(SECRET))

@@ -24,6 +24,7 @@ fn sign(url: String, id: &str) -> http::Request<Bytes> {
         .body(Bytes::from_static(br#"{"type":"invoice.paid"}"#))
         .unwrap();
     Signer::new(providers::standard_webhooks(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

@@ -39,6 +39,7 @@ fn sign(server: &Server, raw_tenant: &str, secret: &str, id: &str) -> http::Requ
         .body(Bytes::from_static(br#"{"type":"invoice.paid"}"#))
         .unwrap();
     Signer::new(providers::standard_webhooks(), secret)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

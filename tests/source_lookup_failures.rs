@@ -51,6 +51,7 @@ fn signed(server: &Server, tenant: &str, id: &str) -> http::Request<Bytes> {
         .body(Bytes::from_static(br#"{"type":"invoice.paid"}"#))
         .unwrap();
     Signer::new(providers::standard_webhooks(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

@@ -51,6 +51,7 @@ fn request(server: &Server, id: &str, body: &Bytes) -> http::Request<Bytes> {
         .body(body.clone())
         .unwrap();
     Signer::new(providers::stripe(), SECRET)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .unwrap()
 }

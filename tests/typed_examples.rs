@@ -64,6 +64,7 @@ async fn github_app_reacts_to_push_and_opened_issues_and_acknowledges_the_rest()
             .body(body)
             .unwrap();
         Signer::new(providers::github(), "app secret")
+            .unwrap()
             .sign_with(request, id, SystemTime::now())
             .unwrap()
     };
@@ -125,6 +126,7 @@ async fn stripe_billing_handles_checkout_and_subscriptions_and_acknowledges_the_
             .body(body)
             .unwrap();
         Signer::new(providers::stripe(), "whsec_billing")
+            .unwrap()
             .sign_with(request, &id, SystemTime::now())
             .unwrap()
     };

@@ -221,6 +221,7 @@ fn standard_webhooks_v1a_vector() {
     // deterministic).
     let whsk = format!("whsk_{}", engine.encode(seed));
     let signed = tower_webhook::Signer::new(providers::standard_webhooks_ed25519(), whsk)
+        .unwrap()
         .sign_with(
             http::Request::post("/")
                 .body(Bytes::from_static(br#"{"test": 2432232314}"#))
@@ -244,6 +245,7 @@ fn ed25519_signature_with_non_canonical_s_is_rejected() {
     let whsk = format!("whsk_{}", engine.encode(seed));
     let whpk = format!("whpk_{}", engine.encode(public.as_bytes()));
     let signed = tower_webhook::Signer::new(providers::standard_webhooks_ed25519(), whsk)
+        .unwrap()
         .sign_with(
             http::Request::post("/")
                 .body(Bytes::from_static(b"{}"))

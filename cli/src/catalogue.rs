@@ -160,7 +160,7 @@ pub fn describe(preset: &'static Preset) -> PresetInfo {
         }
         let request = builder.body(Bytes::from(body)).ok()?;
         Signer::new(preset.scheme_with(&options), key)
-            .sign_with(request, "msg_catalogue_1", at)
+            .and_then(|signer| signer.sign_with(request, "msg_catalogue_1", at))
             .ok()
     };
     let Some(signed) = sign(signing, "test.event", now) else {

@@ -173,7 +173,7 @@ impl RequestArgs {
         };
         let id = self.id.clone().unwrap_or_else(fresh_id);
         let request = Signer::new(preset.scheme_with(&options), secret)
-            .sign_with(request, &id, at)
+            .and_then(|signer| signer.sign_with(request, &id, at))
             .map_err(|e| usage(format!("cannot sign: {e}")))?;
         Ok(Prepared {
             request,

@@ -87,7 +87,7 @@ fn preset<S: Scheme + Clone>(
         event_header: None,
         sign: Box::new(move |secret, request, at| {
             Signer::new(scheme.clone(), secret)
-                .sign_with(request, "msg_demo_0001", at)
+                .and_then(|signer| signer.sign_with(request, "msg_demo_0001", at))
                 .expect("demo requests can be signed")
         }),
     }
@@ -477,7 +477,7 @@ async fn check_preset(
             unix.as_millis()
         );
         let sign = |key: &str, body: String| -> Result<_, Box<dyn std::error::Error>> {
-            Ok(Signer::new(preset.scheme_with(options), key).sign_with(
+            Ok(Signer::new(preset.scheme_with(options), key)?.sign_with(
                 post(body)?,
                 &format!("msg_{}", preset.name()),
                 now,
@@ -511,7 +511,7 @@ async fn check_preset(
             r#"{{"live":"false","notificationItems":[{{"NotificationRequestItem":{{"pspReference":"PSP{}","originalReference":"","merchantAccountCode":"DemoShop","merchantReference":"order-1","amount":{{"value":1000,"currency":"EUR"}},"eventCode":"AUTHORISATION","success":"true"}}}}]}}"#,
             unix.as_nanos()
         );
-        let valid = Signer::new(preset.scheme_with(options), signing).sign_with(
+        let valid = Signer::new(preset.scheme_with(options), signing)?.sign_with(
             post(body)?,
             "unused",
             now,

@@ -83,7 +83,7 @@ fn sign<S: Scheme>(
     id: &str,
 ) -> http::Request<Bytes> {
     Signer::new(scheme, secret)
-        .sign_with(request, id, SystemTime::now())
+        .and_then(|signer| signer.sign_with(request, id, SystemTime::now()))
         .expect("demo requests can be signed")
 }
 

@@ -77,7 +77,7 @@ pub fn headers() -> Vec<HeaderName> {
         let request = http::Request::post(format!("{PUBLIC}/hook"))
             .body(bytes::Bytes::from_static(b"{}"))
             .expect("request");
-        let signed = Signer::new(preset.scheme_with(&options), key)
+        let signed = Signer::new(preset.scheme_with(&options), key).unwrap()
             .sign_with(request, "msg_1", now())
             .expect("every signing preset signs with its example key");
         for name in signed.headers().keys() {

@@ -201,9 +201,9 @@ fuzz_target!(|input: Input<'_>| {
                 now() - Duration::from_secs(u64::from(seconds.unsigned_abs()))
             };
             let signer = match index {
-                0 => Signer::new(providers::plaid(), PLAID_PRIVATE),
-                1 => Signer::new(providers::vonage(), SECRET),
-                _ => Signer::new(generic(), SECRET),
+                0 => Signer::new(providers::plaid(), PLAID_PRIVATE).unwrap(),
+                1 => Signer::new(providers::vonage(), SECRET).unwrap(),
+                _ => Signer::new(generic(), SECRET).unwrap(),
             };
             let Ok(signed) = signer.sign_with(request, "fuzz-id", at) else {
                 return;

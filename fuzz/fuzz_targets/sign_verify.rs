@@ -23,7 +23,7 @@ fn check(preset: &Preset, input: &Input<'_>) {
     let options = PresetOptions::new().public_url("https://hooks.example.com");
     let (signing, verifying) = preset.example_keys();
     let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000 + u64::from(input.seconds));
-    let Ok(signed) = Signer::new(preset.scheme_with(&options), signing).sign_with(
+    let Ok(signed) = Signer::new(preset.scheme_with(&options), signing).unwrap().sign_with(
         http::Request::post("https://hooks.example.com/hook")
             .body(bytes::Bytes::copy_from_slice(input.body))
             .expect("request"),

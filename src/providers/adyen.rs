@@ -274,4 +274,8 @@ impl Scheme for Adyen {
         *request.body_mut() = Bytes::from(bytes);
         Ok(())
     }
+
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        hmac_key(secret).map(drop)
+    }
 }

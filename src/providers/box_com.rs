@@ -155,6 +155,10 @@ impl Scheme for BoxCom {
         Ok(())
     }
 
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        self.key(secret).map(drop)
+    }
+
     fn default_tolerance(&self) -> Duration {
         Duration::from_secs(600)
     }

@@ -129,4 +129,8 @@ impl Scheme for DocuSign {
             .insert(FIRST, header_value(&signature)?);
         Ok(())
     }
+
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        self.key(secret).map(drop)
+    }
 }

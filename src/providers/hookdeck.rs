@@ -115,4 +115,8 @@ impl Scheme for Hookdeck {
         headers.insert(EVENT_ID, header_value(message.id)?);
         Ok(())
     }
+
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        self.key(secret).map(drop)
+    }
 }

@@ -398,6 +398,10 @@ impl Scheme for PayPal {
         Ok(())
     }
 
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        rsa_key::sign(secret.expose(), &[b""]).map(drop)
+    }
+
     fn validate(&self) -> Result<(), ConfigError> {
         if self.webhook_id.is_empty() {
             return Err(ConfigError::new(

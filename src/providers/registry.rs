@@ -123,7 +123,8 @@ impl Preset {
     ///     let request = http::Request::post("https://hooks.example.com/hook")
     ///         .body(bytes::Bytes::from_static(b"{}"))
     ///         .unwrap();
-    ///     let signed = Signer::new(preset.scheme_with(&options), signing).sign(request);
+    ///     let signed = Signer::new(preset.scheme_with(&options), signing)
+    ///         .and_then(|signer| signer.sign(request));
     ///     let verifier = Verifier::new(preset.scheme_with(&options), verifying);
     ///     assert!(signed.is_ok() && verifier.is_ok(), "{}", preset.name());
     /// }

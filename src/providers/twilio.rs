@@ -502,6 +502,10 @@ impl Scheme for Twilio {
         request.headers_mut().insert(IDEMPOTENCY_TOKEN, token);
         Ok(())
     }
+
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        self.key(secret).map(drop)
+    }
 }
 
 /// The JSON variant's `bodySHA256` value for a body: append `bodySHA256=<this>` to the

@@ -400,4 +400,8 @@ impl Scheme for CredentialScheme {
         }
         Ok(())
     }
+
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        self.key(secret).map(drop)
+    }
 }

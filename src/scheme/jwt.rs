@@ -241,6 +241,24 @@ impl JwtScheme {
     }
 }
 
+impl JwtScheme {
+    /// The key tokens are signed with, and the `kid` to name it by.
+    fn signing_key(
+        &self,
+        secret: &Secret,
+    ) -> Result<(jose::EncodingKey, Option<String>), ConfigError> {
+        match self.algorithm {
+            JwtAlgorithm::Hs256 => {
+                if secret.expose().is_empty() {
+                    return Err(ConfigError::new("secret is empty"));
+                }
+                Ok((jose::EncodingKey::from_secret(secret.expose()), None))
+            }
+            JwtAlgorithm::Es256 => es256_signing_key(secret.expose()),
+        }
+    }
+}
+
 fn mismatch(detail: &'static str) -> Rejection {
     Rejection::new(RejectionKind::SignatureMismatch, detail)
 }
@@ -373,15 +391,7 @@ impl Scheme for JwtScheme {
         request: &mut http::Request<Bytes>,
         message: &Message<'_>,
     ) -> Result<(), ConfigError> {
-        let (key, kid) = match self.algorithm {
-            JwtAlgorithm::Hs256 => {
-                if secret.expose().is_empty() {
-                    return Err(ConfigError::new("secret is empty"));
-                }
-                (jose::EncodingKey::from_secret(secret.expose()), None)
-            }
-            JwtAlgorithm::Es256 => es256_signing_key(secret.expose())?,
-        };
+        let (key, kid) = self.signing_key(secret)?;
         let mut claims = Map::new();
         if self.issued_at {
             let seconds = message
@@ -421,6 +431,10 @@ impl Scheme for JwtScheme {
             .headers_mut()
             .insert(self.header.clone(), header_value(value)?);
         Ok(())
+    }
+
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        self.signing_key(secret).map(drop)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {

@@ -89,6 +89,15 @@ pub trait Scheme: fmt::Debug + Send + Sync + 'static {
         message: &Message<'_>,
     ) -> Result<(), ConfigError>;
 
+    /// Checks, once when a [`Signer`](crate::Signer) is built, that `secret` can sign
+    /// (an HMAC secret in the scheme's encoding, a private key that parses), so a bad key
+    /// is an error there rather than at every [`sign`](Self::sign). The default accepts
+    /// every secret.
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        let _ = secret;
+        Ok(())
+    }
+
     /// Answers the provider's registration handshake when `request` is one (Slack's
     /// `url_verification`, Meta's `hub.challenge`, …): `None` for ordinary deliveries.
     ///
@@ -186,6 +195,10 @@ impl Scheme for DynScheme {
         message: &Message<'_>,
     ) -> Result<(), ConfigError> {
         (**self).sign(secret, request, message)
+    }
+
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        (**self).check_signing_secret(secret)
     }
 
     fn handshake(

@@ -111,6 +111,10 @@ impl Scheme for TokenScheme {
         }
         Ok(())
     }
+
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        header_value(secret.expose()).map(drop)
+    }
 }
 
 /// What [`TokenScheme`] and [`CredentialScheme`](super::CredentialScheme) share: the

@@ -62,6 +62,7 @@ pub fn signed<S: Scheme>(
         .body(body)
         .expect("request");
     Signer::new(scheme, secret)
+        .unwrap()
         .sign_with(request, id, SystemTime::now())
         .expect("signs")
 }

@@ -784,6 +784,15 @@ impl Scheme for SignatureScheme {
         Ok(())
     }
 
+    fn check_signing_secret(&self, secret: &Secret) -> Result<(), ConfigError> {
+        let format = self
+            .signing_secret_format
+            .as_ref()
+            .unwrap_or(&self.secret_format);
+        let key = zeroize::Zeroizing::new(decode_secret(format, secret)?);
+        crypto::sign(self.algorithm, &key, &[b""]).map(drop)
+    }
+
     fn handshake(
         &self,
         request: &WebhookRequest<'_>,
