@@ -389,3 +389,35 @@ fn trusting_the_host_header_is_explicit() {
         );
     }
 }
+
+/// A signing key that cannot sign is refused when the signer is made, for every kind of
+/// key: an HMAC secret in the wrong encoding, a private key that does not parse.
+#[test]
+fn a_signer_refuses_a_key_that_cannot_sign() {
+    #[cfg_attr(not(any(feature = "rsa", feature = "jwt")), allow(unused_mut))]
+    let mut refused = vec![
+        (
+            "adyen (hex HMAC key)",
+            Signer::new(providers::adyen(), "not hex").err(),
+        ),
+        (
+            "discord (Ed25519 seed)",
+            Signer::new(providers::discord(), "not a seed").err(),
+        ),
+    ];
+    #[cfg(feature = "rsa")]
+    refused.push((
+        "wise (RSA private key)",
+        Signer::new(providers::wise(), "not a key").err(),
+    ));
+    #[cfg(feature = "jwt")]
+    refused.push((
+        "plaid (ES256 private key)",
+        Signer::new(providers::plaid(), "not a key").err(),
+    ));
+    for (name, error) in refused {
+        assert!(error.is_some(), "{name}: accepted");
+    }
+    let (signing, _) = providers::find("discord").unwrap().example_keys();
+    assert!(Signer::new(providers::discord(), signing).is_ok());
+}

@@ -717,6 +717,7 @@ fn repeats(keys: &[ReplayKey]) -> KeySet<'_> {
 }
 
 /// A free port on 127.0.0.1 with nothing listening on it.
+#[cfg(any(feature = "redis", feature = "postgres"))]
 fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
