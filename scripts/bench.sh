@@ -36,3 +36,7 @@ cargo run -q --release -p tower-webhook-benches --bin store_memory
 echo
 echo "== inbox write path"
 cargo bench -q --bench inbox --features inbox-sqlite,inbox-postgres,axum
+
+echo
+echo "== inbox backlog drain"
+cargo bench -q --bench inbox_drain --features inbox-sqlite,inbox-postgres,axum

@@ -27,7 +27,38 @@ const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("migrations/postgres/0002_retained_keys.sql"),
     ),
+    (
+        3,
+        include_str!("migrations/postgres/0003_claim_indexes.sql"),
+    ),
 ];
+
+/// Deliveries whose worker lost its lease (it died, or its heartbeat stopped) become
+/// claimable again; the claim that takes one closes its open attempt as `lease expired`.
+/// Its token is cleared, so the late worker's outcome is not recorded. Rows another
+/// transaction holds are skipped (a heartbeat, another worker's rescue): never a deadlock.
+/// `$1`: now.
+const RESCUE_EXPIRED_LEASES: &str = "UPDATE webhook_inbox
+     SET state = 'retrying', lease_token = NULL
+     WHERE id IN (
+         SELECT id FROM webhook_inbox
+         WHERE state = 'running' AND lease_until <= $1
+         FOR UPDATE SKIP LOCKED)";
+
+/// Claims the next due delivery: the first row of `webhook_inbox_claimable` no other
+/// worker holds, read in index order (no sort, whatever the backlog). `$1`: now, `$2`: the
+/// lease token, `$3`: the lease's end.
+const CLAIM: &str = "UPDATE webhook_inbox
+     SET state = 'running', attempts = attempts + 1, lease_token = $2, lease_until = $3
+     WHERE id = (
+         SELECT id FROM webhook_inbox
+         WHERE state IN ('pending', 'retrying') AND scheduled_at <= $1
+         ORDER BY scheduled_at, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED)
+     RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
+         event_type, event_type_signed, signed_at, method, uri, headers, body,
+         attempts, received_at";
 
 /// The advisory lock migrations run under (any constant; `tw` `ib` in ASCII).
 const MIGRATION_LOCK: i64 = 0x7477_6962;
@@ -256,27 +287,18 @@ impl Db {
     ) -> Result<Option<Claimed>, InboxError> {
         let what = "a delivery could not be claimed";
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
-        let row = sqlx::query(
-            "UPDATE webhook_inbox
-             SET state = 'running', attempts = attempts + 1, lease_token = $1,
-                 lease_until = $2
-             WHERE id = (
-                 SELECT id FROM webhook_inbox
-                 WHERE (state IN ('pending', 'retrying') AND scheduled_at <= $3)
-                    OR (state = 'running' AND lease_until <= $3)
-                 ORDER BY scheduled_at, id
-                 LIMIT 1
-                 FOR UPDATE SKIP LOCKED)
-             RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
-                 event_type, event_type_signed, signed_at, method, uri, headers, body,
-                 attempts, received_at",
-        )
-        .bind(token)
-        .bind(now.saturating_add(super::duration_ms(lease)))
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(failed(what))?;
+        sqlx::query(RESCUE_EXPIRED_LEASES)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed(what))?;
+        let row = sqlx::query(CLAIM)
+            .bind(now)
+            .bind(token)
+            .bind(now.saturating_add(super::duration_ms(lease)))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(failed(what))?;
         let Some(row) = row else {
             tx.rollback().await.map_err(failed(what))?;
             return Ok(None);
@@ -385,8 +407,13 @@ impl Db {
     /// When the next delivery falls due (a scheduled time or a lease's end), if any.
     pub(super) async fn next_due(&self) -> Result<Option<i64>, InboxError> {
         sqlx::query(
-            "SELECT MIN(CASE state WHEN 'running' THEN lease_until ELSE scheduled_at END)
-             FROM webhook_inbox WHERE state IN ('pending', 'retrying', 'running')",
+            // Each minimum read from its index's first entry, not from a scan.
+            "SELECT MIN(due) FROM (
+                 SELECT MIN(scheduled_at) AS due FROM webhook_inbox
+                 WHERE state IN ('pending', 'retrying')
+                 UNION ALL
+                 SELECT MIN(lease_until) AS due FROM webhook_inbox WHERE state = 'running'
+             ) AS due_times",
         )
         .fetch_one(&self.pool)
         .await
