@@ -455,3 +455,51 @@ async fn show_into_a_closed_pipe_ends_quietly() {
     assert!(shown.status.success(), "{:?}: {stderr}", shown.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// The commands that only read (`list`, `show`, `stats`) open the inbox read-only: while
+/// another process holds the write lock (a receiver writing), they answer at once instead
+/// of waiting for the lock and failing with "cannot open the inbox". A command that writes
+/// still waits for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_commands_never_wait_for_a_writer() {
+    let dir = TempDir::new("locked");
+    let db = dir.0.join("inbox.db");
+    let url = format!("sqlite://{}", db.display());
+    drop(Inbox::sqlite(&db).await.expect("inbox"));
+
+    // Another process holds SQLite's write lock until its stdin closes.
+    let mut writer = Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3, sys\n\
+             c = sqlite3.connect(sys.argv[1], isolation_level=None)\n\
+             c.execute('BEGIN IMMEDIATE')\n\
+             print('locked', flush=True)\n\
+             sys.stdin.read()",
+        ])
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut line = String::new();
+    BufReader::new(writer.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the writer's answer");
+    assert_eq!(line.trim(), "locked");
+
+    for command in [&["stats"][..], &["list"], &["show", "1"]] {
+        let mut arguments = vec!["inbox", "--url", &url];
+        arguments.extend_from_slice(command);
+        let output = run(&arguments);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("cannot open the inbox"),
+            "{command:?} waited for the writer: {stderr}"
+        );
+        // `show 1` finds nothing (exit 1); `stats` and `list` succeed.
+        assert!(code(&output) <= 1, "{command:?}: {stderr}");
+    }
+    drop(writer.stdin.take());
+    let _ = writer.wait();
+}

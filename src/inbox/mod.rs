@@ -309,17 +309,7 @@ impl Inbox {
     #[cfg(feature = "inbox-postgres")]
     #[cfg_attr(docsrs, doc(cfg(feature = "inbox-postgres")))]
     pub async fn postgres(url: &str) -> Result<Inbox, InboxError> {
-        // `postgres:/user:password@host/db` (a slash missing) is still a URL, with no host
-        // and the rest as its path: the database's name, which a server that does not know
-        // it repeats in its error, password and all. Refused before anything reads it.
-        let (_, rest) = url.split_once(':').unwrap_or(("", url));
-        if !rest.starts_with("//") {
-            return Err(InboxError::new(
-                InboxErrorKind::Configuration,
-                "a PostgreSQL inbox URL starts with postgres:// (two slashes): \
-                 postgres://user:password@host/database",
-            ));
-        }
+        postgres_url(url)?;
         let db = postgres::Db::open(url).await?;
         Ok(Inbox::with_db(Db::Postgres(db)))
     }
@@ -343,15 +333,50 @@ impl Inbox {
     /// # });
     /// ```
     pub async fn connect(url: &str) -> Result<Inbox, InboxError> {
+        Inbox::open(url, false).await
+    }
+
+    /// Opens the inbox a URL names (as [`connect`](Self::connect) does) to read it only:
+    /// [`list`](Self::list), [`get`](Self::get) and [`stats`](Self::stats). Nothing is
+    /// migrated and no write lock is taken or waited for, so it never fails because a
+    /// receiver is writing (SQLite in WAL mode: readers never wait for the writer). A
+    /// SQLite file must exist. Writes (a replay, a purge, the layer's, the workers') are
+    /// refused by the database, as [`Database`](InboxErrorKind::Database) errors.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use tower_webhook::inbox::{Inbox, InboxId};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("inbox-doc-read-only-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let url = format!("sqlite://{}", dir.join("inbox.db").display());
+    /// let receiver = Inbox::connect(&url).await.unwrap();
+    /// let reader = Inbox::connect_read_only(&url).await.unwrap();
+    /// assert_eq!(reader.stats().await.unwrap().pending, 0);
+    /// assert!(reader.replay(InboxId::new(1)).await.is_err());
+    /// # drop(receiver);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    pub async fn connect_read_only(url: &str) -> Result<Inbox, InboxError> {
+        Inbox::open(url, true).await
+    }
+
+    async fn open(url: &str, read_only: bool) -> Result<Inbox, InboxError> {
         let (scheme, rest) = url.split_once(':').unwrap_or(("", url));
         match scheme.to_ascii_lowercase().as_str() {
             "sqlite" => {
                 let path = rest.strip_prefix("//").unwrap_or(rest);
                 #[cfg(feature = "inbox-sqlite")]
-                return Inbox::sqlite(path).await;
+                return match read_only {
+                    true => Ok(Inbox::with_db(Db::Sqlite(
+                        sqlite::Db::open_read_only(Path::new(path)).await?,
+                    ))),
+                    false => Inbox::sqlite(path).await,
+                };
                 #[cfg(not(feature = "inbox-sqlite"))]
                 {
-                    let _ = path;
+                    let _ = (path, read_only);
                     Err(InboxError::new(
                         InboxErrorKind::Configuration,
                         "a sqlite:// inbox needs the `inbox-sqlite` feature, which this build \
@@ -361,7 +386,15 @@ impl Inbox {
             }
             "postgres" | "postgresql" => {
                 #[cfg(feature = "inbox-postgres")]
-                return Inbox::postgres(url).await;
+                return match read_only {
+                    true => {
+                        postgres_url(url)?;
+                        Ok(Inbox::with_db(Db::Postgres(
+                            postgres::Db::open_read_only(url).await?,
+                        )))
+                    }
+                    false => Inbox::postgres(url).await,
+                };
                 #[cfg(not(feature = "inbox-postgres"))]
                 Err(InboxError::new(
                     InboxErrorKind::Configuration,
@@ -516,6 +549,23 @@ impl Inbox {
     /// waited (the lag).
     pub async fn stats(&self) -> Result<InboxStats, InboxError> {
         self.shared.db.stats(now_ms()).await
+    }
+}
+
+/// Refuses `postgres:/user:password@host/db` (a slash missing), which is still a URL,
+/// with no host and the rest as its path: the database's name, which a server that does
+/// not know it repeats in its error, password and all. Refused before anything reads it.
+#[cfg(feature = "inbox-postgres")]
+fn postgres_url(url: &str) -> Result<(), InboxError> {
+    let (_, rest) = url.split_once(':').unwrap_or(("", url));
+    if rest.starts_with("//") {
+        Ok(())
+    } else {
+        Err(InboxError::new(
+            InboxErrorKind::Configuration,
+            "a PostgreSQL inbox URL starts with postgres:// (two slashes): \
+             postgres://user:password@host/database",
+        ))
     }
 }
 

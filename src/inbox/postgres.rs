@@ -76,19 +76,32 @@ pub(super) struct Db {
 
 impl Db {
     pub(super) async fn open(url: &str) -> Result<Db, InboxError> {
+        let db = Db::connect(url, false).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Opens the inbox to read it only: no migration, and every transaction read-only
+    /// (`default_transaction_read_only`), so a write is refused by the server.
+    pub(super) async fn open_read_only(url: &str) -> Result<Db, InboxError> {
+        Db::connect(url, true).await
+    }
+
+    async fn connect(url: &str, read_only: bool) -> Result<Db, InboxError> {
         // The URL's error never shows the URL (it may hold a password).
-        let options: PgConnectOptions = url
+        let mut options: PgConnectOptions = url
             .parse()
             .map_err(failed("the PostgreSQL URL is not valid"))?;
+        if read_only {
+            options = options.options([("default_transaction_read_only", "on")]);
+        }
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await
             .map_err(failed("the inbox database could not be reached"))?;
-        let db = Db { pool };
-        db.migrate().await?;
-        Ok(db)
+        Ok(Db { pool })
     }
 
     async fn migrate(&self) -> Result<(), InboxError> {

@@ -294,16 +294,37 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(failed("the inbox database could not be opened"))?;
+        let db = Db::with_pool(pool);
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Opens an existing inbox file to read it only: no migration, no write lock taken or
+    /// waited for (in WAL mode readers never wait for the writer), so a command that only
+    /// reads never fails because a receiver is writing. A write is refused by SQLite.
+    pub(super) async fn open_read_only(path: &Path) -> Result<Db, InboxError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .create_if_missing(false)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .connect_with(options)
+            .await
+            .map_err(failed("the inbox database could not be opened"))?;
+        Ok(Db::with_pool(pool))
+    }
+
+    fn with_pool(pool: SqlitePool) -> Db {
         let writer = Arc::new(tokio::sync::Mutex::new(()));
         let (writes, queue) = tokio::sync::mpsc::channel(4 * MAX_BATCH);
         tokio::spawn(write_loop(pool.clone(), writer.clone(), queue));
-        let db = Db {
+        Db {
             pool,
             writer,
             writes,
-        };
-        db.migrate().await?;
-        Ok(db)
+        }
     }
 
     async fn migrate(&self) -> Result<(), InboxError> {

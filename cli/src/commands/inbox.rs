@@ -79,6 +79,16 @@ enum InboxCommand {
     Stats,
 }
 
+impl InboxCommand {
+    /// Whether the command only reads the inbox (it then opens it read-only).
+    fn only_reads(&self) -> bool {
+        matches!(
+            self,
+            InboxCommand::List { .. } | InboxCommand::Show { .. } | InboxCommand::Stats
+        )
+    }
+}
+
 pub(crate) const AFTER_HELP: &str = "\
 Examples:
   tower-webhook inbox --url sqlite://inbox.db stats
@@ -133,7 +143,7 @@ impl InboxArgs {
             .build()
             .map_err(|e| usage(format!("cannot start the runtime: {e}")))?;
         runtime.block_on(async move {
-            let inbox = open(&url).await?;
+            let inbox = open(&url, self.command.only_reads()).await?;
             execute(&inbox, self.command, self.json, out, style).await
         })
     }
@@ -143,7 +153,7 @@ impl InboxArgs {
 /// SQLite file, which must exist; anything else with a scheme goes to `Inbox::connect`,
 /// which refuses what it does not know. No error repeats the URL or the path: a mistyped
 /// URL (`postgres:/user:password@host/db`, `postgres//…`) is one, password and all.
-async fn open(url: &str) -> Result<Inbox, Failure> {
+async fn open(url: &str, read_only: bool) -> Result<Inbox, Failure> {
     let url = match url_scheme(url) {
         Some((scheme, path)) if scheme.eq_ignore_ascii_case("sqlite") => {
             existing_sqlite(path.strip_prefix("//").unwrap_or(path))?
@@ -151,9 +161,14 @@ async fn open(url: &str) -> Result<Inbox, Failure> {
         Some(_) => url.to_owned(),
         None => existing_sqlite(url)?,
     };
-    Inbox::connect(&url)
-        .await
-        .map_err(|e| usage(format!("cannot open the inbox: {e}")))
+    // A command that only reads opens the inbox read-only: it never waits for, nor fails
+    // on, the write lock of a receiver writing to it.
+    let opened = if read_only {
+        Inbox::connect_read_only(&url).await
+    } else {
+        Inbox::connect(&url).await
+    };
+    opened.map_err(|e| usage(format!("cannot open the inbox: {e}")))
 }
 
 /// The scheme of `text` and what follows its colon, if it starts like a URL (`scheme:`,
