@@ -55,10 +55,13 @@ pub enum UnsignedIdPolicy {
     ///   that content (a tag of the signed parts without the timestamp, under the secret
     ///   that verified): the provider's retry, same id and same content, is a duplicate;
     ///   other content under the id, or the same body under another id (two invocations
-    ///   of one templated trigger), is another delivery. The signature is a key beside it,
-    ///   so a seen attempt is refused under any id. **Left open**: a captured attempt of a
-    ///   delivery whose handler *failed*, resent under a fresh id within the tolerance,
-    ///   runs once more than the provider's retry: nothing signed ties the two.
+    ///   of one templated trigger), is another delivery. Everything signed besides the
+    ///   timestamp must be the same on each attempt (a signed attempt counter or nonce makes
+    ///   each attempt new content, so a retry after a lost acknowledgement runs again).
+    ///   The signature is a key beside it, so a seen attempt is refused under any id.
+    ///   **Left open**: a captured attempt not handled yet (its handler failed, or it has
+    ///   not arrived), resent under a fresh id within the tolerance, runs once more beside
+    ///   the provider's own delivery of it: nothing signed ties the two.
     /// - Otherwise (token schemes, which sign nothing; schemes whose body changes on each
     ///   attempt, such as Linear's signed `webhookTimestamp`; schemes of their own, such as
     ///   Box's) the delivery is a duplicate when **either** its id **or** its signature was

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::routing::post;
 use axum::{Extension, Router};
 use bytes::Bytes;
-use common::{is_duplicate, send, Server};
+use common::{copy, is_duplicate, send, Server};
 use http::StatusCode;
 use tokio::sync::Notify;
 use tower_webhook::inbox::{
@@ -809,6 +809,7 @@ contract!(
     a_reopened_inbox_picks_up_the_pending_deliveries,
     a_failed_write_is_answered_503_and_the_retry_is_accepted,
     operations_list_show_forget_and_purge,
+    a_forgotten_done_delivery_is_still_a_duplicate,
     a_delivery_whose_workers_die_on_every_attempt_is_dead_not_run_forever,
     the_engine_is_picked_by_the_url,
     the_signature_decides_a_duplicate_not_the_unsigned_id,
@@ -855,6 +856,31 @@ async fn the_signature_decides_a_duplicate_not_the_unsigned_id(engine: Engine) {
     let all = inbox.list(&ListFilter::new()).await.unwrap();
     let ids: Vec<&str> = all.iter().map(|d| d.delivery_id.as_str()).collect();
     assert_eq!(ids, ["guid-1", "guid-1"]);
+}
+
+/// Forgetting a delivery that was handled (to erase its data) keeps its replay keys for the
+/// replay window, as a purge does: the captured delivery sent again is a duplicate.
+async fn a_forgotten_done_delivery_is_still_a_duplicate(engine: Engine) {
+    let db = Database::new(engine, "forget-done");
+    let inbox = db.open().await;
+    let handlers = Router::new().route("/hook", post(|| async { "ok" }));
+    let server = receiver(&inbox, &handlers).await;
+    let captured = delivery(&server, "msg_done");
+    assert_eq!(send(copy(&captured)).await.status, StatusCode::ACCEPTED);
+    let workers = inbox.workers(handlers.clone()).spawn();
+    wait_for(&inbox, "the delivery to be done", |s| s.done == 1).await;
+    workers.shutdown().await;
+    let done = inbox.list(&ListFilter::new()).await.unwrap();
+    assert!(inbox.forget(done[0].id).await.unwrap());
+    assert!(
+        inbox.get(done[0].id).await.unwrap().is_none(),
+        "its data is gone"
+    );
+    assert!(
+        is_duplicate(&send(copy(&captured)).await),
+        "the replay is refused"
+    );
+    assert!(inbox.list(&ListFilter::new()).await.unwrap().is_empty());
 }
 
 async fn the_engine_is_picked_by_the_url(engine: Engine) {

@@ -565,3 +565,57 @@ async fn with_the_inbox_routed_by_keeps_an_unhandled_copy_apart() {
     assert_eq!(answer, (202, false), "the genuine push is accepted");
     assert_eq!(again, (200, true), "and is then a duplicate");
 }
+
+/// A Zendesk-shaped scheme (a fresh timestamp in a header, the body, an unsigned id), its
+/// timestamp signed as `Part::Timestamp` or as the timestamp header itself: either way the
+/// id is bound to the content, so other content under a failed delivery's id cannot spend
+/// it, and the provider's retry of that delivery runs.
+#[tokio::test]
+async fn a_timestamp_signed_as_its_header_is_the_timestamp_too() {
+    use http::HeaderName;
+    use tower_webhook::scheme::{Encoding, Part, SignatureScheme, TimestampFormat};
+    let scheme = |timestamp: Part| {
+        SignatureScheme::new("acme", HeaderName::from_static("x-acme-signature"))
+            .encoding(Encoding::Hex)
+            .timestamp_header(
+                HeaderName::from_static("x-acme-timestamp"),
+                TimestampFormat::UnixSeconds,
+            )
+            .signed_parts([timestamp, Part::literal("."), Part::Body])
+            .id_from_header(HeaderName::from_static("x-acme-delivery"))
+    };
+    for spelling in [
+        Part::Timestamp,
+        Part::Header(HeaderName::from_static("x-acme-timestamp")),
+    ] {
+        let (_fails, handler) = counting(1);
+        let app = Router::new().route("/hook", post(handler)).layer(
+            WebhookLayer::new(Verifier::new(scheme(spelling.clone()), "s").unwrap())
+                .replay_store(MemoryStore::new()),
+        );
+        let sign = |id: &str, n: u32, at: SystemTime| {
+            let request = http::Request::post("/hook")
+                .header("content-type", "application/json")
+                .body(Bytes::from(format!(r#"{{"content":{n}}}"#)))
+                .unwrap();
+            Signer::new(scheme(spelling.clone()), "s")
+                .unwrap()
+                .sign_with(request, id, at)
+                .unwrap()
+        };
+        let t0 = SystemTime::now() - Duration::from_secs(60);
+        assert_eq!(
+            send(&app, &sign("evt-a", 1, t0)).await,
+            (500, false),
+            "A fails"
+        );
+        let c_as_a = relabel(&sign("evt-c", 2, t0), "x-acme-delivery", Some("evt-a"));
+        assert_eq!(send(&app, &c_as_a).await, (200, false), "C under A's id");
+        let a_retry = sign("evt-a", 1, SystemTime::now());
+        assert_eq!(
+            send(&app, &a_retry).await,
+            (200, false),
+            "{spelling:?}: the provider's retry of A runs"
+        );
+    }
+}

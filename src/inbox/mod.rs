@@ -138,8 +138,8 @@ impl Db {
         on_engine!(self, db => db.replay(id, now).await)
     }
 
-    async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
-        on_engine!(self, db => db.forget(id).await)
+    async fn forget(&self, id: InboxId, retention: i64, now: i64) -> Result<bool, InboxError> {
+        on_engine!(self, db => db.forget(id, retention, now).await)
     }
 
     async fn purge_done(&self, cutoff: i64, retention: i64, now: i64) -> Result<u64, InboxError> {
@@ -524,11 +524,20 @@ impl Inbox {
         Ok(replayed)
     }
 
-    /// Deletes a delivery, its replay keys and its attempts: a redelivery by the provider
-    /// is then accepted as new. Returns whether it existed. A worker running it right now
-    /// finishes, but its outcome is not recorded.
+    /// Deletes a delivery, its request and its attempts. Returns whether it existed. A
+    /// worker running it right now finishes, but its outcome is not recorded.
+    ///
+    /// A delivery not handled yet (pending, retrying, dead) takes its replay keys with it:
+    /// the provider's redelivery is then accepted as new, which is what forgetting a dead
+    /// one is for. A **done** delivery's keys stay until the [retention](Self::retention)
+    /// has passed since it was done, as a purge keeps them: forgetting it (to erase its
+    /// data) never lets a captured copy run it again.
     pub async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
-        self.shared.db.forget(id).await
+        let now = now_ms();
+        self.shared
+            .db
+            .forget(id, duration_ms(self.retention), now)
+            .await
     }
 
     /// Deletes the deliveries done more than `older_than` ago: their headers, bodies and

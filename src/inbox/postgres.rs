@@ -458,12 +458,36 @@ impl Db {
     }
 
     /// Deletes a delivery; its keys and attempts go with it (`ON DELETE CASCADE`).
-    pub(super) async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
+    pub(super) async fn forget(
+        &self,
+        id: InboxId,
+        retention: i64,
+        now: i64,
+    ) -> Result<bool, InboxError> {
+        let what = "the delivery could not be forgotten";
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        // A done delivery's keys are kept for the replay window, as a purge keeps them;
+        // copied in the same transaction as the deletion, so no copy finds neither.
+        sqlx::query(
+            "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+             SELECT k.replay_key, d.finished_at + $1
+             FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
+             WHERE d.id = $2 AND d.state = 'done' AND d.finished_at + $1 > $3
+             ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                 GREATEST(webhook_inbox_retained_keys.expires_at, EXCLUDED.expires_at)",
+        )
+        .bind(retention)
+        .bind(id.0)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
         let deleted = sqlx::query("DELETE FROM webhook_inbox WHERE id = $1")
             .bind(id.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
-            .map_err(failed("the delivery could not be forgotten"))?;
+            .map_err(failed(what))?;
+        tx.commit().await.map_err(failed(what))?;
         Ok(deleted.rows_affected() > 0)
     }
 

@@ -573,10 +573,30 @@ impl Db {
         Ok(done.rows_affected())
     }
 
-    pub(super) async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
+    pub(super) async fn forget(
+        &self,
+        id: InboxId,
+        retention: i64,
+        now: i64,
+    ) -> Result<bool, InboxError> {
         let what = "the delivery could not be forgotten";
         let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        // A done delivery's keys are kept for the replay window, as a purge keeps them.
+        sqlx::query(
+            "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+             SELECT k.replay_key, d.finished_at + ?1
+             FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
+             WHERE d.id = ?2 AND d.state = 'done' AND d.finished_at + ?1 > ?3
+             ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                 max(webhook_inbox_retained_keys.expires_at, excluded.expires_at)",
+        )
+        .bind(retention)
+        .bind(id.0)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
         let deleted = sqlx::query("DELETE FROM webhook_inbox WHERE id = ?")
             .bind(id.0)
             .execute(&mut *tx)

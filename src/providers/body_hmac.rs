@@ -93,8 +93,7 @@ pub fn asana() -> SignatureScheme {
 ///   secret, as text.
 /// - Signed content: the body alone. No signed timestamp.
 /// - Delivery id: `Idempotency-Key`, different for each message and the same between
-///   retries and redeliveries (not signed: a duplicate is one whose id *or* signature was
-///   seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: none read (a
+///   retries and redeliveries (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: none read (a
 ///   body carries a list of `events`).
 /// - Retries: up to 10 times with exponential back-off over about 3 days, inside the
 ///   default 7-day retention.
@@ -115,8 +114,7 @@ pub fn attio() -> SignatureScheme {
 ///
 /// - Signature: `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>` (SHA-256 under
 ///   the unsuffixed header name).
-/// - No signed timestamp. Delivery id: `X-Request-UUID` (not signed: a duplicate is one whose id
-///   *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
+/// - No signed timestamp. Delivery id: `X-Request-UUID` (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
 ///   `X-Event-Key` (not signed).
 ///
 /// Source: Atlassian docs, "Manage webhooks" (secure webhooks).
@@ -272,8 +270,7 @@ pub fn datasaur() -> SignatureScheme {
 /// - Signature: `X-Discourse-Event-Signature: sha256=<hex HMAC-SHA256 of the body>`, keyed
 ///   with the webhook's secret, as text.
 /// - Signed content: the JSON body alone. No signed timestamp.
-/// - Delivery id: `X-Discourse-Event-Id`, the id of Discourse's delivery record (not
-///   signed: a duplicate is one whose id *or* signature was seen, see
+/// - Delivery id: `X-Discourse-Event-Id`, the id of Discourse's delivery record (not signed, and not used: the signature recognises a duplicate, see
 ///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: `X-Discourse-Event`
 ///   (`post_created`, …; **not signed**: route on it only knowing that); its category is
 ///   `X-Discourse-Event-Type` (`post`, also unsigned, not read here).
@@ -393,8 +390,7 @@ pub fn front_rule() -> SignatureScheme {
 /// [Gitea](https://docs.gitea.com/usage/webhooks) (and Forgejo).
 ///
 /// - Signature: `X-Gitea-Signature: <hex HMAC-SHA256 of the body>`.
-/// - No signed timestamp. Delivery id: `X-Gitea-Delivery` (not signed: a duplicate is one whose
-///   id *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
+/// - No signed timestamp. Delivery id: `X-Gitea-Delivery` (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
 ///   `X-Gitea-Event` (not signed).
 /// - Content type: set the webhook's *POST Content Type* to `application/json`. With the
 ///   form content type Gitea signs the JSON but sends `payload=<url-encoded JSON>`, a
@@ -420,8 +416,7 @@ pub fn gitea() -> SignatureScheme {
 ///   SHA-1 header `X-Hub-Signature` is not accepted: a request carrying only that one is
 ///   refused, so it cannot be used to downgrade.
 /// - No timestamp, and the id is not signed. Delivery id: `X-GitHub-Delivery`, kept when a
-///   delivery is redelivered and named by GitHub as the key to dedupe on. Replay
-///   protection recognises a delivery by that id *or* by its signature, so a captured
+///   delivery is redelivered and named by GitHub as the key to dedupe on. Replay protection recognises a delivery by its signature (the id is not used), so a captured
 ///   delivery resent under a new id is refused too; the cost is that two distinct
 ///   deliveries with byte-identical bodies count as one (logged at `warn`, counted). See
 ///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy) to dedupe on the id alone instead.
@@ -459,8 +454,7 @@ pub fn gocardless() -> SignatureScheme {
 /// - Signature: `X-Gogs-Signature: <hex HMAC-SHA256 of the body>`, keyed with the
 ///   webhook's secret, as text.
 /// - Signed content: the body alone. No signed timestamp.
-/// - Delivery id: `X-Gogs-Delivery`, a UUID per delivery (not signed: a duplicate is one
-///   whose id *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
+/// - Delivery id: `X-Gogs-Delivery`, a UUID per delivery (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
 ///   Event type: `X-Gogs-Event` (`push`, …; **not signed**: route on it only knowing that).
 ///
 /// Source: Gogs' own documentation, `gogs/gogs`, `docs/advancing/webhooks.mdx` (event
@@ -624,8 +618,7 @@ pub fn linear() -> SignatureScheme {
 ///
 /// - Signature: `X-Chargify-Webhook-Signature-Hmac-Sha-256: <hex HMAC-SHA256 of the body>`,
 ///   keyed with the site's shared key.
-/// - No signed timestamp. Delivery id: `X-Chargify-Webhook-Id` (not signed: a duplicate is one
-///   whose id *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
+/// - No signed timestamp. Delivery id: `X-Chargify-Webhook-Id` (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)).
 ///
 /// Source: Maxio docs, "Webhooks reference" (signature verification).
 pub fn maxio() -> SignatureScheme {
@@ -816,8 +809,7 @@ pub fn quickbooks() -> SignatureScheme {
 /// [Razorpay](https://razorpay.com/docs/webhooks/validate-test/).
 ///
 /// - Signature: `X-Razorpay-Signature: <hex HMAC-SHA256 of the body>`.
-/// - No signed timestamp. Delivery id: `x-razorpay-event-id` (not signed: a duplicate is one
-///   whose id *or* signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
+/// - No signed timestamp. Delivery id: `x-razorpay-event-id` (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event
 ///   type: the body's `event`.
 ///
 /// Source: `razorpay/razorpay-node`, `lib/utils/razorpay-utils.js`
@@ -852,8 +844,7 @@ pub fn segment() -> SignatureScheme {
 ///
 /// - Signature: `Sentry-Hook-Signature: <hex HMAC-SHA256 of the body>`.
 /// - `Sentry-Hook-Timestamp` is sent but not signed, so it is not checked.
-/// - Delivery id: `Request-ID` (not signed: a duplicate is one whose id *or* signature was seen,
-///   see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: `Sentry-Hook-Resource` (not
+/// - Delivery id: `Request-ID` (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: `Sentry-Hook-Resource` (not
 ///   signed).
 /// - Secret: the integration's client secret.
 ///
@@ -872,8 +863,7 @@ pub fn sentry() -> SignatureScheme {
 ///   `Shopify-Event-Id`, `Shopify-Topic`), read when the `X-` one is absent.
 /// - No signed timestamp (`X-Shopify-Triggered-At` is not signed).
 /// - Delivery id: `X-Shopify-Event-Id`, which Shopify keeps across retries and documents
-///   for detecting duplicates (not signed: a duplicate is one whose id *or* signature was
-///   seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
+///   for detecting duplicates (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type:
 ///   `X-Shopify-Topic` (not signed).
 /// - Secret: the app's client secret.
 ///
@@ -993,8 +983,7 @@ pub fn terraform_cloud() -> SignatureScheme {
 ///   app's OAuth client secret, as text.
 /// - Signed content: the raw body alone. No signed timestamp.
 /// - Delivery id: `X-Todoist-Delivery-ID`, unique per notification and reused when a failed
-///   delivery is retried (not signed: a duplicate is one whose id *or* signature was seen,
-///   see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: the signed body's
+///   delivery is retried (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: the signed body's
 ///   `event_name` (`item:added`, …).
 /// - Retries: a non-200 answer is retried after 15 minutes, at most three times: well
 ///   inside the default 7-day retention.
@@ -1124,8 +1113,7 @@ pub fn webex() -> SignatureScheme {
 /// [WooCommerce](https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks).
 ///
 /// - Signature: `X-WC-Webhook-Signature: <base64 HMAC-SHA256 of the body>`.
-/// - No signed timestamp. Delivery id: `X-WC-Webhook-Delivery-ID` (not signed: a
-///   duplicate is one whose id *or* signature was seen, see
+/// - No signed timestamp. Delivery id: `X-WC-Webhook-Delivery-ID` (not signed, and not used: the signature recognises a duplicate, see
 ///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). Event type: `X-WC-Webhook-Topic`
 ///   (not signed).
 /// - Handshake: the unsigned ping `webhook_id=<id>` WooCommerce sends when a webhook is

@@ -27,8 +27,7 @@ const EVENT_ID: HeaderName = HeaderName::from_static("x-hookdeck-eventid");
 ///   passes when either header matches any configured secret, so deliveries keep
 ///   verifying until the new secret is configured. `X-Hookdeck-Signature` is required.
 /// - No signed timestamp. Delivery id: `X-Hookdeck-EventID`, the same on every attempt
-///   of a Hookdeck event (not signed: a duplicate is one whose id *or* signature was seen,
-///   see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). No event type: Hookdeck forwards
+///   of a Hookdeck event (not signed, and not used: the signature recognises a duplicate, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)). No event type: Hookdeck forwards
 ///   the original provider's body, whose type field is that provider's.
 /// - `X-Hookdeck-Verified: true` (Hookdeck checked the original provider's signature) is
 ///   not signed, so it is not read; the original provider's own headers are forwarded

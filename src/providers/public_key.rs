@@ -118,9 +118,10 @@ pub fn telnyx() -> SignatureScheme {
 ///   PKCS#1, of 2048 to 8192 bits). For signing (tests), an RSA private key (PKCS#8 or
 ///   PKCS#1).
 /// - Delivery id: `X-Delivery-Id`, a UUID per notification, **not signed**: anyone can
-///   change it on a captured delivery. The layer's replay protection keys on it **and**
-///   on a hash of the signed body, so a changed id does not get a capture past it; do
-///   not use [`Delivery::id`](crate::Delivery::id) alone for idempotency.
+///   change it on a captured delivery. The layer's replay protection does not use it: the
+///   signature (a hash of the signed body) recognises a duplicate, so a changed id does
+///   not get a capture past it; do not use [`Delivery::id`](crate::Delivery::id) alone for
+///   idempotency.
 /// - Event type: the body's `event_type` (signed).
 /// - Test notifications carry `X-Test-Notification: true`, **not signed** either: read it
 ///   from the request for logs only, never to decide what to do with a delivery.

@@ -239,9 +239,10 @@ pub fn webflow() -> SignatureScheme {
 ///   webhook's signing secret.
 /// - Signed content: `X-Zendesk-Webhook-Signature-Timestamp` followed by the body.
 ///   Timestamp: RFC 3339, ±5 minutes.
-/// - Delivery id: `X-Zendesk-Webhook-Invocation-Id` (not signed: a duplicate is one whose id *or*
-///   signature was seen, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy); a retry is signed
-///   anew with a fresh timestamp and recognised by this id).
+/// - Delivery id: `X-Zendesk-Webhook-Invocation-Id` (not signed: replay protection binds it
+///   to the signed body, beside the signature, see [`UnsignedIdPolicy`](crate::UnsignedIdPolicy);
+///   a retry, signed anew with a fresh timestamp, carries the same id and body and is
+///   recognised by them).
 ///
 /// Source: Zendesk developer docs, "Verifying webhook authenticity".
 pub fn zendesk() -> SignatureScheme {

@@ -58,8 +58,7 @@ const MAX_PARAMS: usize = 256;
 ///   and `http`). Each MAC covers the URL and the form parameters.
 /// - Any other non-empty body (JSON without `bodySHA256`, say) is not covered by the
 ///   signature and is refused.
-/// - No timestamp. Delivery id: `I-Twilio-Idempotency-Token` when present (not signed: a
-///   duplicate is one whose id *or* signature was seen, see
+/// - No timestamp. Delivery id: `I-Twilio-Idempotency-Token` when present (not signed, and not used: the signature recognises a duplicate, see
 ///   [`UnsignedIdPolicy`](crate::UnsignedIdPolicy)), else the signature.
 ///
 /// Set [`public_url`](Twilio::public_url) to the base URL Twilio calls: the signed URL is

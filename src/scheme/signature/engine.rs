@@ -524,12 +524,22 @@ impl SignatureScheme {
     /// cover: then the content without the timestamp is what a provider's retry repeats.
     /// A timestamp read from the body (Linear) changes the body on each attempt.
     fn resigns_the_same_content(&self) -> bool {
-        self.parts
-            .iter()
-            .any(|part| matches!(part, Part::Timestamp))
+        self.parts.iter().any(|part| self.is_timestamp(part))
             && self.signs(&Part::Body)
             && !matches!(&self.timestamp, Some((TimestampSource::Json(_), _)))
             && !self.id_is_signed()
+    }
+
+    /// Whether `part` is the signed timestamp: `Part::Timestamp`, or the timestamp's own
+    /// header signed as `Part::Header`.
+    fn is_timestamp(&self, part: &Part) -> bool {
+        match (part, &self.timestamp) {
+            (Part::Timestamp, _) => true,
+            (Part::Header(name), Some((TimestampSource::Header(timestamp), _))) => {
+                name == timestamp
+            }
+            _ => false,
+        }
     }
 
     /// What identifies a delivery's content across the provider's attempts: the signed
@@ -543,6 +553,16 @@ impl SignatureScheme {
     ) -> Result<Box<[u8]>, Rejection> {
         let mut resolved = Resolved::new();
         self.resolve(request, None, id, &mut resolved)?;
+        // The timestamp's header signed as a header is the timestamp too: left empty.
+        let mut slot = 0;
+        for part in &self.parts {
+            if !matches!(part, Part::Timestamp) && self.is_timestamp(part) {
+                if let Some(slice) = resolved.slices.get_mut(slot) {
+                    *slice = b"";
+                }
+            }
+            slot += if matches!(part, Part::Url) { 3 } else { 1 };
+        }
         let parts = resolved.as_slice();
         Ok(match key.filter(|_| self.algorithm.is_mac()) {
             Some(key) => {
