@@ -8,6 +8,7 @@ mod adyen;
 mod allowed_networks;
 mod body_frames;
 mod braintree;
+mod captured_copies;
 mod configuration;
 mod credentials;
 mod diagnostics;
@@ -32,7 +33,7 @@ mod inbox_router;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_secrets;
 mod independent_vectors;
-mod independent_vectors_more;
+mod independent_vectors_no_sdk;
 #[cfg(feature = "jwt")]
 mod jwt;
 #[cfg(feature = "jwt")]
@@ -44,7 +45,6 @@ mod memory_store;
 mod paypal;
 mod preset_details;
 mod presets;
-mod presets_b;
 mod properties;
 mod readme;
 #[cfg(feature = "axum")]
@@ -54,10 +54,9 @@ mod redis_http;
 #[cfg(all(feature = "redis", feature = "axum"))]
 mod redis_persistence_check;
 mod relabelled_copies;
-mod replay_attacks;
 mod replay_contract;
+mod replayed_deliveries;
 mod retries;
-mod review_findings;
 #[cfg(feature = "axum")]
 mod rsa;
 mod sdk_vectors;
@@ -78,3 +77,4 @@ mod twilio_url_encoding;
 ))]
 mod typed_examples;
 mod vectors;
+mod vectors_easypost_lithic_airwallex_auth0;

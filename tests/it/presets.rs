@@ -1247,7 +1247,7 @@ fn every_registry_preset_has_a_detailed_case() {
         (
             "mailgun",
             "cannot sign: its signature is a field of the body (providers::mailgun::signature); \
-             tests/custom_presets.rs (mailgun_*), tests/it/review_findings.rs",
+             tests/custom_presets.rs (mailgun_*), tests/it/captured_copies.rs",
         ),
         (
             "gitlab",
@@ -1262,7 +1262,7 @@ fn every_registry_preset_has_a_detailed_case() {
         (
             "auth0_log_streams",
             "a shared token signs nothing, so no tampered body is refused; \
-             tests/it/presets_b.rs (auth0_log_streams_token)",
+             tests/it/vectors_easypost_lithic_airwallex_auth0.rs (auth0_log_streams_token)",
         ),
         (
             "adyen",
@@ -1293,7 +1293,7 @@ fn every_registry_preset_has_a_detailed_case() {
         (
             "cloudflare_notifications",
             "a shared token signs nothing, so no tampered body is refused; \
-             tests/it/independent_vectors_more.rs (cloudflare_notifications_token)",
+             tests/it/independent_vectors_no_sdk.rs (cloudflare_notifications_token)",
         ),
     ];
     let cases = cases();

@@ -1,5 +1,6 @@
-//! The hostile review's replay findings, through real HTTP: a captured delivery resent
-//! under a new unsigned id, completions that must land, handshakes turned into messages.
+//! Replayed deliveries through real HTTP: a captured delivery resent under a new unsigned
+//! id, completions that must land (slow handlers, timeouts, a Redis restart), handshakes
+//! turned into messages.
 //! Each test asserts the handler did not run again.
 
 use crate::common;

@@ -1,7 +1,8 @@
-//! Regression tests for the findings of the second hostile review (of the replay-key and
-//! completion changes). Each asserts the secure behaviour, and each failed on the code the
-//! review attacked: a signature per key, absorbed attacker ids, a completion dropped with
-//! the response future, Mailgun's token boundary. (The declared-length allocation finding
+//! Captured deliveries resent altered are still the same delivery: a copy carrying only
+//! another key's signature, copies under attacker-chosen ids (which neither flush the
+//! memory store nor mark a chosen id as handled), a completion dropped with the response
+//! future, Mailgun's token boundary. Each test asserts the secure behaviour and failed on
+//! the code before its fix (the second hostile review's findings). (The declared-length allocation finding
 //! is in `tests/body_allocation.rs`, which measures with dhat.)
 //!
 //! The attacker can send anything to the public URL and holds copies of earlier valid

@@ -1,7 +1,7 @@
-//! Issue 15's second batch of presets whose provider publishes no test vector and ships no
-//! SDK helper, checked against signatures computed independently with Python's hmac module
-//! from each provider's documented recipe: `python3 scripts/independent_vectors_more.py`
-//! prints this table.
+//! Presets whose provider publishes no test vector and ships no SDK helper, checked
+//! against signatures computed independently with Python's hmac module from each
+//! provider's documented recipe: `python3 scripts/independent_vectors_more.py` prints
+//! this table.
 
 use std::time::{Duration, SystemTime};
 
