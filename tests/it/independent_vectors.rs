@@ -2,6 +2,7 @@
 //! independently with Python's hmac module: `python3 scripts/independent_vectors.py`
 //! prints this table.
 
+use crate::common::verifier_at;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -66,12 +67,11 @@ const VECTORS: &[Vector] = &[
 const PUBLIC: &str = "https://hooks.example.com";
 
 fn build<S: Scheme>(scheme: S, secret: &str) -> Verifier {
-    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(T);
-    Verifier::builder(scheme)
-        .secret(secret)
-        .clock(move || now)
-        .build()
-        .expect("valid secret")
+    verifier_at(
+        scheme,
+        &[secret],
+        SystemTime::UNIX_EPOCH + Duration::from_secs(T),
+    )
 }
 
 fn verifier(preset: &str, secret: &str) -> Verifier {

@@ -3,6 +3,7 @@
 //! provider's documented recipe: `python3 scripts/independent_vectors_more.py` prints
 //! this table.
 
+use crate::common::verifier_at;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -56,13 +57,9 @@ const VECTORS: &[Vector] = &[
 ];
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
-    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(T);
     let preset = providers::find(preset).unwrap_or_else(|| panic!("no preset {preset}"));
-    Verifier::builder(preset.scheme())
-        .secret(secret)
-        .clock(move || now)
-        .build()
-        .expect("valid secret")
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(T);
+    verifier_at(preset.scheme(), &[secret], now)
 }
 
 fn request(header: &str, value: &str, extra: &[(&str, &str)], body: &str) -> http::Request<Bytes> {

@@ -5,6 +5,7 @@
 //! through real HTTP on 127.0.0.1, where a refused token never runs the handler.
 
 use crate::common;
+use crate::common::verifier_at;
 
 use std::time::{Duration, SystemTime};
 
@@ -82,11 +83,7 @@ fn request(header: &str, value: &str, body: &'static [u8]) -> http::Request<Byte
 }
 
 fn verifier(scheme: impl tower_webhook::Scheme, keys: &[&str]) -> Verifier {
-    Verifier::builder(scheme)
-        .secrets(keys.iter().copied())
-        .clock(now)
-        .build()
-        .expect("verifier")
+    verifier_at(scheme, keys, now())
 }
 
 fn signed(

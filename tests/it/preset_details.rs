@@ -4,6 +4,7 @@
 //! Expected signatures were computed independently with Python's hmac module, as the
 //! comments show.
 
+use crate::common::verifier_at;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -12,14 +13,6 @@ use tower_webhook::{providers, RejectionKind, Scheme, Signer, Verifier};
 
 fn at(secs: u64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
-}
-
-fn verifier<S: Scheme>(scheme: S, secrets: &[&str], now: SystemTime) -> Verifier {
-    Verifier::builder(scheme)
-        .secrets(secrets.iter().copied())
-        .clock(move || now)
-        .build()
-        .unwrap()
 }
 
 fn post(headers: &[(&str, &str)], body: &'static str) -> http::Request<Bytes> {
@@ -32,7 +25,7 @@ fn post(headers: &[(&str, &str)], body: &'static str) -> http::Request<Bytes> {
 
 #[test]
 fn gitlab_token_is_compared_against_every_configured_token() {
-    let v = verifier(providers::gitlab(), &["old token", "new token"], at(0));
+    let v = verifier_at(providers::gitlab(), &["old token", "new token"], at(0));
     for token in ["old token", "new token"] {
         let delivery = v
             .verify(&post(
@@ -64,7 +57,7 @@ fn gitlab_token_is_compared_against_every_configured_token() {
 /// length of the right token is refused like any wrong token, with the same rejection.
 #[test]
 fn token_of_another_length_is_refused() {
-    let v = verifier(providers::gitlab(), &["s3cret-token"], at(0));
+    let v = verifier_at(providers::gitlab(), &["s3cret-token"], at(0));
     let with = |token: &str| post(&[("x-gitlab-token", token)], "{}");
     v.verify(&with("s3cret-token")).unwrap();
     for token in [
@@ -84,7 +77,7 @@ fn token_of_another_length_is_refused() {
 
 #[test]
 fn telegram_secret_token() {
-    let v = verifier(providers::telegram(), &["tg-secret_1"], at(0));
+    let v = verifier_at(providers::telegram(), &["tg-secret_1"], at(0));
     let signed = Signer::new(providers::telegram(), "tg-secret_1")
         .unwrap()
         .sign(post(&[], r#"{"update_id":1}"#))
@@ -119,7 +112,7 @@ fn box_request(primary: &str, secondary: &str) -> http::Request<Bytes> {
 
 #[test]
 fn box_checks_each_key_against_its_own_header() {
-    let v = verifier(
+    let v = verifier_at(
         providers::box_com(),
         &["SamplePrimaryKey", "SampleSecondaryKey"],
         at(1_700_000_000),
@@ -164,7 +157,7 @@ fn box_checks_each_key_against_its_own_header() {
     );
 
     // Box's default tolerance is ten minutes.
-    let late = verifier(
+    let late = verifier_at(
         providers::box_com(),
         &["SamplePrimaryKey"],
         at(1_700_000_601),
@@ -176,7 +169,7 @@ fn box_checks_each_key_against_its_own_header() {
 #[test]
 fn box_sign_then_verify() {
     let now = SystemTime::now();
-    let v = verifier(providers::box_com(), &["primary", "secondary"], now);
+    let v = verifier_at(providers::box_com(), &["primary", "secondary"], now);
     let signed = Signer::new(providers::box_com(), "primary")
         .unwrap()
         .sign(post(&[], BOX_BODY))
@@ -190,7 +183,7 @@ const MAILGUN_SIGNATURE: &str = "bc1d4695b271aaa416998b45ddede459c204863b78219cf
 
 #[test]
 fn mailgun_signature_inside_the_json_body() {
-    let v = verifier(
+    let v = verifier_at(
         providers::mailgun(),
         &["key-mailgun-signing"],
         at(1_700_000_010),
@@ -223,7 +216,7 @@ fn mailgun_signature_inside_the_json_body() {
         RejectionKind::SignatureMismatch
     );
 
-    let later = verifier(
+    let later = verifier_at(
         providers::mailgun(),
         &["key-mailgun-signing"],
         at(1_700_000_301),
@@ -231,7 +224,7 @@ fn mailgun_signature_inside_the_json_body() {
     let stale = later.verify(&post(&[], body));
     assert_eq!(stale.unwrap_err().kind(), RejectionKind::TimestampExpired);
 
-    let wrong_key = verifier(providers::mailgun(), &["another key"], at(1_700_000_010));
+    let wrong_key = verifier_at(providers::mailgun(), &["another key"], at(1_700_000_010));
     assert_eq!(
         wrong_key.verify(&post(&[], body)).unwrap_err().kind(),
         RejectionKind::SignatureMismatch
@@ -246,7 +239,7 @@ fn mailgun_signature_inside_the_json_body() {
 
 #[test]
 fn mailgun_legacy_form_fields() {
-    let v = verifier(
+    let v = verifier_at(
         providers::mailgun(),
         &["key-mailgun-signing"],
         at(1_700_000_010),
@@ -276,7 +269,7 @@ fn linear_reads_its_timestamp_from_the_signed_body() {
         &[("linear-signature", &signature), ("linear-delivery", "d-1")],
         LINEAR_BODY,
     );
-    let v = verifier(providers::linear(), &["lin_wh_secret"], at(1_700_000_030));
+    let v = verifier_at(providers::linear(), &["lin_wh_secret"], at(1_700_000_030));
     let delivery = v.verify(&request).unwrap();
     assert_eq!(delivery.timestamp(), Some(at(1_700_000_000)));
     assert_eq!(delivery.event_type(), Some("Issue"));
@@ -289,7 +282,7 @@ fn linear_reads_its_timestamp_from_the_signed_body() {
     );
     assert_eq!(delivery.replay_keys().len(), 2);
     // Linear's SDK tolerance is one minute.
-    let late = verifier(providers::linear(), &["lin_wh_secret"], at(1_700_000_061));
+    let late = verifier_at(providers::linear(), &["lin_wh_secret"], at(1_700_000_061));
     assert_eq!(
         late.verify(&request).unwrap_err().kind(),
         RejectionKind::TimestampExpired
@@ -311,7 +304,7 @@ const RECURLY_NEW: &str = "df778eabcdd37bedafd4b1a3062fac7eb04ef79d01239d2854b98
 fn recurly_reads_the_timestamp_first_then_any_signature() {
     let header = |value: &str| post(&[("recurly-signature", value)], r#"{"id":"evt_1"}"#);
     let now = at(1_700_000_000);
-    let v = verifier(providers::recurly(), &["recurly-new"], now);
+    let v = verifier_at(providers::recurly(), &["recurly-new"], now);
     // Several signatures (Recurly signs with each active key): any may match.
     let delivery = v
         .verify(&header(&format!(
@@ -332,7 +325,7 @@ fn recurly_reads_the_timestamp_first_then_any_signature() {
     let moved = v.verify(&header(&format!("1700000000001,{RECURLY_NEW}")));
     assert_eq!(moved.unwrap_err().kind(), RejectionKind::SignatureMismatch);
     // Ten minutes later it is stale, though the signature is valid.
-    let later = verifier(providers::recurly(), &["recurly-new"], at(1_700_000_600));
+    let later = verifier_at(providers::recurly(), &["recurly-new"], at(1_700_000_600));
     let stale = later.verify(&header(&format!("1700000000000,{RECURLY_NEW}")));
     assert_eq!(stale.unwrap_err().kind(), RejectionKind::TimestampExpired);
 
@@ -361,14 +354,14 @@ fn docusign_matches_any_numbered_header_with_any_key() {
         ("x-docusign-signature-2", DOCUSIGN_KEY_2),
     ];
     for held in ["docusign-key-1", "docusign-key-2"] {
-        let v = verifier(providers::docusign(), &[held], at(0));
+        let v = verifier_at(providers::docusign(), &[held], at(0));
         let delivery = v.verify(&post(&both, DOCUSIGN_BODY)).unwrap();
         assert_eq!(delivery.event_type(), Some("envelope-completed"));
         // No delivery id: the replay key is the signature itself.
         assert_eq!(delivery.provider(), "docusign");
     }
     // A garbled first header does not hide a valid second one.
-    let v = verifier(providers::docusign(), &["docusign-key-2"], at(0));
+    let v = verifier_at(providers::docusign(), &["docusign-key-2"], at(0));
     v.verify(&post(
         &[
             ("x-docusign-signature-1", "not base64!"),
@@ -508,7 +501,7 @@ fn twilio_takes_at_most_256_form_parameters() {
         *signed.body_mut() = body(n, empty_pairs);
         signed
     };
-    let v = verifier(scheme(), &["auth token"], SystemTime::now());
+    let v = verifier_at(scheme(), &["auth token"], SystemTime::now());
     v.verify(&form(256, false)).unwrap();
     v.verify(&form(256, true)).unwrap();
     for request in [form(257, false), form(257, true), form(5000, false)] {

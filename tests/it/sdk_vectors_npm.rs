@@ -2,6 +2,7 @@
 //! through the public API. `bash scripts/sdk_vectors_npm.sh` regenerates the fixture with
 //! the pinned SDK versions it names, checking each line with the SDK's own verifier first.
 
+use crate::common::verifier_at;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -48,11 +49,7 @@ fn lines() -> Vec<Line<'static>> {
 
 fn verifier(preset: &str, secret: &str) -> Verifier {
     let preset = providers::find(preset).unwrap_or_else(|| panic!("no preset {preset}"));
-    Verifier::builder(preset.scheme())
-        .secret(secret)
-        .clock(now)
-        .build()
-        .expect("verifier")
+    verifier_at(preset.scheme(), &[secret], now())
 }
 
 fn request(line: &Line<'_>, body: &str) -> http::Request<Bytes> {

@@ -1,21 +1,14 @@
 //! Published test vectors (../shared/providers.md lists where each comes from), verified
 //! through the public API with the clock pinned to the vector's timestamp.
 
+use crate::common::verifier_at;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use tower_webhook::{providers, RejectionKind, Scheme, Verifier};
+use tower_webhook::{providers, RejectionKind, Verifier};
 
 fn at(secs: u64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
-}
-
-fn verifier_at<S: Scheme>(scheme: S, secret: &str, now: SystemTime) -> Verifier {
-    Verifier::builder(scheme)
-        .secret(secret)
-        .clock(move || now)
-        .build()
-        .expect("valid secret")
 }
 
 fn request(uri: &str, headers: &[(&str, &str)], body: &'static [u8]) -> http::Request<Bytes> {
@@ -32,7 +25,7 @@ fn request(uri: &str, headers: &[(&str, &str)], body: &'static [u8]) -> http::Re
 fn standard_webhooks_vector_1() {
     let verifier = verifier_at(
         providers::standard_webhooks(),
-        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
         at(1_614_265_330),
     );
     let req = request(
@@ -71,7 +64,7 @@ fn standard_webhooks_vector_2_and_svix() {
         (providers::svix(), "svix"),
         (providers::svix(), "webhook"),
     ] {
-        let verifier = verifier_at(scheme, secret, at(1_649_367_553));
+        let verifier = verifier_at(scheme, &[secret], at(1_649_367_553));
         let owned = headers(prefix);
         let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         let delivery = verifier.verify(&request("/", &pairs, body)).expect(prefix);
@@ -108,7 +101,7 @@ fn slack_vector() {
     let body: &'static [u8] = b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
     let verifier = verifier_at(
         providers::slack(),
-        "8f742231b10e8888abcd99yyyzzz85a5",
+        &["8f742231b10e8888abcd99yyyzzz85a5"],
         at(1_531_420_618),
     );
     let req = request(
@@ -202,7 +195,7 @@ fn standard_webhooks_v1a_vector() {
     let whpk = format!("whpk_{}", engine.encode(public.as_bytes()));
     let verifier = verifier_at(
         providers::standard_webhooks_ed25519(),
-        &whpk,
+        &[&whpk],
         at(1_614_265_330),
     );
     let signature = "v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8Ag==";
@@ -256,7 +249,7 @@ fn ed25519_signature_with_non_canonical_s_is_rejected() {
         .unwrap();
     let verifier = verifier_at(
         providers::standard_webhooks_ed25519(),
-        &whpk,
+        &[&whpk],
         at(1_614_265_330),
     );
     verifier.verify(&signed).expect("the original verifies");
@@ -287,7 +280,7 @@ fn ed25519_signature_with_non_canonical_s_is_rejected() {
 
 #[test]
 fn paddle_vectors() {
-    let verifier = verifier_at(providers::paddle(), "VALID_SECRET", at(1_698_796_800));
+    let verifier = verifier_at(providers::paddle(), &["VALID_SECRET"], at(1_698_796_800));
     for (body, header) in [
         (
             &br#"{"data": ["1", "2"]}"#[..],
@@ -305,7 +298,7 @@ fn paddle_vectors() {
         verifier.verify(&req).expect("vector verifies");
     }
     // Paddle's SDK tolerance is five seconds.
-    let later = verifier_at(providers::paddle(), "VALID_SECRET", at(1_698_796_806));
+    let later = verifier_at(providers::paddle(), &["VALID_SECRET"], at(1_698_796_806));
     let req = request(
         "/",
         &[(
@@ -476,7 +469,7 @@ fn sendgrid_published_vectors() {
         ),
     ];
     for (key, timestamp, signature, body) in cases {
-        let verifier = verifier_at(providers::sendgrid(), key, at(timestamp));
+        let verifier = verifier_at(providers::sendgrid(), &[key], at(timestamp));
         let ts = timestamp.to_string();
         let req = request(
             "/sendgrid",

@@ -3,24 +3,17 @@
 //! (`python3 scripts/presets_b_vectors.py` prints them), and Auth0's shared token. The
 //! catalogue in tests/it/presets.rs signs, tampers and rotates each signing preset too.
 
+use crate::common::verifier_at;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use tower_webhook::{providers, RejectionKind, Scheme, Verifier};
+use tower_webhook::{providers, RejectionKind, Verifier};
 
 const BODY: &str =
     r#"{"id":"evt_1","name":"payment_intent.succeeded","event_type":"card.created"}"#;
 
 fn at(secs: u64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
-}
-
-fn verifier_at<S: Scheme>(scheme: S, secret: &str, now: SystemTime) -> Verifier {
-    Verifier::builder(scheme)
-        .secret(secret)
-        .clock(move || now)
-        .build()
-        .expect("valid secret")
 }
 
 fn post(headers: &[(&str, &str)], body: impl Into<Bytes>) -> http::Request<Bytes> {
@@ -61,7 +54,7 @@ fn easypost_published_vector() {
 fn lithic_independent_vector() {
     let verifier = verifier_at(
         providers::lithic(),
-        "whsec_zlFsbBZ8Xcodlpcu6NDTdSzZRLSdhkst",
+        &["whsec_zlFsbBZ8Xcodlpcu6NDTdSzZRLSdhkst"],
         at(1_700_000_000),
     );
     let headers = [
@@ -99,7 +92,7 @@ fn airwallex_independent_vector() {
     ];
     let verifier = verifier_at(
         providers::airwallex(),
-        "airwallex-endpoint-secret",
+        &["airwallex-endpoint-secret"],
         at(1_700_000_000),
     );
     let delivery = verifier
@@ -118,7 +111,7 @@ fn airwallex_independent_vector() {
     // Ten minutes later the same request is stale.
     let later = verifier_at(
         providers::airwallex(),
-        "airwallex-endpoint-secret",
+        &["airwallex-endpoint-secret"],
         at(1_700_000_600),
     );
     assert_eq!(
@@ -161,7 +154,7 @@ fn auth0_log_streams_token() {
 fn incident_io_independent_vector() {
     let verifier = verifier_at(
         providers::incident_io(),
-        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
         at(1_700_000_000),
     );
     let headers = [
@@ -200,7 +193,7 @@ fn stytch_independent_vector() {
     let body = r#"{"project_id":"project-test-1","event_id":"event-test-1","action":"CREATE","object_type":"organization","source":"DIRECT","id":"organization-test-1"}"#;
     let verifier = verifier_at(
         providers::stytch(),
-        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
         at(1_700_000_000),
     );
     let signature = "v1,7X7U1kYa4FdVCqV63IvmcO9dzds9ashtnpp4AERNTPg=";
@@ -233,7 +226,11 @@ fn supabase_auth_hooks_independent_vector() {
         "v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         "v1,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
     ] {
-        let verifier = verifier_at(providers::supabase_auth_hooks(), secret, at(1_700_000_000));
+        let verifier = verifier_at(
+            providers::supabase_auth_hooks(),
+            &[secret],
+            at(1_700_000_000),
+        );
         let delivery = verifier
             .verify(&post(&headers, body))
             .unwrap_or_else(|e| panic!("{secret}: {e}"));
@@ -244,7 +241,7 @@ fn supabase_auth_hooks_independent_vector() {
     // plain Standard Webhooks with the first secret does not verify this header.
     let plain = verifier_at(
         providers::standard_webhooks(),
-        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
         at(1_700_000_000),
     );
     assert_eq!(
@@ -260,7 +257,7 @@ fn supabase_auth_hooks_independent_vector() {
     // Another secret does not verify.
     let other = verifier_at(
         providers::supabase_auth_hooks(),
-        "v1,whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        &["v1,whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="],
         at(1_700_000_000),
     );
     assert_eq!(

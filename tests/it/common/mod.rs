@@ -211,3 +211,17 @@ fn futures_stream<T: Send + Unpin + 'static>(
     }
     Iter(items.into_iter())
 }
+
+/// A verifier for `scheme` with `secrets`, whose clock stands still at `now` (the instant
+/// a vector was signed at).
+pub fn verifier_at<S: tower_webhook::Scheme>(
+    scheme: S,
+    secrets: &[&str],
+    now: std::time::SystemTime,
+) -> tower_webhook::Verifier {
+    tower_webhook::Verifier::builder(scheme)
+        .secrets(secrets.iter().copied())
+        .clock(move || now)
+        .build()
+        .expect("valid secrets")
+}
