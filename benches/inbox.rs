@@ -5,10 +5,10 @@
 //!
 //! `cargo bench --bench inbox --features inbox-sqlite,inbox-postgres` (scripts/bench.sh
 //! runs it). It starts its own PostgreSQL with the default durability (fsync on), as the
-//! tests do (tests/common/postgres.rs). Without `--bench` (as `cargo test --all-targets`
-//! runs it) it does nothing.
+//! tests do (tests/it/common/postgres.rs). Without `--bench` (as `cargo test
+//! --all-targets` runs it) it does nothing.
 
-#[path = "../tests/common/postgres.rs"]
+#[path = "../tests/it/common/postgres.rs"]
 #[allow(dead_code, unreachable_pub)]
 mod postgres;
 

@@ -9,7 +9,7 @@
 //! with SQL into the backlog (distinct ids, the same request), which the workers handle
 //! with a handler that answers at once. Without `--bench` it does nothing.
 
-#[path = "../tests/common/postgres.rs"]
+#[path = "../tests/it/common/postgres.rs"]
 #[allow(dead_code, unreachable_pub)]
 mod postgres;
 

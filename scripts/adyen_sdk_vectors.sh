@@ -2,7 +2,7 @@
 # Regenerates tests/fixtures/adyen_sdk.json: Adyen notifications signed by Adyen's own
 # library, `HmacValidator.calculateHmac` of @adyen/api-library 32.1.0 (npm pack; only
 # lib/src/utils/hmacValidator.js and the constants it reads are loaded, which need node's
-# standard library alone), each also checked with its `validateHMAC`. tests/adyen.rs checks
+# standard library alone), each also checked with its `validateHMAC`. tests/it/adyen.rs checks
 # the crate agrees on each one.
 #
 #     bash scripts/adyen_sdk_vectors.sh

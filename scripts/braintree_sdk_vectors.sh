@@ -2,7 +2,7 @@
 # Regenerates tests/fixtures/braintree_sdk.json: Braintree webhook bodies made by
 # Braintree's own Node SDK (`webhookTesting.sampleNotification` of braintree 3.40.0), each
 # checked with its `webhookNotification.parse`. Installed from npm into a temporary
-# directory. tests/braintree.rs checks the crate agrees on each one.
+# directory. tests/it/braintree.rs checks the crate agrees on each one.
 #
 #     bash scripts/braintree_sdk_vectors.sh
 set -euo pipefail

@@ -2,7 +2,7 @@
 # Regenerates tests/fixtures/hookdeck_sdk.json: deliveries signed with node:crypto and
 # accepted (or refused) by Hookdeck's own verifier, `verifyWebhookSignature` of
 # @hookdeck/sdk 0.4.0 (npm pack; only webhooks/helpers.js is loaded, which needs node's
-# standard library alone). tests/sdk_vectors.rs checks the crate agrees on each one.
+# standard library alone). tests/it/sdk_vectors.rs checks the crate agrees on each one.
 #
 #     bash scripts/hookdeck_sdk_vectors.sh
 set -euo pipefail

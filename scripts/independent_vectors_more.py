@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Computes the expected signatures in tests/independent_vectors_more.rs with Python's own
+"""Computes the expected signatures in tests/it/independent_vectors_no_sdk.rs with Python's own
 hmac/hashlib modules, independently of the crate, for presets whose provider publishes no
 test vector and ships no SDK helper. Each line follows the provider's documented recipe
 (named in the preset's doc comment). Run it and compare with the table in that file:

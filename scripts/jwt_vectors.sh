@@ -8,7 +8,7 @@
 #   Plaid's "Verify webhooks" page and its Python example is replayed with PyJWT: `alg`
 #   must be ES256, the key chosen by `kid`, `iat` not older than 5 minutes, and
 #   `request_body_sha256` equal to the body's hex SHA-256 (hmac.compare_digest).
-# tests/jwt.rs checks the crate agrees with each (and says where it is stricter).
+# tests/it/jwt.rs checks the crate agrees with each (and says where it is stricter).
 #
 #     bash scripts/jwt_vectors.sh
 set -euo pipefail
@@ -37,7 +37,7 @@ def public_jwk(key, kid):
     n = key.public_key().public_numbers()
     return {"kty": "EC", "crv": "P-256", "kid": kid, "x": b64(n.x), "y": b64(n.y)}
 
-# The example key pairs of tests/presets.rs (published; never for production).
+# The example key pairs of tests/it/presets.rs (published; never for production).
 KEY1 = p256("2ZiRbsQeKPRRrCda4siCwFqbRwslq9Sh-fWnall1URM")
 KEY2 = p256("50gUqi6FEPAhOUviwNsWyKgoz26shSFSmkXMkptFEFY")
 KID1, KID2 = "example-key-never-use-in-production", "second-key"

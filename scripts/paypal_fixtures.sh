@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the PayPal test PKI in tests/fixtures/paypal/ with OpenSSL (tests/paypal.rs
+# Regenerates the PayPal test PKI in tests/fixtures/paypal/ with OpenSSL (tests/it/paypal.rs
 # reads it). Never for production: the private keys are published here.
 # - test_ca.pem: a self-signed test root, the trust anchor the tests inject;
 # - leaf_chain.pem: a 2048-bit leaf for messageverificationcerts.paypal.com (SAN, EKU

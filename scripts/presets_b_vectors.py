@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Computes the expected signatures in tests/presets_b.rs with Python's own hmac/hashlib
-modules, independently of the crate, for the presets of tests/presets_b.rs whose
+"""Computes the expected signatures in tests/it/vectors_easypost_lithic_airwallex_auth0.rs with Python's own hmac/hashlib
+modules, independently of the crate, for the presets of tests/it/vectors_easypost_lithic_airwallex_auth0.rs whose
 provider publishes no fixed vector (Lithic's SDK tests sign with the current time;
 Airwallex publishes code, not a vector). Run it and compare with that file:
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the RSA test fixtures in tests/fixtures/rsa/ with OpenSSL, independently of
-# the crate (tests/rsa.rs reads them):
+# the crate (tests/it/rsa.rs reads them):
 # - test keys (never for production: they are published here): a 2048-bit PKCS#8 private
 #   key with its public key as SubjectPublicKeyInfo and PKCS#1, PEM and DER; a 1024-bit and
 #   a 4096-bit public key (the first is refused at configuration);

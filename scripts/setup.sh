@@ -5,7 +5,7 @@
 #   - postgresql (Debian's package: initdb, pg_ctl, psql under /usr/lib/postgresql/<v>/bin):
 #     the PostgreSQL inbox and replay store tests run initdb and pg_ctl themselves, as an
 #     unprivileged user, in temporary directories on free 127.0.0.1 ports
-#     (tests/common/postgres.rs). The package's own cluster is never used: on Debian it is
+#     (tests/it/common/postgres.rs). The package's own cluster is never used: on Debian it is
 #     created and started by the package; it is left alone.
 set -euo pipefail
 

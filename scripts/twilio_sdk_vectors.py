@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates the Twilio vectors in tests/sdk_vectors.rs with twilio-python's own
+"""Regenerates the Twilio vectors in tests/it/sdk_vectors.rs with twilio-python's own
 RequestValidator (pip download --no-deps twilio; only request_validator.py is loaded,
 which needs the standard library alone).
 

@@ -13,6 +13,7 @@
 //! (`memory_store::…`, `redis_store::…`, `postgres_store::…`, `sqlite_inbox::…`,
 //! `postgres_inbox::…`), so a failure names its backend.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

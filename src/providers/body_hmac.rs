@@ -236,7 +236,7 @@ pub fn coinbase_commerce() -> SignatureScheme {
 ///   body).
 ///
 /// Source: Coinify docs, "Webhook Signature". Proof: the example published on that page
-/// (`tests/independent_vectors_more.rs`) and an independently computed vector
+/// (`tests/it/independent_vectors_no_sdk.rs`) and an independently computed vector
 /// (`scripts/independent_vectors_more.py`).
 pub fn coinify() -> SignatureScheme {
     SignatureScheme::new(
@@ -257,7 +257,7 @@ pub fn coinify() -> SignatureScheme {
 ///   body).
 ///
 /// Source: Datasaur docs, "Webhook Signature". Proof: the vector published on that page
-/// (`tests/independent_vectors_more.rs`) and an independently computed one
+/// (`tests/it/independent_vectors_no_sdk.rs`) and an independently computed one
 /// (`scripts/independent_vectors_more.py`).
 pub fn datasaur() -> SignatureScheme {
     SignatureScheme::new("datasaur", HeaderName::from_static("x-datasaur-signature"))
@@ -278,7 +278,7 @@ pub fn datasaur() -> SignatureScheme {
 /// Source: Discourse's own source, `discourse/discourse`, the `Jobs::EmitWebHookEvent`
 /// spec ("sets up proper request headers") and the `web_hook` fabricator. Proof: that
 /// spec's published vector and an independently computed one
-/// (`tests/independent_vectors_more.rs`).
+/// (`tests/it/independent_vectors_no_sdk.rs`).
 pub fn discourse() -> SignatureScheme {
     SignatureScheme::new(
         "discourse",
@@ -340,7 +340,7 @@ pub fn dwolla() -> SignatureScheme {
 ///
 /// Source: `EasyPost/easypost-python`, `easypost/util.py` (`validate_webhook`), and the
 /// fixture its tests use, `EasyPost/examples` `official/fixtures/` (the published vector
-/// in `tests/presets_b.rs`).
+/// in `tests/it/vectors_easypost_lithic_airwallex_auth0.rs`).
 pub fn easypost() -> SignatureScheme {
     SignatureScheme::new("easypost", HeaderName::from_static("x-hmac-signature"))
         .signature_prefix("hmac-sha256-hex=")
@@ -661,8 +661,8 @@ pub fn meta(verify_token: impl Into<Secret>) -> SignatureScheme {
 ///   retry (the same bytes) is recognised within the retention window.
 ///
 /// Source: `modern-treasury` on npm (the official Node SDK), `resources/webhooks.js`:
-/// `getSignature` and `validateSignature`. Proof: `tests/sdk_vectors_more.rs`, fixture made
-/// by that SDK (`scripts/sdk_vectors_more.sh`).
+/// `getSignature` and `validateSignature`. Proof: `tests/it/sdk_vectors_npm.rs`, fixture made
+/// by that SDK (`scripts/sdk_vectors_npm.sh`).
 pub fn modern_treasury() -> SignatureScheme {
     SignatureScheme::new("modern-treasury", HeaderName::from_static("x-signature"))
         .encoding(Encoding::Hex)
@@ -733,7 +733,7 @@ pub fn nylas() -> SignatureScheme {
 ///
 /// Source: `@onfido/api` on npm (the official Node SDK), `dist/webhook-event-verifier.js`
 /// (`WebhookEventVerifier.readPayload`) and the `WebhookEventPayload` type. Proof:
-/// `tests/sdk_vectors_more.rs`, fixture made by that SDK.
+/// `tests/it/sdk_vectors_npm.rs`, fixture made by that SDK.
 pub fn onfido() -> SignatureScheme {
     SignatureScheme::new("onfido", HeaderName::from_static("x-sha2-signature"))
         .encoding(Encoding::Hex)
@@ -787,7 +787,7 @@ pub fn paystack() -> SignatureScheme {
 /// - Delivery id and event type: none (a body batches several events).
 ///
 /// Source: `pusher` on npm (the official Node server SDK), `lib/webhook.js` and
-/// `lib/token.js`. Proof: `tests/sdk_vectors_more.rs`, fixture made by that SDK.
+/// `lib/token.js`. Proof: `tests/it/sdk_vectors_npm.rs`, fixture made by that SDK.
 pub fn pusher() -> SignatureScheme {
     SignatureScheme::new("pusher", HeaderName::from_static("x-pusher-signature"))
         .encoding(Encoding::Hex)
@@ -1014,7 +1014,7 @@ pub fn todoist() -> SignatureScheme {
 ///   handler (or use Toggl's asynchronous validation).
 ///
 /// Source: Toggl Track developer docs, "Validating Received Events". Proof: both published
-/// vectors on that page (`tests/independent_vectors_more.rs`) and an independently computed
+/// vectors on that page (`tests/it/independent_vectors_no_sdk.rs`) and an independently computed
 /// one (`scripts/independent_vectors_more.py`).
 pub fn toggl() -> SignatureScheme {
     SignatureScheme::new("toggl", HeaderName::from_static("x-webhook-signature-256"))

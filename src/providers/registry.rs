@@ -424,7 +424,7 @@ const P256_JWK: (&str, &str) = (
 );
 
 /// Every preset: the one list that the tests, the fuzzers and the demo iterate, and that
-/// the providers table lists (as a set, checked by `tests/readme.rs`). Grouped by family,
+/// the providers table lists (as a set, checked by `tests/it/readme.rs`). Grouped by family,
 /// one family per file of this module, each in alphabetical order.
 ///
 /// ```

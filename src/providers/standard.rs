@@ -37,7 +37,7 @@ pub fn clerk() -> SignatureScheme {
 /// signed body's `type` (`payment.succeeded`, …).
 ///
 /// Source: `dodopayments` on npm (the official Node SDK), `resources/webhooks/webhooks.js`
-/// (`unwrap` verifies with the `standardwebhooks` library). Proof: `tests/sdk_vectors_npm.rs`,
+/// (`unwrap` verifies with the `standardwebhooks` library). Proof: `tests/it/sdk_vectors_npm.rs`,
 /// a fixture accepted by that SDK's `webhooks.unwrap`.
 pub fn dodo_payments() -> SignatureScheme {
     super::standard_webhooks().provider_name("dodo-payments")
@@ -113,7 +113,7 @@ pub fn lithic() -> SignatureScheme {
 /// signed body's `type` (`storageUpdated`, `userEntered`, …).
 ///
 /// Source: `@liveblocks/node` on npm (Liveblocks' official Node package),
-/// `WebhookHandler.verifyRequest`. Proof: `tests/sdk_vectors_npm.rs`, a fixture accepted by
+/// `WebhookHandler.verifyRequest`. Proof: `tests/it/sdk_vectors_npm.rs`, a fixture accepted by
 /// that handler.
 pub fn liveblocks() -> SignatureScheme {
     super::standard_webhooks().provider_name("liveblocks")
@@ -147,7 +147,7 @@ pub fn openai() -> SignatureScheme {
 ///   (`order.paid`, …).
 ///
 /// Source: `@polar-sh/sdk` on npm (Polar's official SDK), `src/webhooks.ts`
-/// (`verifySignature`, `hmacKeys`). Proof: `tests/sdk_vectors_npm.rs`, a fixture accepted
+/// (`verifySignature`, `hmacKeys`). Proof: `tests/it/sdk_vectors_npm.rs`, a fixture accepted
 /// by that SDK's `webhooks.validateEvent` (`scripts/sdk_vectors_npm.sh`).
 pub fn polar() -> SignatureScheme {
     super::standard_webhooks()
@@ -169,7 +169,7 @@ pub fn polar() -> SignatureScheme {
 ///
 /// Source: Render's own receiver example, `render-examples/webhook-receiver`, `app.ts`
 /// (the unbranded `webhook-*` headers checked with the `standardwebhooks` library). Proof:
-/// `tests/sdk_vectors_npm.rs`, a fixture signed by `standardwebhooks` on npm, the library
+/// `tests/it/sdk_vectors_npm.rs`, a fixture signed by `standardwebhooks` on npm, the library
 /// that example uses.
 pub fn render() -> SignatureScheme {
     super::standard_webhooks().provider_name("render")

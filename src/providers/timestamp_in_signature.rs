@@ -241,8 +241,8 @@ pub fn recurly() -> SignatureScheme {
 ///   within the tolerance.
 ///
 /// Source: `@sanity/webhook` on npm (Sanity's official toolkit), `encodeSignatureHeader`
-/// and `decodeSignatureHeader`. Proof: `tests/sdk_vectors_more.rs`, fixture made by that
-/// SDK (`scripts/sdk_vectors_more.sh`).
+/// and `decodeSignatureHeader`. Proof: `tests/it/sdk_vectors_npm.rs`, fixture made by that
+/// SDK (`scripts/sdk_vectors_npm.sh`).
 pub fn sanity() -> SignatureScheme {
     SignatureScheme::new(
         "sanity",

@@ -36,7 +36,7 @@ pub fn auth0_log_streams() -> TokenScheme {
 ///
 /// Source: Cloudflare docs, "Webhook payload schema" (verifying with `cf-webhook-auth`) and
 /// the Alerting API's webhook destinations (`secret`: "passed in the `cf-webhook-auth`
-/// header"). Proof: `tests/independent_vectors_more.rs`
+/// header"). Proof: `tests/it/independent_vectors_no_sdk.rs`
 /// (`cloudflare_notifications_token`).
 pub fn cloudflare_notifications() -> TokenScheme {
     TokenScheme::new(

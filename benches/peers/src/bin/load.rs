@@ -17,7 +17,7 @@
 //! replay store needs (`INSERT … ON CONFLICT DO NOTHING` before the body is used, an
 //! `UPDATE` to done after), on a pool of the store's size.
 
-#[path = "../../../../tests/common/postgres.rs"]
+#[path = "../../../../tests/it/common/postgres.rs"]
 #[allow(dead_code)]
 mod postgres;
 
