@@ -809,6 +809,7 @@ contract!(
     a_failed_write_is_answered_503_and_the_retry_is_accepted,
     operations_list_show_forget_and_purge,
     a_forgotten_done_delivery_is_still_a_duplicate,
+    a_read_only_inbox_reads_and_refuses_writes,
     a_delivery_whose_workers_die_on_every_attempt_is_dead_not_run_forever,
     the_engine_is_picked_by_the_url,
     the_signature_decides_a_duplicate_not_the_unsigned_id,
@@ -880,6 +881,31 @@ async fn a_forgotten_done_delivery_is_still_a_duplicate(engine: Engine) {
         "the replay is refused"
     );
     assert!(inbox.list(&ListFilter::new()).await.unwrap().is_empty());
+}
+
+/// An inbox opened read-only (what the command line's `list`, `show` and `stats` use)
+/// reads what the receiver wrote and refuses writes, on every engine.
+async fn a_read_only_inbox_reads_and_refuses_writes(engine: Engine) {
+    let db = Database::new(engine, "read-only");
+    let inbox = db.open().await;
+    let handlers = Router::new().route("/hook", post(|| async { "ok" }));
+    let server = receiver(&inbox, &handlers).await;
+    assert_eq!(
+        send(delivery(&server, "msg_read")).await.status,
+        StatusCode::ACCEPTED
+    );
+    let reader = Inbox::connect_read_only(&db.url).await.unwrap();
+    let listed = reader.list(&ListFilter::new()).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].delivery_id, "msg_read");
+    assert_eq!(reader.stats().await.unwrap().pending, 1);
+    assert!(reader.get(listed[0].id).await.unwrap().is_some());
+    let refused = reader.forget(listed[0].id).await.unwrap_err();
+    assert_eq!(refused.kind(), InboxErrorKind::Database, "{refused}");
+    assert!(
+        inbox.get(listed[0].id).await.unwrap().is_some(),
+        "still there"
+    );
 }
 
 async fn the_engine_is_picked_by_the_url(engine: Engine) {
