@@ -450,6 +450,11 @@ impl SignatureScheme {
                 Part::Body => resolved.push(request.body())?,
                 Part::Timestamp => resolved.push(timestamp.unwrap_or_default().as_bytes())?,
                 Part::Id => resolved.push(id.unwrap_or_default().as_bytes())?,
+                // The timestamp's own header is the timestamp: empty where it is (the
+                // content a retry repeats, `retry_content`).
+                Part::Header(_) if timestamp.is_none() && self.is_timestamp(part) => {
+                    resolved.push(b"")?
+                }
                 Part::Header(name) => {
                     resolved.push(self.read_required(request, name)?.as_bytes())?
                 }
@@ -553,16 +558,6 @@ impl SignatureScheme {
     ) -> Result<Box<[u8]>, Rejection> {
         let mut resolved = Resolved::new();
         self.resolve(request, None, id, &mut resolved)?;
-        // The timestamp's header signed as a header is the timestamp too: left empty.
-        let mut slot = 0;
-        for part in &self.parts {
-            if !matches!(part, Part::Timestamp) && self.is_timestamp(part) {
-                if let Some(slice) = resolved.slices.get_mut(slot) {
-                    *slice = b"";
-                }
-            }
-            slot += if matches!(part, Part::Url) { 3 } else { 1 };
-        }
         let parts = resolved.as_slice();
         Ok(match key.filter(|_| self.algorithm.is_mac()) {
             Some(key) => {
