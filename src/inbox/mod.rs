@@ -282,9 +282,9 @@ impl Inbox {
     /// Connects to the PostgreSQL database at `url`
     /// (`postgres://user:password@host:port/database`, with libpq's parameters such as
     /// `sslmode`) and brings its tables up to date: the migrations shipped in the crate
-    /// run at every start, in one transaction under an advisory lock, each idempotent
-    /// (`CREATE … IF NOT EXISTS`) and recorded in `webhook_inbox_migrations`, so
-    /// instances starting together apply them once. The role needs the right to create
+    /// run at every start, in one transaction under an advisory lock; each that is not yet
+    /// recorded in `webhook_inbox_migrations` is applied and recorded, so instances
+    /// starting together apply it once. The role needs the right to create
     /// tables in its schema (the first time) and to read and write them.
     ///
     /// Several instances (processes, hosts) may share one database: workers claim with

@@ -19,8 +19,8 @@ use super::{
 };
 use crate::Delivery;
 
-/// The schema, applied at every start in order; each migration is idempotent and recorded
-/// in `webhook_inbox_migrations`.
+/// The schema's migrations, in order: each runs once, under the advisory lock, recorded in
+/// `webhook_inbox_migrations`.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/postgres/0001_inbox.sql")),
     (
@@ -122,13 +122,20 @@ impl Db {
         .await
         .map_err(failed(what))?;
         for (version, sql) in MIGRATIONS {
+            let applied = sqlx::query("SELECT 1 FROM webhook_inbox_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+            if applied.is_some() {
+                continue;
+            }
             sqlx::raw_sql(sql)
                 .execute(&mut *tx)
                 .await
                 .map_err(failed(what))?;
             sqlx::query(
-                "INSERT INTO webhook_inbox_migrations (version, applied_at) VALUES ($1, $2)
-                 ON CONFLICT (version) DO NOTHING",
+                "INSERT INTO webhook_inbox_migrations (version, applied_at) VALUES ($1, $2)",
             )
             .bind(version)
             .bind(super::now_ms())

@@ -20,7 +20,8 @@ use super::{
 };
 use crate::Delivery;
 
-/// The schema, applied at every start: each statement is idempotent.
+/// The schema's migrations, in order: each runs once, recorded in
+/// `webhook_inbox_migrations` (the first three are also idempotent, from before that).
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_inbox.sql")),
     (2, include_str!("migrations/sqlite/0002_retained_keys.sql")),
@@ -345,10 +346,18 @@ impl Db {
             .execute(&mut *conn)
             .await?;
             for (version, sql) in MIGRATIONS {
+                // Each migration runs once: SQLite has no `ADD COLUMN IF NOT EXISTS`.
+                let applied =
+                    sqlx::query("SELECT 1 FROM webhook_inbox_migrations WHERE version = ?")
+                        .bind(version)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                if applied.is_some() {
+                    continue;
+                }
                 sqlx::raw_sql(sql).execute(&mut *conn).await?;
                 sqlx::query(
-                    "INSERT INTO webhook_inbox_migrations (version, applied_at) VALUES (?, ?)
-                     ON CONFLICT (version) DO NOTHING",
+                    "INSERT INTO webhook_inbox_migrations (version, applied_at) VALUES (?, ?)",
                 )
                 .bind(version)
                 .bind(super::now_ms())
