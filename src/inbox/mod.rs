@@ -1,6 +1,7 @@
 #![doc = guide_links!()]
 #![doc = include_str!("../../docs/inbox.md")]
 
+mod ordering;
 #[cfg(feature = "inbox-postgres")]
 mod postgres;
 #[cfg(inbox)]
@@ -23,6 +24,7 @@ use tokio::sync::Notify;
 
 use crate::Delivery;
 
+pub use self::ordering::OrderingKey;
 #[cfg(feature = "inbox-router")]
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-router")))]
 pub use self::router::MAX_LIST_LIMIT;
@@ -59,13 +61,24 @@ pub struct Inbox {
     shared: Arc<Shared>,
     write_timeout: Duration,
     retention: Duration,
+    ordering: Option<OrderingKey>,
 }
 
 struct Shared {
     db: Db,
     /// Woken when a delivery becomes due: a new one, or a replay.
     due: Notify,
+    /// The source of the last claim: the next claim takes the next source that has a
+    /// delivery due, so the sources take turns (round robin) and one source's flood never
+    /// starves another. Each instance keeps its own turn; instances sharing a PostgreSQL
+    /// inbox each take the sources in turn.
+    turn: std::sync::Mutex<Option<Box<str>>>,
 }
+
+/// How many sources a claim asks in turn for a due delivery before it takes the first
+/// due delivery of all instead: a bound on a claim's statements when many sources have
+/// only deliveries waiting for a later retry.
+const FAIR_PROBES: usize = 16;
 
 /// The database engine behind an inbox: the same tables and statements on each.
 #[derive(Clone)]
@@ -102,9 +115,10 @@ impl Db {
         &self,
         parts: &http::request::Parts,
         delivery: &Delivery,
+        ordering_key: Option<String>,
         now: i64,
     ) -> Result<Accepted, InboxError> {
-        on_engine!(self, db => db.insert(parts, delivery, now).await)
+        on_engine!(self, db => db.insert(parts, delivery, ordering_key, now).await)
     }
 
     async fn claim(
@@ -112,8 +126,9 @@ impl Db {
         token: &str,
         lease: Duration,
         now: i64,
+        after: Option<&str>,
     ) -> Result<Option<Claimed>, InboxError> {
-        on_engine!(self, db => db.claim(token, lease, now).await)
+        on_engine!(self, db => db.claim(token, lease, now, after).await)
     }
 
     async fn extend(&self, id: InboxId, token: &str, until: i64) -> Result<bool, InboxError> {
@@ -241,6 +256,9 @@ pub(crate) struct Claimed {
     pub(crate) headers: Vec<u8>,
     pub(crate) body: bytes::Bytes,
     pub(crate) parts: crate::delivery::StoredParts,
+    /// The key it is ordered by ([`Inbox::ordered_by`]), whose next delivery it releases
+    /// when it is done.
+    pub(crate) ordering_key: Option<String>,
 }
 
 impl fmt::Debug for Inbox {
@@ -414,9 +432,11 @@ impl Inbox {
             shared: Arc::new(Shared {
                 db,
                 due: Notify::new(),
+                turn: std::sync::Mutex::new(None),
             }),
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             retention: crate::replay::DEFAULT_RETENTION,
+            ordering: None,
         }
     }
 
@@ -441,6 +461,43 @@ impl Inbox {
         self
     }
 
+    /// Runs the deliveries that share an ordering key one at a time, in the order the
+    /// inbox received them (off by default: deliveries run as soon as a worker is free).
+    ///
+    /// The first delivery of a key not yet done is its head; the later ones wait in the
+    /// state [`DeliveryState::Held`]. When the head is done, or a person
+    /// [forgets](Self::forget) it, the next one becomes pending. A head that fails is
+    /// retried as any delivery is and holds back only its own key; a head that is dead
+    /// holds it until a person decides ([`replay`](Self::replay) or
+    /// [`forget`](Self::forget)). A done delivery that is replayed while its key has a
+    /// head waits behind it.
+    ///
+    /// What it costs: reading the key (one pass over the JSON body for
+    /// [`OrderingKey::json_field`]) on the way to the `202`, one index lookup per write,
+    /// and on PostgreSQL a transaction with an advisory lock on the key (two more round
+    /// trips) for each ordered write and each ordered delivery that finishes. Deliveries
+    /// written while it was off are not ordered.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use tower_webhook::inbox::{Inbox, OrderingKey};
+    /// # let dir = std::env::temp_dir().join(format!("inbox-doc-ordered-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    ///
+    /// let inbox = Inbox::sqlite(dir.join("inbox.db"))
+    ///     .await
+    ///     .unwrap()
+    ///     .ordered_by(OrderingKey::json_field("data.object.customer"));
+    /// # let _ = inbox;
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    #[must_use]
+    pub fn ordered_by(mut self, key: OrderingKey) -> Inbox {
+        self.ordering = Some(key);
+        self
+    }
+
     /// Workers that run `handler` over this inbox's deliveries: configure them, then
     /// [`spawn`](Workers::spawn) them.
     ///
@@ -455,13 +512,39 @@ impl Inbox {
         Workers::new(self.clone(), handler)
     }
 
+    /// Claims the next due delivery for a worker, the sources taking turns.
+    pub(crate) async fn claim(
+        &self,
+        token: &str,
+        lease: Duration,
+        now: i64,
+    ) -> Result<Option<Claimed>, InboxError> {
+        let after = self.shared.turn.lock().map_or(None, |turn| turn.clone());
+        let claimed = self
+            .shared
+            .db
+            .claim(token, lease, now, after.as_deref())
+            .await?;
+        if let Some(claimed) = &claimed {
+            let source = claimed.parts.source.as_deref().unwrap_or_default();
+            if let Ok(mut turn) = self.shared.turn.lock() {
+                *turn = Some(source.into());
+            }
+        }
+        Ok(claimed)
+    }
+
     /// Writes a verified delivery, deduplicated by its replay keys, in one transaction.
     pub(crate) async fn accept(
         &self,
         parts: &http::request::Parts,
         delivery: &Delivery,
     ) -> Result<Accepted, InboxError> {
-        let write = self.shared.db.insert(parts, delivery, now_ms());
+        let ordering_key = self.ordering.as_ref().and_then(|key| key.of(delivery));
+        let write = self
+            .shared
+            .db
+            .insert(parts, delivery, ordering_key, now_ms());
         let accepted = match tokio::time::timeout(self.write_timeout, write).await {
             Ok(result) => result?,
             Err(_) => {
@@ -505,8 +588,9 @@ impl Inbox {
     }
 
     /// Runs a dead (or done) delivery again: it becomes pending with a fresh count of
-    /// attempts. Returns whether a delivery was replayed (`false`: no such delivery, or
-    /// it is pending, running or retrying already).
+    /// attempts (held, if it is ordered and its key has another delivery not yet done:
+    /// it runs next). Returns whether a delivery was replayed (`false`: no such delivery,
+    /// or it is pending, running, retrying or held already).
     pub async fn replay(&self, id: InboxId) -> Result<bool, InboxError> {
         let replayed = self.shared.db.replay(Some(id), now_ms()).await? > 0;
         if replayed {
@@ -532,12 +616,21 @@ impl Inbox {
     /// one is for. A **done** delivery's keys stay until the [retention](Self::retention)
     /// has passed since it was done, as a purge keeps them: forgetting it (to erase its
     /// data) never lets a captured copy run it again.
+    ///
+    /// Forgetting the head of an ordering key ([`ordered_by`](Self::ordered_by)) that is
+    /// not done releases the key: its next delivery becomes pending.
     pub async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
         let now = now_ms();
-        self.shared
+        let forgotten = self
+            .shared
             .db
             .forget(id, duration_ms(self.retention), now)
-            .await
+            .await?;
+        if forgotten {
+            // It may have released the next delivery of its ordering key.
+            self.shared.due.notify_waiters();
+        }
+        Ok(forgotten)
     }
 
     /// Deletes the deliveries done more than `older_than` ago: their headers, bodies and
@@ -697,11 +790,14 @@ pub enum DeliveryState {
     Done,
     /// Out of attempts or too old: waits for a person ([`Inbox::replay`]).
     Dead,
+    /// Waits for the delivery before it with the same ordering key to be done
+    /// ([`Inbox::ordered_by`]).
+    Held,
 }
 
 impl DeliveryState {
     /// The state's name as stored and shown: `pending`, `running`, `retrying`, `done`,
-    /// `dead`.
+    /// `dead`, `held`.
     pub fn as_str(self) -> &'static str {
         match self {
             DeliveryState::Pending => "pending",
@@ -709,6 +805,7 @@ impl DeliveryState {
             DeliveryState::Retrying => "retrying",
             DeliveryState::Done => "done",
             DeliveryState::Dead => "dead",
+            DeliveryState::Held => "held",
         }
     }
 
@@ -720,6 +817,7 @@ impl DeliveryState {
             "retrying" => DeliveryState::Retrying,
             "done" => DeliveryState::Done,
             "dead" => DeliveryState::Dead,
+            "held" => DeliveryState::Held,
             _ => return None,
         })
     }
@@ -868,7 +966,9 @@ pub struct InboxStats {
     pub done: u64,
     /// Waiting for a person.
     pub dead: u64,
-    /// How long the oldest delivery not yet handled (pending, running or retrying) has
+    /// Waiting for an earlier delivery of their ordering key ([`Inbox::ordered_by`]).
+    pub held: u64,
+    /// How long the oldest delivery not yet handled (pending, running, retrying or held) has
     /// waited since it was accepted: the lag. `None` when there is none.
     pub oldest_pending_age: Option<Duration>,
 }

@@ -31,6 +31,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("migrations/postgres/0003_claim_indexes.sql"),
     ),
+    (
+        5,
+        include_str!("migrations/postgres/0005_fair_and_ordered.sql"),
+    ),
 ];
 
 /// Deliveries whose worker lost its lease (it died, or its heartbeat stopped) become
@@ -45,20 +49,83 @@ const RESCUE_EXPIRED_LEASES: &str = "UPDATE webhook_inbox
          WHERE state = 'running' AND lease_until <= $1
          FOR UPDATE SKIP LOCKED)";
 
-/// Claims the next due delivery: the first row of `webhook_inbox_claimable` no other
-/// worker holds, read in index order (no sort, whatever the backlog). `$1`: now, `$2`: the
-/// lease token, `$3`: the lease's end.
-const CLAIM: &str = "UPDATE webhook_inbox
+/// The columns a claim returns, for [`read::claimed`].
+macro_rules! claimed_columns {
+    () => {
+        " RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
+             event_type, event_type_signed, signed_at, method, uri, headers, body,
+             attempts, received_at, ordering_key"
+    };
+}
+
+/// Claims the next due delivery of every source: the first row of
+/// `webhook_inbox_claimable` no other worker holds, read in index order (no sort,
+/// whatever the backlog). `$1`: now, `$2`: the lease token, `$3`: the lease's end.
+const CLAIM: &str = concat!(
+    "UPDATE webhook_inbox
      SET state = 'running', attempts = attempts + 1, lease_token = $2, lease_until = $3
      WHERE id = (
          SELECT id FROM webhook_inbox
          WHERE state IN ('pending', 'retrying') AND scheduled_at <= $1
          ORDER BY scheduled_at, id
          LIMIT 1
-         FOR UPDATE SKIP LOCKED)
-     RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
-         event_type, event_type_signed, signed_at, method, uri, headers, body,
-         attempts, received_at";
+         FOR UPDATE SKIP LOCKED)",
+    claimed_columns!()
+);
+
+/// The source to claim from next, in turn: the first source after `$1` (the source of
+/// the last claim) with a delivery that may be claimed, or past the last one the first of
+/// all. Each is the first entry of `webhook_inbox_claimable_by_source` after a bound: no
+/// scan, however many deliveries each source has waiting. Deliveries without a source
+/// are the source `''`.
+const NEXT_SOURCE: &str = "SELECT coalesce(
+     (SELECT coalesce(source, '') FROM webhook_inbox
+      WHERE state IN ('pending', 'retrying') AND coalesce(source, '') > $1::text
+      ORDER BY coalesce(source, '') LIMIT 1),
+     (SELECT coalesce(source, '') FROM webhook_inbox
+      WHERE state IN ('pending', 'retrying')
+      ORDER BY coalesce(source, '') LIMIT 1)) AS turn";
+
+/// Claims the next due delivery of the source `$4` no other worker holds: a range of
+/// `webhook_inbox_claimable_by_source`. `$1`–`$3` as for [`CLAIM`].
+const CLAIM_IN_SOURCE: &str = concat!(
+    "UPDATE webhook_inbox
+     SET state = 'running', attempts = attempts + 1, lease_token = $2, lease_until = $3
+     WHERE id = (
+         SELECT id FROM webhook_inbox
+         WHERE state IN ('pending', 'retrying') AND coalesce(source, '') = $4
+             AND scheduled_at <= $1
+         ORDER BY coalesce(source, ''), scheduled_at, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED)",
+    claimed_columns!()
+);
+
+/// Makes the next delivery of the ordering key `$1` pending, if it is held: the first of
+/// the key not yet done, once the head before it is done or gone. Run under the key's
+/// lock ([`lock_ordering_key`]).
+const RELEASE_NEXT: &str = "UPDATE webhook_inbox SET state = 'pending'
+     WHERE state = 'held' AND id = (
+         SELECT id FROM webhook_inbox
+         WHERE ordering_key = $1 AND ordering_key IS NOT NULL AND state <> 'done'
+         ORDER BY ordering_key, id
+         LIMIT 1)";
+
+/// The first key of the advisory locks on ordering keys (`tw`), apart from the migrations'
+/// one-key lock.
+const ORDERING_LOCK: i32 = 0x7477;
+
+/// Takes the transaction's lock on an ordering key: a write of the key, and a head's end,
+/// each see what the one before committed, so a key never has two heads. Its own
+/// statement: a statement's snapshot is taken before a lock it waits for inside it.
+async fn lock_ordering_key(tx: &mut sqlx::PgConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+        .bind(ORDERING_LOCK)
+        .bind(key)
+        .execute(tx)
+        .await
+        .map(drop)
+}
 
 /// The advisory lock migrations run under (any constant; `tw` `ib` in ASCII).
 const MIGRATION_LOCK: i64 = 0x7477_6962;
@@ -150,6 +217,7 @@ impl Db {
         &self,
         parts: &http::request::Parts,
         delivery: &Delivery,
+        ordering_key: Option<String>,
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
@@ -164,7 +232,8 @@ impl Db {
         // is not written and their rows fail the foreign key at the end of the statement,
         // which undoes the whole statement: a duplicate too. A key retained after its
         // delivery was purged (still inside the replay window) makes it a duplicate too.
-        let inserted = sqlx::query(
+        // An ordered delivery waits (held) while its key has one not yet done.
+        let insert = sqlx::query(
             "WITH new AS (
                  SELECT nextval(pg_get_serial_sequence('webhook_inbox', 'id')) AS id
              ), retained AS (
@@ -180,9 +249,15 @@ impl Db {
              ), delivery AS (
                  INSERT INTO webhook_inbox (id, provider, source, delivery_id,
                      id_is_fingerprint, id_signed, event_type, event_type_signed, signed_at,
-                     method, uri, headers, body, state, attempts, received_at, scheduled_at)
-                 SELECT new.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending',
-                     0, $13, $13
+                     method, uri, headers, body, state, attempts, received_at, scheduled_at,
+                     ordering_key)
+                 SELECT new.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                     CASE WHEN $16::text IS NOT NULL AND EXISTS (
+                         SELECT 1 FROM webhook_inbox
+                         WHERE ordering_key = $16 AND ordering_key IS NOT NULL
+                             AND state <> 'done')
+                     THEN 'held' ELSE 'pending' END,
+                     0, $13, $13, $16
                  FROM new
                  WHERE (SELECT COUNT(*) FROM keys) = $15
                  RETURNING id
@@ -204,8 +279,22 @@ impl Db {
         .bind(now)
         .bind(&keys)
         .bind(key_count)
-        .fetch_one(&self.pool)
-        .await
+        .bind(ordering_key.as_deref());
+        let inserted = match &ordering_key {
+            None => insert.fetch_one(&self.pool).await,
+            // An ordered delivery is written under its key's lock, so that it sees the
+            // key's head committed by another instance a moment ago.
+            Some(key) => {
+                async {
+                    let mut tx = self.pool.begin().await?;
+                    lock_ordering_key(&mut tx, key).await?;
+                    let row = insert.fetch_one(&mut *tx).await?;
+                    tx.commit().await?;
+                    Ok(row)
+                }
+                .await
+            }
+        }
         .and_then(|row| row.try_get::<Option<i64>, _>(0));
         match inserted {
             Ok(Some(id)) => Ok(Accepted::New(InboxId(id))),
@@ -295,30 +384,68 @@ impl Db {
         Ok(matched)
     }
 
-    /// Claims the delivery due first: pending, retrying and due, or running under an
-    /// expired lease. `SKIP LOCKED`: a row another worker is claiming right now is passed
-    /// over, and the `WHERE` is checked again on the row as it is once locked, so two
-    /// workers never claim one delivery.
+    /// Claims the next due delivery, taking the sources in turn after `after` (the source
+    /// of the last claim, see [`super::Inbox::claim`]): pending, retrying and due, or
+    /// running under an expired lease. `SKIP LOCKED`: a row another worker is claiming
+    /// right now is passed over, and the `WHERE` is checked again on the row as it is once
+    /// locked, so two workers never claim one delivery.
     pub(super) async fn claim(
         &self,
         token: &str,
         lease: Duration,
         now: i64,
+        after: Option<&str>,
     ) -> Result<Option<Claimed>, InboxError> {
         let what = "a delivery could not be claimed";
+        let until = now.saturating_add(super::duration_ms(lease));
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         sqlx::query(RESCUE_EXPIRED_LEASES)
             .bind(now)
             .execute(&mut *tx)
             .await
             .map_err(failed(what))?;
-        let row = sqlx::query(CLAIM)
-            .bind(now)
-            .bind(token)
-            .bind(now.saturating_add(super::duration_ms(lease)))
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(failed(what))?;
+        let mut after = after.map(str::to_owned);
+        let mut first: Option<String> = None;
+        let mut probes = 0;
+        let row = loop {
+            if probes == super::FAIR_PROBES {
+                // More sources than probes have nothing due: the first due of them all.
+                break sqlx::query(CLAIM)
+                    .bind(now)
+                    .bind(token)
+                    .bind(until)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(failed(what))?;
+            }
+            probes += 1;
+            let next: Option<String> = sqlx::query_scalar(NEXT_SOURCE)
+                .bind(after.as_deref())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+            let Some(source) = next else {
+                break None;
+            };
+            if first.as_ref() == Some(&source) {
+                // Every source was asked: none has a delivery due that no other worker
+                // holds.
+                break None;
+            }
+            first.get_or_insert_with(|| source.clone());
+            let row = sqlx::query(CLAIM_IN_SOURCE)
+                .bind(now)
+                .bind(token)
+                .bind(until)
+                .bind(&source)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+            if row.is_some() {
+                break row;
+            }
+            after = Some(source);
+        };
         let Some(row) = row else {
             tx.rollback().await.map_err(failed(what))?;
             return Ok(None);
@@ -385,6 +512,11 @@ impl Db {
     ) -> Result<bool, InboxError> {
         let what = "an attempt's outcome could not be recorded";
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        if let Some(key) = &claimed.ordering_key {
+            lock_ordering_key(&mut tx, key)
+                .await
+                .map_err(failed(what))?;
+        }
         let (state, error, scheduled) = match outcome {
             None => (DeliveryState::Done, None, None),
             Some((error, state, next_at)) => (state, Some(error), Some(next_at)),
@@ -420,6 +552,13 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(failed(what))?;
+        if let (DeliveryState::Done, Some(key)) = (state, &claimed.ordering_key) {
+            sqlx::query(RELEASE_NEXT)
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+        }
         tx.commit().await.map_err(failed(what))?;
         Ok(true)
     }
@@ -442,25 +581,50 @@ impl Db {
     }
 
     pub(super) async fn replay(&self, id: Option<InboxId>, now: i64) -> Result<u64, InboxError> {
-        let query = match id {
-            Some(id) => sqlx::query(
-                "UPDATE webhook_inbox
-                 SET state = 'pending', attempts = 0, scheduled_at = $1, finished_at = NULL
-                 WHERE id = $2 AND state IN ('dead', 'done')",
-            )
-            .bind(now)
-            .bind(id.0),
-            None => sqlx::query(
+        let what = "the delivery could not be replayed";
+        let Some(id) = id else {
+            // Dead deliveries are their ordering keys' heads: each runs again first.
+            let done = sqlx::query(
                 "UPDATE webhook_inbox
                  SET state = 'pending', attempts = 0, scheduled_at = $1, finished_at = NULL
                  WHERE state = 'dead'",
             )
-            .bind(now),
-        };
-        let done = query
+            .bind(now)
             .execute(&self.pool)
             .await
-            .map_err(failed("the delivery could not be replayed"))?;
+            .map_err(failed(what))?;
+            return Ok(done.rows_affected());
+        };
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        let key: Option<Option<String>> =
+            sqlx::query_scalar("SELECT ordering_key FROM webhook_inbox WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+        if let Some(Some(key)) = &key {
+            lock_ordering_key(&mut tx, key)
+                .await
+                .map_err(failed(what))?;
+        }
+        // A done delivery replayed while its ordering key has a head waits behind it.
+        let done = sqlx::query(
+            "UPDATE webhook_inbox
+             SET state = CASE WHEN ordering_key IS NOT NULL AND EXISTS (
+                     SELECT 1 FROM webhook_inbox AS other
+                     WHERE other.ordering_key = webhook_inbox.ordering_key
+                         AND other.ordering_key IS NOT NULL AND other.state <> 'done'
+                         AND other.state <> 'held' AND other.id <> webhook_inbox.id)
+                 THEN 'held' ELSE 'pending' END,
+                 attempts = 0, scheduled_at = $1, finished_at = NULL
+             WHERE id = $2 AND state IN ('dead', 'done')",
+        )
+        .bind(now)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        tx.commit().await.map_err(failed(what))?;
         Ok(done.rows_affected())
     }
 
@@ -473,6 +637,17 @@ impl Db {
     ) -> Result<bool, InboxError> {
         let what = "the delivery could not be forgotten";
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        let key: Option<Option<String>> =
+            sqlx::query_scalar("SELECT ordering_key FROM webhook_inbox WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+        if let Some(Some(key)) = &key {
+            lock_ordering_key(&mut tx, key)
+                .await
+                .map_err(failed(what))?;
+        }
         // A done delivery's keys are kept for the replay window, as a purge keeps them;
         // copied in the same transaction as the deletion, so no copy finds neither.
         sqlx::query(
@@ -489,13 +664,28 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(failed(what))?;
-        let deleted = sqlx::query("DELETE FROM webhook_inbox WHERE id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(failed(what))?;
+        // A forgotten head releases its ordering key's next delivery.
+        let deleted = sqlx::query(
+            "DELETE FROM webhook_inbox WHERE id = $1
+             RETURNING ordering_key, state IN ('pending', 'retrying', 'running', 'dead') AS head",
+        )
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        if let Some(deleted) = &deleted {
+            let key: Option<String> = deleted.try_get("ordering_key").map_err(failed(what))?;
+            let head: bool = deleted.try_get("head").map_err(failed(what))?;
+            if let (Some(key), true) = (key, head) {
+                sqlx::query(RELEASE_NEXT)
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed(what))?;
+            }
+        }
         tx.commit().await.map_err(failed(what))?;
-        Ok(deleted.rows_affected() > 0)
+        Ok(deleted.is_some())
     }
 
     /// Deletes the deliveries done before `cutoff`; their replay keys move to the retained
@@ -556,5 +746,84 @@ impl Db {
 
     pub(super) async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
         read::get(&self.pool, id).await
+    }
+}
+
+/// The tests' PostgreSQL server, started by the unit test below.
+#[cfg(test)]
+#[path = "../../tests/it/common/postgres.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod test_server;
+
+#[cfg(test)]
+mod tests {
+    use super::test_server as server;
+    use sqlx::Row;
+
+    /// The plans PostgreSQL chooses for the claim's statements on an inbox of 40,000
+    /// deliveries of two sources, one flooding (half of them pending), with statistics.
+    #[tokio::test]
+    async fn the_claims_read_their_indexes_in_order() {
+        let server = server::PgServer::start();
+        let db = super::Db::open(&server.fresh_database("plans"))
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO webhook_inbox (provider, source, delivery_id, id_is_fingerprint,
+                 id_signed, event_type_signed, method, uri, headers, body, state,
+                 received_at, scheduled_at, ordering_key)
+             SELECT 'stripe', CASE WHEN n % 100 = 0 THEN 'quiet' ELSE 'flood' END,
+                 'evt_' || n, false, true, true, 'POST', '/hook', '', '',
+                 CASE WHEN n % 2 = 0 THEN 'done' WHEN n % 7 = 0 THEN 'held' ELSE 'pending' END,
+                 n, n, 'stripe' || chr(31) || chr(31) || 'cus_' || (n % 500)
+             FROM generate_series(1, 40000) AS n;
+             ANALYZE webhook_inbox;",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let plan = |sql: &'static str, binds: &'static [&'static str]| {
+            let pool = db.pool.clone();
+            async move {
+                let explain = format!("EXPLAIN {sql}");
+                let mut query = sqlx::query(&explain);
+                for bind in binds {
+                    query = match *bind {
+                        "now" => query.bind(50_000_i64),
+                        "text" => query.bind("flood"),
+                        "key" => query.bind("stripe\u{1f}\u{1f}cus_7"),
+                        other => query.bind(other),
+                    };
+                }
+                let rows = query.fetch_all(&pool).await.unwrap();
+                rows.iter()
+                    .map(|row| row.get::<String, _>(0))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        };
+        for (sql, binds, index) in [
+            (
+                super::NEXT_SOURCE,
+                &["text"][..],
+                "webhook_inbox_claimable_by_source",
+            ),
+            (
+                super::CLAIM_IN_SOURCE,
+                &["now", "token", "now", "text"][..],
+                "webhook_inbox_claimable_by_source",
+            ),
+            (
+                super::CLAIM,
+                &["now", "token", "now"][..],
+                "webhook_inbox_claimable",
+            ),
+            (super::RELEASE_NEXT, &["key"][..], "webhook_inbox_ordering"),
+        ] {
+            let plan = plan(sql, binds).await;
+            assert!(plan.contains(&format!("Scan using {index} on")), "{plan}");
+            assert!(!plan.contains("Sort"), "it sorts:\n{plan}");
+            assert!(!plan.contains("Seq Scan"), "it scans:\n{plan}");
+        }
     }
 }

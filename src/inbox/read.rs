@@ -110,6 +110,7 @@ where
         headers: row.try_get("headers").map_err(failed(what))?,
         body: Bytes::from(row.try_get::<Vec<u8>, _>("body").map_err(failed(what))?),
         parts,
+        ordering_key: optional("ordering_key")?,
     })
 }
 
@@ -139,12 +140,13 @@ where
             Some(DeliveryState::Retrying) => stats.retrying = count,
             Some(DeliveryState::Done) => stats.done = count,
             Some(DeliveryState::Dead) => stats.dead = count,
+            Some(DeliveryState::Held) => stats.held = count,
             None => {}
         }
     }
     let oldest: Option<i64> = sqlx::query::<DB>(
         "SELECT MIN(received_at) FROM webhook_inbox
-         WHERE state IN ('pending', 'running', 'retrying')",
+         WHERE state IN ('pending', 'running', 'retrying', 'held')",
     )
     .fetch_one(pool)
     .await

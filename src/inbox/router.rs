@@ -226,6 +226,7 @@ fn stats_json(stats: &InboxStats) -> Value {
         "retrying": stats.retrying,
         "done": stats.done,
         "dead": stats.dead,
+        "held": stats.held,
         "oldest_pending_age_ms": stats
             .oldest_pending_age
             .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX)),

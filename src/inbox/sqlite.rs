@@ -26,6 +26,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_inbox.sql")),
     (2, include_str!("migrations/sqlite/0002_retained_keys.sql")),
     (3, include_str!("migrations/sqlite/0003_claim_indexes.sql")),
+    (
+        5,
+        include_str!("migrations/sqlite/0005_fair_and_ordered.sql"),
+    ),
 ];
 
 /// The next delivery to claim: the first due row of `webhook_inbox_claimable`, read in
@@ -48,17 +52,64 @@ const RESCUE_EXPIRED_LEASES: &str = "UPDATE webhook_inbox INDEXED BY webhook_inb
      SET state = 'retrying', lease_token = NULL
      WHERE state = 'running' AND lease_until <= ?1";
 
-/// Claims the next due delivery. `?1`: now, `?2`: the lease token, `?3`: the lease's end.
-const CLAIM: &str = concat!(
-    "UPDATE webhook_inbox
-     SET state = 'running', attempts = attempts + 1, lease_token = ?2, lease_until = ?3
-     WHERE id = (",
-    next_due!(),
-    ")
-     RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
-         event_type, event_type_signed, signed_at, method, uri, headers, body,
-         attempts, received_at"
+/// The columns a claim returns, for [`read::claimed`].
+macro_rules! claimed_columns {
+    () => {
+        " RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
+             event_type, event_type_signed, signed_at, method, uri, headers, body,
+             attempts, received_at, ordering_key"
+    };
+}
+
+/// The lease a claim takes. `?1`: now, `?2`: the lease token, `?3`: the lease's end.
+macro_rules! take_lease {
+    () => {
+        "UPDATE webhook_inbox
+         SET state = 'running', attempts = attempts + 1, lease_token = ?2, lease_until = ?3
+         WHERE id = ("
+    };
+}
+
+/// Claims the next due delivery of every source. `?1`: now, `?2`: the lease token, `?3`:
+/// the lease's end.
+const CLAIM: &str = concat!(take_lease!(), next_due!(), ")", claimed_columns!());
+
+/// The source to claim from next, in turn: the first source after `?1` (the source of
+/// the last claim) with a delivery that may be claimed, or past the last one the first of
+/// all. Each is the first entry of `webhook_inbox_claimable_by_source` after a bound: no
+/// scan, however many deliveries each source has waiting. Deliveries without a source
+/// are the source `''`.
+const NEXT_SOURCE: &str = "SELECT coalesce(
+     (SELECT coalesce(source, '') FROM webhook_inbox
+      INDEXED BY webhook_inbox_claimable_by_source
+      WHERE state IN ('pending', 'retrying') AND coalesce(source, '') > ?1
+      ORDER BY coalesce(source, '') LIMIT 1),
+     (SELECT coalesce(source, '') FROM webhook_inbox
+      INDEXED BY webhook_inbox_claimable_by_source
+      WHERE state IN ('pending', 'retrying')
+      ORDER BY coalesce(source, '') LIMIT 1)) AS turn";
+
+/// Claims the next due delivery of the source `?4`: a range of
+/// `webhook_inbox_claimable_by_source`, its first entry if it is due. `?1`–`?3` as for
+/// [`CLAIM`].
+const CLAIM_IN_SOURCE: &str = concat!(
+    take_lease!(),
+    "SELECT id FROM webhook_inbox INDEXED BY webhook_inbox_claimable_by_source
+     WHERE state IN ('pending', 'retrying') AND coalesce(source, '') = ?4
+         AND scheduled_at <= ?1
+     ORDER BY scheduled_at, id
+     LIMIT 1)",
+    claimed_columns!()
 );
+
+/// Makes the next delivery of the ordering key `?1` pending, if it is held: the first of
+/// the key not yet done, once the head before it is done or gone.
+const RELEASE_NEXT: &str = "UPDATE webhook_inbox SET state = 'pending'
+     WHERE state = 'held' AND id = (
+         SELECT id FROM webhook_inbox INDEXED BY webhook_inbox_ordering
+         WHERE ordering_key = ?1 AND ordering_key IS NOT NULL AND state <> 'done'
+         ORDER BY ordering_key, id
+         LIMIT 1)";
 
 /// How long a statement waits for another connection's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -91,6 +142,7 @@ struct Pending {
     body: Bytes,
     now: i64,
     keys: StoredKeys,
+    ordering_key: Option<String>,
 }
 
 type Write = (
@@ -203,11 +255,18 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
             outcomes.push(Accepted::Duplicate { matched });
             continue;
         }
+        // An ordered delivery waits (held) while its key has one not yet done.
         let id: i64 = sqlx::query(
             "INSERT INTO webhook_inbox (provider, source, delivery_id, id_is_fingerprint,
                  id_signed, event_type, event_type_signed, signed_at, method, uri, headers, body,
-                 state, attempts, received_at, scheduled_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                 state, attempts, received_at, scheduled_at, ordering_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                 CASE WHEN ?14 IS NOT NULL AND EXISTS (
+                     SELECT 1 FROM webhook_inbox INDEXED BY webhook_inbox_ordering
+                     WHERE ordering_key = ?14 AND ordering_key IS NOT NULL
+                         AND state <> 'done')
+                 THEN 'held' ELSE 'pending' END,
+                 0, ?13, ?13, ?14)
              RETURNING id",
         )
         .bind(&row.provider)
@@ -223,7 +282,7 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
         .bind(row.headers.as_slice())
         .bind(row.body.as_ref())
         .bind(row.now)
-        .bind(row.now)
+        .bind(row.ordering_key.as_deref())
         .fetch_one(&mut *tx)
         .await
         .and_then(|row| row.try_get(0))?;
@@ -381,6 +440,7 @@ impl Db {
         &self,
         parts: &http::request::Parts,
         delivery: &Delivery,
+        ordering_key: Option<String>,
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
@@ -401,6 +461,7 @@ impl Db {
             body: delivery.body().clone(),
             now,
             keys,
+            ordering_key,
         };
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.writes
@@ -412,15 +473,18 @@ impl Db {
             .map_err(|_| InboxError::new(InboxErrorKind::Unavailable, what))?
     }
 
-    /// Claims the delivery due first: pending, retrying and due, or running under an
-    /// expired lease. One worker wins: the claim is a single `UPDATE`.
+    /// Claims the next due delivery, taking the sources in turn after `after` (the source
+    /// of the last claim, see [`super::Inbox::claim`]): pending, retrying and due, or
+    /// running under an expired lease. One worker wins: each claim is a single `UPDATE`.
     pub(super) async fn claim(
         &self,
         token: &str,
         lease: Duration,
         now: i64,
+        after: Option<&str>,
     ) -> Result<Option<Claimed>, InboxError> {
         let what = "a delivery could not be claimed";
+        let until = now.saturating_add(super::duration_ms(lease));
         let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
         sqlx::query(RESCUE_EXPIRED_LEASES)
@@ -428,13 +492,47 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(failed(what))?;
-        let row = sqlx::query(CLAIM)
-            .bind(now)
-            .bind(token)
-            .bind(now.saturating_add(super::duration_ms(lease)))
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(failed(what))?;
+        let mut after = after.map(str::to_owned);
+        let mut first: Option<String> = None;
+        let mut probes = 0;
+        let row = loop {
+            if probes == super::FAIR_PROBES {
+                // More sources than probes have nothing due: the first due of them all.
+                break sqlx::query(CLAIM)
+                    .bind(now)
+                    .bind(token)
+                    .bind(until)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(failed(what))?;
+            }
+            probes += 1;
+            let next: Option<String> = sqlx::query_scalar(NEXT_SOURCE)
+                .bind(after.as_deref())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+            let Some(source) = next else {
+                break None;
+            };
+            if first.as_ref() == Some(&source) {
+                // Every source was asked: none has a delivery due yet.
+                break None;
+            }
+            first.get_or_insert_with(|| source.clone());
+            let row = sqlx::query(CLAIM_IN_SOURCE)
+                .bind(now)
+                .bind(token)
+                .bind(until)
+                .bind(&source)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+            if row.is_some() {
+                break row;
+            }
+            after = Some(source);
+        };
         let Some(row) = row else {
             tx.rollback().await.map_err(failed(what))?;
             return Ok(None);
@@ -537,6 +635,13 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(failed(what))?;
+        if let (DeliveryState::Done, Some(key)) = (state, &claimed.ordering_key) {
+            sqlx::query(RELEASE_NEXT)
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed(what))?;
+        }
         tx.commit().await.map_err(failed(what))?;
         Ok(true)
     }
@@ -560,9 +665,16 @@ impl Db {
 
     pub(super) async fn replay(&self, id: Option<InboxId>, now: i64) -> Result<u64, InboxError> {
         let query = match id {
+            // A done delivery replayed while its ordering key has a head waits behind it.
             Some(id) => sqlx::query(
                 "UPDATE webhook_inbox
-                 SET state = 'pending', attempts = 0, scheduled_at = ?, finished_at = NULL
+                 SET state = CASE WHEN ordering_key IS NOT NULL AND EXISTS (
+                         SELECT 1 FROM webhook_inbox AS other INDEXED BY webhook_inbox_ordering
+                         WHERE other.ordering_key = webhook_inbox.ordering_key
+                             AND other.ordering_key IS NOT NULL AND other.state <> 'done'
+                             AND other.state <> 'held' AND other.id <> webhook_inbox.id)
+                     THEN 'held' ELSE 'pending' END,
+                     attempts = 0, scheduled_at = ?, finished_at = NULL
                  WHERE id = ? AND state IN ('dead', 'done')",
             )
             .bind(now)
@@ -606,11 +718,26 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(failed(what))?;
-        let deleted = sqlx::query("DELETE FROM webhook_inbox WHERE id = ?")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(failed(what))?;
+        // A forgotten head releases its ordering key's next delivery.
+        let deleted = sqlx::query(
+            "DELETE FROM webhook_inbox WHERE id = ?
+             RETURNING ordering_key, state IN ('pending', 'retrying', 'running', 'dead') AS head",
+        )
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        if let Some(deleted) = &deleted {
+            let key: Option<String> = deleted.try_get("ordering_key").map_err(failed(what))?;
+            let head: bool = deleted.try_get("head").map_err(failed(what))?;
+            if let (Some(key), true) = (key, head) {
+                sqlx::query(RELEASE_NEXT)
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed(what))?;
+            }
+        }
         for table in ["webhook_inbox_keys", "webhook_inbox_attempts"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE delivery = ?"))
                 .bind(id.0)
@@ -619,7 +746,7 @@ impl Db {
                 .map_err(failed(what))?;
         }
         tx.commit().await.map_err(failed(what))?;
-        Ok(deleted.rows_affected() > 0)
+        Ok(deleted.is_some())
     }
 
     /// Deletes the deliveries done before `cutoff`; their replay keys move to the retained
@@ -693,8 +820,9 @@ impl Db {
 mod tests {
     use sqlx::Row;
 
-    /// The plan SQLite chooses for `sql` on a fresh inbox file, one line per step.
-    async fn plan(sql: &str) -> String {
+    /// The plan SQLite chooses for `sql` (with `params` parameters) on a fresh inbox
+    /// file, one line per step.
+    async fn plan(sql: &str, params: usize) -> String {
         let dir = std::env::temp_dir().join(format!(
             "tower-webhook-plan-{}-{}",
             std::process::id(),
@@ -703,13 +831,12 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let db = super::Db::open(&dir.join("inbox.db")).await.unwrap();
-        let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .bind(0_i64)
-            .bind("token")
-            .bind(0_i64)
-            .fetch_all(&db.pool)
-            .await
-            .unwrap();
+        let explain = format!("EXPLAIN QUERY PLAN {sql}");
+        let mut query = sqlx::query(&explain);
+        for _ in 0..params {
+            query = query.bind(0_i64);
+        }
+        let rows = query.fetch_all(&db.pool).await.unwrap();
         let _ = std::fs::remove_dir_all(&dir);
         rows.iter()
             .map(|row| row.get::<String, _>("detail"))
@@ -721,14 +848,40 @@ mod tests {
     /// with 100,000 deliveries pending as with ten.
     #[tokio::test]
     async fn the_claim_reads_its_index_in_order() {
-        let plan = plan(super::CLAIM).await;
+        let plan = plan(super::CLAIM, 3).await;
         assert!(plan.contains("webhook_inbox_claimable"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "the claim sorts:\n{plan}");
     }
 
+    /// Taking the sources in turn reads the first entry after a bound, then a range of
+    /// one source: neither sorts nor scans another source's backlog.
+    #[tokio::test]
+    async fn the_fair_claim_reads_its_index_in_order() {
+        for (sql, params) in [(super::NEXT_SOURCE, 1), (super::CLAIM_IN_SOURCE, 4)] {
+            let plan = plan(sql, params).await;
+            assert!(!plan.contains("TEMP B-TREE"), "it sorts:\n{plan}");
+            // Each read of the table is of the index, in its order (a scan of it stops at
+            // the first entry: `LIMIT 1`), or the update of the row it found.
+            for line in plan.lines().filter(|line| line.contains("webhook_inbox")) {
+                assert!(
+                    line.contains("USING INDEX webhook_inbox_claimable_by_source")
+                        || line.contains("USING INTEGER PRIMARY KEY (rowid=?)"),
+                    "{line}\n{plan}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_ordering_key_statements_read_its_index() {
+        let plan = plan(super::RELEASE_NEXT, 1).await;
+        assert!(plan.contains("webhook_inbox_ordering"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "it sorts:\n{plan}");
+    }
+
     #[tokio::test]
     async fn the_rescue_of_expired_leases_reads_its_index() {
-        let plan = plan(super::RESCUE_EXPIRED_LEASES).await;
+        let plan = plan(super::RESCUE_EXPIRED_LEASES, 1).await;
         assert!(plan.contains("webhook_inbox_leases"), "{plan}");
     }
 }

@@ -293,12 +293,7 @@ where
             let mut notified = std::pin::pin!(notified);
             notified.as_mut().enable();
             let token = lease_token();
-            match inbox
-                .shared
-                .db
-                .claim(&token, self.settings.lease, now_ms())
-                .await
-            {
+            match inbox.claim(&token, self.settings.lease, now_ms()).await {
                 Ok(Some(claimed)) => {
                     self.attempt(claimed, &token).await;
                     continue;

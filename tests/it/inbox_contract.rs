@@ -813,6 +813,8 @@ contract!(
     a_delivery_whose_workers_die_on_every_attempt_is_dead_not_run_forever,
     the_engine_is_picked_by_the_url,
     the_signature_decides_a_duplicate_not_the_unsigned_id,
+    a_flooding_source_does_not_starve_a_quiet_one,
+    deliveries_with_one_ordering_key_run_one_at_a_time_in_order,
 );
 
 /// GitHub's delivery id is not signed and its retries repeat the signature: the signature
@@ -1022,4 +1024,258 @@ async fn postgres_two_instances_never_run_one_delivery_at_the_same_time() {
         "both instances work: {:?}",
         runs.by_instance
     );
+}
+
+/// Sends `requests` with 16 in flight; each must be accepted.
+async fn send_all(requests: Vec<http::Request<Bytes>>) {
+    let mut requests = requests.into_iter();
+    let mut in_flight = tokio::task::JoinSet::new();
+    loop {
+        while in_flight.len() < 16 {
+            let Some(request) = requests.next() else {
+                break;
+            };
+            in_flight.spawn(send(request));
+        }
+        let Some(reply) = in_flight.join_next().await else {
+            return;
+        };
+        assert_eq!(reply.unwrap().status, StatusCode::ACCEPTED);
+    }
+}
+
+/// A Standard Webhooks delivery of `body` to `path`.
+fn delivery_to(server: &Server, path: &str, id: &str, body: String) -> http::Request<Bytes> {
+    let request = http::Request::post(server.url(path))
+        .header("content-type", "application/json")
+        .body(Bytes::from(body))
+        .unwrap();
+    Signer::new(providers::standard_webhooks(), SECRET)
+        .unwrap()
+        .sign_with(request, id, SystemTime::now())
+        .unwrap()
+}
+
+/// One tenant's flood does not starve another: the sources take turns, so a quiet
+/// source's delivery is claimed within a claim of each other source that has one waiting,
+/// whether it arrives behind a backlog of 1,000 or while the backlog drains.
+async fn a_flooding_source_does_not_starve_a_quiet_one(engine: Engine) {
+    let db = Database::new(engine, "fair");
+    let inbox = db.open().await;
+    let verifier = Verifier::new(providers::standard_webhooks(), SECRET).unwrap();
+    let handled: Arc<Mutex<Vec<String>>> = Arc::default();
+    let quiet_handled = Arc::new(Notify::new());
+    let handlers = {
+        let (handled, quiet_handled) = (handled.clone(), quiet_handled.clone());
+        Router::new().route(
+            "/{tenant}",
+            post(move |delivery: Delivery| {
+                let (handled, quiet_handled) = (handled.clone(), quiet_handled.clone());
+                async move {
+                    let source = delivery.source().unwrap_or_default().to_owned();
+                    handled.lock().unwrap().push(source.clone());
+                    if source == "quiet" {
+                        quiet_handled.notify_one();
+                    }
+                    "ok"
+                }
+            }),
+        )
+    };
+    let app = Router::new()
+        .route(
+            "/flood",
+            post(|| async { "unreachable: inbox mode answers 202" }),
+        )
+        .route_layer(WebhookLayer::new(verifier.for_source("flood")).inbox(inbox.clone()))
+        .merge(
+            Router::new()
+                .route("/quiet", post(|| async { "unreachable" }))
+                .route_layer(WebhookLayer::new(verifier.for_source("quiet")).inbox(inbox.clone())),
+        );
+    let server = Server::start(app).await;
+    let flood = (0..1000)
+        .map(|i| {
+            delivery_to(
+                &server,
+                "/flood",
+                &format!("msg_flood_{i}"),
+                format!(r#"{{"n":{i}}}"#),
+            )
+        })
+        .collect();
+    send_all(flood).await;
+    send_all(vec![delivery_to(
+        &server,
+        "/quiet",
+        "msg_quiet_1",
+        "{}".into(),
+    )])
+    .await;
+    assert_eq!(inbox.stats().await.unwrap().pending, 1001);
+
+    let workers = inbox.workers(handlers).concurrency(1).spawn();
+    wait_notified(&quiet_handled, "the quiet source's first delivery").await;
+    let position = handled.lock().unwrap().iter().position(|s| s == "quiet");
+    assert!(
+        position.is_some_and(|p| p <= 1),
+        "behind a backlog of 1,000 the quiet delivery was handled at {position:?}"
+    );
+
+    // While the flood drains: the next claim after the quiet delivery is accepted, or the
+    // one after it (one may be starting as it arrives), takes it.
+    let before = handled.lock().unwrap().len();
+    send_all(vec![delivery_to(
+        &server,
+        "/quiet",
+        "msg_quiet_2",
+        "{}".into(),
+    )])
+    .await;
+    wait_notified(&quiet_handled, "the quiet source's second delivery").await;
+    let seen = handled.lock().unwrap().clone();
+    let position = seen.iter().rposition(|s| s == "quiet").unwrap();
+    assert!(
+        position <= before + 2,
+        "arriving after {before} were handled, the quiet delivery was handled at {position}"
+    );
+    assert!(
+        inbox.stats().await.unwrap().pending > 500,
+        "the flood was still draining"
+    );
+    workers.shutdown().await;
+}
+
+/// Ordered by a field of the signed body: one customer's deliveries run one at a time in
+/// the order received, a failing one holds back only its own customer, a dead one holds
+/// its customer until a person forgets or replays it.
+async fn deliveries_with_one_ordering_key_run_one_at_a_time_in_order(engine: Engine) {
+    use tower_webhook::inbox::OrderingKey;
+    let db = Database::new(engine, "ordered");
+    let inbox = db
+        .open()
+        .await
+        .ordered_by(OrderingKey::json_field("data.customer"));
+    // What ran, and whether it was told to fail: "cus_a:1" fails on its first attempt,
+    // "cus_b:1" on every attempt.
+    let handled: Arc<Mutex<Vec<String>>> = Arc::default();
+    let running = Arc::new(AtomicUsize::new(0));
+    let overlapped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let handlers = {
+        let (handled, running, overlapped) = (handled.clone(), running.clone(), overlapped.clone());
+        Router::new().route(
+            "/hook",
+            post(
+                move |delivery: Delivery, Extension(job): Extension<InboxJob>| {
+                    let (handled, running, overlapped) =
+                        (handled.clone(), running.clone(), overlapped.clone());
+                    async move {
+                        let body: serde_json::Value =
+                            serde_json::from_slice(delivery.body()).unwrap();
+                        let name = format!(
+                            "{}:{}",
+                            body["data"]["customer"].as_str().unwrap_or("-"),
+                            body["data"]["n"]
+                        );
+                        if name.starts_with("cus_a") && running.fetch_add(1, Ordering::SeqCst) > 0 {
+                            overlapped.store(true, Ordering::SeqCst);
+                        }
+                        // Long enough for another worker to claim the next one, were it free.
+                        tokio::task::yield_now().await;
+                        handled.lock().unwrap().push(name.clone());
+                        if name.starts_with("cus_a") {
+                            running.fetch_sub(1, Ordering::SeqCst);
+                        }
+                        let fails = (name == "cus_a:1" && job.attempt() == 1) || name == "cus_b:1";
+                        if fails {
+                            Err((StatusCode::SERVICE_UNAVAILABLE, "downstream is down"))
+                        } else {
+                            Ok("ok")
+                        }
+                    }
+                },
+            ),
+        )
+    };
+    let server = receiver(&inbox, &handlers).await;
+    let event = |customer: &str, n: u32| {
+        delivery_to(
+            &server,
+            "/hook",
+            &format!("msg_{customer}_{n}"),
+            format!(r#"{{"type":"invoice.paid","data":{{"customer":"{customer}","n":{n}}}}}"#),
+        )
+    };
+    // Sent one by one: the received order is the order they must run in.
+    for request in [event("cus_a", 1), event("cus_a", 2), event("cus_b", 1)] {
+        send_all(vec![request]).await;
+    }
+    for request in [event("cus_b", 2), event("cus_a", 3), event("cus_c", 1)] {
+        send_all(vec![request]).await;
+    }
+    let stats = inbox.stats().await.unwrap();
+    assert_eq!((stats.pending, stats.held), (3, 3), "{stats:?}");
+
+    let workers = inbox
+        .workers(handlers.clone())
+        .concurrency(4)
+        .max_attempts(2)
+        .backoff(Duration::from_millis(1), Duration::from_millis(5))
+        .spawn();
+    let stats = wait_for(&inbox, "cus_a and cus_c done, cus_b dead", |s| {
+        s.done == 4 && s.dead == 1
+    })
+    .await;
+    assert_eq!(
+        stats.held, 1,
+        "cus_b:2 waits behind its dead head: {stats:?}"
+    );
+    let seen = handled.lock().unwrap().clone();
+    let of = |customer: &str| {
+        seen.iter()
+            .filter(|name| name.starts_with(customer))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of("cus_a"), ["cus_a:1", "cus_a:1", "cus_a:2", "cus_a:3"]);
+    assert_eq!(of("cus_b"), ["cus_b:1", "cus_b:1"]);
+    assert_eq!(of("cus_c"), ["cus_c:1"]);
+    assert!(
+        !overlapped.load(Ordering::SeqCst),
+        "two of cus_a ran at once"
+    );
+
+    // The dead head is replayed: it runs (and dies) again, still first.
+    let dead = inbox
+        .list(&ListFilter::new().state(DeliveryState::Dead))
+        .await
+        .unwrap();
+    assert!(inbox.replay(dead[0].id).await.unwrap());
+    wait_for(&inbox, "the replayed head to die again", |s| {
+        s.dead == 1 && s.pending == 0 && s.running == 0 && s.retrying == 0
+    })
+    .await;
+    assert_eq!(of_now(&handled, "cus_b"), ["cus_b:1"; 4]);
+    assert_eq!(inbox.stats().await.unwrap().held, 1);
+    // A person forgets it: the next of its key runs.
+    assert!(inbox.forget(dead[0].id).await.unwrap());
+    wait_for(&inbox, "cus_b:2 to run once released", |s| {
+        s.done == 5 && s.held == 0
+    })
+    .await;
+    assert_eq!(
+        of_now(&handled, "cus_b").last().map(String::as_str),
+        Some("cus_b:2")
+    );
+    workers.shutdown().await;
+}
+
+fn of_now(handled: &Mutex<Vec<String>>, customer: &str) -> Vec<String> {
+    handled
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|name| name.starts_with(customer))
+        .cloned()
+        .collect()
 }

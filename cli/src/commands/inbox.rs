@@ -33,7 +33,7 @@ pub(crate) struct InboxArgs {
 enum InboxCommand {
     /// Deliveries, newest first, with filters.
     List {
-        /// Only this state: pending, running, retrying, done or dead.
+        /// Only this state: pending, running, retrying, done, dead or held.
         #[arg(long, value_parser = state)]
         state: Option<DeliveryState>,
         /// Only this provider (its preset name, as `providers` lists it).
@@ -104,7 +104,7 @@ inbox cannot be opened.";
 
 fn state(name: &str) -> Result<DeliveryState, String> {
     DeliveryState::parse(name)
-        .ok_or_else(|| "expected pending, running, retrying, done or dead".to_owned())
+        .ok_or_else(|| "expected pending, running, retrying, done, dead or held".to_owned())
 }
 
 /// `90s`, `15m`, `2h`, `7d` (or plain seconds).
@@ -338,6 +338,7 @@ async fn execute(
                 writeln!(out, "retrying  {}", stats.retrying)?;
                 writeln!(out, "done      {}", stats.done)?;
                 writeln!(out, "dead      {}", paint_count(style, stats.dead))?;
+                writeln!(out, "held      {}", stats.held)?;
                 match stats.oldest_pending_age {
                     Some(age) => writeln!(out, "lag       {:.1} s", age.as_secs_f64())?,
                     None => writeln!(out, "lag       - (nothing waiting)")?,
@@ -464,6 +465,7 @@ fn stats_json(s: &InboxStats) -> Value {
         "retrying": s.retrying,
         "done": s.done,
         "dead": s.dead,
+        "held": s.held,
         "oldest_pending_age_ms": s.oldest_pending_age.map(|a| u64::try_from(a.as_millis()).unwrap_or(u64::MAX)),
     })
 }
