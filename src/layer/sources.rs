@@ -472,7 +472,7 @@ impl Sources {
 
     /// How long a looked-up verifier is used at most before it is looked up again
     /// (default one minute): a secret revoked in your database stops verifying at the
-    /// latest this long after the lookup that last read it (or at once with
+    /// latest this long after the lookup that last read it answered (or at once with
     /// [`invalidate`](Self::invalidate)).
     pub fn ttl(mut self, ttl: Duration) -> Self {
         self.ttl = ttl;
