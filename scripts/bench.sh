@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces every figure in BENCHMARKS.md: criterion benchmarks (this crate beside the
 # raw HMAC and the peer crates; the layer split into its parts), the end-to-end load test
-# on 127.0.0.1 (with a raw-HMAC-by-hand floor), the allocations
-# per delivery and the memory store's bytes per entry, and the inbox's write path (SQLite and
-# a PostgreSQL it starts itself, beside a bare INSERT loop). Prints the tables as Markdown.
+# on 127.0.0.1 (with a raw-HMAC-by-hand floor), the allocations per delivery, the memory
+# store's bytes per entry and the source cache's per tenant, and the inbox's write path
+# (SQLite and a PostgreSQL it starts itself, beside a bare INSERT loop). Prints the tables
+# as Markdown.
 # Takes about 25 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,10 @@ cargo run -q --release -p tower-webhook-benches --bin allocations
 echo
 echo "== memory store"
 cargo run -q --release -p tower-webhook-benches --bin store_memory
+
+echo
+echo "== source cache memory"
+cargo run -q --release -p tower-webhook-benches --bin source_memory
 
 echo
 echo "== inbox write path"

@@ -85,3 +85,24 @@ if maps:
     for name in sorted(set(one) | set(two), key=lambda n: one.get(n, 0)):
         cell = lambda t: human(t) if t is not None else "—"
         print(f"| {name} | {cell(one.get(name))} | {cell(two.get(name))} |")
+
+# Many sources at scale: a cache hit among 100,000 tenants, beside the fixed verifier and
+# one cached tenant, on a signed delivery and on a request refused right after the lookup.
+hits = {kind: groups[f"sources-100k_{kind}"] for kind in ("signed-1024", "unsigned-empty")
+        if f"sources-100k_{kind}" in groups}
+if hits:
+    print("\n### many sources: a cache hit among 100,000 tenants (same run)\n")
+    print("| request | fixed verifier | per-source, 1 tenant | per-source, 100,000 tenants |")
+    print("|---|---|---|---|")
+    for kind, b in hits.items():
+        base = b.get("fixed-verifier")
+        cells = []
+        for name in ("fixed-verifier", "per-source-1-tenant", "per-source-100k-tenants"):
+            t = b.get(name)
+            if t is None:
+                cells.append("—")
+            elif name == "fixed-verifier" or base is None:
+                cells.append(human(t))
+            else:
+                cells.append(f"{human(t)} ({t / base:.2f}×, +{human(t - base)})")
+        print(f"| {kind} | " + " | ".join(cells) + " |")

@@ -26,7 +26,8 @@ pub use self::service::WebhookService;
 pub use self::sources::{
     KnownSource, LookupError, LookupErrorKind, SourceKey, Sources, VerifierLookup,
     DEFAULT_FAILURE_TTL, DEFAULT_LOOKUP_TIMEOUT, DEFAULT_MAX_NEW_SOURCE_LOOKUPS,
-    DEFAULT_SOURCE_CAPACITY, DEFAULT_SOURCE_TTL, DEFAULT_UNKNOWN_TTL, MAX_SOURCE_KEY,
+    DEFAULT_SOURCE_CAPACITY, DEFAULT_SOURCE_TTL, DEFAULT_TTL_JITTER, DEFAULT_UNKNOWN_TTL,
+    MAX_SOURCE_KEY,
 };
 pub use crate::body::{ResponseBody, VerifiedBody};
 

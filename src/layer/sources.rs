@@ -6,16 +6,23 @@ use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use http::HeaderName;
 use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
+// tokio's clock, which the lookup timeout runs on too: the system's monotonic clock, or a
+// test's paused one (`tokio::time::pause`, with tokio's `test-util`).
+use tokio::time::Instant;
 
 use crate::replay::BoxFuture;
 use crate::{Rejection, RejectionKind, Verifier};
 
 /// The default time a looked-up verifier is used before it is looked up again: one minute.
 pub const DEFAULT_SOURCE_TTL: Duration = Duration::from_secs(60);
+/// The default spread of the times answers are kept: each is kept between 90 % and 100 %
+/// of its time-to-live, so answers filled together (a restart, a burst of new tenants) do
+/// not expire together. See [`Sources::ttl_jitter`].
+pub const DEFAULT_TTL_JITTER: f64 = 0.1;
 /// The default time an unknown source is remembered as unknown: five seconds.
 pub const DEFAULT_UNKNOWN_TTL: Duration = Duration::from_secs(5);
 /// The default time a failed lookup (an error, or no answer within the
@@ -292,10 +299,14 @@ where
 /// request's [`SourceKey`] is looked up through your [`VerifierLookup`] (a map, a file, a
 /// database), and the answer cached.
 ///
-/// - A verifier is used for the time-to-live (default one minute), then looked up again,
-///   so a rotated or added secret takes effect without a restart; [`invalidate`](Self::invalidate)
-///   makes it take effect at once. Concurrent requests for a key that is not cached
-///   share one lookup (single flight).
+/// - A verifier is used for at most the time-to-live (default one minute), then looked up
+///   again, so a rotated or added secret takes effect without a restart; [`invalidate`](Self::invalidate)
+///   makes it take effect at once. Each answer is kept for a time spread below its TTL
+///   ([`ttl_jitter`](Self::ttl_jitter), default between 90 % and 100 % of it), so the
+///   entries of many tenants filled at once expire spread over that span rather than in
+///   one storm of lookups. Concurrent requests for a key that is not cached, or whose
+///   answer expired, share one lookup (single flight); meanwhile they wait for it, none is
+///   served the expired answer.
 /// - An unknown source is answered `404` and remembered as unknown for a short while
 ///   ([`unknown_ttl`](Self::unknown_ttl), default five seconds). A failed lookup (an
 ///   error, or no answer within the [`lookup_timeout`](Self::lookup_timeout), default
@@ -367,6 +378,7 @@ pub struct Sources {
     key: SourceKey,
     lookup: Arc<dyn VerifierLookup>,
     ttl: Duration,
+    jitter: f64,
     unknown_ttl: Duration,
     failure_ttl: Duration,
     lookup_timeout: Duration,
@@ -398,10 +410,11 @@ struct Entry {
     known: bool,
 }
 
-/// A lookup's answer, and when it came.
+/// A lookup's answer, and until when it is used: its time-to-live, less its jitter, after
+/// it came; `None` when that is beyond what an `Instant` holds (never, in practice).
 struct Settled {
     answer: Answer,
-    at: Instant,
+    until: Option<Instant>,
 }
 
 enum Answer {
@@ -414,6 +427,8 @@ enum Answer {
 /// permit of a lookup of a new source when one was taken for it.
 struct Slot<'a> {
     cell: Arc<OnceCell<Settled>>,
+    /// The fill number of the cell's entry, which spreads its time-to-live.
+    seq: u64,
     known: bool,
     permit: Option<SemaphorePermit<'a>>,
 }
@@ -444,6 +459,7 @@ impl Sources {
             key,
             lookup: Arc::new(lookup),
             ttl: DEFAULT_SOURCE_TTL,
+            jitter: DEFAULT_TTL_JITTER,
             unknown_ttl: DEFAULT_UNKNOWN_TTL,
             failure_ttl: DEFAULT_FAILURE_TTL,
             lookup_timeout: DEFAULT_LOOKUP_TIMEOUT,
@@ -454,10 +470,41 @@ impl Sources {
         }
     }
 
-    /// How long a looked-up verifier is used before it is looked up again (default one
-    /// minute).
+    /// How long a looked-up verifier is used at most before it is looked up again
+    /// (default one minute): a secret revoked in your database stops verifying at the
+    /// latest this long after the lookup that last read it answered (or at once with
+    /// [`invalidate`](Self::invalidate)).
     pub fn ttl(mut self, ttl: Duration) -> Self {
         self.ttl = ttl;
+        self
+    }
+
+    /// How much shorter than its time-to-live an answer may be kept, as a fraction of it
+    /// (default [`DEFAULT_TTL_JITTER`], 0.1; from 0, every answer kept for exactly its
+    /// TTL, to 1): each answer (a verifier, an unknown source, a failure) is kept for a
+    /// time between `(1 - jitter) × ttl` and the TTL, spread evenly over the answers in
+    /// the order they are filled. So the entries of 100,000 tenants filled within a few
+    /// seconds (after a restart, an [`invalidate_all`](Self::invalidate_all)) expire over
+    /// the last tenth of the TTL, not all in the same second, and their lookups are
+    /// spread likewise. The TTLs stay upper bounds: no answer is kept longer.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tower_webhook::layer::{SourceKey, Sources};
+    ///
+    /// // Verifiers kept between 4 and 5 minutes.
+    /// let sources = Sources::new(SourceKey::host(), |_key: String| async { Ok(None) })
+    ///     .ttl(Duration::from_secs(300))
+    ///     .ttl_jitter(0.2);
+    /// # let _ = sources;
+    /// ```
+    pub fn ttl_jitter(mut self, jitter: f64) -> Self {
+        // `clamp` keeps a NaN; it counts as no jitter.
+        self.jitter = if jitter.is_nan() {
+            0.0
+        } else {
+            jitter.clamp(0.0, 1.0)
+        };
         self
     }
 
@@ -536,6 +583,7 @@ impl Sources {
         };
         let Slot {
             cell,
+            seq,
             known,
             permit,
         } = self.slot(&key).map_err(|Busy| self.busy())?;
@@ -549,10 +597,8 @@ impl Sources {
                     None => Some(self.new_lookups.try_acquire().map_err(|_| Busy)?),
                 };
                 let answer = self.look_up(&key).await;
-                Ok::<_, Busy>(Settled {
-                    answer,
-                    at: Instant::now(),
-                })
+                let until = Instant::now().checked_add(self.kept(&answer, seq));
+                Ok::<_, Busy>(Settled { answer, until })
             })
             .await
             .map_err(|Busy| self.busy())?;
@@ -610,6 +656,21 @@ impl Sources {
         }
     }
 
+    /// How long the answer of the fill numbered `seq` is kept: its TTL shortened by a
+    /// fraction in `[0, jitter)` of it. The fraction is the fill number's Fibonacci hash
+    /// (the fractional part of `seq / φ`), a low-discrepancy sequence: the answers of any
+    /// run of fills are spread evenly over the span, not merely at random, and no state
+    /// nor randomness is needed. Never longer than the TTL.
+    fn kept(&self, answer: &Answer, seq: u64) -> Duration {
+        let ttl = self.ttl_of(answer);
+        if self.jitter == 0.0 {
+            return ttl;
+        }
+        let fraction = seq.wrapping_mul(0x9E37_79B9_7F4A_7C15) as f64 / 2f64.powi(64);
+        Duration::try_from_secs_f64(ttl.as_secs_f64() * (1.0 - self.jitter * fraction))
+            .map_or(ttl, |kept| kept.min(ttl))
+    }
+
     /// The cache cell of `key`: the cached one while its answer is fresh (or still to
     /// come: single flight), else a new one. A key not known takes a permit of the limit
     /// on new lookups before its cell is made, so refused requests cost no cache entry.
@@ -619,20 +680,19 @@ impl Sources {
         let mut stored_key = None;
         let mut known = false;
         if let Some((stored, entry)) = cache.entries.get_key_value(key) {
-            let Some(settled) = entry.cell.get() else {
+            let expired = entry
+                .cell
+                .get()
+                .filter(|settled| settled.until.is_some_and(|until| now >= until));
+            // Still to come (single flight), or fresh.
+            let Some(settled) = expired else {
                 return Ok(Slot {
                     cell: entry.cell.clone(),
+                    seq: entry.seq,
                     known: entry.known,
                     permit: None,
                 });
             };
-            if now.duration_since(settled.at) < self.ttl_of(&settled.answer) {
-                return Ok(Slot {
-                    cell: entry.cell.clone(),
-                    known: entry.known,
-                    permit: None,
-                });
-            }
             known = match settled.answer {
                 Answer::Known(_) => true,
                 Answer::Unknown => false,
@@ -678,6 +738,7 @@ impl Sources {
         }
         Ok(Slot {
             cell,
+            seq,
             known,
             permit,
         })
@@ -707,6 +768,7 @@ impl fmt::Debug for Sources {
         f.debug_struct("Sources")
             .field("key", &self.key)
             .field("ttl", &self.ttl)
+            .field("ttl_jitter", &self.jitter)
             .field("unknown_ttl", &self.unknown_ttl)
             .field("failure_ttl", &self.failure_ttl)
             .field("lookup_timeout", &self.lookup_timeout)

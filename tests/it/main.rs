@@ -63,6 +63,8 @@ mod sdk_vectors;
 mod sdk_vectors_npm;
 mod secrets;
 #[cfg(feature = "axum")]
+mod source_expiry;
+#[cfg(feature = "axum")]
 mod source_identity;
 #[cfg(feature = "axum")]
 mod source_key_paths;

@@ -160,6 +160,97 @@ fn store(c: &mut Criterion) {
     });
 }
 
+/// Tenants in the many-sources benchmark: the cache's default capacity.
+const TENANTS: usize = 100_000;
+
+/// Many sources on one endpoint at scale: a `Sources` cache filled with 100,000 tenants
+/// (each its own verifier), every request for the next tenant in turn (a hit, in a map
+/// too large for the CPU's caches), beside the same request through a fixed verifier and
+/// through one cached tenant. Twice: a valid 1 KiB delivery, and a request without
+/// signature headers and without a body, refused right after the source is resolved, on
+/// which the resolution is most of the cost.
+fn sources(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let tenant = |n: usize| format!("tenant{n:06}");
+    let lookup = |key: String| async move {
+        Ok(Some(KnownSource::new(
+            key,
+            Verifier::new(providers::standard_webhooks(), STANDARD_SECRET)?,
+        )))
+    };
+    // An hour: no entry expires (and is refilled) while this runs.
+    let hour = Duration::from_secs(3600);
+    let many = Sources::new(SourceKey::path_segment(1), lookup).ttl(hour);
+    let one = Sources::new(SourceKey::path_segment(1), lookup).ttl(hour);
+    let fixed =
+        WebhookLayer::new(Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap());
+    let mut services = [
+        ("fixed-verifier", fixed),
+        ("per-source-1-tenant", WebhookLayer::with_sources(one)),
+        (
+            "per-source-100k-tenants",
+            WebhookLayer::with_sources(many.clone()),
+        ),
+    ]
+    .map(|(name, layer)| {
+        (
+            name,
+            layer
+                .replay_store(MemoryStore::new())
+                .layer(tower::service_fn(read_body)),
+        )
+    });
+    let bare = |uri: &str| {
+        http::Request::post(uri)
+            .body(http_body_util::Full::new(Bytes::new()))
+            .unwrap()
+    };
+    // Fill the cache: one lookup per tenant.
+    for n in 0..TENANTS {
+        let uri = format!("/webhooks/{}/standard", tenant(n));
+        assert_eq!(call_once(&runtime, &mut services[2].1, bare(&uri)), 401);
+    }
+    assert_eq!(many.cached(), TENANTS);
+
+    let body = json_body(1024);
+    let mut n = 0usize;
+    // The next request's tenant: in turn through all of them for the 100,000, always the
+    // first otherwise (the fixed verifier ignores it).
+    let mut next = |all: bool| {
+        n += 1;
+        (tenant(if all { n % TENANTS } else { 0 }), n)
+    };
+    for (kind, signed) in [("signed-1024", true), ("unsigned-empty", false)] {
+        let mut group = c.benchmark_group(format!("sources-100k/{kind}"));
+        group.warm_up_time(Duration::from_millis(500));
+        group.measurement_time(Duration::from_secs(3));
+        for (name, service) in &mut services {
+            let all = name.ends_with("100k-tenants");
+            let expected = if signed { 200 } else { 401 };
+            group.bench_function(*name, |b| {
+                b.iter_batched(
+                    || {
+                        let (tenant, id) = next(all);
+                        let uri = format!("/webhooks/{tenant}/standard");
+                        if signed {
+                            standard_delivery(&uri, body.clone(), &format!("msg_{id}"))
+                        } else {
+                            bare(&uri)
+                        }
+                    },
+                    |request| assert_eq!(call_once(&runtime, service, request), expected),
+                    BatchSize::SmallInput,
+                )
+            });
+        }
+        group.finish();
+    }
+    assert_eq!(many.cached(), TENANTS, "no entry evicted or added");
+}
+
 /// A body that arrives one byte per frame: the most frames a body of its size can cost.
 struct OneByteFrames(Bytes);
 
@@ -240,5 +331,5 @@ fn chunked(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, layer, store, chunked);
+criterion_group!(benches, layer, store, chunked, sources);
 criterion_main!(benches);
