@@ -73,7 +73,21 @@ struct Shared {
     /// starves another. Each instance keeps its own turn; instances sharing a PostgreSQL
     /// inbox each take the sources in turn.
     turn: std::sync::Mutex<Option<Box<str>>>,
+    /// When the state counts' deltas were last folded ([`Inbox::fold_tally`]).
+    folded: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Opened by [`Inbox::connect_read_only`]: it never writes.
+    read_only: bool,
 }
+
+/// How often, at most, the deltas of the state counts are folded into one row per state:
+/// so [`Inbox::stats`] sums at most about a second of changes, whatever the inbox holds.
+const FOLD_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How many deliveries [`Inbox::list`] returns unless [`ListFilter::limit`] says.
+pub(crate) const DEFAULT_LIST_LIMIT: u32 = 100;
+
+/// How many done deliveries one transaction of [`Inbox::purge_done`] deletes.
+const PURGE_BATCH: i64 = 1000;
 
 /// How many sources a claim asks in turn for a due delivery before it takes the first
 /// due delivery of all instead: a bound on a claim's statements when many sources have
@@ -163,6 +177,10 @@ impl Db {
 
     async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
         on_engine!(self, db => db.stats(now).await)
+    }
+
+    async fn fold_tally(&self) -> Result<(), InboxError> {
+        on_engine!(self, db => db.fold_tally().await)
     }
 
     async fn list(&self, filter: &ListFilter) -> Result<Vec<DeliveryRecord>, InboxError> {
@@ -294,7 +312,7 @@ impl Inbox {
     #[cfg_attr(docsrs, doc(cfg(feature = "inbox-sqlite")))]
     pub async fn sqlite(path: impl AsRef<Path>) -> Result<Inbox, InboxError> {
         let db = sqlite::Db::open(path.as_ref()).await?;
-        Ok(Inbox::with_db(Db::Sqlite(db)))
+        Ok(Inbox::with_db(Db::Sqlite(db), false))
     }
 
     /// Connects to the PostgreSQL database at `url`
@@ -329,7 +347,7 @@ impl Inbox {
     pub async fn postgres(url: &str) -> Result<Inbox, InboxError> {
         postgres_url(url)?;
         let db = postgres::Db::open(url).await?;
-        Ok(Inbox::with_db(Db::Postgres(db)))
+        Ok(Inbox::with_db(Db::Postgres(db), false))
     }
 
     /// Opens the inbox a URL names, on the engine its scheme picks:
@@ -387,9 +405,10 @@ impl Inbox {
                 let path = rest.strip_prefix("//").unwrap_or(rest);
                 #[cfg(feature = "inbox-sqlite")]
                 return match read_only {
-                    true => Ok(Inbox::with_db(Db::Sqlite(
-                        sqlite::Db::open_read_only(Path::new(path)).await?,
-                    ))),
+                    true => Ok(Inbox::with_db(
+                        Db::Sqlite(sqlite::Db::open_read_only(Path::new(path)).await?),
+                        true,
+                    )),
                     false => Inbox::sqlite(path).await,
                 };
                 #[cfg(not(feature = "inbox-sqlite"))]
@@ -407,9 +426,10 @@ impl Inbox {
                 return match read_only {
                     true => {
                         postgres_url(url)?;
-                        Ok(Inbox::with_db(Db::Postgres(
-                            postgres::Db::open_read_only(url).await?,
-                        )))
+                        Ok(Inbox::with_db(
+                            Db::Postgres(postgres::Db::open_read_only(url).await?),
+                            true,
+                        ))
                     }
                     false => Inbox::postgres(url).await,
                 };
@@ -427,12 +447,14 @@ impl Inbox {
         }
     }
 
-    fn with_db(db: Db) -> Inbox {
+    fn with_db(db: Db, read_only: bool) -> Inbox {
         Inbox {
             shared: Arc::new(Shared {
                 db,
                 due: Notify::new(),
                 turn: std::sync::Mutex::new(None),
+                folded: std::sync::Mutex::new(None),
+                read_only,
             }),
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             retention: crate::replay::DEFAULT_RETENTION,
@@ -641,16 +663,43 @@ impl Inbox {
     pub async fn purge_done(&self, older_than: Duration) -> Result<u64, InboxError> {
         let now = now_ms();
         let cutoff = now.saturating_sub(duration_ms(older_than));
-        self.shared
+        let purged = self
+            .shared
             .db
             .purge_done(cutoff, duration_ms(self.retention), now)
-            .await
+            .await?;
+        self.fold_tally(true).await;
+        Ok(purged)
     }
 
     /// How many deliveries are in each state, and how long the oldest waiting one has
-    /// waited (the lag).
+    /// waited (the lag). Read from counts kept as deliveries change state and from an
+    /// index: it costs the same with a million deliveries stored as with none.
     pub async fn stats(&self) -> Result<InboxStats, InboxError> {
+        self.fold_tally(false).await;
         self.shared.db.stats(now_ms()).await
+    }
+
+    /// Folds the deltas of the state counts into one row per state, at most every
+    /// [`FOLD_INTERVAL`] unless `now`; a failure is logged (the counts stay right, and
+    /// the next fold sums more).
+    pub(crate) async fn fold_tally(&self, now: bool) {
+        if self.shared.read_only {
+            return;
+        }
+        {
+            let Ok(mut folded) = self.shared.folded.lock() else {
+                return;
+            };
+            let due = now || folded.is_none_or(|at| at.elapsed() >= FOLD_INTERVAL);
+            if !due {
+                return;
+            }
+            *folded = Some(std::time::Instant::now());
+        }
+        if let Err(error) = self.shared.db.fold_tally().await {
+            tracing::warn!(error = %error, "webhook inbox: the state counts could not be folded");
+        }
     }
 }
 
@@ -837,6 +886,8 @@ pub struct ListFilter {
     pub(crate) provider: Option<String>,
     pub(crate) received_after: Option<SystemTime>,
     pub(crate) received_before: Option<SystemTime>,
+    /// The last delivery of the page before (its time received and its id).
+    pub(crate) after: Option<(i64, i64)>,
     pub(crate) limit: u32,
 }
 
@@ -854,7 +905,8 @@ impl ListFilter {
             provider: None,
             received_after: None,
             received_before: None,
-            limit: 100,
+            after: None,
+            limit: DEFAULT_LIST_LIMIT,
         }
     }
 
@@ -879,6 +931,35 @@ impl ListFilter {
     /// Only deliveries received before `time`.
     pub fn received_before(mut self, time: SystemTime) -> ListFilter {
         self.received_before = Some(time);
+        self
+    }
+
+    /// The page after the one that ended with `last`: the deliveries listed after it
+    /// (older, or as old with a lower id). Keyset paging: each page costs the same
+    /// however deep it is, and a delivery written meanwhile never shifts a page.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use tower_webhook::inbox::{Inbox, ListFilter};
+    /// # let dir = std::env::temp_dir().join(format!("inbox-doc-page-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap();
+    /// let mut page = inbox.list(&ListFilter::new().limit(50)).await.unwrap();
+    /// while let Some(last) = page.last() {
+    ///     page = inbox.list(&ListFilter::new().limit(50).after(last)).await.unwrap();
+    /// }
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    pub fn after(mut self, last: &DeliveryRecord) -> ListFilter {
+        self.after = Some((to_ms(last.received_at), last.id.0));
+        self
+    }
+
+    /// [`after`](Self::after) from the parts of the JSON API's `after` cursor.
+    #[cfg(feature = "inbox-router")]
+    pub(crate) fn after_cursor(mut self, received_ms: i64, id: i64) -> ListFilter {
+        self.after = Some((received_ms, id));
         self
     }
 

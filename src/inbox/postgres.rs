@@ -35,6 +35,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("migrations/postgres/0005_fair_and_ordered.sql"),
     ),
+    (
+        6,
+        include_str!("migrations/postgres/0006_tally_and_read_indexes.sql"),
+    ),
 ];
 
 /// Deliveries whose worker lost its lease (it died, or its heartbeat stopped) become
@@ -701,36 +705,68 @@ impl Db {
         now: i64,
     ) -> Result<u64, InboxError> {
         let what = "done deliveries could not be purged";
-        let mut tx = self.pool.begin().await.map_err(failed(what))?;
-        sqlx::query(
-            "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
-             SELECT k.replay_key, d.finished_at + $1
-             FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
-             WHERE d.state = 'done' AND d.finished_at < $2 AND d.finished_at + $1 > $3
-             ON CONFLICT (replay_key) DO UPDATE SET expires_at =
-                 GREATEST(webhook_inbox_retained_keys.expires_at, EXCLUDED.expires_at)",
-        )
-        .bind(retention)
-        .bind(cutoff)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(failed(what))?;
-        tx.commit().await.map_err(failed(what))?;
-        let mut tx = self.pool.begin().await.map_err(failed(what))?;
-        let deleted =
-            sqlx::query("DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at < $1")
-                .bind(cutoff)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed(what))?;
-        sqlx::query("DELETE FROM webhook_inbox_retained_keys WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&mut *tx)
+        // In batches: a million rows never go in one transaction, and the deliveries
+        // arriving meanwhile never wait for one.
+        let mut purged = 0;
+        loop {
+            let batch: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM webhook_inbox WHERE state = 'done' AND finished_at < $1
+                 ORDER BY finished_at LIMIT $2",
+            )
+            .bind(cutoff)
+            .bind(super::PURGE_BATCH)
+            .fetch_all(&self.pool)
             .await
             .map_err(failed(what))?;
-        tx.commit().await.map_err(failed(what))?;
-        Ok(deleted.rows_affected())
+            if batch.is_empty() {
+                break;
+            }
+            sqlx::query(
+                "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+                 SELECT k.replay_key, d.finished_at + $1
+                 FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
+                 WHERE d.id = ANY($2) AND d.state = 'done' AND d.finished_at + $1 > $3
+                 ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                     GREATEST(webhook_inbox_retained_keys.expires_at, EXCLUDED.expires_at)",
+            )
+            .bind(retention)
+            .bind(&batch)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(failed(what))?;
+            let deleted =
+                sqlx::query("DELETE FROM webhook_inbox WHERE id = ANY($1) AND state = 'done'")
+                    .bind(&batch)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(failed(what))?
+                    .rows_affected();
+            purged += deleted;
+            if batch.len() < usize::try_from(super::PURGE_BATCH).unwrap_or(usize::MAX) {
+                break;
+            }
+        }
+        sqlx::query("DELETE FROM webhook_inbox_retained_keys WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(failed(what))?;
+        Ok(purged)
+    }
+
+    /// Folds the state counts' deltas into one row per state: the rows deleted are the
+    /// rows summed (one statement), and deltas appended meanwhile stay for the next fold.
+    pub(super) async fn fold_tally(&self) -> Result<(), InboxError> {
+        sqlx::query(
+            "WITH folded AS (DELETE FROM webhook_inbox_tally RETURNING state, delta)
+             INSERT INTO webhook_inbox_tally (state, delta)
+             SELECT state, SUM(delta) FROM folded GROUP BY state HAVING SUM(delta) <> 0",
+        )
+        .execute(&self.pool)
+        .await
+        .map(drop)
+        .map_err(failed("the inbox's counts could not be folded"))
     }
 
     pub(super) async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
@@ -782,7 +818,7 @@ mod tests {
         .execute(&db.pool)
         .await
         .unwrap();
-        let plan = |sql: &'static str, binds: &'static [&'static str]| {
+        let plan = |sql: String, binds: &'static [&'static str]| {
             let pool = db.pool.clone();
             async move {
                 let explain = format!("EXPLAIN {sql}");
@@ -792,6 +828,7 @@ mod tests {
                         "now" => query.bind(50_000_i64),
                         "text" => query.bind("flood"),
                         "key" => query.bind("stripe\u{1f}\u{1f}cus_7"),
+                        "int" => query.bind(100_i64),
                         other => query.bind(other),
                     };
                 }
@@ -820,10 +857,51 @@ mod tests {
             ),
             (super::RELEASE_NEXT, &["key"][..], "webhook_inbox_ordering"),
         ] {
-            let plan = plan(sql, binds).await;
+            let plan = plan(sql.to_owned(), binds).await;
             assert!(plan.contains(&format!("Scan using {index} on")), "{plan}");
             assert!(!plan.contains("Sort"), "it sorts:\n{plan}");
             assert!(!plan.contains("Seq Scan"), "it scans:\n{plan}");
         }
+        // What an operator reads: a page of one state (the next page too), a page of all,
+        // the lag.
+        use super::super::{read, DeliveryState, ListFilter};
+        let record = super::super::DeliveryRecord {
+            id: super::super::InboxId(7),
+            provider: String::new(),
+            source: None,
+            delivery_id: String::new(),
+            event_type: None,
+            state: DeliveryState::Done,
+            attempts: 0,
+            received_at: std::time::SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_millis(30_000),
+            scheduled_at: std::time::SystemTime::now(),
+            finished_at: None,
+            last_error: None,
+        };
+        let dead = ListFilter::new().state(DeliveryState::Dead);
+        for (filter, binds, index) in [
+            (ListFilter::new(), &["int"][..], "webhook_inbox_received"),
+            (
+                ListFilter::new().after(&record),
+                &["int", "int", "int"][..],
+                "webhook_inbox_received",
+            ),
+            (
+                dead.clone().after(&record),
+                &["dead", "int", "int", "int"][..],
+                "webhook_inbox_by_state",
+            ),
+        ] {
+            let plan = plan(read::list_sql(&filter), binds).await;
+            assert!(
+                plan.contains(&format!("Scan Backward using {index} on")),
+                "{plan}"
+            );
+            assert!(!plan.contains("Sort"), "it sorts:\n{plan}");
+            assert!(!plan.contains("Seq Scan"), "it scans:\n{plan}");
+        }
+        let oldest = plan(read::OLDEST_UNFINISHED.to_owned(), &[]).await;
+        assert!(!oldest.contains("Seq Scan"), "it scans:\n{oldest}");
     }
 }

@@ -114,6 +114,20 @@ where
     })
 }
 
+/// The count of deliveries in each state: the sums of the deltas the tally's triggers
+/// append (folded into one row per state about every second), never a count of the table.
+pub(super) const STATE_COUNTS: &str =
+    "SELECT state, CAST(SUM(delta) AS BIGINT) FROM webhook_inbox_tally GROUP BY state";
+
+/// When the oldest delivery not yet handled was received: the first entry of each
+/// unfinished state in `webhook_inbox_by_state`.
+pub(super) const OLDEST_UNFINISHED: &str = "SELECT MIN(oldest) FROM (
+     SELECT MIN(received_at) AS oldest FROM webhook_inbox WHERE state = 'pending'
+     UNION ALL SELECT MIN(received_at) FROM webhook_inbox WHERE state = 'running'
+     UNION ALL SELECT MIN(received_at) FROM webhook_inbox WHERE state = 'retrying'
+     UNION ALL SELECT MIN(received_at) FROM webhook_inbox WHERE state = 'held'
+ ) AS unfinished";
+
 /// The counts of deliveries by state, and the age of the oldest unfinished one.
 pub(super) async fn stats<DB>(pool: &Pool<DB>, now: i64) -> Result<InboxStats, InboxError>
 where
@@ -125,7 +139,7 @@ where
     for<'r> i64: Decode<'r, DB> + Type<DB>,
     for<'r> Option<i64>: Decode<'r, DB> + Type<DB>,
 {
-    let rows = sqlx::query::<DB>("SELECT state, COUNT(*) FROM webhook_inbox GROUP BY state")
+    let rows = sqlx::query::<DB>(STATE_COUNTS)
         .fetch_all(pool)
         .await
         .map_err(failed(UNREADABLE))?;
@@ -144,37 +158,19 @@ where
             None => {}
         }
     }
-    let oldest: Option<i64> = sqlx::query::<DB>(
-        "SELECT MIN(received_at) FROM webhook_inbox
-         WHERE state IN ('pending', 'running', 'retrying', 'held')",
-    )
-    .fetch_one(pool)
-    .await
-    .and_then(|row| row.try_get(0))
-    .map_err(failed(UNREADABLE))?;
+    let oldest: Option<i64> = sqlx::query::<DB>(OLDEST_UNFINISHED)
+        .fetch_one(pool)
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(failed(UNREADABLE))?;
     stats.oldest_pending_age = oldest.map(|received| {
         Duration::from_millis(u64::try_from(now.saturating_sub(received)).unwrap_or(0))
     });
     Ok(stats)
 }
 
-/// The deliveries `filter` selects, newest first.
-pub(super) async fn list<DB>(
-    pool: &Pool<DB>,
-    filter: &ListFilter,
-) -> Result<Vec<DeliveryRecord>, InboxError>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'a> &'a str: ColumnIndex<DB::Row>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB>,
-    for<'r> String: Decode<'r, DB> + Type<DB>,
-    for<'r> Option<String>: Decode<'r, DB> + Type<DB>,
-    for<'r> i64: Decode<'r, DB> + Type<DB>,
-    for<'r> Option<i64>: Decode<'r, DB> + Type<DB>,
-{
+/// The statement of [`list`] for `filter`: its conditions, newest first, a page.
+pub(super) fn list_sql(filter: &ListFilter) -> String {
     // The filters' clauses, then their values bound in the same order. `$n` placeholders:
     // PostgreSQL's, and SQLite reads `$n` as the nth parameter too.
     let mut sql = format!("SELECT {RECORD_COLUMNS} FROM webhook_inbox WHERE 1 = 1");
@@ -195,10 +191,35 @@ where
     if filter.received_before.is_some() {
         clause(&mut sql, "received_at <");
     }
+    if filter.after.is_some() {
+        n += 2;
+        sql.push_str(&format!(" AND (received_at, id) < (${}, ${n})", n - 1));
+    }
     sql.push_str(&format!(
         " ORDER BY received_at DESC, id DESC LIMIT ${}",
         n + 1
     ));
+    sql
+}
+
+/// The deliveries `filter` selects, newest first.
+pub(super) async fn list<DB>(
+    pool: &Pool<DB>,
+    filter: &ListFilter,
+) -> Result<Vec<DeliveryRecord>, InboxError>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'a> &'a str: ColumnIndex<DB::Row>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'r> Option<String>: Decode<'r, DB> + Type<DB>,
+    for<'r> i64: Decode<'r, DB> + Type<DB>,
+    for<'r> Option<i64>: Decode<'r, DB> + Type<DB>,
+{
+    let sql = list_sql(filter);
     let mut query = sqlx::query::<DB>(&sql);
     if let Some(state) = filter.state {
         query = query.bind(state.as_str());
@@ -211,6 +232,9 @@ where
     }
     if let Some(before) = filter.received_before {
         query = query.bind(to_ms(before));
+    }
+    if let Some((received, id)) = filter.after {
+        query = query.bind(received).bind(id);
     }
     let rows = query
         .bind(i64::from(filter.limit))

@@ -28,7 +28,7 @@ impl Inbox {
     /// | Method and path | Does | Answers |
     /// | --- | --- | --- |
     /// | `GET /stats` | [`Inbox::stats`] | counts by state, `oldest_pending_age_ms` |
-    /// | `GET /deliveries?state=&provider=&received_after=&received_before=&limit=` | [`Inbox::list`] (times in RFC 3339, `limit` at most 1,000, default 100) | `{"deliveries": [...]}`, newest first |
+    /// | `GET /deliveries?state=&provider=&received_after=&received_before=&limit=&after=` | [`Inbox::list`] (times in RFC 3339, `limit` at most 1,000, default 100; `after`: the `next` of the page before) | `{"deliveries": [...], "next": …}`, newest first; `next` is `null` on a page that is not full |
     /// | `GET /deliveries/{id}` | [`Inbox::get`] | the delivery with its attempts, header names and body |
     /// | `POST /deliveries/{id}/replay` | [`Inbox::replay`] | `{"replayed": true}`; `409` if it is not dead or done |
     /// | `DELETE /deliveries/{id}` | [`Inbox::forget`] | `{"forgotten": true}` |
@@ -242,10 +242,11 @@ async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let mut filter = ListFilter::new();
+    let mut limit_asked = crate::inbox::DEFAULT_LIST_LIMIT;
     for (name, value) in &query {
         filter = match name.as_str() {
             "state" => filter.state(DeliveryState::parse(value).ok_or_else(|| {
-                bad_request("state must be pending, running, retrying, done or dead")
+                bad_request("state must be pending, running, retrying, done, dead or held")
             })?),
             "provider" => filter.provider(value.clone()),
             "received_after" => filter.received_after(parse_time(name, value)?),
@@ -254,14 +255,31 @@ async fn list(
                 let limit: u32 = value
                     .parse()
                     .map_err(|_| bad_request("limit must be a number"))?;
-                filter.limit(limit.min(MAX_LIST_LIMIT))
+                limit_asked = limit.min(MAX_LIST_LIMIT);
+                filter.limit(limit_asked)
+            }
+            "after" => {
+                let (received, id) = value
+                    .split_once('.')
+                    .and_then(|(received, id)| Some((received.parse().ok()?, id.parse().ok()?)))
+                    .ok_or_else(|| bad_request("after must be the `next` of a page"))?;
+                filter.after_cursor(received, id)
             }
             _ => return Err(bad_request("unknown query parameter")),
         };
     }
     let records = inbox.list(&filter).await?;
+    // A full page may have a next one: its cursor (the last delivery's time and id).
+    let next = match records.last() {
+        Some(last) if records.len() >= limit_asked as usize => Some(format!(
+            "{}.{}",
+            crate::inbox::to_ms(last.received_at),
+            last.id.get()
+        )),
+        _ => None,
+    };
     let records: Vec<RecordJson> = records.iter().map(RecordJson::from).collect();
-    Ok(Json(json!({ "deliveries": records })))
+    Ok(Json(json!({ "deliveries": records, "next": next })))
 }
 
 fn id(raw: &str) -> Result<InboxId, ApiError> {

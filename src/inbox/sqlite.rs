@@ -30,6 +30,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("migrations/sqlite/0005_fair_and_ordered.sql"),
     ),
+    (
+        6,
+        include_str!("migrations/sqlite/0006_tally_and_read_indexes.sql"),
+    ),
 ];
 
 /// The next delivery to claim: the first due row of `webhook_inbox_claimable`, read in
@@ -758,46 +762,90 @@ impl Db {
         now: i64,
     ) -> Result<u64, InboxError> {
         let what = "done deliveries could not be purged";
-        let _writing = self.writer.lock().await;
-        let mut tx = self.pool.begin().await.map_err(failed(what))?;
-        sqlx::query(
-            "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
-             SELECT k.replay_key, d.finished_at + ?1
-             FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
-             WHERE d.state = 'done' AND d.finished_at < ?2 AND d.finished_at + ?1 > ?3
-             ON CONFLICT (replay_key) DO UPDATE SET expires_at =
-                 max(webhook_inbox_retained_keys.expires_at, excluded.expires_at)",
-        )
-        .bind(retention)
-        .bind(cutoff)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(failed(what))?;
-        let deleted = sqlx::query(
-            "DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at < ? RETURNING id",
-        )
-        .bind(cutoff)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(failed(what))?;
-        for row in &deleted {
-            let id: i64 = row.try_get(0).map_err(failed(what))?;
+        // In batches, each its own transaction: the write lock is let go between them, so
+        // the deliveries arriving meanwhile are written while a million rows go.
+        let batch = "SELECT id FROM webhook_inbox INDEXED BY webhook_inbox_done
+             WHERE state = 'done' AND finished_at < ?2 ORDER BY finished_at LIMIT ?4";
+        let mut purged = 0;
+        loop {
+            let _writing = self.writer.lock().await;
+            let mut tx = self.pool.begin().await.map_err(failed(what))?;
+            sqlx::query(&format!(
+                "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+                 SELECT k.replay_key, d.finished_at + ?1
+                 FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
+                 WHERE d.id IN ({batch}) AND d.finished_at + ?1 > ?3
+                 ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                     max(webhook_inbox_retained_keys.expires_at, excluded.expires_at)"
+            ))
+            .bind(retention)
+            .bind(cutoff)
+            .bind(now)
+            .bind(super::PURGE_BATCH)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed(what))?;
             for table in ["webhook_inbox_keys", "webhook_inbox_attempts"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE delivery = ?"))
-                    .bind(id)
+                sqlx::query(&format!("DELETE FROM {table} WHERE delivery IN ({batch})"))
+                    .bind(retention)
+                    .bind(cutoff)
+                    .bind(now)
+                    .bind(super::PURGE_BATCH)
                     .execute(&mut *tx)
                     .await
                     .map_err(failed(what))?;
             }
+            let deleted = sqlx::query(&format!("DELETE FROM webhook_inbox WHERE id IN ({batch})"))
+                .bind(retention)
+                .bind(cutoff)
+                .bind(now)
+                .bind(super::PURGE_BATCH)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed(what))?
+                .rows_affected();
+            tx.commit().await.map_err(failed(what))?;
+            purged += deleted;
+            if deleted < super::PURGE_BATCH as u64 {
+                break;
+            }
         }
+        let _writing = self.writer.lock().await;
         sqlx::query("DELETE FROM webhook_inbox_retained_keys WHERE expires_at <= ?")
             .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(failed(what))?;
+        Ok(purged)
+    }
+
+    /// Folds the state counts' deltas into one row per state.
+    pub(super) async fn fold_tally(&self) -> Result<(), InboxError> {
+        let what = "the inbox's counts could not be folded";
+        let _writing = self.writer.lock().await;
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        let last: Option<i64> = sqlx::query_scalar("SELECT max(rowid) FROM webhook_inbox_tally")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(failed(what))?;
+        let Some(last) = last else {
+            return Ok(());
+        };
+        sqlx::query(
+            "INSERT INTO webhook_inbox_tally (state, delta)
+             SELECT state, SUM(delta) FROM webhook_inbox_tally WHERE rowid <= ?1
+             GROUP BY state HAVING SUM(delta) <> 0",
+        )
+        .bind(last)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        sqlx::query("DELETE FROM webhook_inbox_tally WHERE rowid <= ?1")
+            .bind(last)
             .execute(&mut *tx)
             .await
             .map_err(failed(what))?;
-        tx.commit().await.map_err(failed(what))?;
-        Ok(deleted.len() as u64)
+        tx.commit().await.map_err(failed(what))
     }
 
     pub(super) async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
@@ -877,6 +925,56 @@ mod tests {
         let plan = plan(super::RELEASE_NEXT, 1).await;
         assert!(plan.contains("webhook_inbox_ordering"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "it sorts:\n{plan}");
+    }
+
+    /// What an operator reads, at any size: a page of one state or of all (the next page
+    /// too), the lag, and a batch of the purge, each from an index in its order.
+    #[tokio::test]
+    async fn the_reads_of_the_operator_read_their_indexes() {
+        use super::super::{read, DeliveryState, ListFilter};
+        let record = super::super::DeliveryRecord {
+            id: super::super::InboxId(7),
+            provider: String::new(),
+            source: None,
+            delivery_id: String::new(),
+            event_type: None,
+            state: DeliveryState::Done,
+            attempts: 0,
+            received_at: std::time::SystemTime::now(),
+            scheduled_at: std::time::SystemTime::now(),
+            finished_at: None,
+            last_error: None,
+        };
+        let dead = ListFilter::new().state(DeliveryState::Dead);
+        for (filter, params, index) in [
+            (ListFilter::new(), 1, "webhook_inbox_received"),
+            (
+                ListFilter::new().after(&record),
+                3,
+                "webhook_inbox_received",
+            ),
+            (dead.clone(), 2, "webhook_inbox_by_state"),
+            (dead.after(&record), 4, "webhook_inbox_by_state"),
+        ] {
+            let plan = plan(&read::list_sql(&filter), params).await;
+            assert!(plan.contains(index), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "it sorts:\n{plan}");
+            assert!(!plan.contains("SCAN webhook_inbox\n"), "it scans:\n{plan}");
+        }
+        let oldest = plan(read::OLDEST_UNFINISHED, 0).await;
+        for line in oldest.lines().filter(|line| line.contains("webhook_inbox")) {
+            assert!(
+                line.contains("SEARCH webhook_inbox USING COVERING INDEX webhook_inbox_by_state"),
+                "{line}\n{oldest}"
+            );
+        }
+        let purge = plan(
+            "SELECT id FROM webhook_inbox INDEXED BY webhook_inbox_done
+             WHERE state = 'done' AND finished_at < ?1 ORDER BY finished_at LIMIT ?2",
+            2,
+        )
+        .await;
+        assert!(!purge.contains("TEMP B-TREE"), "it sorts:\n{purge}");
     }
 
     #[tokio::test]

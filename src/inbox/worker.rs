@@ -296,6 +296,7 @@ where
             match inbox.claim(&token, self.settings.lease, now_ms()).await {
                 Ok(Some(claimed)) => {
                     self.attempt(claimed, &token).await;
+                    inbox.fold_tally(false).await;
                     continue;
                 }
                 Ok(None) => {}

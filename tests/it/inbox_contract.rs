@@ -815,6 +815,7 @@ contract!(
     the_signature_decides_a_duplicate_not_the_unsigned_id,
     a_flooding_source_does_not_starve_a_quiet_one,
     deliveries_with_one_ordering_key_run_one_at_a_time_in_order,
+    pages_follow_each_other_and_a_purge_takes_every_batch,
 );
 
 /// GitHub's delivery id is not signed and its retries repeat the signature: the signature
@@ -1278,4 +1279,50 @@ fn of_now(handled: &Mutex<Vec<String>>, customer: &str) -> Vec<String> {
         .filter(|name| name.starts_with(customer))
         .cloned()
         .collect()
+}
+
+/// The list pages by keyset: each page starts after the last delivery of the one before,
+/// so the pages hold every delivery once, newest first, in the Rust API and the JSON API.
+/// A purge of more done deliveries than one batch takes them all, counts them, and keeps
+/// their replay keys; the counts in `stats` follow every change without counting rows.
+async fn pages_follow_each_other_and_a_purge_takes_every_batch(engine: Engine) {
+    let db = Database::new(engine, "pages");
+    let inbox = db.open().await;
+    let handlers = Router::new().route("/hook", post(|| async { "ok" }));
+    let server = receiver(&inbox, &handlers).await;
+    let requests: Vec<_> = (0..1100)
+        .map(|i| delivery(&server, &format!("msg_page_{i}")))
+        .collect();
+    let first_copy = copy(&requests[0]);
+    send_all(requests).await;
+    assert_eq!(inbox.stats().await.unwrap().pending, 1100);
+
+    let mut seen = Vec::new();
+    let mut page = inbox.list(&ListFilter::new().limit(400)).await.unwrap();
+    let mut pages = 0;
+    while let Some(last) = page.last().cloned() {
+        pages += 1;
+        seen.extend(page.iter().map(|record| record.id.get()));
+        page = inbox
+            .list(&ListFilter::new().limit(400).after(&last))
+            .await
+            .unwrap();
+    }
+    assert_eq!(pages, 3);
+    let mut sorted = seen.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    assert_eq!(seen.len(), 1100, "every delivery once");
+    assert_eq!(sorted.len(), 1100, "no delivery twice");
+
+    let workers = inbox.workers(handlers).spawn();
+    wait_for(&inbox, "all handled", |s| s.done == 1100).await;
+    workers.shutdown().await;
+    assert_eq!(inbox.purge_done(Duration::ZERO).await.unwrap(), 1100);
+    let stats = inbox.stats().await.unwrap();
+    assert_eq!((stats.done, stats.pending), (0, 0), "{stats:?}");
+    assert!(inbox.list(&ListFilter::new()).await.unwrap().is_empty());
+    // Purged, yet its key is kept: the provider's copy is a duplicate.
+    assert!(is_duplicate(&send(first_copy).await));
+    assert_eq!(inbox.stats().await.unwrap().pending, 0);
 }
