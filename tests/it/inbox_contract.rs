@@ -816,6 +816,8 @@ contract!(
     a_flooding_source_does_not_starve_a_quiet_one,
     deliveries_with_one_ordering_key_run_one_at_a_time_in_order,
     pages_follow_each_other_and_a_purge_takes_every_batch,
+    forgetting_a_running_head_does_not_run_the_next_of_its_key_beside_it,
+    retrying_sources_do_not_hand_the_claim_back_to_a_flood,
 );
 
 /// GitHub's delivery id is not signed and its retries repeat the signature: the signature
@@ -1325,4 +1327,186 @@ async fn pages_follow_each_other_and_a_purge_takes_every_batch(engine: Engine) {
     // Purged, yet its key is kept: the provider's copy is a duplicate.
     assert!(is_duplicate(&send(first_copy).await));
     assert_eq!(inbox.stats().await.unwrap().pending, 0);
+}
+
+/// Review finding (ordered deliveries): `forget` on the head of an ordering key while its
+/// handler is still running releases the next delivery of the key at once, so a worker
+/// claims it and two deliveries of one key run at the same time, the very thing
+/// `ordered_by` promises never happens. The next must stay held until the running
+/// attempt is over (or `forget` must refuse a running delivery).
+async fn forgetting_a_running_head_does_not_run_the_next_of_its_key_beside_it(engine: Engine) {
+    use tower_webhook::inbox::OrderingKey;
+    let db = Database::new(engine, "forget-running-head");
+    let inbox = db
+        .open()
+        .await
+        .ordered_by(OrderingKey::json_field("data.customer"));
+    let first_started = Arc::new(Notify::new());
+    let first_release = Arc::new(Notify::new());
+    let running = Arc::new(AtomicUsize::new(0));
+    let most_at_once = Arc::new(AtomicUsize::new(0));
+    let handlers = {
+        let (first_started, first_release) = (first_started.clone(), first_release.clone());
+        let (running, most_at_once) = (running.clone(), most_at_once.clone());
+        Router::new().route(
+            "/hook",
+            post(move |delivery: Delivery| {
+                let (first_started, first_release) = (first_started.clone(), first_release.clone());
+                let (running, most_at_once) = (running.clone(), most_at_once.clone());
+                async move {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most_at_once.fetch_max(now, Ordering::SeqCst);
+                    if delivery.id() == "msg_cus_a_1" {
+                        first_started.notify_one();
+                        first_release.notified().await;
+                    }
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    "ok"
+                }
+            }),
+        )
+    };
+    let server = receiver(&inbox, &handlers).await;
+    for n in 1..=2 {
+        send_all(vec![delivery_to(
+            &server,
+            "/hook",
+            &format!("msg_cus_a_{n}"),
+            format!(r#"{{"type":"invoice.paid","data":{{"customer":"cus_a","n":{n}}}}}"#),
+        )])
+        .await;
+    }
+    let stats = inbox.stats().await.unwrap();
+    assert_eq!((stats.pending, stats.held), (1, 1), "{stats:?}");
+
+    let workers = inbox.workers(handlers).concurrency(2).spawn();
+    wait_notified(&first_started, "the head's handler to start").await;
+    let running_rows = inbox
+        .list(&ListFilter::new().state(DeliveryState::Running))
+        .await
+        .unwrap();
+    assert_eq!(running_rows.len(), 1);
+    // An operator forgets the head while its handler runs.
+    assert!(inbox.forget(running_rows[0].id).await.unwrap());
+    let stats = inbox.stats().await.unwrap();
+    let second_ran_beside_it = if stats.held == 0 {
+        // Released: a free worker takes it while the head's handler still runs.
+        wait_for(&inbox, "the released delivery to be handled", |s| {
+            s.done == 1
+        })
+        .await;
+        true
+    } else {
+        false
+    };
+    first_release.notify_one();
+    assert!(
+        !second_ran_beside_it,
+        "cus_a:2 was released (and ran, {} handlers of one key at once) while cus_a:1's \
+         handler was still running: {stats:?}",
+        most_at_once.load(Ordering::SeqCst)
+    );
+    workers.shutdown().await;
+}
+
+/// Review finding (fair claiming): when more than 16 sources in a row have only
+/// deliveries waiting for a later retry, the claim falls back to the first due delivery
+/// of all, and the turn is set to that delivery's source (the flood's), not past the
+/// sources it asked: the next claim asks the same 16 sources again and falls back again.
+/// So 17 tenants with a retry pending (ordinary at 100,000 tenants) sorted between a
+/// flood and a quiet tenant make the quiet one wait for the flood's whole older backlog.
+async fn retrying_sources_do_not_hand_the_claim_back_to_a_flood(engine: Engine) {
+    let db = Database::new(engine, "fair-retrying");
+    let inbox = db.open().await;
+    let verifier = Verifier::new(providers::standard_webhooks(), SECRET).unwrap();
+    let handled: Arc<Mutex<Vec<String>>> = Arc::default();
+    let quiet_handled = Arc::new(Notify::new());
+    let handlers = {
+        let (handled, quiet_handled) = (handled.clone(), quiet_handled.clone());
+        Router::new().route(
+            "/{tenant}",
+            post(move |delivery: Delivery| {
+                let (handled, quiet_handled) = (handled.clone(), quiet_handled.clone());
+                async move {
+                    let source = delivery.source().unwrap_or_default().to_owned();
+                    if source.starts_with('m') {
+                        return Err((StatusCode::SERVICE_UNAVAILABLE, "this tenant is down"));
+                    }
+                    handled.lock().unwrap().push(source.clone());
+                    if source == "z_quiet" {
+                        quiet_handled.notify_one();
+                    }
+                    Ok("ok")
+                }
+            }),
+        )
+    };
+    // Sources sort as: the flood, 17 failing tenants, the quiet one.
+    let failing: Vec<String> = (0..17).map(|i| format!("m{i:02}")).collect();
+    let mut app = Router::new();
+    for source in failing
+        .iter()
+        .map(String::as_str)
+        .chain(["a_flood", "z_quiet"])
+    {
+        app = app.merge(
+            Router::new()
+                .route(&format!("/{source}"), post(|| async { "unreachable" }))
+                .route_layer(WebhookLayer::new(verifier.for_source(source)).inbox(inbox.clone())),
+        );
+    }
+    let server = Server::start(app).await;
+    send_all(
+        failing
+            .iter()
+            .map(|s| delivery_to(&server, &format!("/{s}"), &format!("msg_{s}"), "{}".into()))
+            .collect(),
+    )
+    .await;
+    // Each failing tenant's delivery fails once and waits an hour for its retry.
+    let workers = inbox
+        .workers(handlers.clone())
+        .concurrency(1)
+        .backoff(Duration::from_secs(3600), Duration::from_secs(3600))
+        .spawn();
+    wait_for(&inbox, "17 deliveries waiting for a retry", |s| {
+        s.retrying == 17
+    })
+    .await;
+    workers.shutdown().await;
+
+    let flood = (0..50)
+        .map(|i| {
+            delivery_to(
+                &server,
+                "/a_flood",
+                &format!("msg_flood_{i}"),
+                format!(r#"{{"n":{i}}}"#),
+            )
+        })
+        .collect();
+    send_all(flood).await;
+    send_all(vec![delivery_to(
+        &server,
+        "/z_quiet",
+        "msg_quiet",
+        "{}".into(),
+    )])
+    .await;
+
+    // A restarted process (its turn starts afresh).
+    let inbox = db.open().await;
+    let workers = inbox
+        .workers(handlers)
+        .concurrency(1)
+        .backoff(Duration::from_secs(3600), Duration::from_secs(3600))
+        .spawn();
+    wait_notified(&quiet_handled, "the quiet source's delivery").await;
+    let position = handled.lock().unwrap().iter().position(|s| s == "z_quiet");
+    workers.shutdown().await;
+    assert!(
+        position.is_some_and(|p| p <= 1),
+        "with 17 sources waiting for a retry, the quiet delivery was handled at {position:?} \
+         (behind the flood's 50)"
+    );
 }
