@@ -818,6 +818,7 @@ contract!(
     pages_follow_each_other_and_a_purge_takes_every_batch,
     forgetting_a_running_head_does_not_run_the_next_of_its_key_beside_it,
     retrying_sources_do_not_hand_the_claim_back_to_a_flood,
+    two_verifiers_of_one_provider_do_not_share_ordering_keys,
 );
 
 /// GitHub's delivery id is not signed and its retries repeat the signature: the signature
@@ -1508,5 +1509,50 @@ async fn retrying_sources_do_not_hand_the_claim_back_to_a_flood(engine: Engine) 
         position.is_some_and(|p| p <= 1),
         "with 17 sources waiting for a retry, the quiet delivery was handled at {position:?} \
          (behind the flood's 50)"
+    );
+}
+
+/// Review finding (ordering key scope): the key is the provider's name, the source and
+/// the value. Two tenants served by their own verifiers (their own secrets, one route
+/// each) without `Sources`/`for_source` have no source, so their keys are shared: tenant
+/// B's delivery for customer `1` is held behind tenant A's head for customer `1` (and
+/// would wait for a person if that head died), although `OrderingKey` says two tenants'
+/// deliveries never share a key. Two accounts of one provider with small integer ids
+/// collide the same way.
+async fn two_verifiers_of_one_provider_do_not_share_ordering_keys(engine: Engine) {
+    use tower_webhook::inbox::OrderingKey;
+    let db = Database::new(engine, "ordered-scope");
+    let inbox = db
+        .open()
+        .await
+        .ordered_by(OrderingKey::json_field("data.customer"));
+    const OTHER_SECRET: &str = "whsec_dGVuYW50IGIncyBvd24gc2VjcmV0IGtleSEhIQ==";
+    let tenant = |path: &str, secret: &str| {
+        Router::new()
+            .route(path, post(|| async { "unreachable" }))
+            .route_layer(
+                WebhookLayer::new(Verifier::new(providers::standard_webhooks(), secret).unwrap())
+                    .inbox(inbox.clone()),
+            )
+    };
+    let app = tenant("/tenant_a", SECRET).merge(tenant("/tenant_b", OTHER_SECRET));
+    let server = Server::start(app).await;
+    let sign = |path: &str, secret: &str, id: &str| {
+        let request = http::Request::post(server.url(path))
+            .header("content-type", "application/json")
+            .body(Bytes::from(r#"{"type":"invoice.paid","data":{"customer":1}}"#))
+            .unwrap();
+        Signer::new(providers::standard_webhooks(), secret)
+            .unwrap()
+            .sign_with(request, id, SystemTime::now())
+            .unwrap()
+    };
+    send_all(vec![sign("/tenant_a", SECRET, "msg_a_1")]).await;
+    send_all(vec![sign("/tenant_b", OTHER_SECRET, "msg_b_1")]).await;
+    let stats = inbox.stats().await.unwrap();
+    assert_eq!(
+        (stats.pending, stats.held),
+        (2, 0),
+        "tenant B's delivery waits behind tenant A's: {stats:?}"
     );
 }
