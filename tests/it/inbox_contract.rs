@@ -1540,7 +1540,9 @@ async fn two_verifiers_of_one_provider_do_not_share_ordering_keys(engine: Engine
     let sign = |path: &str, secret: &str, id: &str| {
         let request = http::Request::post(server.url(path))
             .header("content-type", "application/json")
-            .body(Bytes::from(r#"{"type":"invoice.paid","data":{"customer":1}}"#))
+            .body(Bytes::from(
+                r#"{"type":"invoice.paid","data":{"customer":1}}"#,
+            ))
             .unwrap();
         Signer::new(providers::standard_webhooks(), secret)
             .unwrap()
