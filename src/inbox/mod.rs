@@ -90,8 +90,9 @@ pub(crate) const DEFAULT_LIST_LIMIT: u32 = 100;
 const PURGE_BATCH: i64 = 1000;
 
 /// How many sources a claim asks in turn for a due delivery before it takes the first
-/// due delivery of all instead: a bound on a claim's statements when many sources have
-/// only deliveries waiting for a later retry.
+/// due delivery of all instead (and the next claim carries on after the last source
+/// asked): a bound on a claim's statements when many sources have only deliveries waiting
+/// for a later retry.
 const FAIR_PROBES: usize = 16;
 
 /// The database engine behind an inbox: the same tables and statements on each.
@@ -141,7 +142,7 @@ impl Db {
         lease: Duration,
         now: i64,
         after: Option<&str>,
-    ) -> Result<Option<Claimed>, InboxError> {
+    ) -> Result<(Option<Claimed>, Option<String>), InboxError> {
         on_engine!(self, db => db.claim(token, lease, now, after).await)
     }
 
@@ -542,16 +543,13 @@ impl Inbox {
         now: i64,
     ) -> Result<Option<Claimed>, InboxError> {
         let after = self.shared.turn.lock().map_or(None, |turn| turn.clone());
-        let claimed = self
+        let (claimed, turn) = self
             .shared
             .db
             .claim(token, lease, now, after.as_deref())
             .await?;
-        if let Some(claimed) = &claimed {
-            let source = claimed.parts.source.as_deref().unwrap_or_default();
-            if let Ok(mut turn) = self.shared.turn.lock() {
-                *turn = Some(source.into());
-            }
+        if let (Some(turn), Ok(mut kept)) = (turn, self.shared.turn.lock()) {
+            *kept = Some(turn.into());
         }
         Ok(claimed)
     }
@@ -630,8 +628,9 @@ impl Inbox {
         Ok(replayed)
     }
 
-    /// Deletes a delivery, its request and its attempts. Returns whether it existed. A
-    /// worker running it right now finishes, but its outcome is not recorded.
+    /// Deletes a delivery, its request and its attempts. Returns whether it was deleted
+    /// (`false`: no such delivery, or a running ordered head, below). A worker running it
+    /// right now finishes, but its outcome is not recorded.
     ///
     /// A delivery not handled yet (pending, retrying, dead) takes its replay keys with it:
     /// the provider's redelivery is then accepted as new, which is what forgetting a dead
@@ -640,7 +639,9 @@ impl Inbox {
     /// data) never lets a captured copy run it again.
     ///
     /// Forgetting the head of an ordering key ([`ordered_by`](Self::ordered_by)) that is
-    /// not done releases the key: its next delivery becomes pending.
+    /// not done releases the key: its next delivery becomes pending. A head whose handler
+    /// is running is not forgotten (`false`) until its attempt ends: its next would run
+    /// beside it.
     pub async fn forget(&self, id: InboxId) -> Result<bool, InboxError> {
         let now = now_ms();
         let forgotten = self

@@ -31,7 +31,7 @@ impl Inbox {
     /// | `GET /deliveries?state=&provider=&received_after=&received_before=&limit=&after=` | [`Inbox::list`] (times in RFC 3339, `limit` at most 1,000, default 100; `after`: the `next` of the page before) | `{"deliveries": [...], "next": …}`, newest first; `next` is `null` on a page that is not full |
     /// | `GET /deliveries/{id}` | [`Inbox::get`] | the delivery with its attempts, header names and body |
     /// | `POST /deliveries/{id}/replay` | [`Inbox::replay`] | `{"replayed": true}`; `409` if it is not dead or done |
-    /// | `DELETE /deliveries/{id}` | [`Inbox::forget`] | `{"forgotten": true}` |
+    /// | `DELETE /deliveries/{id}` | [`Inbox::forget`] | `{"forgotten": true}`; `409` if it is the running head of an ordering key |
     /// | `POST /replay-dead` | [`Inbox::replay_dead`] | `{"replayed": n}` |
     /// | `POST /purge-done?older_than_secs=n` | [`Inbox::purge_done`] | `{"purged": n}` |
     ///
@@ -320,10 +320,19 @@ async fn forget(
     State(inbox): State<Inbox>,
     Path(raw): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    if inbox.forget(id(&raw)?).await? {
-        Ok(Json(json!({ "forgotten": true })))
-    } else {
-        Err(not_found())
+    let id = id(&raw)?;
+    if inbox.forget(id).await? {
+        return Ok(Json(json!({ "forgotten": true })));
+    }
+    match inbox.get(id).await? {
+        // The running head of an ordering key: forgotten once its attempt ends.
+        Some(_) => Err(ApiError(
+            StatusCode::CONFLICT,
+            "the delivery is the running head of its ordering key: forget it once its \
+             attempt ends"
+                .to_owned(),
+        )),
+        None => Err(not_found()),
     }
 }
 

@@ -486,7 +486,7 @@ impl Db {
         lease: Duration,
         now: i64,
         after: Option<&str>,
-    ) -> Result<Option<Claimed>, InboxError> {
+    ) -> Result<(Option<Claimed>, Option<String>), InboxError> {
         let what = "a delivery could not be claimed";
         let until = now.saturating_add(super::duration_ms(lease));
         let _writing = self.writer.lock().await;
@@ -499,9 +499,14 @@ impl Db {
         let mut after = after.map(str::to_owned);
         let mut first: Option<String> = None;
         let mut probes = 0;
+        // The turn the next claim starts after: the source claimed from, or the last
+        // source asked when none of those asked had a delivery due.
+        let mut turn = None;
         let row = loop {
             if probes == super::FAIR_PROBES {
-                // More sources than probes have nothing due: the first due of them all.
+                // As many sources as probes have nothing due: the first due of them all,
+                // and the next claim carries on after the last source asked.
+                turn = after.clone();
                 break sqlx::query(CLAIM)
                     .bind(now)
                     .bind(token)
@@ -533,13 +538,14 @@ impl Db {
                 .await
                 .map_err(failed(what))?;
             if row.is_some() {
+                turn = Some(source);
                 break row;
             }
             after = Some(source);
         };
         let Some(row) = row else {
             tx.rollback().await.map_err(failed(what))?;
-            return Ok(None);
+            return Ok((None, turn));
         };
         let id: i64 = row.try_get("id").map_err(failed(what))?;
         let attempt: i64 = row.try_get("attempts").map_err(failed(what))?;
@@ -568,7 +574,7 @@ impl Db {
             .await
             .map_err(failed(what))?;
         tx.commit().await.map_err(failed(what))?;
-        read::claimed(&row, &keys, id, attempt, what).map(Some)
+        read::claimed(&row, &keys, id, attempt, what).map(|claimed| (Some(claimed), turn))
     }
 
     /// Extends a lease this worker still holds; `false` if it lost it.
@@ -722,10 +728,12 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(failed(what))?;
-        // A forgotten head releases its ordering key's next delivery.
+        // A forgotten head releases its ordering key's next delivery. A head that is
+        // running is not forgotten: the next would run beside its handler.
         let deleted = sqlx::query(
-            "DELETE FROM webhook_inbox WHERE id = ?
-             RETURNING ordering_key, state IN ('pending', 'retrying', 'running', 'dead') AS head",
+            "DELETE FROM webhook_inbox
+             WHERE id = ? AND NOT (ordering_key IS NOT NULL AND state = 'running')
+             RETURNING ordering_key, state IN ('pending', 'retrying', 'dead') AS head",
         )
         .bind(id.0)
         .fetch_optional(&mut *tx)
@@ -742,12 +750,14 @@ impl Db {
                     .map_err(failed(what))?;
             }
         }
-        for table in ["webhook_inbox_keys", "webhook_inbox_attempts"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE delivery = ?"))
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed(what))?;
+        if deleted.is_some() {
+            for table in ["webhook_inbox_keys", "webhook_inbox_attempts"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE delivery = ?"))
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed(what))?;
+            }
         }
         tx.commit().await.map_err(failed(what))?;
         Ok(deleted.is_some())
