@@ -14,8 +14,8 @@ use sqlx::Row;
 
 use super::read::{self, failed};
 use super::{
-    encode_headers, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
-    InboxError, InboxId, InboxStats, ListFilter, StoredKeys,
+    to_ms, Accepted, AtRestKeys, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
+    InboxError, InboxId, InboxStats, ListFilter, StoredKeys, StoredRequest,
 };
 use crate::Delivery;
 
@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("migrations/postgres/0003_claim_indexes.sql"),
     ),
+    (4, include_str!("migrations/postgres/0004_sealed_with.sql")),
 ];
 
 /// Deliveries whose worker lost its lease (it died, or its heartbeat stopped) become
@@ -58,7 +59,7 @@ const CLAIM: &str = "UPDATE webhook_inbox
          FOR UPDATE SKIP LOCKED)
      RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
          event_type, event_type_signed, signed_at, method, uri, headers, body,
-         attempts, received_at";
+         attempts, received_at, sealed_with";
 
 /// The advisory lock migrations run under (any constant; `tw` `ib` in ASCII).
 const MIGRATION_LOCK: i64 = 0x7477_6962;
@@ -150,10 +151,10 @@ impl Db {
         &self,
         parts: &http::request::Parts,
         delivery: &Delivery,
+        stored: StoredRequest,
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
-        let stored = super::StoredRequest::new(parts, delivery);
         let stored_keys = StoredKeys::of(delivery);
         let keys = stored_keys.bytes();
         let key_count = i64::try_from(keys.len()).unwrap_or(i64::MAX);
@@ -180,9 +181,10 @@ impl Db {
              ), delivery AS (
                  INSERT INTO webhook_inbox (id, provider, source, delivery_id,
                      id_is_fingerprint, id_signed, event_type, event_type_signed, signed_at,
-                     method, uri, headers, body, state, attempts, received_at, scheduled_at)
+                     method, uri, headers, body, state, attempts, received_at, scheduled_at,
+                     sealed_with)
                  SELECT new.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending',
-                     0, $13, $13
+                     0, $13, $13, $16
                  FROM new
                  WHERE (SELECT COUNT(*) FROM keys) = $15
                  RETURNING id
@@ -199,11 +201,12 @@ impl Db {
         .bind(delivery.timestamp().map(to_ms))
         .bind(parts.method.as_str())
         .bind(stored.uri)
-        .bind(encode_headers(&stored.headers))
-        .bind(delivery.body().as_ref())
+        .bind(stored.headers)
+        .bind(stored.body.as_ref())
         .bind(now)
         .bind(&keys)
         .bind(key_count)
+        .bind(stored.sealed_with.as_deref())
         .fetch_one(&self.pool)
         .await
         .and_then(|row| row.try_get::<Option<i64>, _>(0));
@@ -554,7 +557,11 @@ impl Db {
         read::list(&self.pool, filter).await
     }
 
-    pub(super) async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
-        read::get(&self.pool, id).await
+    pub(super) async fn get(
+        &self,
+        id: InboxId,
+        keys: Option<&AtRestKeys>,
+    ) -> Result<Option<DeliveryDetails>, InboxError> {
+        read::get(&self.pool, id, keys).await
     }
 }

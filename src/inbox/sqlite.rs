@@ -15,8 +15,8 @@ use sqlx::Row;
 
 use super::read::{self, failed};
 use super::{
-    encode_headers, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
-    InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter, StoredKeys,
+    to_ms, Accepted, AtRestKeys, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
+    InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter, StoredKeys, StoredRequest,
 };
 use crate::Delivery;
 
@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_inbox.sql")),
     (2, include_str!("migrations/sqlite/0002_retained_keys.sql")),
     (3, include_str!("migrations/sqlite/0003_claim_indexes.sql")),
+    (4, include_str!("migrations/sqlite/0004_sealed_with.sql")),
 ];
 
 /// The next delivery to claim: the first due row of `webhook_inbox_claimable`, read in
@@ -57,7 +58,7 @@ const CLAIM: &str = concat!(
     ")
      RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
          event_type, event_type_signed, signed_at, method, uri, headers, body,
-         attempts, received_at"
+         attempts, received_at, sealed_with"
 );
 
 /// How long a statement waits for another connection's write lock.
@@ -89,6 +90,7 @@ struct Pending {
     uri: String,
     headers: Vec<u8>,
     body: Bytes,
+    sealed_with: Option<Arc<str>>,
     now: i64,
     keys: StoredKeys,
 }
@@ -206,8 +208,8 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
         let id: i64 = sqlx::query(
             "INSERT INTO webhook_inbox (provider, source, delivery_id, id_is_fingerprint,
                  id_signed, event_type, event_type_signed, signed_at, method, uri, headers, body,
-                 state, attempts, received_at, scheduled_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                 state, attempts, received_at, scheduled_at, sealed_with)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
              RETURNING id",
         )
         .bind(&row.provider)
@@ -224,6 +226,7 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
         .bind(row.body.as_ref())
         .bind(row.now)
         .bind(row.now)
+        .bind(row.sealed_with.as_deref())
         .fetch_one(&mut *tx)
         .await
         .and_then(|row| row.try_get(0))?;
@@ -381,10 +384,10 @@ impl Db {
         &self,
         parts: &http::request::Parts,
         delivery: &Delivery,
+        stored: StoredRequest,
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
-        let stored = super::StoredRequest::new(parts, delivery);
         let keys = StoredKeys::of(delivery);
         let row = Pending {
             provider: delivery.provider().to_owned(),
@@ -397,8 +400,9 @@ impl Db {
             signed_at: delivery.timestamp().map(to_ms),
             method: parts.method.as_str().to_owned(),
             uri: stored.uri,
-            headers: encode_headers(&stored.headers),
-            body: delivery.body().clone(),
+            headers: stored.headers,
+            body: stored.body,
+            sealed_with: stored.sealed_with,
             now,
             keys,
         };
@@ -684,8 +688,12 @@ impl Db {
         read::list(&self.pool, filter).await
     }
 
-    pub(super) async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
-        read::get(&self.pool, id).await
+    pub(super) async fn get(
+        &self,
+        id: InboxId,
+        keys: Option<&AtRestKeys>,
+    ) -> Result<Option<DeliveryDetails>, InboxError> {
+        read::get(&self.pool, id, keys).await
     }
 }
 
