@@ -325,6 +325,17 @@ async fn keys_rotate_and_a_missing_key_is_an_error(engine: Engine) {
         &clear.get(in_clear).await.unwrap().unwrap().body,
         BODY_MARKER
     ));
+    // A read-only inbox (as the command line opens one) reads them with the keys.
+    let reader = Inbox::connect_read_only(&db.url)
+        .await
+        .unwrap()
+        .encrypt_at_rest(keys("k1", KEY_1));
+    let details = reader.get(under_k1).await.unwrap().unwrap();
+    assert!(contains(&details.body, BODY_MARKER));
+    // No key shows in the inbox's `Debug`, only the ids.
+    let shown = format!("{rotated:?}");
+    assert!(shown.contains("k2") && !shown.contains(KEY_1) && !shown.contains(KEY_2));
+    assert!(!shown.contains(&KEY_2[..16]), "{shown}");
     // A key given under the right id but not the one that sealed: corrupt, not garbage.
     let wrong = base.clone().encrypt_at_rest(keys("k1", KEY_2));
     assert_eq!(
