@@ -120,12 +120,7 @@ impl fmt::Debug for AtRestKeys {
 
 impl AtRestKey {
     fn new(id: &str, key: &Secret) -> Result<AtRestKey, InboxError> {
-        let id_is_valid = !id.is_empty()
-            && id.len() <= MAX_KEY_ID_LEN
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-        if !id_is_valid {
+        if !is_key_id(id) {
             return Err(InboxError::new(
                 InboxErrorKind::Configuration,
                 "an at-rest key id is 1 to 64 characters of A-Z, a-z, 0-9, `.`, `_` and `-`",
@@ -146,6 +141,15 @@ impl AtRestKey {
             cipher: Aes256Gcm::new(&key),
         })
     }
+}
+
+/// Whether `id` is a key id as [`AtRestKeys::new`] takes them.
+fn is_key_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_KEY_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// The 32 bytes of a key given raw, as hex, or as base64 (padded or not).
@@ -340,6 +344,14 @@ pub(crate) fn open(
         return Ok((uri, headers, body));
     };
     let key = keys.and_then(|keys| keys.find(id)).ok_or_else(|| {
+        // A row's id is shown only if it is one a key could have (the column may have been
+        // written by hand): never control characters into the logs.
+        if !is_key_id(id) {
+            return InboxError::new(
+                InboxErrorKind::Corrupt,
+                "the delivery names a malformed at-rest key id",
+            );
+        }
         InboxError::new(
             InboxErrorKind::Configuration,
             format!(
@@ -423,6 +435,18 @@ mod tests {
             Bytes::from(sealed.headers.clone()),
         );
         assert_eq!(swapped.unwrap_err().kind(), InboxErrorKind::Corrupt);
+        // A malformed key id in the row: corrupt, and not repeated.
+        let odd = open(
+            Some(&keys),
+            Some("k1\n\u{1b}[31m"),
+            &row("evt_1"),
+            sealed.uri.clone(),
+            sealed.headers.clone(),
+            sealed.body.clone(),
+        )
+        .unwrap_err();
+        assert_eq!(odd.kind(), InboxErrorKind::Corrupt);
+        assert!(!odd.to_string().contains('\n'));
         // Truncated or flipped: never a panic, never garbage.
         for end in 0..sealed.body.len() {
             let cut = open(
@@ -434,6 +458,19 @@ mod tests {
                 sealed.body.slice(..end),
             );
             assert!(cut.is_err());
+        }
+        for at in 0..sealed.body.len() {
+            let mut flipped = sealed.body.to_vec();
+            flipped[at] ^= 0x01;
+            let flipped = open(
+                Some(&keys),
+                Some("k1"),
+                &row("evt_1"),
+                sealed.uri.clone(),
+                sealed.headers.clone(),
+                Bytes::from(flipped),
+            );
+            assert_eq!(flipped.unwrap_err().kind(), InboxErrorKind::Corrupt);
         }
     }
 
