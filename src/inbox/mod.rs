@@ -1,6 +1,7 @@
 #![doc = guide_links!()]
 #![doc = include_str!("../../docs/inbox.md")]
 
+mod at_rest;
 mod ordering;
 #[cfg(feature = "inbox-postgres")]
 mod postgres;
@@ -24,6 +25,7 @@ use tokio::sync::Notify;
 
 use crate::Delivery;
 
+pub use self::at_rest::AtRestKeys;
 pub use self::ordering::OrderingKey;
 #[cfg(feature = "inbox-router")]
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-router")))]
@@ -62,6 +64,7 @@ pub struct Inbox {
     write_timeout: Duration,
     retention: Duration,
     ordering: Option<OrderingKey>,
+    policy: StoragePolicy,
 }
 
 struct Shared {
@@ -130,10 +133,11 @@ impl Db {
         &self,
         parts: &http::request::Parts,
         delivery: &Delivery,
+        stored: StoredRequest,
         ordering_key: Option<String>,
         now: i64,
     ) -> Result<Accepted, InboxError> {
-        on_engine!(self, db => db.insert(parts, delivery, ordering_key, now).await)
+        on_engine!(self, db => db.insert(parts, delivery, stored, ordering_key, now).await)
     }
 
     async fn claim(
@@ -188,29 +192,40 @@ impl Db {
         on_engine!(self, db => db.list(filter).await)
     }
 
-    async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
-        on_engine!(self, db => db.get(id).await)
+    async fn get(
+        &self,
+        id: InboxId,
+        keys: Option<&AtRestKeys>,
+    ) -> Result<Option<DeliveryDetails>, InboxError> {
+        on_engine!(self, db => db.get(id, keys).await)
     }
 }
 
 /// A request as the inbox stores it: its URI and its headers, with every credential the
-/// scheme declares ([`Delivery::credential_fields`]) replaced by [`REDACTED`]. The one
-/// place the engines' writes take them from.
-pub(crate) struct StoredRequest<'a> {
+/// scheme declares ([`Delivery::credential_fields`]) and every field the inbox is told never
+/// to store ([`Inbox::never_store`]) replaced by [`REDACTED`], the headers encoded
+/// ([`encode_headers`]), and the URI, headers and body sealed under the current at-rest key
+/// when there is one ([`Inbox::encrypt_at_rest`]). The one place the engines' writes take
+/// them from: they store these bytes as they are.
+pub(crate) struct StoredRequest {
     pub(crate) uri: String,
-    pub(crate) headers: Cow<'a, HeaderMap>,
+    pub(crate) headers: Vec<u8>,
+    pub(crate) body: bytes::Bytes,
+    /// The id of the key that sealed the fields; `None`: stored in clear.
+    pub(crate) sealed_with: Option<Arc<str>>,
 }
 
-impl<'a> StoredRequest<'a> {
-    pub(crate) fn new(parts: &'a http::request::Parts, delivery: &Delivery) -> StoredRequest<'a> {
-        let Some(fields) = delivery.credential_fields() else {
-            return StoredRequest {
-                uri: parts.uri.to_string(),
-                headers: Cow::Borrowed(&parts.headers),
-            };
-        };
+impl StoredRequest {
+    pub(crate) fn new(
+        parts: &http::request::Parts,
+        delivery: &Delivery,
+        policy: &StoragePolicy,
+        received_at: i64,
+    ) -> Result<StoredRequest, InboxError> {
+        let credentials = delivery.credential_fields();
+        let redacted = credentials.into_iter().chain(policy.never_store.as_deref());
         let mut headers = Cow::Borrowed(&parts.headers);
-        for name in fields.headers() {
+        for name in redacted.clone().flat_map(|fields| fields.headers()) {
             if parts.headers.contains_key(name) {
                 if let http::header::Entry::Occupied(mut entry) = headers.to_mut().entry(name) {
                     for value in entry.iter_mut() {
@@ -219,23 +234,59 @@ impl<'a> StoredRequest<'a> {
                 }
             }
         }
-        StoredRequest {
-            uri: redact_query(&parts.uri, fields),
-            headers,
-        }
+        let redacts_query = redacted
+            .clone()
+            .any(|fields| fields.query_parameters().next().is_some());
+        let uri = match redacts_query {
+            true => redact_query(&parts.uri, |name| {
+                redacted
+                    .clone()
+                    .any(|fields| fields.query_parameters().any(|redacted| name == redacted))
+            }),
+            false => parts.uri.to_string(),
+        };
+        let headers = encode_headers(&headers);
+        let Some(keys) = &policy.at_rest else {
+            return Ok(StoredRequest {
+                uri,
+                headers,
+                body: delivery.body().clone(),
+                sealed_with: None,
+            });
+        };
+        let row = at_rest::RowIdentity {
+            provider: delivery.provider(),
+            source: delivery.source(),
+            delivery_id: delivery.id(),
+            event_type: delivery.event_type(),
+            received_at,
+        };
+        let sealed = keys.seal(&row, &uri, &headers, delivery.body())?;
+        Ok(StoredRequest {
+            uri: sealed.uri,
+            headers: sealed.headers,
+            body: sealed.body,
+            sealed_with: sealed.sealed_with,
+        })
     }
 }
 
-/// `uri` as text with the value of each credential query parameter replaced, every other
-/// byte as received. A parameter's name is compared once decoded, as the scheme reads it.
-fn redact_query(uri: &http::Uri, fields: &crate::scheme::CredentialFields) -> String {
+/// What an inbox does to a request before it stores it, beyond the scheme's credentials:
+/// the fields it never stores, and the keys it encrypts with.
+#[derive(Clone, Default)]
+pub(crate) struct StoragePolicy {
+    never_store: Option<Arc<crate::scheme::CredentialFields>>,
+    at_rest: Option<Arc<AtRestKeys>>,
+}
+
+/// `uri` as text with the value of each query parameter whose name `is_redacted` replaced,
+/// every other byte as received. A parameter's name is compared once decoded, as the scheme
+/// reads it.
+fn redact_query(uri: &http::Uri, is_redacted: impl Fn(&str) -> bool) -> String {
     let text = uri.to_string();
     let Some(query) = uri.query() else {
         return text;
     };
-    if fields.query_parameters().next().is_none() {
-        return text;
-    }
     let mut redacted = String::with_capacity(query.len());
     for (index, pair) in query.split('&').enumerate() {
         if index > 0 {
@@ -245,12 +296,7 @@ fn redact_query(uri: &http::Uri, fields: &crate::scheme::CredentialFields) -> St
         let decoded = form_urlencoded::parse(name.as_bytes())
             .next()
             .map(|(decoded, _)| decoded);
-        let is_credential = decoded.is_some_and(|decoded| {
-            fields
-                .query_parameters()
-                .any(|credential| decoded == credential)
-        });
-        if is_credential {
+        if decoded.is_some_and(|decoded| is_redacted(&decoded)) {
             redacted.push_str(name);
             redacted.push('=');
             redacted.push_str(REDACTED_IN_QUERY);
@@ -278,6 +324,32 @@ pub(crate) struct Claimed {
     /// The key it is ordered by ([`Inbox::ordered_by`]), whose next delivery it releases
     /// when it is done.
     pub(crate) ordering_key: Option<String>,
+    /// The at-rest key that sealed `uri`, `headers` and `body`; `None`: in clear.
+    pub(crate) sealed_with: Option<String>,
+}
+
+impl Claimed {
+    /// The stored URI, headers and body, opened with `keys` if the row is sealed.
+    pub(crate) fn open(
+        &self,
+        keys: Option<&AtRestKeys>,
+    ) -> Result<(String, Vec<u8>, bytes::Bytes), InboxError> {
+        let row = at_rest::RowIdentity {
+            provider: &self.parts.provider,
+            source: self.parts.source.as_deref(),
+            delivery_id: &self.parts.id,
+            event_type: self.parts.event_type.as_deref(),
+            received_at: self.received_at,
+        };
+        at_rest::open(
+            keys,
+            self.sealed_with.as_deref(),
+            &row,
+            self.uri.clone(),
+            self.headers.clone(),
+            self.body.clone(),
+        )
+    }
 }
 
 impl fmt::Debug for Inbox {
@@ -285,6 +357,7 @@ impl fmt::Debug for Inbox {
         f.debug_struct("Inbox")
             .field("engine", &self.shared.db.engine())
             .field("write_timeout", &self.write_timeout)
+            .field("at_rest", &self.policy.at_rest)
             .finish_non_exhaustive()
     }
 }
@@ -460,6 +533,7 @@ impl Inbox {
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             retention: crate::replay::DEFAULT_RETENTION,
             ordering: None,
+            policy: StoragePolicy::default(),
         }
     }
 
@@ -521,6 +595,95 @@ impl Inbox {
         self
     }
 
+    /// Encrypts the stored request of every delivery written from now on (its URI, headers
+    /// and body) with AES-256-GCM under the current key of `keys`, and opens those sealed
+    /// under any of its keys where they are read: the workers' handler and
+    /// [`get`](Self::get) see them as received. Off by default. Rows written in clear
+    /// (before it was turned on) are still read as they are. The provider, ids, event type,
+    /// states and times stay in clear: the inbox's queries need them.
+    ///
+    /// A row sealed under a key `keys` lacks is never handed to the handler: its attempt
+    /// fails (and is retried, then dead, as any failed attempt), and
+    /// [`get`](Self::get) answers a [`Configuration`](InboxErrorKind::Configuration)
+    /// error naming the key's id. Keep a rotated-out key as
+    /// [`with_old_key`](AtRestKeys::with_old_key) while rows sealed under it remain.
+    /// Every instance sharing an inbox needs every key in use. See
+    /// [the module documentation](self#encryption-at-rest).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use tower_webhook::inbox::{AtRestKeys, Inbox};
+    /// use tower_webhook::Secret;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("inbox-doc-at-rest-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// // From your configuration: e.g. `openssl rand -base64 32`.
+    /// let key = Secret::from("q8ZQ6b4Qm1ZbfyWQ4mBSv8bJ2E0c9HqK1u0xR3p0P9g=");
+    /// let keys = AtRestKeys::new("2025-06", &key).unwrap();
+    /// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap().encrypt_at_rest(keys);
+    /// # drop(inbox);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    #[must_use]
+    pub fn encrypt_at_rest(mut self, keys: AtRestKeys) -> Inbox {
+        self.policy.at_rest = Some(Arc::new(keys));
+        self
+    }
+
+    /// Fields of the request never to store, beyond the credentials the scheme declares:
+    /// the value of each header and query parameter `fields` names is stored, shown and
+    /// handed to the handler as [`REDACTED`], as a credential's is. Each call adds to the
+    /// list.
+    ///
+    /// Headers and query parameters only, not fields of the body: the stored body is the
+    /// one the provider signed and the handler gets, byte for byte (a handler that parses
+    /// it, or checks it again, relies on that). To keep a body's content unreadable in the
+    /// database, [encrypt it at rest](Self::encrypt_at_rest).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use http::HeaderName;
+    /// use tower_webhook::inbox::Inbox;
+    /// use tower_webhook::scheme::CredentialFields;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("inbox-doc-never-store-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap().never_store(
+    ///     CredentialFields::new()
+    ///         .header(HeaderName::from_static("x-customer-email"))
+    ///         .query_parameter("email"),
+    /// );
+    /// # drop(inbox);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    #[must_use]
+    pub fn never_store(mut self, fields: crate::scheme::CredentialFields) -> Inbox {
+        let mut all = self
+            .policy
+            .never_store
+            .as_deref()
+            .cloned()
+            .unwrap_or_default();
+        for header in fields.headers() {
+            all = all.header(header.clone());
+        }
+        for parameter in fields.query_parameters() {
+            all = all.query_parameter(parameter.to_owned());
+        }
+        self.policy.never_store = (!all.is_empty()).then(|| Arc::new(all));
+        self
+    }
+
+    /// The stored URI, headers and body of a claimed delivery, opened.
+    pub(crate) fn open_claimed(
+        &self,
+        claimed: &Claimed,
+    ) -> Result<(String, Vec<u8>, bytes::Bytes), InboxError> {
+        claimed.open(self.policy.at_rest.as_deref())
+    }
+
     /// Workers that run `handler` over this inbox's deliveries: configure them, then
     /// [`spawn`](Workers::spawn) them.
     ///
@@ -560,11 +723,13 @@ impl Inbox {
         parts: &http::request::Parts,
         delivery: &Delivery,
     ) -> Result<Accepted, InboxError> {
+        let now = now_ms();
+        let stored = StoredRequest::new(parts, delivery, &self.policy, now)?;
         let ordering_key = self.ordering.as_ref().and_then(|key| key.of(delivery));
         let write = self
             .shared
             .db
-            .insert(parts, delivery, ordering_key, now_ms());
+            .insert(parts, delivery, stored, ordering_key, now);
         let accepted = match tokio::time::timeout(self.write_timeout, write).await {
             Ok(result) => result?,
             Err(_) => {
@@ -603,8 +768,12 @@ impl Inbox {
 
     /// One delivery with its request and every attempt; `None` if there is none with
     /// this id.
+    ///
+    /// A delivery [encrypted at rest](Self::encrypt_at_rest) is shown opened; one sealed
+    /// under a key this inbox was not given is a
+    /// [`Configuration`](InboxErrorKind::Configuration) error.
     pub async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
-        self.shared.db.get(id).await
+        self.shared.db.get(id, self.policy.at_rest.as_deref()).await
     }
 
     /// Runs a dead (or done) delivery again: it becomes pending with a fresh count of

@@ -14,8 +14,8 @@ use sqlx::Row;
 
 use super::read::{self, failed};
 use super::{
-    encode_headers, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
-    InboxError, InboxId, InboxStats, ListFilter, StoredKeys,
+    to_ms, Accepted, AtRestKeys, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
+    InboxError, InboxId, InboxStats, ListFilter, StoredKeys, StoredRequest,
 };
 use crate::Delivery;
 
@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("migrations/postgres/0003_claim_indexes.sql"),
     ),
+    (4, include_str!("migrations/postgres/0004_sealed_with.sql")),
     (
         5,
         include_str!("migrations/postgres/0005_fair_and_ordered.sql"),
@@ -58,7 +59,7 @@ macro_rules! claimed_columns {
     () => {
         " RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
              event_type, event_type_signed, signed_at, method, uri, headers, body,
-             attempts, received_at, ordering_key"
+             attempts, received_at, ordering_key, sealed_with"
     };
 }
 
@@ -221,11 +222,11 @@ impl Db {
         &self,
         parts: &http::request::Parts,
         delivery: &Delivery,
+        stored: StoredRequest,
         ordering_key: Option<String>,
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
-        let stored = super::StoredRequest::new(parts, delivery);
         let stored_keys = StoredKeys::of(delivery);
         let keys = stored_keys.bytes();
         let key_count = i64::try_from(keys.len()).unwrap_or(i64::MAX);
@@ -254,14 +255,14 @@ impl Db {
                  INSERT INTO webhook_inbox (id, provider, source, delivery_id,
                      id_is_fingerprint, id_signed, event_type, event_type_signed, signed_at,
                      method, uri, headers, body, state, attempts, received_at, scheduled_at,
-                     ordering_key)
+                     ordering_key, sealed_with)
                  SELECT new.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
                      CASE WHEN $16::text IS NOT NULL AND EXISTS (
                          SELECT 1 FROM webhook_inbox
                          WHERE ordering_key = $16 AND ordering_key IS NOT NULL
                              AND state <> 'done')
                      THEN 'held' ELSE 'pending' END,
-                     0, $13, $13, $16
+                     0, $13, $13, $16, $17
                  FROM new
                  WHERE (SELECT COUNT(*) FROM keys) = $15
                  RETURNING id
@@ -278,12 +279,13 @@ impl Db {
         .bind(delivery.timestamp().map(to_ms))
         .bind(parts.method.as_str())
         .bind(stored.uri)
-        .bind(encode_headers(&stored.headers))
-        .bind(delivery.body().as_ref())
+        .bind(stored.headers)
+        .bind(stored.body.as_ref())
         .bind(now)
         .bind(&keys)
         .bind(key_count)
-        .bind(ordering_key.as_deref());
+        .bind(ordering_key.as_deref())
+        .bind(stored.sealed_with.as_deref());
         let inserted = match &ordering_key {
             None => insert.fetch_one(&self.pool).await,
             // An ordered delivery is written under its key's lock, so that it sees the
@@ -788,8 +790,12 @@ impl Db {
         read::list(&self.pool, filter).await
     }
 
-    pub(super) async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
-        read::get(&self.pool, id).await
+    pub(super) async fn get(
+        &self,
+        id: InboxId,
+        keys: Option<&AtRestKeys>,
+    ) -> Result<Option<DeliveryDetails>, InboxError> {
+        read::get(&self.pool, id, keys).await
     }
 }
 

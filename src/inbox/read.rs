@@ -8,9 +8,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
+use super::at_rest::{self, RowIdentity};
 use super::{
-    decode_headers, from_ms, to_ms, AttemptRecord, Claimed, DeliveryDetails, DeliveryRecord,
-    DeliveryState, InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter,
+    decode_headers, from_ms, to_ms, AtRestKeys, AttemptRecord, Claimed, DeliveryDetails,
+    DeliveryRecord, DeliveryState, InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter,
 };
 use crate::delivery::StoredParts;
 use crate::replay::ReplayKey;
@@ -111,6 +112,7 @@ where
         body: Bytes::from(row.try_get::<Vec<u8>, _>("body").map_err(failed(what))?),
         parts,
         ordering_key: optional("ordering_key")?,
+        sealed_with: optional("sealed_with")?,
     })
 }
 
@@ -248,6 +250,7 @@ where
 pub(super) async fn get<DB>(
     pool: &Pool<DB>,
     id: InboxId,
+    keys: Option<&AtRestKeys>,
 ) -> Result<Option<DeliveryDetails>, InboxError>
 where
     DB: Database,
@@ -263,7 +266,8 @@ where
     for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
 {
     let sql = format!(
-        "SELECT {RECORD_COLUMNS}, method, uri, headers, body FROM webhook_inbox WHERE id = $1"
+        "SELECT {RECORD_COLUMNS}, method, uri, headers, body, sealed_with FROM webhook_inbox
+         WHERE id = $1"
     );
     let row = sqlx::query::<DB>(&sql)
         .bind(id.0)
@@ -297,8 +301,25 @@ where
     let uri: String = row.try_get("uri").map_err(failed(UNREADABLE))?;
     let headers: Vec<u8> = row.try_get("headers").map_err(failed(UNREADABLE))?;
     let body: Vec<u8> = row.try_get("body").map_err(failed(UNREADABLE))?;
+    let sealed_with: Option<String> = row.try_get("sealed_with").map_err(failed(UNREADABLE))?;
+    let record = record(&row)?;
+    let identity = RowIdentity {
+        provider: &record.provider,
+        source: record.source.as_deref(),
+        delivery_id: &record.delivery_id,
+        event_type: record.event_type.as_deref(),
+        received_at: row.try_get("received_at").map_err(failed(UNREADABLE))?,
+    };
+    let (uri, headers, body) = at_rest::open(
+        keys,
+        sealed_with.as_deref(),
+        &identity,
+        uri,
+        headers,
+        Bytes::from(body),
+    )?;
     Ok(Some(DeliveryDetails {
-        record: record(&row)?,
+        record,
         method: method
             .parse()
             .map_err(|error| InboxError::with_source(InboxErrorKind::Corrupt, UNREADABLE, error))?,
@@ -306,7 +327,7 @@ where
             .parse()
             .map_err(|error| InboxError::with_source(InboxErrorKind::Corrupt, UNREADABLE, error))?,
         headers: decode_headers(&headers),
-        body: Bytes::from(body),
+        body,
         attempts,
     }))
 }

@@ -15,8 +15,8 @@ use sqlx::Row;
 
 use super::read::{self, failed};
 use super::{
-    encode_headers, to_ms, Accepted, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
-    InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter, StoredKeys,
+    to_ms, Accepted, AtRestKeys, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
+    InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter, StoredKeys, StoredRequest,
 };
 use crate::Delivery;
 
@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_inbox.sql")),
     (2, include_str!("migrations/sqlite/0002_retained_keys.sql")),
     (3, include_str!("migrations/sqlite/0003_claim_indexes.sql")),
+    (4, include_str!("migrations/sqlite/0004_sealed_with.sql")),
     (
         5,
         include_str!("migrations/sqlite/0005_fair_and_ordered.sql"),
@@ -61,7 +62,7 @@ macro_rules! claimed_columns {
     () => {
         " RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
              event_type, event_type_signed, signed_at, method, uri, headers, body,
-             attempts, received_at, ordering_key"
+             attempts, received_at, ordering_key, sealed_with"
     };
 }
 
@@ -144,6 +145,7 @@ struct Pending {
     uri: String,
     headers: Vec<u8>,
     body: Bytes,
+    sealed_with: Option<Arc<str>>,
     now: i64,
     keys: StoredKeys,
     ordering_key: Option<String>,
@@ -263,14 +265,14 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
         let id: i64 = sqlx::query(
             "INSERT INTO webhook_inbox (provider, source, delivery_id, id_is_fingerprint,
                  id_signed, event_type, event_type_signed, signed_at, method, uri, headers, body,
-                 state, attempts, received_at, scheduled_at, ordering_key)
+                 state, attempts, received_at, scheduled_at, ordering_key, sealed_with)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
                  CASE WHEN ?14 IS NOT NULL AND EXISTS (
                      SELECT 1 FROM webhook_inbox INDEXED BY webhook_inbox_ordering
                      WHERE ordering_key = ?14 AND ordering_key IS NOT NULL
                          AND state <> 'done')
                  THEN 'held' ELSE 'pending' END,
-                 0, ?13, ?13, ?14)
+                 0, ?13, ?13, ?14, ?15)
              RETURNING id",
         )
         .bind(&row.provider)
@@ -287,6 +289,7 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
         .bind(row.body.as_ref())
         .bind(row.now)
         .bind(row.ordering_key.as_deref())
+        .bind(row.sealed_with.as_deref())
         .fetch_one(&mut *tx)
         .await
         .and_then(|row| row.try_get(0))?;
@@ -444,11 +447,11 @@ impl Db {
         &self,
         parts: &http::request::Parts,
         delivery: &Delivery,
+        stored: StoredRequest,
         ordering_key: Option<String>,
         now: i64,
     ) -> Result<Accepted, InboxError> {
         let what = "the delivery could not be written to the inbox";
-        let stored = super::StoredRequest::new(parts, delivery);
         let keys = StoredKeys::of(delivery);
         let row = Pending {
             provider: delivery.provider().to_owned(),
@@ -461,8 +464,9 @@ impl Db {
             signed_at: delivery.timestamp().map(to_ms),
             method: parts.method.as_str().to_owned(),
             uri: stored.uri,
-            headers: encode_headers(&stored.headers),
-            body: delivery.body().clone(),
+            headers: stored.headers,
+            body: stored.body,
+            sealed_with: stored.sealed_with,
             now,
             keys,
             ordering_key,
@@ -869,8 +873,12 @@ impl Db {
         read::list(&self.pool, filter).await
     }
 
-    pub(super) async fn get(&self, id: InboxId) -> Result<Option<DeliveryDetails>, InboxError> {
-        read::get(&self.pool, id).await
+    pub(super) async fn get(
+        &self,
+        id: InboxId,
+        keys: Option<&AtRestKeys>,
+    ) -> Result<Option<DeliveryDetails>, InboxError> {
+        read::get(&self.pool, id, keys).await
     }
 }
 

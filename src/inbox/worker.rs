@@ -414,20 +414,25 @@ where
     }
 
     /// The stored request, with the delivery and the job in its extensions.
+    /// A row encrypted at rest is opened first; one that does not open (a key this inbox
+    /// was not given, an altered row) fails the attempt, and the handler never runs.
     fn request(&self, claimed: &Claimed) -> Result<Request<VerifiedBody>, String> {
-        let mut request = Request::new(VerifiedBody::new(claimed.body.clone()));
+        let (uri, headers, body) = self
+            .inbox
+            .open_claimed(claimed)
+            .map_err(|error| error.to_string())?;
+        let mut request = Request::new(VerifiedBody::new(body.clone()));
         *request.method_mut() = claimed
             .method
             .parse()
             .map_err(|_| "the stored method is invalid".to_owned())?;
-        *request.uri_mut() = claimed
-            .uri
+        *request.uri_mut() = uri
             .parse()
             .map_err(|_| "the stored URI is invalid".to_owned())?;
-        *request.headers_mut() = super::decode_headers(&claimed.headers);
+        *request.headers_mut() = super::decode_headers(&headers);
         let parts = claimed.parts.clone();
         let extensions = request.extensions_mut();
-        extensions.insert(Delivery::stored(parts, claimed.body.clone()));
+        extensions.insert(Delivery::stored(parts, body));
         extensions.insert(InboxJob {
             id: claimed.id,
             attempt: claimed.attempt,

@@ -25,6 +25,8 @@ mod hostile;
 mod http_semantics;
 mod hyper_server;
 #[cfg(all(inbox, feature = "axum"))]
+mod inbox_at_rest;
+#[cfg(all(inbox, feature = "axum"))]
 mod inbox_attempt_timeout;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_contract;
