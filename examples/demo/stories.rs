@@ -483,6 +483,163 @@ pub async fn inbox(client: &HttpClient) -> Result<usize> {
     Ok(checks.failed)
 }
 
+/// The inbox as tenants share it: one tenant's flood never starves another, one
+/// customer's events run in the order received (a failing one holds back only its
+/// customer), the stored requests are encrypted on disk, and the list pages by keyset.
+pub async fn inbox_at_volume(client: &HttpClient) -> Result<usize> {
+    use tower_webhook::inbox::{AtRestKeys, Inbox, InboxJob, ListFilter, OrderingKey};
+    use tower_webhook::Secret;
+
+    let mut checks =
+        Checks::new("the inbox shared: fair tenants, ordered customers, encrypted at rest");
+    let dir =
+        std::env::temp_dir().join(format!("tower-webhook-demo-volume-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let key = Secret::from("q8ZQ6b4Qm1ZbfyWQ4mBSv8bJ2E0c9HqK1u0xR3p0P9g=");
+    let inbox = Inbox::sqlite(dir.join("inbox.db"))
+        .await?
+        .ordered_by(OrderingKey::json_field("data.customer"))
+        .encrypt_at_rest(AtRestKeys::new("demo-2026", &key)?);
+
+    // Records each attempt as "tenant:customer:n"; cus_1's first event fails its first.
+    let handled: Ran = Arc::default();
+    let handler = {
+        let handled = handled.clone();
+        move |delivery: Delivery, axum::Extension(job): axum::Extension<InboxJob>| {
+            let handled = handled.clone();
+            async move {
+                let body: serde_json::Value =
+                    serde_json::from_slice(delivery.body()).unwrap_or_default();
+                let name = format!(
+                    "{}:{}:{}",
+                    delivery.source().unwrap_or("-"),
+                    body["data"]["customer"].as_str().unwrap_or("-"),
+                    body["data"]["n"]
+                );
+                handled.lock().map(|mut l| l.push(name.clone())).ok();
+                if name == "quiet:cus_1:1" && job.attempt() == 1 {
+                    return StatusCode::SERVICE_UNAVAILABLE;
+                }
+                StatusCode::OK
+            }
+        }
+    };
+    let handlers = Router::new().route("/hooks/{tenant}", post(handler));
+    let secret = "whsec_dm9sdW1lIGRlbW8gc2VjcmV0IGZvciB0aGUgc3Rvcnk=";
+    let verifier = Verifier::new(providers::standard_webhooks(), secret)?;
+    let tenant = |name: &str| {
+        Router::new()
+            .route(&format!("/hooks/{name}"), post(|| async { StatusCode::OK }))
+            .route_layer(WebhookLayer::new(verifier.for_source(name)).inbox(inbox.clone()))
+    };
+    let base = serve(tenant("flood").merge(tenant("quiet"))).await?;
+    let delivery = |tenant: &str, customer: &str, n: u32| {
+        sign(
+            providers::standard_webhooks(),
+            secret,
+            post_json(
+                &format!("{base}/hooks/{tenant}"),
+                &format!(
+                    r#"{{"type":"invoice.paid","data":{{"customer":"{customer}","n":{n},"card":"4242-SECRET-CARD"}}}}"#
+                ),
+                &[],
+            ),
+            &format!("msg_{tenant}_{customer}_{n}"),
+        )
+    };
+
+    // One tenant floods 300 deliveries (each its own customer), then the quiet tenant
+    // sends three events of one customer, before any worker runs.
+    let mut accepted = 0;
+    for n in 0..300 {
+        let (status, _) = send(client, delivery("flood", &format!("cus_f{n}"), 1)).await?;
+        accepted += usize::from(status == StatusCode::ACCEPTED);
+    }
+    for n in 1..=3 {
+        let (status, _) = send(client, delivery("quiet", "cus_1", n)).await?;
+        accepted += usize::from(status == StatusCode::ACCEPTED);
+    }
+    let stats = inbox.stats().await?;
+    checks.check(
+        "303 accepted; cus_1's 2nd and 3rd held behind its 1st",
+        format!("pending {} held {}", stats.pending, stats.held),
+        accepted == 303 && stats.pending == 301 && stats.held == 2,
+    );
+
+    let database = std::fs::read(dir.join("inbox.db")).unwrap_or_default();
+    let wal = std::fs::read(dir.join("inbox.db-wal")).unwrap_or_default();
+    let found = |bytes: &[u8]| bytes.windows(16).any(|w| w == b"4242-SECRET-CARD");
+    let plain = found(&database) || found(&wal);
+    checks.check(
+        "on disk (the file and its WAL): no body in clear",
+        format!(
+            "{} bytes read, card found: {plain}",
+            database.len() + wal.len()
+        ),
+        !plain && !database.is_empty(),
+    );
+
+    let mut listed = 0;
+    let mut pages = 0;
+    let mut page = inbox.list(&ListFilter::new().limit(100)).await?;
+    while let Some(last) = page.last().cloned() {
+        listed += page.len();
+        pages += 1;
+        page = inbox
+            .list(&ListFilter::new().limit(100).after(&last))
+            .await?;
+    }
+    checks.check(
+        "the list in pages of 100 (keyset): every delivery once",
+        format!("{listed} in {pages} pages"),
+        listed == 303 && pages == 4,
+    );
+
+    let workers = inbox
+        .workers(handlers)
+        .concurrency(1)
+        .backoff(Duration::from_millis(5), Duration::from_millis(20))
+        .spawn();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let stats = loop {
+        let stats = inbox.stats().await?;
+        if stats.done == 303 || Instant::now() > deadline {
+            break stats;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    workers.shutdown().await;
+    let order = ran(&handled);
+    let quiet_at = order.iter().position(|name| name.starts_with("quiet:"));
+    checks.check(
+        "the quiet tenant's first event ran second, not after the flood's 300",
+        format!("attempt {quiet_at:?} of {}", order.len()),
+        stats.done == 303 && quiet_at.is_some_and(|at| at <= 1),
+    );
+    let quiet: Vec<&String> = order
+        .iter()
+        .filter(|name| name.starts_with("quiet:"))
+        .collect();
+    checks.check(
+        "cus_1's events in order: its 1st failed, retried, then the 2nd, the 3rd",
+        quiet
+            .iter()
+            .map(|name| name.trim_start_matches("quiet:cus_1:"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        quiet
+            == [
+                "quiet:cus_1:1",
+                "quiet:cus_1:1",
+                "quiet:cus_1:2",
+                "quiet:cus_1:3",
+            ],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(checks.failed)
+}
+
 /// PayPal: no shared secret, a certificate named in each delivery. The layer resolves the
 /// certificate per request through `Sources` (cached), fetched by the application's
 /// fetcher (here an in-process one serving a test chain) only from PayPal's own hosts, and
