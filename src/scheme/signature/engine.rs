@@ -17,7 +17,8 @@ use crate::scheme::crypto::{
 use crate::scheme::json::{find_fields, JsonPath};
 use crate::scheme::{
     header_value, parse_timestamp, path_and_query, url_base, Field, Fingerprint, HandshakeResponse,
-    Message, PublicBase, RegistrationHandshake, Scheme, TimestampFormat, Verified, WebhookRequest,
+    Message, PublicBase, RegistrationHandshake, Scheme, Text, TimestampFormat, Verified,
+    WebhookRequest,
 };
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
@@ -711,7 +712,7 @@ impl Scheme for SignatureScheme {
                 verified.id_signed = true;
             }
             (Some(FieldSource::Header(_)), _, Some(id)) => {
-                verified.id = Field::Known(Some(id.into()));
+                verified.id = Field::Known(Some(Text::new(id)));
                 verified.id_signed = self.id_is_signed();
             }
             _ => {}
@@ -723,7 +724,7 @@ impl Scheme for SignatureScheme {
             }
             (Some(FieldSource::Header(name)), _) => {
                 if let Some(kind) = self.read(request, name)? {
-                    verified.event_type = Field::Known(Some(kind.into()));
+                    verified.event_type = Field::Known(Some(Text::new(kind)));
                     verified.event_type_signed = self.is_signed(self.event_type.as_ref());
                 }
             }
