@@ -246,13 +246,7 @@ impl Delivery {
             provider: stored.provider,
             source: stored.source,
         });
-        let delivery = Delivery::new(
-            origin,
-            verified,
-            body,
-            UnsignedIdPolicy::default(),
-            None,
-        );
+        let delivery = Delivery::new(origin, verified, body, UnsignedIdPolicy::default(), None);
         let _ = delivery.inner.keys.set(Keys {
             keys: KeyList::new(stored.keys),
             id_then_signature: false,

@@ -133,8 +133,7 @@ impl Verifier {
             request.headers(),
             request.body(),
         );
-        self.inner
-            .verify(&view, &self.origin)
+        self.inner.verify(&view, &self.origin)
     }
 
     /// Answers the provider's **unsigned** registration handshake when `request` is one
@@ -175,8 +174,7 @@ impl Verifier {
         body: &Bytes,
     ) -> Result<Delivery, Rejection> {
         let view = WebhookRequest::new(&parts.method, &parts.uri, &parts.headers, body);
-        self.inner
-            .verify(&view, &self.origin)
+        self.inner.verify(&view, &self.origin)
     }
 }
 

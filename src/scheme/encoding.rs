@@ -150,7 +150,10 @@ mod tests {
             texts.push(STANDARD.encode(&bytes));
         }
         let base: Vec<String> = texts.clone();
-        for text in base.iter().filter(|t| (40..=48).contains(&t.len()) || t.len() < 12) {
+        for text in base
+            .iter()
+            .filter(|t| (40..=48).contains(&t.len()) || t.len() < 12)
+        {
             for i in 0..text.len() {
                 for replacement in [b'A', b'B', b'P', b'Q', b'/', b'+', b'=', b'-', b' ', 0x80] {
                     let mut bytes = text.clone().into_bytes();
