@@ -1,6 +1,6 @@
 //! A driver for instruction counts of one verification at 256 B (Valgrind's callgrind,
 //! which does not depend on the machine's load): `verify_instructions <preset>
-//! <ours|raw|keyed> <iterations>`. `raw` is the benchmarks' raw HMAC (keyed each time),
+//! <ours|raw|keyed|webhook-verify> <iterations>`. `raw` is the benchmarks' raw HMAC (keyed each time),
 //! `keyed` the floor of what a verifier must do per request: the HMAC state keyed once,
 //! cloned, fed the signed content and finalized. Under Valgrind, SHA-256 runs in software
 //! (no SHA extensions), so the hash weighs far more than on the hardware: compare the
@@ -39,7 +39,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (preset, which, iterations) = match args.as_slice() {
         [_, preset, which, n] => (preset.as_str(), which.as_str(), n.parse::<usize>().unwrap()),
-        _ => panic!("usage: verify_instructions <preset> <ours|raw> <iterations>"),
+        _ => panic!("usage: verify_instructions <preset> <ours|raw|keyed|webhook-verify> <iterations>"),
     };
     let (request, verifier, key, parts): (_, Verifier, Vec<u8>, Vec<Vec<u8>>) = match preset {
         "standard-webhooks" => {
@@ -165,6 +165,42 @@ fn main() {
                     }
                     black_box(mac.finalize().into_bytes());
                 }
+            }
+        }
+        // The peer crate on the same request (not Twilio, whose parameters it takes parsed).
+        "webhook-verify" => {
+            let (provider, secret) = match preset {
+                "standard-webhooks" => (
+                    webhook_verify::Provider::StandardWebhooks,
+                    webhook_verify::Secret::new(STANDARD_SECRET),
+                ),
+                "stripe" => (
+                    webhook_verify::Provider::Stripe,
+                    webhook_verify::Secret::new(SECRET),
+                ),
+                "github" => (
+                    webhook_verify::Provider::GitHub,
+                    webhook_verify::Secret::new(SECRET),
+                ),
+                "slack" => (
+                    webhook_verify::Provider::Slack,
+                    webhook_verify::Secret::new(SECRET),
+                ),
+                other => panic!("no webhook-verify measure for {other}"),
+            };
+            let verify = || {
+                webhook_verify::verify(
+                    provider,
+                    request.headers(),
+                    black_box(request.body()),
+                    &secret,
+                    Default::default(),
+                )
+                .is_ok()
+            };
+            assert!(verify());
+            for _ in 0..iterations {
+                black_box(verify());
             }
         }
         other => panic!("unknown measure {other}"),
