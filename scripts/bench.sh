@@ -23,6 +23,12 @@ else
 fi
 
 echo
+echo "== CPU time per verification beside webhook-verify (least of interleaved rounds)"
+cargo build -q --release -p tower-webhook-benches --bin verify_instructions
+for size in 256 1024; do VERIFY_SIZE=$size python3 scripts/verify_cputime.py; echo; done
+VERIFY_SIZE=16384 N1=4000 N2=40000 python3 scripts/verify_cputime.py 4
+
+echo
 echo "== load"
 cargo run -q --release -p tower-webhook-benches --bin load -- "${REQUESTS:-30000}" "${CONNECTIONS:-64}"
 

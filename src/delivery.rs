@@ -92,11 +92,19 @@ pub enum UnsignedIdPolicy {
     SignatureOnly,
 }
 
+/// Where a delivery comes from: its provider, its source, and the namespace of its replay
+/// keys. Made once per [`Verifier`](crate::Verifier) (and per source) and shared by every
+/// delivery it verifies: one reference count per delivery, not one per name.
+#[derive(Debug)]
+pub(crate) struct Origin {
+    pub(crate) provider: Arc<str>,
+    pub(crate) source: Option<Arc<str>>,
+    pub(crate) namespace: Arc<str>,
+}
+
 #[derive(Debug)]
 struct Inner {
-    provider: Arc<str>,
-    source: Option<Arc<str>>,
-    namespace: Arc<str>,
+    origin: Arc<Origin>,
     verified: Verified,
     body: Bytes,
     policy: UnsignedIdPolicy,
@@ -187,9 +195,7 @@ impl KeyList {
 impl Delivery {
     /// The delivery `verified` proved, for `provider`, with its buffered body.
     pub(crate) fn new(
-        provider: Arc<str>,
-        source: Option<Arc<str>>,
-        namespace: Arc<str>,
+        origin: Arc<Origin>,
         verified: Verified,
         body: Bytes,
         policy: UnsignedIdPolicy,
@@ -200,9 +206,7 @@ impl Delivery {
         // copy that was about 3 % of a verification.
         Delivery {
             inner: Arc::new_cyclic(|_| Inner {
-                provider,
-                source,
-                namespace,
+                origin,
                 verified,
                 body,
                 policy,
@@ -223,13 +227,13 @@ impl Delivery {
         let (id, fingerprint) = if stored.id_is_fingerprint {
             (Field::Known(None), Fingerprint::Text(stored.id))
         } else {
-            (Field::Known(Some(stored.id)), Fingerprint::BodyHash)
+            (Field::Known(Some(stored.id.into())), Fingerprint::BodyHash)
         };
         let verified = Verified {
             timestamp: stored.timestamp,
             id,
             id_signed: stored.id_signed,
-            event_type: Field::Known(stored.event_type),
+            event_type: Field::Known(stored.event_type.map(Into::into)),
             event_type_signed: stored.event_type_signed,
             fingerprint,
             other_signatures: Vec::new(),
@@ -237,16 +241,12 @@ impl Delivery {
             credentials: None,
             retry_content: None,
         };
-        let namespace: Arc<str> = stored.provider.clone();
-        let delivery = Delivery::new(
-            stored.provider,
-            stored.source,
-            namespace,
-            verified,
-            body,
-            UnsignedIdPolicy::default(),
-            None,
-        );
+        let origin = Arc::new(Origin {
+            namespace: stored.provider.clone(),
+            provider: stored.provider,
+            source: stored.source,
+        });
+        let delivery = Delivery::new(origin, verified, body, UnsignedIdPolicy::default(), None);
         let _ = delivery.inner.keys.set(Keys {
             keys: KeyList::new(stored.keys),
             id_then_signature: false,
@@ -282,7 +282,7 @@ impl Delivery {
 
     fn provider_id(&self) -> Option<&str> {
         match &self.inner.verified.id {
-            Field::Known(id) => id.as_deref(),
+            Field::Known(_) => self.inner.verified.id.known(),
             Field::Json(_) => self.json()[0].as_deref(),
         }
     }
@@ -320,7 +320,7 @@ impl Delivery {
 
     /// The provider's name, as the scheme calls it (`"stripe"`, `"github"`).
     pub fn provider(&self) -> &str {
-        &self.inner.provider
+        &self.inner.origin.provider
     }
 
     /// The source the delivery came from, where there are several of one provider (a
@@ -328,7 +328,7 @@ impl Delivery {
     /// [`Verifier::for_source`](crate::Verifier::for_source)). Replay keys are namespaced
     /// by the provider and the source.
     pub fn source(&self) -> Option<&str> {
-        self.inner.source.as_deref()
+        self.inner.origin.source.as_deref()
     }
 
     /// The delivery id: the provider's id (a header or a body field), or, when the
@@ -412,7 +412,7 @@ impl Delivery {
     }
 
     fn unrouted_keys(&self) -> Keys {
-        let namespace = &*self.inner.namespace;
+        let namespace = &*self.inner.origin.namespace;
         let signatures = || self.content_keys(|bytes| ReplayKey::signature(namespace, bytes));
         let retries_signed_anew = self.inner.verified.timestamp.is_some();
         let content = |keys: KeyList| Keys {
@@ -486,7 +486,7 @@ impl Delivery {
     /// claims: routing on it routes by a claim (the body is still authentic).
     pub fn event_type(&self) -> Option<&str> {
         match &self.inner.verified.event_type {
-            Field::Known(kind) => kind.as_deref(),
+            Field::Known(_) => self.inner.verified.event_type.known(),
             Field::Json(_) => self.json()[1].as_deref(),
         }
     }

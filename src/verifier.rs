@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 
 use crate::clock::{Clock, SystemClock};
-use crate::delivery::UnsignedIdPolicy;
+use crate::delivery::{Origin, UnsignedIdPolicy};
 use crate::scheme::{CredentialFields, HandshakeResponse, Scheme, WebhookRequest};
 use crate::{ConfigError, Delivery, Rejection, RejectionKind, Secret};
 
@@ -43,15 +43,14 @@ pub use crate::scheme::DEFAULT_TOLERANCE;
 #[derive(Clone)]
 pub struct Verifier {
     inner: Arc<dyn ErasedVerifier>,
-    /// Which of several sources of the same provider this verifier is for.
-    source: Option<Arc<str>>,
-    /// The namespace of its deliveries' replay keys: the provider, and the source.
-    namespace: Arc<str>,
+    /// The provider, which of several sources of it this verifier is for, and the
+    /// namespace of its deliveries' replay keys: one `Arc` that each delivery shares.
+    origin: Arc<Origin>,
 }
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(source) = &self.source {
+        if let Some(source) = &self.origin.source {
             write!(f, "[source {source:?}] ")?;
         }
         self.inner.debug(f)
@@ -101,8 +100,11 @@ impl Verifier {
         let source = source.into();
         Verifier {
             inner: self.inner.clone(),
-            namespace: namespace(self.inner.provider(), Some(&source)),
-            source: Some(source),
+            origin: Arc::new(Origin {
+                provider: self.origin.provider.clone(),
+                namespace: namespace(self.inner.provider(), Some(&source)),
+                source: Some(source),
+            }),
         }
     }
 
@@ -120,7 +122,7 @@ impl Verifier {
 
     /// The source this verifier is for, if it was given one.
     pub fn source(&self) -> Option<&str> {
-        self.source.as_deref()
+        self.origin.source.as_deref()
     }
 
     /// Verifies a request whose body is already buffered.
@@ -131,8 +133,7 @@ impl Verifier {
             request.headers(),
             request.body(),
         );
-        self.inner
-            .verify(&view, self.source.as_ref(), &self.namespace)
+        self.inner.verify(&view, &self.origin)
     }
 
     /// Answers the provider's **unsigned** registration handshake when `request` is one
@@ -173,8 +174,7 @@ impl Verifier {
         body: &Bytes,
     ) -> Result<Delivery, Rejection> {
         let view = WebhookRequest::new(&parts.method, &parts.uri, &parts.headers, body);
-        self.inner
-            .verify(&view, self.source.as_ref(), &self.namespace)
+        self.inner.verify(&view, &self.origin)
     }
 }
 
@@ -293,10 +293,12 @@ impl<S: Scheme> VerifierBuilder<S> {
         let credentials = self.scheme.credential_fields();
         let credentials = (!credentials.is_empty()).then(|| Arc::new(credentials));
         Ok(Verifier {
-            source: None,
-            namespace: provider.clone(),
-            inner: Arc::new(Typed {
+            origin: Arc::new(Origin {
+                namespace: provider.clone(),
                 provider,
+                source: None,
+            }),
+            inner: Arc::new(Typed {
                 scheme: self.scheme,
                 keys,
                 tolerance: self.check_timestamp.then_some(tolerance),
@@ -320,15 +322,13 @@ trait ErasedVerifier: Send + Sync + 'static {
     fn verify(
         &self,
         request: &WebhookRequest<'_>,
-        source: Option<&Arc<str>>,
-        namespace: &Arc<str>,
+        origin: &Arc<Origin>,
     ) -> Result<Delivery, Rejection>;
     fn debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
 }
 
 struct Typed<S: Scheme> {
     scheme: S,
-    provider: Arc<str>,
     keys: Vec<S::Key>,
     tolerance: Option<Duration>,
     clock: Arc<dyn Clock>,
@@ -363,8 +363,7 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
     fn verify(
         &self,
         request: &WebhookRequest<'_>,
-        source: Option<&Arc<str>>,
-        namespace: &Arc<str>,
+        origin: &Arc<Origin>,
     ) -> Result<Delivery, Rejection> {
         let mut verified = self.scheme.verify(request, &self.keys)?;
         verified.credentials = self.credentials.clone();
@@ -375,9 +374,7 @@ impl<S: Scheme> ErasedVerifier for Typed<S> {
             system_now = self.system_clock.then_some(now);
         }
         Ok(Delivery::new(
-            self.provider.clone(),
-            source.cloned(),
-            namespace.clone(),
+            origin.clone(),
             verified,
             request.body().clone(),
             self.unsigned_id_policy,

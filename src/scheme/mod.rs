@@ -392,7 +392,7 @@ pub struct Verified {
 #[derive(Debug, Clone)]
 pub(crate) enum Field {
     /// Known when verified (a header, or set by the scheme).
-    Known(Option<Box<str>>),
+    Known(Option<Text>),
     /// A field of the JSON body, read on first access.
     Json(Arc<JsonPath>),
 }
@@ -400,6 +400,78 @@ pub(crate) enum Field {
 impl Default for Field {
     fn default() -> Self {
         Field::Known(None)
+    }
+}
+
+impl Field {
+    /// The text, where it is known.
+    pub(crate) fn known(&self) -> Option<&str> {
+        match self {
+            Field::Known(text) => text.as_ref().map(Text::as_str),
+            Field::Json(_) => None,
+        }
+    }
+}
+
+/// The longest text kept inline (most delivery ids and event types are shorter: a UUID is
+/// 36 characters, a Standard Webhooks id about 30).
+const INLINE_TEXT: usize = 46;
+
+/// A delivery's id or event type as text: inline when short, so that copying one from a
+/// header costs no allocation.
+#[derive(Clone)]
+pub(crate) enum Text {
+    Inline(u8, [u8; INLINE_TEXT]),
+    Heap(Box<str>),
+}
+
+impl Text {
+    /// A copy of `text`.
+    #[inline]
+    pub(crate) fn new(text: &str) -> Self {
+        let mut inline = [0u8; INLINE_TEXT];
+        match (inline.get_mut(..text.len()), u8::try_from(text.len())) {
+            (Some(slot), Ok(len)) => {
+                slot.copy_from_slice(text.as_bytes());
+                Text::Inline(len, inline)
+            }
+            _ => Text::Heap(text.into()),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Only ever filled from a `&str`, whole: always UTF-8.
+            Text::Inline(len, bytes) => bytes
+                .get(..usize::from(*len))
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+            Text::Heap(text) => text,
+        }
+    }
+}
+
+impl From<String> for Text {
+    #[inline]
+    fn from(text: String) -> Self {
+        if text.len() <= INLINE_TEXT {
+            Text::new(&text)
+        } else {
+            Text::Heap(text.into_boxed_str())
+        }
+    }
+}
+
+impl From<Box<str>> for Text {
+    fn from(text: Box<str>) -> Self {
+        Text::Heap(text)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -433,7 +505,7 @@ impl Verified {
     /// of the signed body).
     #[inline]
     pub fn signed_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Field::Known(Some(id.into().into_boxed_str()));
+        self.id = Field::Known(Some(Text::from(id.into())));
         self.id_signed = true;
         self
     }
@@ -443,7 +515,7 @@ impl Verified {
     /// alone (see [`Delivery::replay_keys`](crate::Delivery::replay_keys)).
     #[inline]
     pub fn unsigned_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Field::Known(Some(id.into().into_boxed_str()));
+        self.id = Field::Known(Some(Text::from(id.into())));
         self.id_signed = false;
         self
     }
@@ -460,7 +532,7 @@ impl Verified {
     /// The provider's event type, covered by the signature.
     #[inline]
     pub fn signed_event_type(mut self, event_type: impl Into<String>) -> Self {
-        self.event_type = Field::Known(Some(event_type.into().into_boxed_str()));
+        self.event_type = Field::Known(Some(Text::from(event_type.into())));
         self.event_type_signed = true;
         self
     }
@@ -469,7 +541,7 @@ impl Verified {
     /// sender claims.
     #[inline]
     pub fn unsigned_event_type(mut self, event_type: impl Into<String>) -> Self {
-        self.event_type = Field::Known(Some(event_type.into().into_boxed_str()));
+        self.event_type = Field::Known(Some(Text::from(event_type.into())));
         self.event_type_signed = false;
         self
     }

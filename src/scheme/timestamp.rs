@@ -81,12 +81,17 @@ fn parse_digits(value: &str) -> Option<u64> {
     if value.is_empty() || value.len() > MAX_DIGITS {
         return None;
     }
-    // Digits only (no sign, no space), at most 18 of them: no overflow.
-    value.bytes().try_fold(0u64, |n, b| {
-        b.is_ascii_digit()
-            .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))
-            .flatten()
-    })
+    // Digits only (no sign, no space), at most 18 of them: below 10^18, so `n * 10 + 9`
+    // never overflows a u64.
+    let mut n = 0u64;
+    for b in value.bytes() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(digit);
+    }
+    Some(n)
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@ use crate::scheme::crypto::{
 use crate::scheme::json::{find_fields, JsonPath};
 use crate::scheme::{
     header_value, parse_timestamp, path_and_query, url_base, Field, Fingerprint, HandshakeResponse,
-    Message, PublicBase, RegistrationHandshake, Scheme, TimestampFormat, Verified, WebhookRequest,
+    Message, PublicBase, RegistrationHandshake, Scheme, Text, TimestampFormat, Verified,
+    WebhookRequest,
 };
 use crate::{ConfigError, Rejection, RejectionKind, Secret};
 
@@ -528,11 +529,12 @@ impl SignatureScheme {
     /// (the body as sent, and whatever else is signed), with an id the signature does not
     /// cover: then the content without the timestamp is what a provider's retry repeats.
     /// A timestamp read from the body (Linear) changes the body on each attempt.
-    fn resigns_the_same_content(&self) -> bool {
-        self.parts.iter().any(|part| self.is_timestamp(part))
+    /// `id_signed` is [`id_is_signed`](Self::id_is_signed), which the caller has already.
+    fn resigns_the_same_content(&self, id_signed: bool) -> bool {
+        !id_signed
+            && self.parts.iter().any(|part| self.is_timestamp(part))
             && self.signs(&Part::Body)
             && !matches!(&self.timestamp, Some((TimestampSource::Json(_), _)))
-            && !self.id_is_signed()
     }
 
     /// Whether `part` is the signed timestamp: `Part::Timestamp`, or the timestamp's own
@@ -681,7 +683,9 @@ impl Scheme for SignatureScheme {
         // Filled in place, field by field (the builder's setters move the whole value at
         // each call).
         let mut verified = Verified::new();
-        if id.is_some() && self.resigns_the_same_content() {
+        // Only asked where there is an id.
+        let id_signed = id.is_some() && self.id_is_signed();
+        if id.is_some() && self.resigns_the_same_content(id_signed) {
             verified.retry_content =
                 Some(self.retry_content(request, id, keys.get(matched.key))?);
         }
@@ -711,8 +715,8 @@ impl Scheme for SignatureScheme {
                 verified.id_signed = true;
             }
             (Some(FieldSource::Header(_)), _, Some(id)) => {
-                verified.id = Field::Known(Some(id.into()));
-                verified.id_signed = self.id_is_signed();
+                verified.id = Field::Known(Some(Text::new(id)));
+                verified.id_signed = id_signed;
             }
             _ => {}
         }
@@ -723,7 +727,7 @@ impl Scheme for SignatureScheme {
             }
             (Some(FieldSource::Header(name)), _) => {
                 if let Some(kind) = self.read(request, name)? {
-                    verified.event_type = Field::Known(Some(kind.into()));
+                    verified.event_type = Field::Known(Some(Text::new(kind)));
                     verified.event_type_signed = self.is_signed(self.event_type.as_ref());
                 }
             }

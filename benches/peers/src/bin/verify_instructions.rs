@@ -1,6 +1,6 @@
 //! A driver for instruction counts of one verification at 256 B (Valgrind's callgrind,
-//! which does not depend on the machine's load): `verify_instructions <preset>
-//! <ours|raw|keyed> <iterations>`. `raw` is the benchmarks' raw HMAC (keyed each time),
+//! which does not depend on the machine's load; `VERIFY_SIZE=1024` for another size): `verify_instructions <preset>
+//! <ours|raw|keyed|webhook-verify> <iterations>`. `raw` is the benchmarks' raw HMAC (keyed each time),
 //! `keyed` the floor of what a verifier must do per request: the HMAC state keyed once,
 //! cloned, fed the signed content and finalized. Under Valgrind, SHA-256 runs in software
 //! (no SHA extensions), so the hash weighs far more than on the hardware: compare the
@@ -18,7 +18,13 @@ use hmac::{Hmac, Mac};
 use tower_webhook::{providers, Verifier};
 use tower_webhook_benches::*;
 
-const SIZE: usize = 256;
+/// The body's size: 256 B, or `VERIFY_SIZE` bytes.
+fn size() -> usize {
+    std::env::var("VERIFY_SIZE")
+        .ok()
+        .and_then(|size| size.parse().ok())
+        .unwrap_or(256)
+}
 
 type Preset = fn() -> tower_webhook::scheme::SignatureScheme;
 type BodyFn = fn(usize) -> Bytes;
@@ -39,7 +45,9 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (preset, which, iterations) = match args.as_slice() {
         [_, preset, which, n] => (preset.as_str(), which.as_str(), n.parse::<usize>().unwrap()),
-        _ => panic!("usage: verify_instructions <preset> <ours|raw> <iterations>"),
+        _ => panic!(
+            "usage: verify_instructions <preset> <ours|raw|keyed|webhook-verify> <iterations>"
+        ),
     };
     let (request, verifier, key, parts): (_, Verifier, Vec<u8>, Vec<Vec<u8>>) = match preset {
         "standard-webhooks" => {
@@ -48,7 +56,7 @@ fn main() {
                 STANDARD_SECRET,
                 "/",
                 "application/json",
-                json_body(SIZE),
+                json_body(size()),
                 "msg_2LJG6Sfs",
             );
             let key = base64::Engine::decode(
@@ -72,7 +80,7 @@ fn main() {
                 "github" => (providers::github, json_body),
                 _ => (providers::slack, json_body),
             };
-            let request = signed(make(), SECRET, "/", "application/json", body(SIZE), "d1");
+            let request = signed(make(), SECRET, "/", "application/json", body(size()), "d1");
             let parts = match preset {
                 "stripe" => {
                     let h = String::from_utf8(header(&request, "stripe-signature")).unwrap();
@@ -102,7 +110,7 @@ fn main() {
                 SECRET,
                 url,
                 "application/x-www-form-urlencoded",
-                form_body(SIZE),
+                form_body(size()),
                 "d1",
             );
             let mut params: Vec<(String, String)> = form_urlencoded::parse(request.body())
@@ -165,6 +173,42 @@ fn main() {
                     }
                     black_box(mac.finalize().into_bytes());
                 }
+            }
+        }
+        // The peer crate on the same request (not Twilio, whose parameters it takes parsed).
+        "webhook-verify" => {
+            let (provider, secret) = match preset {
+                "standard-webhooks" => (
+                    webhook_verify::Provider::StandardWebhooks,
+                    webhook_verify::Secret::new(STANDARD_SECRET),
+                ),
+                "stripe" => (
+                    webhook_verify::Provider::Stripe,
+                    webhook_verify::Secret::new(SECRET),
+                ),
+                "github" => (
+                    webhook_verify::Provider::GitHub,
+                    webhook_verify::Secret::new(SECRET),
+                ),
+                "slack" => (
+                    webhook_verify::Provider::Slack,
+                    webhook_verify::Secret::new(SECRET),
+                ),
+                other => panic!("no webhook-verify measure for {other}"),
+            };
+            let verify = || {
+                webhook_verify::verify(
+                    provider,
+                    request.headers(),
+                    black_box(request.body()),
+                    &secret,
+                    Default::default(),
+                )
+                .is_ok()
+            };
+            assert!(verify());
+            for _ in 0..iterations {
+                black_box(verify());
             }
         }
         other => panic!("unknown measure {other}"),
