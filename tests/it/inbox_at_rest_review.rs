@@ -359,6 +359,27 @@ fn weak_keys_are_refused() {
     );
 }
 
+/// Encryption turned on over an inbox with rows in clear: the docs say to purge or forget
+/// them. A forgotten row's bytes stay in the SQLite file (its free pages, its WAL) as long
+/// as nothing overwrites them: SQLite runs without `secure_delete`, and the WAL keeps the
+/// old frames until a checkpoint reuses them. The inbox could set `PRAGMA secure_delete =
+/// ON` when it encrypts and checkpoint (`TRUNCATE`) after `forget`/`purge_done`; or the
+/// docs must say to `VACUUM` after forgetting rows in clear (PostgreSQL likewise keeps
+/// dead tuples until vacuumed, and in its WAL and backups).
+#[cfg(feature = "inbox-sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forgotten_row_in_clear_leaves_no_plaintext_in_the_file() {
+    let db = Database::new(Engine::Sqlite, "forgotten");
+    let clear = Inbox::connect(&db.url).await.unwrap();
+    let id = deliver(&receiver(&clear).await, &clear, "msg_clear_then_forgotten").await;
+    let inbox = clear.clone().encrypt_at_rest(keys());
+    assert!(inbox.forget(id).await.unwrap());
+    deliver(&receiver(&inbox).await, &inbox, "msg_sealed_after").await;
+    assert!(inbox.get(id).await.unwrap().is_none());
+    drop((clear, inbox));
+    assert_no_marker(&db.stored().await);
+}
+
 macro_rules! on_every_engine {
     ($($test:ident),* $(,)?) => {
         #[cfg(feature = "inbox-sqlite")]
