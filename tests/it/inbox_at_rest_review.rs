@@ -11,6 +11,7 @@
 //! - Weak keys are accepted: 32 zero bytes, and any 32-character text as raw bytes.
 //! - The JSON API answers 503 "the inbox is unavailable" for a sealed row whose key it
 //!   lacks, and shows nothing of it (not its state, attempts or last error).
+//! - A row in clear forgotten after encryption is turned on stays in the SQLite file.
 
 use crate::common;
 
