@@ -14,7 +14,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use aes_gcm::aead::{self, AeadInOut, Generate, KeyInit};
-use aes_gcm::{Aes256Gcm, Key};
+use aes_gcm::Aes256Gcm;
 
 type Nonce = aead::Nonce<Aes256Gcm>;
 type Tag = aead::Tag<Aes256Gcm>;
@@ -135,10 +135,24 @@ impl AtRestKey {
                 ),
             )
         })?;
-        let key = Key::<Aes256Gcm>::from(*bytes);
+        if bytes.iter().all(|&b| b == 0) {
+            return Err(InboxError::new(
+                InboxErrorKind::Configuration,
+                format!(
+                    "the at-rest key `{id}` is all zeros: make one with `openssl rand -base64 32`"
+                ),
+            ));
+        }
+        // Keyed from the zeroized buffer itself: no copy of the key is left behind.
+        let cipher = Aes256Gcm::new_from_slice(&bytes[..]).map_err(|_| {
+            InboxError::new(
+                InboxErrorKind::Configuration,
+                "the at-rest key is not 32 bytes",
+            )
+        })?;
         Ok(AtRestKey {
             id: Arc::from(id),
-            cipher: Aes256Gcm::new(&key),
+            cipher,
         })
     }
 }
@@ -152,11 +166,13 @@ fn is_key_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-/// The 32 bytes of a key given raw, as hex, or as base64 (padded or not).
+/// The 32 bytes of a key given raw, as hex, or as base64 (padded or not). 32 bytes of
+/// printable text are not taken as raw bytes: that is a passphrase (or a 128-bit key in
+/// hex), not 256 random bits; a random key is all printable with a chance near 10^-14.
 fn key_bytes(given: &[u8]) -> Option<zeroize::Zeroizing<[u8; 32]>> {
     let mut out = zeroize::Zeroizing::new([0u8; 32]);
-    if let Ok(raw) = <[u8; 32]>::try_from(given) {
-        *out = raw;
+    if given.len() == 32 && !given.iter().all(|&b| b.is_ascii_graphic() || b == b' ') {
+        out.copy_from_slice(given);
         return Some(out);
     }
     if given.len() == 64 && const_hex::decode_to_slice(given, &mut out[..]).is_ok() {

@@ -118,12 +118,23 @@ struct ApiError(StatusCode, String);
 
 impl From<InboxError> for ApiError {
     fn from(error: InboxError) -> ApiError {
-        tracing::error!(error = %error, "webhook inbox API: the database failed");
-        // The database's own message stays in the log.
-        ApiError(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the inbox is unavailable".to_owned(),
-        )
+        match error.kind() {
+            // A row that cannot be read (sealed under a key this instance lacks, or
+            // damaged): not an outage, and retrying does not help.
+            crate::inbox::InboxErrorKind::Configuration | crate::inbox::InboxErrorKind::Corrupt => {
+                tracing::error!(error = %error, "webhook inbox API: a delivery cannot be read");
+                // Its message names the key's id (never a key) or the damage.
+                ApiError(StatusCode::INTERNAL_SERVER_ERROR, error.to_string())
+            }
+            _ => {
+                tracing::error!(error = %error, "webhook inbox API: the database failed");
+                // The database's own message stays in the log.
+                ApiError(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the inbox is unavailable".to_owned(),
+                )
+            }
+        }
     }
 }
 

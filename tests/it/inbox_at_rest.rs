@@ -369,6 +369,57 @@ async fn keys_rotate_and_a_missing_key_is_an_error(engine: Engine) {
 }
 
 /// Each test, once per engine built in.
+/// The JSON API on an instance without the key of a sealed row answers a status that says
+/// so (not `503`, which reads as an outage a monitor retries) and names the key's id.
+async fn the_api_names_the_missing_key_of_a_sealed_row(engine: Engine) {
+    let db = Database::new(engine, "api");
+    let writer = Inbox::connect(&db.url)
+        .await
+        .unwrap()
+        .encrypt_at_rest(keys("k1", KEY_1));
+    let server = receiver(&writer).await;
+    let id = deliver(&server, &writer, "msg_api").await;
+    let reader = Inbox::connect(&db.url).await.unwrap();
+    let api = Server::start(Router::new().nest("/inbox", reader.router())).await;
+    let reply = send(
+        http::Request::get(api.url(&format!("/inbox/deliveries/{}", id.get())))
+            .body(Bytes::new())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        reply.text()
+    );
+    assert!(reply.text().contains("k1"), "{}", reply.text());
+}
+
+/// Weak keys are refused (found by review): 32 zero bytes, 64 zero hex digits, and 32
+/// characters of text taken as the raw key (a passphrase, or a 128-bit key in hex).
+#[test]
+fn weak_keys_are_refused() {
+    for (what, key) in [
+        ("32 zero bytes", Secret::new([0u8; 32])),
+        ("64 zero hex digits", Secret::from("0".repeat(64))),
+        (
+            "32 hex digits (128 bits)",
+            Secret::from("5f3a9c0d1e2b4a6f8c7d9e0a1b2c3d4e"),
+        ),
+        (
+            "a 32-character passphrase",
+            Secret::from("correct horse battery staple 420"),
+        ),
+    ] {
+        assert!(
+            AtRestKeys::new("weak", &key).is_err(),
+            "{what} accepted as a key"
+        );
+    }
+    assert!(AtRestKeys::new("strong", &Secret::from(KEY_1)).is_ok());
+}
+
 macro_rules! on_every_engine {
     ($($test:ident),* $(,)?) => {
         #[cfg(feature = "inbox-sqlite")]
@@ -396,4 +447,5 @@ on_every_engine!(
     the_database_holds_no_plaintext_body,
     without_encryption_the_scan_finds_the_body,
     keys_rotate_and_a_missing_key_is_an_error,
+    the_api_names_the_missing_key_of_a_sealed_row,
 );

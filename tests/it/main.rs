@@ -27,8 +27,6 @@ mod hyper_server;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_at_rest;
 #[cfg(all(inbox, feature = "axum"))]
-mod inbox_at_rest_review;
-#[cfg(all(inbox, feature = "axum"))]
 mod inbox_attempt_timeout;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_contract;
