@@ -131,8 +131,11 @@ async fn through_layer(inbox: Inbox, run: usize) -> Measured {
 }
 
 /// An insert of one delivery by hand: its key and its body.
-type InsertByHand =
-    Arc<dyn Fn(Vec<u8>, Bytes) -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>;
+type InsertByHand = Arc<
+    dyn Fn(Vec<u8>, Bytes) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
+        + Send
+        + Sync,
+>;
 
 /// The same HTTP server and the same signed requests without the layer: the handler
 /// itself does the bare `INSERT` (the delivery's id hashed as its key, and its body) and
