@@ -11,7 +11,8 @@
 //! (scripts/bench.sh runs it, then scripts/inbox_growth_chart.py draws the chart). Writes
 //! its figures to `target/inbox_growth.json` (or `INBOX_GROWTH_OUT`) and the plans of the
 //! read statements at the largest size to `target/inbox_growth_plans.txt`.
-//! `INBOX_GROWTH_SIZES=10000,100000` runs fewer sizes. Without `--bench` it does nothing.
+//! `INBOX_GROWTH_SIZES=10000,100000` runs fewer sizes, `INBOX_GROWTH_ENGINES=sqlite` (or
+//! `postgres`) one engine, `INBOX_GROWTH_PURGE=0` skips the purge. Without `--bench` it does nothing.
 //!
 //! The rows are the inbox's own: one delivery written through the layer, copied with SQL
 //! (`INSERT … SELECT`, with the tally's triggers on) into deliveries with distinct ids
@@ -48,8 +49,9 @@ const IN_FLIGHT: usize = 16;
 const HANDLED: usize = 1_000;
 /// Calls of each read in a pass; its figure is the median of every pass's.
 const READS: usize = 100;
-/// Passes over the sizes (each figure: the median of the passes', or of every call's).
-const PASSES: usize = 3;
+/// Passes over the sizes (each figure: the median of the passes', or of every call's):
+/// as many as there are inboxes, so each takes each place in the order once.
+const PASSES: usize = 4;
 /// The page size of the list's figures.
 const PAGE: u32 = 50;
 /// The sizes measured against the empty inbox.
@@ -338,6 +340,14 @@ async fn plans(engine: Engine, url: &str, deep: &DeliveryRecord, id: i64) -> Str
         .unwrap_or(0);
     let deep_id = deep.id.get();
     let now = now_ms();
+    // As src/inbox/sqlite.rs writes them: SQLite's purge and claim name their index.
+    let (done_index, claim_index) = match engine {
+        Engine::Sqlite => (
+            " INDEXED BY webhook_inbox_done",
+            " INDEXED BY webhook_inbox_claimable",
+        ),
+        Engine::Postgres => ("", ""),
+    };
     let statements = [
         (
             "list",
@@ -393,14 +403,14 @@ async fn plans(engine: Engine, url: &str, deep: &DeliveryRecord, id: i64) -> Str
         (
             "purge batch",
             format!(
-                "SELECT id FROM webhook_inbox WHERE state = 'done' AND finished_at < {now}
+                "SELECT id FROM webhook_inbox{done_index} WHERE state = 'done' AND finished_at < {now}
                  ORDER BY finished_at LIMIT 1000"
             ),
         ),
         (
             "claim select",
             format!(
-                "SELECT id FROM webhook_inbox WHERE state IN ('pending', 'retrying')
+                "SELECT id FROM webhook_inbox{claim_index} WHERE state IN ('pending', 'retrying')
                  AND scheduled_at <= {now} ORDER BY scheduled_at, id LIMIT 1"
             ),
         ),
@@ -894,21 +904,24 @@ async fn engine_run(
             run_sql(engine, &sized.db.url, &[], true).await;
         }
     }
+    // Each pass starts at another size: each size takes each place in the order once.
+    let turns = all.len();
     for pass in 0..PASSES {
-        for sized in &mut all {
+        for turn in 0..turns {
+            let sized = &mut all[(pass + turn) % turns];
             ack_round(sized, &format!("ack{pass}"), true).await;
             read_pass(sized).await;
         }
         eprintln!("{}: pass {pass} done", name(engine));
     }
-    for _ in 0..PASSES {
-        for sized in &mut all {
-            claim_pass(sized).await;
+    for pass in 0..PASSES {
+        for turn in 0..turns {
+            claim_pass(&mut all[(pass + turn) % turns]).await;
         }
     }
     let largest = all.last_mut().expect("sizes");
     let mut purged = None;
-    if largest.rows > 0 {
+    if largest.rows > 0 && std::env::var("INBOX_GROWTH_PURGE").as_deref() != Ok("0") {
         let deep = largest.deep.clone().expect("deep");
         let one = largest.one.expect("one");
         let _ = writeln!(
