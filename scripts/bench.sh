@@ -3,9 +3,10 @@
 # raw HMAC and the peer crates; the layer split into its parts), the end-to-end load test
 # on 127.0.0.1 (with a raw-HMAC-by-hand floor), the allocations per delivery, the memory
 # store's bytes per entry and the source cache's per tenant, and the inbox's write path
-# (SQLite and a PostgreSQL it starts itself, beside a bare INSERT loop). Prints the tables
-# as Markdown.
-# Takes about 25 minutes.
+# (SQLite and a PostgreSQL it starts itself, beside a bare INSERT loop), the backlog's
+# drain, and the inbox at 10k, 100k and 1M deliveries (with its chart,
+# docs/img/inbox-growth.svg). Prints the tables as Markdown.
+# Takes about 35 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -51,3 +52,8 @@ cargo bench -q --bench inbox --features inbox-sqlite,inbox-postgres,axum
 echo
 echo "== inbox backlog drain"
 cargo bench -q --bench inbox_drain --features inbox-sqlite,inbox-postgres,axum
+
+echo
+echo "== inbox growth: 10k, 100k and 1M deliveries stored against an empty inbox (about 10 minutes)"
+cargo bench -q --bench inbox_growth --features inbox-sqlite,inbox-postgres,axum >/dev/null
+python3 scripts/inbox_growth_chart.py target/inbox_growth.json docs/img/inbox-growth.svg
