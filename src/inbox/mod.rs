@@ -844,7 +844,7 @@ impl Inbox {
 
     /// How many deliveries are in each state, and how long the oldest waiting one has
     /// waited (the lag). Read from counts kept as deliveries change state and from an
-    /// index: it costs the same with a million deliveries stored as with none.
+    /// index, never a count of the table.
     pub async fn stats(&self) -> Result<InboxStats, InboxError> {
         self.fold_tally(false).await;
         self.shared.db.stats(now_ms()).await
