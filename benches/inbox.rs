@@ -95,6 +95,12 @@ async fn through_layer(inbox: Inbox, run: usize) -> Measured {
     let app = Router::new()
         .route("/hook", post(|| async { "ok" }))
         .route_layer(WebhookLayer::new(verifier).inbox(inbox));
+    serve_and_send(app, &format!("msg_{run}")).await
+}
+
+/// Serves `app` on 127.0.0.1 and sends it `COUNT` deliveries to `/hook`, pre-signed with
+/// ids `{prefix}_{i}`, each to be answered `202`: the throughput and latencies.
+async fn serve_and_send(app: Router, prefix: &str) -> Measured {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -110,7 +116,7 @@ async fn through_layer(inbox: Inbox, run: usize) -> Measured {
                     .body(body(i))
                     .expect("request");
                 signer
-                    .sign_with(request, &format!("msg_{run}_{i}"), now)
+                    .sign_with(request, &format!("{prefix}_{i}"), now)
                     .expect("sign")
             })
             .collect(),
@@ -159,39 +165,7 @@ async fn bare_handler(insert: InsertByHand, run: usize) -> Measured {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let signer = Signer::new(providers::standard_webhooks(), SECRET).unwrap();
-    let now = SystemTime::now();
-    let requests: Arc<Vec<http::Request<Bytes>>> = Arc::new(
-        (0..COUNT)
-            .map(|i| {
-                let request = http::Request::post(format!("http://{addr}/hook"))
-                    .header("content-type", "application/json")
-                    .body(body(i))
-                    .expect("request");
-                signer
-                    .sign_with(request, &format!("bare_{run}_{i}"), now)
-                    .expect("sign")
-            })
-            .collect(),
-    );
-    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-    let measured = measure(move |i| {
-        let (client, requests) = (client.clone(), requests.clone());
-        async move {
-            let request = requests[i].clone().map(Full::new);
-            let response = client.request(request).await.expect("response");
-            assert_eq!(response.status(), http::StatusCode::ACCEPTED);
-            let _ = response.into_body().collect().await;
-        }
-    })
-    .await;
-    server.abort();
-    measured
+    serve_and_send(app, &format!("bare_{run}")).await
 }
 
 /// The bare loop: one `INSERT … ON CONFLICT DO NOTHING` of a 32-byte key and a 1 KiB
