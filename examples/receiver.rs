@@ -33,14 +33,23 @@
 //!   receivers can share) turns on the durable inbox (`cargo run --example receiver
 //!   --features inbox-sqlite`): each delivery is answered `202` once written, and workers
 //!   run the handler from the database. `INBOX_LEASE_MS` sets the workers' lease, `INBOX_RETRY_MS`
-//!   the first pause after a failure. `HANDLER_FAIL_FIRST=n` makes the first `n`
-//!   attempts of each delivery fail (`500`), `HANDLER_DELAY_MS` makes the handler take
-//!   that long, and `HANDLED_LOG=path` appends a JSON line `{"provider","id","event"}`
+//!   the first pause after a failure, `INBOX_MAX_ATTEMPTS` the attempts before a delivery
+//!   is dead, `INBOX_ATTEMPT_TIMEOUT_MS` how long one attempt may run.
+//! - The handler's behaviour, for the tests of others: `HANDLER_FAIL_FIRST=n` makes the
+//!   first `n` attempts of each delivery fail (`503` with a body saying so),
+//!   `HANDLER_FAIL_ALWAYS=id,id` makes the deliveries with those ids fail every attempt
+//!   (`503`), `HANDLER_HANG=1` makes the handler never answer, `HANDLER_DELAY_MS` makes it
+//!   take that long, and `HANDLED_LOG=path` appends a JSON line `{"provider","id","event"}`
 //!   to that file for each delivery handled, written before the handler answers: the
 //!   hooks of the crash tests.
 //! - GitHub deliveries go through a [`Dispatch`]er, and `event` is the name it dispatched
 //!   them under: `issues.opened` where the payload has an `action`, `push` where it has
-//!   none.
+//!   none. `GITHUB_ROUTES=push,issues.opened` makes the dispatcher handle only those
+//!   names (the rest are answered `unhandled`); unset, every event is handled.
+//! - `METRICS=1` (feature `metrics`: `cargo run --example receiver --features
+//!   metrics,inbox-sqlite`) serves `GET /metrics` in the Prometheus text format: every
+//!   route's requests, and the inbox's gauges and attempts when `INBOX_URL` is set
+//!   ([`tower_webhook::metrics`] lists them). Without it `/metrics` is `404`.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -70,6 +79,8 @@ type Log = Arc<Mutex<Vec<Record>>>;
 #[derive(Clone, Default)]
 struct Behaviour {
     fail_first: u32,
+    fail_always: Arc<[String]>,
+    hang: bool,
     delay: std::time::Duration,
     handled_log: Option<std::path::PathBuf>,
 }
@@ -80,6 +91,13 @@ impl Behaviour {
         Behaviour {
             fail_first: number("HANDLER_FAIL_FIRST")
                 .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+            fail_always: std::env::var("HANDLER_FAIL_ALWAYS")
+                .unwrap_or_default()
+                .split(',')
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            hang: std::env::var("HANDLER_HANG").is_ok_and(|v| v == "1"),
             delay: std::time::Duration::from_millis(number("HANDLER_DELAY_MS").unwrap_or(0)),
             handled_log: std::env::var_os("HANDLED_LOG").map(Into::into),
         }
@@ -101,21 +119,32 @@ async fn record(
     Extension(behaviour): Extension<Behaviour>,
     extensions: http::Extensions,
     delivery: Delivery,
-) -> StatusCode {
+) -> (StatusCode, String) {
     let event = delivery.event_type().map(str::to_owned);
     handle(&log, &behaviour, &extensions, &delivery, event).await
 }
 
 /// GitHub's route: every delivery through a dispatcher, recorded under the name it was
-/// dispatched by (`issues.opened`, `push`).
+/// dispatched by (`issues.opened`, `push`). With `GITHUB_ROUTES`, only those names have
+/// a handler; the rest are answered `unhandled`.
 fn github_dispatch(log: &Log, behaviour: &Behaviour) -> Dispatch {
-    let (log, behaviour) = (log.clone(), behaviour.clone());
-    Dispatch::new().fallback(
+    let handler = {
+        let (log, behaviour) = (log.clone(), behaviour.clone());
         move |delivery: Delivery, dispatched: Dispatched, extensions: http::Extensions| {
             let (log, behaviour) = (log.clone(), behaviour.clone());
             async move { handle(&log, &behaviour, &extensions, &delivery, dispatched.name()).await }
-        },
-    )
+        }
+    };
+    match std::env::var("GITHUB_ROUTES") {
+        Ok(routes) => routes
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .fold(Dispatch::new(), |dispatch, name| {
+                dispatch.on(name, handler.clone())
+            }),
+        Err(_) => Dispatch::new().fallback(handler),
+    }
 }
 
 /// The handler's work: fail or wait as `Behaviour` says, then record the delivery.
@@ -125,9 +154,22 @@ async fn handle(
     extensions: &http::Extensions,
     delivery: &Delivery,
     event: Option<String>,
-) -> StatusCode {
-    if attempt(extensions) <= behaviour.fail_first {
-        return StatusCode::INTERNAL_SERVER_ERROR;
+) -> (StatusCode, String) {
+    let attempt = attempt(extensions);
+    if attempt <= behaviour.fail_first {
+        return failed(format!(
+            "simulated failure: attempt {attempt} of the first {} (HANDLER_FAIL_FIRST)",
+            behaviour.fail_first
+        ));
+    }
+    if behaviour.fail_always.iter().any(|id| id == delivery.id()) {
+        return failed(format!(
+            "simulated failure: delivery {} fails every attempt (HANDLER_FAIL_ALWAYS)",
+            delivery.id()
+        ));
+    }
+    if behaviour.hang {
+        return std::future::pending().await;
     }
     if !behaviour.delay.is_zero() {
         // Simulated work.
@@ -149,7 +191,7 @@ async fn handle(
             .open(path)
             .and_then(|mut file| file.write_all(line.as_bytes()));
         if written.is_err() {
-            return StatusCode::INTERNAL_SERVER_ERROR;
+            return failed("HANDLED_LOG cannot be written".to_owned());
         }
     }
     let entry = Record {
@@ -161,9 +203,55 @@ async fn handle(
     tracing::info!(provider = %entry.provider, id = %entry.id, event = ?entry.event, "delivery handled");
     match log.lock() {
         Ok(mut log) => log.push(entry),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR,
+        Err(_) => return failed("the log is poisoned".to_owned()),
     }
-    StatusCode::OK
+    (StatusCode::OK, String::new())
+}
+
+/// A failed attempt: `503` with a body that says why (the inbox keeps its first bytes).
+fn failed(why: String) -> (StatusCode, String) {
+    (StatusCode::SERVICE_UNAVAILABLE, why)
+}
+
+/// `METRICS=1`: a Prometheus recorder for the whole process, histograms with buckets,
+/// and the route that renders it.
+fn metrics_routes() -> Result<Router, Box<dyn std::error::Error>> {
+    if !std::env::var("METRICS").is_ok_and(|v| v == "1") {
+        return Ok(Router::new());
+    }
+    #[cfg(feature = "metrics")]
+    {
+        use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Suffix("_seconds".into()),
+                tower_webhook::metrics::SECONDS_BUCKETS,
+            )?
+            .build_recorder();
+        let handle = recorder.handle();
+        metrics::set_global_recorder(recorder)?;
+        tower_webhook::metrics::describe();
+        // The exporter folds its histograms when it renders; a scrape does that too.
+        Ok(Router::new().route(
+            "/metrics",
+            get(move || {
+                let handle = handle.clone();
+                async move {
+                    (
+                        [(
+                            http::header::CONTENT_TYPE,
+                            "text/plain; version=0.0.4; charset=utf-8",
+                        )],
+                        handle.render(),
+                    )
+                }
+            }),
+        ))
+    }
+    #[cfg(not(feature = "metrics"))]
+    Err("METRICS=1 is set, but this build has no metrics: \
+         run with `--features metrics`"
+        .into())
 }
 
 async fn deliveries(Extension(log): Extension<Log>) -> Result<Json<Vec<Record>>, StatusCode> {
@@ -387,6 +475,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let app = app
+        .merge(metrics_routes()?)
         .route("/deliveries", get(deliveries))
         .layer(Extension(log.clone()))
         .layer(Extension(behaviour.clone()));
@@ -412,6 +501,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         if let Some(first) = millis("INBOX_RETRY_MS") {
             workers = workers.backoff(first, first * 8);
+        }
+        if let Some(timeout) = millis("INBOX_ATTEMPT_TIMEOUT_MS") {
+            workers = workers.attempt_timeout(timeout);
+        }
+        if let Some(attempts) = std::env::var("INBOX_MAX_ATTEMPTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            workers = workers.max_attempts(attempts);
         }
         workers.spawn()
     });

@@ -7,6 +7,9 @@
 #     unprivileged user, in temporary directories on free 127.0.0.1 ports
 #     (tests/it/common/postgres.rs). The package's own cluster is never used: on Debian it is
 #     created and started by the package; it is left alone.
+#   - prometheus (Debian's package): the metrics test starts its own server on a free
+#     127.0.0.1 port with a temporary data directory (tests/it/common/prometheus.rs),
+#     scraping the receiver example; the package's own service is never started.
 set -euo pipefail
 
 apt_install() {
@@ -42,3 +45,8 @@ if [ -z "$(pg_bin)" ] && ! command -v initdb >/dev/null 2>&1; then
 fi
 bin="$(pg_bin)"
 echo "== postgresql: $("${bin:-$(dirname "$(command -v initdb)")}/postgres" --version)"
+
+if ! command -v prometheus >/dev/null 2>&1; then
+  apt_install prometheus
+fi
+echo "== prometheus: $(prometheus --version 2>&1 | head -n 1)"

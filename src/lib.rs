@@ -89,6 +89,10 @@
 //! - `jwt`: `scheme::JwtScheme`, deliveries signed with a JWT whose claims carry the
 //!   body's SHA-256 (the Plaid and Vonage presets), verified with jsonwebtoken on its
 //!   pure-Rust RustCrypto backend.
+//! - `metrics`: [`metrics`](crate::metrics), what the layer, the source lookups and the
+//!   inbox record through the `metrics` facade (requests by outcome and reason,
+//!   verification and handler time, the inbox's states, lag and attempts), for the
+//!   exporter the application installs.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -152,6 +156,12 @@ mod extract;
 )]
 pub mod inbox;
 pub mod layer;
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub mod metrics;
+#[cfg(not(feature = "metrics"))]
+#[allow(dead_code, unreachable_pub, unused_imports)]
+mod metrics;
 pub mod providers;
 mod rejection;
 pub mod replay;

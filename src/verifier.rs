@@ -125,6 +125,12 @@ impl Verifier {
         self.origin.source.as_deref()
     }
 
+    /// Who its deliveries are from: the provider, the source, the replay namespace.
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) fn origin(&self) -> &Arc<Origin> {
+        &self.origin
+    }
+
     /// Verifies a request whose body is already buffered.
     pub fn verify(&self, request: &http::Request<Bytes>) -> Result<Delivery, Rejection> {
         let view = WebhookRequest::new(

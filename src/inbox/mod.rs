@@ -1222,6 +1222,10 @@ pub struct InboxStats {
     /// How long the oldest delivery not yet handled (pending, running, retrying or held) has
     /// waited since it was accepted: the lag. `None` when there is none.
     pub oldest_pending_age: Option<Duration>,
+    /// How long the oldest delivery waiting for an attempt (pending or retrying) has
+    /// waited since it was accepted: the backlog's age, without the deliveries running or
+    /// held behind their ordering key. `None` when there is none.
+    pub oldest_waiting_age: Option<Duration>,
 }
 
 /// The inbox's database failed (unreachable, locked too long, disk full) or answered

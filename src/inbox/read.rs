@@ -121,13 +121,15 @@ where
 pub(super) const STATE_COUNTS: &str =
     "SELECT state, CAST(SUM(delta) AS BIGINT) FROM webhook_inbox_tally GROUP BY state";
 
-/// When the oldest delivery not yet handled was received: the first entry of each
-/// unfinished state in `webhook_inbox_by_state`.
-pub(super) const OLDEST_UNFINISHED: &str = "SELECT MIN(oldest) FROM (
-     SELECT MIN(received_at) AS oldest FROM webhook_inbox WHERE state = 'pending'
-     UNION ALL SELECT MIN(received_at) FROM webhook_inbox WHERE state = 'running'
-     UNION ALL SELECT MIN(received_at) FROM webhook_inbox WHERE state = 'retrying'
-     UNION ALL SELECT MIN(received_at) FROM webhook_inbox WHERE state = 'held'
+/// When the oldest delivery not yet handled was received, and the oldest waiting for an
+/// attempt (pending or retrying): the first entry of each unfinished state in
+/// `webhook_inbox_by_state`.
+pub(super) const OLDEST_UNFINISHED: &str =
+    "SELECT MIN(oldest), MIN(CASE WHEN waiting = 1 THEN oldest END) FROM (
+     SELECT MIN(received_at) AS oldest, 1 AS waiting FROM webhook_inbox WHERE state = 'pending'
+     UNION ALL SELECT MIN(received_at), 0 FROM webhook_inbox WHERE state = 'running'
+     UNION ALL SELECT MIN(received_at), 1 FROM webhook_inbox WHERE state = 'retrying'
+     UNION ALL SELECT MIN(received_at), 0 FROM webhook_inbox WHERE state = 'held'
  ) AS unfinished";
 
 /// The counts of deliveries by state, and the age of the oldest unfinished one.
@@ -160,14 +162,17 @@ where
             None => {}
         }
     }
-    let oldest: Option<i64> = sqlx::query::<DB>(OLDEST_UNFINISHED)
+    let row = sqlx::query::<DB>(OLDEST_UNFINISHED)
         .fetch_one(pool)
         .await
-        .and_then(|row| row.try_get(0))
         .map_err(failed(UNREADABLE))?;
-    stats.oldest_pending_age = oldest.map(|received| {
+    let oldest: Option<i64> = row.try_get(0).map_err(failed(UNREADABLE))?;
+    let oldest_waiting: Option<i64> = row.try_get(1).map_err(failed(UNREADABLE))?;
+    let age = |received: i64| {
         Duration::from_millis(u64::try_from(now.saturating_sub(received)).unwrap_or(0))
-    });
+    };
+    stats.oldest_pending_age = oldest.map(age);
+    stats.oldest_waiting_age = oldest_waiting.map(age);
     Ok(stats)
 }
 

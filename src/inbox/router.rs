@@ -27,7 +27,7 @@ impl Inbox {
     ///
     /// | Method and path | Does | Answers |
     /// | --- | --- | --- |
-    /// | `GET /stats` | [`Inbox::stats`] | counts by state, `oldest_pending_age_ms` |
+    /// | `GET /stats` | [`Inbox::stats`] | counts by state, `oldest_pending_age_ms`, `oldest_waiting_age_ms` |
     /// | `GET /deliveries?state=&provider=&received_after=&received_before=&limit=&after=` | [`Inbox::list`] (times in RFC 3339, `limit` at most 1,000, default 100; `after`: the `next` of the page before) | `{"deliveries": [...], "next": …}`, newest first; `next` is `null` on a page that is not full |
     /// | `GET /deliveries/{id}` | [`Inbox::get`] | the delivery with its attempts, header names and body |
     /// | `POST /deliveries/{id}/replay` | [`Inbox::replay`] | `{"replayed": true}`; `409` if it is not dead or done |
@@ -240,6 +240,9 @@ fn stats_json(stats: &InboxStats) -> Value {
         "held": stats.held,
         "oldest_pending_age_ms": stats
             .oldest_pending_age
+            .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX)),
+        "oldest_waiting_age_ms": stats
+            .oldest_waiting_age
             .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX)),
     })
 }

@@ -192,7 +192,8 @@ impl<S> Workers<S> {
     {
         let (stop, stopped) = watch::channel(false);
         let settings = Arc::new(self.settings);
-        let tasks = (0..settings.concurrency)
+        #[cfg_attr(not(feature = "metrics"), allow(unused_mut))]
+        let mut tasks: Vec<JoinHandle<()>> = (0..settings.concurrency)
             .map(|_| {
                 let worker = Worker {
                     inbox: self.inbox.clone(),
@@ -203,6 +204,8 @@ impl<S> Workers<S> {
                 tokio::spawn(worker.run())
             })
             .collect();
+        #[cfg(feature = "metrics")]
+        tasks.push(tokio::spawn(gauges(self.inbox.clone(), stopped.clone())));
         WorkersHandle { tasks, stop }
     }
 }
@@ -244,6 +247,33 @@ impl Drop for WorkersHandle {
     }
 }
 
+/// How often the inbox's gauges are read and set ([`crate::metrics`]).
+#[cfg(feature = "metrics")]
+const GAUGES_EVERY: Duration = Duration::from_secs(1);
+
+/// Sets the inbox's gauges every [`GAUGES_EVERY`] until the workers stop.
+#[cfg(feature = "metrics")]
+async fn gauges(inbox: Inbox, mut stopped: watch::Receiver<bool>) {
+    loop {
+        if *stopped.borrow() {
+            return;
+        }
+        match inbox.stats().await {
+            Ok(stats) => crate::metrics::inbox_stats(&stats),
+            Err(error) => {
+                tracing::warn!(error = %error, "webhook inbox: its gauges could not be read")
+            }
+        }
+        // Stopped (or the handle gone): done; else the next round.
+        if tokio::time::timeout(GAUGES_EVERY, stopped.changed())
+            .await
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
 struct Worker<S> {
     inbox: Inbox,
     handler: S,
@@ -259,6 +289,9 @@ impl<T> Drop for AbortOnDrop<T> {
         self.0.abort();
     }
 }
+
+/// How the error of an attempt that ran out of time starts.
+const TIMED_OUT: &str = "attempt timed out";
 
 static TOKENS: AtomicU64 = AtomicU64::new(0);
 
@@ -332,8 +365,11 @@ where
             "webhook_inbox_attempt",
             inbox_id = %claimed.id,
             provider = %claimed.parts.provider,
+            source = claimed.parts.source.as_deref(),
             delivery_id = %crate::delivery::loggable(&claimed.parts.id),
+            event_type = claimed.parts.event_type.as_deref(),
             attempt = claimed.attempt,
+            outcome = tracing::field::Empty,
         );
         // Every event of the attempt, the handler's own included, is in its span.
         self.attempt_in_span(claimed, token, span.clone())
@@ -349,11 +385,17 @@ where
         } else {
             tracing::info!("webhook inbox: attempt started");
             match self.request(&claimed) {
-                Ok(request) => self.call(request, &claimed, token, span).await,
+                Ok(request) => self.call(request, &claimed, token, span.clone()).await,
                 Err(error) => Err(error),
             }
         };
         let now = now_ms();
+        let result = match &outcome {
+            Ok(()) => crate::metrics::Attempt::Success,
+            Err(error) if error.starts_with(TIMED_OUT) => crate::metrics::Attempt::Timeout,
+            Err(_) => crate::metrics::Attempt::Failure,
+        };
+        let mut dead = false;
         let recorded = match &outcome {
             Ok(()) => {
                 tracing::info!("webhook inbox: attempt succeeded; delivery done");
@@ -368,7 +410,7 @@ where
                     u64::try_from(now.saturating_sub(claimed.received_at)).unwrap_or(0),
                 );
                 let too_old = self.settings.max_age.is_some_and(|max| age >= max);
-                let dead = claimed.attempt >= self.settings.max_attempts || too_old;
+                dead = claimed.attempt >= self.settings.max_attempts || too_old;
                 let next_at = now.saturating_add(duration_ms(self.pause(claimed.attempt)));
                 let state = if dead {
                     tracing::error!(error = %error, "webhook inbox: attempt failed; delivery is dead");
@@ -388,6 +430,19 @@ where
                     .await
             }
         };
+        crate::metrics::inbox_attempt(
+            &claimed.parts.provider,
+            result,
+            dead && matches!(recorded, Ok(true)),
+        );
+        span.record(
+            "outcome",
+            match (&outcome, dead) {
+                (Ok(()), _) => "done",
+                (Err(_), false) => "retrying",
+                (Err(_), true) => "dead",
+            },
+        );
         match recorded {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
@@ -454,7 +509,7 @@ where
         let timeout = self.settings.attempt_timeout;
         // `None` only for a timeout past the clock's range: no deadline then.
         let deadline = tokio::time::Instant::now().checked_add(timeout);
-        let timed_out = || format!("attempt timed out after {timeout:?}");
+        let timed_out = || format!("{TIMED_OUT} after {timeout:?}");
         let handler = &mut self.handler;
         let ready = std::future::poll_fn(|cx| {
             handler

@@ -87,6 +87,8 @@ pub(crate) struct Config {
     /// The dispatcher behind the layer, to bind the replay keys of deliveries whose event
     /// type is unsigned to the route it chooses.
     pub(crate) routes: Option<crate::dispatch::Dispatch>,
+    /// Whether the metrics carry a `source` label ([`WebhookLayer::metrics_by_source`]).
+    pub(crate) metrics_by_source: bool,
     #[cfg(inbox)]
     pub(crate) inbox: Option<crate::inbox::Inbox>,
 }
@@ -237,6 +239,7 @@ impl WebhookLayer {
                 counters: Counters::default(),
                 allowed: None,
                 routes: None,
+                metrics_by_source: false,
                 #[cfg(inbox)]
                 inbox: None,
             },
@@ -424,6 +427,23 @@ impl WebhookLayer {
     )]
     pub fn inbox(mut self, inbox: crate::inbox::Inbox) -> Self {
         self.config.inbox = Some(inbox);
+        self
+    }
+
+    /// Labels the layer's metrics with the delivery's source too (feature `metrics`; see
+    /// [`crate::metrics`]). Off by default: tenants can number 100,000, and each is a
+    /// series per metric and label value. Only sources the lookup found are labelled; a
+    /// request naming an unknown source is counted under the provider alone.
+    ///
+    /// ```
+    /// use tower_webhook::{providers, Verifier, WebhookLayer};
+    ///
+    /// let verifier = Verifier::new(providers::stripe(), "whsec_c2VjcmV0").unwrap();
+    /// let layer = WebhookLayer::new(verifier).metrics_by_source(true);
+    /// # let _ = layer;
+    /// ```
+    pub fn metrics_by_source(mut self, by_source: bool) -> Self {
+        self.config.metrics_by_source = by_source;
         self
     }
 

@@ -10,6 +10,8 @@ use bytes::Bytes;
 use http::{header, HeaderValue, Request, Response};
 use http_body::Body;
 use tower_service::Service;
+use tracing::field::Empty;
+use tracing::Instrument;
 
 use super::{
     Config, Counters, ResponseBody, ResponseFuture, StoreFailure, VerifiedBody, Verifiers,
@@ -17,6 +19,7 @@ use super::{
 use crate::body::{buffer, BufferError};
 use crate::delivery::loggable;
 use crate::dispatch::Unhandled;
+use crate::metrics::{Labels, Outcome, Stopwatch};
 use crate::replay::{
     BoxFuture, Completion, ReplayStore, Reservation, ReservationToken, StoreError, StoreErrorKind,
 };
@@ -66,7 +69,19 @@ where
         // Call the service that was polled ready, leave a fresh clone in its place.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        ResponseFuture::new(Box::pin(handle(self.config.clone(), inner, request)))
+        // One span per delivery, its fields recorded as they become known; the handler
+        // runs inside it.
+        let span = tracing::info_span!(
+            "webhook",
+            provider = Empty,
+            source = Empty,
+            delivery_id = Empty,
+            event_type = Empty,
+            outcome = Empty,
+        );
+        ResponseFuture::new(Box::pin(
+            handle(self.config.clone(), inner, request).instrument(span),
+        ))
     }
 }
 
@@ -81,11 +96,16 @@ where
     ReqBody::Error: Into<BoxError>,
 {
     let (parts, body) = request.into_parts();
+    let span = tracing::Span::current();
+    if let Verifiers::One(verifier) = &config.verifiers {
+        span.record("provider", verifier.provider());
+    }
 
     // First, so a refused address costs neither a body read nor a signature check.
     if let Some(allowed) = &config.allowed {
         if let Err(rejection) = allowed.check(&parts) {
-            return Ok(reject(config.verifiers.label(), &rejection));
+            let label = config.verifiers.label();
+            return Ok(reject(&Labels::new(label), label, &rejection));
         }
     }
     // Then the request's verifier: an unknown source costs no body read either.
@@ -97,9 +117,18 @@ where
                 resolved = verifier;
                 &resolved
             }
-            Err(rejection) => return Ok(reject(config.verifiers.label(), &rejection)),
+            Err(rejection) => {
+                let label = config.verifiers.label();
+                return Ok(reject(&Labels::new(label), label, &rejection));
+            }
         },
     };
+    if let Verifiers::PerSource(_) = &config.verifiers {
+        span.record("provider", verifier.provider());
+        if let Some(source) = verifier.source() {
+            span.record("source", source);
+        }
+    }
     let quiet = verifier.empty_responses();
     let response = verified_call(&config, verifier, inner, parts, body).await;
     if quiet {
@@ -124,6 +153,8 @@ where
     ReqBody::Error: Into<BoxError>,
 {
     let provider = verifier.provider();
+    let labels = Labels::of(verifier, config.metrics_by_source);
+    let labels = &labels;
 
     let limit = config
         .body_limit
@@ -131,14 +162,14 @@ where
         .unwrap_or(super::DEFAULT_BODY_LIMIT);
     let declared = content_length(&parts.headers);
     if declared.is_some_and(|len| len > limit as u64) {
-        return Ok(reject(provider, &too_large()));
+        return Ok(reject(labels, provider, &too_large()));
     }
     let body = match buffer(body, declared, limit).await {
         Ok(body) => body,
-        Err(BufferError::TooLarge) => return Ok(reject(provider, &too_large())),
+        Err(BufferError::TooLarge) => return Ok(reject(labels, provider, &too_large())),
         Err(BufferError::Unreadable) => {
             let rejection = Rejection::new(RejectionKind::InvalidBody, "body could not be read");
-            return Ok(reject(provider, &rejection));
+            return Ok(reject(labels, provider, &rejection));
         }
     };
 
@@ -147,17 +178,29 @@ where
     if let Some(answer) = verifier.handshake_parts(&parts, &body) {
         return Ok(match answer {
             Ok(response) => {
+                observed(labels, Outcome::Handshake);
                 tracing::info!(provider, "webhook registration handshake answered");
                 response.map(ResponseBody::layer)
             }
-            Err(rejection) => reject(provider, &rejection),
+            Err(rejection) => reject(labels, provider, &rejection),
         });
     }
 
-    let delivery = match verifier.verify_parts(&parts, &body) {
+    let verifying = Stopwatch::start();
+    let verified = verifier.verify_parts(&parts, &body);
+    labels.verified_in(verifying.elapsed());
+    let delivery = match verified {
         Ok(delivery) => delivery,
-        Err(rejection) => return Ok(reject(provider, &rejection)),
+        Err(rejection) => return Ok(reject(labels, provider, &rejection)),
     };
+    let span = tracing::Span::current();
+    span.record(
+        "delivery_id",
+        tracing::field::display(loggable(delivery.id())),
+    );
+    if let Some(event_type) = delivery.event_type() {
+        span.record("event_type", event_type);
+    }
     if let Some(routes) = &config.routes {
         if !delivery.event_type_is_signed() {
             delivery.route_keys(routes.route_key(&delivery));
@@ -167,13 +210,13 @@ where
     #[cfg(inbox)]
     if let Some(inbox) = &config.inbox {
         if delivery.handshake().is_none() {
-            return Ok(into_inbox(config, inbox, &parts, &delivery).await);
+            return Ok(into_inbox(config, labels, inbox, &parts, &delivery).await);
         }
     }
 
     let reservation = match &config.store {
         None => None,
-        Some(store) => match reserve(config, store, &delivery).await {
+        Some(store) => match reserve(config, labels, store, &delivery).await {
             Ok(held) => Some(held),
             Err(response) => return Ok(response),
         },
@@ -185,7 +228,7 @@ where
         if let Some(held) = reservation {
             held.complete(config).await;
         }
-        return Ok(answer_handshake(provider, handshake));
+        return Ok(answer_handshake(labels, provider, handshake));
     }
 
     let mut request = Request::from_parts(parts, VerifiedBody::new(body));
@@ -195,10 +238,23 @@ where
     // dropped (the client went away) or unwinds (the handler panicked), the reservation is
     // released before the handler's state is torn down.
     let reservation = reservation;
+    let handling = Stopwatch::start();
     let result = match &reservation {
         Some(held) => with_heartbeat(handler.as_mut(), held, config).await,
         None => handler.as_mut().await,
     };
+    let success = matches!(&result, Ok(response) if response.status().is_success());
+    labels.handled_in(handling.elapsed(), success);
+    let unhandled =
+        matches!(&result, Ok(response) if response.extensions().get::<Unhandled>().is_some());
+    observed(
+        labels,
+        if unhandled {
+            Outcome::Unhandled
+        } else {
+            Outcome::Accepted
+        },
+    );
 
     if let Some(held) = reservation {
         let handled = match &result {
@@ -235,6 +291,7 @@ fn handled<B>(response: &Response<B>, delivery: &Delivery) -> bool {
 #[cfg(inbox)]
 async fn into_inbox<B>(
     config: &Config,
+    labels: &Labels,
     inbox: &crate::inbox::Inbox,
     parts: &http::request::Parts,
     delivery: &Delivery,
@@ -242,6 +299,7 @@ async fn into_inbox<B>(
     use crate::inbox::Accepted;
     match inbox.accept(parts, delivery).await {
         Ok(Accepted::New(id)) => {
+            observed(labels, Outcome::Accepted);
             tracing::info!(
                 provider = delivery.provider(),
                 id = loggable(delivery.id()),
@@ -259,13 +317,13 @@ async fn into_inbox<B>(
             response
         }
         Ok(Accepted::Duplicate { matched }) => {
-            duplicate_under_new_id(config, delivery, matched);
+            duplicate_under_new_id(config, labels, delivery, matched);
             tracing::info!(
                 provider = delivery.provider(),
                 id = loggable(delivery.id()),
                 "webhook duplicate of a delivery in the inbox; not written again"
             );
-            duplicate(config)
+            duplicate(config, labels)
         }
         Err(error) => {
             tracing::error!(
@@ -278,18 +336,19 @@ async fn into_inbox<B>(
                 "the inbox is unavailable; retry later",
             )
             .with_retry_after(config.store_retry_after);
-            reject(delivery.provider(), &rejection)
+            reject(labels, delivery.provider(), &rejection)
         }
     }
 }
 
 /// Counts and logs a duplicate found through its signed content under another id (the
 /// key at `matched`): the same in both modes, with a replay store or the inbox.
-fn duplicate_under_new_id(config: &Config, delivery: &Delivery, matched: usize) {
+fn duplicate_under_new_id(config: &Config, labels: &Labels, delivery: &Delivery, matched: usize) {
     if !delivery.seen_under_another_id(matched) {
         return;
     }
     config.counters.count_duplicate_under_new_id();
+    labels.duplicate_under_new_id();
     tracing::warn!(
         provider = delivery.provider(),
         id = loggable(delivery.id()),
@@ -299,13 +358,19 @@ fn duplicate_under_new_id(config: &Config, delivery: &Delivery, matched: usize) 
     );
 }
 
-fn answer_handshake<B>(provider: &str, handshake: &HandshakeResponse) -> Response<ResponseBody<B>> {
+fn answer_handshake<B>(
+    labels: &Labels,
+    provider: &str,
+    handshake: &HandshakeResponse,
+) -> Response<ResponseBody<B>> {
+    observed(labels, Outcome::Handshake);
     tracing::info!(provider, "webhook registration handshake answered");
     handshake.to_response().map(ResponseBody::layer)
 }
 
 async fn reserve<'a, B>(
     config: &Config,
+    labels: &Labels,
     store: &'a Arc<dyn ReplayStore>,
     delivery: &Delivery,
 ) -> Result<Held<'a>, Response<ResponseBody<B>>> {
@@ -329,12 +394,12 @@ async fn reserve<'a, B>(
         _ => None,
     };
     if let Some(matched) = matched {
-        duplicate_under_new_id(config, delivery, matched);
+        duplicate_under_new_id(config, labels, delivery, matched);
     }
     if matched.is_some() {
         if let Some(handshake) = delivery.handshake() {
             // Answering a handshake again runs no handler.
-            return Err(answer_handshake(delivery.provider(), handshake));
+            return Err(answer_handshake(labels, delivery.provider(), handshake));
         }
     }
     match outcome {
@@ -349,7 +414,7 @@ async fn reserve<'a, B>(
                 id = loggable(delivery.id()),
                 "webhook duplicate of a completed delivery; handler not called"
             );
-            Err(duplicate(config))
+            Err(duplicate(config, labels))
         }
         Ok(Reservation::InFlight { .. }) => {
             let rejection = Rejection::new(
@@ -357,7 +422,7 @@ async fn reserve<'a, B>(
                 "the same delivery is being handled; retry later",
             )
             .with_retry_after(config.in_flight_retry_after);
-            Err(reject(delivery.provider(), &rejection))
+            Err(reject(labels, delivery.provider(), &rejection))
         }
         Err(error) => {
             tracing::error!(
@@ -372,7 +437,7 @@ async fn reserve<'a, B>(
                         "the replay store is unavailable; retry later",
                     )
                     .with_retry_after(config.store_retry_after);
-                    Err(reject(delivery.provider(), &rejection))
+                    Err(reject(labels, delivery.provider(), &rejection))
                 }
                 StoreFailure::Proceed => Ok(Held {
                     store,
@@ -579,6 +644,7 @@ async fn completion(
         }
     }
     settings.counters.count_completion_lost();
+    Labels::new(delivery.provider()).completion_lost();
     tracing::error!(
         provider = delivery.provider(),
         id = loggable(delivery.id()),
@@ -589,6 +655,7 @@ async fn completion(
 fn completed(delivery: &Delivery, outcome: Completion, counters: &Counters) {
     if outcome == Completion::Contended {
         counters.count_completion_contended();
+        Labels::new(delivery.provider()).completion_contended();
         tracing::warn!(
             provider = delivery.provider(),
             id = loggable(delivery.id()),
@@ -680,7 +747,15 @@ fn without_layer_body<B>(response: Response<ResponseBody<B>>) -> Response<Respon
     Response::from_parts(parts, ResponseBody::layer(Bytes::new()))
 }
 
-fn reject<B>(provider: &str, rejection: &Rejection) -> Response<ResponseBody<B>> {
+/// Records what the layer did with the request: its span's `outcome` and the
+/// `webhook_requests_total` metric.
+fn observed(labels: &Labels, outcome: Outcome) {
+    tracing::Span::current().record("outcome", outcome.as_str());
+    labels.request(outcome);
+}
+
+fn reject<B>(labels: &Labels, provider: &str, rejection: &Rejection) -> Response<ResponseBody<B>> {
+    observed(labels, Outcome::Rejected(rejection.kind()));
     tracing::warn!(
         provider,
         reason = rejection.kind().code(),
@@ -692,7 +767,8 @@ fn reject<B>(provider: &str, rejection: &Rejection) -> Response<ResponseBody<B>>
     rejection.to_response().map(ResponseBody::layer)
 }
 
-fn duplicate<B>(config: &Config) -> Response<ResponseBody<B>> {
+fn duplicate<B>(config: &Config, labels: &Labels) -> Response<ResponseBody<B>> {
+    observed(labels, Outcome::Duplicate);
     let mut response = Response::new(ResponseBody::layer(Bytes::from_static(
         b"{\"status\":\"duplicate\",\"detail\":\"this delivery was already handled\"}",
     )));

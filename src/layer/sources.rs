@@ -14,6 +14,7 @@ use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
 // test's paused one (`tokio::time::pause`, with tokio's `test-util`).
 use tokio::time::Instant;
 
+use crate::metrics::Lookup;
 use crate::replay::BoxFuture;
 use crate::{Rejection, RejectionKind, Verifier};
 
@@ -587,8 +588,12 @@ impl Sources {
             known,
             permit,
         } = self.slot(&key).map_err(|Busy| self.busy())?;
+        // Whether this request asked the lookup (a miss), or found an answer cached or
+        // coming from another request's lookup (single flight).
+        let asked = std::sync::atomic::AtomicBool::new(false);
         let settled = cell
             .get_or_try_init(|| async {
+                asked.store(true, std::sync::atomic::Ordering::Relaxed);
                 // The request that made the cell brings its permit; one that takes over a
                 // lookup given up (its request dropped) takes its own.
                 let _permit = match permit {
@@ -602,6 +607,12 @@ impl Sources {
             })
             .await
             .map_err(|Busy| self.busy())?;
+        crate::metrics::source_lookup(match (&settled.answer, asked.into_inner()) {
+            (Answer::Failed, _) => Lookup::Error,
+            (_, true) => Lookup::Miss,
+            (Answer::Known(_), false) => Lookup::Hit,
+            (Answer::Unknown, false) => Lookup::Negative,
+        });
         match &settled.answer {
             Answer::Known(verifier) => Ok(verifier.clone()),
             Answer::Unknown => Err(unknown()),

@@ -51,6 +51,8 @@ mod properties;
 mod readme;
 #[cfg(feature = "axum")]
 mod receiver;
+#[cfg(all(feature = "metrics", feature = "inbox-sqlite", feature = "axum"))]
+mod receiver_metrics;
 #[cfg(all(feature = "redis", feature = "axum"))]
 mod redis_http;
 #[cfg(all(feature = "redis", feature = "axum"))]

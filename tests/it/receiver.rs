@@ -12,10 +12,10 @@ use common::send;
 use http::StatusCode;
 use tower_webhook::{providers, Scheme, Signer};
 
-struct Receiver {
+pub(crate) struct Receiver {
     child: Child,
-    base: String,
-    banner: Vec<String>,
+    pub(crate) base: String,
+    pub(crate) banner: Vec<String>,
 }
 
 impl Drop for Receiver {
@@ -49,6 +49,9 @@ fn receiver_binary() -> &'static std::path::Path {
         if cfg!(feature = "inbox-postgres") {
             features.push("inbox-postgres");
         }
+        if cfg!(feature = "metrics") {
+            features.push("metrics");
+        }
         let mut build = Command::new(env!("CARGO"));
         build
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -69,7 +72,7 @@ fn receiver_binary() -> &'static std::path::Path {
     })
 }
 
-fn start(env: &[(&str, &str)]) -> Receiver {
+pub(crate) fn start(env: &[(&str, &str)]) -> Receiver {
     let mut command = Command::new(receiver_binary());
     command
         .env_clear()

@@ -3,6 +3,8 @@
 
 #[cfg(any(feature = "inbox-postgres", feature = "postgres"))]
 pub mod postgres;
+#[cfg(feature = "metrics")]
+pub mod prometheus;
 #[cfg(feature = "redis")]
 pub mod redis_server;
 

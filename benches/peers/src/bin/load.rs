@@ -16,6 +16,10 @@
 //! durability (`fsync` on): its baseline's handler runs by hand the bare statements a
 //! replay store needs (`INSERT … ON CONFLICT DO NOTHING` before the body is used, an
 //! `UPDATE` to done after), on a pool of the store's size.
+//!
+//! The cost of metrics: the layer with its memory store served by two processes of this
+//! tool, the same code, one with a Prometheus recorder installed (rendered every second,
+//! as a scrape would) and one without; the ratio of the two is printed.
 
 #[path = "../../../../tests/it/common/postgres.rs"]
 #[allow(dead_code)]
@@ -296,8 +300,58 @@ fn redis() -> Option<(Child, u16)> {
 /// Rounds per server.
 const ROUNDS: usize = 5;
 
+/// The environment variable that makes this tool a server of the metrics rows: `on` (a
+/// Prometheus recorder installed) or `off`.
+const SERVE_METRICS: &str = "LOAD_SERVE_METRICS";
+
+/// Serves the layer with its memory store, with or without a metrics recorder, printing
+/// its URL; runs until killed.
+async fn serve_metrics_row(on: bool) {
+    if on {
+        use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Suffix("_seconds".into()),
+                tower_webhook::metrics::SECONDS_BUCKETS,
+            )
+            .unwrap()
+            .build_recorder();
+        let handle = recorder.handle();
+        metrics::set_global_recorder(recorder).unwrap();
+        tower_webhook::metrics::describe();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                every.tick().await;
+                std::hint::black_box(handle.render());
+            }
+        });
+    }
+    let url = serve(verified(MemoryStore::new())).await;
+    println!("{url}");
+    std::future::pending::<()>().await;
+}
+
+/// A child process of this tool serving a metrics row; its URL.
+fn metrics_row(on: bool) -> (Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .env(SERVE_METRICS, if on { "on" } else { "off" })
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line.trim().to_owned())
+}
+
 #[tokio::main]
 async fn main() {
+    if let Some(mode) = std::env::var_os(SERVE_METRICS) {
+        return serve_metrics_row(mode == "on").await;
+    }
     let mut args = std::env::args().skip(1);
     let requests: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(30_000);
     let connections: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(64);
@@ -317,6 +371,10 @@ async fn main() {
             serve(verified(MemoryStore::new())).await,
         ),
     ];
+    let (off_child, off_url) = metrics_row(false);
+    let (on_child, on_url) = metrics_row(true);
+    servers.push(("layer, memory store, own process, metrics off", off_url));
+    servers.push(("layer, memory store, own process, metrics on", on_url));
     let mut server = None;
     if let Some((child, port)) = redis() {
         let store = RedisStore::connect(&format!("redis://127.0.0.1:{port}"))
@@ -427,6 +485,19 @@ async fn main() {
                 requests as f64 / r.seconds / hmac
             );
         }
+    }
+    if let (Some((_, off)), Some((_, on))) = (
+        rows.iter().find(|(name, _)| name.ends_with("metrics off")),
+        rows.iter().find(|(name, _)| name.ends_with("metrics on")),
+    ) {
+        println!(
+            "layer, metrics on / metrics off (each in its own process): {:.3}",
+            off.seconds / on.seconds
+        );
+    }
+    for mut child in [off_child, on_child] {
+        let _ = child.kill();
+        let _ = child.wait();
     }
     if let Some(mut child) = server {
         let _ = child.kill();

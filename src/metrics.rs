@@ -1,0 +1,370 @@
+//! What the layer, the sources and the inbox record through the [`metrics`] facade
+//! (feature `metrics`): the names and labels below are a contract, extended but never
+//! renamed.
+//!
+//! The crate records; the application picks the exporter (Prometheus, OpenTelemetry,
+//! StatsD) and installs it **before the first request**, as the facade requires. Without
+//! an exporter every record is a no-op. [`describe`] gives each metric its help text
+//! and unit, and [`SECONDS_BUCKETS`] are the buckets the histograms are meant to be
+//! exported with (a Prometheus exporter's default is a summary, which cannot be
+//! aggregated across instances):
+//!
+//! ```
+//! use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+//! use tower_webhook::metrics::{describe, SECONDS_BUCKETS};
+//!
+//! let recorder = PrometheusBuilder::new()
+//!     .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS_BUCKETS)
+//!     .unwrap()
+//!     .build_recorder();
+//! let handle = recorder.handle();
+//! metrics::set_global_recorder(recorder).unwrap();
+//! describe();
+//! // Serve `handle.render()` as `GET /metrics` (examples/receiver.rs does, with axum).
+//! # let _ = handle;
+//! ```
+//!
+//! | name | type | labels | what |
+//! |---|---|---|---|
+//! | `webhook_requests_total` | counter | `provider`, `outcome`, `reason` (, `source`) | every request the layer answered; see below |
+//! | `webhook_duplicates_under_new_id_total` | counter | `provider` | duplicates found through their signed content under another (unsigned) id |
+//! | `webhook_completions_contended_total` | counter | `provider` | deliveries handled while another copy held them (their lease had run out) |
+//! | `webhook_completions_lost_total` | counter | `provider` | completions that never landed: a replay would run the handler again |
+//! | `webhook_verify_seconds` | histogram | `provider` | every verification, refused ones included |
+//! | `webhook_handler_seconds` | histogram | `provider`, `outcome` | the handler's own time on the request path; `outcome` is `success` (a `2xx`) or `failure` |
+//! | `webhook_source_lookups_total` | counter | `result` | per-source verifiers: `hit`, `negative`, `miss`, `error` |
+//! | `webhook_inbox_deliveries` | gauge | `state` | deliveries in each state: `pending`, `running`, `retrying`, `held`, `dead`, `done` |
+//! | `webhook_inbox_oldest_pending_age_seconds` | gauge | | how long the oldest delivery waiting for an attempt (pending or retrying) has waited; 0 when none |
+//! | `webhook_inbox_attempts_total` | counter | `provider`, `result` | the workers' attempts: `success`, `failure`, `timeout` |
+//! | `webhook_inbox_dead_total` | counter | `provider` | deliveries that became dead |
+//!
+//! `outcome` of `webhook_requests_total` is one of `accepted` (verified and handled, or
+//! written to the inbox; the handler's own answer is in `webhook_handler_seconds`),
+//! `duplicate`, `rejected`, `handshake` (a registration handshake answered) and
+//! `unhandled` (a [`Dispatch`](crate::dispatch::Dispatch) had no handler for its event
+//! type); `reason` is the [`RejectionKind::code`](crate::RejectionKind::code) of a
+//! rejection and empty otherwise.
+//!
+//! A source lookup is a `hit` (a known source, from the cache), `negative` (a source
+//! known to be unknown, from the cache), `miss` (the lookup was asked, whatever it found)
+//! or `error` (the lookup failed or timed out, now or in the cached answer).
+//!
+//! The inbox's gauges are refreshed every second by each process running
+//! [workers](crate::inbox::Inbox::workers), from the counts the inbox keeps (no table
+//! scan).
+//!
+//! **Cardinality is bounded by the configuration.** No label carries a delivery id or
+//! anything else a sender chooses: `provider` is the name of a configured verifier
+//! (before a per-source request's verifier is known, `per-source`), `reason`, `outcome`
+//! and `result` are from fixed sets. The `source` label (a tenant, which can number
+//! 100,000) is off unless
+//! [`WebhookLayer::metrics_by_source`](crate::WebhookLayer::metrics_by_source) turns it on,
+//! and then carries only sources the lookup found: a request naming an unknown source
+//! adds no series.
+
+use std::sync::Arc;
+
+/// `webhook_requests_total{provider, outcome, reason}`.
+pub const REQUESTS_TOTAL: &str = "webhook_requests_total";
+/// `webhook_duplicates_under_new_id_total{provider}`.
+pub const DUPLICATES_UNDER_NEW_ID_TOTAL: &str = "webhook_duplicates_under_new_id_total";
+/// `webhook_completions_contended_total{provider}`.
+pub const COMPLETIONS_CONTENDED_TOTAL: &str = "webhook_completions_contended_total";
+/// `webhook_completions_lost_total{provider}`.
+pub const COMPLETIONS_LOST_TOTAL: &str = "webhook_completions_lost_total";
+/// `webhook_verify_seconds{provider}`.
+pub const VERIFY_SECONDS: &str = "webhook_verify_seconds";
+/// `webhook_handler_seconds{provider, outcome}`.
+pub const HANDLER_SECONDS: &str = "webhook_handler_seconds";
+/// `webhook_source_lookups_total{result}`.
+pub const SOURCE_LOOKUPS_TOTAL: &str = "webhook_source_lookups_total";
+/// `webhook_inbox_deliveries{state}`.
+pub const INBOX_DELIVERIES: &str = "webhook_inbox_deliveries";
+/// `webhook_inbox_oldest_pending_age_seconds`.
+pub const INBOX_OLDEST_PENDING_AGE_SECONDS: &str = "webhook_inbox_oldest_pending_age_seconds";
+/// `webhook_inbox_attempts_total{provider, result}`.
+pub const INBOX_ATTEMPTS_TOTAL: &str = "webhook_inbox_attempts_total";
+/// `webhook_inbox_dead_total{provider}`.
+pub const INBOX_DEAD_TOTAL: &str = "webhook_inbox_dead_total";
+
+/// The buckets, in seconds, for the `_seconds` histograms: from 10 µs (a verification)
+/// to 60 s (a slow handler).
+pub const SECONDS_BUCKETS: &[f64] = &[
+    0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025,
+    0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
+
+/// Gives every metric of the table above its help text and unit, through the installed
+/// exporter. Call it once, after installing the exporter.
+#[cfg(feature = "metrics")]
+pub fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
+    describe_counter!(
+        REQUESTS_TOTAL,
+        "Webhook requests answered by the layer, by outcome (accepted, duplicate, rejected, \
+         handshake, unhandled) and rejection reason"
+    );
+    describe_counter!(
+        DUPLICATES_UNDER_NEW_ID_TOTAL,
+        "Duplicates found through their signed content under another id"
+    );
+    describe_counter!(
+        COMPLETIONS_CONTENDED_TOTAL,
+        "Deliveries handled while another copy held them"
+    );
+    describe_counter!(
+        COMPLETIONS_LOST_TOTAL,
+        "Completions that never landed: a replay would run the handler again"
+    );
+    describe_histogram!(
+        VERIFY_SECONDS,
+        Unit::Seconds,
+        "Time to verify a delivery, refused ones included"
+    );
+    describe_histogram!(
+        HANDLER_SECONDS,
+        Unit::Seconds,
+        "The handler's time on the request path, by outcome (success, failure)"
+    );
+    describe_counter!(
+        SOURCE_LOOKUPS_TOTAL,
+        "Per-source verifier lookups: hit, negative, miss, error"
+    );
+    describe_gauge!(INBOX_DELIVERIES, "Deliveries in the inbox, by state");
+    describe_gauge!(
+        INBOX_OLDEST_PENDING_AGE_SECONDS,
+        Unit::Seconds,
+        "How long the oldest delivery waiting for an attempt has waited"
+    );
+    describe_counter!(
+        INBOX_ATTEMPTS_TOTAL,
+        "The inbox workers' attempts, by result (success, failure, timeout)"
+    );
+    describe_counter!(INBOX_DEAD_TOTAL, "Inbox deliveries that became dead");
+}
+
+/// What the layer did with a request: the `outcome` label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Accepted,
+    Duplicate,
+    Rejected(crate::RejectionKind),
+    Handshake,
+    Unhandled,
+}
+
+impl Outcome {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "accepted",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Rejected(_) => "rejected",
+            Outcome::Handshake => "handshake",
+            Outcome::Unhandled => "unhandled",
+        }
+    }
+
+    #[cfg(feature = "metrics")]
+    fn reason(self) -> &'static str {
+        match self {
+            Outcome::Rejected(kind) => kind.code(),
+            _ => "",
+        }
+    }
+}
+
+/// Whom a request's metrics are labelled with: the provider, and the source when the
+/// layer labels by source and the source is known.
+#[derive(Clone, Debug)]
+pub(crate) struct Labels {
+    #[cfg(feature = "metrics")]
+    provider: Arc<str>,
+    #[cfg(feature = "metrics")]
+    source: Option<Arc<str>>,
+}
+
+impl Labels {
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub(crate) fn new(provider: &str) -> Labels {
+        Labels {
+            #[cfg(feature = "metrics")]
+            provider: Arc::from(provider),
+            #[cfg(feature = "metrics")]
+            source: None,
+        }
+    }
+
+    /// The labels of a request verified by `verifier`; its source only when `by_source`.
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub(crate) fn of(verifier: &crate::Verifier, by_source: bool) -> Labels {
+        Labels {
+            #[cfg(feature = "metrics")]
+            provider: verifier.origin().provider.clone(),
+            #[cfg(feature = "metrics")]
+            source: if by_source {
+                verifier.origin().source.clone()
+            } else {
+                None
+            },
+        }
+    }
+
+    #[cfg(feature = "metrics")]
+    fn with(&self, mut labels: Vec<metrics::Label>) -> Vec<metrics::Label> {
+        labels.push(metrics::Label::new("provider", self.provider.clone()));
+        if let Some(source) = &self.source {
+            labels.push(metrics::Label::new("source", source.clone()));
+        }
+        labels
+    }
+
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub(crate) fn request(&self, outcome: Outcome) {
+        #[cfg(feature = "metrics")]
+        metrics::counter!(
+            REQUESTS_TOTAL,
+            self.with(vec![
+                metrics::Label::from_static_parts("outcome", outcome.as_str()),
+                metrics::Label::from_static_parts("reason", outcome.reason()),
+            ])
+        )
+        .increment(1);
+    }
+
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub(crate) fn verified_in(&self, took: std::time::Duration) {
+        #[cfg(feature = "metrics")]
+        metrics::histogram!(VERIFY_SECONDS, self.with(Vec::with_capacity(2)))
+            .record(took.as_secs_f64());
+    }
+
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub(crate) fn handled_in(&self, took: std::time::Duration, success: bool) {
+        #[cfg(feature = "metrics")]
+        metrics::histogram!(
+            HANDLER_SECONDS,
+            self.with(vec![metrics::Label::from_static_parts(
+                "outcome",
+                if success { "success" } else { "failure" },
+            )])
+        )
+        .record(took.as_secs_f64());
+    }
+
+    pub(crate) fn duplicate_under_new_id(&self) {
+        #[cfg(feature = "metrics")]
+        metrics::counter!(
+            DUPLICATES_UNDER_NEW_ID_TOTAL,
+            self.with(Vec::with_capacity(2))
+        )
+        .increment(1);
+    }
+
+    pub(crate) fn completion_contended(&self) {
+        #[cfg(feature = "metrics")]
+        metrics::counter!(
+            COMPLETIONS_CONTENDED_TOTAL,
+            self.with(Vec::with_capacity(2))
+        )
+        .increment(1);
+    }
+
+    pub(crate) fn completion_lost(&self) {
+        #[cfg(feature = "metrics")]
+        metrics::counter!(COMPLETIONS_LOST_TOTAL, self.with(Vec::with_capacity(2))).increment(1);
+    }
+}
+
+/// Times what the metrics time; with the `metrics` feature off it reads no clock.
+pub(crate) struct Stopwatch {
+    #[cfg(feature = "metrics")]
+    started: std::time::Instant,
+}
+
+impl Stopwatch {
+    pub(crate) fn start() -> Stopwatch {
+        Stopwatch {
+            #[cfg(feature = "metrics")]
+            started: std::time::Instant::now(),
+        }
+    }
+
+    pub(crate) fn elapsed(&self) -> std::time::Duration {
+        #[cfg(feature = "metrics")]
+        return self.started.elapsed();
+        #[cfg(not(feature = "metrics"))]
+        std::time::Duration::ZERO
+    }
+}
+
+/// What a source lookup found: the `result` label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    Hit,
+    Negative,
+    Miss,
+    Error,
+}
+
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub(crate) fn source_lookup(result: Lookup) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!(
+        SOURCE_LOOKUPS_TOTAL,
+        "result" => match result {
+            Lookup::Hit => "hit",
+            Lookup::Negative => "negative",
+            Lookup::Miss => "miss",
+            Lookup::Error => "error",
+        }
+    )
+    .increment(1);
+}
+
+/// How an inbox attempt ended: the `result` label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg(inbox)]
+pub(crate) enum Attempt {
+    Success,
+    Failure,
+    Timeout,
+}
+
+#[cfg(inbox)]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub(crate) fn inbox_attempt(provider: &Arc<str>, result: Attempt, dead: bool) {
+    #[cfg(feature = "metrics")]
+    {
+        let provider = metrics::SharedString::from(provider.clone());
+        let result = match result {
+            Attempt::Success => "success",
+            Attempt::Failure => "failure",
+            Attempt::Timeout => "timeout",
+        };
+        metrics::counter!(INBOX_ATTEMPTS_TOTAL, "provider" => provider.clone(), "result" => result)
+            .increment(1);
+        if dead {
+            metrics::counter!(INBOX_DEAD_TOTAL, "provider" => provider).increment(1);
+        }
+    }
+}
+
+/// Sets the inbox's gauges from its counts.
+#[cfg(all(inbox, feature = "metrics"))]
+pub(crate) fn inbox_stats(stats: &crate::inbox::InboxStats) {
+    for (state, count) in [
+        ("pending", stats.pending),
+        ("running", stats.running),
+        ("retrying", stats.retrying),
+        ("held", stats.held),
+        ("dead", stats.dead),
+        ("done", stats.done),
+    ] {
+        metrics::gauge!(INBOX_DELIVERIES, "state" => state).set(count as f64);
+    }
+    metrics::gauge!(INBOX_OLDEST_PENDING_AGE_SECONDS).set(
+        stats
+            .oldest_waiting_age
+            .map_or(0.0, |age| age.as_secs_f64()),
+    );
+}
