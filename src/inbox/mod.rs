@@ -2,6 +2,7 @@
 #![doc = include_str!("../../docs/inbox.md")]
 
 mod at_rest;
+mod fair;
 mod ordering;
 #[cfg(feature = "inbox-postgres")]
 mod postgres;

@@ -13,6 +13,7 @@ use sqlx::sqlite::{
 };
 use sqlx::Row;
 
+use super::fair;
 use super::read::{self, failed};
 use super::{
     to_ms, Accepted, AtRestKeys, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
@@ -500,53 +501,17 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(failed(what))?;
-        let mut after = after.map(str::to_owned);
-        let mut first: Option<String> = None;
-        let mut probes = 0;
-        // The turn the next claim starts after: the source claimed from, or the last
-        // source asked when none of those asked had a delivery due.
-        let mut turn = None;
-        let row = loop {
-            if probes == super::FAIR_PROBES {
-                // As many sources as probes have nothing due: the first due of them all,
-                // and the next claim carries on after the last source asked.
-                turn = after.clone();
-                break sqlx::query(CLAIM)
-                    .bind(now)
-                    .bind(token)
-                    .bind(until)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(failed(what))?;
-            }
-            probes += 1;
-            let next: Option<String> = sqlx::query_scalar(NEXT_SOURCE)
-                .bind(after.as_deref())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(failed(what))?;
-            let Some(source) = next else {
-                break None;
-            };
-            if first.as_ref() == Some(&source) {
-                // Every source was asked: none has a delivery due yet.
-                break None;
-            }
-            first.get_or_insert_with(|| source.clone());
-            let row = sqlx::query(CLAIM_IN_SOURCE)
-                .bind(now)
-                .bind(token)
-                .bind(until)
-                .bind(&source)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(failed(what))?;
-            if row.is_some() {
-                turn = Some(source);
-                break row;
-            }
-            after = Some(source);
-        };
+        let (row, turn) = fair::claim(
+            &mut tx,
+            &fair::Statements {
+                next_source: NEXT_SOURCE,
+                in_source: CLAIM_IN_SOURCE,
+                any: CLAIM,
+            },
+            (now, token, until),
+            after,
+        )
+        .await?;
         let Some(row) = row else {
             tx.rollback().await.map_err(failed(what))?;
             return Ok((None, turn));
