@@ -247,12 +247,21 @@ mod tests {
         let mut watch = LagWatch::new(Duration::from_secs(10));
         let ms = Duration::from_millis;
         assert!(watch.observe(ms(5_000)).is_none());
-        assert!(matches!(watch.observe(ms(10_001)), Some(Alert::Lagging { .. })));
+        assert!(matches!(
+            watch.observe(ms(10_001)),
+            Some(Alert::Lagging { .. })
+        ));
         assert!(watch.observe(ms(20_000)).is_none(), "not on every poll");
         assert!(watch.observe(ms(30_000)).is_none());
-        assert!(matches!(watch.observe(ms(10_000)), Some(Alert::LagRecovered { .. })));
+        assert!(matches!(
+            watch.observe(ms(10_000)),
+            Some(Alert::LagRecovered { .. })
+        ));
         assert!(watch.observe(ms(0)).is_none());
-        assert!(matches!(watch.observe(ms(11_000)), Some(Alert::Lagging { .. })));
+        assert!(matches!(
+            watch.observe(ms(11_000)),
+            Some(Alert::Lagging { .. })
+        ));
     }
 
     #[test]

@@ -176,7 +176,9 @@ pub struct Health {
 impl Health {
     /// Whether no check failed.
     pub fn is_ok(&self) -> bool {
-        self.checks.iter().all(|check| check.status != CheckStatus::Fail)
+        self.checks
+            .iter()
+            .all(|check| check.status != CheckStatus::Fail)
     }
 
     /// Every check, in a fixed order.
@@ -214,7 +216,13 @@ impl fmt::Display for Health {
             if index > 0 {
                 f.write_str("; ")?;
             }
-            write!(f, "{} {}: {}", check.name, check.status.as_str(), check.detail)?;
+            write!(
+                f,
+                "{} {}: {}",
+                check.name,
+                check.status.as_str(),
+                check.detail
+            )?;
         }
         Ok(())
     }
@@ -437,14 +445,17 @@ impl Registry {
                 "no workers run in this process (never spawned, shut down or aborted)",
             );
         }
-        let (loops, died) = sets.iter().fold((0, 0), |(loops, died), set| {
-            (loops + set.loops.len(), died + set.died())
-        });
-        if died > 0 {
+        let loops: usize = sets.iter().map(|set| set.loops.len()).sum();
+        let died: Vec<&str> = sets.iter().flat_map(|set| set.died()).collect();
+        if !died.is_empty() {
             return Check::new(
                 "workers",
                 CheckStatus::Fail,
-                format!("{died} of {loops} worker tasks died; restart the process"),
+                format!(
+                    "{} of {loops} worker tasks died ({}); restart the process",
+                    died.len(),
+                    died.join(", ")
+                ),
             );
         }
         Check::new(
@@ -456,17 +467,21 @@ impl Registry {
 
     fn liveness(&self) -> Check {
         let sets = self.running();
-        let (mut loops, mut died, mut stalled) = (0, 0, Vec::new());
+        let (mut loops, mut died, mut stalled) = (0, Vec::new(), Vec::new());
         for set in &sets {
             loops += set.loops.len();
-            died += set.died();
+            died.extend(set.died());
             stalled.extend(set.stalled());
         }
-        if died > 0 {
+        if !died.is_empty() {
             return Check::new(
                 "workers",
                 CheckStatus::Fail,
-                format!("{died} of {loops} worker tasks died"),
+                format!(
+                    "{} of {loops} worker tasks died ({})",
+                    died.len(),
+                    died.join(", ")
+                ),
             );
         }
         if let Some((kind, quiet)) = stalled.first() {
@@ -550,14 +565,16 @@ impl WorkerSet {
         u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// Tasks whose future is gone though nobody stopped them: a panic (or a bug).
-    fn died(&self) -> usize {
+    /// The kinds of the tasks whose future is gone though nobody stopped them: a panic
+    /// (or a bug).
+    fn died(&self) -> Vec<&'static str> {
         self.loops
             .iter()
             .filter(|task| {
                 task.ended.load(Ordering::SeqCst) && !task.returned.load(Ordering::SeqCst)
             })
-            .count()
+            .map(|task| task.kind)
+            .collect()
     }
 
     /// Tasks alive whose last heartbeat is older than their bound, with how long ago.
@@ -567,7 +584,8 @@ impl WorkerSet {
             .iter()
             .filter(|task| !task.ended.load(Ordering::SeqCst))
             .filter_map(|task| {
-                let quiet = Duration::from_millis(now.saturating_sub(task.beat.load(Ordering::SeqCst)));
+                let quiet =
+                    Duration::from_millis(now.saturating_sub(task.beat.load(Ordering::SeqCst)));
                 (quiet > task.stall_after).then_some((task.kind, quiet))
             })
             .collect()
@@ -611,8 +629,10 @@ mod tests {
 
     #[test]
     fn a_task_that_ends_unasked_died_and_one_that_stops_quietly_stalls() {
-        let mut set =
-            WorkerSet::new([("worker", Duration::from_secs(60)), ("purge", Duration::ZERO)]);
+        let mut set = WorkerSet::new([
+            ("worker", Duration::from_secs(60)),
+            ("purge", Duration::ZERO),
+        ]);
         // Started a second ago: the purge, which never beat, has been quiet that long.
         if let (Some(set), Some(earlier)) = (
             Arc::get_mut(&mut set),
@@ -632,7 +652,11 @@ mod tests {
         drop(purge);
         drop(worker);
         assert_eq!(registry.readiness().status(), CheckStatus::Fail);
-        assert!(registry.liveness().detail().contains("2 of 2 worker tasks died"));
+        let detail = registry.liveness().detail().to_owned();
+        assert!(
+            detail.contains("2 of 2 worker tasks died (worker, purge)"),
+            "{detail}"
+        );
         set.stop();
         assert!(registry.readiness().detail().contains("no workers"));
         assert_eq!(registry.liveness().status(), CheckStatus::Ok);
@@ -643,7 +667,13 @@ mod tests {
         assert_eq!(lag(None, 1_000), Duration::ZERO);
         assert_eq!(lag(Some(2_000), 1_000), Duration::ZERO);
         assert_eq!(lag(Some(400), 1_000), Duration::from_millis(600));
-        assert_eq!(lag_check(Duration::from_millis(2), Duration::from_millis(1)).status(), CheckStatus::Fail);
-        assert_eq!(lag_check(Duration::from_millis(1), Duration::from_millis(1)).status(), CheckStatus::Ok);
+        assert_eq!(
+            lag_check(Duration::from_millis(2), Duration::from_millis(1)).status(),
+            CheckStatus::Fail
+        );
+        assert_eq!(
+            lag_check(Duration::from_millis(1), Duration::from_millis(1)).status(),
+            CheckStatus::Ok
+        );
     }
 }

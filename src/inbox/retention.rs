@@ -93,7 +93,10 @@ pub(crate) async fn purge_loop(
         }
         if let Some(_purging) = Purging::start(&inbox.shared.purging) {
             let keep = keep_done.unwrap_or(inbox.retention);
-            match inbox.purge(keep, super::PurgeLock::Try, &|| task.beat()).await {
+            match inbox
+                .purge(keep, super::PurgeLock::Try, &|| task.beat())
+                .await
+            {
                 Ok(Some(0)) => {}
                 Ok(Some(purged)) => tracing::info!(purged, "webhook inbox: done deliveries purged"),
                 Ok(None) => tracing::debug!("webhook inbox: another instance is purging"),

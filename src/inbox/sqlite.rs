@@ -328,7 +328,9 @@ impl FileIdentity {
             .created()
             .ok()
             .and_then(|created| created.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or((0, 0), |since| (since.as_secs(), u64::from(since.subsec_nanos())));
+            .map_or((0, 0), |since| {
+                (since.as_secs(), u64::from(since.subsec_nanos()))
+            });
         Some(FileIdentity {
             // Absolute: a later change of the working directory changes nothing.
             path: std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()),
