@@ -199,6 +199,16 @@ impl Db {
         on_engine!(self, db => db.purge_batch(cutoff, retention, now, limit, lock).await)
     }
 
+    /// How long one batch of a purge should take on this engine.
+    fn purge_budget(&self) -> Duration {
+        match self {
+            #[cfg(feature = "inbox-sqlite")]
+            Db::Sqlite(_) => retention::SQLITE_BATCH_BUDGET,
+            #[cfg(feature = "inbox-postgres")]
+            Db::Postgres(_) => retention::POSTGRES_BATCH_BUDGET,
+        }
+    }
+
     async fn expire_retained_keys(&self, now: i64) -> Result<(), InboxError> {
         on_engine!(self, db => db.expire_retained_keys(now).await)
     }
@@ -863,8 +873,9 @@ impl Inbox {
     /// deliveries were deleted. Dead deliveries stay until a person replays or forgets
     /// them.
     ///
-    /// In small batches, each its own transaction, sized to hold the write lock about
-    /// 10 ms, with a rest after each as long as it took: the acknowledgements and the
+    /// In small batches, each its own transaction, sized to take about 10 ms on SQLite
+    /// (where a batch holds the write lock) and 50 ms on PostgreSQL, with a rest after
+    /// each as long as it took: the acknowledgements and the
     /// workers' writes arriving meanwhile wait for one small batch at most, and the purge
     /// takes at most half of the writer's time. The workers purge by themselves
     /// ([`Workers::purge_every`]); this is for a purge by hand or from a scheduler.
@@ -884,7 +895,7 @@ impl Inbox {
         let now = now_ms();
         let cutoff = now.saturating_sub(duration_ms(older_than));
         let retention = duration_ms(self.retention);
-        let mut pace = retention::Pace::new();
+        let mut pace = retention::Pace::new(self.shared.db.purge_budget());
         let mut purged = 0;
         loop {
             let started = std::time::Instant::now();

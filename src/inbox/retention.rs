@@ -13,17 +13,23 @@ use super::Inbox;
 /// start).
 pub const DEFAULT_PURGE_INTERVAL: Duration = Duration::from_secs(60 * 60);
 
-/// The first batch of a purge, and the bounds of its size as it adapts to
-/// [`BATCH_BUDGET`]: small batches, because on SQLite every write of the inbox (each
+/// The first batch of a purge, and the bounds of its size as it adapts to its budget
+/// ([`SQLITE_BATCH_BUDGET`], [`POSTGRES_BATCH_BUDGET`]): small batches, because on SQLite every write of the inbox (each
 /// acknowledgement) waits for the batch that holds the write lock. At a million rows a
 /// batch of 1,000 held it for about 85 ms.
 const FIRST_BATCH: i64 = 100;
 const MIN_BATCH: i64 = 10;
 const MAX_BATCH: i64 = 1000;
 
-/// How long one batch should hold the database's write lock: batches that take longer
-/// shrink, batches much quicker grow.
-const BATCH_BUDGET: Duration = Duration::from_millis(10);
+/// How long one batch should take on SQLite, where it holds the database's write lock
+/// (every acknowledgement waits for it): batches that take longer shrink, batches much
+/// quicker grow.
+pub(crate) const SQLITE_BATCH_BUDGET: Duration = Duration::from_millis(10);
+
+/// How long one batch should take on PostgreSQL, where it blocks no acknowledgement (they
+/// share the server's CPU and WAL flushes with it): longer batches, fewer round trips and
+/// commits.
+pub(crate) const POSTGRES_BATCH_BUDGET: Duration = Duration::from_millis(50);
 
 /// The longest rest between two batches.
 const MAX_REST: Duration = Duration::from_millis(100);
@@ -34,11 +40,16 @@ const MAX_REST: Duration = Duration::from_millis(100);
 #[derive(Debug)]
 pub(crate) struct Pace {
     batch: i64,
+    budget: Duration,
 }
 
 impl Pace {
-    pub(crate) fn new() -> Pace {
-        Pace { batch: FIRST_BATCH }
+    /// Batches sized to take about `budget` each.
+    pub(crate) fn new(budget: Duration) -> Pace {
+        Pace {
+            batch: FIRST_BATCH,
+            budget,
+        }
     }
 
     /// How many done deliveries the next batch deletes.
@@ -48,9 +59,9 @@ impl Pace {
 
     /// After a batch that took `took`: the next batch's size, then the rest.
     pub(crate) async fn rest(&mut self, took: Duration) {
-        if took > BATCH_BUDGET {
+        if took > self.budget {
             self.batch = (self.batch / 2).max(MIN_BATCH);
-        } else if took < BATCH_BUDGET / 2 {
+        } else if took < self.budget / 2 {
             self.batch = (self.batch * 2).min(MAX_BATCH);
         }
         tokio::time::sleep(took.clamp(Duration::from_millis(1), MAX_REST)).await;
@@ -115,7 +126,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_batch_shrinks_when_slow_and_grows_when_quick() {
-        let mut pace = Pace::new();
+        let mut pace = Pace::new(SQLITE_BATCH_BUDGET);
         pace.rest(Duration::from_millis(40)).await;
         assert_eq!(pace.batch(), 50);
         for _ in 0..10 {
