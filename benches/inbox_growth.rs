@@ -12,7 +12,8 @@
 //! its figures to `target/inbox_growth.json` (or `INBOX_GROWTH_OUT`) and the plans of the
 //! read statements at the largest size to `target/inbox_growth_plans.txt`.
 //! `INBOX_GROWTH_SIZES=10000,100000` runs fewer sizes, `INBOX_GROWTH_ENGINES=sqlite` (or
-//! `postgres`) one engine, `INBOX_GROWTH_PURGE=0` skips the purge. Without `--bench` it does nothing.
+//! `postgres`) one engine, `INBOX_GROWTH_PURGE=0` skips the purge, `INBOX_GROWTH_PURGE_ONLY=1`
+//! measures the purge alone (no passes). Without `--bench` it does nothing.
 //!
 //! The rows are the inbox's own: one delivery written through the layer, copied with SQL
 //! (`INSERT … SELECT`, with the tally's triggers on) into deliveries with distinct ids
@@ -167,9 +168,16 @@ fn us(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
+/// The median; `NaN` when nothing was measured (`INBOX_GROWTH_PURGE_ONLY`).
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// `INBOX_GROWTH_PURGE_ONLY=1`: only the purge figure (fill, a round of acks, the purge),
+/// none of the passes.
+fn purge_only() -> bool {
+    std::env::var("INBOX_GROWTH_PURGE_ONLY").as_deref() == Ok("1")
 }
 
 /// The engine-specific part: how to fill an inbox, and the plans of its statements.
@@ -906,7 +914,8 @@ async fn engine_run(
     }
     // Each pass starts at another size: each size takes each place in the order once.
     let turns = all.len();
-    for pass in 0..PASSES {
+    let passes = if purge_only() { 0 } else { PASSES };
+    for pass in 0..passes {
         for turn in 0..turns {
             let sized = &mut all[(pass + turn) % turns];
             ack_round(sized, &format!("ack{pass}"), true).await;
@@ -914,7 +923,7 @@ async fn engine_run(
         }
         eprintln!("{}: pass {pass} done", name(engine));
     }
-    for pass in 0..PASSES {
+    for pass in 0..passes {
         for turn in 0..turns {
             claim_pass(&mut all[(pass + turn) % turns]).await;
         }
@@ -1038,7 +1047,9 @@ async fn main() {
             &mut diagnostics,
         )
         .await;
-        print_table(engine, &figures);
+        if !purge_only() {
+            print_table(engine, &figures);
+        }
         if let Some(p) = &purge {
             println!(
                 "{}: purge of {} done deliveries of {} rows in {:.1} s; ack p99 idle {:.2} ms, \

@@ -50,6 +50,10 @@
 //!   metrics,inbox-sqlite`) serves `GET /metrics` in the Prometheus text format: every
 //!   route's requests, and the inbox's gauges and attempts when `INBOX_URL` is set
 //!   ([`tower_webhook::metrics`] lists them). Without it `/metrics` is `404`.
+//! - `GET /healthz` (liveness) and `GET /readyz` (readiness) answer `200` or `503` with a
+//!   JSON body naming each check and the failing ones: with `INBOX_URL`, the database,
+//!   the workers and the lag (the oldest due delivery's wait, under `READY_MAX_LAG_MS`,
+//!   default 5 minutes) as `Inbox::readiness` checks them; without, the process answers.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -211,6 +215,47 @@ async fn handle(
 /// A failed attempt: `503` with a body that says why (the inbox keeps its first bytes).
 fn failed(why: String) -> (StatusCode, String) {
     (StatusCode::SERVICE_UNAVAILABLE, why)
+}
+
+/// `GET /healthz` and `GET /readyz`: the inbox's checks when there is one.
+fn health_routes(inbox: &MaybeInbox) -> Router {
+    let alive = || async { Json(serde_json::json!({ "status": "ok", "checks": [] })) };
+    match inbox {
+        #[cfg(inbox)]
+        Some(inbox) => {
+            use axum::response::IntoResponse;
+            let mut check = tower_webhook::inbox::ReadinessCheck::new();
+            if let Some(lag) = std::env::var("READY_MAX_LAG_MS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+            {
+                check = check.max_lag(std::time::Duration::from_millis(lag));
+            }
+            let answer = |health: tower_webhook::inbox::Health| {
+                let status = if health.is_ok() {
+                    StatusCode::OK
+                } else {
+                    StatusCode::SERVICE_UNAVAILABLE
+                };
+                (status, Json(health)).into_response()
+            };
+            let (live, ready) = (inbox.clone(), inbox.clone());
+            Router::new()
+                .route(
+                    "/healthz",
+                    get(move || async move { answer(live.liveness()) }),
+                )
+                .route(
+                    "/readyz",
+                    get(move || async move { answer(ready.readiness(&check).await) }),
+                )
+        }
+        #[cfg(not(inbox))]
+        Some(never) => match *never {},
+        None => Router::new()
+            .route("/healthz", get(alive))
+            .route("/readyz", get(alive)),
+    }
 }
 
 /// `METRICS=1`: a Prometheus recorder for the whole process, histograms with buckets,
@@ -476,6 +521,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let app = app
         .merge(metrics_routes()?)
+        .merge(health_routes(&inbox))
         .route("/deliveries", get(deliveries))
         .layer(Extension(log.clone()))
         .layer(Extension(behaviour.clone()));

@@ -1,13 +1,16 @@
 #![doc = guide_links!()]
 #![doc = include_str!("../../docs/inbox.md")]
 
+mod alert;
 mod at_rest;
 mod fair;
+mod health;
 mod ordering;
 #[cfg(feature = "inbox-postgres")]
 mod postgres;
 #[cfg(inbox)]
 mod read;
+mod retention;
 #[cfg(feature = "inbox-router")]
 mod router;
 #[cfg(feature = "inbox-sqlite")]
@@ -26,8 +29,13 @@ use tokio::sync::Notify;
 
 use crate::Delivery;
 
+pub use self::alert::{Alert, FailedAttempt};
 pub use self::at_rest::AtRestKeys;
+pub use self::health::{
+    Check, CheckStatus, Health, ReadinessCheck, DEFAULT_HEALTH_TIMEOUT, DEFAULT_MAX_LAG,
+};
 pub use self::ordering::OrderingKey;
+pub use self::retention::DEFAULT_PURGE_INTERVAL;
 #[cfg(feature = "inbox-router")]
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-router")))]
 pub use self::router::MAX_LIST_LIMIT;
@@ -81,6 +89,10 @@ struct Shared {
     folded: std::sync::Mutex<Option<std::time::Instant>>,
     /// Opened by [`Inbox::connect_read_only`]: it never writes.
     read_only: bool,
+    /// The workers of this process over this inbox, as readiness and liveness see them.
+    workers: health::Registry,
+    /// An automatic purge of this process runs ([`retention::Purging`]).
+    purging: std::sync::atomic::AtomicBool,
 }
 
 /// How often, at most, the deltas of the state counts are folded into one row per state:
@@ -89,9 +101,6 @@ const FOLD_INTERVAL: Duration = Duration::from_secs(1);
 
 /// How many deliveries [`Inbox::list`] returns unless [`ListFilter::limit`] says.
 pub(crate) const DEFAULT_LIST_LIMIT: u32 = 100;
-
-/// How many done deliveries one transaction of [`Inbox::purge_done`] deletes.
-const PURGE_BATCH: i64 = 1000;
 
 /// How many sources a claim asks in turn for a due delivery before it takes the first
 /// due delivery of all instead (and the next claim carries on after the last source
@@ -177,8 +186,38 @@ impl Db {
         on_engine!(self, db => db.forget(id, retention, now).await)
     }
 
-    async fn purge_done(&self, cutoff: i64, retention: i64, now: i64) -> Result<u64, InboxError> {
-        on_engine!(self, db => db.purge_done(cutoff, retention, now).await)
+    /// One batch of a purge: at most `limit` deliveries done before `cutoff` (how many
+    /// were deleted, and whether the batch was full); `None` when `lock` is
+    /// [`PurgeLock::Try`] and another instance is purging.
+    async fn purge_batch(
+        &self,
+        cutoff: i64,
+        retention: i64,
+        now: i64,
+        limit: i64,
+        lock: PurgeLock,
+    ) -> Result<Option<(u64, bool)>, InboxError> {
+        on_engine!(self, db => db.purge_batch(cutoff, retention, now, limit, lock).await)
+    }
+
+    /// How long one batch of a purge should take on this engine.
+    fn purge_budget(&self) -> Duration {
+        match self {
+            #[cfg(feature = "inbox-sqlite")]
+            Db::Sqlite(_) => retention::SQLITE_BATCH_BUDGET,
+            #[cfg(feature = "inbox-postgres")]
+            Db::Postgres(_) => retention::POSTGRES_BATCH_BUDGET,
+        }
+    }
+
+    async fn expire_retained_keys(&self, now: i64) -> Result<(), InboxError> {
+        on_engine!(self, db => db.expire_retained_keys(now).await)
+    }
+
+    /// A cheap read for the readiness check: when the next delivery falls due. SQLite
+    /// also checks that the file at the inbox's path is the one it opened.
+    async fn health(&self) -> Result<Option<i64>, InboxError> {
+        on_engine!(self, db => db.health().await)
     }
 
     async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
@@ -530,6 +569,8 @@ impl Inbox {
                 turn: std::sync::Mutex::new(None),
                 folded: std::sync::Mutex::new(None),
                 read_only,
+                workers: health::Registry::default(),
+                purging: std::sync::atomic::AtomicBool::new(false),
             }),
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             retention: crate::replay::DEFAULT_RETENTION,
@@ -830,17 +871,55 @@ impl Inbox {
     /// attempts. Their replay keys stay until the [retention](Self::retention) has passed
     /// since each was done, so a purge never reopens a replay, whatever `older_than`
     /// (zero included); keys past it are deleted by the same call. Returns how many
-    /// deliveries were deleted.
+    /// deliveries were deleted. Dead deliveries stay until a person replays or forgets
+    /// them.
+    ///
+    /// In small batches, each its own transaction, sized to take about 10 ms on SQLite
+    /// (where a batch holds the write lock) and 50 ms on PostgreSQL, with a rest after
+    /// each as long as it took: the acknowledgements and the
+    /// workers' writes arriving meanwhile wait for one small batch at most, and the purge
+    /// takes at most half of the writer's time. The workers purge by themselves
+    /// ([`Workers::purge_every`]); this is for a purge by hand or from a scheduler.
     pub async fn purge_done(&self, older_than: Duration) -> Result<u64, InboxError> {
+        let purged = self.purge(older_than, PurgeLock::Wait, &|| {}).await?;
+        Ok(purged.unwrap_or(0))
+    }
+
+    /// [`purge_done`](Self::purge_done), `beat` after each batch; `None` when `lock` is
+    /// [`PurgeLock::Try`] and another instance was purging before this one deleted any.
+    pub(crate) async fn purge(
+        &self,
+        older_than: Duration,
+        lock: PurgeLock,
+        beat: &(dyn Fn() + Sync),
+    ) -> Result<Option<u64>, InboxError> {
         let now = now_ms();
         let cutoff = now.saturating_sub(duration_ms(older_than));
-        let purged = self
-            .shared
-            .db
-            .purge_done(cutoff, duration_ms(self.retention), now)
-            .await?;
+        let retention = duration_ms(self.retention);
+        let mut pace = retention::Pace::new(self.shared.db.purge_budget());
+        let mut purged = 0;
+        loop {
+            let started = std::time::Instant::now();
+            let batch = pace.batch();
+            let deleted = self
+                .shared
+                .db
+                .purge_batch(cutoff, retention, now, batch, lock)
+                .await?;
+            let Some((deleted, full)) = deleted else {
+                // Another instance purges: it also expires the retained keys.
+                return Ok((purged > 0).then_some(purged));
+            };
+            purged += deleted;
+            if !full {
+                break;
+            }
+            pace.rest(started.elapsed()).await;
+            beat();
+        }
+        self.shared.db.expire_retained_keys(now).await?;
         self.fold_tally(true).await;
-        Ok(purged)
+        Ok(Some(purged))
     }
 
     /// How many deliveries are in each state, and how long the oldest waiting one has
@@ -889,6 +968,15 @@ fn postgres_url(url: &str) -> Result<(), InboxError> {
              postgres://user:password@host/database",
         ))
     }
+}
+
+/// How a batch of a purge treats another instance's purge of the same PostgreSQL inbox
+/// (an advisory lock held for each batch): wait for its batch (a purge by hand), or skip
+/// this turn (the workers'). SQLite's writer lock serialises the batches anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PurgeLock {
+    Wait,
+    Try,
 }
 
 /// What the layer's write of a delivery found.

@@ -136,6 +136,10 @@ async fn lock_ordering_key(tx: &mut sqlx::PgConnection, key: &str) -> Result<(),
 /// The advisory lock migrations run under (any constant; `tw` `ib` in ASCII).
 const MIGRATION_LOCK: i64 = 0x7477_6962;
 
+/// The advisory lock each batch of a purge takes (`tw` `pu` in ASCII), so that the
+/// workers of several instances never purge at once.
+const PURGE_LOCK: i64 = 0x7477_7075;
+
 /// How many connections one [`Inbox`](super::Inbox) keeps to the server.
 const POOL_SIZE: u32 = 10;
 
@@ -666,67 +670,102 @@ impl Db {
         Ok(deleted.is_some())
     }
 
-    /// Deletes the deliveries done before `cutoff`; their replay keys move to the retained
-    /// keys until `retention` after each was done. The copy commits before the rows (and
-    /// their keys) are deleted, so a committed key is always in one of the two tables. A
-    /// copy's insert can still slip through only if its one statement starts before the
-    /// copy commits and reaches the same key while the deletion is committing. Retained
-    /// keys past their end go too.
-    pub(super) async fn purge_done(
+    /// Deletes at most `limit` deliveries done before `cutoff`; their replay keys move to
+    /// the retained keys until `retention` after each was done, and whether the batch was
+    /// full. The copy commits before the rows (and their keys) are deleted, so a committed
+    /// key is always in one of the two tables. A copy's insert can still slip through only
+    /// if its one statement starts before the copy commits and reaches the same key while
+    /// the deletion is committing.
+    ///
+    /// The copy's transaction takes the purge's advisory lock first: [`PurgeLock::Wait`]
+    /// waits for another instance's, [`PurgeLock::Try`] answers `None` when another
+    /// instance holds it, so the workers of several instances do not purge side by side.
+    /// Between the copy and the deletion another instance may copy the same batch: the
+    /// copy and the deletion are idempotent, so that is duplicate work, never a loss.
+    ///
+    /// [`PurgeLock::Wait`]: super::PurgeLock::Wait
+    /// [`PurgeLock::Try`]: super::PurgeLock::Try
+    pub(super) async fn purge_batch(
         &self,
         cutoff: i64,
         retention: i64,
         now: i64,
-    ) -> Result<u64, InboxError> {
+        limit: i64,
+        lock: super::PurgeLock,
+    ) -> Result<Option<(u64, bool)>, InboxError> {
         let what = "done deliveries could not be purged";
-        // In batches: a million rows never go in one transaction, and the deliveries
-        // arriving meanwhile never wait for one.
-        let mut purged = 0;
-        loop {
-            let batch: Vec<i64> = sqlx::query_scalar(
-                "SELECT id FROM webhook_inbox WHERE state = 'done' AND finished_at < $1
-                 ORDER BY finished_at LIMIT $2",
-            )
-            .bind(cutoff)
-            .bind(super::PURGE_BATCH)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(failed(what))?;
-            if batch.is_empty() {
-                break;
-            }
-            sqlx::query(
-                "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
-                 SELECT k.replay_key, d.finished_at + $1
-                 FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
-                 WHERE d.id = ANY($2) AND d.state = 'done' AND d.finished_at + $1 > $3
-                 ON CONFLICT (replay_key) DO UPDATE SET expires_at =
-                     GREATEST(webhook_inbox_retained_keys.expires_at, EXCLUDED.expires_at)",
-            )
-            .bind(retention)
-            .bind(&batch)
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map_err(failed(what))?;
-            let deleted =
-                sqlx::query("DELETE FROM webhook_inbox WHERE id = ANY($1) AND state = 'done'")
-                    .bind(&batch)
-                    .execute(&self.pool)
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        let locked: bool = match lock {
+            super::PurgeLock::Try => sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+                .bind(PURGE_LOCK)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(failed(what))?,
+            super::PurgeLock::Wait => {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(PURGE_LOCK)
+                    .execute(&mut *tx)
                     .await
-                    .map_err(failed(what))?
-                    .rows_affected();
-            purged += deleted;
-            if batch.len() < usize::try_from(super::PURGE_BATCH).unwrap_or(usize::MAX) {
-                break;
+                    .map_err(failed(what))?;
+                true
             }
+        };
+        if !locked {
+            tx.rollback().await.map_err(failed(what))?;
+            return Ok(None);
         }
+        let batch: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM webhook_inbox WHERE state = 'done' AND finished_at < $1
+             ORDER BY finished_at LIMIT $2",
+        )
+        .bind(cutoff)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        let full = i64::try_from(batch.len()).unwrap_or(i64::MAX) >= limit;
+        if batch.is_empty() {
+            tx.rollback().await.map_err(failed(what))?;
+            return Ok(Some((0, false)));
+        }
+        sqlx::query(
+            "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+             SELECT k.replay_key, d.finished_at + $1
+             FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
+             WHERE d.id = ANY($2) AND d.state = 'done' AND d.finished_at + $1 > $3
+             ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                 GREATEST(webhook_inbox_retained_keys.expires_at, EXCLUDED.expires_at)",
+        )
+        .bind(retention)
+        .bind(&batch)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        tx.commit().await.map_err(failed(what))?;
+        let deleted =
+            sqlx::query("DELETE FROM webhook_inbox WHERE id = ANY($1) AND state = 'done'")
+                .bind(&batch)
+                .execute(&self.pool)
+                .await
+                .map_err(failed(what))?
+                .rows_affected();
+        Ok(Some((deleted, full)))
+    }
+
+    /// Deletes the retained keys whose replay window has ended.
+    pub(super) async fn expire_retained_keys(&self, now: i64) -> Result<(), InboxError> {
         sqlx::query("DELETE FROM webhook_inbox_retained_keys WHERE expires_at <= $1")
             .bind(now)
             .execute(&self.pool)
             .await
-            .map_err(failed(what))?;
-        Ok(purged)
+            .map(drop)
+            .map_err(failed("expired replay keys could not be deleted"))
+    }
+
+    /// The readiness check's read: when the next delivery falls due.
+    pub(super) async fn health(&self) -> Result<Option<i64>, InboxError> {
+        self.next_due().await
     }
 
     /// Folds the state counts' deltas into one row per state: the rows deleted are the

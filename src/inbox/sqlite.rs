@@ -123,6 +123,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone)]
 pub(super) struct Db {
     pool: SqlitePool,
+    /// The database file as opened (`None`: not a plain file), for the readiness check.
+    file: Option<Arc<FileIdentity>>,
     /// SQLite has one writer at a time. Writers of this process queue here, in order,
     /// instead of colliding on the file lock, whose busy handler sleeps and retries (up to
     /// 100 ms a time): under concurrent deliveries that sleeping, not the disk, was the
@@ -307,6 +309,37 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
     Ok(outcomes)
 }
 
+/// A file's path and identity (device and inode on Unix; its creation time elsewhere, else
+/// its existence): what the readiness check compares to tell a deleted or replaced file.
+pub(super) struct FileIdentity {
+    path: std::path::PathBuf,
+    id: (u64, u64),
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> Option<FileIdentity> {
+        let metadata = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let id = {
+            use std::os::unix::fs::MetadataExt;
+            (metadata.dev(), metadata.ino())
+        };
+        #[cfg(not(unix))]
+        let id = metadata
+            .created()
+            .ok()
+            .and_then(|created| created.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or((0, 0), |since| {
+                (since.as_secs(), u64::from(since.subsec_nanos()))
+            });
+        Some(FileIdentity {
+            // Absolute: a later change of the working directory changes nothing.
+            path: std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()),
+            id,
+        })
+    }
+}
+
 /// Who holds a replay key found in the inbox: a delivery there, or (purged) nobody until
 /// the key expires.
 #[derive(Clone, Copy)]
@@ -362,7 +395,7 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(failed("the inbox database could not be opened"))?;
-        let db = Db::with_pool(pool);
+        let db = Db::with_pool(pool, path);
         db.migrate().await?;
         Ok(db)
     }
@@ -381,15 +414,16 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(failed("the inbox database could not be opened"))?;
-        Ok(Db::with_pool(pool))
+        Ok(Db::with_pool(pool, path))
     }
 
-    fn with_pool(pool: SqlitePool) -> Db {
+    fn with_pool(pool: SqlitePool, path: &Path) -> Db {
         let writer = Arc::new(tokio::sync::Mutex::new(()));
         let (writes, queue) = tokio::sync::mpsc::channel(4 * MAX_BATCH);
         tokio::spawn(write_loop(pool.clone(), writer.clone(), queue));
         Db {
             pool,
+            file: FileIdentity::of(path).map(Arc::new),
             writer,
             writes,
         }
@@ -732,70 +766,87 @@ impl Db {
         Ok(deleted.is_some())
     }
 
-    /// Deletes the deliveries done before `cutoff`; their replay keys move to the retained
-    /// keys until `retention` after each was done. Retained keys past their end go too.
-    pub(super) async fn purge_done(
+    /// Deletes at most `limit` deliveries done before `cutoff`, in one transaction under the
+    /// writer lock; their replay keys move to the retained keys until `retention` after
+    /// each was done. How many, and whether the batch was full. `lock` changes nothing
+    /// here: SQLite has one writer at a time.
+    pub(super) async fn purge_batch(
         &self,
         cutoff: i64,
         retention: i64,
         now: i64,
-    ) -> Result<u64, InboxError> {
+        limit: i64,
+        _lock: super::PurgeLock,
+    ) -> Result<Option<(u64, bool)>, InboxError> {
         let what = "done deliveries could not be purged";
-        // In batches, each its own transaction: the write lock is let go between them, so
-        // the deliveries arriving meanwhile are written while a million rows go.
         let batch = "SELECT id FROM webhook_inbox INDEXED BY webhook_inbox_done
              WHERE state = 'done' AND finished_at < ?2 ORDER BY finished_at LIMIT ?4";
-        let mut purged = 0;
-        loop {
-            let _writing = self.writer.lock().await;
-            let mut tx = self.pool.begin().await.map_err(failed(what))?;
-            sqlx::query(&format!(
-                "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
-                 SELECT k.replay_key, d.finished_at + ?1
-                 FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
-                 WHERE d.id IN ({batch}) AND d.finished_at + ?1 > ?3
-                 ON CONFLICT (replay_key) DO UPDATE SET expires_at =
-                     max(webhook_inbox_retained_keys.expires_at, excluded.expires_at)"
-            ))
-            .bind(retention)
-            .bind(cutoff)
-            .bind(now)
-            .bind(super::PURGE_BATCH)
-            .execute(&mut *tx)
-            .await
-            .map_err(failed(what))?;
-            for table in ["webhook_inbox_keys", "webhook_inbox_attempts"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE delivery IN ({batch})"))
-                    .bind(retention)
-                    .bind(cutoff)
-                    .bind(now)
-                    .bind(super::PURGE_BATCH)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(failed(what))?;
-            }
-            let deleted = sqlx::query(&format!("DELETE FROM webhook_inbox WHERE id IN ({batch})"))
+        let _writing = self.writer.lock().await;
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        sqlx::query(&format!(
+            "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
+             SELECT k.replay_key, d.finished_at + ?1
+             FROM webhook_inbox_keys k JOIN webhook_inbox d ON d.id = k.delivery
+             WHERE d.id IN ({batch}) AND d.finished_at + ?1 > ?3
+             ON CONFLICT (replay_key) DO UPDATE SET expires_at =
+                 max(webhook_inbox_retained_keys.expires_at, excluded.expires_at)"
+        ))
+        .bind(retention)
+        .bind(cutoff)
+        .bind(now)
+        .bind(limit)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed(what))?;
+        for table in ["webhook_inbox_keys", "webhook_inbox_attempts"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE delivery IN ({batch})"))
                 .bind(retention)
                 .bind(cutoff)
                 .bind(now)
-                .bind(super::PURGE_BATCH)
+                .bind(limit)
                 .execute(&mut *tx)
                 .await
-                .map_err(failed(what))?
-                .rows_affected();
-            tx.commit().await.map_err(failed(what))?;
-            purged += deleted;
-            if deleted < super::PURGE_BATCH as u64 {
-                break;
-            }
+                .map_err(failed(what))?;
         }
+        let deleted = sqlx::query(&format!("DELETE FROM webhook_inbox WHERE id IN ({batch})"))
+            .bind(retention)
+            .bind(cutoff)
+            .bind(now)
+            .bind(limit)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed(what))?
+            .rows_affected();
+        tx.commit().await.map_err(failed(what))?;
+        let full = i64::try_from(deleted).unwrap_or(i64::MAX) >= limit;
+        Ok(Some((deleted, full)))
+    }
+
+    /// Deletes the retained keys whose replay window has ended.
+    pub(super) async fn expire_retained_keys(&self, now: i64) -> Result<(), InboxError> {
         let _writing = self.writer.lock().await;
         sqlx::query("DELETE FROM webhook_inbox_retained_keys WHERE expires_at <= ?")
             .bind(now)
             .execute(&self.pool)
             .await
-            .map_err(failed(what))?;
-        Ok(purged)
+            .map(drop)
+            .map_err(failed("expired replay keys could not be deleted"))
+    }
+
+    /// The readiness check's read: the file at the inbox's path is still the one this
+    /// inbox opened (an inbox whose file was deleted or replaced writes to a file nobody
+    /// will open again), then when the next delivery falls due.
+    pub(super) async fn health(&self) -> Result<Option<i64>, InboxError> {
+        if let Some(opened) = &self.file {
+            let now = FileIdentity::of(&opened.path);
+            if now.as_ref().map(|now| now.id) != Some(opened.id) {
+                return Err(InboxError::new(
+                    InboxErrorKind::Unavailable,
+                    "the inbox's database file was deleted or replaced since it was opened",
+                ));
+            }
+        }
+        self.next_due().await
     }
 
     /// Folds the state counts' deltas into one row per state.

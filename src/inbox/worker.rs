@@ -14,6 +14,8 @@ use tokio::task::JoinHandle;
 use tower_service::Service;
 use tracing::Instrument;
 
+use super::alert::{Alert, AlertHook, FailedAttempt};
+use super::health::{TaskGuard, WorkerSet};
 use super::{duration_ms, from_ms, now_ms, Claimed, DeliveryState, Inbox, InboxJob};
 use crate::body::VerifiedBody;
 use crate::Delivery;
@@ -89,6 +91,14 @@ struct Settings {
     backoff: Duration,
     max_backoff: Duration,
     poll_interval: Duration,
+    /// The application's alert hook ([`Workers::on_alert`]).
+    alerts: Option<AlertHook>,
+    /// The lag above which the hook gets [`Alert::Lagging`] ([`Workers::alert_on_lag`]).
+    lag_alert: Option<Duration>,
+    /// How often done deliveries are purged; `None`: never ([`Workers::without_purge`]).
+    purge_every: Option<Duration>,
+    /// How long done deliveries are kept; `None`: the inbox's retention.
+    keep_done: Option<Duration>,
 }
 
 impl<S> std::fmt::Debug for Workers<S> {
@@ -113,6 +123,10 @@ impl<S> Workers<S> {
                 backoff: DEFAULT_BACKOFF,
                 max_backoff: DEFAULT_MAX_BACKOFF,
                 poll_interval: DEFAULT_POLL_INTERVAL,
+                alerts: None,
+                lag_alert: None,
+                purge_every: Some(super::DEFAULT_PURGE_INTERVAL),
+                keep_done: None,
             },
         }
     }
@@ -179,7 +193,97 @@ impl<S> Workers<S> {
         self
     }
 
-    /// Starts the workers on the current tokio runtime.
+    /// Calls `hook` with an [`Alert`] when an attempt fails ([`Alert::AttemptFailed`], or
+    /// [`Alert::Dead`] for the attempt that leaves the delivery dead: one alert per failed
+    /// attempt) and, with [`alert_on_lag`](Self::alert_on_lag), when the lag crosses its
+    /// threshold and when it is back under it. Each call replaces the hook before.
+    ///
+    /// The hook runs on the worker's task, between the attempt and the recording of its
+    /// outcome: **it must be quick and must not block** (no I/O, no lock held for long).
+    /// To post an alert somewhere, hand it to a task of your own (a channel, or
+    /// `tokio::spawn`), as `examples/slack_alerts.rs` does. A panic in the hook is caught
+    /// and logged. An alert carries the delivery's metadata, never its headers or body.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use std::convert::Infallible;
+    /// use std::time::Duration;
+    /// use tower_webhook::inbox::{Alert, Inbox};
+    /// use tower_webhook::layer::VerifiedBody;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("inbox-doc-alerts-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap();
+    /// let handler = tower::service_fn(|_: http::Request<VerifiedBody>| async {
+    ///     Ok::<_, Infallible>(http::Response::new(String::new()))
+    /// });
+    /// let (alerts, mut received) = tokio::sync::mpsc::unbounded_channel();
+    /// let workers = inbox
+    ///     .workers(handler)
+    ///     .on_alert(move |alert: Alert| {
+    ///         // Quick: the sending is done by another task.
+    ///         let _ = alerts.send(alert);
+    ///     })
+    ///     .alert_on_lag(Duration::from_secs(5 * 60))
+    ///     .spawn();
+    /// tokio::spawn(async move {
+    ///     while let Some(alert) = received.recv().await {
+    ///         eprintln!("{alert}"); // … post it to your chat or pager …
+    ///     }
+    /// });
+    /// workers.shutdown().await;
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    pub fn on_alert(mut self, hook: impl Fn(Alert) + Send + Sync + 'static) -> Self {
+        self.settings.alerts = Some(AlertHook::new(hook));
+        self
+    }
+
+    /// Gives the [`on_alert`](Self::on_alert) hook [`Alert::Lagging`] when the oldest due
+    /// delivery has waited longer than `threshold` for a worker, and
+    /// [`Alert::LagRecovered`] when it no longer has: once each time it crosses, not on
+    /// every look. The workers look every [`poll_interval`](Self::poll_interval). The lag
+    /// is the one [`ReadinessCheck::max_lag`](super::ReadinessCheck::max_lag) bounds: a
+    /// delivery waiting for its next retry or held behind its ordering key is not late.
+    /// Each instance sharing an inbox looks, and alerts, by itself.
+    pub fn alert_on_lag(mut self, threshold: Duration) -> Self {
+        self.settings.lag_alert = Some(threshold);
+        self
+    }
+
+    /// How often the workers purge done deliveries (default
+    /// [`DEFAULT_PURGE_INTERVAL`](super::DEFAULT_PURGE_INTERVAL), hourly; at least 1 ms),
+    /// once as they start and then at this interval: those done longer ago than
+    /// [`keep_done`](Self::keep_done) go, as [`Inbox::purge_done`] deletes them (small
+    /// paced batches; the replay keys stay for the replay window; dead deliveries stay).
+    /// On PostgreSQL the instances sharing an inbox take turns: one finding another
+    /// purging skips its turn (an advisory lock).
+    pub fn purge_every(mut self, interval: Duration) -> Self {
+        self.settings.purge_every = Some(interval.max(Duration::from_millis(1)));
+        self
+    }
+
+    /// How long done deliveries are kept before the workers purge them (default: the
+    /// inbox's [`retention`](Inbox::retention), the replay window, 14 days by default).
+    /// Shorter is safe: a purged delivery's replay keys stay until the replay window
+    /// ends, so a provider's retry or a captured copy is still a duplicate.
+    pub fn keep_done(mut self, age: Duration) -> Self {
+        self.settings.keep_done = Some(age);
+        self
+    }
+
+    /// The workers never purge (for a purge by a scheduler of your own,
+    /// [`Inbox::purge_done`] or the command line's `purge`).
+    pub fn without_purge(mut self) -> Self {
+        self.settings.purge_every = None;
+        self
+    }
+
+    /// Starts the workers on the current tokio runtime: the worker loops, the purge of done
+    /// deliveries ([`purge_every`](Self::purge_every)) and, with
+    /// [`alert_on_lag`](Self::alert_on_lag), the lag's watch. The inbox's
+    /// [`readiness`](Inbox::readiness) and [`liveness`](Inbox::liveness) see them.
     ///
     /// # Panics
     /// When called outside a tokio runtime.
@@ -192,21 +296,62 @@ impl<S> Workers<S> {
     {
         let (stop, stopped) = watch::channel(false);
         let settings = Arc::new(self.settings);
-        #[cfg_attr(not(feature = "metrics"), allow(unused_mut))]
-        let mut tasks: Vec<JoinHandle<()>> = (0..settings.concurrency)
-            .map(|_| {
+        // How long each task may go without a heartbeat before liveness calls it stalled.
+        let slack = Duration::from_secs(120);
+        let worker_stall = settings.attempt_timeout + settings.poll_interval + slack;
+        let lag_watch = settings.alerts.clone().zip(settings.lag_alert);
+        let mut kinds = vec![("worker", worker_stall); settings.concurrency];
+        if let Some(every) = settings.purge_every {
+            // It looks at each interval, and beats between the batches of a purge.
+            kinds.push(("purge", every.saturating_add(Duration::from_secs(600))));
+        }
+        if lag_watch.is_some() {
+            kinds.push(("lag watch", settings.poll_interval + slack));
+        }
+        let set = WorkerSet::new(kinds);
+        self.inbox.shared.workers.register(&set);
+        let tasks = (0..settings.concurrency)
+            .map(|index| {
                 let worker = Worker {
                     inbox: self.inbox.clone(),
                     handler: self.handler.clone(),
                     settings: settings.clone(),
                     stopped: stopped.clone(),
+                    task: set.task(index),
                 };
                 tokio::spawn(worker.run())
             })
             .collect();
+        let mut housekeeping = Vec::new();
+        let mut index = settings.concurrency;
+        if let Some(every) = settings.purge_every {
+            housekeeping.push(tokio::spawn(super::retention::purge_loop(
+                self.inbox.clone(),
+                every,
+                settings.keep_done,
+                stopped.clone(),
+                set.task(index),
+            )));
+            index += 1;
+        }
+        if let Some((hook, threshold)) = lag_watch {
+            housekeeping.push(tokio::spawn(super::alert::watch_lag(
+                self.inbox.clone(),
+                hook,
+                threshold,
+                settings.poll_interval,
+                stopped.clone(),
+                set.task(index),
+            )));
+        }
         #[cfg(feature = "metrics")]
-        tasks.push(tokio::spawn(gauges(self.inbox.clone(), stopped.clone())));
-        WorkersHandle { tasks, stop }
+        housekeeping.push(tokio::spawn(gauges(self.inbox.clone(), stopped.clone())));
+        WorkersHandle {
+            tasks,
+            housekeeping,
+            stop,
+            set,
+        }
     }
 }
 
@@ -216,18 +361,35 @@ impl<S> Workers<S> {
 /// aborts the workers at once**, like a crash: the deliveries they held are taken over
 /// when their leases expire. Keep it for as long as the workers should run.
 #[must_use = "dropping the handle stops the workers"]
-#[derive(Debug)]
 pub struct WorkersHandle {
     tasks: Vec<JoinHandle<()>>,
+    /// The purge and the lag's watch: stopped, not waited for, at shutdown.
+    housekeeping: Vec<JoinHandle<()>>,
     stop: watch::Sender<bool>,
+    set: Arc<WorkerSet>,
+}
+
+impl std::fmt::Debug for WorkersHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkersHandle")
+            .field("workers", &self.tasks.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl WorkersHandle {
     /// Stops claiming deliveries and waits for the handlers that run to finish and their
-    /// outcomes to be recorded.
+    /// outcomes to be recorded. A purge under way stops after its current batch (each
+    /// batch is a transaction; the next purge carries on). From now on the inbox's
+    /// [`readiness`](Inbox::readiness) no longer counts these workers.
     pub async fn shutdown(mut self) {
+        self.set.stop();
         let _ = self.stop.send(true);
         for task in std::mem::take(&mut self.tasks) {
+            let _ = task.await;
+        }
+        for task in std::mem::take(&mut self.housekeeping) {
+            task.abort();
             let _ = task.await;
         }
     }
@@ -241,7 +403,8 @@ impl WorkersHandle {
 
 impl Drop for WorkersHandle {
     fn drop(&mut self) {
-        for task in &self.tasks {
+        self.set.stop();
+        for task in self.tasks.iter().chain(&self.housekeeping) {
             task.abort();
         }
     }
@@ -279,6 +442,8 @@ struct Worker<S> {
     handler: S,
     settings: Arc<Settings>,
     stopped: watch::Receiver<bool>,
+    /// Its heartbeat and its end, for liveness and readiness.
+    task: TaskGuard,
 }
 
 /// Aborts the handler's task when the worker is dropped (aborted) mid-way.
@@ -318,7 +483,9 @@ where
     async fn run(mut self) {
         let inbox = self.inbox.clone();
         loop {
+            self.task.beat();
             if *self.stopped.borrow() {
+                self.task.returned();
                 return;
             }
             // Listening before looking, so a delivery written in between still wakes us.
@@ -412,6 +579,7 @@ where
                 let too_old = self.settings.max_age.is_some_and(|max| age >= max);
                 dead = claimed.attempt >= self.settings.max_attempts || too_old;
                 let next_at = now.saturating_add(duration_ms(self.pause(claimed.attempt)));
+                self.alert_failed(&claimed, error, (!dead).then_some(next_at));
                 let state = if dead {
                     tracing::error!(error = %error, "webhook inbox: attempt failed; delivery is dead");
                     DeliveryState::Dead
@@ -455,6 +623,18 @@ where
                  when its lease expires"
             ),
         }
+    }
+
+    /// Gives the alert hook, if any, the failed attempt: dead when `retry_at` is `None`.
+    fn alert_failed(&self, claimed: &Claimed, error: &str, retry_at: Option<i64>) {
+        let Some(hook) = &self.settings.alerts else {
+            return;
+        };
+        let failed = FailedAttempt::new(claimed, error, retry_at);
+        hook.fire(match retry_at {
+            Some(_) => Alert::AttemptFailed(failed),
+            None => Alert::Dead(failed),
+        });
     }
 
     /// The pause before the attempt after failed attempt `attempt` (from 1).

@@ -25,11 +25,17 @@ mod hostile;
 mod http_semantics;
 mod hyper_server;
 #[cfg(all(inbox, feature = "axum"))]
+mod inbox_alerts;
+#[cfg(all(inbox, feature = "axum"))]
 mod inbox_at_rest;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_attempt_timeout;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_contract;
+#[cfg(all(inbox, feature = "inbox-router", feature = "axum"))]
+mod inbox_health;
+#[cfg(all(inbox, feature = "axum"))]
+mod inbox_retention;
 #[cfg(all(feature = "inbox-router", feature = "inbox-sqlite", feature = "axum"))]
 mod inbox_router;
 #[cfg(all(inbox, feature = "axum"))]
@@ -52,7 +58,7 @@ mod readme;
 #[cfg(feature = "axum")]
 mod receiver;
 #[cfg(all(feature = "metrics", feature = "inbox-sqlite", feature = "axum"))]
-mod receiver_metrics;
+mod receiver_observability;
 #[cfg(all(feature = "redis", feature = "axum"))]
 mod redis_http;
 #[cfg(all(feature = "redis", feature = "axum"))]
@@ -66,6 +72,8 @@ mod rsa;
 mod sdk_vectors;
 mod sdk_vectors_npm;
 mod secrets;
+#[cfg(all(inbox, feature = "axum"))]
+mod slack_alerts;
 #[cfg(feature = "axum")]
 mod source_expiry;
 #[cfg(feature = "axum")]

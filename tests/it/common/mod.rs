@@ -1,6 +1,8 @@
 //! Test harness: a real axum server on 127.0.0.1 and a real HTTP/1 client.
 #![allow(dead_code, unreachable_pub)]
 
+#[cfg(inbox)]
+pub mod inbox;
 #[cfg(any(feature = "inbox-postgres", feature = "postgres"))]
 pub mod postgres;
 #[cfg(feature = "metrics")]

@@ -1,5 +1,6 @@
 //! The receiver example's `/metrics`, scraped by a real Prometheus server and read back
-//! through its query API: what was sent is what Prometheus counts.
+//! through its query API (what was sent is what Prometheus counts), and its `/healthz`
+//! and `/readyz`.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -135,6 +136,54 @@ async fn prometheus_counts_what_the_receiver_was_sent() {
         ],
     )
     .await;
+    drop(receiver);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn get(url: String) -> (StatusCode, serde_json::Value) {
+    let reply = send(http::Request::get(url).body(Bytes::new()).unwrap()).await;
+    (reply.status, reply.json())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_names_the_lag_when_handlers_hang() {
+    let dir = std::env::temp_dir().join(format!("tw-ready-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("inbox.db");
+    let receiver = start(&[
+        ("STANDARD_WEBHOOK_SECRET", SECRET),
+        ("INBOX_URL", &format!("sqlite://{}", db.display())),
+        ("HANDLER_HANG", "1"),
+        ("READY_MAX_LAG_MS", "1"),
+    ]);
+    let base = receiver.base.clone();
+    let (status, body) = get(format!("{base}/healthz")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = get(format!("{base}/readyz")).await;
+    assert_eq!(status, StatusCode::OK, "nothing waits yet: {body}");
+    // The four workers hang on the first four deliveries; the fifth waits for a worker.
+    for i in 0..5 {
+        let reply = send(delivery(&base, &format!("msg_hang_{i}"), SystemTime::now())).await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED);
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let body = loop {
+        let (status, body) = get(format!("{base}/readyz")).await;
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            break body;
+        }
+        assert!(Instant::now() < deadline, "never unready: {body}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let failing: Vec<&str> = body["failing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|name| name.as_str())
+        .collect();
+    assert_eq!(failing, ["lag"], "{body}");
+    // Alive all the same: the workers are running, only slow.
+    assert_eq!(get(format!("{base}/healthz")).await.0, StatusCode::OK);
     drop(receiver);
     let _ = std::fs::remove_dir_all(&dir);
 }
