@@ -30,6 +30,8 @@ mod inbox_at_rest;
 mod inbox_attempt_timeout;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_contract;
+#[cfg(all(inbox, feature = "axum"))]
+mod inbox_failure_reasons;
 #[cfg(all(feature = "inbox-router", feature = "inbox-sqlite", feature = "axum"))]
 mod inbox_router;
 #[cfg(all(inbox, feature = "axum"))]
