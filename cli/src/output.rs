@@ -46,3 +46,42 @@ pub(crate) fn duration_text(duration: Duration) -> String {
         format!("{secs}s")
     }
 }
+
+/// `text` safe to print to a terminal: each control character (C0, DEL, C1: `\n`, ESC,
+/// CSI…) and each Unicode bidirectional override written as its escape (`\n`, `\u{1b}`),
+/// so text a sender chose (a handler's response, a header's value, a delivery id) can
+/// neither move the cursor, recolour, nor reorder what follows. `keep` lists controls
+/// left as they are (`\n` and `\t` for a body printed whole).
+pub(crate) fn printable<'a>(text: &'a str, keep: &[char]) -> std::borrow::Cow<'a, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+            && !keep.contains(&c)
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("plain text é", &[]), "plain text é");
+        assert_eq!(
+            printable("a\u{1b}[31mred\r\nb\u{9b}c\u{202e}d", &[]),
+            "a\\u{1b}[31mred\\r\\nb\\u{9b}c\\u{202e}d"
+        );
+        assert_eq!(printable("a\nb\tc\u{7}", &['\n', '\t']), "a\nb\tc\\u{7}");
+    }
+}

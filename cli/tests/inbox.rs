@@ -503,3 +503,75 @@ async fn reading_commands_never_wait_for_a_writer() {
     drop(writer.stdin.take());
     let _ = writer.wait();
 }
+
+/// `show` gives each attempt's reason, status, duration and the start of the handler's
+/// response body, with the control characters the handler wrote escaped: a response can
+/// hold whatever its author (or a payload it echoes) chose, terminal escapes included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn show_gives_the_handlers_answer_escaped() {
+    let dir = TempDir::new("reason");
+    let db = dir.0.join("inbox.db");
+    let url = format!("sqlite://{}", db.display());
+    let inbox = Inbox::sqlite(&db).await.expect("inbox");
+    let handlers = Router::new().route(
+        "/webhooks/github",
+        post(|| async {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ledger is down for maintenance\x1b[2J\nretry after 10:00",
+            )
+        }),
+    );
+    let preset = providers::find("github").expect("preset");
+    let verifier = Verifier::new(preset.scheme(), preset.example_keys().1).expect("verifier");
+    let app = handlers
+        .clone()
+        .route_layer(WebhookLayer::new(verifier).inbox(inbox.clone()));
+    let workers = inbox.workers(handlers).max_attempts(1).spawn();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    let endpoint = format!("http://{address}/webhooks/github");
+    let sent = cli(args(&["send", "github", &endpoint, "--example-keys"])).await;
+    assert!(stdout(&sent).contains("202"), "{}", stdout(&sent));
+    wait_for(&inbox, "the delivery dead", |s| s.dead == 1).await;
+    workers.shutdown().await;
+
+    let list = cli(args(&["inbox", "--url", &url, "list", "--json"])).await;
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).expect("json");
+    let id = rows[0]["id"].as_i64().expect("id").to_string();
+    let show = cli(args(&["inbox", "--url", &url, "show", &id])).await;
+    assert_eq!(code(&show), 0);
+    let text = stdout(&show);
+    assert!(
+        text.contains("handler answered 503 Service Unavailable  (503, "),
+        "{text}"
+    );
+    assert!(
+        text.contains("response  ledger is down for maintenance\\u{1b}[2J\\nretry after 10:00"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "last error   handler answered 503 Service Unavailable: ledger is down for \
+             maintenance\\u{1b}[2J"
+        ),
+        "{text}"
+    );
+    assert!(
+        !show.stdout.contains(&0x1b),
+        "a raw escape reached the terminal: {text}"
+    );
+
+    let json = cli(args(&["inbox", "--url", &url, "show", &id, "--json"])).await;
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let attempt = &value["attempt_log"][0];
+    assert_eq!(attempt["status"], 503);
+    assert_eq!(
+        attempt["response"],
+        "ledger is down for maintenance\x1b[2J\nretry after 10:00"
+    );
+    assert!(attempt["duration_ms"].is_u64(), "{value}");
+}

@@ -194,6 +194,8 @@ pub(crate) enum Field {
     Uri,
     Headers,
     Body,
+    /// An attempt's excerpt of the handler's response, which can echo the body.
+    Response,
 }
 
 impl Field {
@@ -202,6 +204,7 @@ impl Field {
             Field::Uri => "uri",
             Field::Headers => "headers",
             Field::Body => "body",
+            Field::Response => "response",
         }
     }
 }
@@ -389,6 +392,57 @@ pub(crate) fn open(
     Ok((uri, headers, body))
 }
 
+/// An attempt's response excerpt as stored: in clear when its delivery is (`sealed_with`
+/// is `None`: the body beside it is in clear too), else sealed under the key that sealed
+/// the delivery, in the excerpt's own place, as base64 text. That key is one `keys` has:
+/// the worker opened the delivery with it.
+pub(crate) fn seal_response(
+    keys: Option<&AtRestKeys>,
+    sealed_with: Option<&str>,
+    row: &RowIdentity<'_>,
+    excerpt: &str,
+) -> Result<String, InboxError> {
+    let Some(id) = sealed_with else {
+        return Ok(excerpt.to_owned());
+    };
+    let key = keys.and_then(|keys| keys.find(id)).ok_or_else(|| {
+        InboxError::new(
+            InboxErrorKind::Configuration,
+            "the response excerpt of a delivery encrypted at rest has no key to seal it",
+        )
+    })?;
+    let sealed = key.seal(row, Field::Response, excerpt.as_bytes())?;
+    Ok(STANDARD_NO_PAD.encode(sealed))
+}
+
+/// An attempt's response excerpt as [`seal_response`] stored it, opened: as it is when
+/// its delivery is in clear. An excerpt whose key is missing, or that does not open, is
+/// an error, as the body's is.
+pub(crate) fn open_response(
+    keys: Option<&AtRestKeys>,
+    sealed_with: Option<&str>,
+    row: &RowIdentity<'_>,
+    stored: String,
+) -> Result<String, InboxError> {
+    let Some(id) = sealed_with else {
+        return Ok(stored);
+    };
+    let key = keys.and_then(|keys| keys.find(id)).ok_or_else(|| {
+        InboxError::new(
+            InboxErrorKind::Configuration,
+            "an attempt's response is encrypted at rest under a key this inbox was not given",
+        )
+    })?;
+    let sealed = STANDARD_NO_PAD.decode(stored.as_bytes()).map_err(|_| {
+        InboxError::new(
+            InboxErrorKind::Corrupt,
+            "the stored response of a delivery encrypted at rest is not base64",
+        )
+    })?;
+    String::from_utf8(key.open(row, Field::Response, &sealed)?)
+        .map_err(|_| InboxError::new(InboxErrorKind::Corrupt, "the stored response is not UTF-8"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,6 +542,29 @@ mod tests {
             );
             assert_eq!(flipped.unwrap_err().kind(), InboxErrorKind::Corrupt);
         }
+    }
+
+    #[test]
+    fn a_response_excerpt_is_sealed_in_its_own_place() {
+        let keys = keys();
+        let stored = seal_response(Some(&keys), Some("k1"), &row("evt_1"), "echo: secret").unwrap();
+        assert!(!stored.contains("secret"));
+        let opened = open_response(Some(&keys), Some("k1"), &row("evt_1"), stored.clone());
+        assert_eq!(opened.unwrap(), "echo: secret");
+        let moved = open_response(Some(&keys), Some("k1"), &row("evt_2"), stored.clone());
+        assert_eq!(moved.unwrap_err().kind(), InboxErrorKind::Corrupt);
+        // Sealed as the body would not open as the response, nor the other way.
+        let sealed = keys.seal(&row("evt_1"), "/", b"", b"echo: secret").unwrap();
+        let body = STANDARD_NO_PAD.encode(&sealed.body);
+        let swapped = open_response(Some(&keys), Some("k1"), &row("evt_1"), body);
+        assert_eq!(swapped.unwrap_err().kind(), InboxErrorKind::Corrupt);
+        // A delivery in clear keeps its excerpt in clear.
+        let clear = seal_response(Some(&keys), None, &row("evt_1"), "plain").unwrap();
+        assert_eq!(clear, "plain");
+        assert_eq!(
+            open_response(None, None, &row("evt_1"), clear).unwrap(),
+            "plain"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod retention;
 mod router;
 #[cfg(feature = "inbox-sqlite")]
 mod sqlite;
+mod trace;
 mod worker;
 
 use std::borrow::Cow;
@@ -42,6 +43,7 @@ pub use self::router::MAX_LIST_LIMIT;
 pub use self::worker::{
     Workers, WorkersHandle, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_BACKOFF, DEFAULT_CONCURRENCY,
     DEFAULT_LEASE, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_POLL_INTERVAL,
+    MAX_RESPONSE_EXCERPT,
 };
 
 /// What the inbox stores in place of a credential: the value of each header and query
@@ -168,7 +170,7 @@ impl Db {
         &self,
         claimed: &Claimed,
         token: &str,
-        outcome: Option<(&str, DeliveryState, i64)>,
+        outcome: &Finished<'_>,
         now: i64,
     ) -> Result<bool, InboxError> {
         on_engine!(self, db => db.finish(claimed, token, outcome, now).await)
@@ -253,6 +255,9 @@ pub(crate) struct StoredRequest {
     pub(crate) body: bytes::Bytes,
     /// The id of the key that sealed the fields; `None`: stored in clear.
     pub(crate) sealed_with: Option<Arc<str>>,
+    /// The W3C `traceparent` of the span the delivery was accepted in (feature
+    /// `opentelemetry`), always a valid one; `None` without the feature or a valid trace.
+    pub(crate) traceparent: Option<String>,
 }
 
 impl StoredRequest {
@@ -292,6 +297,7 @@ impl StoredRequest {
                 headers,
                 body: delivery.body().clone(),
                 sealed_with: None,
+                traceparent: None,
             });
         };
         let row = at_rest::RowIdentity {
@@ -307,6 +313,7 @@ impl StoredRequest {
             headers: sealed.headers,
             body: sealed.body,
             sealed_with: sealed.sealed_with,
+            traceparent: None,
         })
     }
 }
@@ -366,25 +373,31 @@ pub(crate) struct Claimed {
     pub(crate) ordering_key: Option<String>,
     /// The at-rest key that sealed `uri`, `headers` and `body`; `None`: in clear.
     pub(crate) sealed_with: Option<String>,
+    /// The trace context it was accepted in, if a valid one was stored.
+    pub(crate) traceparent: Option<String>,
 }
 
 impl Claimed {
-    /// The stored URI, headers and body, opened with `keys` if the row is sealed.
-    pub(crate) fn open(
-        &self,
-        keys: Option<&AtRestKeys>,
-    ) -> Result<(String, Vec<u8>, bytes::Bytes), InboxError> {
-        let row = at_rest::RowIdentity {
+    /// Its identity, as bound into its sealed fields.
+    pub(crate) fn identity(&self) -> at_rest::RowIdentity<'_> {
+        at_rest::RowIdentity {
             provider: &self.parts.provider,
             source: self.parts.source.as_deref(),
             delivery_id: &self.parts.id,
             event_type: self.parts.event_type.as_deref(),
             received_at: self.received_at,
-        };
+        }
+    }
+
+    /// The stored URI, headers and body, opened with `keys` if the row is sealed.
+    pub(crate) fn open(
+        &self,
+        keys: Option<&AtRestKeys>,
+    ) -> Result<(String, Vec<u8>, bytes::Bytes), InboxError> {
         at_rest::open(
             keys,
             self.sealed_with.as_deref(),
-            &row,
+            &self.identity(),
             self.uri.clone(),
             self.headers.clone(),
             self.body.clone(),
@@ -726,6 +739,22 @@ impl Inbox {
         claimed.open(self.policy.at_rest.as_deref())
     }
 
+    /// An attempt's response excerpt as stored: sealed like the claimed delivery's body
+    /// (under the key that sealed it, in the excerpt's own place), or in clear when the
+    /// delivery is stored in clear.
+    pub(crate) fn seal_response(
+        &self,
+        claimed: &Claimed,
+        excerpt: &str,
+    ) -> Result<String, InboxError> {
+        at_rest::seal_response(
+            self.policy.at_rest.as_deref(),
+            claimed.sealed_with.as_deref(),
+            &claimed.identity(),
+            excerpt,
+        )
+    }
+
     /// Workers that run `handler` over this inbox's deliveries: configure them, then
     /// [`spawn`](Workers::spawn) them.
     ///
@@ -766,7 +795,8 @@ impl Inbox {
         delivery: &Delivery,
     ) -> Result<Accepted, InboxError> {
         let now = now_ms();
-        let stored = StoredRequest::new(parts, delivery, &self.policy, now)?;
+        let mut stored = StoredRequest::new(parts, delivery, &self.policy, now)?;
+        stored.traceparent = trace::current_traceparent();
         let ordering_key = self.ordering.as_ref().and_then(|key| key.of(delivery));
         let write = self
             .shared
@@ -1253,7 +1283,12 @@ pub struct DeliveryRecord {
     pub scheduled_at: SystemTime,
     /// When it became done or dead.
     pub finished_at: Option<SystemTime>,
-    /// The last attempt's error, if it failed.
+    /// Why the last attempt failed, if it did, on one line: its
+    /// [`error`](AttemptRecord::error), then for a handler that answered with a body the
+    /// start of its [`response`](AttemptRecord::response) (its first line, at most 200
+    /// characters): `handler answered 503 Service Unavailable: upstream down`. Without the
+    /// excerpt when the delivery is [encrypted at rest](Inbox::encrypt_at_rest): the list
+    /// is stored in clear, and a response can echo the payload.
     pub last_error: Option<String>,
 }
 
@@ -1288,8 +1323,47 @@ pub struct AttemptRecord {
     /// When it ended; `None` while it runs (or if its worker died and nobody has taken
     /// the delivery over yet).
     pub finished_at: Option<SystemTime>,
-    /// Why it failed; `None` if it succeeded or still runs.
+    /// Why it failed, on one line; `None` if it succeeded or still runs:
+    /// `handler answered 503 Service Unavailable`, `handler failed: ` and the handler's
+    /// error with its sources (`Error::source`, joined with `: `), `attempt timed out
+    /// after 30s`, `handler panicked`, `lease expired` (its worker died).
     pub error: Option<String>,
+    /// The status the handler answered, when it answered (also on success).
+    pub status: Option<http::StatusCode>,
+    /// The first bytes of the handler's response body when it answered a status that is
+    /// not 2xx: at most [`MAX_RESPONSE_EXCERPT`] bytes, as text (bytes that are not UTF-8
+    /// replaced, cut at a character's boundary). Read only that far, within the attempt's
+    /// timeout. `None` when it answered 2xx, an empty body, or did not answer. Sealed
+    /// like the body when the delivery is [encrypted at rest](Inbox::encrypt_at_rest),
+    /// and shown opened. It is the handler's text, maybe an echo of the payload: escape
+    /// it before printing it to a terminal or a page.
+    pub response: Option<String>,
+    /// How long the attempt took: the handler's readiness, its call, and reading the
+    /// excerpt. `None` for an attempt whose handler never ran (its worker died, or the
+    /// stored request could not be opened) and for attempts recorded before this was
+    /// kept.
+    pub duration: Option<Duration>,
+}
+
+/// An attempt's outcome as the engines record it.
+pub(crate) struct Finished<'a> {
+    /// `None`: it succeeded, and the delivery is done.
+    pub(crate) failed: Option<Failed<'a>>,
+    pub(crate) status: Option<i64>,
+    /// The response excerpt as stored (sealed when the delivery is).
+    pub(crate) response: Option<&'a str>,
+    pub(crate) duration_ms: Option<i64>,
+}
+
+/// A failed attempt: why, and what follows.
+pub(crate) struct Failed<'a> {
+    /// The attempt's one-line reason.
+    pub(crate) error: &'a str,
+    /// The delivery's `last_error`: the reason and the start of the excerpt.
+    pub(crate) last_error: &'a str,
+    /// Retrying (at `next_at`) or dead.
+    pub(crate) state: DeliveryState,
+    pub(crate) next_at: i64,
 }
 
 /// How many deliveries are in each state, and the lag.

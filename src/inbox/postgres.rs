@@ -15,7 +15,7 @@ use sqlx::Row;
 use super::fair;
 use super::read::{self, failed};
 use super::{
-    to_ms, Accepted, AtRestKeys, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
+    to_ms, Accepted, AtRestKeys, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState, Finished,
     InboxError, InboxId, InboxStats, ListFilter, StoredKeys, StoredRequest,
 };
 use crate::Delivery;
@@ -41,6 +41,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("migrations/postgres/0006_tally_and_read_indexes.sql"),
     ),
+    (
+        7,
+        include_str!("migrations/postgres/0007_attempt_details.sql"),
+    ),
 ];
 
 /// Deliveries whose worker lost its lease (it died, or its heartbeat stopped) become
@@ -60,7 +64,7 @@ macro_rules! claimed_columns {
     () => {
         " RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
              event_type, event_type_signed, signed_at, method, uri, headers, body,
-             attempts, received_at, ordering_key, sealed_with"
+             attempts, received_at, ordering_key, sealed_with, traceparent"
     };
 }
 
@@ -260,14 +264,14 @@ impl Db {
                  INSERT INTO webhook_inbox (id, provider, source, delivery_id,
                      id_is_fingerprint, id_signed, event_type, event_type_signed, signed_at,
                      method, uri, headers, body, state, attempts, received_at, scheduled_at,
-                     ordering_key, sealed_with)
+                     ordering_key, sealed_with, traceparent)
                  SELECT new.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
                      CASE WHEN $16::text IS NOT NULL AND EXISTS (
                          SELECT 1 FROM webhook_inbox
                          WHERE ordering_key = $16 AND ordering_key IS NOT NULL
                              AND state <> 'done')
                      THEN 'held' ELSE 'pending' END,
-                     0, $13, $13, $16, $17
+                     0, $13, $13, $16, $17, $18
                  FROM new
                  WHERE (SELECT COUNT(*) FROM keys) = $15
                  RETURNING id
@@ -290,7 +294,8 @@ impl Db {
         .bind(&keys)
         .bind(key_count)
         .bind(ordering_key.as_deref())
-        .bind(stored.sealed_with.as_deref());
+        .bind(stored.sealed_with.as_deref())
+        .bind(stored.traceparent.as_deref());
         let inserted = match &ordering_key {
             None => insert.fetch_one(&self.pool).await,
             // An ordered delivery is written under its key's lock, so that it sees the
@@ -481,13 +486,14 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Records an attempt's outcome: `None` for success (done), else the error and the
-    /// next state (retrying at `next_at`, or dead). `false` if the lease was lost first.
+    /// Records an attempt's outcome: done when it did not fail, else the error and the
+    /// next state (retrying at `next_at`, or dead), with what the attempt kept (status,
+    /// response, duration). `false` if the lease was lost first.
     pub(super) async fn finish(
         &self,
         claimed: &Claimed,
         token: &str,
-        outcome: Option<(&str, DeliveryState, i64)>,
+        outcome: &Finished<'_>,
         now: i64,
     ) -> Result<bool, InboxError> {
         let what = "an attempt's outcome could not be recorded";
@@ -497,9 +503,14 @@ impl Db {
                 .await
                 .map_err(failed(what))?;
         }
-        let (state, error, scheduled) = match outcome {
-            None => (DeliveryState::Done, None, None),
-            Some((error, state, next_at)) => (state, Some(error), Some(next_at)),
+        let (state, error, last_error, scheduled) = match &outcome.failed {
+            None => (DeliveryState::Done, None, None, None),
+            Some(failed) => (
+                failed.state,
+                Some(failed.error),
+                Some(failed.last_error),
+                Some(failed.next_at),
+            ),
         };
         let finished = matches!(state, DeliveryState::Done | DeliveryState::Dead).then_some(now);
         let updated = sqlx::query(
@@ -509,7 +520,7 @@ impl Db {
              WHERE id = $5 AND lease_token = $6 AND state = 'running'",
         )
         .bind(state.as_str())
-        .bind(error)
+        .bind(last_error)
         .bind(scheduled)
         .bind(finished)
         .bind(claimed.id.0)
@@ -522,11 +533,15 @@ impl Db {
             return Ok(false);
         }
         sqlx::query(
-            "UPDATE webhook_inbox_attempts SET finished_at = $1, error = $2
-             WHERE delivery = $3 AND attempt = $4 AND finished_at IS NULL",
+            "UPDATE webhook_inbox_attempts
+             SET finished_at = $1, error = $2, status = $3, response = $4, duration_ms = $5
+             WHERE delivery = $6 AND attempt = $7 AND finished_at IS NULL",
         )
         .bind(now)
         .bind(error)
+        .bind(outcome.status)
+        .bind(outcome.response)
+        .bind(outcome.duration_ms)
         .bind(claimed.id.0)
         .bind(i64::from(claimed.attempt))
         .execute(&mut *tx)

@@ -113,6 +113,8 @@ where
         parts,
         ordering_key: optional("ordering_key")?,
         sealed_with: optional("sealed_with")?,
+        // Only a well-formed one is used (the column may have been written by hand).
+        traceparent: optional("traceparent")?.filter(|text| super::trace::is_valid(text)),
     })
 }
 
@@ -283,7 +285,8 @@ where
         return Ok(None);
     };
     let attempts = sqlx::query::<DB>(
-        "SELECT attempt, started_at, finished_at, error FROM webhook_inbox_attempts
+        "SELECT attempt, started_at, finished_at, error, status, response, duration_ms
+         FROM webhook_inbox_attempts
          WHERE delivery = $1 ORDER BY id",
     )
     .bind(id.0)
@@ -293,12 +296,21 @@ where
     let attempts = attempts
         .iter()
         .map(|row| {
-            Ok(AttemptRecord {
+            let record = AttemptRecord {
                 attempt: u32::try_from(row.try_get::<i64, _>(0)?).unwrap_or(0),
                 started_at: from_ms(row.try_get(1)?),
                 finished_at: row.try_get::<Option<i64>, _>(2)?.map(from_ms),
                 error: row.try_get(3)?,
-            })
+                status: row
+                    .try_get::<Option<i64>, _>(4)?
+                    .and_then(|status| u16::try_from(status).ok())
+                    .and_then(|status| http::StatusCode::from_u16(status).ok()),
+                response: None,
+                duration: row
+                    .try_get::<Option<i64>, _>(6)?
+                    .map(|ms| Duration::from_millis(u64::try_from(ms).unwrap_or(0))),
+            };
+            Ok((record, row.try_get::<Option<String>, _>(5)?))
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map_err(failed(UNREADABLE))?;
@@ -323,6 +335,17 @@ where
         headers,
         Bytes::from(body),
     )?;
+    let attempts = attempts
+        .into_iter()
+        .map(|(mut record, response)| {
+            record.response = response
+                .map(|stored| {
+                    at_rest::open_response(keys, sealed_with.as_deref(), &identity, stored)
+                })
+                .transpose()?;
+            Ok(record)
+        })
+        .collect::<Result<Vec<_>, InboxError>>()?;
     Ok(Some(DeliveryDetails {
         record,
         method: method

@@ -209,6 +209,11 @@ fn details_json(details: &DeliveryDetails) -> Value {
                 "started_at": rfc3339(attempt.started_at),
                 "finished_at": attempt.finished_at.map(rfc3339),
                 "error": attempt.error,
+                "status": attempt.status.map(|status| status.as_u16()),
+                "response": attempt.response,
+                "duration_ms": attempt
+                    .duration
+                    .map(|duration| u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)),
             })
         })
         .collect();

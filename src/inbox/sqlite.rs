@@ -16,7 +16,7 @@ use sqlx::Row;
 use super::fair;
 use super::read::{self, failed};
 use super::{
-    to_ms, Accepted, AtRestKeys, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState,
+    to_ms, Accepted, AtRestKeys, Claimed, DeliveryDetails, DeliveryRecord, DeliveryState, Finished,
     InboxError, InboxErrorKind, InboxId, InboxStats, ListFilter, StoredKeys, StoredRequest,
 };
 use crate::Delivery;
@@ -35,6 +35,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (
         6,
         include_str!("migrations/sqlite/0006_tally_and_read_indexes.sql"),
+    ),
+    (
+        7,
+        include_str!("migrations/sqlite/0007_attempt_details.sql"),
     ),
 ];
 
@@ -63,7 +67,7 @@ macro_rules! claimed_columns {
     () => {
         " RETURNING id, provider, source, delivery_id, id_is_fingerprint, id_signed,
              event_type, event_type_signed, signed_at, method, uri, headers, body,
-             attempts, received_at, ordering_key, sealed_with"
+             attempts, received_at, ordering_key, sealed_with, traceparent"
     };
 }
 
@@ -149,6 +153,7 @@ struct Pending {
     headers: Vec<u8>,
     body: Bytes,
     sealed_with: Option<Arc<str>>,
+    traceparent: Option<String>,
     now: i64,
     keys: StoredKeys,
     ordering_key: Option<String>,
@@ -268,14 +273,15 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
         let id: i64 = sqlx::query(
             "INSERT INTO webhook_inbox (provider, source, delivery_id, id_is_fingerprint,
                  id_signed, event_type, event_type_signed, signed_at, method, uri, headers, body,
-                 state, attempts, received_at, scheduled_at, ordering_key, sealed_with)
+                 state, attempts, received_at, scheduled_at, ordering_key, sealed_with,
+                 traceparent)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
                  CASE WHEN ?14 IS NOT NULL AND EXISTS (
                      SELECT 1 FROM webhook_inbox INDEXED BY webhook_inbox_ordering
                      WHERE ordering_key = ?14 AND ordering_key IS NOT NULL
                          AND state <> 'done')
                  THEN 'held' ELSE 'pending' END,
-                 0, ?13, ?13, ?14, ?15)
+                 0, ?13, ?13, ?14, ?15, ?16)
              RETURNING id",
         )
         .bind(&row.provider)
@@ -293,6 +299,7 @@ async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> Result<Vec<Accepted>
         .bind(row.now)
         .bind(row.ordering_key.as_deref())
         .bind(row.sealed_with.as_deref())
+        .bind(row.traceparent.as_deref())
         .fetch_one(&mut *tx)
         .await
         .and_then(|row| row.try_get(0))?;
@@ -502,6 +509,7 @@ impl Db {
             headers: stored.headers,
             body: stored.body,
             sealed_with: stored.sealed_with,
+            traceparent: stored.traceparent,
             now,
             keys,
             ordering_key,
@@ -601,21 +609,27 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Records an attempt's outcome: `None` for success (done), else the error and the
-    /// next state (retrying at `next_at`, or dead). `false` if the lease was lost first.
+    /// Records an attempt's outcome: done when it did not fail, else the error and the
+    /// next state (retrying at `next_at`, or dead), with what the attempt kept (status,
+    /// response, duration). `false` if the lease was lost first.
     pub(super) async fn finish(
         &self,
         claimed: &Claimed,
         token: &str,
-        outcome: Option<(&str, DeliveryState, i64)>,
+        outcome: &Finished<'_>,
         now: i64,
     ) -> Result<bool, InboxError> {
         let what = "an attempt's outcome could not be recorded";
         let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
-        let (state, error, scheduled) = match outcome {
-            None => (DeliveryState::Done, None, None),
-            Some((error, state, next_at)) => (state, Some(error), Some(next_at)),
+        let (state, error, last_error, scheduled) = match &outcome.failed {
+            None => (DeliveryState::Done, None, None, None),
+            Some(failed) => (
+                failed.state,
+                Some(failed.error),
+                Some(failed.last_error),
+                Some(failed.next_at),
+            ),
         };
         let finished = matches!(state, DeliveryState::Done | DeliveryState::Dead).then_some(now);
         let updated = sqlx::query(
@@ -625,7 +639,7 @@ impl Db {
              WHERE id = ? AND lease_token = ? AND state = 'running'",
         )
         .bind(state.as_str())
-        .bind(error)
+        .bind(last_error)
         .bind(scheduled)
         .bind(finished)
         .bind(claimed.id.0)
@@ -638,11 +652,15 @@ impl Db {
             return Ok(false);
         }
         sqlx::query(
-            "UPDATE webhook_inbox_attempts SET finished_at = ?, error = ?
+            "UPDATE webhook_inbox_attempts
+             SET finished_at = ?, error = ?, status = ?, response = ?, duration_ms = ?
              WHERE delivery = ? AND attempt = ? AND finished_at IS NULL",
         )
         .bind(now)
         .bind(error)
+        .bind(outcome.status)
+        .bind(outcome.response)
+        .bind(outcome.duration_ms)
         .bind(claimed.id.0)
         .bind(i64::from(claimed.attempt))
         .execute(&mut *tx)

@@ -4,11 +4,14 @@
 use std::future::Future;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::Duration;
 
-use http::{Request, Response};
+use bytes::Buf;
+use http::{Request, Response, StatusCode};
+use http_body::Body;
+use http_body_util::BodyExt;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_service::Service;
@@ -16,7 +19,9 @@ use tracing::Instrument;
 
 use super::alert::{Alert, AlertHook, FailedAttempt};
 use super::health::{TaskGuard, WorkerSet};
-use super::{duration_ms, from_ms, now_ms, Claimed, DeliveryState, Inbox, InboxJob};
+use super::{
+    duration_ms, from_ms, now_ms, Claimed, DeliveryState, Failed, Finished, Inbox, InboxJob,
+};
 use crate::body::VerifiedBody;
 use crate::Delivery;
 
@@ -41,6 +46,16 @@ pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(60 * 60);
 /// How often an idle worker looks for due deliveries by default, besides being woken by
 /// the layer: 1 second (this is what notices deliveries written by another process).
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// The most of a failed attempt's response body an inbox keeps, in bytes: 1 KiB
+/// ([`AttemptRecord::response`](super::AttemptRecord::response)). The body is read frame
+/// by frame only until this much is in, never further, and within the attempt's timeout;
+/// a handler's error text is kept to this length too.
+pub const MAX_RESPONSE_EXCERPT: usize = 1024;
+/// How much of the response excerpt [`DeliveryRecord::last_error`](super::DeliveryRecord::last_error)
+/// repeats after the reason: its first line, at most this many characters.
+const LAST_ERROR_EXCERPT: usize = 200;
+/// How many of an error's sources an attempt's reason names, at most.
+const MAX_SOURCES: usize = 16;
 
 /// Workers that run a handler over an [`Inbox`]'s deliveries; made by
 /// [`Inbox::workers`], started by [`spawn`](Self::spawn).
@@ -285,6 +300,9 @@ impl<S> Workers<S> {
     /// [`alert_on_lag`](Self::alert_on_lag), the lag's watch. The inbox's
     /// [`readiness`](Inbox::readiness) and [`liveness`](Inbox::liveness) see them.
     ///
+    /// The handler's response body is read only when its status is not 2xx, and only its
+    /// first [`MAX_RESPONSE_EXCERPT`] bytes, kept with the attempt as why it failed.
+    ///
     /// # Panics
     /// When called outside a tokio runtime.
     pub fn spawn<B>(self) -> WorkersHandle
@@ -292,7 +310,9 @@ impl<S> Workers<S> {
         S: Service<Request<VerifiedBody>, Response = Response<B>> + Clone + Send + 'static,
         S::Future: Send + 'static,
         S::Error: Into<BoxError>,
-        B: 'static,
+        B: Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
     {
         let (stop, stopped) = watch::channel(false);
         let settings = Arc::new(self.settings);
@@ -473,12 +493,145 @@ fn jitter() -> f64 {
     (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// How an attempt ended, as it is recorded.
+struct Outcome {
+    /// Why it failed, on one line; `None`: it succeeded.
+    error: Option<String>,
+    /// The status the handler answered, if it answered.
+    status: Option<StatusCode>,
+    /// The start of the response body of a status that is not 2xx, in clear.
+    response: Option<String>,
+    /// How long it took; `None` when the handler never ran.
+    duration: Option<Duration>,
+}
+
+impl Outcome {
+    /// An attempt that failed before the handler ran.
+    fn not_run(error: String) -> Outcome {
+        Outcome {
+            error: Some(error),
+            status: None,
+            response: None,
+            duration: None,
+        }
+    }
+}
+
+/// What the handler's task has seen of its answer so far: kept outside the task, so an
+/// attempt timed out while the body was read still has the status and the bytes read.
+#[derive(Default)]
+struct Answer {
+    status: Option<StatusCode>,
+    excerpt: Vec<u8>,
+}
+
+/// Reads `body` frame by frame into `answer`'s excerpt until [`MAX_RESPONSE_EXCERPT`]
+/// bytes are in, or the body ends or fails: never more of it.
+async fn read_excerpt<B>(body: B, answer: &Mutex<Answer>)
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let mut body = std::pin::pin!(body);
+    let mut room = MAX_RESPONSE_EXCERPT;
+    while room > 0 {
+        match body.as_mut().frame().await {
+            Some(Ok(frame)) => {
+                let Ok(mut data) = frame.into_data() else {
+                    continue; // trailers
+                };
+                let Ok(mut answer) = answer.lock() else {
+                    return;
+                };
+                while room > 0 && data.has_remaining() {
+                    let chunk = data.chunk();
+                    let take = chunk.len().min(room);
+                    answer.excerpt.extend_from_slice(&chunk[..take]);
+                    data.advance(take);
+                    room -= take;
+                }
+            }
+            Some(Err(error)) => {
+                let error: BoxError = error.into();
+                tracing::debug!(
+                    error = %error_chain(&*error),
+                    "webhook inbox: the handler's response body failed while read"
+                );
+                return;
+            }
+            None => return,
+        }
+    }
+}
+
+/// `text` cut to at most `max` bytes, on a character's boundary.
+fn cut(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+/// The excerpt's bytes as text: bytes that are not UTF-8 replaced, at most
+/// [`MAX_RESPONSE_EXCERPT`] bytes; `None` for an empty body.
+fn excerpt_text(bytes: &[u8]) -> Option<String> {
+    if bytes.is_empty() {
+        return None;
+    }
+    Some(cut(&String::from_utf8_lossy(bytes), MAX_RESPONSE_EXCERPT).to_owned())
+}
+
+/// `error` and its sources (`Error::source`), joined with `: ` (a source whose text its
+/// error already ends with is not repeated), on one line, at most
+/// [`MAX_RESPONSE_EXCERPT`] bytes.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    for _ in 0..MAX_SOURCES {
+        let Some(source) = next else {
+            break;
+        };
+        if text.len() > MAX_RESPONSE_EXCERPT {
+            break;
+        }
+        let said = source.to_string();
+        if !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        next = source.source();
+    }
+    let line: String = cut(&text, MAX_RESPONSE_EXCERPT)
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    line
+}
+
+/// The delivery's `last_error`: the attempt's reason, then the first line of its response
+/// excerpt (at most [`LAST_ERROR_EXCERPT`] characters) when there is one to show.
+fn last_error(error: &str, excerpt: Option<&str>) -> String {
+    let first_line =
+        excerpt.and_then(|excerpt| excerpt.lines().map(str::trim).find(|line| !line.is_empty()));
+    match first_line {
+        Some(line) => {
+            let shown: String = line.chars().take(LAST_ERROR_EXCERPT).collect();
+            let more = if shown.len() < line.len() { "…" } else { "" };
+            format!("{error}: {shown}{more}")
+        }
+        None => error.to_owned(),
+    }
+}
+
 impl<S, B> Worker<S>
 where
     S: Service<Request<VerifiedBody>, Response = Response<B>> + Clone + Send + 'static,
     S::Future: Send + 'static,
     S::Error: Into<BoxError>,
-    B: 'static,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
 {
     async fn run(mut self) {
         let inbox = self.inbox.clone();
@@ -538,6 +691,8 @@ where
             attempt = claimed.attempt,
             outcome = tracing::field::Empty,
         );
+        // In the trace of the receive, when one was kept (feature `opentelemetry`).
+        super::trace::continue_trace(&span, claimed.traceparent.as_deref());
         // Every event of the attempt, the handler's own included, is in its span.
         self.attempt_in_span(claimed, token, span.clone())
             .instrument(span)
@@ -548,53 +703,89 @@ where
         let outcome = if claimed.attempt > self.settings.max_attempts {
             // Its workers died on every attempt (a handler that crashes the process): it
             // is not run again, so that it cannot take the process down for good.
-            Err("lease expired on the last attempt".to_owned())
+            Outcome::not_run("lease expired on the last attempt".to_owned())
         } else {
             tracing::info!("webhook inbox: attempt started");
             match self.request(&claimed) {
                 Ok(request) => self.call(request, &claimed, token, span.clone()).await,
-                Err(error) => Err(error),
+                Err(error) => Outcome::not_run(error),
             }
         };
         let now = now_ms();
-        let result = match &outcome {
-            Ok(()) => crate::metrics::Attempt::Success,
-            Err(error) if error.starts_with(TIMED_OUT) => crate::metrics::Attempt::Timeout,
-            Err(_) => crate::metrics::Attempt::Failure,
+        let result = match outcome.error.as_deref() {
+            None => crate::metrics::Attempt::Success,
+            Some(error) if error.starts_with(TIMED_OUT) => crate::metrics::Attempt::Timeout,
+            Some(_) => crate::metrics::Attempt::Failure,
         };
         let mut dead = false;
-        let recorded = match &outcome {
-            Ok(()) => {
+        // Sealed like the body when the delivery is encrypted at rest; then the delivery's
+        // `last_error`, stored in clear for the lists, does not repeat it.
+        let sealed = claimed.sealed_with.is_some();
+        let response = outcome.response.as_deref().and_then(|excerpt| {
+            self.inbox
+                .seal_response(&claimed, excerpt)
+                .map_err(|error| {
+                    tracing::warn!(
+                        error = %error,
+                        "webhook inbox: the response excerpt could not be sealed; not kept"
+                    );
+                })
+                .ok()
+        });
+        let mut finished = Finished {
+            failed: None,
+            status: outcome.status.map(|status| i64::from(status.as_u16())),
+            response: response.as_deref(),
+            duration_ms: outcome.duration.map(duration_ms),
+        };
+        let last_error = outcome
+            .error
+            .as_deref()
+            .map(|error| last_error(error, outcome.response.as_deref().filter(|_| !sealed)));
+        let recorded = match (&outcome.error, &last_error) {
+            (None, _) | (_, None) => {
                 tracing::info!("webhook inbox: attempt succeeded; delivery done");
                 self.inbox
                     .shared
                     .db
-                    .finish(&claimed, token, None, now)
+                    .finish(&claimed, token, &finished, now)
                     .await
             }
-            Err(error) => {
+            (Some(error), Some(last_error)) => {
                 let age = Duration::from_millis(
                     u64::try_from(now.saturating_sub(claimed.received_at)).unwrap_or(0),
                 );
                 let too_old = self.settings.max_age.is_some_and(|max| age >= max);
                 dead = claimed.attempt >= self.settings.max_attempts || too_old;
                 let next_at = now.saturating_add(duration_ms(self.pause(claimed.attempt)));
-                self.alert_failed(&claimed, error, (!dead).then_some(next_at));
+                self.alert_failed(&claimed, last_error, (!dead).then_some(next_at));
+                let status = outcome.status.map(|status| status.as_u16());
                 let state = if dead {
-                    tracing::error!(error = %error, "webhook inbox: attempt failed; delivery is dead");
+                    tracing::error!(
+                        error = %error,
+                        status,
+                        "webhook inbox: attempt failed; delivery is dead"
+                    );
                     DeliveryState::Dead
                 } else {
                     tracing::warn!(
                         error = %error,
+                        status,
                         retry_at = ?from_ms(next_at),
                         "webhook inbox: attempt failed; retrying later"
                     );
                     DeliveryState::Retrying
                 };
+                finished.failed = Some(Failed {
+                    error,
+                    last_error,
+                    state,
+                    next_at,
+                });
                 self.inbox
                     .shared
                     .db
-                    .finish(&claimed, token, Some((error, state, next_at)), now)
+                    .finish(&claimed, token, &finished, now)
                     .await
             }
         };
@@ -605,10 +796,10 @@ where
         );
         span.record(
             "outcome",
-            match (&outcome, dead) {
-                (Ok(()), _) => "done",
-                (Err(_), false) => "retrying",
-                (Err(_), true) => "dead",
+            match (&outcome.error, dead) {
+                (None, _) => "done",
+                (Some(_), false) => "retrying",
+                (Some(_), true) => "dead",
             },
         );
         match recorded {
@@ -678,38 +869,66 @@ where
 
     /// Runs the handler in a task of its own (a panic is a failed attempt), extending
     /// the lease every third of it until the handler is done, or until the attempt
-    /// timeout, when the task is aborted and the attempt fails.
+    /// timeout, when the task is aborted and the attempt fails. The task reads the start
+    /// of a response body whose status is not 2xx, within the same timeout.
     async fn call(
         &mut self,
         request: Request<VerifiedBody>,
         claimed: &Claimed,
         token: &str,
         span: tracing::Span,
-    ) -> Result<(), String> {
+    ) -> Outcome {
+        let started = tokio::time::Instant::now();
         let timeout = self.settings.attempt_timeout;
         // `None` only for a timeout past the clock's range: no deadline then.
-        let deadline = tokio::time::Instant::now().checked_add(timeout);
+        let deadline = started.checked_add(timeout);
+        let answer = Arc::new(Mutex::new(Answer::default()));
+        let ended = |error: Option<String>| {
+            let (status, excerpt) = match answer.lock() {
+                Ok(mut answer) => (answer.status, std::mem::take(&mut answer.excerpt)),
+                Err(_) => (None, Vec::new()),
+            };
+            Outcome {
+                error,
+                status,
+                response: excerpt_text(&excerpt),
+                duration: Some(started.elapsed()),
+            }
+        };
         let timed_out = || format!("{TIMED_OUT} after {timeout:?}");
         let handler = &mut self.handler;
         let ready = std::future::poll_fn(|cx| {
-            handler
-                .poll_ready(cx)
-                .map_err(|error| format!("handler not ready: {}", error.into()))
+            handler.poll_ready(cx).map_err(|error| {
+                let error: BoxError = error.into();
+                format!("handler not ready: {}", error_chain(&*error))
+            })
         });
-        match deadline {
+        let ready = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline, ready)
                 .await
-                .map_err(|_| timed_out())??,
-            None => ready.await?,
+                .unwrap_or_else(|_| Err(timed_out())),
+            None => ready.await,
+        };
+        if let Err(error) = ready {
+            return ended(Some(error));
         }
         let call = self.handler.call(request);
-        // Only the status and the error's text leave the task.
+        // Only the status, the excerpt and the error's text leave the task.
+        let seen = answer.clone();
         let mut task = AbortOnDrop(tokio::spawn(
             async move {
-                match call.await {
-                    Ok(response) => Ok(response.status()),
-                    Err(error) => Err(error.into().to_string()),
+                let response = call.await.map_err(|error| {
+                    let error: BoxError = error.into();
+                    error_chain(&*error)
+                })?;
+                let (parts, body) = response.into_parts();
+                if let Ok(mut seen) = seen.lock() {
+                    seen.status = Some(parts.status);
                 }
+                if !parts.status.is_success() {
+                    read_excerpt(body, &seen).await;
+                }
+                Ok::<(), String>(())
             }
             .instrument(span),
         ));
@@ -725,7 +944,7 @@ where
                     // the retry never runs beside it.
                     task.0.abort();
                     let _ = (&mut task.0).await;
-                    return Err(timed_out());
+                    return ended(Some(timed_out()));
                 }
                 Err(_) => {
                     let until = now_ms().saturating_add(duration_ms(self.settings.lease));
@@ -744,12 +963,15 @@ where
                 }
             }
         };
-        match joined {
-            Ok(Ok(status)) if status.is_success() => Ok(()),
-            Ok(Ok(status)) => Err(format!("handler answered {status}")),
-            Ok(Err(error)) => Err(format!("handler failed: {error}")),
-            Err(join) if join.is_panic() => Err("handler panicked".to_owned()),
-            Err(_) => Err("handler was cancelled".to_owned()),
-        }
+        let status = answer.lock().ok().and_then(|answer| answer.status);
+        let error = match (joined, status) {
+            (Ok(Ok(())), Some(status)) if status.is_success() => None,
+            (Ok(Ok(())), Some(status)) => Some(format!("handler answered {status}")),
+            (Ok(Ok(())), None) => Some("handler answered no status".to_owned()),
+            (Ok(Err(error)), _) => Some(format!("handler failed: {error}")),
+            (Err(join), _) if join.is_panic() => Some("handler panicked".to_owned()),
+            (Err(_), _) => Some("handler was cancelled".to_owned()),
+        };
+        ended(error)
     }
 }

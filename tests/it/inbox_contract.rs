@@ -434,7 +434,7 @@ async fn a_dead_delivery_waits_for_a_replay_and_then_runs_again(engine: Engine) 
     assert_eq!(dead[0].attempts, 2);
     assert_eq!(
         dead[0].last_error.as_deref(),
-        Some("handler answered 503 Service Unavailable")
+        Some("handler answered 503 Service Unavailable: downstream is down")
     );
     assert!(dead[0].finished_at.is_some());
 

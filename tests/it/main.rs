@@ -32,6 +32,8 @@ mod inbox_at_rest;
 mod inbox_attempt_timeout;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_contract;
+#[cfg(all(inbox, feature = "axum"))]
+mod inbox_failure_reasons;
 #[cfg(all(inbox, feature = "inbox-router", feature = "axum"))]
 mod inbox_health;
 #[cfg(all(inbox, feature = "axum"))]

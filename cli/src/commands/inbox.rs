@@ -12,7 +12,7 @@ use tower_webhook::inbox::{
 use std::io::Write;
 
 use crate::failure::{usage, Failure, Outcome};
-use crate::output::Style;
+use crate::output::{printable, Style};
 
 /// Where the inbox is.
 #[derive(Args)]
@@ -46,11 +46,14 @@ enum InboxCommand {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
-    /// One delivery: its state, headers, attempts and last error.
+    /// One delivery: its state, headers, attempts (each with its reason, the status the
+    /// handler answered, the start of its response body and its duration) and last error.
+    /// Control characters in what the sender or the handler wrote are shown escaped.
     Show {
         /// Its id in the inbox (the first column of `list`).
         id: i64,
-        /// Print the body too (as text; bytes that are not UTF-8 are replaced).
+        /// Print the body too (as text; bytes that are not UTF-8 are replaced, control
+        /// characters but newlines and tabs escaped).
         #[arg(long)]
         body: bool,
     },
@@ -250,9 +253,9 @@ async fn execute(
                         paint_state(style, r.state),
                         r.attempts,
                         time_text(r.received_at),
-                        r.provider,
-                        r.event_type.as_deref().unwrap_or("-"),
-                        r.delivery_id
+                        printable(&r.provider, &[]),
+                        printable(r.event_type.as_deref().unwrap_or("-"), &[]),
+                        printable(&r.delivery_id, &[])
                     )?;
                 }
             }
@@ -447,6 +450,9 @@ fn details_json(d: &DeliveryDetails, body: bool) -> Value {
                     "started_at_ms": unix_millis(a.started_at),
                     "finished_at_ms": a.finished_at.map(unix_millis),
                     "error": a.error,
+                    "status": a.status.map(|status| status.as_u16()),
+                    "response": a.response,
+                    "duration_ms": a.duration.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
                 })
             })
             .collect();
@@ -471,6 +477,9 @@ fn stats_json(s: &InboxStats) -> Value {
 }
 
 fn print_details(out: &mut dyn Write, d: &DeliveryDetails, body: bool, style: Style) -> Outcome {
+    // Every text below but the times and counts came with the request or from the
+    // handler: printed with its control characters escaped.
+    let text = |text: &str| printable(text, &[]).into_owned();
     let r = &d.record;
     writeln!(out, "{} {}", style.bold("delivery"), r.id.get())?;
     writeln!(
@@ -478,52 +487,76 @@ fn print_details(out: &mut dyn Write, d: &DeliveryDetails, body: bool, style: St
         "  state        {}",
         paint_state(style, r.state).trim_end()
     )?;
-    writeln!(out, "  provider     {}", r.provider)?;
+    writeln!(out, "  provider     {}", text(&r.provider))?;
     if let Some(source) = &r.source {
-        writeln!(out, "  source       {source}")?;
+        writeln!(out, "  source       {}", text(source))?;
     }
-    writeln!(out, "  delivery id  {}", r.delivery_id)?;
+    writeln!(out, "  delivery id  {}", text(&r.delivery_id))?;
     writeln!(
         out,
         "  event        {}",
-        r.event_type.as_deref().unwrap_or("-")
+        text(r.event_type.as_deref().unwrap_or("-"))
     )?;
     writeln!(out, "  received     {} UTC", time_text(r.received_at))?;
     writeln!(out, "  next run     {} UTC", time_text(r.scheduled_at))?;
     if let Some(finished) = r.finished_at {
         writeln!(out, "  finished     {} UTC", time_text(finished))?;
     }
-    writeln!(out, "  request      {} {}", d.method, d.uri)?;
+    writeln!(
+        out,
+        "  request      {} {}",
+        d.method,
+        text(&d.uri.to_string())
+    )?;
     for (name, value) in &d.headers {
         writeln!(
             out,
             "    {}: {}",
             name,
-            String::from_utf8_lossy(value.as_bytes())
+            text(&String::from_utf8_lossy(value.as_bytes()))
         )?;
     }
     writeln!(out, "  body         {} bytes", d.body.len())?;
     writeln!(out, "  attempts     {}", r.attempts)?;
     for a in &d.attempts {
         let outcome = match (&a.error, a.finished_at) {
-            (Some(error), _) => style.bad(error),
+            (Some(error), _) => style.bad(&text(error)),
             (None, Some(_)) => style.good("ok"),
             (None, None) => "running (or its worker died)".to_owned(),
         };
+        let mut facts = Vec::new();
+        if let Some(status) = a.status {
+            facts.push(status.as_u16().to_string());
+        }
+        if let Some(duration) = a.duration {
+            facts.push(format!("{} ms", duration.as_millis()));
+        }
+        let facts = match facts.is_empty() {
+            true => String::new(),
+            false => format!("  ({})", facts.join(", ")),
+        };
         writeln!(
             out,
-            "    #{}  {} UTC  {}",
+            "    #{}  {} UTC  {}{}",
             a.attempt,
             time_text(a.started_at),
-            outcome
+            outcome,
+            facts
         )?;
+        if let Some(response) = &a.response {
+            writeln!(out, "        response  {}", text(response))?;
+        }
     }
     if let Some(error) = &r.last_error {
-        writeln!(out, "  last error   {}", style.bad(error))?;
+        writeln!(out, "  last error   {}", style.bad(&text(error)))?;
     }
     if body {
         writeln!(out)?;
-        writeln!(out, "{}", String::from_utf8_lossy(&d.body))?;
+        writeln!(
+            out,
+            "{}",
+            printable(&String::from_utf8_lossy(&d.body), &['\n', '\t'])
+        )?;
     }
     Ok(())
 }
