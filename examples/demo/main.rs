@@ -415,6 +415,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     chapters += stories::many_sources(&client_for_stories).await?;
     chapters += stories::inbox(&client_for_stories).await?;
     chapters += stories::inbox_at_volume(&client_for_stories).await?;
+    chapters += stories::seeing_it(&client_for_stories).await?;
     chapters += stories::paypal(&client_for_stories).await?;
     let surprises = surprises + chapters;
 

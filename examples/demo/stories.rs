@@ -791,3 +791,151 @@ pub async fn paypal(_: &HttpClient) -> Result<usize> {
     println!("\n(PayPal's certificate chapter needs the `paypal` feature: --all-features)");
     Ok(0)
 }
+
+/// What an operator sees: why an attempt failed (the handler's status and the first bytes
+/// of its answer), an alert for it, the readiness probe, and the metrics of every
+/// outcome in the Prometheus text format (feature `metrics`).
+pub async fn seeing_it(client: &HttpClient) -> Result<usize> {
+    use tower_webhook::inbox::{Alert, Inbox, InboxJob, ListFilter, ReadinessCheck};
+
+    let mut checks =
+        Checks::new("seeing it in production: failure reasons, alerts, health, metrics");
+    #[cfg(feature = "metrics")]
+    let metrics = {
+        use metrics_exporter_prometheus::{Matcher, PrometheusBuilder};
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Suffix("_seconds".into()),
+                tower_webhook::metrics::SECONDS_BUCKETS,
+            )?
+            .build_recorder();
+        let handle = recorder.handle();
+        metrics::set_global_recorder(recorder)?;
+        tower_webhook::metrics::describe();
+        handle
+    };
+    let dir = std::env::temp_dir().join(format!("tower-webhook-demo-ops-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let inbox = Inbox::sqlite(dir.join("inbox.db")).await?;
+
+    // The first attempt finds the payment service down, and says so.
+    let handler = |axum::Extension(job): axum::Extension<InboxJob>| async move {
+        if job.attempt() == 1 {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "payment service down: connection refused",
+            )
+        } else {
+            (StatusCode::OK, "")
+        }
+    };
+    let handlers = Router::new().route("/hooks", post(handler));
+    let secret = "whsec_c2VlaW5nIGl0IGluIHByb2R1Y3Rpb24gZGVtbw==";
+    let layer = WebhookLayer::new(Verifier::new(providers::standard_webhooks(), secret)?)
+        .inbox(inbox.clone());
+    let app = handlers.clone().route_layer(layer);
+    let alerts: Arc<Mutex<Vec<String>>> = Arc::default();
+    let workers = inbox
+        .workers(handlers)
+        .backoff(Duration::from_millis(20), Duration::from_millis(100))
+        .on_alert({
+            let alerts = alerts.clone();
+            move |alert| {
+                if let Alert::AttemptFailed(failed) = alert {
+                    let line = format!(
+                        "{} {}: {}",
+                        failed.provider, failed.delivery_id, failed.error
+                    );
+                    alerts.lock().map(|mut a| a.push(line)).ok();
+                }
+            }
+        })
+        .spawn();
+    let base = serve(app).await?;
+    let delivery = sign(
+        providers::standard_webhooks(),
+        secret,
+        post_json(&format!("{base}/hooks"), r#"{"type":"invoice.paid"}"#, &[]),
+        "msg_ops_1",
+    );
+    let mut tampered = copy_request(&delivery);
+    *tampered.body_mut() = Bytes::from_static(br#"{"type":"invoice.refunded"}"#);
+    let (status, _) = send(client, delivery).await?;
+    let (refused, _) = send(client, tampered).await?;
+    checks.check(
+        "a delivery accepted, a tampered copy refused",
+        format!("{} then {}", status.as_u16(), refused.as_u16()),
+        status == StatusCode::ACCEPTED && refused == StatusCode::UNAUTHORIZED,
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while inbox.stats().await?.done < 1 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let listed = inbox.list(&ListFilter::new()).await?;
+    let details = match listed.first() {
+        Some(record) => inbox.get(record.id).await?,
+        None => None,
+    };
+    let first = details.as_ref().and_then(|d| d.attempts.first().cloned());
+    checks.check(
+        "attempt 1 kept why it failed: the status and the handler's answer",
+        first
+            .as_ref()
+            .map(|a| format!("{:?}", a.status.map(|s| s.as_u16())))
+            .unwrap_or_default(),
+        first.as_ref().is_some_and(|a| {
+            a.status == Some(StatusCode::SERVICE_UNAVAILABLE)
+                && a.response.as_deref() == Some("payment service down: connection refused")
+                && a.duration.is_some()
+        }),
+    );
+    let alerted = alerts.lock().map(|a| a.clone()).unwrap_or_default();
+    checks.check(
+        "the alert hook heard of it, with the delivery and the reason",
+        format!("{} alert(s)", alerted.len()),
+        alerted.len() == 1
+            && alerted
+                .first()
+                .is_some_and(|a| a.contains("msg_ops_1") && a.contains("payment service down")),
+    );
+    let ready = inbox.readiness(&ReadinessCheck::new()).await;
+    checks.check(
+        "ready: the database answers, the workers run, nothing is late",
+        if ready.is_ok() { "ready" } else { "not ready" },
+        ready.is_ok() && inbox.liveness().is_ok(),
+    );
+    #[cfg(feature = "metrics")]
+    {
+        let text = metrics.render();
+        let count = |needle: &[&str]| {
+            text.lines()
+                .filter(|l| !l.starts_with('#') && needle.iter().all(|n| l.contains(n)))
+                .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+                .sum::<f64>()
+        };
+        let accepted = count(&["webhook_requests_total{", "outcome=\"accepted\""]);
+        let refused = count(&["webhook_requests_total{", "reason=\"signature_mismatch\""]);
+        let failures = count(&["webhook_inbox_attempts_total{", "result=\"failure\""]);
+        let successes = count(&["webhook_inbox_attempts_total{", "result=\"success\""]);
+        checks.check(
+            "metrics: accepted, refused by reason, attempts by result",
+            format!("{accepted}/{refused}/{failures}/{successes}"),
+            accepted == 1.0 && refused == 1.0 && failures == 1.0 && successes == 1.0,
+        );
+    }
+    #[cfg(not(feature = "metrics"))]
+    println!("(metrics: build the demo with `--features metrics` to see them)");
+    workers.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(checks.failed)
+}
+
+fn copy_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
