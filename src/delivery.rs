@@ -100,6 +100,9 @@ pub(crate) struct Origin {
     pub(crate) provider: Arc<str>,
     pub(crate) source: Option<Arc<str>>,
     pub(crate) namespace: Arc<str>,
+    /// Its metrics' handles, registered on first use (feature `metrics`).
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) metrics: crate::metrics::Cache,
 }
 
 #[derive(Debug)]
@@ -245,6 +248,7 @@ impl Delivery {
             namespace: stored.provider.clone(),
             provider: stored.provider,
             source: stored.source,
+            metrics: Default::default(),
         });
         let delivery = Delivery::new(origin, verified, body, UnsignedIdPolicy::default(), None);
         let _ = delivery.inner.keys.set(Keys {

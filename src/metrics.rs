@@ -173,105 +173,195 @@ impl Outcome {
     }
 }
 
-/// Whom a request's metrics are labelled with: the provider, and the source when the
-/// layer labels by source and the source is known.
-#[derive(Clone, Debug)]
-pub(crate) struct Labels {
+/// A verifier's metric handles, registered on first use: a request's records then cost
+/// an atomic add each, with no key built or looked up. Two sets, with and without the
+/// source label.
+#[derive(Default)]
+pub(crate) struct Cache {
     #[cfg(feature = "metrics")]
-    provider: Arc<str>,
+    plain: std::sync::OnceLock<Arc<Handles>>,
     #[cfg(feature = "metrics")]
-    source: Option<Arc<str>>,
+    by_source: std::sync::OnceLock<Arc<Handles>>,
 }
 
-impl Labels {
-    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
-    pub(crate) fn new(provider: &str) -> Labels {
-        Labels {
-            #[cfg(feature = "metrics")]
-            provider: Arc::from(provider),
-            #[cfg(feature = "metrics")]
-            source: None,
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").finish_non_exhaustive()
+    }
+}
+
+/// How many outcomes have a counter of their own in [`Handles`]: four, then one per
+/// rejection kind.
+#[cfg(feature = "metrics")]
+const OUTCOME_SLOTS: usize = 4 + 16;
+// Every rejection kind has a slot (one past the slots would be counted uncached).
+#[cfg(feature = "metrics")]
+const _: () = assert!(4 + (crate::RejectionKind::SourceUnavailable as usize) < OUTCOME_SLOTS);
+
+#[cfg(feature = "metrics")]
+struct Handles {
+    provider: Arc<str>,
+    source: Option<Arc<str>>,
+    requests: [std::sync::OnceLock<metrics::Counter>; OUTCOME_SLOTS],
+    verify: std::sync::OnceLock<metrics::Histogram>,
+    handler: [std::sync::OnceLock<metrics::Histogram>; 2],
+    duplicates_under_new_id: std::sync::OnceLock<metrics::Counter>,
+}
+
+#[cfg(feature = "metrics")]
+impl Handles {
+    fn new(provider: Arc<str>, source: Option<Arc<str>>) -> Handles {
+        Handles {
+            provider,
+            source,
+            requests: std::array::from_fn(|_| std::sync::OnceLock::new()),
+            verify: std::sync::OnceLock::new(),
+            handler: std::array::from_fn(|_| std::sync::OnceLock::new()),
+            duplicates_under_new_id: std::sync::OnceLock::new(),
         }
     }
 
-    /// The labels of a request verified by `verifier`; its source only when `by_source`.
-    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
-    pub(crate) fn of(verifier: &crate::Verifier, by_source: bool) -> Labels {
-        Labels {
-            #[cfg(feature = "metrics")]
-            provider: verifier.origin().provider.clone(),
-            #[cfg(feature = "metrics")]
-            source: if by_source {
-                verifier.origin().source.clone()
-            } else {
-                None
-            },
-        }
-    }
-
-    #[cfg(feature = "metrics")]
-    fn with(&self, mut labels: Vec<metrics::Label>) -> Vec<metrics::Label> {
+    fn labels(&self, mut labels: Vec<metrics::Label>) -> Vec<metrics::Label> {
         labels.push(metrics::Label::new("provider", self.provider.clone()));
         if let Some(source) = &self.source {
             labels.push(metrics::Label::new("source", source.clone()));
         }
         labels
     }
+}
+
+#[cfg(feature = "metrics")]
+impl Outcome {
+    /// Its counter's place in [`Handles::requests`]; `None` past the slots.
+    fn slot(self) -> Option<usize> {
+        let slot = match self {
+            Outcome::Accepted => 0,
+            Outcome::Duplicate => 1,
+            Outcome::Handshake => 2,
+            Outcome::Unhandled => 3,
+            Outcome::Rejected(kind) => 4 + kind as usize,
+        };
+        (slot < OUTCOME_SLOTS).then_some(slot)
+    }
+}
+
+/// Whom a request's metrics are labelled with: the provider, and the source when the
+/// layer labels by source and the source is known. Made from a verifier, it records
+/// through the verifier's cached handles.
+pub(crate) struct Labels {
+    #[cfg(feature = "metrics")]
+    handles: Arc<Handles>,
+}
+
+impl Labels {
+    /// Labels for `provider` alone, with handles of their own (a request refused before
+    /// its verifier is known, a rare event).
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub(crate) fn new(provider: &str) -> Labels {
+        Labels {
+            #[cfg(feature = "metrics")]
+            handles: Arc::new(Handles::new(Arc::from(provider), None)),
+        }
+    }
+
+    /// The labels of a request verified by `verifier`; its source only when `by_source`.
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub(crate) fn of(verifier: &crate::Verifier, by_source: bool) -> Labels {
+        #[cfg(feature = "metrics")]
+        {
+            let origin = verifier.origin();
+            let (cell, source) = match (by_source, &origin.source) {
+                (true, Some(source)) => (&origin.metrics.by_source, Some(source.clone())),
+                _ => (&origin.metrics.plain, None),
+            };
+            let handles = cell
+                .get_or_init(|| Arc::new(Handles::new(origin.provider.clone(), source)))
+                .clone();
+            Labels { handles }
+        }
+        #[cfg(not(feature = "metrics"))]
+        Labels {}
+    }
 
     #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
     pub(crate) fn request(&self, outcome: Outcome) {
         #[cfg(feature = "metrics")]
-        metrics::counter!(
-            REQUESTS_TOTAL,
-            self.with(vec![
-                metrics::Label::from_static_parts("outcome", outcome.as_str()),
-                metrics::Label::from_static_parts("reason", outcome.reason()),
-            ])
-        )
-        .increment(1);
+        {
+            let register = || {
+                metrics::counter!(
+                    REQUESTS_TOTAL,
+                    self.handles.labels(vec![
+                        metrics::Label::from_static_parts("outcome", outcome.as_str()),
+                        metrics::Label::from_static_parts("reason", outcome.reason()),
+                    ])
+                )
+            };
+            match outcome
+                .slot()
+                .and_then(|slot| self.handles.requests.get(slot))
+            {
+                Some(cell) => cell.get_or_init(register).increment(1),
+                None => register().increment(1),
+            }
+        }
     }
 
     #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
     pub(crate) fn verified_in(&self, took: std::time::Duration) {
         #[cfg(feature = "metrics")]
-        metrics::histogram!(VERIFY_SECONDS, self.with(Vec::with_capacity(2)))
+        self.handles
+            .verify
+            .get_or_init(|| {
+                metrics::histogram!(VERIFY_SECONDS, self.handles.labels(Vec::with_capacity(2)))
+            })
             .record(took.as_secs_f64());
     }
 
     #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
     pub(crate) fn handled_in(&self, took: std::time::Duration, success: bool) {
         #[cfg(feature = "metrics")]
-        metrics::histogram!(
-            HANDLER_SECONDS,
-            self.with(vec![metrics::Label::from_static_parts(
-                "outcome",
-                if success { "success" } else { "failure" },
-            )])
-        )
-        .record(took.as_secs_f64());
+        self.handles.handler[usize::from(!success)]
+            .get_or_init(|| {
+                metrics::histogram!(
+                    HANDLER_SECONDS,
+                    self.handles.labels(vec![metrics::Label::from_static_parts(
+                        "outcome",
+                        if success { "success" } else { "failure" },
+                    )])
+                )
+            })
+            .record(took.as_secs_f64());
     }
 
     pub(crate) fn duplicate_under_new_id(&self) {
         #[cfg(feature = "metrics")]
-        metrics::counter!(
-            DUPLICATES_UNDER_NEW_ID_TOTAL,
-            self.with(Vec::with_capacity(2))
-        )
-        .increment(1);
+        self.handles
+            .duplicates_under_new_id
+            .get_or_init(|| {
+                metrics::counter!(
+                    DUPLICATES_UNDER_NEW_ID_TOTAL,
+                    self.handles.labels(Vec::with_capacity(2))
+                )
+            })
+            .increment(1);
     }
 
     pub(crate) fn completion_contended(&self) {
         #[cfg(feature = "metrics")]
         metrics::counter!(
             COMPLETIONS_CONTENDED_TOTAL,
-            self.with(Vec::with_capacity(2))
+            self.handles.labels(Vec::with_capacity(2))
         )
         .increment(1);
     }
 
     pub(crate) fn completion_lost(&self) {
         #[cfg(feature = "metrics")]
-        metrics::counter!(COMPLETIONS_LOST_TOTAL, self.with(Vec::with_capacity(2))).increment(1);
+        metrics::counter!(
+            COMPLETIONS_LOST_TOTAL,
+            self.handles.labels(Vec::with_capacity(2))
+        )
+        .increment(1);
     }
 }
 

@@ -104,6 +104,7 @@ impl Verifier {
                 provider: self.origin.provider.clone(),
                 namespace: namespace(self.inner.provider(), Some(&source)),
                 source: Some(source),
+                metrics: Default::default(),
             }),
         }
     }
@@ -303,6 +304,7 @@ impl<S: Scheme> VerifierBuilder<S> {
                 namespace: provider.clone(),
                 provider,
                 source: None,
+                metrics: Default::default(),
             }),
             inner: Arc::new(Typed {
                 scheme: self.scheme,

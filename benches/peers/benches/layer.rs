@@ -41,6 +41,30 @@ fn layer(c: &mut Criterion) {
                 BatchSize::SmallInput,
             )
         });
+        // The same layer recording its metrics into a Prometheus recorder (local to the
+        // thread, so the other rows record nothing): the cost of the `metrics` feature.
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                metrics_exporter_prometheus::Matcher::Suffix("_seconds".into()),
+                tower_webhook::metrics::SECONDS_BUCKETS,
+            )
+            .unwrap()
+            .build_recorder();
+        let verifier = Verifier::new(providers::standard_webhooks(), STANDARD_SECRET).unwrap();
+        let mut measured = WebhookLayer::new(verifier)
+            .replay_store(MemoryStore::new())
+            .layer(tower::service_fn(read_body));
+        group.bench_function("tower-webhook-layer-metrics-on", |b| {
+            b.iter_batched(
+                &mut fresh,
+                |request| {
+                    metrics::with_local_recorder(&recorder, || {
+                        assert_eq!(call_once(&runtime, &mut measured, request), 200)
+                    })
+                },
+                BatchSize::SmallInput,
+            )
+        });
         // Many sources on one endpoint, the source's verifier cached (a hit every time).
         let sources = Sources::new(SourceKey::path_segment(1), |_tenant: String| async {
             Ok(Some(KnownSource::new(
