@@ -69,7 +69,10 @@ mod metrics_paths {
                 Ok::<_, Infallible>(Response::new(String::new()))
             },
         ));
-        let future = ServiceExt::<Request<Full<Bytes>>>::ready(&mut panicking).await.unwrap().call(signed("msg_panics"));
+        let future = ServiceExt::<Request<Full<Bytes>>>::ready(&mut panicking)
+            .await
+            .unwrap()
+            .call(signed("msg_panics"));
         // A task of this thread's runtime: its panic is caught, on this thread.
         let joined = tokio::spawn(future).await;
         assert!(joined.is_err_and(|error| error.is_panic()));
@@ -85,9 +88,9 @@ mod metrics_paths {
         {
             let mut future =
                 std::pin::pin!(ServiceExt::<Request<Full<Bytes>>>::ready(&mut hanging)
-                .await
-                .unwrap()
-                .call(signed("msg_abandoned")));
+                    .await
+                    .unwrap()
+                    .call(signed("msg_abandoned")));
             // Polled until the handler runs, then dropped: the client went away.
             let polled = std::future::poll_fn(|cx| {
                 std::task::Poll::Ready(future.as_mut().poll(cx).is_pending())
