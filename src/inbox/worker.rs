@@ -539,7 +539,7 @@ where
             provider = %claimed.parts.provider,
             source = claimed.parts.source.as_deref(),
             delivery_id = %crate::delivery::loggable(&claimed.parts.id),
-            event_type = claimed.parts.event_type.as_deref(),
+            event_type = claimed.parts.event_type.as_deref().map(crate::delivery::loggable),
             attempt = claimed.attempt,
             outcome = tracing::field::Empty,
         );

@@ -199,7 +199,8 @@ where
         tracing::field::display(loggable(delivery.id())),
     );
     if let Some(event_type) = delivery.event_type() {
-        span.record("event_type", event_type);
+        // Cut like the id: the sender chooses it, and it is in every line of the span.
+        span.record("event_type", loggable(event_type));
     }
     if let Some(routes) = &config.routes {
         if !delivery.event_type_is_signed() {
