@@ -21,6 +21,8 @@
 #[path = "slack_alerts/slack.rs"]
 mod slack;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::routing::post;
@@ -32,6 +34,9 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use tower_webhook::inbox::{Alert, Inbox, ReadinessCheck};
 use tower_webhook::{providers, Delivery, Verifier, WebhookLayer};
+
+/// How many alerts wait for the poster at most.
+const ALERT_QUEUE: usize = 1024;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -57,22 +62,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }),
     );
 
-    // The hook hands each alert to the poster: never I/O on the worker's task.
-    let (alerts, mut to_post) = tokio::sync::mpsc::unbounded_channel::<Alert>();
+    // The hook hands each alert to the poster: never I/O on the worker's task. The queue
+    // is bounded: senders choose how many attempts fail, and a webhook that is down or
+    // slow must not make the alerts waiting grow without end. Alerts that find it full
+    // are counted, and the count is reported.
+    let (alerts, mut to_post) = tokio::sync::mpsc::channel::<Alert>(ALERT_QUEUE);
+    let dropped = Arc::new(AtomicU64::new(0));
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-    tokio::spawn(async move {
-        while let Some(alert) = to_post.recv().await {
-            if let Err(error) = slack::post(&client, &url, &alert).await {
-                eprintln!("{error}");
+    {
+        let dropped = dropped.clone();
+        tokio::spawn(async move {
+            while let Some(alert) = to_post.recv().await {
+                if let Err(error) = slack::post(&client, &url, &alert).await {
+                    eprintln!("{error}");
+                }
+                let lost = dropped.swap(0, Ordering::Relaxed);
+                if lost > 0 {
+                    eprintln!("{lost} alerts dropped: the queue to the webhook was full");
+                }
             }
-        }
-    });
+        });
+    }
     let workers = inbox
         .workers(handlers.clone())
         .max_attempts(3)
         .backoff(Duration::from_secs(1), Duration::from_secs(10))
         .on_alert(move |alert| {
-            let _ = alerts.send(alert);
+            if alerts.try_send(alert).is_err() {
+                dropped.fetch_add(1, Ordering::Relaxed);
+            }
         })
         .alert_on_lag(Duration::from_secs(60))
         .spawn();

@@ -43,7 +43,9 @@
 //! `duplicate`, `rejected`, `handshake` (a registration handshake answered) and
 //! `unhandled` (a [`Dispatch`](crate::dispatch::Dispatch) had no handler for its event
 //! type); `reason` is the [`RejectionKind::code`](crate::RejectionKind::code) of a
-//! rejection and empty otherwise.
+//! rejection and empty otherwise. Every request is counted once: one whose handler
+//! panicked, or whose response future was dropped while the handler ran (the client went
+//! away), is `accepted`, its handler's time recorded as a `failure`.
 //!
 //! A source lookup is a `hit` (a known source, from the cache), `negative` (a source
 //! known to be unknown, from the cache), `miss` (the lookup was asked, whatever it found)

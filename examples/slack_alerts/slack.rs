@@ -10,9 +10,16 @@
 //! - Slack reads `text` as mrkdwn, where `<!channel>` notifies everyone and
 //!   `<http://evil.example|your bank>` is a link under any label: `&`, `<` and `>` are
 //!   written as `&amp;`, `&lt;` and `&gt;`, as Slack documents ("Escaping text"), so they
-//!   show as typed.
+//!   show as typed;
+//! - a line break, any other control character and the bidirectional overrides (which
+//!   reorder what is shown) are written as `\u{…}`: an event type with a line break
+//!   cannot start a line of its own that reads like another alert.
+//!
+//! A post waits at most [`POST_TIMEOUT`]: a webhook that never answers must not hold the
+//! alerts behind it for good.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -20,7 +27,11 @@ use hyper_util::client::legacy::connect::Connect;
 use hyper_util::client::legacy::Client;
 use tower_webhook::inbox::{Alert, FailedAttempt};
 
-/// `text` with `&`, `<` and `>` escaped for Slack's mrkdwn.
+/// How long one post may take, its answer read, before it is given up.
+pub const POST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `text` with `&`, `<` and `>` escaped for Slack's mrkdwn, and control characters and
+/// bidirectional overrides shown as `\u{…}`.
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
@@ -28,6 +39,11 @@ pub fn escape(text: &str) -> String {
             '&' => escaped.push_str("&amp;"),
             '<' => escaped.push_str("&lt;"),
             '>' => escaped.push_str("&gt;"),
+            c if c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                let _ = write!(escaped, "{}", c.escape_unicode());
+            }
             c => escaped.push(c),
         }
     }
@@ -70,10 +86,10 @@ pub fn message(alert: &Alert) -> serde_json::Value {
     serde_json::json!({ "text": text(alert) })
 }
 
-/// Posts `alert` to `url`; `Err` with why when the request fails or is not answered 2xx.
-/// Generic over the client's connector: Slack's URLs are `https://`, so give it a client
-/// with a TLS connector (hyper-rustls' `HttpsConnector`); plain `HttpConnector` speaks
-/// `http://` only.
+/// Posts `alert` to `url`; `Err` with why when the request fails, is not answered 2xx,
+/// or takes longer than [`POST_TIMEOUT`]. Generic over the client's connector: Slack's
+/// URLs are `https://`, so give it a client with a TLS connector (hyper-rustls'
+/// `HttpsConnector`); plain `HttpConnector` speaks `http://` only.
 pub async fn post<C>(
     client: &Client<C, Full<Bytes>>,
     url: &http::Uri,
@@ -82,7 +98,37 @@ pub async fn post<C>(
 where
     C: Connect + Clone + Send + Sync + 'static,
 {
-    let body = serde_json::to_vec(&message(alert)).map_err(|error| error.to_string())?;
+    post_within(client, url, &message(alert), POST_TIMEOUT).await
+}
+
+/// Posts the JSON `message` to `url`, given up after `timeout`.
+pub async fn post_within<C>(
+    client: &Client<C, Full<Bytes>>,
+    url: &http::Uri,
+    message: &serde_json::Value,
+    timeout: Duration,
+) -> Result<(), String>
+where
+    C: Connect + Clone + Send + Sync + 'static,
+{
+    tokio::time::timeout(timeout, post_now(client, url, message))
+        .await
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "the alert webhook did not answer within {timeout:?}"
+            ))
+        })
+}
+
+async fn post_now<C>(
+    client: &Client<C, Full<Bytes>>,
+    url: &http::Uri,
+    message: &serde_json::Value,
+) -> Result<(), String>
+where
+    C: Connect + Clone + Send + Sync + 'static,
+{
+    let body = serde_json::to_vec(message).map_err(|error| error.to_string())?;
     let request = http::Request::post(url.clone())
         .header(http::header::CONTENT_TYPE, "application/json")
         .body(Full::new(Bytes::from(body)))

@@ -758,13 +758,18 @@ impl Db {
         .await
         .map_err(failed(what))?;
         tx.commit().await.map_err(failed(what))?;
-        let deleted =
-            sqlx::query("DELETE FROM webhook_inbox WHERE id = ANY($1) AND state = 'done'")
-                .bind(&batch)
-                .execute(&self.pool)
-                .await
-                .map_err(failed(what))?
-                .rows_affected();
+        // Still done before the cutoff: one replayed and done again since the copy (its
+        // keys copied with its earlier end, or not at all when that end's window was
+        // over) stays, or its fresh keys would go with it.
+        let deleted = sqlx::query(
+            "DELETE FROM webhook_inbox WHERE id = ANY($1) AND state = 'done' AND finished_at < $2",
+        )
+        .bind(&batch)
+        .bind(cutoff)
+        .execute(&self.pool)
+        .await
+        .map_err(failed(what))?
+        .rows_affected();
         Ok(Some((deleted, full)))
     }
 

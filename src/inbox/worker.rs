@@ -318,7 +318,12 @@ impl<S> Workers<S> {
         let settings = Arc::new(self.settings);
         // How long each task may go without a heartbeat before liveness calls it stalled.
         let slack = Duration::from_secs(120);
-        let worker_stall = settings.attempt_timeout + settings.poll_interval + slack;
+        // Saturating: an attempt timeout or a poll interval past the clock's range (no
+        // deadline) is a configuration the workers accept.
+        let worker_stall = settings
+            .attempt_timeout
+            .saturating_add(settings.poll_interval)
+            .saturating_add(slack);
         let lag_watch = settings.alerts.clone().zip(settings.lag_alert);
         let mut kinds = vec![("worker", worker_stall); settings.concurrency];
         if let Some(every) = settings.purge_every {
@@ -326,7 +331,7 @@ impl<S> Workers<S> {
             kinds.push(("purge", every.saturating_add(Duration::from_secs(600))));
         }
         if lag_watch.is_some() {
-            kinds.push(("lag watch", settings.poll_interval + slack));
+            kinds.push(("lag watch", settings.poll_interval.saturating_add(slack)));
         }
         let set = WorkerSet::new(kinds);
         self.inbox.shared.workers.register(&set);
@@ -687,7 +692,7 @@ where
             provider = %claimed.parts.provider,
             source = claimed.parts.source.as_deref(),
             delivery_id = %crate::delivery::loggable(&claimed.parts.id),
-            event_type = claimed.parts.event_type.as_deref(),
+            event_type = claimed.parts.event_type.as_deref().map(crate::delivery::loggable),
             attempt = claimed.attempt,
             outcome = tracing::field::Empty,
         );

@@ -199,7 +199,8 @@ where
         tracing::field::display(loggable(delivery.id())),
     );
     if let Some(event_type) = delivery.event_type() {
-        span.record("event_type", event_type);
+        // Cut like the id: the sender chooses it, and it is in every line of the span.
+        span.record("event_type", loggable(event_type));
     }
     if let Some(routes) = &config.routes {
         if !delivery.event_type_is_signed() {
@@ -238,13 +239,15 @@ where
     // dropped (the client went away) or unwinds (the handler panicked), the reservation is
     // released before the handler's state is torn down.
     let reservation = reservation;
-    let handling = Stopwatch::start();
+    // Counts the request if the handler never answers: it panicked, or this future was
+    // dropped (the client went away) while it ran.
+    let handling = Handling::start(labels);
     let result = match &reservation {
         Some(held) => with_heartbeat(handler.as_mut(), held, config).await,
         None => handler.as_mut().await,
     };
     let success = matches!(&result, Ok(response) if response.status().is_success());
-    labels.handled_in(handling.elapsed(), success);
+    labels.handled_in(handling.answered(), success);
     let unhandled =
         matches!(&result, Ok(response) if response.extensions().get::<Unhandled>().is_some());
     observed(
@@ -268,6 +271,42 @@ where
         }
     }
     result.map(|response| response.map(ResponseBody::inner))
+}
+
+/// The handler's time on the request path. Dropped before the handler answered (it
+/// panicked, or the response future was dropped while it ran), it records the request as
+/// accepted with a failed handler: verified and given to the handler, like one whose
+/// handler answered an error, so that every request is counted once.
+struct Handling<'a> {
+    labels: &'a Labels,
+    started: Stopwatch,
+    answered: bool,
+}
+
+impl<'a> Handling<'a> {
+    fn start(labels: &'a Labels) -> Handling<'a> {
+        Handling {
+            labels,
+            started: Stopwatch::start(),
+            answered: false,
+        }
+    }
+
+    /// The handler answered: how long it took.
+    fn answered(mut self) -> Duration {
+        self.answered = true;
+        self.started.elapsed()
+    }
+}
+
+impl Drop for Handling<'_> {
+    fn drop(&mut self) {
+        if self.answered {
+            return;
+        }
+        self.labels.handled_in(self.started.elapsed(), false);
+        observed(self.labels, Outcome::Accepted);
+    }
 }
 
 /// Whether the inner service's `response` says the delivery was handled, so that its

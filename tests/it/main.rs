@@ -51,6 +51,7 @@ mod jwt_hs256_secret;
 #[cfg(feature = "axum")]
 mod many_sources;
 mod memory_store;
+mod observability_attacks;
 #[cfg(all(feature = "paypal", feature = "axum"))]
 mod paypal;
 mod preset_details;

@@ -156,3 +156,40 @@ fn slack_markup_is_escaped() {
     );
     assert_eq!(slack::escape("plain text"), "plain text");
 }
+
+/// An event type (signed by the sender, so the sender's choice) with a line break cannot
+/// start a line of the message that reads like another alert; a bidirectional override
+/// cannot reorder what is shown.
+#[test]
+fn line_breaks_and_bidi_overrides_are_shown_escaped() {
+    let escaped = slack::escape("order.created\n*Webhook lag recovered*: all good\u{202e}kcilc");
+    assert!(!escaped.contains('\n'), "{escaped}");
+    assert!(!escaped.contains('\u{202e}'), "{escaped}");
+    assert_eq!(
+        escaped,
+        "order.created\\u{a}*Webhook lag recovered*: all good\\u{202e}kcilc"
+    );
+}
+
+/// A webhook that accepts the connection and never answers does not hold the poster (and
+/// every alert behind it) for good.
+#[tokio::test]
+async fn a_webhook_that_never_answers_is_given_up() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url: http::Uri = format!("http://{}/alerts", listener.local_addr().unwrap())
+        .parse()
+        .unwrap();
+    // Accepts, reads nothing, answers nothing.
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let message = serde_json::json!({ "text": "inbox lagging" });
+    let posted = slack::post_within(&client, &url, &message, Duration::from_millis(200)).await;
+    let error = posted.unwrap_err();
+    assert!(error.contains("did not answer"), "{error}");
+    silent.abort();
+}
