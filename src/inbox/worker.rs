@@ -213,8 +213,9 @@ impl<S> Workers<S> {
     /// attempt) and, with [`alert_on_lag`](Self::alert_on_lag), when the lag crosses its
     /// threshold and when it is back under it. Each call replaces the hook before.
     ///
-    /// The hook runs on the worker's task, between the attempt and the recording of its
-    /// outcome: **it must be quick and must not block** (no I/O, no lock held for long).
+    /// The hook runs on the worker's task once the attempt's outcome is recorded (a worker
+    /// that lost its lease, or could not record the outcome, gives no alert: the worker
+    /// that takes the delivery over speaks for it): **it must be quick and must not block** (no I/O, no lock held for long).
     /// To post an alert somewhere, hand it to a task of your own (a channel, or
     /// `tokio::spawn`), as `examples/slack_alerts.rs` does. A panic in the hook is caught
     /// and logged. An alert carries the delivery's metadata, never its headers or body.
@@ -747,6 +748,9 @@ where
             .error
             .as_deref()
             .map(|error| last_error(error, outcome.response.as_deref().filter(|_| !sealed)));
+        // The alert a failure gives, once its outcome is recorded: a worker that lost its
+        // lease, or whose write failed, does not speak for the delivery.
+        let mut alert = None;
         let recorded = match (&outcome.error, &last_error) {
             (None, _) | (_, None) => {
                 tracing::info!("webhook inbox: attempt succeeded; delivery done");
@@ -763,7 +767,7 @@ where
                 let too_old = self.settings.max_age.is_some_and(|max| age >= max);
                 dead = claimed.attempt >= self.settings.max_attempts || too_old;
                 let next_at = now.saturating_add(duration_ms(self.pause(claimed.attempt)));
-                self.alert_failed(&claimed, last_error, (!dead).then_some(next_at));
+                alert = Some((last_error.as_str(), (!dead).then_some(next_at)));
                 let status = outcome.status.map(|status| status.as_u16());
                 let state = if dead {
                     tracing::error!(
@@ -794,6 +798,9 @@ where
                     .await
             }
         };
+        if let (Ok(true), Some((error, retry_at))) = (&recorded, alert) {
+            self.alert_failed(&claimed, error, retry_at);
+        }
         crate::metrics::inbox_attempt(
             &claimed.parts.provider,
             result,
