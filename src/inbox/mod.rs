@@ -1173,6 +1173,9 @@ impl fmt::Display for DeliveryState {
 pub struct ListFilter {
     pub(crate) state: Option<DeliveryState>,
     pub(crate) provider: Option<String>,
+    pub(crate) source: Option<String>,
+    pub(crate) event_type: Option<String>,
+    pub(crate) delivery_id: Option<String>,
     pub(crate) received_after: Option<SystemTime>,
     pub(crate) received_before: Option<SystemTime>,
     /// The last delivery of the page before (its time received and its id).
@@ -1192,6 +1195,9 @@ impl ListFilter {
         ListFilter {
             state: None,
             provider: None,
+            source: None,
+            event_type: None,
+            delivery_id: None,
             received_after: None,
             received_before: None,
             after: None,
@@ -1208,6 +1214,46 @@ impl ListFilter {
     /// Only deliveries of `provider` (as [`Delivery::provider`] names it).
     pub fn provider(mut self, provider: impl Into<String>) -> ListFilter {
         self.provider = Some(provider.into());
+        self
+    }
+
+    /// Only deliveries of `source` (as [`Delivery::source`] names it: the source key the
+    /// lookup resolved, or the verifier's [`for_source`](crate::Verifier::for_source)).
+    pub fn source(mut self, source: impl Into<String>) -> ListFilter {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Only deliveries whose event type is exactly `event_type` (as
+    /// [`Delivery::event_type`] names it; case-sensitive, no wildcard).
+    pub fn event_type(mut self, event_type: impl Into<String>) -> ListFilter {
+        self.event_type = Some(event_type.into());
+        self
+    }
+
+    /// Only deliveries whose provider's delivery id ([`Delivery::id`]) is exactly
+    /// `delivery_id`: the id a provider's dashboard or a support ticket shows. An exact
+    /// match, not a prefix or a substring: an index on the column serves it as it is on
+    /// both engines, where a prefix would need a collation-specific operator class on
+    /// PostgreSQL. Several deliveries may share an id (a replayed copy the signature
+    /// told apart, two sources): all of them are listed.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use tower_webhook::inbox::{Inbox, ListFilter};
+    /// # let dir = std::env::temp_dir().join(format!("inbox-doc-by-id-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let inbox = Inbox::sqlite(dir.join("inbox.db")).await.unwrap();
+    /// let filter = ListFilter::new()
+    ///     .source("acme")
+    ///     .event_type("invoice.paid")
+    ///     .delivery_id("evt_1NqV2k");
+    /// assert!(inbox.list(&filter).await.unwrap().is_empty());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # });
+    /// ```
+    pub fn delivery_id(mut self, delivery_id: impl Into<String>) -> ListFilter {
+        self.delivery_id = Some(delivery_id.into());
         self
     }
 

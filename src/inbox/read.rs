@@ -178,7 +178,14 @@ where
     Ok(stats)
 }
 
-/// The statement of [`list`] for `filter`: its conditions, newest first, a page.
+/// The statement of [`list`] for `filter`: its conditions, newest first, a page. Every
+/// value is a bound parameter (`list` binds them in the order of the clauses here), never
+/// text of the statement.
+///
+/// The state and the time received are served by the indexes `webhook_inbox_by_state` and
+/// `webhook_inbox_received`, in the page's order; the provider, source, event type and
+/// delivery id are checked on the rows those indexes yield (no index of their own yet), so
+/// a value that few deliveries have reads further down the index to fill a page.
 pub(super) fn list_sql(filter: &ListFilter) -> String {
     // The filters' clauses, then their values bound in the same order. `$n` placeholders:
     // PostgreSQL's, and SQLite reads `$n` as the nth parameter too.
@@ -193,6 +200,15 @@ pub(super) fn list_sql(filter: &ListFilter) -> String {
     }
     if filter.provider.is_some() {
         clause(&mut sql, "provider =");
+    }
+    if filter.source.is_some() {
+        clause(&mut sql, "source =");
+    }
+    if filter.event_type.is_some() {
+        clause(&mut sql, "event_type =");
+    }
+    if filter.delivery_id.is_some() {
+        clause(&mut sql, "delivery_id =");
     }
     if filter.received_after.is_some() {
         clause(&mut sql, "received_at >=");
@@ -235,6 +251,15 @@ where
     }
     if let Some(provider) = &filter.provider {
         query = query.bind(provider.as_str());
+    }
+    if let Some(source) = &filter.source {
+        query = query.bind(source.as_str());
+    }
+    if let Some(event_type) = &filter.event_type {
+        query = query.bind(event_type.as_str());
+    }
+    if let Some(delivery_id) = &filter.delivery_id {
+        query = query.bind(delivery_id.as_str());
     }
     if let Some(after) = filter.received_after {
         query = query.bind(to_ms(after));

@@ -28,7 +28,7 @@ impl Inbox {
     /// | Method and path | Does | Answers |
     /// | --- | --- | --- |
     /// | `GET /stats` | [`Inbox::stats`] | counts by state, `oldest_pending_age_ms`, `oldest_waiting_age_ms` |
-    /// | `GET /deliveries?state=&provider=&received_after=&received_before=&limit=&after=` | [`Inbox::list`] (times in RFC 3339, `limit` at most 1,000, default 100; `after`: the `next` of the page before) | `{"deliveries": [...], "next": …}`, newest first; `next` is `null` on a page that is not full |
+    /// | `GET /deliveries?state=&provider=&source=&event_type=&delivery_id=&received_after=&received_before=&limit=&after=` | [`Inbox::list`] (`event_type` and `delivery_id` match exactly; times in RFC 3339, `limit` at most 1,000, default 100; `after`: the `next` of the page before) | `{"deliveries": [...], "next": …}`, newest first; `next` is `null` on a page that is not full |
     /// | `GET /deliveries/{id}` | [`Inbox::get`] | the delivery with its attempts, header names and body |
     /// | `POST /deliveries/{id}/replay` | [`Inbox::replay`] | `{"replayed": true}`; `409` if it is not dead or done |
     /// | `DELETE /deliveries/{id}` | [`Inbox::forget`] | `{"forgotten": true}`; `409` if it is the running head of an ordering key |
@@ -268,6 +268,9 @@ async fn list(
                 bad_request("state must be pending, running, retrying, done, dead or held")
             })?),
             "provider" => filter.provider(value.clone()),
+            "source" => filter.source(value.clone()),
+            "event_type" => filter.event_type(value.clone()),
+            "delivery_id" => filter.delivery_id(value.clone()),
             "received_after" => filter.received_after(parse_time(name, value)?),
             "received_before" => filter.received_before(parse_time(name, value)?),
             "limit" => {

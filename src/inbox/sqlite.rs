@@ -1006,7 +1006,21 @@ mod tests {
                 "webhook_inbox_received",
             ),
             (dead.clone(), 2, "webhook_inbox_by_state"),
-            (dead.after(&record), 4, "webhook_inbox_by_state"),
+            (dead.clone().after(&record), 4, "webhook_inbox_by_state"),
+            // The console's filters: checked on the rows of an index read in order.
+            (
+                ListFilter::new()
+                    .source("acme")
+                    .event_type("invoice.paid")
+                    .delivery_id("evt_1"),
+                4,
+                "webhook_inbox_received",
+            ),
+            (
+                dead.source("acme").after(&record),
+                5,
+                "webhook_inbox_by_state",
+            ),
         ] {
             let plan = plan(&read::list_sql(&filter), params).await;
             assert!(plan.contains(index), "{plan}");

@@ -819,6 +819,7 @@ contract!(
     forgetting_a_running_head_does_not_run_the_next_of_its_key_beside_it,
     retrying_sources_do_not_hand_the_claim_back_to_a_flood,
     tenants_as_sources_do_not_share_ordering_keys,
+    the_list_filters_by_source_event_type_and_delivery_id,
 );
 
 /// GitHub's delivery id is not signed and its retries repeat the signature: the signature
@@ -1543,4 +1544,80 @@ async fn tenants_as_sources_do_not_share_ordering_keys(engine: Engine) {
         (2, 0),
         "tenant B's delivery waits behind tenant A's: {stats:?}"
     );
+}
+
+/// The console's filters: the source, the exact event type and the exact delivery id, each
+/// alone and with the others, the state and a page; values that look like SQL are values.
+async fn the_list_filters_by_source_event_type_and_delivery_id(engine: Engine) {
+    let db = Database::new(engine, "filters");
+    let inbox = db.open().await;
+    let tenant = |path: &str| {
+        let verifier = Verifier::new(providers::standard_webhooks(), SECRET)
+            .unwrap()
+            .for_source(path.trim_start_matches('/'));
+        Router::new()
+            .route(path, post(|| async { "unreachable" }))
+            .route_layer(WebhookLayer::new(verifier).inbox(inbox.clone()))
+    };
+    let server = Server::start(tenant("/acme").merge(tenant("/globex"))).await;
+    let event = |path: &str, id: &str, kind: &str| {
+        delivery_to(&server, path, id, format!(r#"{{"type":"{kind}"}}"#))
+    };
+    // One after the other: the list's order is the order received.
+    for request in [
+        event("/acme", "msg_1", "invoice.paid"),
+        event("/acme", "msg_2", "invoice.failed"),
+        event("/globex", "msg_3", "invoice.paid"),
+        event("/globex", "msg_1", "invoice.paid"),
+    ] {
+        send_all(vec![request]).await;
+    }
+    let ids = |filter: ListFilter| {
+        let inbox = inbox.clone();
+        async move {
+            let listed = inbox.list(&filter).await.unwrap();
+            listed
+                .iter()
+                .map(|d| format!("{}/{}", d.source.as_deref().unwrap_or("-"), d.delivery_id))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        ids(ListFilter::new().source("acme")).await,
+        ["acme/msg_2", "acme/msg_1"]
+    );
+    assert_eq!(
+        ids(ListFilter::new().event_type("invoice.paid")).await,
+        ["globex/msg_1", "globex/msg_3", "acme/msg_1"]
+    );
+    // Exact: neither a prefix nor another case matches.
+    assert!(ids(ListFilter::new().event_type("invoice"))
+        .await
+        .is_empty());
+    assert!(ids(ListFilter::new().event_type("Invoice.Paid"))
+        .await
+        .is_empty());
+    assert_eq!(
+        ids(ListFilter::new().delivery_id("msg_1")).await,
+        ["globex/msg_1", "acme/msg_1"]
+    );
+    assert!(ids(ListFilter::new().delivery_id("msg_")).await.is_empty());
+    assert!(ids(ListFilter::new().delivery_id("msg_%")).await.is_empty());
+    assert!(ids(ListFilter::new().source("acme' OR '1'='1"))
+        .await
+        .is_empty());
+    // Every filter at once, each value bound to its own clause, then a page after.
+    let all = || {
+        ListFilter::new()
+            .state(DeliveryState::Pending)
+            .provider("standard-webhooks")
+            .source("globex")
+            .event_type("invoice.paid")
+    };
+    assert_eq!(ids(all()).await, ["globex/msg_1", "globex/msg_3"]);
+    assert_eq!(ids(all().delivery_id("msg_3")).await, ["globex/msg_3"]);
+    assert!(ids(all().delivery_id("msg_2")).await.is_empty());
+    assert!(ids(all().state(DeliveryState::Dead)).await.is_empty());
+    let first = inbox.list(&all().limit(1)).await.unwrap();
+    assert_eq!(ids(all().limit(1).after(&first[0])).await, ["globex/msg_3"]);
 }

@@ -153,6 +153,18 @@ async fn the_json_api_lists_shows_replays_forgets_and_purges() {
     assert_eq!(count(&found), 0);
     let (_, found) = json("GET", format!("{admin}/deliveries?provider=stripe")).await;
     assert_eq!(count(&found), 0);
+    // The console's filters: exact event type and delivery id, and the source.
+    let (_, found) = json(
+        "GET",
+        format!("{admin}/deliveries?event_type=order.failing&delivery_id=msg_bad"),
+    )
+    .await;
+    assert_eq!(count(&found), 1);
+    assert_eq!(found["deliveries"][0]["delivery_id"], "msg_bad");
+    for none in ["event_type=order", "delivery_id=msg_", "source=acme"] {
+        let (_, found) = json("GET", format!("{admin}/deliveries?{none}")).await;
+        assert_eq!(count(&found), 0, "{none}");
+    }
     for bad in [
         "state=lost",
         "limit=many",
