@@ -237,7 +237,12 @@ fn health_routes(inbox: &MaybeInbox) -> Router {
                 } else {
                     StatusCode::SERVICE_UNAVAILABLE
                 };
-                (status, Json(health)).into_response()
+                (
+                    status,
+                    [(http::header::CACHE_CONTROL, "no-store")],
+                    Json(health),
+                )
+                    .into_response()
             };
             let (live, ready) = (inbox.clone(), inbox.clone());
             Router::new()

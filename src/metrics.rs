@@ -35,6 +35,7 @@
 //! | `webhook_source_lookups_total` | counter | `result` | per-source verifiers: `hit`, `negative`, `miss`, `error` |
 //! | `webhook_inbox_deliveries` | gauge | `state` | deliveries in each state: `pending`, `running`, `retrying`, `held`, `dead`, `done` |
 //! | `webhook_inbox_oldest_pending_age_seconds` | gauge | | how long the oldest delivery waiting for an attempt (pending or retrying) has waited; 0 when none |
+//! | `webhook_inbox_lag_seconds` | gauge | | how long the oldest *due* delivery has waited for a worker (past its due time; a delivery waiting out its backoff is not late): what [`ReadinessCheck::max_lag`](crate::inbox::ReadinessCheck::max_lag) bounds, the gauge to alert on |
 //! | `webhook_inbox_attempts_total` | counter | `provider`, `result` | the workers' attempts: `success`, `failure`, `timeout` |
 //! | `webhook_inbox_dead_total` | counter | `provider` | deliveries that became dead |
 //!
@@ -84,6 +85,8 @@ pub const SOURCE_LOOKUPS_TOTAL: &str = "webhook_source_lookups_total";
 pub const INBOX_DELIVERIES: &str = "webhook_inbox_deliveries";
 /// `webhook_inbox_oldest_pending_age_seconds`.
 pub const INBOX_OLDEST_PENDING_AGE_SECONDS: &str = "webhook_inbox_oldest_pending_age_seconds";
+/// `webhook_inbox_lag_seconds`.
+pub const INBOX_LAG_SECONDS: &str = "webhook_inbox_lag_seconds";
 /// `webhook_inbox_attempts_total{provider, result}`.
 pub const INBOX_ATTEMPTS_TOTAL: &str = "webhook_inbox_attempts_total";
 /// `webhook_inbox_dead_total{provider}`.
@@ -137,6 +140,11 @@ pub fn describe() {
         INBOX_OLDEST_PENDING_AGE_SECONDS,
         Unit::Seconds,
         "How long the oldest delivery waiting for an attempt has waited"
+    );
+    describe_gauge!(
+        INBOX_LAG_SECONDS,
+        Unit::Seconds,
+        "How long the oldest due delivery has waited for a worker"
     );
     describe_counter!(
         INBOX_ATTEMPTS_TOTAL,
@@ -443,7 +451,7 @@ pub(crate) fn inbox_attempt(provider: &Arc<str>, result: Attempt, dead: bool) {
 
 /// Sets the inbox's gauges from its counts.
 #[cfg(all(inbox, feature = "metrics"))]
-pub(crate) fn inbox_stats(stats: &crate::inbox::InboxStats) {
+pub(crate) fn inbox_stats(stats: &crate::inbox::InboxStats, lag: Option<std::time::Duration>) {
     for (state, count) in [
         ("pending", stats.pending),
         ("running", stats.running),
@@ -459,4 +467,7 @@ pub(crate) fn inbox_stats(stats: &crate::inbox::InboxStats) {
             .oldest_waiting_age
             .map_or(0.0, |age| age.as_secs_f64()),
     );
+    if let Some(lag) = lag {
+        metrics::gauge!(INBOX_LAG_SECONDS).set(lag.as_secs_f64());
+    }
 }

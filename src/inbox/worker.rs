@@ -448,7 +448,10 @@ async fn gauges(inbox: Inbox, mut stopped: watch::Receiver<bool>) {
             return;
         }
         match inbox.stats().await {
-            Ok(stats) => crate::metrics::inbox_stats(&stats),
+            Ok(stats) => {
+                let lag = super::health::current_lag(&inbox).await.ok();
+                crate::metrics::inbox_stats(&stats, lag)
+            }
             Err(error) => {
                 tracing::warn!(error = %error, "webhook inbox: its gauges could not be read")
             }

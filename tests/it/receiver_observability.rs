@@ -133,6 +133,7 @@ async fn prometheus_counts_what_the_receiver_was_sent() {
             ("webhook_inbox_deliveries{state=\"dead\"}", 1.0),
             ("webhook_inbox_deliveries{state=\"pending\"}", 0.0),
             ("webhook_inbox_oldest_pending_age_seconds", 0.0),
+            ("webhook_inbox_lag_seconds", 0.0),
         ],
     )
     .await;
