@@ -89,6 +89,11 @@
 //! - `jwt`: `scheme::JwtScheme`, deliveries signed with a JWT whose claims carry the
 //!   body's SHA-256 (the Plaid and Vonage presets), verified with jsonwebtoken on its
 //!   pure-Rust RustCrypto backend.
+//! - `opentelemetry`: the inbox keeps the W3C `traceparent` of the span a delivery is
+//!   accepted in, and each attempt's span continues that trace (with a
+//!   `tracing_opentelemetry` layer installed): `opentelemetry` (its API, `trace` only)
+//!   and `tracing-opentelemetry`, no SDK or exporter. `examples/otlp.rs` exports to a
+//!   collector.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
