@@ -93,6 +93,11 @@
 //!   inbox record through the `metrics` facade (requests by outcome and reason,
 //!   verification and handler time, the inbox's states, lag and attempts), for the
 //!   exporter the application installs.
+//! - `opentelemetry`: the inbox keeps the W3C `traceparent` of the span a delivery is
+//!   accepted in, and each attempt's span continues that trace (with a
+//!   `tracing_opentelemetry` layer installed): `opentelemetry` (its API, `trace` only)
+//!   and `tracing-opentelemetry`, no SDK or exporter. `examples/otlp.rs` exports to a
+//!   collector.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]

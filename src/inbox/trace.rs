@@ -23,12 +23,73 @@ pub(crate) fn is_valid(text: &str) -> bool {
     hex(3..35) && hex(36..52) && hex(53..55) && not_zero(3..35) && not_zero(36..52)
 }
 
-/// No trace context to keep yet.
+/// The `traceparent` of the current span's OpenTelemetry context, when it has a valid one
+/// (a `tracing_opentelemetry` layer is installed and the span is sampled or not, but real).
+#[cfg(feature = "opentelemetry")]
+pub(crate) fn current_traceparent() -> Option<String> {
+    use opentelemetry::trace::TraceContextExt as _;
+    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+
+    let context = tracing::Span::current().context();
+    let span = context.span();
+    let span_context = span.span_context();
+    if !span_context.is_valid() {
+        return None;
+    }
+    let text = format!(
+        "00-{}-{}-{:02x}",
+        span_context.trace_id(),
+        span_context.span_id(),
+        span_context.trace_flags().to_u8()
+    );
+    is_valid(&text).then_some(text)
+}
+
+/// Without the `opentelemetry` feature there is no trace context to keep.
+#[cfg(not(feature = "opentelemetry"))]
 pub(crate) fn current_traceparent() -> Option<String> {
     None
 }
 
-/// No trace to continue yet.
+/// Makes `span` (an attempt's, not yet entered) a child of the span `traceparent` names,
+/// so it is in the receive's trace, and links it there too, for backends that show a
+/// consumer's links rather than its parent.
+#[cfg(feature = "opentelemetry")]
+pub(crate) fn continue_trace(span: &tracing::Span, traceparent: Option<&str>) {
+    use opentelemetry::trace::{
+        SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState,
+    };
+    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+
+    let Some(text) = traceparent.filter(|text| is_valid(text)) else {
+        return;
+    };
+    // Each part was checked above: hex of the right length.
+    let (Ok(trace_id), Ok(span_id), Ok(flags)) = (
+        TraceId::from_hex(&text[3..35]),
+        SpanId::from_hex(&text[36..52]),
+        u8::from_str_radix(&text[53..55], 16),
+    ) else {
+        return;
+    };
+    let remote = SpanContext::new(
+        trace_id,
+        span_id,
+        TraceFlags::new(flags),
+        true,
+        TraceState::default(),
+    );
+    let parent = opentelemetry::Context::new().with_remote_span_context(remote.clone());
+    if let Err(error) = span.set_parent(parent) {
+        // No OpenTelemetry layer, or the span is filtered out: nothing to continue.
+        tracing::debug!(%error, "webhook inbox: the attempt's span does not continue the trace");
+        return;
+    }
+    span.add_link(remote);
+}
+
+/// Without the `opentelemetry` feature there is no trace to continue.
+#[cfg(not(feature = "opentelemetry"))]
 pub(crate) fn continue_trace(_span: &tracing::Span, _traceparent: Option<&str>) {}
 
 #[cfg(test)]

@@ -42,6 +42,8 @@ mod inbox_retention;
 mod inbox_router;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_secrets;
+#[cfg(all(feature = "inbox-sqlite", feature = "axum", feature = "opentelemetry"))]
+mod inbox_trace;
 mod independent_vectors;
 mod independent_vectors_no_sdk;
 #[cfg(feature = "jwt")]
