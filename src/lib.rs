@@ -89,7 +89,7 @@
 //! - `jwt`: `scheme::JwtScheme`, deliveries signed with a JWT whose claims carry the
 //!   body's SHA-256 (the Plaid and Vonage presets), verified with jsonwebtoken on its
 //!   pure-Rust RustCrypto backend.
-//! - `metrics`: [`metrics`](crate::metrics), what the layer, the source lookups and the
+//! - `metrics`: [`metrics`], what the layer, the source lookups and the
 //!   inbox record through the `metrics` facade (requests by outcome and reason,
 //!   verification and handler time, the inbox's states, lag and attempts), for the
 //!   exporter the application installs.
