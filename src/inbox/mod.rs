@@ -2,6 +2,8 @@
 #![doc = include_str!("../../docs/inbox.md")]
 
 mod at_rest;
+#[cfg(feature = "inbox-console")]
+mod console;
 mod ordering;
 #[cfg(feature = "inbox-postgres")]
 mod postgres;
@@ -26,6 +28,9 @@ use tokio::sync::Notify;
 use crate::Delivery;
 
 pub use self::at_rest::AtRestKeys;
+#[cfg(feature = "inbox-console")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox-console")))]
+pub use self::console::{ConsoleAuth, DEFAULT_SESSION_LIFETIME};
 pub use self::ordering::OrderingKey;
 #[cfg(feature = "inbox-router")]
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-router")))]
