@@ -28,6 +28,8 @@ mod hyper_server;
 mod inbox_at_rest;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_attempt_timeout;
+#[cfg(all(feature = "inbox-console", feature = "inbox-sqlite", feature = "axum"))]
+mod inbox_console;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_contract;
 #[cfg(all(feature = "inbox-router", feature = "inbox-sqlite", feature = "axum"))]
