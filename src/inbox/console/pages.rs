@@ -371,7 +371,8 @@ fn chart(recent: &[DeliveryRecord], now: SystemTime) -> Markup {
     html! {
         svg.chart xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (width) " " (height) }
             role="img" aria-label="Deliveries per hour over the last 24 hours" {
-            line x1="0" y1=(height - bottom) x2=(width) y2=(height - bottom);
+            // Not `;`: maud writes `<line>`, which is no void element in SVG.
+            line x1="0" y1=(height - bottom) x2=(width) y2=(height - bottom) {}
             @for (index, bucket) in buckets.iter().enumerate() {
                 @for (kind, count) in bucket.iter().enumerate() {
                     @let bar = scale(*count);
