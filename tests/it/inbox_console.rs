@@ -312,6 +312,12 @@ async fn the_pages_list_filter_show_and_replay_safely() {
     // The overview counts.
     let overview = get(&format!("{root}/overview"), cookie).await.text();
     assert!(overview.contains("<svg"), "the chart");
+    // Every SVG element closed (in SVG nothing is void): the bars are not swallowed.
+    assert!(overview.contains("></line>"), "{overview}");
+    assert!(
+        overview.contains(r#"<title>1 dead, 0–1 h ago</title>"#),
+        "{overview}"
+    );
     assert!(
         overview.contains("standard-webhooks"),
         "top failing providers"
@@ -566,3 +572,6 @@ async fn a_page_holds_100_rows_and_links_the_next() {
     assert_eq!(second.matches("<tr data-delivery-id=").count(), 5);
     assert!(!second.contains(r#"rel="next""#));
 }
+
+/// The same console driven by a real headless Chromium.
+mod browser;
