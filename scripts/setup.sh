@@ -10,6 +10,9 @@
 #   - prometheus (Debian's package): the metrics test starts its own server on a free
 #     127.0.0.1 port with a temporary data directory (tests/it/common/prometheus.rs),
 #     scraping the receiver example; the package's own service is never started.
+#   - chromium and chromium-driver (Debian's packages): the console's browser tests start
+#     their own chromedriver on a free 127.0.0.1 port, which runs Chromium headless with a
+#     temporary profile (tests/it/inbox_console_browser.rs). Nothing downloads a browser.
 set -euo pipefail
 
 apt_install() {
@@ -50,3 +53,8 @@ if ! command -v prometheus >/dev/null 2>&1; then
   apt_install prometheus
 fi
 echo "== prometheus: $(prometheus --version 2>&1 | head -n 1)"
+
+if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
+  apt_install chromium chromium-driver
+fi
+echo "== chromium: $(chromium --version 2>/dev/null | head -n 1); $(chromedriver --version | head -n 1)"

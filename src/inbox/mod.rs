@@ -3,6 +3,8 @@
 
 mod alert;
 mod at_rest;
+#[cfg(feature = "inbox-console")]
+mod console;
 mod fair;
 mod health;
 mod ordering;
@@ -35,6 +37,9 @@ pub use self::at_rest::AtRestKeys;
 pub use self::health::{
     Check, CheckStatus, Health, ReadinessCheck, DEFAULT_HEALTH_TIMEOUT, DEFAULT_MAX_LAG,
 };
+#[cfg(feature = "inbox-console")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox-console")))]
+pub use self::console::{ConsoleAuth, DEFAULT_SESSION_LIFETIME};
 pub use self::ordering::OrderingKey;
 pub use self::retention::DEFAULT_PURGE_INTERVAL;
 #[cfg(feature = "inbox-router")]

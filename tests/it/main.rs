@@ -30,6 +30,8 @@ mod inbox_alerts;
 mod inbox_at_rest;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_attempt_timeout;
+#[cfg(all(feature = "inbox-console", feature = "inbox-sqlite", feature = "axum"))]
+mod inbox_console;
 #[cfg(all(inbox, feature = "axum"))]
 mod inbox_contract;
 #[cfg(all(inbox, feature = "axum"))]
