@@ -183,9 +183,11 @@ where
 /// text of the statement.
 ///
 /// The state and the time received are served by the indexes `webhook_inbox_by_state` and
-/// `webhook_inbox_received`, in the page's order; the provider, source, event type and
-/// delivery id are checked on the rows those indexes yield (no index of their own yet), so
-/// a value that few deliveries have reads further down the index to fill a page.
+/// `webhook_inbox_received`, in the page's order, and a delivery id by
+/// `webhook_inbox_by_delivery_id`; the provider, source and event type are checked on the
+/// rows those indexes yield (no index of their own: each would be one more B-tree entry
+/// on every acknowledgement), so a value that few deliveries have reads further down the
+/// index to fill a page.
 pub(super) fn list_sql(filter: &ListFilter) -> String {
     // The filters' clauses, then their values bound in the same order. `$n` placeholders:
     // PostgreSQL's, and SQLite reads `$n` as the nth parameter too.

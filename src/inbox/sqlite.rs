@@ -40,6 +40,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("migrations/sqlite/0007_attempt_details.sql"),
     ),
+    (
+        8,
+        include_str!("migrations/sqlite/0008_delivery_id_index.sql"),
+    ),
 ];
 
 /// The next delivery to claim: the first due row of `webhook_inbox_claimable`, read in
@@ -1007,13 +1011,25 @@ mod tests {
             ),
             (dead.clone(), 2, "webhook_inbox_by_state"),
             (dead.clone().after(&record), 4, "webhook_inbox_by_state"),
-            // The console's filters: checked on the rows of an index read in order.
+            // The console's filters: a search by the provider's id reads its own index;
+            // the source and the event type are checked on the rows of an index read in
+            // order.
             (
                 ListFilter::new()
                     .source("acme")
                     .event_type("invoice.paid")
                     .delivery_id("evt_1"),
                 4,
+                "webhook_inbox_by_delivery_id",
+            ),
+            (
+                dead.clone().delivery_id("evt_1").after(&record),
+                5,
+                "webhook_inbox_by_delivery_id",
+            ),
+            (
+                ListFilter::new().source("acme").event_type("invoice.paid"),
+                3,
                 "webhook_inbox_received",
             ),
             (
