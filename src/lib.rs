@@ -154,6 +154,9 @@ mod clock;
 mod delivery;
 pub mod dispatch;
 mod extract;
+#[cfg(feature = "forward")]
+#[cfg_attr(docsrs, doc(cfg(feature = "forward")))]
+pub mod forward;
 #[cfg(inbox)]
 #[cfg_attr(
     docsrs,

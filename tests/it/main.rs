@@ -16,6 +16,8 @@ mod diagnostics;
 mod dispatch;
 mod dispatch_hyper;
 mod exactly_once;
+#[cfg(all(inbox, feature = "forward", feature = "axum"))]
+mod forward;
 #[cfg(feature = "axum")]
 mod github_examples;
 mod handshakes;
