@@ -38,6 +38,7 @@
 //! | `webhook_inbox_lag_seconds` | gauge | | how long the oldest *due* delivery has waited for a worker (past its due time; a delivery waiting out its backoff is not late): what [`ReadinessCheck::max_lag`](crate::inbox::ReadinessCheck::max_lag) bounds, the gauge to alert on |
 //! | `webhook_inbox_attempts_total` | counter | `provider`, `result` | the workers' attempts: `success`, `failure`, `timeout` |
 //! | `webhook_inbox_dead_total` | counter | `provider` | deliveries that became dead |
+//! | `webhook_inbox_alerts_suppressed_total` | counter | `kind` | alerts of the workers' hook left out by [`Workers::alert_limit`](crate::inbox::Workers::alert_limit): `attempt_failed`, `dead` |
 //!
 //! `outcome` of `webhook_requests_total` is one of `accepted` (verified and handled, or
 //! written to the inbox; the handler's own answer is in `webhook_handler_seconds`),
@@ -91,6 +92,8 @@ pub const INBOX_LAG_SECONDS: &str = "webhook_inbox_lag_seconds";
 pub const INBOX_ATTEMPTS_TOTAL: &str = "webhook_inbox_attempts_total";
 /// `webhook_inbox_dead_total{provider}`.
 pub const INBOX_DEAD_TOTAL: &str = "webhook_inbox_dead_total";
+/// `webhook_inbox_alerts_suppressed_total{kind}`.
+pub const INBOX_ALERTS_SUPPRESSED_TOTAL: &str = "webhook_inbox_alerts_suppressed_total";
 
 /// The buckets, in seconds, for the `_seconds` histograms: from 10 µs (a verification)
 /// to 60 s (a slow handler).
@@ -151,6 +154,10 @@ pub fn describe() {
         "The inbox workers' attempts, by result (success, failure, timeout)"
     );
     describe_counter!(INBOX_DEAD_TOTAL, "Inbox deliveries that became dead");
+    describe_counter!(
+        INBOX_ALERTS_SUPPRESSED_TOTAL,
+        "Alerts left out by the workers' alert limit, by kind (attempt_failed, dead)"
+    );
 }
 
 /// What the layer did with a request: the `outcome` label.
@@ -447,6 +454,18 @@ pub(crate) fn inbox_attempt(provider: &Arc<str>, result: Attempt, dead: bool) {
             metrics::counter!(INBOX_DEAD_TOTAL, "provider" => provider).increment(1);
         }
     }
+}
+
+/// An alert the workers' limit left out: `dead` or a failed attempt to be retried.
+#[cfg(inbox)]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub(crate) fn inbox_alert_suppressed(dead: bool) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!(
+        INBOX_ALERTS_SUPPRESSED_TOTAL,
+        "kind" => if dead { "dead" } else { "attempt_failed" }
+    )
+    .increment(1);
 }
 
 /// Sets the inbox's gauges from its counts.

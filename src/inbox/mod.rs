@@ -32,7 +32,7 @@ use tokio::sync::Notify;
 
 use crate::Delivery;
 
-pub use self::alert::{Alert, FailedAttempt};
+pub use self::alert::{Alert, FailedAttempt, DEFAULT_ALERT_INTERVAL, DEFAULT_ALERT_LIMIT};
 pub use self::at_rest::AtRestKeys;
 #[cfg(feature = "inbox-console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-console")))]
