@@ -116,23 +116,33 @@ impl FailedAttempt {
     }
 }
 
-/// One line for a log or a plain-text message (the fields as they are: escape them for
-/// a format with markup).
+/// One line for a log or a plain-text message: the fields as they are, but for control
+/// characters and the Unicode line and paragraph separators, escaped (`\n`, `\r`,
+/// `\t`, `\u{1b}`, `\u{2028}`), so that text from the request or from the handler's
+/// downstream cannot start a line of its own in a log. Escape the fields for a format
+/// with markup.
 impl fmt::Display for Alert {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let delivery = |f: &mut fmt::Formatter<'_>, what: &str, failed: &FailedAttempt| {
             write!(
                 f,
                 "{what}: {} delivery {} (inbox id {}",
-                failed.provider, failed.delivery_id, failed.inbox_id
+                OneLine(&failed.provider),
+                OneLine(&failed.delivery_id),
+                failed.inbox_id
             )?;
             if let Some(source) = &failed.source {
-                write!(f, ", source {source}")?;
+                write!(f, ", source {}", OneLine(source))?;
             }
             if let Some(kind) = &failed.event_type {
-                write!(f, ", event {kind}")?;
+                write!(f, ", event {}", OneLine(kind))?;
             }
-            write!(f, "), attempt {}: {}", failed.attempt, failed.error)?;
+            write!(
+                f,
+                "), attempt {}: {}",
+                failed.attempt,
+                OneLine(&failed.error)
+            )?;
             if failed.suppressed > 0 {
                 write!(
                     f,
@@ -158,6 +168,22 @@ impl fmt::Display for Alert {
                 threshold.as_secs()
             ),
         }
+    }
+}
+
+/// Text written on one line: its control characters and line separators escaped.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -424,6 +450,17 @@ mod tests {
         assert_eq!(limit.admit(false), Some(6));
         assert_eq!(limit.admit(false), Some(0));
         assert_eq!(limit.admit(true), Some(1));
+    }
+
+    #[test]
+    fn the_display_is_one_line_whatever_the_fields() {
+        let text = OneLine("a\nb\r\nc\td\u{1b}[31me\u{2028}f\u{85}g é").to_string();
+        assert_eq!(text, "a\\nb\\r\\nc\\td\\u{1b}[31me\\u{2028}f\\u{85}g é");
+        let lag = Alert::Lagging {
+            waited: Duration::from_secs(3),
+            threshold: Duration::from_secs(1),
+        };
+        assert!(!lag.to_string().contains('\n'));
     }
 
     #[test]

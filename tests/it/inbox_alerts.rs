@@ -243,3 +243,56 @@ async fn failed_attempts_alert_within_the_limit() {
         }
     }
 }
+
+/// An event type from the payload and a response from the handler's downstream with line
+/// breaks in them: the alert's text stays one line, so it cannot forge a line of a log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alert_prints_on_one_line_whatever_the_sender_wrote() {
+    let engine = engines()[0];
+    let database = Database::new(engine, "alerts_one_line");
+    let inbox = database.open().await;
+    let handlers = Router::new().route(
+        "/hook",
+        post(|| async {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "upstream refused\r2026-12-07T00:00:00Z ERROR forged\u{2028}and more\u{1b}[2K",
+            )
+        }),
+    );
+    let alerts = Alerts::default();
+    let workers = inbox
+        .workers(handlers.clone())
+        .max_attempts(1)
+        .poll_interval(Duration::from_millis(10))
+        .on_alert(alerts.hook())
+        .spawn();
+    let server =
+        Server::start(handlers.route_layer(WebhookLayer::new(verifier()).inbox(inbox.clone())))
+            .await;
+    // `\n` in the JSON: a line break in the event type.
+    let kind = r"order.created\n2026-12-07T00:00:00Z INFO forged";
+    assert_eq!(
+        send(signed(&server, "msg_lines", kind)).await.status,
+        StatusCode::ACCEPTED
+    );
+    let alert = wait_for("the dead alert", || async { alerts.all().pop() }).await;
+    workers.shutdown().await;
+    let Alert::Dead(dead) = &alert else {
+        panic!("{alert:?}");
+    };
+    assert!(
+        dead.event_type.as_deref().unwrap().contains('\n'),
+        "{dead:?}"
+    );
+    assert!(dead.error.contains('\r'), "{dead:?}");
+    let text = alert.to_string();
+    assert!(
+        !text.contains(['\n', '\r', '\u{1b}', '\u{2028}']),
+        "one line: {text:?}"
+    );
+    assert!(
+        text.contains(r"order.created\n2026") && text.contains(r"refused\r2026"),
+        "escaped, not dropped: {text}"
+    );
+}
