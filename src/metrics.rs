@@ -36,6 +36,8 @@
 //! | `webhook_inbox_deliveries` | gauge | `state` | deliveries in each state: `pending`, `running`, `retrying`, `held`, `dead`, `done` |
 //! | `webhook_inbox_oldest_pending_age_seconds` | gauge | | how long the oldest delivery waiting for an attempt (pending or retrying) has waited; 0 when none |
 //! | `webhook_inbox_lag_seconds` | gauge | | how long the oldest *due* delivery has waited for a worker (past its due time; a delivery waiting out its backoff is not late): what [`ReadinessCheck::max_lag`](crate::inbox::ReadinessCheck::max_lag) bounds, the gauge to alert on |
+//! | `webhook_inbox_gauges_refreshed_timestamp_seconds` | gauge | | when the inbox's gauges above were last refreshed (Unix time): alert on `time() - this` growing, as the gauges keep their last value while the database fails or hangs |
+//! | `webhook_inbox_gauge_errors_total` | counter | | rounds of the gauges' refresh that failed (the database did not answer the read) |
 //! | `webhook_inbox_attempts_total` | counter | `provider`, `result` | the workers' attempts: `success`, `failure`, `timeout` |
 //! | `webhook_inbox_dead_total` | counter | `provider` | deliveries that became dead |
 //! | `webhook_inbox_alerts_suppressed_total` | counter | `kind` | alerts of the workers' hook left out by [`Workers::alert_limit`](crate::inbox::Workers::alert_limit): `attempt_failed`, `dead` |
@@ -55,7 +57,9 @@
 //!
 //! The inbox's gauges are refreshed every second by each process running
 //! [workers](crate::inbox::Inbox::workers), from the counts the inbox keeps (no table
-//! scan).
+//! scan). While the database fails they keep their last value:
+//! `webhook_inbox_gauges_refreshed_timestamp_seconds` stops advancing and
+//! `webhook_inbox_gauge_errors_total` counts the failed rounds.
 //!
 //! **Cardinality is bounded by the configuration.** No label carries a delivery id or
 //! anything else a sender chooses: `provider` is the name of a configured verifier
@@ -88,6 +92,11 @@ pub const INBOX_DELIVERIES: &str = "webhook_inbox_deliveries";
 pub const INBOX_OLDEST_PENDING_AGE_SECONDS: &str = "webhook_inbox_oldest_pending_age_seconds";
 /// `webhook_inbox_lag_seconds`.
 pub const INBOX_LAG_SECONDS: &str = "webhook_inbox_lag_seconds";
+/// `webhook_inbox_gauges_refreshed_timestamp_seconds`.
+pub const INBOX_GAUGES_REFRESHED_TIMESTAMP_SECONDS: &str =
+    "webhook_inbox_gauges_refreshed_timestamp_seconds";
+/// `webhook_inbox_gauge_errors_total`.
+pub const INBOX_GAUGE_ERRORS_TOTAL: &str = "webhook_inbox_gauge_errors_total";
 /// `webhook_inbox_attempts_total{provider, result}`.
 pub const INBOX_ATTEMPTS_TOTAL: &str = "webhook_inbox_attempts_total";
 /// `webhook_inbox_dead_total{provider}`.
@@ -148,6 +157,15 @@ pub fn describe() {
         INBOX_LAG_SECONDS,
         Unit::Seconds,
         "How long the oldest due delivery has waited for a worker"
+    );
+    describe_gauge!(
+        INBOX_GAUGES_REFRESHED_TIMESTAMP_SECONDS,
+        Unit::Seconds,
+        "When the inbox's gauges were last refreshed, in Unix time"
+    );
+    describe_counter!(
+        INBOX_GAUGE_ERRORS_TOTAL,
+        "Refreshes of the inbox's gauges that failed"
     );
     describe_counter!(
         INBOX_ATTEMPTS_TOTAL,
@@ -466,6 +484,21 @@ pub(crate) fn inbox_alert_suppressed(dead: bool) {
         "kind" => if dead { "dead" } else { "attempt_failed" }
     )
     .increment(1);
+}
+
+/// The inbox's gauges were refreshed at `at`.
+#[cfg(all(inbox, feature = "metrics"))]
+pub(crate) fn inbox_gauges_refreshed(at: std::time::SystemTime) {
+    let seconds = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64());
+    metrics::gauge!(INBOX_GAUGES_REFRESHED_TIMESTAMP_SECONDS).set(seconds);
+}
+
+/// A refresh of the inbox's gauges failed.
+#[cfg(all(inbox, feature = "metrics"))]
+pub(crate) fn inbox_gauges_failed() {
+    metrics::counter!(INBOX_GAUGE_ERRORS_TOTAL).increment(1);
 }
 
 /// Sets the inbox's gauges from its counts.

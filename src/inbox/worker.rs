@@ -474,12 +474,22 @@ async fn gauges(inbox: Inbox, mut stopped: watch::Receiver<bool>) {
         if *stopped.borrow() {
             return;
         }
+        // A round that fails counts an error and leaves the refresh's timestamp as it was:
+        // gauges frozen at their last value show as stale, not as a quiet inbox.
         match inbox.stats().await {
-            Ok(stats) => {
-                let lag = super::health::current_lag(&inbox).await.ok();
-                crate::metrics::inbox_stats(&stats, lag)
-            }
+            Ok(stats) => match super::health::current_lag(&inbox).await {
+                Ok(lag) => {
+                    crate::metrics::inbox_stats(&stats, Some(lag));
+                    crate::metrics::inbox_gauges_refreshed(std::time::SystemTime::now());
+                }
+                Err(error) => {
+                    crate::metrics::inbox_stats(&stats, None);
+                    crate::metrics::inbox_gauges_failed();
+                    tracing::warn!(error = %error, "webhook inbox: its lag gauge could not be read")
+                }
+            },
             Err(error) => {
+                crate::metrics::inbox_gauges_failed();
                 tracing::warn!(error = %error, "webhook inbox: its gauges could not be read")
             }
         }
