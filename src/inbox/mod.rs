@@ -238,9 +238,10 @@ impl Db {
     }
 
     /// A cheap read for the readiness check: when the next delivery falls due. SQLite
-    /// also checks that the file at the inbox's path is the one it opened.
-    async fn health(&self) -> Result<Option<i64>, InboxError> {
-        on_engine!(self, db => db.health().await)
+    /// also checks that the file at the inbox's path is the one it opened; PostgreSQL
+    /// bounds the read by `timeout` on the server too.
+    async fn health(&self, timeout: Duration) -> Result<Option<i64>, InboxError> {
+        on_engine!(self, db => db.health(timeout).await)
     }
 
     async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {

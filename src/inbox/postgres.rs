@@ -165,6 +165,16 @@ impl PurgeRun {
     }
 }
 
+/// When the next delivery falls due: the earliest due time of a pending or retrying
+/// delivery, or lease end of a running one. Each minimum is read from its index's first
+/// entry, not from a scan.
+const NEXT_DUE: &str = "SELECT MIN(due) FROM (
+         SELECT MIN(scheduled_at) AS due FROM webhook_inbox
+         WHERE state IN ('pending', 'retrying')
+         UNION ALL
+         SELECT MIN(lease_until) AS due FROM webhook_inbox WHERE state = 'running'
+     ) AS due_times";
+
 /// How many connections one [`Inbox`](super::Inbox) keeps to the server.
 const POOL_SIZE: u32 = 10;
 
@@ -581,19 +591,11 @@ impl Db {
 
     /// When the next delivery falls due (a scheduled time or a lease's end), if any.
     pub(super) async fn next_due(&self) -> Result<Option<i64>, InboxError> {
-        sqlx::query(
-            // Each minimum read from its index's first entry, not from a scan.
-            "SELECT MIN(due) FROM (
-                 SELECT MIN(scheduled_at) AS due FROM webhook_inbox
-                 WHERE state IN ('pending', 'retrying')
-                 UNION ALL
-                 SELECT MIN(lease_until) AS due FROM webhook_inbox WHERE state = 'running'
-             ) AS due_times",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .and_then(|row| row.try_get(0))
-        .map_err(failed("the inbox could not be read"))
+        sqlx::query(NEXT_DUE)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(failed("the inbox could not be read"))
     }
 
     pub(super) async fn replay(&self, id: Option<InboxId>, now: i64) -> Result<u64, InboxError> {
@@ -827,9 +829,29 @@ impl Db {
         Ok((deleted, i64::try_from(deleted).unwrap_or(i64::MAX) >= limit))
     }
 
-    /// The readiness check's read: when the next delivery falls due.
-    pub(super) async fn health(&self) -> Result<Option<i64>, InboxError> {
-        self.next_due().await
+    /// The readiness check's read: when the next delivery falls due, in a transaction
+    /// whose `statement_timeout` is the check's `timeout`. The check gives up on its own
+    /// at `timeout`; the server then gives up too, so a read stuck behind a lock (a
+    /// migration's, an `ALTER TABLE`, a `LOCK TABLE`) does not keep waiting on the
+    /// server, and does not keep its connection from the pool, after every probe.
+    pub(super) async fn health(&self, timeout: Duration) -> Result<Option<i64>, InboxError> {
+        let what = "the inbox could not be read";
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        // In milliseconds, at least 1 (0 would be no timeout), at most the server's own
+        // bound (`INT_MAX`).
+        let ms = timeout.as_millis().clamp(1, 2_147_483_647);
+        sqlx::query("SELECT set_config('statement_timeout', $1, true)")
+            .bind(ms.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(failed(what))?;
+        let next_due = sqlx::query(NEXT_DUE)
+            .fetch_one(&mut *tx)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(failed(what))?;
+        tx.commit().await.map_err(failed(what))?;
+        Ok(next_due)
     }
 
     /// Folds the state counts' deltas into one row per state: the rows deleted are the

@@ -865,7 +865,9 @@ impl Db {
     /// The readiness check's read: the file at the inbox's path is still the one this
     /// inbox opened (an inbox whose file was deleted or replaced writes to a file nobody
     /// will open again), then when the next delivery falls due.
-    pub(super) async fn health(&self) -> Result<Option<i64>, InboxError> {
+    /// The `timeout` is the caller's: a read of a SQLite file in WAL mode waits for no
+    /// writer.
+    pub(super) async fn health(&self, _timeout: Duration) -> Result<Option<i64>, InboxError> {
         if let Some(opened) = &self.file {
             let now = FileIdentity::of(&opened.path);
             if now.as_ref().map(|now| now.id) != Some(opened.id) {
