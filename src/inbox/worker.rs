@@ -416,7 +416,7 @@ impl<S> Workers<S> {
 #[must_use = "dropping the handle stops the workers"]
 pub struct WorkersHandle {
     tasks: Vec<JoinHandle<()>>,
-    /// The purge and the lag's watch: stopped, not waited for, at shutdown.
+    /// The purge, the lag's watch and the gauges: aborted, not waited for, at shutdown.
     housekeeping: Vec<JoinHandle<()>>,
     stop: watch::Sender<bool>,
     set: Arc<WorkerSet>,
@@ -432,8 +432,11 @@ impl std::fmt::Debug for WorkersHandle {
 
 impl WorkersHandle {
     /// Stops claiming deliveries and waits for the handlers that run to finish and their
-    /// outcomes to be recorded. A purge under way stops after its current batch (each
-    /// batch is a transaction; the next purge carries on). From now on the inbox's
+    /// outcomes to be recorded. The housekeeping tasks (the purge, the lag's watch, the
+    /// gauges) are aborted, not waited for: a purge under way stops where it is, its
+    /// batch's transaction either committed or rolled back (a batch is idempotent, and the
+    /// next purge carries on), and on PostgreSQL the connection holding the purge's lock
+    /// closed, which releases the lock. From now on the inbox's
     /// [`readiness`](Inbox::readiness) no longer counts these workers.
     pub async fn shutdown(mut self) {
         self.set.stop();
