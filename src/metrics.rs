@@ -53,7 +53,9 @@
 //!
 //! A source lookup is a `hit` (a known source, from the cache), `negative` (a source
 //! known to be unknown, from the cache), `miss` (the lookup was asked, whatever it found)
-//! or `error` (the lookup failed or timed out, now or in the cached answer).
+//! or `error` (the lookup failed or timed out, now or in the cached answer, or it was
+//! refused without a lookup because too many lookups of new sources ran at once:
+//! [`Sources::max_new_source_lookups`](crate::layer::Sources::max_new_source_lookups)).
 //!
 //! The inbox's gauges are refreshed every second by each process running
 //! [workers](crate::inbox::Inbox::workers), from the counts the inbox keeps (no table
