@@ -551,7 +551,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             workers = workers.lease(lease);
         }
         if let Some(first) = millis("INBOX_RETRY_MS") {
-            workers = workers.backoff(first, first * 8);
+            // Saturating: `Duration * 8` panics past its range (a huge INBOX_RETRY_MS).
+            workers = workers.backoff(first, first.saturating_mul(8));
         }
         if let Some(timeout) = millis("INBOX_ATTEMPT_TIMEOUT_MS") {
             workers = workers.attempt_timeout(timeout);

@@ -36,8 +36,11 @@
 //! | `webhook_inbox_deliveries` | gauge | `state` | deliveries in each state: `pending`, `running`, `retrying`, `held`, `dead`, `done` |
 //! | `webhook_inbox_oldest_pending_age_seconds` | gauge | | how long the oldest delivery waiting for an attempt (pending or retrying) has waited; 0 when none |
 //! | `webhook_inbox_lag_seconds` | gauge | | how long the oldest *due* delivery has waited for a worker (past its due time; a delivery waiting out its backoff is not late): what [`ReadinessCheck::max_lag`](crate::inbox::ReadinessCheck::max_lag) bounds, the gauge to alert on |
+//! | `webhook_inbox_gauges_refreshed_timestamp_seconds` | gauge | | when the inbox's gauges above were last refreshed (Unix time): alert on `time() - this` growing, as the gauges keep their last value while the database fails or hangs |
+//! | `webhook_inbox_gauge_errors_total` | counter | | rounds of the gauges' refresh that failed (the database did not answer the read) |
 //! | `webhook_inbox_attempts_total` | counter | `provider`, `result` | the workers' attempts: `success`, `failure`, `timeout` |
 //! | `webhook_inbox_dead_total` | counter | `provider` | deliveries that became dead |
+//! | `webhook_inbox_alerts_suppressed_total` | counter | `kind` | alerts of the workers' hook left out by [`Workers::alert_limit`](crate::inbox::Workers::alert_limit): `attempt_failed`, `dead` |
 //!
 //! `outcome` of `webhook_requests_total` is one of `accepted` (verified and handled, or
 //! written to the inbox; the handler's own answer is in `webhook_handler_seconds`),
@@ -50,11 +53,15 @@
 //!
 //! A source lookup is a `hit` (a known source, from the cache), `negative` (a source
 //! known to be unknown, from the cache), `miss` (the lookup was asked, whatever it found)
-//! or `error` (the lookup failed or timed out, now or in the cached answer).
+//! or `error` (the lookup failed or timed out, now or in the cached answer, or it was
+//! refused without a lookup because too many lookups of new sources ran at once:
+//! [`Sources::max_new_source_lookups`](crate::layer::Sources::max_new_source_lookups)).
 //!
 //! The inbox's gauges are refreshed every second by each process running
 //! [workers](crate::inbox::Inbox::workers), from the counts the inbox keeps (no table
-//! scan).
+//! scan). While the database fails they keep their last value:
+//! `webhook_inbox_gauges_refreshed_timestamp_seconds` stops advancing and
+//! `webhook_inbox_gauge_errors_total` counts the failed rounds.
 //!
 //! **Cardinality is bounded by the configuration.** No label carries a delivery id or
 //! anything else a sender chooses: `provider` is the name of a configured verifier
@@ -87,10 +94,17 @@ pub const INBOX_DELIVERIES: &str = "webhook_inbox_deliveries";
 pub const INBOX_OLDEST_PENDING_AGE_SECONDS: &str = "webhook_inbox_oldest_pending_age_seconds";
 /// `webhook_inbox_lag_seconds`.
 pub const INBOX_LAG_SECONDS: &str = "webhook_inbox_lag_seconds";
+/// `webhook_inbox_gauges_refreshed_timestamp_seconds`.
+pub const INBOX_GAUGES_REFRESHED_TIMESTAMP_SECONDS: &str =
+    "webhook_inbox_gauges_refreshed_timestamp_seconds";
+/// `webhook_inbox_gauge_errors_total`.
+pub const INBOX_GAUGE_ERRORS_TOTAL: &str = "webhook_inbox_gauge_errors_total";
 /// `webhook_inbox_attempts_total{provider, result}`.
 pub const INBOX_ATTEMPTS_TOTAL: &str = "webhook_inbox_attempts_total";
 /// `webhook_inbox_dead_total{provider}`.
 pub const INBOX_DEAD_TOTAL: &str = "webhook_inbox_dead_total";
+/// `webhook_inbox_alerts_suppressed_total{kind}`.
+pub const INBOX_ALERTS_SUPPRESSED_TOTAL: &str = "webhook_inbox_alerts_suppressed_total";
 
 /// The buckets, in seconds, for the `_seconds` histograms: from 10 µs (a verification)
 /// to 60 s (a slow handler).
@@ -146,11 +160,24 @@ pub fn describe() {
         Unit::Seconds,
         "How long the oldest due delivery has waited for a worker"
     );
+    describe_gauge!(
+        INBOX_GAUGES_REFRESHED_TIMESTAMP_SECONDS,
+        Unit::Seconds,
+        "When the inbox's gauges were last refreshed, in Unix time"
+    );
+    describe_counter!(
+        INBOX_GAUGE_ERRORS_TOTAL,
+        "Refreshes of the inbox's gauges that failed"
+    );
     describe_counter!(
         INBOX_ATTEMPTS_TOTAL,
         "The inbox workers' attempts, by result (success, failure, timeout)"
     );
     describe_counter!(INBOX_DEAD_TOTAL, "Inbox deliveries that became dead");
+    describe_counter!(
+        INBOX_ALERTS_SUPPRESSED_TOTAL,
+        "Alerts left out by the workers' alert limit, by kind (attempt_failed, dead)"
+    );
 }
 
 /// What the layer did with a request: the `outcome` label.
@@ -447,6 +474,33 @@ pub(crate) fn inbox_attempt(provider: &Arc<str>, result: Attempt, dead: bool) {
             metrics::counter!(INBOX_DEAD_TOTAL, "provider" => provider).increment(1);
         }
     }
+}
+
+/// An alert the workers' limit left out: `dead` or a failed attempt to be retried.
+#[cfg(inbox)]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub(crate) fn inbox_alert_suppressed(dead: bool) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!(
+        INBOX_ALERTS_SUPPRESSED_TOTAL,
+        "kind" => if dead { "dead" } else { "attempt_failed" }
+    )
+    .increment(1);
+}
+
+/// The inbox's gauges were refreshed at `at`.
+#[cfg(all(inbox, feature = "metrics"))]
+pub(crate) fn inbox_gauges_refreshed(at: std::time::SystemTime) {
+    let seconds = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64());
+    metrics::gauge!(INBOX_GAUGES_REFRESHED_TIMESTAMP_SECONDS).set(seconds);
+}
+
+/// A refresh of the inbox's gauges failed.
+#[cfg(all(inbox, feature = "metrics"))]
+pub(crate) fn inbox_gauges_failed() {
+    metrics::counter!(INBOX_GAUGE_ERRORS_TOTAL).increment(1);
 }
 
 /// Sets the inbox's gauges from its counts.

@@ -276,4 +276,40 @@ async fn the_layer_records_every_outcome_with_bounded_labels() {
     );
     // No label carries a delivery id.
     assert!(!text.contains("msg_"), "{text}");
+
+    // A request refused because too many lookups of new sources run at once (its own
+    // lookup never asked) is counted as an `error`: it is answered as a failed lookup.
+    let started = std::sync::Arc::new(tokio::sync::Notify::new());
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let sources = {
+        let (started, release) = (started.clone(), release.clone());
+        Sources::new(SourceKey::path_segment(0), move |_: String| {
+            let (started, release) = (started.clone(), release.clone());
+            async move {
+                started.notify_one();
+                release.notified().await;
+                Ok(None)
+            }
+        })
+        .max_new_source_lookups(1)
+    };
+    let handler = tower::service_fn(|_: Request<tower_webhook::layer::VerifiedBody>| async {
+        Ok::<_, Infallible>(Response::new(axum::body::Body::empty()))
+    });
+    let service = WebhookLayer::with_sources(sources).layer(handler);
+    let lookup_started = started.notified();
+    let slow = tokio::spawn({
+        let mut service = service.clone();
+        async move { call(&mut service, standard("/slow/in", "msg_s1")).await }
+    });
+    lookup_started.await;
+    let mut busy = service.clone();
+    assert_eq!(
+        call(&mut busy, standard("/other/in", "msg_o1")).await,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(value(&handle, lookups, &["result=\"error\""]), Some(2.0));
+    release.notify_one();
+    assert_eq!(slow.await.unwrap(), StatusCode::NOT_FOUND);
+    assert_eq!(value(&handle, lookups, &["result=\"miss\""]), Some(3.0));
 }

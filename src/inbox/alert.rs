@@ -3,10 +3,11 @@
 //! application's ([`Workers::on_alert`](super::Workers::on_alert)).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::watch;
+use tokio::time::Instant;
 
 use super::health::{current_lag, TaskGuard};
 use super::{from_ms, Claimed, Inbox, InboxId};
@@ -18,6 +19,14 @@ pub(crate) const MAX_ALERT_FIELD: usize = 128;
 /// The longest error text an alert carries, in bytes (cut at a character boundary): it may
 /// quote what the handler's downstream answered.
 pub(crate) const MAX_ALERT_ERROR: usize = 1024;
+
+/// How many [`Alert::AttemptFailed`] the hook is given per
+/// [`DEFAULT_ALERT_INTERVAL`] by default, and as many [`Alert::Dead`]
+/// ([`Workers::alert_limit`](super::Workers::alert_limit)).
+pub const DEFAULT_ALERT_LIMIT: u32 = 20;
+
+/// The interval of [`DEFAULT_ALERT_LIMIT`]: a minute.
+pub const DEFAULT_ALERT_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Something the workers want a person to know, given to the hook of
 /// [`Workers::on_alert`](super::Workers::on_alert).
@@ -46,7 +55,9 @@ pub enum Alert {
         /// The threshold it crossed.
         threshold: Duration,
     },
-    /// The lag is back at or under the threshold after a [`Lagging`](Alert::Lagging).
+    /// The lag is back at or under half the threshold after a [`Lagging`](Alert::Lagging)
+    /// (hysteresis: a lag hovering at the threshold gives one `Lagging`, not one pair per
+    /// look).
     #[non_exhaustive]
     LagRecovered {
         /// How long the oldest due delivery has waited now.
@@ -78,6 +89,10 @@ pub struct FailedAttempt {
     pub received_at: SystemTime,
     /// When it runs again; `None` when it is dead.
     pub retry_at: Option<SystemTime>,
+    /// How many alerts of this kind (`AttemptFailed`, or `Dead`) the workers'
+    /// [`alert_limit`](super::Workers::alert_limit) left out since the last one given: 0
+    /// unless the limit was reached.
+    pub suppressed: u64,
 }
 
 impl FailedAttempt {
@@ -96,27 +111,46 @@ impl FailedAttempt {
             error: bounded(error, MAX_ALERT_ERROR).to_owned(),
             received_at: from_ms(claimed.received_at),
             retry_at: retry_at.map(from_ms),
+            suppressed: 0,
         }
     }
 }
 
-/// One line for a log or a plain-text message (the fields as they are: escape them for
-/// a format with markup).
+/// One line for a log or a plain-text message: the fields as they are, but for control
+/// characters and the Unicode line and paragraph separators, escaped (`\n`, `\r`,
+/// `\t`, `\u{1b}`, `\u{2028}`), so that text from the request or from the handler's
+/// downstream cannot start a line of its own in a log. Escape the fields for a format
+/// with markup.
 impl fmt::Display for Alert {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let delivery = |f: &mut fmt::Formatter<'_>, what: &str, failed: &FailedAttempt| {
             write!(
                 f,
                 "{what}: {} delivery {} (inbox id {}",
-                failed.provider, failed.delivery_id, failed.inbox_id
+                OneLine(&failed.provider),
+                OneLine(&failed.delivery_id),
+                failed.inbox_id
             )?;
             if let Some(source) = &failed.source {
-                write!(f, ", source {source}")?;
+                write!(f, ", source {}", OneLine(source))?;
             }
             if let Some(kind) = &failed.event_type {
-                write!(f, ", event {kind}")?;
+                write!(f, ", event {}", OneLine(kind))?;
             }
-            write!(f, "), attempt {}: {}", failed.attempt, failed.error)
+            write!(
+                f,
+                "), attempt {}: {}",
+                failed.attempt,
+                OneLine(&failed.error)
+            )?;
+            if failed.suppressed > 0 {
+                write!(
+                    f,
+                    " ({} more alerts of this kind suppressed by the limit before it)",
+                    failed.suppressed
+                )?;
+            }
+            Ok(())
         };
         match self {
             Alert::AttemptFailed(failed) => delivery(f, "attempt failed", failed),
@@ -137,6 +171,22 @@ impl fmt::Display for Alert {
     }
 }
 
+/// Text written on one line: its control characters and line separators escaped.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `text` cut to at most `max` bytes at a character boundary.
 fn bounded(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -154,6 +204,71 @@ fn bounded(text: &str, max: usize) -> &str {
 #[derive(Clone)]
 pub(crate) struct AlertHook(Arc<dyn Fn(Alert) + Send + Sync>);
 
+/// The bound on the failed attempts' alerts ([`Workers::alert_limit`]): at most `max` of
+/// each kind per `per`, in fixed windows that start with the first alert after the last
+/// window ended. The alerts left out are counted, and the count is given with the next
+/// alert of the kind (and to the metric `webhook_inbox_alerts_suppressed_total`).
+///
+/// [`Workers::alert_limit`]: super::Workers::alert_limit
+#[derive(Debug)]
+pub(crate) struct AlertLimiter {
+    max: u32,
+    per: Duration,
+    /// `AttemptFailed`, then `Dead`.
+    windows: Mutex<[Window; 2]>,
+}
+
+#[derive(Debug, Default)]
+struct Window {
+    started: Option<Instant>,
+    given: u32,
+    suppressed: u64,
+}
+
+impl AlertLimiter {
+    pub(crate) fn new(max: u32, per: Duration) -> AlertLimiter {
+        AlertLimiter {
+            max,
+            per,
+            windows: Mutex::new(Default::default()),
+        }
+    }
+
+    /// Whether an alert of the kind (`dead` or not) may go now: `Some` of how many were
+    /// left out since the last one given, or `None` when it is left out (and counted).
+    pub(crate) fn admit(&self, dead: bool) -> Option<u64> {
+        let now = Instant::now();
+        // A poisoned lock (a panic while it was held, which nothing here does): let the
+        // alert through rather than lose it.
+        let Ok(mut windows) = self.windows.lock() else {
+            return Some(0);
+        };
+        let window = &mut windows[usize::from(dead)];
+        if window
+            .started
+            .is_none_or(|started| now.duration_since(started) >= self.per)
+        {
+            window.started = Some(now);
+            window.given = 0;
+        }
+        if window.given < self.max {
+            window.given += 1;
+            return Some(std::mem::take(&mut window.suppressed));
+        }
+        window.suppressed += 1;
+        if window.suppressed == 1 {
+            tracing::warn!(
+                kind = if dead { "dead" } else { "attempt failed" },
+                limit = self.max,
+                per = ?self.per,
+                "webhook inbox: alerts over the limit are suppressed (counted, and the count \
+                 given with the next alert of this kind)"
+            );
+        }
+        None
+    }
+}
+
 impl fmt::Debug for AlertHook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("AlertHook")
@@ -163,6 +278,28 @@ impl fmt::Debug for AlertHook {
 impl AlertHook {
     pub(crate) fn new(hook: impl Fn(Alert) + Send + Sync + 'static) -> AlertHook {
         AlertHook(Arc::new(hook))
+    }
+
+    /// Gives the hook a failed attempt's alert (dead when `retry_at` is `None`) if
+    /// `limit` lets it through; else counts it as suppressed.
+    pub(crate) fn fire_failed(
+        &self,
+        limit: &AlertLimiter,
+        claimed: &Claimed,
+        error: &str,
+        retry_at: Option<i64>,
+    ) {
+        let dead = retry_at.is_none();
+        let Some(suppressed) = limit.admit(dead) else {
+            crate::metrics::inbox_alert_suppressed(dead);
+            return;
+        };
+        let mut failed = FailedAttempt::new(claimed, error, retry_at);
+        failed.suppressed = suppressed;
+        self.fire(match dead {
+            false => Alert::AttemptFailed(failed),
+            true => Alert::Dead(failed),
+        });
     }
 
     /// Calls the hook; a panic in it is logged, never taken down the worker.
@@ -175,11 +312,17 @@ impl AlertHook {
 }
 
 /// Whether the lag is over the threshold, so that [`Alert::Lagging`] is given once when
-/// it crosses and [`Alert::LagRecovered`] once when it is back.
+/// it crosses and [`Alert::LagRecovered`] once when it is back at or under half of it: a
+/// lag hovering about the threshold does not alert on every look.
 #[derive(Debug)]
 pub(crate) struct LagWatch {
     threshold: Duration,
     lagging: bool,
+}
+
+/// The lag at or under which a [`LagWatch`] that is lagging recovers: half its threshold.
+fn recovery_mark(threshold: Duration) -> Duration {
+    threshold / 2
 }
 
 impl LagWatch {
@@ -193,16 +336,14 @@ impl LagWatch {
     /// The alert the lag `waited` calls for, if any.
     pub(crate) fn observe(&mut self, waited: Duration) -> Option<Alert> {
         let threshold = self.threshold;
-        match (self.lagging, waited > threshold) {
-            (false, true) => {
-                self.lagging = true;
-                Some(Alert::Lagging { waited, threshold })
-            }
-            (true, false) => {
-                self.lagging = false;
-                Some(Alert::LagRecovered { waited, threshold })
-            }
-            _ => None,
+        if !self.lagging && waited > threshold {
+            self.lagging = true;
+            Some(Alert::Lagging { waited, threshold })
+        } else if self.lagging && waited <= recovery_mark(threshold) {
+            self.lagging = false;
+            Some(Alert::LagRecovered { waited, threshold })
+        } else {
+            None
         }
     }
 }
@@ -254,7 +395,7 @@ mod tests {
         assert!(watch.observe(ms(20_000)).is_none(), "not on every poll");
         assert!(watch.observe(ms(30_000)).is_none());
         assert!(matches!(
-            watch.observe(ms(10_000)),
+            watch.observe(ms(5_000)),
             Some(Alert::LagRecovered { .. })
         ));
         assert!(watch.observe(ms(0)).is_none());
@@ -262,6 +403,64 @@ mod tests {
             watch.observe(ms(11_000)),
             Some(Alert::Lagging { .. })
         ));
+    }
+
+    #[test]
+    fn a_lag_hovering_at_the_threshold_alerts_once() {
+        let mut watch = LagWatch::new(Duration::from_secs(10));
+        let ms = Duration::from_millis;
+        let mut alerts = Vec::new();
+        // Just over, just under, again and again: one Lagging, no flapping.
+        for waited in [10_001, 9_999, 10_500, 9_000, 10_200, 5_001, 12_000, 8_000] {
+            alerts.extend(watch.observe(ms(waited)));
+        }
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert!(matches!(alerts[0], Alert::Lagging { .. }));
+        // Under half the threshold: recovered, once.
+        assert!(matches!(
+            watch.observe(ms(5_000)),
+            Some(Alert::LagRecovered { .. })
+        ));
+        assert!(
+            watch.observe(ms(9_000)).is_none(),
+            "under the threshold: quiet"
+        );
+        assert!(matches!(
+            watch.observe(ms(10_001)),
+            Some(Alert::Lagging { .. })
+        ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_limit_bounds_each_kind_per_interval_and_counts_the_rest() {
+        let limit = AlertLimiter::new(2, Duration::from_secs(60));
+        assert_eq!(limit.admit(false), Some(0));
+        assert_eq!(limit.admit(false), Some(0));
+        for _ in 0..5 {
+            assert_eq!(limit.admit(false), None, "over the limit");
+        }
+        // The other kind has a window of its own.
+        assert_eq!(limit.admit(true), Some(0));
+        assert_eq!(limit.admit(true), Some(0));
+        assert_eq!(limit.admit(true), None);
+        tokio::time::advance(Duration::from_secs(59)).await;
+        assert_eq!(limit.admit(false), None, "the window still runs");
+        tokio::time::advance(Duration::from_secs(1)).await;
+        // A new window: the next alert carries the count left out.
+        assert_eq!(limit.admit(false), Some(6));
+        assert_eq!(limit.admit(false), Some(0));
+        assert_eq!(limit.admit(true), Some(1));
+    }
+
+    #[test]
+    fn the_display_is_one_line_whatever_the_fields() {
+        let text = OneLine("a\nb\r\nc\td\u{1b}[31me\u{2028}f\u{85}g é").to_string();
+        assert_eq!(text, "a\\nb\\r\\nc\\td\\u{1b}[31me\\u{2028}f\\u{85}g é");
+        let lag = Alert::Lagging {
+            waited: Duration::from_secs(3),
+            threshold: Duration::from_secs(1),
+        };
+        assert!(!lag.to_string().contains('\n'));
     }
 
     #[test]

@@ -236,12 +236,15 @@ impl Inbox {
     /// of their loops died) and `lag` (the oldest due delivery has waited for a worker at
     /// most [`ReadinessCheck::max_lag`]; see there).
     ///
-    /// One statement, the read the idle workers make anyway; nothing is written. See
+    /// One statement, the read the idle workers make anyway; nothing is written. On
+    /// PostgreSQL it runs in a transaction whose `statement_timeout` is the check's
+    /// timeout, so a read stuck behind a lock is given up by the server as well, not left
+    /// waiting (and holding a pooled connection) after each probe. See
     /// [`Health`] for an example, and [`health_router`](Inbox::health_router) for the
     /// HTTP face.
     pub async fn readiness(&self, check: &ReadinessCheck) -> Health {
         let now = now_ms();
-        let read = tokio::time::timeout(check.timeout, self.shared.db.health()).await;
+        let read = tokio::time::timeout(check.timeout, self.shared.db.health(check.timeout)).await;
         let mut checks = Vec::with_capacity(3);
         let next_due = match read {
             Ok(Ok(next_due)) => {

@@ -32,7 +32,7 @@ use tokio::sync::Notify;
 
 use crate::Delivery;
 
-pub use self::alert::{Alert, FailedAttempt};
+pub use self::alert::{Alert, FailedAttempt, DEFAULT_ALERT_INTERVAL, DEFAULT_ALERT_LIMIT};
 pub use self::at_rest::AtRestKeys;
 #[cfg(feature = "inbox-console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-console")))]
@@ -193,18 +193,32 @@ impl Db {
         on_engine!(self, db => db.forget(id, retention, now).await)
     }
 
+    /// Starts a purge's run: `None` when `lock` is [`PurgeLock::Try`] and another
+    /// instance is purging. On PostgreSQL the run holds an advisory lock until
+    /// [`PurgeRun::finish`] (or until it is dropped); SQLite's writer lock serialises the
+    /// batches anyway.
+    async fn start_purge(&self, lock: PurgeLock) -> Result<Option<PurgeRun>, InboxError> {
+        match self {
+            #[cfg(feature = "inbox-sqlite")]
+            Db::Sqlite(_) => {
+                let _ = lock;
+                Ok(Some(PurgeRun::Local))
+            }
+            #[cfg(feature = "inbox-postgres")]
+            Db::Postgres(db) => Ok(db.start_purge(lock).await?.map(PurgeRun::Postgres)),
+        }
+    }
+
     /// One batch of a purge: at most `limit` deliveries done before `cutoff` (how many
-    /// were deleted, and whether the batch was full); `None` when `lock` is
-    /// [`PurgeLock::Try`] and another instance is purging.
+    /// were deleted, and whether the batch was full).
     async fn purge_batch(
         &self,
         cutoff: i64,
         retention: i64,
         now: i64,
         limit: i64,
-        lock: PurgeLock,
-    ) -> Result<Option<(u64, bool)>, InboxError> {
-        on_engine!(self, db => db.purge_batch(cutoff, retention, now, limit, lock).await)
+    ) -> Result<(u64, bool), InboxError> {
+        on_engine!(self, db => db.purge_batch(cutoff, retention, now, limit).await)
     }
 
     /// How long one batch of a purge should take on this engine.
@@ -217,14 +231,17 @@ impl Db {
         }
     }
 
-    async fn expire_retained_keys(&self, now: i64) -> Result<(), InboxError> {
-        on_engine!(self, db => db.expire_retained_keys(now).await)
+    /// One batch of the expiry of retained keys: at most `limit` keys whose window ended
+    /// by `now` (how many were deleted, and whether the batch was full).
+    async fn expire_retained_keys(&self, now: i64, limit: i64) -> Result<(u64, bool), InboxError> {
+        on_engine!(self, db => db.expire_retained_keys(now, limit).await)
     }
 
     /// A cheap read for the readiness check: when the next delivery falls due. SQLite
-    /// also checks that the file at the inbox's path is the one it opened.
-    async fn health(&self) -> Result<Option<i64>, InboxError> {
-        on_engine!(self, db => db.health().await)
+    /// also checks that the file at the inbox's path is the one it opened; PostgreSQL
+    /// bounds the read by `timeout` on the server too.
+    async fn health(&self, timeout: Duration) -> Result<Option<i64>, InboxError> {
+        on_engine!(self, db => db.health(timeout).await)
     }
 
     async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
@@ -921,7 +938,7 @@ impl Inbox {
     }
 
     /// [`purge_done`](Self::purge_done), `beat` after each batch; `None` when `lock` is
-    /// [`PurgeLock::Try`] and another instance was purging before this one deleted any.
+    /// [`PurgeLock::Try`] and another instance was purging.
     pub(crate) async fn purge(
         &self,
         older_than: Duration,
@@ -931,20 +948,16 @@ impl Inbox {
         let now = now_ms();
         let cutoff = now.saturating_sub(duration_ms(older_than));
         let retention = duration_ms(self.retention);
-        let mut pace = retention::Pace::new(self.shared.db.purge_budget());
+        let db = &self.shared.db;
+        let Some(run) = db.start_purge(lock).await? else {
+            // Another instance purges: it also expires the retained keys.
+            return Ok(None);
+        };
+        let mut pace = retention::Pace::new(db.purge_budget());
         let mut purged = 0;
         loop {
             let started = std::time::Instant::now();
-            let batch = pace.batch();
-            let deleted = self
-                .shared
-                .db
-                .purge_batch(cutoff, retention, now, batch, lock)
-                .await?;
-            let Some((deleted, full)) = deleted else {
-                // Another instance purges: it also expires the retained keys.
-                return Ok((purged > 0).then_some(purged));
-            };
+            let (deleted, full) = db.purge_batch(cutoff, retention, now, pace.batch()).await?;
             purged += deleted;
             if !full {
                 break;
@@ -952,7 +965,19 @@ impl Inbox {
             pace.rest(started.elapsed()).await;
             beat();
         }
-        self.shared.db.expire_retained_keys(now).await?;
+        // The retained keys past their window, paced the same way: on SQLite each batch
+        // holds the writer lock that every acknowledgement waits for.
+        let mut pace = retention::Pace::new(db.purge_budget());
+        loop {
+            let started = std::time::Instant::now();
+            let (_, full) = db.expire_retained_keys(now, pace.batch()).await?;
+            if !full {
+                break;
+            }
+            pace.rest(started.elapsed()).await;
+            beat();
+        }
+        run.finish().await;
         self.fold_tally(true).await;
         Ok(Some(purged))
     }
@@ -1005,13 +1030,34 @@ fn postgres_url(url: &str) -> Result<(), InboxError> {
     }
 }
 
-/// How a batch of a purge treats another instance's purge of the same PostgreSQL inbox
-/// (an advisory lock held for each batch): wait for its batch (a purge by hand), or skip
-/// this turn (the workers'). SQLite's writer lock serialises the batches anyway.
+/// How a purge treats another instance's purge of the same PostgreSQL inbox (an advisory
+/// lock held for each run): wait for its run to end (a purge by hand), or skip this turn
+/// (the workers'). SQLite's writer lock serialises the batches anyway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PurgeLock {
     Wait,
     Try,
+}
+
+/// A purge's run, from [`Db::start_purge`]: on PostgreSQL the connection holding the
+/// purge's advisory lock.
+enum PurgeRun {
+    #[cfg(feature = "inbox-sqlite")]
+    Local,
+    #[cfg(feature = "inbox-postgres")]
+    Postgres(postgres::PurgeRun),
+}
+
+impl PurgeRun {
+    /// Ends the run: releases the lock it holds, if any.
+    async fn finish(self) {
+        match self {
+            #[cfg(feature = "inbox-sqlite")]
+            PurgeRun::Local => {}
+            #[cfg(feature = "inbox-postgres")]
+            PurgeRun::Postgres(run) => run.finish().await,
+        }
+    }
 }
 
 /// What the layer's write of a delivery found.

@@ -9,7 +9,9 @@
 
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::Postgres;
 use sqlx::Row;
 
 use super::fair;
@@ -144,9 +146,38 @@ async fn lock_ordering_key(tx: &mut sqlx::PgConnection, key: &str) -> Result<(),
 /// The advisory lock migrations run under (any constant; `tw` `ib` in ASCII).
 const MIGRATION_LOCK: i64 = 0x7477_6962;
 
-/// The advisory lock each batch of a purge takes (`tw` `pu` in ASCII), so that the
+/// The advisory lock a purge holds for its whole run (`tw` `pu` in ASCII), so that the
 /// workers of several instances never purge at once.
 const PURGE_LOCK: i64 = 0x7477_7075;
+
+/// A purge's run on PostgreSQL: the connection holding the purge's advisory lock
+/// ([`Db::start_purge`]). Dropped unfinished, the connection is closed, which releases
+/// the lock.
+pub(super) struct PurgeRun(PoolConnection<Postgres>);
+
+impl PurgeRun {
+    /// Releases the lock. Whatever the answer the connection is closed (it was marked
+    /// so), so a failed unlock leaves no lock behind.
+    pub(super) async fn finish(mut self) {
+        if let Err(error) = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(PURGE_LOCK)
+            .execute(&mut *self.0)
+            .await
+        {
+            tracing::debug!(error = %error, "webhook inbox: the purge's lock could not be released; its connection is closed");
+        }
+    }
+}
+
+/// When the next delivery falls due: the earliest due time of a pending or retrying
+/// delivery, or lease end of a running one. Each minimum is read from its index's first
+/// entry, not from a scan.
+const NEXT_DUE: &str = "SELECT MIN(due) FROM (
+         SELECT MIN(scheduled_at) AS due FROM webhook_inbox
+         WHERE state IN ('pending', 'retrying')
+         UNION ALL
+         SELECT MIN(lease_until) AS due FROM webhook_inbox WHERE state = 'running'
+     ) AS due_times";
 
 /// How many connections one [`Inbox`](super::Inbox) keeps to the server.
 const POOL_SIZE: u32 = 10;
@@ -564,19 +595,11 @@ impl Db {
 
     /// When the next delivery falls due (a scheduled time or a lease's end), if any.
     pub(super) async fn next_due(&self) -> Result<Option<i64>, InboxError> {
-        sqlx::query(
-            // Each minimum read from its index's first entry, not from a scan.
-            "SELECT MIN(due) FROM (
-                 SELECT MIN(scheduled_at) AS due FROM webhook_inbox
-                 WHERE state IN ('pending', 'retrying')
-                 UNION ALL
-                 SELECT MIN(lease_until) AS due FROM webhook_inbox WHERE state = 'running'
-             ) AS due_times",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .and_then(|row| row.try_get(0))
-        .map_err(failed("the inbox could not be read"))
+        sqlx::query(NEXT_DUE)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(failed("the inbox could not be read"))
     }
 
     pub(super) async fn replay(&self, id: Option<InboxId>, now: i64) -> Result<u64, InboxError> {
@@ -696,43 +719,19 @@ impl Db {
     /// if its one statement starts before the copy commits and reaches the same key while
     /// the deletion is committing.
     ///
-    /// The copy's transaction takes the purge's advisory lock first: [`PurgeLock::Wait`]
-    /// waits for another instance's, [`PurgeLock::Try`] answers `None` when another
-    /// instance holds it, so the workers of several instances do not purge side by side.
-    /// Between the copy and the deletion another instance may copy the same batch: the
-    /// copy and the deletion are idempotent, so that is duplicate work, never a loss.
-    ///
-    /// [`PurgeLock::Wait`]: super::PurgeLock::Wait
-    /// [`PurgeLock::Try`]: super::PurgeLock::Try
+    /// The run holds the purge's advisory lock ([`Db::start_purge`]), so the workers of
+    /// several instances do not purge side by side. Were two copies of one batch to
+    /// overlap anyway (a lock lost with its connection), the copy and the deletion are
+    /// idempotent: duplicate work, never a loss.
     pub(super) async fn purge_batch(
         &self,
         cutoff: i64,
         retention: i64,
         now: i64,
         limit: i64,
-        lock: super::PurgeLock,
-    ) -> Result<Option<(u64, bool)>, InboxError> {
+    ) -> Result<(u64, bool), InboxError> {
         let what = "done deliveries could not be purged";
         let mut tx = self.pool.begin().await.map_err(failed(what))?;
-        let locked: bool = match lock {
-            super::PurgeLock::Try => sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
-                .bind(PURGE_LOCK)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(failed(what))?,
-            super::PurgeLock::Wait => {
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(PURGE_LOCK)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(failed(what))?;
-                true
-            }
-        };
-        if !locked {
-            tx.rollback().await.map_err(failed(what))?;
-            return Ok(None);
-        }
         let batch: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM webhook_inbox WHERE state = 'done' AND finished_at < $1
              ORDER BY finished_at LIMIT $2",
@@ -745,7 +744,7 @@ impl Db {
         let full = i64::try_from(batch.len()).unwrap_or(i64::MAX) >= limit;
         if batch.is_empty() {
             tx.rollback().await.map_err(failed(what))?;
-            return Ok(Some((0, false)));
+            return Ok((0, false));
         }
         sqlx::query(
             "INSERT INTO webhook_inbox_retained_keys (replay_key, expires_at)
@@ -774,22 +773,89 @@ impl Db {
         .await
         .map_err(failed(what))?
         .rows_affected();
-        Ok(Some((deleted, full)))
+        Ok((deleted, full))
     }
 
-    /// Deletes the retained keys whose replay window has ended.
-    pub(super) async fn expire_retained_keys(&self, now: i64) -> Result<(), InboxError> {
-        sqlx::query("DELETE FROM webhook_inbox_retained_keys WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
+    /// Takes the purge's advisory lock for a whole run, on a connection of its own held
+    /// until [`PurgeRun::finish`]: [`PurgeLock::Wait`] waits for another instance's run,
+    /// [`PurgeLock::Try`] answers `None` when another instance holds it. A session lock,
+    /// not a transaction's: the run's batches are transactions of their own, and no
+    /// transaction stays open through the rests between them.
+    ///
+    /// [`PurgeLock::Wait`]: super::PurgeLock::Wait
+    /// [`PurgeLock::Try`]: super::PurgeLock::Try
+    pub(super) async fn start_purge(
+        &self,
+        lock: super::PurgeLock,
+    ) -> Result<Option<PurgeRun>, InboxError> {
+        let what = "done deliveries could not be purged";
+        let mut conn = self.pool.acquire().await.map_err(failed(what))?;
+        // A run dropped before it finishes (its task aborted, its caller cancelled) must
+        // not hand a connection holding the lock back to the pool, where it would keep
+        // it: that connection is closed instead, and the server releases the lock.
+        conn.close_on_drop();
+        let locked: bool = match lock {
+            super::PurgeLock::Try => sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(PURGE_LOCK)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(failed(what))?,
+            super::PurgeLock::Wait => {
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(PURGE_LOCK)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(failed(what))?;
+                true
+            }
+        };
+        Ok(locked.then_some(PurgeRun(conn)))
+    }
+
+    /// Deletes at most `limit` retained keys whose replay window has ended, in one
+    /// statement: how many, and whether the batch was full.
+    pub(super) async fn expire_retained_keys(
+        &self,
+        now: i64,
+        limit: i64,
+    ) -> Result<(u64, bool), InboxError> {
+        let deleted = sqlx::query(
+            "DELETE FROM webhook_inbox_retained_keys WHERE replay_key IN (
+                 SELECT replay_key FROM webhook_inbox_retained_keys
+                 WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)",
+        )
+        .bind(now)
+        .bind(limit)
+        .execute(&self.pool)
+        .await
+        .map_err(failed("expired replay keys could not be deleted"))?
+        .rows_affected();
+        Ok((deleted, i64::try_from(deleted).unwrap_or(i64::MAX) >= limit))
+    }
+
+    /// The readiness check's read: when the next delivery falls due, in a transaction
+    /// whose `statement_timeout` is the check's `timeout`. The check gives up on its own
+    /// at `timeout`; the server then gives up too, so a read stuck behind a lock (a
+    /// migration's, an `ALTER TABLE`, a `LOCK TABLE`) does not keep waiting on the
+    /// server, and does not keep its connection from the pool, after every probe.
+    pub(super) async fn health(&self, timeout: Duration) -> Result<Option<i64>, InboxError> {
+        let what = "the inbox could not be read";
+        let mut tx = self.pool.begin().await.map_err(failed(what))?;
+        // In milliseconds, at least 1 (0 would be no timeout), at most the server's own
+        // bound (`INT_MAX`).
+        let ms = timeout.as_millis().clamp(1, 2_147_483_647);
+        sqlx::query("SELECT set_config('statement_timeout', $1, true)")
+            .bind(ms.to_string())
+            .execute(&mut *tx)
             .await
-            .map(drop)
-            .map_err(failed("expired replay keys could not be deleted"))
-    }
-
-    /// The readiness check's read: when the next delivery falls due.
-    pub(super) async fn health(&self) -> Result<Option<i64>, InboxError> {
-        self.next_due().await
+            .map_err(failed(what))?;
+        let next_due = sqlx::query(NEXT_DUE)
+            .fetch_one(&mut *tx)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(failed(what))?;
+        tx.commit().await.map_err(failed(what))?;
+        Ok(next_due)
     }
 
     /// Folds the state counts' deltas into one row per state: the rows deleted are the

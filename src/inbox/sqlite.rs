@@ -790,16 +790,14 @@ impl Db {
 
     /// Deletes at most `limit` deliveries done before `cutoff`, in one transaction under the
     /// writer lock; their replay keys move to the retained keys until `retention` after
-    /// each was done. How many, and whether the batch was full. `lock` changes nothing
-    /// here: SQLite has one writer at a time.
+    /// each was done. How many, and whether the batch was full.
     pub(super) async fn purge_batch(
         &self,
         cutoff: i64,
         retention: i64,
         now: i64,
         limit: i64,
-        _lock: super::PurgeLock,
-    ) -> Result<Option<(u64, bool)>, InboxError> {
+    ) -> Result<(u64, bool), InboxError> {
         let what = "done deliveries could not be purged";
         let batch = "SELECT id FROM webhook_inbox INDEXED BY webhook_inbox_done
              WHERE state = 'done' AND finished_at < ?2 ORDER BY finished_at LIMIT ?4";
@@ -841,24 +839,39 @@ impl Db {
             .rows_affected();
         tx.commit().await.map_err(failed(what))?;
         let full = i64::try_from(deleted).unwrap_or(i64::MAX) >= limit;
-        Ok(Some((deleted, full)))
+        Ok((deleted, full))
     }
 
-    /// Deletes the retained keys whose replay window has ended.
-    pub(super) async fn expire_retained_keys(&self, now: i64) -> Result<(), InboxError> {
+    /// Deletes at most `limit` retained keys whose replay window has ended, in one
+    /// statement under the writer lock: how many, and whether the batch was full. Paced
+    /// like the purge's batches, so that a large expiry never holds the lock long.
+    pub(super) async fn expire_retained_keys(
+        &self,
+        now: i64,
+        limit: i64,
+    ) -> Result<(u64, bool), InboxError> {
         let _writing = self.writer.lock().await;
-        sqlx::query("DELETE FROM webhook_inbox_retained_keys WHERE expires_at <= ?")
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map(drop)
-            .map_err(failed("expired replay keys could not be deleted"))
+        let deleted = sqlx::query(
+            "DELETE FROM webhook_inbox_retained_keys WHERE replay_key IN (
+                 SELECT replay_key FROM webhook_inbox_retained_keys
+                 INDEXED BY webhook_inbox_retained_keys_expires
+                 WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)",
+        )
+        .bind(now)
+        .bind(limit)
+        .execute(&self.pool)
+        .await
+        .map_err(failed("expired replay keys could not be deleted"))?
+        .rows_affected();
+        Ok((deleted, i64::try_from(deleted).unwrap_or(i64::MAX) >= limit))
     }
 
     /// The readiness check's read: the file at the inbox's path is still the one this
     /// inbox opened (an inbox whose file was deleted or replaced writes to a file nobody
     /// will open again), then when the next delivery falls due.
-    pub(super) async fn health(&self) -> Result<Option<i64>, InboxError> {
+    /// The `timeout` is the caller's: a read of a SQLite file in WAL mode waits for no
+    /// writer.
+    pub(super) async fn health(&self, _timeout: Duration) -> Result<Option<i64>, InboxError> {
         if let Some(opened) = &self.file {
             let now = FileIdentity::of(&opened.path);
             if now.as_ref().map(|now| now.id) != Some(opened.id) {

@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 use tower_service::Service;
 use tracing::Instrument;
 
-use super::alert::{Alert, AlertHook, FailedAttempt};
+use super::alert::{Alert, AlertHook, AlertLimiter, DEFAULT_ALERT_INTERVAL, DEFAULT_ALERT_LIMIT};
 use super::health::{TaskGuard, WorkerSet};
 use super::{
     duration_ms, from_ms, now_ms, Claimed, DeliveryState, Failed, Finished, Inbox, InboxJob,
@@ -110,6 +110,10 @@ struct Settings {
     alerts: Option<AlertHook>,
     /// The lag above which the hook gets [`Alert::Lagging`] ([`Workers::alert_on_lag`]).
     lag_alert: Option<Duration>,
+    /// How many failed attempts' alerts of each kind per interval ([`Workers::alert_limit`]).
+    alert_limit: (u32, Duration),
+    /// The bound itself, made at [`Workers::spawn`] and shared by the workers.
+    limiter: Option<Arc<AlertLimiter>>,
     /// How often done deliveries are purged; `None`: never ([`Workers::without_purge`]).
     purge_every: Option<Duration>,
     /// How long done deliveries are kept; `None`: the inbox's retention.
@@ -140,6 +144,8 @@ impl<S> Workers<S> {
                 poll_interval: DEFAULT_POLL_INTERVAL,
                 alerts: None,
                 lag_alert: None,
+                alert_limit: (DEFAULT_ALERT_LIMIT, DEFAULT_ALERT_INTERVAL),
+                limiter: None,
                 purge_every: Some(super::DEFAULT_PURGE_INTERVAL),
                 keep_done: None,
             },
@@ -210,7 +216,7 @@ impl<S> Workers<S> {
 
     /// Calls `hook` with an [`Alert`] when an attempt fails ([`Alert::AttemptFailed`], or
     /// [`Alert::Dead`] for the attempt that leaves the delivery dead: one alert per failed
-    /// attempt) and, with [`alert_on_lag`](Self::alert_on_lag), when the lag crosses its
+    /// attempt, up to the [`alert_limit`](Self::alert_limit)) and, with [`alert_on_lag`](Self::alert_on_lag), when the lag crosses its
     /// threshold and when it is back under it. Each call replaces the hook before.
     ///
     /// The hook runs on the worker's task once the attempt's outcome is recorded (a worker
@@ -258,13 +264,31 @@ impl<S> Workers<S> {
 
     /// Gives the [`on_alert`](Self::on_alert) hook [`Alert::Lagging`] when the oldest due
     /// delivery has waited longer than `threshold` for a worker, and
-    /// [`Alert::LagRecovered`] when it no longer has: once each time it crosses, not on
-    /// every look. The workers look every [`poll_interval`](Self::poll_interval). The lag
+    /// [`Alert::LagRecovered`] when it has waited at most half of `threshold`: once each
+    /// time it crosses, not on every look. The recovery's lower mark is hysteresis: a lag
+    /// hovering about the threshold gives one `Lagging`, not a `Lagging` and a
+    /// `LagRecovered` at every look. The workers look every [`poll_interval`](Self::poll_interval). The lag
     /// is the one [`ReadinessCheck::max_lag`](super::ReadinessCheck::max_lag) bounds: a
     /// delivery waiting for its next retry or held behind its ordering key is not late.
     /// Each instance sharing an inbox looks, and alerts, by itself.
     pub fn alert_on_lag(mut self, threshold: Duration) -> Self {
         self.settings.lag_alert = Some(threshold);
+        self
+    }
+
+    /// At most `max` [`Alert::AttemptFailed`] per `interval`, and at most `max`
+    /// [`Alert::Dead`] (default [`DEFAULT_ALERT_LIMIT`](super::DEFAULT_ALERT_LIMIT), 20,
+    /// of each per [`DEFAULT_ALERT_INTERVAL`](super::DEFAULT_ALERT_INTERVAL), a minute;
+    /// `max` at least 1, `interval` at least 1 ms), so that an outage of the handler's
+    /// downstream does not page once per delivery. Each kind counts in fixed windows of
+    /// `interval`, the first starting with the first alert. The alerts over the limit are
+    /// not given but counted: the next one given of the kind carries the count
+    /// ([`FailedAttempt::suppressed`](super::FailedAttempt::suppressed)), the metric
+    /// `webhook_inbox_alerts_suppressed_total{kind}` (feature `metrics`) counts them, and
+    /// each attempt is logged as always (a dead delivery at `error`). The lag alerts are
+    /// not limited (they come once per crossing). The limit is per [`spawn`](Self::spawn).
+    pub fn alert_limit(mut self, max: u32, interval: Duration) -> Self {
+        self.settings.alert_limit = (max.max(1), interval.max(Duration::from_millis(1)));
         self
     }
 
@@ -316,7 +340,10 @@ impl<S> Workers<S> {
         B::Error: Into<BoxError>,
     {
         let (stop, stopped) = watch::channel(false);
-        let settings = Arc::new(self.settings);
+        let mut settings = self.settings;
+        let (max, per) = settings.alert_limit;
+        settings.limiter = Some(Arc::new(AlertLimiter::new(max, per)));
+        let settings = Arc::new(settings);
         // How long each task may go without a heartbeat before liveness calls it stalled.
         let slack = Duration::from_secs(120);
         // Saturating: an attempt timeout or a poll interval past the clock's range (no
@@ -389,7 +416,7 @@ impl<S> Workers<S> {
 #[must_use = "dropping the handle stops the workers"]
 pub struct WorkersHandle {
     tasks: Vec<JoinHandle<()>>,
-    /// The purge and the lag's watch: stopped, not waited for, at shutdown.
+    /// The purge, the lag's watch and the gauges: aborted, not waited for, at shutdown.
     housekeeping: Vec<JoinHandle<()>>,
     stop: watch::Sender<bool>,
     set: Arc<WorkerSet>,
@@ -405,8 +432,11 @@ impl std::fmt::Debug for WorkersHandle {
 
 impl WorkersHandle {
     /// Stops claiming deliveries and waits for the handlers that run to finish and their
-    /// outcomes to be recorded. A purge under way stops after its current batch (each
-    /// batch is a transaction; the next purge carries on). From now on the inbox's
+    /// outcomes to be recorded. The housekeeping tasks (the purge, the lag's watch, the
+    /// gauges) are aborted, not waited for: a purge under way stops where it is, its
+    /// batch's transaction either committed or rolled back (a batch is idempotent, and the
+    /// next purge carries on), and on PostgreSQL the connection holding the purge's lock
+    /// closed, which releases the lock. From now on the inbox's
     /// [`readiness`](Inbox::readiness) no longer counts these workers.
     pub async fn shutdown(mut self) {
         self.set.stop();
@@ -447,12 +477,22 @@ async fn gauges(inbox: Inbox, mut stopped: watch::Receiver<bool>) {
         if *stopped.borrow() {
             return;
         }
+        // A round that fails counts an error and leaves the refresh's timestamp as it was:
+        // gauges frozen at their last value show as stale, not as a quiet inbox.
         match inbox.stats().await {
-            Ok(stats) => {
-                let lag = super::health::current_lag(&inbox).await.ok();
-                crate::metrics::inbox_stats(&stats, lag)
-            }
+            Ok(stats) => match super::health::current_lag(&inbox).await {
+                Ok(lag) => {
+                    crate::metrics::inbox_stats(&stats, Some(lag));
+                    crate::metrics::inbox_gauges_refreshed(std::time::SystemTime::now());
+                }
+                Err(error) => {
+                    crate::metrics::inbox_stats(&stats, None);
+                    crate::metrics::inbox_gauges_failed();
+                    tracing::warn!(error = %error, "webhook inbox: its lag gauge could not be read")
+                }
+            },
             Err(error) => {
+                crate::metrics::inbox_gauges_failed();
                 tracing::warn!(error = %error, "webhook inbox: its gauges could not be read")
             }
         }
@@ -831,16 +871,13 @@ where
         }
     }
 
-    /// Gives the alert hook, if any, the failed attempt: dead when `retry_at` is `None`.
+    /// Gives the alert hook, if any, the failed attempt (dead when `retry_at` is `None`),
+    /// within the [alert limit](Workers::alert_limit).
     fn alert_failed(&self, claimed: &Claimed, error: &str, retry_at: Option<i64>) {
-        let Some(hook) = &self.settings.alerts else {
+        let (Some(hook), Some(limiter)) = (&self.settings.alerts, &self.settings.limiter) else {
             return;
         };
-        let failed = FailedAttempt::new(claimed, error, retry_at);
-        hook.fire(match retry_at {
-            Some(_) => Alert::AttemptFailed(failed),
-            None => Alert::Dead(failed),
-        });
+        hook.fire_failed(limiter, claimed, error, retry_at);
     }
 
     /// The pause before the attempt after failed attempt `attempt` (from 1).

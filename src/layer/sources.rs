@@ -644,6 +644,8 @@ impl Sources {
     }
 
     fn busy(&self) -> Rejection {
+        // Answered as a failed lookup is, and counted so: `error`.
+        crate::metrics::source_lookup(Lookup::Error);
         tracing::warn!(
             limit = self.max_new_lookups,
             "too many lookups of new webhook sources at once: refused without a lookup"

@@ -190,3 +190,109 @@ async fn the_lag_alert_is_given_when_crossing_and_when_back() {
         workers.shutdown().await;
     }
 }
+
+/// An outage of the handler's downstream fails every delivery: the hook gets at most the
+/// limit of each kind per interval, not one alert per attempt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_attempts_alert_within_the_limit() {
+    for engine in engines() {
+        let database = Database::new(engine, "alerts_limit");
+        let inbox = database.open().await;
+        let handlers =
+            Router::new().route("/hook", post(|| async { StatusCode::SERVICE_UNAVAILABLE }));
+        let alerts = Alerts::default();
+        let workers = inbox
+            .workers(handlers.clone())
+            .max_attempts(2)
+            .backoff(Duration::from_millis(1), Duration::from_millis(1))
+            .poll_interval(Duration::from_millis(10))
+            .on_alert(alerts.hook())
+            .alert_limit(2, Duration::from_secs(3600))
+            .spawn();
+        let server =
+            Server::start(handlers.route_layer(WebhookLayer::new(verifier()).inbox(inbox.clone())))
+                .await;
+        for index in 0..5 {
+            let id = format!("msg_outage_{index}");
+            assert_eq!(
+                send(signed(&server, &id, "order.created")).await.status,
+                StatusCode::ACCEPTED
+            );
+        }
+        wait_for("every delivery dead", || async {
+            (inbox.stats().await.unwrap().dead == 5).then_some(())
+        })
+        .await;
+        // The workers' outcomes are all recorded, and their alerts given.
+        workers.shutdown().await;
+        let all = alerts.all();
+        let failed = all
+            .iter()
+            .filter(|alert| matches!(alert, Alert::AttemptFailed(_)))
+            .count();
+        let dead = all
+            .iter()
+            .filter(|alert| matches!(alert, Alert::Dead(_)))
+            .count();
+        assert_eq!((failed, dead), (2, 2), "{engine:?}: {all:?}");
+        for alert in &all {
+            let (Alert::AttemptFailed(attempt) | Alert::Dead(attempt)) = alert else {
+                panic!("{alert:?}");
+            };
+            assert_eq!(attempt.suppressed, 0, "the first of their window");
+        }
+    }
+}
+
+/// An event type from the payload and a response from the handler's downstream with line
+/// breaks in them: the alert's text stays one line, so it cannot forge a line of a log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alert_prints_on_one_line_whatever_the_sender_wrote() {
+    let engine = engines()[0];
+    let database = Database::new(engine, "alerts_one_line");
+    let inbox = database.open().await;
+    let handlers = Router::new().route(
+        "/hook",
+        post(|| async {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "upstream refused\r2026-12-07T00:00:00Z ERROR forged\u{2028}and more\u{1b}[2K",
+            )
+        }),
+    );
+    let alerts = Alerts::default();
+    let workers = inbox
+        .workers(handlers.clone())
+        .max_attempts(1)
+        .poll_interval(Duration::from_millis(10))
+        .on_alert(alerts.hook())
+        .spawn();
+    let server =
+        Server::start(handlers.route_layer(WebhookLayer::new(verifier()).inbox(inbox.clone())))
+            .await;
+    // `\n` in the JSON: a line break in the event type.
+    let kind = r"order.created\n2026-12-07T00:00:00Z INFO forged";
+    assert_eq!(
+        send(signed(&server, "msg_lines", kind)).await.status,
+        StatusCode::ACCEPTED
+    );
+    let alert = wait_for("the dead alert", || async { alerts.all().pop() }).await;
+    workers.shutdown().await;
+    let Alert::Dead(dead) = &alert else {
+        panic!("{alert:?}");
+    };
+    assert!(
+        dead.event_type.as_deref().unwrap().contains('\n'),
+        "{dead:?}"
+    );
+    assert!(dead.error.contains('\r'), "{dead:?}");
+    let text = alert.to_string();
+    assert!(
+        !text.contains(['\n', '\r', '\u{1b}', '\u{2028}']),
+        "one line: {text:?}"
+    );
+    assert!(
+        text.contains(r"order.created\n2026") && text.contains(r"refused\r2026"),
+        "escaped, not dropped: {text}"
+    );
+}

@@ -302,3 +302,60 @@ async fn not_ready_when_the_postgres_server_is_gone() {
     assert_eq!(probe(&server, "/healthz").await.0, StatusCode::OK);
     drop(workers);
 }
+
+/// A read stuck behind a lock (a migration's, an `ALTER TABLE`, a `LOCK TABLE`): each
+/// probe fails within its timeout, and the server gives up on the read too, so the probes
+/// leave no statement waiting on the server (each holding a connection of the inbox's
+/// pool, ten of them, until the lock goes). Liveness, which never reads the database,
+/// answers throughout.
+#[cfg(feature = "inbox-postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_postgres_read_fails_readiness_in_time_and_leaves_nothing_waiting() {
+    use sqlx::{Connection, Executor};
+    let database = Database::new(Engine::Postgres, "health_hung");
+    let inbox = database.open().await;
+    let check = ReadinessCheck::new()
+        .timeout(Duration::from_millis(200))
+        .require_workers(false);
+    assert!(inbox.readiness(&check).await.is_ok());
+
+    let mut locker = sqlx::PgConnection::connect(&database.url).await.unwrap();
+    locker
+        .execute("BEGIN; LOCK TABLE webhook_inbox IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    // More probes than the pool has connections.
+    for _ in 0..12 {
+        let started = std::time::Instant::now();
+        let health = inbox.readiness(&check).await;
+        let database_check = health.check("database").unwrap();
+        assert_eq!(
+            database_check.status(),
+            tower_webhook::inbox::CheckStatus::Fail,
+            "{health}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2), "{health}");
+        assert!(inbox.liveness().is_ok());
+    }
+    let watcher = &sqlx::PgPool::connect(&database.url).await.unwrap();
+    wait_for(
+        "no probe's read left waiting for the lock",
+        move || async move {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+            .fetch_one(watcher)
+            .await
+            .unwrap();
+            (waiting == 0).then_some(())
+        },
+    )
+    .await;
+
+    locker.execute("ROLLBACK").await.unwrap();
+    wait_for("ready again", || async {
+        inbox.readiness(&check).await.is_ok().then_some(())
+    })
+    .await;
+}
