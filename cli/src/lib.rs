@@ -7,4 +7,5 @@
 
 pub mod capture;
 pub mod catalogue;
+pub mod gateway;
 pub mod samples;

@@ -12,6 +12,7 @@ use crate::output::Style;
 mod inbox;
 mod providers;
 mod send;
+mod serve;
 mod sign;
 mod verify;
 
@@ -33,6 +34,9 @@ pub(crate) enum Command {
     /// Operate a durable inbox: list, show, replay, forget, purge, stats.
     #[command(after_help = inbox::AFTER_HELP)]
     Inbox(inbox::InboxArgs),
+    /// The gateway: validate its configuration file (`--check`).
+    #[command(after_help = serve::AFTER_HELP)]
+    Serve(serve::ServeArgs),
 }
 
 impl Command {
@@ -44,6 +48,7 @@ impl Command {
             Command::Send(args) => args.run(out, style),
             Command::Verify(args) => args.run(out, style),
             Command::Inbox(args) => args.run(out, style),
+            Command::Serve(args) => args.run(out, style),
         }
     }
 }

@@ -1,0 +1,3 @@
+//! The gateway (`tower-webhook serve`): its configuration file, validated.
+
+pub mod config;
