@@ -75,6 +75,9 @@
 //!   sqlx's pure-Rust driver.
 //! - `inbox-router`: `inbox::Inbox::router`, the inbox's operations as a JSON API (an axum
 //!   `Router` to mount behind your own authentication). Needs an engine feature too.
+//! - `inbox-console`: `inbox::Inbox::console`, the operator console: server-rendered
+//!   pages (maud) to see, search, replay and forget deliveries, with its own token login
+//!   or behind your authentication. Implies `inbox-router`.
 //! - `postgres-tls`: TLS to PostgreSQL (`sslmode=require` or `verify-full`), for the inbox
 //!   and the replay store: rustls with the webpki roots, no system OpenSSL.
 //! - `github-types`: `typed::GitHubEvent`, GitHub payloads parsed by octocrab's webhook
@@ -98,6 +101,8 @@
 //!   `tracing_opentelemetry` layer installed): `opentelemetry` (its API, `trace` only)
 //!   and `tracing-opentelemetry`, no SDK or exporter. `examples/otlp.rs` exports to a
 //!   collector.
+//! - `forward`: `forward::Forward`, a tower `Service` that sends each verified delivery
+//!   to an internal HTTP destination, signed anew with Standard Webhooks (hyper's client).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
