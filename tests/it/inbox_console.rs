@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::Router;
 use bytes::Bytes;
@@ -22,6 +23,9 @@ const TOKEN: &str = "console-token-7c1f0a9e4b2d4e8f9a6b3c5d";
 
 /// A hostile payload: what a provider's customer can put in a delivery.
 const HOSTILE: &str = r#"{"type":"order.failing","note":"<script>alert(1)</script>","pic":"<img src=x onerror=alert(2)>","link":"javascript:alert(3)"}"#;
+
+/// What the `order.echo` handler answers (with `502`): HTML a page must not run.
+const ECHO: &str = r#"<h1>upstream down</h1><script>alert("echo")</script>"#;
 
 fn delivery(base: &str, id: &str, body: &str) -> http::Request<Bytes> {
     let request = http::Request::post(format!("{base}/hook"))
@@ -74,12 +78,17 @@ async fn start(name: &str) -> Console {
             post(move |delivery: tower_webhook::Delivery| {
                 let healthy = healthy.clone();
                 async move {
+                    if delivery.event_type() == Some("order.echo") {
+                        // A handler that answers with hostile HTML, longer than the inbox keeps.
+                        let body = format!("{ECHO}{}TAIL_NEVER_KEPT", "x".repeat(2000));
+                        return (StatusCode::BAD_GATEWAY, body).into_response();
+                    }
                     if delivery.event_type() == Some("order.failing")
                         && !healthy.load(Ordering::SeqCst)
                     {
-                        StatusCode::SERVICE_UNAVAILABLE
+                        StatusCode::SERVICE_UNAVAILABLE.into_response()
                     } else {
-                        StatusCode::OK
+                        StatusCode::OK.into_response()
                     }
                 }
             }),
@@ -575,3 +584,40 @@ async fn a_page_holds_100_rows_and_links_the_next() {
 
 /// The same console driven by a real headless Chromium.
 mod browser;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_shows_the_status_and_the_escaped_start_of_the_handlers_answer() {
+    let console = start("attempts").await;
+    let root = console.console.clone();
+    console.accept("msg_echo", r#"{"type":"order.echo"}"#).await;
+    console.wait(|s| s.dead == 1).await;
+    let cookie = console.login().await;
+    let id = console.inbox.list(&ListFilter::new()).await.unwrap()[0].id;
+    let reply = get(&format!("{root}/deliveries/{id}"), Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let shown = reply.text();
+    let attempts = &shown[shown.find(r#"<table class="attempts">"#).expect("the attempts")..];
+    let attempts = &attempts[..attempts.find("</table>").unwrap()];
+    assert!(attempts.contains("<th>Status</th>"), "{attempts}");
+    assert!(
+        attempts.contains(r#"<td class="status">502 Bad Gateway</td>"#),
+        "{attempts}"
+    );
+    assert!(attempts.contains(" ms</td>"), "the duration: {attempts}");
+    // The handler's answer as text: escaped, and no more of it than the inbox keeps.
+    assert!(
+        attempts.contains(
+            "&lt;h1&gt;upstream down&lt;/h1&gt;&lt;script&gt;alert(&quot;echo&quot;)&lt;/script&gt;xxx"
+        ),
+        "{attempts}"
+    );
+    for hostile in ["<h1>upstream", "<script"] {
+        assert!(!shown.contains(hostile), "{hostile} in\n{shown}");
+    }
+    assert!(!shown.contains("TAIL_NEVER_KEPT"));
+    let excerpt = console.inbox.get(id).await.unwrap().unwrap().attempts[0]
+        .response
+        .clone()
+        .unwrap();
+    assert_eq!(excerpt.len(), tower_webhook::inbox::MAX_RESPONSE_EXCERPT);
+}

@@ -16,7 +16,7 @@ use super::auth::Session;
 use super::{base_of, mount_path, see_other, Console};
 use crate::inbox::{
     to_ms, DeliveryDetails, DeliveryRecord, DeliveryState, InboxError, InboxErrorKind, InboxId,
-    ListFilter, REDACTED,
+    ListFilter, MAX_RESPONSE_EXCERPT, REDACTED,
 };
 
 /// Rows on a page of deliveries.
@@ -186,6 +186,15 @@ fn age(duration: Duration) -> String {
         60..3600 => format!("{} min {} s", seconds / 60, seconds % 60),
         3600..86400 => format!("{} h {} min", seconds / 3600, seconds % 3600 / 60),
         _ => format!("{} d {} h", seconds / 86400, seconds % 86400 / 3600),
+    }
+}
+
+/// How long an attempt took: milliseconds under ten seconds, else seconds.
+fn took_text(took: Duration) -> String {
+    if took < Duration::from_secs(10) {
+        format!("{} ms", took.as_millis())
+    } else {
+        format!("{:.1} s", took.as_secs_f64())
     }
 }
 
@@ -766,17 +775,30 @@ pub(super) async fn delivery(
             p.muted { "None yet." }
         } @else {
             table.attempts {
-                thead { tr { th { "#" } th { "Started" } th { "Finished" } th { "Duration" } th { "Failure" } } }
+                thead { tr {
+                    th { "#" } th { "Started" } th { "Finished" } th { "Took" }
+                    th { "Status" } th { "Failure" } th { "Response (first bytes)" }
+                } }
                 tbody {
                     @for attempt in &details.attempts {
                         tr {
                             td { (attempt.attempt) }
                             td { (when(attempt.started_at)) }
                             td { (attempt.finished_at.map(when).unwrap_or_else(|| "running".to_owned())) }
-                            td { @if let Some(took) = attempt.finished_at.and_then(|end| end.duration_since(attempt.started_at).ok()) {
-                                (took.as_millis()) " ms"
+                            td { @match attempt.duration {
+                                Some(took) => { (took_text(took)) },
+                                None => { span.muted { "—" } },
+                            } }
+                            td.status { @match attempt.status {
+                                Some(status) => { (status) },
+                                None => { span.muted { "no answer" } },
                             } }
                             td.error { (capped(attempt.error.as_deref().unwrap_or(""), TEXT_CAP).0) }
+                            td.response { @if let Some(response) = &attempt.response {
+                                @let (shown, cut) = capped(response, MAX_RESPONSE_EXCERPT);
+                                pre.response { (shown) }
+                                @if cut { span.muted { "… (cut)" } }
+                            } }
                         }
                     }
                 }
