@@ -596,7 +596,9 @@ async fn an_attempt_shows_the_status_and_the_escaped_start_of_the_handlers_answe
     let reply = get(&format!("{root}/deliveries/{id}"), Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::OK);
     let shown = reply.text();
-    let attempts = &shown[shown.find(r#"<table class="attempts">"#).expect("the attempts")..];
+    let attempts = &shown[shown
+        .find(r#"<table class="attempts">"#)
+        .expect("the attempts")..];
     let attempts = &attempts[..attempts.find("</table>").unwrap()];
     assert!(attempts.contains("<th>Status</th>"), "{attempts}");
     assert!(
