@@ -34,12 +34,12 @@ use crate::Delivery;
 
 pub use self::alert::{Alert, FailedAttempt};
 pub use self::at_rest::AtRestKeys;
-pub use self::health::{
-    Check, CheckStatus, Health, ReadinessCheck, DEFAULT_HEALTH_TIMEOUT, DEFAULT_MAX_LAG,
-};
 #[cfg(feature = "inbox-console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-console")))]
 pub use self::console::{ConsoleAuth, DEFAULT_SESSION_LIFETIME};
+pub use self::health::{
+    Check, CheckStatus, Health, ReadinessCheck, DEFAULT_HEALTH_TIMEOUT, DEFAULT_MAX_LAG,
+};
 pub use self::ordering::OrderingKey;
 pub use self::retention::DEFAULT_PURGE_INTERVAL;
 #[cfg(feature = "inbox-router")]
