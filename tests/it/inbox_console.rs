@@ -623,3 +623,98 @@ async fn an_attempt_shows_the_status_and_the_escaped_start_of_the_handlers_answe
         .unwrap();
     assert_eq!(excerpt.len(), tower_webhook::inbox::MAX_RESPONSE_EXCERPT);
 }
+
+/// The delivery page says what the signature covered: Standard Webhooks signs the id and a
+/// timestamp (and the body, whose `type` is the event type); GitHub signs neither its
+/// delivery id nor its event header, nor any time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_delivery_page_says_whether_the_id_and_the_timestamp_were_signed() {
+    let console = start("signed").await;
+    let root = console.console.clone();
+    console
+        .accept("msg_signed", r#"{"type":"order.created"}"#)
+        .await;
+    console.wait(|s| s.done == 1).await;
+    let cookie = console.login().await;
+    let id = console.inbox.list(&ListFilter::new()).await.unwrap()[0].id;
+    let shown = get(&format!("{root}/deliveries/{id}"), Some(&cookie))
+        .await
+        .text();
+    assert!(
+        shown.contains(r#"<dd class="id">msg_signed <span class="signed">signed</span></dd>"#),
+        "{shown}"
+    );
+    assert!(
+        shown
+            .contains(r#"<dd class="event">order.created <span class="signed">signed</span></dd>"#),
+        "{shown}"
+    );
+    let details = console.inbox.get(id).await.unwrap().unwrap();
+    let at = details
+        .signed_at
+        .expect("Standard Webhooks signs a timestamp");
+    let at = time::OffsetDateTime::from(at);
+    let shown_at = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    );
+    assert!(
+        shown.contains(&format!(
+            r#"<dd class="timestamp">{shown_at} <span class="signed">signed</span></dd>"#
+        )),
+        "{shown}"
+    );
+
+    // GitHub: an unsigned id (a claim), an unsigned event type, no signed time.
+    let dir = std::env::temp_dir().join(format!(
+        "tower-webhook-console-github-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let _dir = Dir(dir.clone());
+    let inbox = Inbox::connect(&format!("sqlite://{}", dir.join("inbox.db").display()))
+        .await
+        .unwrap();
+    let verifier = Verifier::new(providers::github(), SECRET).unwrap();
+    let app = Router::new()
+        .route("/hook", post(|| async { StatusCode::OK }))
+        .route_layer(WebhookLayer::new(verifier).inbox(inbox.clone()))
+        .nest("/console", inbox.console(ConsoleAuth::token(TOKEN)));
+    let server = Server::start(app).await;
+    let request = http::Request::post(server.url("/hook"))
+        .header("content-type", "application/json")
+        .header("x-github-event", "push")
+        .body(Bytes::from_static(br#"{"ref":"refs/heads/main"}"#))
+        .unwrap();
+    let request = Signer::new(providers::github(), SECRET)
+        .unwrap()
+        .sign_with(request, "claimed-delivery-id", SystemTime::now())
+        .unwrap();
+    assert_eq!(send(request).await.status, StatusCode::ACCEPTED);
+    let id = inbox.list(&ListFilter::new()).await.unwrap()[0].id;
+    let request = http::Request::get(server.url(&format!("/console/deliveries/{id}")))
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .body(Bytes::new())
+        .unwrap();
+    let shown = send(request).await.text();
+    assert!(
+        shown.contains(
+            r#"<dd class="id">claimed-delivery-id <span class="unsigned">unsigned: the sender's claim"#
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(r#"<dd class="event">push <span class="unsigned">"#),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(r#"<dd class="timestamp"><span class="muted">none: nothing signed says when it was sent</span></dd>"#),
+        "{shown}"
+    );
+}

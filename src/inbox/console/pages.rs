@@ -760,8 +760,23 @@ pub(super) async fn delivery(
         dl.meta {
             dt { "Provider" } dd { (record.provider) }
             dt { "Source" } dd { (record.source.as_deref().unwrap_or("—")) }
-            dt { "Delivery id" } dd { (record.delivery_id) }
-            dt { "Event type" } dd { (record.event_type.as_deref().unwrap_or("—")) }
+            dt { "Delivery id" } dd.id { (record.delivery_id) " " (signed_note(&details)) }
+            dt { "Event type" } dd.event {
+                @match &record.event_type {
+                    Some(event) => {
+                        (event) " "
+                        @if details.event_type_is_signed { span.signed { "signed" } }
+                        @else { span.unsigned { "unsigned: the sender's claim" } }
+                    },
+                    None => { "—" },
+                }
+            }
+            dt { "Signed timestamp" } dd.timestamp {
+                @match details.signed_at {
+                    Some(at) => { (when(at)) " " span.signed { "signed" } },
+                    None => { span.muted { "none: nothing signed says when it was sent" } },
+                }
+            }
             dt { "State" } dd { (state_cell(record.state)) }
             dt { "Attempts" } dd { (record.attempts) " since accepted or last replayed" }
             dt { "Received" } dd { (when(record.received_at)) }
@@ -816,6 +831,18 @@ pub(super) async fn delivery(
         (body_view(&details, base))
     };
     Ok(frame.page(&format!("Delivery {id}"), content))
+}
+
+/// Whether the signature covered the delivery id, as the inbox recorded it when the
+/// delivery was verified.
+fn signed_note(details: &DeliveryDetails) -> Markup {
+    if details.id_is_fingerprint {
+        html! { span.signed { "derived from the signature (the provider sends no id)" } }
+    } else if details.id_is_signed {
+        html! { span.signed { "signed" } }
+    } else {
+        html! { span.unsigned { "unsigned: the sender's claim (replay protection does not rest on it)" } }
+    }
 }
 
 /// The body as it was received: text as `text/plain`, anything else as a download; in a
