@@ -718,3 +718,140 @@ async fn the_delivery_page_says_whether_the_id_and_the_timestamp_were_signed() {
         "{shown}"
     );
 }
+
+/// The list's received-after and received-before fields: the inbox's time bounds (after
+/// inclusive, before exclusive), in UTC, carried by the paging and bulk links; a time that
+/// cannot be read is a `400` that says what to type.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_filters_by_the_time_received() {
+    use time::format_description::well_known::Rfc3339;
+    let console = start("received").await;
+    let root = console.console.clone();
+    console
+        .accept("msg_one", r#"{"type":"order.created"}"#)
+        .await;
+    console
+        .accept("msg_two", r#"{"type":"order.failing"}"#)
+        .await;
+    console.wait(|s| s.done == 1 && s.dead == 1).await;
+    let cookie = console.login().await;
+    let page = |query: String| {
+        let (root, cookie) = (root.clone(), cookie.clone());
+        async move { get(&format!("{root}/deliveries?{query}"), Some(&cookie)).await }
+    };
+    let rows = |reply: &Reply| {
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        reply.text().matches("<tr data-delivery-id=").count()
+    };
+    let all = page(String::new()).await.text();
+    assert!(all.contains(r#"name="received_after""#), "{all}");
+    assert!(all.contains(r#"name="received_before""#), "{all}");
+
+    let day = Duration::from_secs(86_400);
+    let date = |time: SystemTime| {
+        let time = time::OffsetDateTime::from(time);
+        format!(
+            "{}-{:02}-{:02}",
+            time.year(),
+            u8::from(time.month()),
+            time.day()
+        )
+    };
+    let now = SystemTime::now();
+    let (tomorrow, yesterday) = (date(now + day), date(now - day));
+    assert_eq!(rows(&page(format!("received_after={tomorrow}")).await), 0);
+    assert_eq!(rows(&page(format!("received_before={tomorrow}")).await), 2);
+    assert_eq!(
+        rows(&page(format!("received_after={yesterday}T00:00")).await),
+        2
+    );
+    assert_eq!(
+        rows(&page("received_before=2000-01-01+00%3A00%3A00Z".into()).await),
+        0
+    );
+    assert_eq!(rows(&page("received_after=0000-01-01".into()).await), 2);
+    let last = "received_before=9999-12-31T23:59:59.999%2B00:00";
+    assert_eq!(rows(&page(last.into()).await), 2);
+    let both = format!("received_after={yesterday}&received_before={tomorrow}&state=dead");
+    assert_eq!(rows(&page(both).await), 1);
+
+    // The bounds exactly: after is inclusive, before exclusive.
+    let one = &console
+        .inbox
+        .list(&ListFilter::new().delivery_id("msg_one"))
+        .await
+        .unwrap()[0];
+    let at = time::OffsetDateTime::from(one.received_at)
+        .format(&Rfc3339)
+        .unwrap();
+    let at: String = form_urlencoded::byte_serialize(at.as_bytes()).collect();
+    assert_eq!(
+        rows(&page(format!("q=msg_one&received_after={at}")).await),
+        1
+    );
+    assert_eq!(
+        rows(&page(format!("q=msg_one&received_before={at}")).await),
+        0
+    );
+
+    // The form shows the bounds back, in its fields' format.
+    let shown = page(format!("received_after={yesterday}")).await.text();
+    assert!(
+        shown.contains(&format!(
+            r#"name="received_after" value="{yesterday}T00:00:00""#
+        )),
+        "{shown}"
+    );
+    // "Replay all matching" counts within the bounds.
+    let confirm = get(
+        &format!("{root}/replay-matching?received_before=2000-01-01"),
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(
+        confirm.contains(r#"<strong class="count">0</strong>"#),
+        "{confirm}"
+    );
+    let confirm = get(
+        &format!("{root}/replay-matching?received_after={yesterday}"),
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(
+        confirm.contains(r#"<strong class="count">1</strong>"#),
+        "{confirm}"
+    );
+    assert!(
+        confirm.contains(&format!(r#"name="received_after" value="{yesterday}""#)),
+        "carried to the bulk replay: {confirm}"
+    );
+
+    // What cannot be read: a 400 that says what to type, for either field.
+    for query in [
+        "received_after=yesterday",
+        "received_after=2026-13-45",
+        "received_before=2026-12-07T25:00",
+        "received_before=%F0%9F%92%A5",
+        "received_after=99999-01-01",
+    ] {
+        let reply = page(query.to_owned()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            reply.text().contains("must be a time in UTC"),
+            "{query}: {}",
+            reply.text()
+        );
+    }
+    let reply = page(format!(
+        "received_after={tomorrow}&received_before={yesterday}"
+    ))
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.text().contains("must be earlier than"),
+        "{}",
+        reply.text()
+    );
+}

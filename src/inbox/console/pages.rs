@@ -417,7 +417,54 @@ pub(super) struct Filters {
     source: String,
     event: String,
     q: String,
+    received_after: String,
+    received_before: String,
     after: String,
+}
+
+/// A time the filter form holds, in UTC: `2026-12-07T20:38` (a `datetime-local` field's
+/// value), with seconds, a space for the `T`, or a `Z`; a date alone (its midnight); or
+/// RFC 3339 with an offset. Anything else is the person's mistake: a `400` saying so.
+fn parse_time(name: &str, text: &str) -> Result<Option<SystemTime>, PageError> {
+    use time::format_description::well_known::Rfc3339;
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || {
+        bad_request(format!(
+            "{name} must be a time in UTC, such as 2026-12-07T20:38 or 2026-12-07 20:38:05, \
+             or a date, such as 2026-12-07"
+        ))
+    };
+    if let Ok(time) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(Some(time.into()));
+    }
+    let local = text.replacen(' ', "T", 1);
+    let local = local.strip_suffix(['Z', 'z']).unwrap_or(&local);
+    let full = match local.len() {
+        10 => format!("{local}T00:00:00Z"),
+        16 => format!("{local}:00Z"),
+        19.. => format!("{local}Z"),
+        _ => return Err(invalid()),
+    };
+    time::OffsetDateTime::parse(&full, &Rfc3339)
+        .map(|time| Some(time.into()))
+        .map_err(|_| invalid())
+}
+
+/// `time` as a `datetime-local` field's value, in UTC.
+fn field_time(time: SystemTime) -> String {
+    let time = time::OffsetDateTime::from(time);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        time.year(),
+        u8::from(time.month()),
+        time.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    )
 }
 
 impl Filters {
@@ -453,7 +500,28 @@ impl Filters {
         if let Some(q) = text(&self.q) {
             filter = filter.delivery_id(q);
         }
+        let (from, until) = self.received()?;
+        if let Some(from) = from {
+            filter = filter.received_after(from);
+        }
+        if let Some(until) = until {
+            filter = filter.received_before(until);
+        }
         Ok(filter)
+    }
+
+    /// The received-after and received-before bounds, checked.
+    fn received(&self) -> Result<(Option<SystemTime>, Option<SystemTime>), PageError> {
+        let from = parse_time("Received after", &self.received_after)?;
+        let until = parse_time("Received before", &self.received_before)?;
+        if let (Some(from), Some(until)) = (from, until) {
+            if from >= until {
+                return Err(bad_request(
+                    "Received after must be earlier than received before.",
+                ));
+            }
+        }
+        Ok((from, until))
     }
 
     fn with_cursor(&self, filter: ListFilter) -> Result<ListFilter, PageError> {
@@ -482,13 +550,15 @@ impl Filters {
         query.finish()
     }
 
-    fn fields(&self) -> [(&'static str, &str); 5] {
+    fn fields(&self) -> [(&'static str, &str); 7] {
         [
             ("state", &self.state),
             ("provider", &self.provider),
             ("source", &self.source),
             ("event", &self.event),
             ("q", &self.q),
+            ("received_after", &self.received_after),
+            ("received_before", &self.received_before),
         ]
     }
 
@@ -522,6 +592,7 @@ pub(super) async fn deliveries(
         _ => None,
     };
     let state = filters.state()?;
+    let (from, until) = filters.received()?;
     let base = &frame.base;
     let content = html! {
         h1 { "Deliveries" }
@@ -539,6 +610,12 @@ pub(super) async fn deliveries(
             label { "Source" input type="text" name="source" value=(filters.source); }
             label { "Event type (exact)" input type="text" name="event" value=(filters.event); }
             label { "Delivery id (exact)" input type="search" name="q" value=(filters.q); }
+            label { "Received after (UTC)"
+                input type="datetime-local" step="1" name="received_after"
+                    value=(from.map(field_time).unwrap_or_default()); }
+            label { "Received before (UTC)"
+                input type="datetime-local" step="1" name="received_before"
+                    value=(until.map(field_time).unwrap_or_default()); }
             button type="submit" { "Filter" }
         }
         @if matches!(state, None | Some(DeliveryState::Dead)) {
