@@ -50,6 +50,11 @@
 //!   metrics,inbox-sqlite`) serves `GET /metrics` in the Prometheus text format: every
 //!   route's requests, and the inbox's gauges and attempts when `INBOX_URL` is set
 //!   ([`tower_webhook::metrics`] lists them). Without it `/metrics` is `404`.
+//! - `CONSOLE_TOKEN` (feature `inbox-console`, with `INBOX_URL`: `cargo run --example
+//!   receiver --features inbox-sqlite,inbox-console`) serves the operator console at
+//!   `/console`, its login asking for that token (never printed). On a loopback
+//!   `WEBHOOK_ADDR` its session cookie goes over plain HTTP; on any other address it is
+//!   `Secure`, for a TLS proxy in front. Empty or unset: no console.
 //! - `GET /healthz` (liveness) and `GET /readyz` (readiness) answer `200` or `503` with a
 //!   JSON body naming each check and the failing ones: with `INBOX_URL`, the database,
 //!   the workers and the lag (the oldest due delivery's wait, under `READY_MAX_LAG_MS`,
@@ -333,6 +338,41 @@ fn layer<S: Scheme>(
     ))
 }
 
+/// `/console`: the operator console over the inbox when `CONSOLE_TOKEN` is set and not
+/// empty (feature `inbox-console`). Its cookie leaves out `Secure` only when the receiver
+/// listens on a loopback address, which a browser reaches over plain HTTP.
+fn console_routes(
+    inbox: &MaybeInbox,
+    addr: SocketAddr,
+) -> Result<(Router, bool), Box<dyn std::error::Error>> {
+    let Some(token) = std::env::var("CONSOLE_TOKEN")
+        .ok()
+        .filter(|token| !token.is_empty())
+    else {
+        return Ok((Router::new(), false));
+    };
+    #[cfg(all(inbox, feature = "inbox-console"))]
+    {
+        let Some(inbox) = inbox else {
+            return Err("CONSOLE_TOKEN is set, but there is no inbox: set INBOX_URL".into());
+        };
+        let auth = tower_webhook::inbox::ConsoleAuth::token(tower_webhook::Secret::from(token));
+        let auth = if addr.ip().is_loopback() {
+            auth.dangerous_cookie_over_plain_http()
+        } else {
+            auth
+        };
+        Ok((Router::new().nest("/console", inbox.console(auth)), true))
+    }
+    #[cfg(not(all(inbox, feature = "inbox-console")))]
+    {
+        let _ = (inbox, addr, token);
+        Err("CONSOLE_TOKEN is set, but this build has no console: \
+             run with `--features inbox-sqlite,inbox-console`"
+            .into())
+    }
+}
+
 #[cfg(inbox)]
 type MaybeInbox = Option<tower_webhook::inbox::Inbox>;
 #[cfg(not(inbox))]
@@ -524,7 +564,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ));
     }
 
+    let (console, has_console) = console_routes(&inbox, addr)?;
     let app = app
+        .merge(console)
         .merge(metrics_routes()?)
         .merge(health_routes(&inbox))
         .route("/deliveries", get(deliveries))
@@ -589,6 +631,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             None => url,
         };
         println!("inbox: {shown} (deliveries answered 202 once written)");
+    }
+    if has_console {
+        println!("console: /console (log in with CONSOLE_TOKEN)");
     }
     println!("GET /deliveries lists the deliveries handled");
     axum::serve(listener, app).await?;

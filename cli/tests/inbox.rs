@@ -575,3 +575,123 @@ async fn show_gives_the_handlers_answer_escaped() {
     );
     assert!(attempt["duration_ms"].is_u64(), "{value}");
 }
+
+/// `inbox console`: the console over the inbox on a free port (`--listen 127.0.0.1:0`, the
+/// address it printed), its login page, and a delivery the receiver took behind its token;
+/// the token from the environment only, never printed, and no console without it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_serves_the_login_page_and_the_deliveries_behind_its_token() {
+    use std::io::{Read, Write};
+
+    const TOKEN: &str = "cli-console-token-1f4e9a7c3b2d8e6f";
+    let dir = TempDir::new("console");
+    let db = dir.0.join("inbox.db");
+    let url = format!("sqlite://{}", db.display());
+    let inbox = Inbox::sqlite(&db).await.expect("inbox");
+    let address = receiver(&inbox, "github", Arc::new(AtomicBool::new(true))).await;
+    let sent = cli(args(&[
+        "send",
+        "github",
+        &format!("http://{address}/webhooks/github"),
+        "--event",
+        "push",
+        "--example-keys",
+    ]))
+    .await;
+    assert_eq!(code(&sent), 0, "{}", stdout(&sent));
+
+    // Without a token: refused before anything listens, and says how to give one.
+    for (env, extra) in [
+        (None, vec![]),
+        (Some(""), vec![]),
+        (None, vec!["--token-env", "MY_TOKEN"]),
+    ] {
+        let mut command = Command::new(BIN);
+        command
+            .args(["inbox", "--url", &url, "console", "--listen", "127.0.0.1:0"])
+            .args(&extra)
+            .env_remove("CONSOLE_TOKEN")
+            .env_remove("MY_TOKEN");
+        if let Some(value) = env {
+            command.env("CONSOLE_TOKEN", value);
+        }
+        let output = command.output().expect("run");
+        assert_eq!(code(&output), 2);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let wanted = if extra.is_empty() {
+            "CONSOLE_TOKEN"
+        } else {
+            "MY_TOKEN"
+        };
+        assert!(
+            stderr.contains("no console token") && stderr.contains(wanted),
+            "{stderr}"
+        );
+    }
+
+    // With --token-env: serves until killed.
+    let mut child = Command::new(BIN)
+        .args(["inbox", "console", "--url", &url, "--listen", "127.0.0.1:0"])
+        .args(["--token-env", "MY_TOKEN"])
+        .env("MY_TOKEN", TOKEN)
+        .env_remove("CONSOLE_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the console");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut child = Kill(child);
+    let banner = lines.next().expect("a line").expect("text");
+    assert!(!banner.contains(TOKEN));
+    let console = banner
+        .strip_prefix("console: http://")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("{banner}"))
+        .to_owned();
+    let fetch = |request: String| {
+        let console = console.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(&console).expect("connect");
+            stream.write_all(request.as_bytes()).expect("write");
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).expect("read");
+            answer
+        })
+    };
+    let login = fetch(format!(
+        "GET /login HTTP/1.1\r\nHost: {console}\r\nConnection: close\r\n\r\n"
+    ))
+    .await
+    .expect("join");
+    assert!(login.starts_with("HTTP/1.1 200"), "{login}");
+    assert!(login.contains(r#"name="token""#), "{login}");
+    let list = fetch(format!(
+        "GET /deliveries HTTP/1.1\r\nHost: {console}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Connection: close\r\n\r\n"
+    ))
+    .await
+    .expect("join");
+    assert!(list.starts_with("HTTP/1.1 200"), "{list}");
+    assert!(list.contains("<tr data-delivery-id="), "{list}");
+    assert!(list.contains("github"), "{list}");
+    let anonymous = fetch(format!(
+        "GET /deliveries HTTP/1.1\r\nHost: {console}\r\nConnection: close\r\n\r\n"
+    ))
+    .await
+    .expect("join");
+    assert!(anonymous.starts_with("HTTP/1.1 303"), "{anonymous}");
+    let _ = child.0.kill();
+    let _ = child.0.wait();
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.0.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    assert!(!stderr.contains(TOKEN), "{stderr}");
+}

@@ -1407,6 +1407,18 @@ pub struct DeliveryDetails {
     pub body: bytes::Bytes,
     /// Every attempt, oldest first (also those before a replay).
     pub attempts: Vec<AttemptRecord>,
+    /// Whether the signature covered the delivery id ([`Delivery::id_is_signed`]; an id
+    /// derived from the signature counts as covered). `false`: the id is what the sender
+    /// claims.
+    pub id_is_signed: bool,
+    /// Whether the id was derived from the signature because the provider sent none
+    /// ([`Delivery::id_is_fingerprint`]).
+    pub id_is_fingerprint: bool,
+    /// Whether the signature covered the event type ([`Delivery::event_type_is_signed`]).
+    pub event_type_is_signed: bool,
+    /// The signed timestamp ([`Delivery::timestamp`]), for providers that sign one; `None`
+    /// when nothing signed says when it was sent.
+    pub signed_at: Option<SystemTime>,
 }
 
 /// One run of the handler.

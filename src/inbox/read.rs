@@ -297,11 +297,12 @@ where
     for<'r> Option<String>: Decode<'r, DB> + Type<DB>,
     for<'r> i64: Decode<'r, DB> + Type<DB>,
     for<'r> Option<i64>: Decode<'r, DB> + Type<DB>,
+    for<'r> bool: Decode<'r, DB> + Type<DB>,
     for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
 {
     let sql = format!(
-        "SELECT {RECORD_COLUMNS}, method, uri, headers, body, sealed_with FROM webhook_inbox
-         WHERE id = $1"
+        "SELECT {RECORD_COLUMNS}, method, uri, headers, body, sealed_with, id_signed,
+         id_is_fingerprint, event_type_signed, signed_at FROM webhook_inbox WHERE id = $1"
     );
     let row = sqlx::query::<DB>(&sql)
         .bind(id.0)
@@ -346,6 +347,16 @@ where
     let headers: Vec<u8> = row.try_get("headers").map_err(failed(UNREADABLE))?;
     let body: Vec<u8> = row.try_get("body").map_err(failed(UNREADABLE))?;
     let sealed_with: Option<String> = row.try_get("sealed_with").map_err(failed(UNREADABLE))?;
+    let flag = |column: &str| row.try_get::<bool, _>(column).map_err(failed(UNREADABLE));
+    let (id_is_signed, id_is_fingerprint, event_type_is_signed) = (
+        flag("id_signed")?,
+        flag("id_is_fingerprint")?,
+        flag("event_type_signed")?,
+    );
+    let signed_at = row
+        .try_get::<Option<i64>, _>("signed_at")
+        .map_err(failed(UNREADABLE))?
+        .map(from_ms);
     let record = record(&row)?;
     let identity = RowIdentity {
         provider: &record.provider,
@@ -384,5 +395,9 @@ where
         headers: decode_headers(&headers),
         body,
         attempts,
+        id_is_signed,
+        id_is_fingerprint,
+        event_type_is_signed,
+        signed_at,
     }))
 }

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::Router;
 use bytes::Bytes;
@@ -22,6 +23,9 @@ const TOKEN: &str = "console-token-7c1f0a9e4b2d4e8f9a6b3c5d";
 
 /// A hostile payload: what a provider's customer can put in a delivery.
 const HOSTILE: &str = r#"{"type":"order.failing","note":"<script>alert(1)</script>","pic":"<img src=x onerror=alert(2)>","link":"javascript:alert(3)"}"#;
+
+/// What the `order.echo` handler answers (with `502`): HTML a page must not run.
+const ECHO: &str = r#"<h1>upstream down</h1><script>alert("echo")</script>"#;
 
 fn delivery(base: &str, id: &str, body: &str) -> http::Request<Bytes> {
     let request = http::Request::post(format!("{base}/hook"))
@@ -74,12 +78,17 @@ async fn start(name: &str) -> Console {
             post(move |delivery: tower_webhook::Delivery| {
                 let healthy = healthy.clone();
                 async move {
+                    if delivery.event_type() == Some("order.echo") {
+                        // A handler that answers with hostile HTML, longer than the inbox keeps.
+                        let body = format!("{ECHO}{}TAIL_NEVER_KEPT", "x".repeat(2000));
+                        return (StatusCode::BAD_GATEWAY, body).into_response();
+                    }
                     if delivery.event_type() == Some("order.failing")
                         && !healthy.load(Ordering::SeqCst)
                     {
-                        StatusCode::SERVICE_UNAVAILABLE
+                        StatusCode::SERVICE_UNAVAILABLE.into_response()
                     } else {
-                        StatusCode::OK
+                        StatusCode::OK.into_response()
                     }
                 }
             }),
@@ -575,3 +584,274 @@ async fn a_page_holds_100_rows_and_links_the_next() {
 
 /// The same console driven by a real headless Chromium.
 mod browser;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_shows_the_status_and_the_escaped_start_of_the_handlers_answer() {
+    let console = start("attempts").await;
+    let root = console.console.clone();
+    console.accept("msg_echo", r#"{"type":"order.echo"}"#).await;
+    console.wait(|s| s.dead == 1).await;
+    let cookie = console.login().await;
+    let id = console.inbox.list(&ListFilter::new()).await.unwrap()[0].id;
+    let reply = get(&format!("{root}/deliveries/{id}"), Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let shown = reply.text();
+    let attempts = &shown[shown
+        .find(r#"<table class="attempts">"#)
+        .expect("the attempts")..];
+    let attempts = &attempts[..attempts.find("</table>").unwrap()];
+    assert!(attempts.contains("<th>Status</th>"), "{attempts}");
+    assert!(
+        attempts.contains(r#"<td class="status">502 Bad Gateway</td>"#),
+        "{attempts}"
+    );
+    assert!(attempts.contains(" ms</td>"), "the duration: {attempts}");
+    // The handler's answer as text: escaped, and no more of it than the inbox keeps.
+    assert!(
+        attempts.contains(
+            "&lt;h1&gt;upstream down&lt;/h1&gt;&lt;script&gt;alert(&quot;echo&quot;)&lt;/script&gt;xxx"
+        ),
+        "{attempts}"
+    );
+    for hostile in ["<h1>upstream", "<script"] {
+        assert!(!shown.contains(hostile), "{hostile} in\n{shown}");
+    }
+    assert!(!shown.contains("TAIL_NEVER_KEPT"));
+    let excerpt = console.inbox.get(id).await.unwrap().unwrap().attempts[0]
+        .response
+        .clone()
+        .unwrap();
+    assert_eq!(excerpt.len(), tower_webhook::inbox::MAX_RESPONSE_EXCERPT);
+}
+
+/// The delivery page says what the signature covered: Standard Webhooks signs the id and a
+/// timestamp (and the body, whose `type` is the event type); GitHub signs neither its
+/// delivery id nor its event header, nor any time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_delivery_page_says_whether_the_id_and_the_timestamp_were_signed() {
+    let console = start("signed").await;
+    let root = console.console.clone();
+    console
+        .accept("msg_signed", r#"{"type":"order.created"}"#)
+        .await;
+    console.wait(|s| s.done == 1).await;
+    let cookie = console.login().await;
+    let id = console.inbox.list(&ListFilter::new()).await.unwrap()[0].id;
+    let shown = get(&format!("{root}/deliveries/{id}"), Some(&cookie))
+        .await
+        .text();
+    assert!(
+        shown.contains(r#"<dd class="id">msg_signed <span class="signed">signed</span></dd>"#),
+        "{shown}"
+    );
+    assert!(
+        shown
+            .contains(r#"<dd class="event">order.created <span class="signed">signed</span></dd>"#),
+        "{shown}"
+    );
+    let details = console.inbox.get(id).await.unwrap().unwrap();
+    let at = details
+        .signed_at
+        .expect("Standard Webhooks signs a timestamp");
+    let at = time::OffsetDateTime::from(at);
+    let shown_at = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    );
+    assert!(
+        shown.contains(&format!(
+            r#"<dd class="timestamp">{shown_at} <span class="signed">signed</span></dd>"#
+        )),
+        "{shown}"
+    );
+
+    // GitHub: an unsigned id (a claim), an unsigned event type, no signed time.
+    let dir = std::env::temp_dir().join(format!(
+        "tower-webhook-console-github-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let _dir = Dir(dir.clone());
+    let inbox = Inbox::connect(&format!("sqlite://{}", dir.join("inbox.db").display()))
+        .await
+        .unwrap();
+    let verifier = Verifier::new(providers::github(), SECRET).unwrap();
+    let app = Router::new()
+        .route("/hook", post(|| async { StatusCode::OK }))
+        .route_layer(WebhookLayer::new(verifier).inbox(inbox.clone()))
+        .nest("/console", inbox.console(ConsoleAuth::token(TOKEN)));
+    let server = Server::start(app).await;
+    let request = http::Request::post(server.url("/hook"))
+        .header("content-type", "application/json")
+        .header("x-github-event", "push")
+        .body(Bytes::from_static(br#"{"ref":"refs/heads/main"}"#))
+        .unwrap();
+    let request = Signer::new(providers::github(), SECRET)
+        .unwrap()
+        .sign_with(request, "claimed-delivery-id", SystemTime::now())
+        .unwrap();
+    assert_eq!(send(request).await.status, StatusCode::ACCEPTED);
+    let id = inbox.list(&ListFilter::new()).await.unwrap()[0].id;
+    let request = http::Request::get(server.url(&format!("/console/deliveries/{id}")))
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .body(Bytes::new())
+        .unwrap();
+    let shown = send(request).await.text();
+    assert!(
+        shown.contains(
+            r#"<dd class="id">claimed-delivery-id <span class="unsigned">unsigned: the sender's claim"#
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(r#"<dd class="event">push <span class="unsigned">"#),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(r#"<dd class="timestamp"><span class="muted">none: nothing signed says when it was sent</span></dd>"#),
+        "{shown}"
+    );
+}
+
+/// The list's received-after and received-before fields: the inbox's time bounds (after
+/// inclusive, before exclusive), in UTC, carried by the paging and bulk links; a time that
+/// cannot be read is a `400` that says what to type.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_filters_by_the_time_received() {
+    use time::format_description::well_known::Rfc3339;
+    let console = start("received").await;
+    let root = console.console.clone();
+    console
+        .accept("msg_one", r#"{"type":"order.created"}"#)
+        .await;
+    console
+        .accept("msg_two", r#"{"type":"order.failing"}"#)
+        .await;
+    console.wait(|s| s.done == 1 && s.dead == 1).await;
+    let cookie = console.login().await;
+    let page = |query: String| {
+        let (root, cookie) = (root.clone(), cookie.clone());
+        async move { get(&format!("{root}/deliveries?{query}"), Some(&cookie)).await }
+    };
+    let rows = |reply: &Reply| {
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        reply.text().matches("<tr data-delivery-id=").count()
+    };
+    let all = page(String::new()).await.text();
+    assert!(all.contains(r#"name="received_after""#), "{all}");
+    assert!(all.contains(r#"name="received_before""#), "{all}");
+
+    let day = Duration::from_secs(86_400);
+    let date = |time: SystemTime| {
+        let time = time::OffsetDateTime::from(time);
+        format!(
+            "{}-{:02}-{:02}",
+            time.year(),
+            u8::from(time.month()),
+            time.day()
+        )
+    };
+    let now = SystemTime::now();
+    let (tomorrow, yesterday) = (date(now + day), date(now - day));
+    assert_eq!(rows(&page(format!("received_after={tomorrow}")).await), 0);
+    assert_eq!(rows(&page(format!("received_before={tomorrow}")).await), 2);
+    assert_eq!(
+        rows(&page(format!("received_after={yesterday}T00:00")).await),
+        2
+    );
+    assert_eq!(
+        rows(&page("received_before=2000-01-01+00%3A00%3A00Z".into()).await),
+        0
+    );
+    assert_eq!(rows(&page("received_after=0000-01-01".into()).await), 2);
+    let last = "received_before=9999-12-31T23:59:59.999%2B00:00";
+    assert_eq!(rows(&page(last.into()).await), 2);
+    let both = format!("received_after={yesterday}&received_before={tomorrow}&state=dead");
+    assert_eq!(rows(&page(both).await), 1);
+
+    // The bounds exactly: after is inclusive, before exclusive.
+    let one = &console
+        .inbox
+        .list(&ListFilter::new().delivery_id("msg_one"))
+        .await
+        .unwrap()[0];
+    let at = time::OffsetDateTime::from(one.received_at)
+        .format(&Rfc3339)
+        .unwrap();
+    let at: String = form_urlencoded::byte_serialize(at.as_bytes()).collect();
+    assert_eq!(
+        rows(&page(format!("q=msg_one&received_after={at}")).await),
+        1
+    );
+    assert_eq!(
+        rows(&page(format!("q=msg_one&received_before={at}")).await),
+        0
+    );
+
+    // The form shows the bounds back, in its fields' format.
+    let shown = page(format!("received_after={yesterday}")).await.text();
+    assert!(
+        shown.contains(&format!(
+            r#"name="received_after" value="{yesterday}T00:00:00""#
+        )),
+        "{shown}"
+    );
+    // "Replay all matching" counts within the bounds.
+    let confirm = get(
+        &format!("{root}/replay-matching?received_before=2000-01-01"),
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(
+        confirm.contains(r#"<strong class="count">0</strong>"#),
+        "{confirm}"
+    );
+    let confirm = get(
+        &format!("{root}/replay-matching?received_after={yesterday}"),
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(
+        confirm.contains(r#"<strong class="count">1</strong>"#),
+        "{confirm}"
+    );
+    assert!(
+        confirm.contains(&format!(r#"name="received_after" value="{yesterday}""#)),
+        "carried to the bulk replay: {confirm}"
+    );
+
+    // What cannot be read: a 400 that says what to type, for either field.
+    for query in [
+        "received_after=yesterday",
+        "received_after=2026-13-45",
+        "received_before=2026-12-07T25:00",
+        "received_before=%F0%9F%92%A5",
+        "received_after=99999-01-01",
+    ] {
+        let reply = page(query.to_owned()).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            reply.text().contains("must be a time in UTC"),
+            "{query}: {}",
+            reply.text()
+        );
+    }
+    let reply = page(format!(
+        "received_after={tomorrow}&received_before={yesterday}"
+    ))
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.text().contains("must be earlier than"),
+        "{}",
+        reply.text()
+    );
+}

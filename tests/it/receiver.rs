@@ -52,6 +52,9 @@ fn receiver_binary() -> &'static std::path::Path {
         if cfg!(feature = "metrics") {
             features.push("metrics");
         }
+        if cfg!(feature = "inbox-console") {
+            features.push("inbox-console");
+        }
         let mut build = Command::new(env!("CARGO"));
         build
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -548,6 +551,108 @@ mod inbox {
             r#"{"type":"order.created"}"#,
             id,
         )
+    }
+
+    /// `CONSOLE_TOKEN`: the console at `/console`, its login over plain HTTP on 127.0.0.1,
+    /// showing a delivery the receiver took; the token never in its output.
+    #[cfg(feature = "inbox-console")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn console_token_serves_the_console_over_the_receivers_inbox() {
+        const TOKEN: &str = "receiver-console-token-4b8e1c7d2f9a";
+        let dir = Dir::new("console");
+        let db = dir.path("inbox.db");
+        let receiver = start(&[
+            ("STANDARD_WEBHOOK_SECRET", SECRET),
+            ("INBOX_URL", &format!("sqlite://{db}")),
+            ("CONSOLE_TOKEN", TOKEN),
+        ]);
+        assert!(
+            receiver.banner.iter().any(|line| line.contains("/console")),
+            "{:?}",
+            receiver.banner
+        );
+        assert!(
+            !receiver.banner.iter().any(|line| line.contains(TOKEN)),
+            "the token printed: {:?}",
+            receiver.banner
+        );
+        let reply = send(delivery(&receiver, "msg_seen_in_console")).await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text());
+
+        let console = format!("{}/console", receiver.base);
+        let login = send(
+            http::Request::get(format!("{console}/login"))
+                .body(Bytes::new())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(login.status, StatusCode::OK);
+        assert!(login.text().contains(r#"name="token""#));
+        let wrong = send(
+            http::Request::post(format!("{console}/login"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Bytes::from_static(b"token=not-the-token"))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        let reply = send(
+            http::Request::post(format!("{console}/login"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Bytes::from(format!("token={TOKEN}")))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+        let set_cookie = reply.headers["set-cookie"].to_str().unwrap().to_owned();
+        assert!(set_cookie.contains("Path=/console"), "{set_cookie}");
+        assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+        assert!(
+            !set_cookie.contains("Secure"),
+            "plain HTTP on 127.0.0.1: {set_cookie}"
+        );
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+        let page = send(
+            http::Request::get(format!("{console}/deliveries"))
+                .header("cookie", &cookie)
+                .body(Bytes::new())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let page = page.text();
+        assert!(page.contains("msg_seen_in_console"), "{page}");
+        assert!(!page.contains(TOKEN));
+        // Without the session: to the login.
+        let anonymous = send(
+            http::Request::get(format!("{console}/deliveries"))
+                .body(Bytes::new())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    }
+
+    /// An empty `CONSOLE_TOKEN` is no console.
+    #[cfg(feature = "inbox-console")]
+    #[tokio::test]
+    async fn an_empty_console_token_serves_no_console() {
+        let dir = Dir::new("no-console");
+        let db = dir.path("inbox.db");
+        let receiver = start(&[
+            ("STANDARD_WEBHOOK_SECRET", SECRET),
+            ("INBOX_URL", &format!("sqlite://{db}")),
+            ("CONSOLE_TOKEN", ""),
+        ]);
+        let reply = send(
+            http::Request::get(format!("{}/console/login", receiver.base))
+                .body(Bytes::new())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

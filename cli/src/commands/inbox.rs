@@ -1,6 +1,7 @@
 //! `tower-webhook inbox …`: operate a durable inbox (list, show, replay, forget, purge,
 //! stats) through the library's own operations, against the inbox's database URL.
 
+use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand};
@@ -80,6 +81,19 @@ enum InboxCommand {
     },
     /// How many deliveries are in each state, and the lag (the oldest waiting one's age).
     Stats,
+    /// Serve the operator console (HTML pages: list, filter, show, replay, forget, purge)
+    /// over this inbox until interrupted. Its login token comes from the environment
+    /// (CONSOLE_TOKEN, or the variable --token-env names), never from the command line,
+    /// where `ps` and the shell's history would show it; without one it does not start.
+    Console {
+        /// Where to listen. On a loopback address the session cookie goes over plain HTTP;
+        /// on any other it is `Secure`, for a TLS proxy in front.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// The environment variable that holds the login token (default CONSOLE_TOKEN).
+        #[arg(long, value_name = "NAME")]
+        token_env: Option<String>,
+    },
 }
 
 impl InboxCommand {
@@ -101,6 +115,7 @@ Examples:
   tower-webhook inbox --url sqlite://inbox.db replay --dead
   tower-webhook inbox --url sqlite://inbox.db forget 42
   tower-webhook inbox --url sqlite://inbox.db purge --older-than 14d
+  CONSOLE_TOKEN=$(openssl rand -base64 32) tower-webhook inbox --url sqlite://inbox.db console --listen 127.0.0.1:8080
 
 Exit codes: 0 done; 1 no such delivery (or nothing to replay); 2 usage error or the
 inbox cannot be opened.";
@@ -141,13 +156,23 @@ impl InboxArgs {
                 usage("no inbox: give --url sqlite://path or postgres://…, or set INBOX_URL")
             })?,
         };
+        // The console's token first: a console without one never opens the inbox.
+        let token = match &self.command {
+            InboxCommand::Console { token_env, .. } => Some(console_token(token_env.as_deref())?),
+            _ => None,
+        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| usage(format!("cannot start the runtime: {e}")))?;
         runtime.block_on(async move {
             let inbox = open(&url, self.command.only_reads()).await?;
-            execute(&inbox, self.command, self.json, out, style).await
+            match (self.command, token) {
+                (InboxCommand::Console { listen, .. }, Some(token)) => {
+                    console(&inbox, listen, token, out).await
+                }
+                (command, _) => execute(&inbox, command, self.json, out, style).await,
+            }
         })
     }
 }
@@ -197,6 +222,59 @@ fn existing_sqlite(path: &str) -> Result<String, Failure> {
              existing SQLite file, sqlite://path, or postgres://user:password@host/database",
         ))
     }
+}
+
+/// The console's login token: the value of `--token-env`'s variable, else of
+/// CONSOLE_TOKEN; an error (naming the variable, never a value) when it is unset or empty.
+fn console_token(variable: Option<&str>) -> Result<tower_webhook::Secret, Failure> {
+    let name = variable.unwrap_or("CONSOLE_TOKEN");
+    match std::env::var_os(name) {
+        Some(value) if !value.is_empty() => value
+            .into_string()
+            .map(tower_webhook::Secret::from)
+            .map_err(|_| usage(format!("{name} is not UTF-8 text"))),
+        _ => Err(usage(format!(
+            "no console token: set {name} to a long random token (openssl rand -base64 32){}",
+            if variable.is_some() {
+                ""
+            } else {
+                ", or name another variable with --token-env"
+            }
+        ))),
+    }
+}
+
+/// Serves the console over `inbox` at `listen` until the process is interrupted.
+async fn console(
+    inbox: &Inbox,
+    listen: SocketAddr,
+    token: tower_webhook::Secret,
+    out: &mut dyn Write,
+) -> Outcome {
+    let auth = tower_webhook::inbox::ConsoleAuth::token(token);
+    let auth = if listen.ip().is_loopback() {
+        auth.dangerous_cookie_over_plain_http()
+    } else {
+        auth
+    };
+    let app = inbox.console(auth);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| usage(format!("cannot listen on {listen}: {e}")))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| usage(format!("cannot listen on {listen}: {e}")))?;
+    writeln!(out, "console: http://{address}/ (log in with the token)")?;
+    if !listen.ip().is_loopback() {
+        writeln!(
+            out,
+            "its session cookie is Secure: serve it through HTTPS (a TLS proxy in front)"
+        )?;
+    }
+    out.flush()?;
+    axum::serve(listener, app)
+        .await
+        .map_err(|e| usage(format!("the console stopped: {e}")))
 }
 
 fn failed(e: tower_webhook::inbox::InboxError) -> Failure {
@@ -331,6 +409,8 @@ async fn execute(
             )?;
             Ok(())
         }
+        // Served by `console` (with its token), never here.
+        InboxCommand::Console { .. } => Err(usage("the console needs its token")),
         InboxCommand::Stats => {
             let stats = inbox.stats().await.map_err(failed)?;
             if json {

@@ -40,8 +40,8 @@ impl Inbox {
     /// | Page | Shows and does |
     /// | --- | --- |
     /// | `overview` (the root redirects there) | counts by state, the oldest pending age, the last 24 hours as a chart, the providers and sources with the most dead deliveries; purge done deliveries older than N days |
-    /// | `deliveries?state=&provider=&source=&event=&q=` | newest first, 100 a page, `rel="next"` to the next; `event` and `q` (the provider's delivery id) match exactly; "Replay all matching" for dead ones, after a page that shows how many |
-    /// | `deliveries/{id}` | metadata, headers (credential values masked), body (JSON pretty-printed, size-capped; `raw` for all of it), attempts; "Replay", "Forget" |
+    /// | `deliveries?state=&provider=&source=&event=&q=&received_after=&received_before=` | newest first, 100 a page, `rel="next"` to the next; `event` and `q` (the provider's delivery id) match exactly; the times are UTC (`2026-12-07T20:38`, a date, or RFC 3339), after inclusive, before exclusive; "Replay all matching" for dead ones, after a page that shows how many |
+    /// | `deliveries/{id}` | metadata (with whether the signature covered the id, the event type and a timestamp), headers (credential values masked), body (JSON pretty-printed, size-capped; `raw` for all of it), attempts (status, the start of the handler's answer, duration); "Replay", "Forget" |
     /// | `login` | the token form ([`ConsoleAuth::token`] only) |
     ///
     /// Safe by construction: webhook payloads are attacker-controlled text shown to a

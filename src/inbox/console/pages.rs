@@ -16,7 +16,7 @@ use super::auth::Session;
 use super::{base_of, mount_path, see_other, Console};
 use crate::inbox::{
     to_ms, DeliveryDetails, DeliveryRecord, DeliveryState, InboxError, InboxErrorKind, InboxId,
-    ListFilter, REDACTED,
+    ListFilter, MAX_RESPONSE_EXCERPT, REDACTED,
 };
 
 /// Rows on a page of deliveries.
@@ -186,6 +186,15 @@ fn age(duration: Duration) -> String {
         60..3600 => format!("{} min {} s", seconds / 60, seconds % 60),
         3600..86400 => format!("{} h {} min", seconds / 3600, seconds % 3600 / 60),
         _ => format!("{} d {} h", seconds / 86400, seconds % 86400 / 3600),
+    }
+}
+
+/// How long an attempt took: milliseconds under ten seconds, else seconds.
+fn took_text(took: Duration) -> String {
+    if took < Duration::from_secs(10) {
+        format!("{} ms", took.as_millis())
+    } else {
+        format!("{:.1} s", took.as_secs_f64())
     }
 }
 
@@ -408,7 +417,54 @@ pub(super) struct Filters {
     source: String,
     event: String,
     q: String,
+    received_after: String,
+    received_before: String,
     after: String,
+}
+
+/// A time the filter form holds, in UTC: `2026-12-07T20:38` (a `datetime-local` field's
+/// value), with seconds, a space for the `T`, or a `Z`; a date alone (its midnight); or
+/// RFC 3339 with an offset. Anything else is the person's mistake: a `400` saying so.
+fn parse_time(name: &str, text: &str) -> Result<Option<SystemTime>, PageError> {
+    use time::format_description::well_known::Rfc3339;
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || {
+        bad_request(format!(
+            "{name} must be a time in UTC, such as 2026-12-07T20:38 or 2026-12-07 20:38:05, \
+             or a date, such as 2026-12-07"
+        ))
+    };
+    if let Ok(time) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(Some(time.into()));
+    }
+    let local = text.replacen(' ', "T", 1);
+    let local = local.strip_suffix(['Z', 'z']).unwrap_or(&local);
+    let full = match local.len() {
+        10 => format!("{local}T00:00:00Z"),
+        16 => format!("{local}:00Z"),
+        19.. => format!("{local}Z"),
+        _ => return Err(invalid()),
+    };
+    time::OffsetDateTime::parse(&full, &Rfc3339)
+        .map(|time| Some(time.into()))
+        .map_err(|_| invalid())
+}
+
+/// `time` as a `datetime-local` field's value, in UTC.
+fn field_time(time: SystemTime) -> String {
+    let time = time::OffsetDateTime::from(time);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        time.year(),
+        u8::from(time.month()),
+        time.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    )
 }
 
 impl Filters {
@@ -444,7 +500,28 @@ impl Filters {
         if let Some(q) = text(&self.q) {
             filter = filter.delivery_id(q);
         }
+        let (from, until) = self.received()?;
+        if let Some(from) = from {
+            filter = filter.received_after(from);
+        }
+        if let Some(until) = until {
+            filter = filter.received_before(until);
+        }
         Ok(filter)
+    }
+
+    /// The received-after and received-before bounds, checked.
+    fn received(&self) -> Result<(Option<SystemTime>, Option<SystemTime>), PageError> {
+        let from = parse_time("Received after", &self.received_after)?;
+        let until = parse_time("Received before", &self.received_before)?;
+        if let (Some(from), Some(until)) = (from, until) {
+            if from >= until {
+                return Err(bad_request(
+                    "Received after must be earlier than received before.",
+                ));
+            }
+        }
+        Ok((from, until))
     }
 
     fn with_cursor(&self, filter: ListFilter) -> Result<ListFilter, PageError> {
@@ -473,13 +550,15 @@ impl Filters {
         query.finish()
     }
 
-    fn fields(&self) -> [(&'static str, &str); 5] {
+    fn fields(&self) -> [(&'static str, &str); 7] {
         [
             ("state", &self.state),
             ("provider", &self.provider),
             ("source", &self.source),
             ("event", &self.event),
             ("q", &self.q),
+            ("received_after", &self.received_after),
+            ("received_before", &self.received_before),
         ]
     }
 
@@ -513,6 +592,7 @@ pub(super) async fn deliveries(
         _ => None,
     };
     let state = filters.state()?;
+    let (from, until) = filters.received()?;
     let base = &frame.base;
     let content = html! {
         h1 { "Deliveries" }
@@ -530,6 +610,12 @@ pub(super) async fn deliveries(
             label { "Source" input type="text" name="source" value=(filters.source); }
             label { "Event type (exact)" input type="text" name="event" value=(filters.event); }
             label { "Delivery id (exact)" input type="search" name="q" value=(filters.q); }
+            label { "Received after (UTC)"
+                input type="datetime-local" step="1" name="received_after"
+                    value=(from.map(field_time).unwrap_or_default()); }
+            label { "Received before (UTC)"
+                input type="datetime-local" step="1" name="received_before"
+                    value=(until.map(field_time).unwrap_or_default()); }
             button type="submit" { "Filter" }
         }
         @if matches!(state, None | Some(DeliveryState::Dead)) {
@@ -751,8 +837,23 @@ pub(super) async fn delivery(
         dl.meta {
             dt { "Provider" } dd { (record.provider) }
             dt { "Source" } dd { (record.source.as_deref().unwrap_or("—")) }
-            dt { "Delivery id" } dd { (record.delivery_id) }
-            dt { "Event type" } dd { (record.event_type.as_deref().unwrap_or("—")) }
+            dt { "Delivery id" } dd.id { (record.delivery_id) " " (signed_note(&details)) }
+            dt { "Event type" } dd.event {
+                @match &record.event_type {
+                    Some(event) => {
+                        (event) " "
+                        @if details.event_type_is_signed { span.signed { "signed" } }
+                        @else { span.unsigned { "unsigned: the sender's claim" } }
+                    },
+                    None => { "—" },
+                }
+            }
+            dt { "Signed timestamp" } dd.timestamp {
+                @match details.signed_at {
+                    Some(at) => { (when(at)) " " span.signed { "signed" } },
+                    None => { span.muted { "none: nothing signed says when it was sent" } },
+                }
+            }
             dt { "State" } dd { (state_cell(record.state)) }
             dt { "Attempts" } dd { (record.attempts) " since accepted or last replayed" }
             dt { "Received" } dd { (when(record.received_at)) }
@@ -766,17 +867,30 @@ pub(super) async fn delivery(
             p.muted { "None yet." }
         } @else {
             table.attempts {
-                thead { tr { th { "#" } th { "Started" } th { "Finished" } th { "Duration" } th { "Failure" } } }
+                thead { tr {
+                    th { "#" } th { "Started" } th { "Finished" } th { "Took" }
+                    th { "Status" } th { "Failure" } th { "Response (first bytes)" }
+                } }
                 tbody {
                     @for attempt in &details.attempts {
                         tr {
                             td { (attempt.attempt) }
                             td { (when(attempt.started_at)) }
                             td { (attempt.finished_at.map(when).unwrap_or_else(|| "running".to_owned())) }
-                            td { @if let Some(took) = attempt.finished_at.and_then(|end| end.duration_since(attempt.started_at).ok()) {
-                                (took.as_millis()) " ms"
+                            td { @match attempt.duration {
+                                Some(took) => { (took_text(took)) },
+                                None => { span.muted { "—" } },
+                            } }
+                            td.status { @match attempt.status {
+                                Some(status) => { (status) },
+                                None => { span.muted { "no answer" } },
                             } }
                             td.error { (capped(attempt.error.as_deref().unwrap_or(""), TEXT_CAP).0) }
+                            td.response { @if let Some(response) = &attempt.response {
+                                @let (shown, cut) = capped(response, MAX_RESPONSE_EXCERPT);
+                                pre.response { (shown) }
+                                @if cut { span.muted { "… (cut)" } }
+                            } }
                         }
                     }
                 }
@@ -794,6 +908,18 @@ pub(super) async fn delivery(
         (body_view(&details, base))
     };
     Ok(frame.page(&format!("Delivery {id}"), content))
+}
+
+/// Whether the signature covered the delivery id, as the inbox recorded it when the
+/// delivery was verified.
+fn signed_note(details: &DeliveryDetails) -> Markup {
+    if details.id_is_fingerprint {
+        html! { span.signed { "derived from the signature (the provider sends no id)" } }
+    } else if details.id_is_signed {
+        html! { span.signed { "signed" } }
+    } else {
+        html! { span.unsigned { "unsigned: the sender's claim (replay protection does not rest on it)" } }
+    }
 }
 
 /// The body as it was received: text as `text/plain`, anything else as a download; in a

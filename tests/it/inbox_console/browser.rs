@@ -2,9 +2,13 @@
 //! installed by scripts/setup.sh), through WebDriver (fantoccini): log in, see a dead
 //! delivery, filter, open it, replay it, replay all matching; a hostile payload executes
 //! nothing; a form on another origin of the same host (same-site: the `SameSite=Strict`
-//! cookie is sent) with a copied CSRF token is refused. Screenshots of the overview and a
-//! delivery page go to docs/img/. If chromedriver cannot be found or started, the test
-//! fails (never skips), saying how to install it.
+//! cookie is sent) with a copied CSRF token is refused. If chromedriver cannot be found or
+//! started, the test fails (never skips), saying how to install it.
+//!
+//! Screenshots of the overview and a delivery page are written only when
+//! `CONSOLE_SCREENSHOTS` names a directory (relative to the crate's root, or absolute):
+//! `CONSOLE_SCREENSHOTS=docs/img cargo test --all-features --test it inbox_console::browser`
+//! refreshes the README's images. Unset (CI), the test writes nothing into the tree.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -120,13 +124,34 @@ async fn button(client: &Client, label: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|error| panic!("no button {label:?}: {error}"))
 }
 
+/// Writes a screenshot to `$CONSOLE_SCREENSHOTS/name` when that variable is set and not
+/// empty (see the module's documentation); otherwise does nothing.
 async fn screenshot(client: &Client, name: &str) {
+    let Some(dir) = std::env::var_os("CONSOLE_SCREENSHOTS").filter(|dir| !dir.is_empty()) else {
+        return;
+    };
     let png = client.screenshot().await.unwrap();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("docs/img")
-        .join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, png).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+/// Waits until the page (its URL and its source) shows `done`: a click returns once the
+/// browser has dispatched it, not once the page it leads to has loaded.
+async fn until(client: &Client, what: &str, done: impl Fn(&str, &str) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let url = client.current_url().await.unwrap();
+        let source = client.source().await.unwrap();
+        if done(url.as_str(), &source) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page never showed {what}: {url}\n{source}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -155,6 +180,10 @@ async fn an_operator_logs_in_finds_a_dead_delivery_and_replays_it_in_chromium() 
         .unwrap();
     token.send_keys(TOKEN).await.unwrap();
     button(&client, "Log in").await.click().await.unwrap();
+    until(&client, "the overview", |url, page| {
+        url.ends_with("/console/overview") && page.contains("Last 24 hours")
+    })
+    .await;
     let url = client.current_url().await.unwrap();
     assert_eq!(url.path(), "/console/overview", "{url}");
     assert!(page_text(&client).await.contains("Last 24 hours"));
@@ -177,6 +206,10 @@ async fn an_operator_logs_in_finds_a_dead_delivery_and_replays_it_in_chromium() 
         .await
         .unwrap();
     button(&client, "Filter").await.click().await.unwrap();
+    until(&client, "the filtered list", |url, _| {
+        url.contains("state=dead")
+    })
+    .await;
     let url = client.current_url().await.unwrap();
     assert!(
         url.query().unwrap_or_default().contains("state=dead"),
@@ -198,6 +231,8 @@ async fn an_operator_logs_in_finds_a_dead_delivery_and_replays_it_in_chromium() 
         .click()
         .await
         .unwrap();
+    let opened = format!("/console/deliveries/{id}");
+    until(&client, "the delivery", |url, _| url.ends_with(&opened)).await;
     assert_eq!(
         client.current_url().await.unwrap().path(),
         format!("/console/deliveries/{id}")
@@ -240,6 +275,10 @@ async fn an_operator_logs_in_finds_a_dead_delivery_and_replays_it_in_chromium() 
     .await;
     client.goto(&attacker.url("/")).await.unwrap();
     button(&client, "Win a prize").await.click().await.unwrap();
+    until(&client, "an answer to the form", |_, page| {
+        page.contains("Refused")
+    })
+    .await;
     let refused = page_text(&client).await;
     assert!(refused.contains("Refused"), "{refused}");
     let dead_id = tower_webhook::inbox::InboxId::new(id.parse().unwrap());
@@ -255,10 +294,17 @@ async fn an_operator_logs_in_finds_a_dead_delivery_and_replays_it_in_chromium() 
         .await
         .unwrap();
     button(&client, "Replay").await.click().await.unwrap();
+    until(&client, "the replay's notice", |url, page| {
+        url.contains("done=replayed") && page.contains("Replayed")
+    })
+    .await;
     assert!(page_text(&client).await.contains("Replayed"));
     console.wait(|s| s.done == 2).await;
     client.refresh().await.unwrap();
-    assert!(page_text(&client).await.contains("state-done"));
+    until(&client, "the delivery done", |_, page| {
+        page.contains("state-done")
+    })
+    .await;
 
     // Replay all matching: two more dead, a confirmation with the count, then pending.
     console.healthy.store(false, Ordering::SeqCst);
@@ -281,6 +327,10 @@ async fn an_operator_logs_in_finds_a_dead_delivery_and_replays_it_in_chromium() 
         .click()
         .await
         .unwrap();
+    until(&client, "the confirmation", |url, page| {
+        url.contains("/replay-matching") && page.contains("strong class=\"count\"")
+    })
+    .await;
     let count = client.find(Locator::Css("strong.count")).await.unwrap();
     assert_eq!(count.text().await.unwrap(), "2");
     button(&client, "Replay all matching")
@@ -288,6 +338,10 @@ async fn an_operator_logs_in_finds_a_dead_delivery_and_replays_it_in_chromium() 
         .click()
         .await
         .unwrap();
+    until(&client, "the bulk replay's notice", |_, page| {
+        page.contains("Replayed 2 dead deliveries")
+    })
+    .await;
     assert!(page_text(&client)
         .await
         .contains("Replayed 2 dead deliveries"));
