@@ -416,6 +416,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     chapters += stories::inbox(&client_for_stories).await?;
     chapters += stories::inbox_at_volume(&client_for_stories).await?;
     chapters += stories::seeing_it(&client_for_stories).await?;
+    #[cfg(feature = "forward")]
+    {
+        chapters += stories::forwarding(&client_for_stories).await?;
+    }
+    #[cfg(not(feature = "forward"))]
+    println!(
+        "\n(forwarding to internal services: build the demo with `--features forward` to see it)"
+    );
     chapters += stories::paypal(&client_for_stories).await?;
     let surprises = surprises + chapters;
 

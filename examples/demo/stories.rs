@@ -835,6 +835,18 @@ pub async fn seeing_it(client: &HttpClient) -> Result<usize> {
     let layer = WebhookLayer::new(Verifier::new(providers::standard_webhooks(), secret)?)
         .inbox(inbox.clone());
     let app = handlers.clone().route_layer(layer);
+    // The operator console beside the receiver, behind a token (plain HTTP on
+    // 127.0.0.1 here, so its cookie goes without `Secure`).
+    #[cfg(feature = "inbox-console")]
+    let console_token = "demo-console-token-of-32-bytes-or-so";
+    #[cfg(feature = "inbox-console")]
+    let app = app.nest(
+        "/console",
+        inbox.console(
+            tower_webhook::inbox::ConsoleAuth::token(console_token)
+                .dangerous_cookie_over_plain_http(),
+        ),
+    );
     let alerts: Arc<Mutex<Vec<String>>> = Arc::default();
     let workers = inbox
         .workers(handlers)
@@ -927,6 +939,158 @@ pub async fn seeing_it(client: &HttpClient) -> Result<usize> {
     }
     #[cfg(not(feature = "metrics"))]
     println!("(metrics: build the demo with `--features metrics` to see them)");
+    #[cfg(feature = "inbox-console")]
+    {
+        let page = |path: &str, token: Option<&str>| {
+            let mut request = http::Request::get(format!("{base}/console{path}"));
+            if let Some(token) = token {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            request.body(Bytes::new())
+        };
+        let anonymous = client
+            .request(page("/deliveries", None)?.map(Full::new))
+            .await?;
+        let list = client
+            .request(page("/deliveries", Some(console_token))?.map(Full::new))
+            .await?;
+        let list_status = list.status();
+        let list_text = http_body_util::BodyExt::collect(list.into_body())
+            .await?
+            .to_bytes();
+        let list_text = String::from_utf8_lossy(&list_text);
+        checks.check(
+            "the console: a login for strangers, the delivery for the operator",
+            format!("{} / {}", anonymous.status().as_u16(), list_status.as_u16()),
+            anonymous.status() == StatusCode::SEE_OTHER
+                && list_status == StatusCode::OK
+                && list_text.contains("msg_ops_1"),
+        );
+        let id = listed.first().map(|record| record.id);
+        let detail = match id {
+            Some(id) => {
+                let response = client
+                    .request(
+                        page(&format!("/deliveries/{id}"), Some(console_token))?.map(Full::new),
+                    )
+                    .await?;
+                let body = http_body_util::BodyExt::collect(response.into_body()).await?;
+                String::from_utf8_lossy(&body.to_bytes()).into_owned()
+            }
+            None => String::new(),
+        };
+        checks.check(
+            "its delivery page shows why attempt 1 failed",
+            if detail.contains("payment service down") {
+                "shown"
+            } else {
+                "missing"
+            },
+            detail.contains("payment service down") && detail.contains("503"),
+        );
+    }
+    #[cfg(not(feature = "inbox-console"))]
+    println!("(the console: build the demo with `--features inbox-console` to see it)");
+    workers.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(checks.failed)
+}
+
+/// The gateway's first piece: a Stripe delivery verified at the edge, kept by the inbox,
+/// and forwarded to an internal service signed anew with Standard Webhooks under that
+/// service's own key, which it verifies with this crate; the provider's retry is a
+/// duplicate at the edge and never forwarded.
+#[cfg(feature = "forward")]
+pub async fn forwarding(client: &HttpClient) -> Result<usize> {
+    use tower_webhook::forward::Forward;
+    use tower_webhook::inbox::Inbox;
+
+    let mut checks =
+        Checks::new("forwarding: verified at the edge, signed anew for an internal service");
+    let billing_key = "whsec_Zm9yd2FyZGVkIHRvIHRoZSBiaWxsaW5nIHNlcnZpY2U=";
+    let stripe_secret = "whsec_demo_stripe_forwarding";
+
+    // The internal billing service: it knows one scheme and one key, not Stripe's.
+    let seen: Arc<Mutex<Vec<(String, Bytes)>>> = Arc::default();
+    let billing = Router::new()
+        .route(
+            "/hooks",
+            post({
+                let seen = seen.clone();
+                move |headers: HeaderMap, body: Bytes| {
+                    let seen = seen.clone();
+                    async move {
+                        let id = headers
+                            .get("webhook-id")
+                            .and_then(|id| id.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned();
+                        seen.lock().map(|mut s| s.push((id, body))).ok();
+                        "billed"
+                    }
+                }
+            }),
+        )
+        .route_layer(WebhookLayer::new(Verifier::new(
+            providers::standard_webhooks(),
+            billing_key,
+        )?));
+    let billing = serve(billing).await?;
+
+    // The edge: Stripe's deliveries into the inbox; the workers forward them.
+    let dir =
+        std::env::temp_dir().join(format!("tower-webhook-demo-forward-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let inbox = Inbox::sqlite(dir.join("gateway.db")).await?;
+    let forward = Forward::to(format!("{billing}/hooks").parse()?, billing_key)?.name("billing");
+    let workers = inbox
+        .workers(forward)
+        .poll_interval(Duration::from_millis(20))
+        .spawn();
+    let edge = Router::new()
+        .route("/in/stripe", post(|| async { "the inbox takes it" }))
+        .route_layer(
+            WebhookLayer::new(Verifier::new(providers::stripe(), stripe_secret)?)
+                .inbox(inbox.clone()),
+        );
+    let edge = serve(edge).await?;
+
+    let body = r#"{"id":"evt_forwarded","type":"invoice.paid","object":"event"}"#;
+    let delivery = sign(
+        providers::stripe(),
+        stripe_secret,
+        post_json(&format!("{edge}/in/stripe"), body, &[]),
+        "evt_forwarded",
+    );
+    let retry = copy_request(&delivery);
+    let (status, _) = send(client, delivery).await?;
+    let (again, headers) = send(client, retry).await?;
+    checks.check(
+        "Stripe's delivery accepted at the edge, its retry a duplicate",
+        format!("{} then {}", status.as_u16(), again.as_u16()),
+        status == StatusCode::ACCEPTED && headers.contains_key(DUPLICATE_HEADER),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while inbox.stats().await?.done < 1 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let forwarded = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    checks.check(
+        "billing verified it under its own key, once, the body byte for byte",
+        format!("{} forwarded", forwarded.len()),
+        forwarded.len() == 1 && forwarded.first().is_some_and(|(_, b)| b == body.as_bytes()),
+    );
+    checks.check(
+        "its webhook-id is the gateway's, not Stripe's (stable across retries)",
+        forwarded
+            .first()
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default(),
+        forwarded
+            .first()
+            .is_some_and(|(id, _)| id.starts_with("msg_") && id != "evt_forwarded"),
+    );
     workers.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(checks.failed)
