@@ -192,6 +192,13 @@ async fn list_show_replay_forget_purge_and_stats() {
     assert!(text.contains("#1"), "{text}");
     assert!(text.contains("handler answered 500"), "{text}");
     assert!(text.contains("\"repository\""), "the body: {text}");
+    // GitHub signs neither its delivery id nor its event type, nor any time.
+    assert!(
+        text.contains("id           unsigned: the sender's claim"),
+        "{text}"
+    );
+    assert!(text.contains("event type   unsigned"), "{text}");
+    assert!(text.contains("signed at    none"), "{text}");
     let missing = cli(args(&["inbox", "--url", &url, "show", "999999"])).await;
     assert_eq!(code(&missing), 1);
 
@@ -328,6 +335,7 @@ async fn show_never_prints_a_credential() {
     let json = cli(args(&["inbox", "--url", &url, "show", &id, "--json"])).await;
     assert_eq!(code(&json), 0);
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(value["event_type_signed"], false, "{value}");
     let headers = value["headers"].as_array().expect("headers");
     assert!(
         headers.contains(&serde_json::json!(["x-gitlab-token", "[redacted]"])),

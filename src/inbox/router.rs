@@ -231,6 +231,14 @@ fn details_json(details: &DeliveryDetails) -> Value {
             json!(base64::engine::general_purpose::STANDARD.encode(&details.body)),
         );
         map.insert("attempt_log".into(), Value::Array(attempts));
+        // What the signature covered: replay protection and routing rest on these.
+        map.insert("id_signed".into(), json!(details.id_is_signed));
+        map.insert("id_is_fingerprint".into(), json!(details.id_is_fingerprint));
+        map.insert(
+            "event_type_signed".into(),
+            json!(details.event_type_is_signed),
+        );
+        map.insert("signed_at".into(), json!(details.signed_at.map(rfc3339)));
     }
     value
 }

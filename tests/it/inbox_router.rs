@@ -192,6 +192,11 @@ async fn the_json_api_lists_shows_replays_forgets_and_purges() {
     assert!(!shown
         .to_string()
         .contains(signature.split(',').nth(1).unwrap()));
+    // Standard Webhooks signs the id, the event type (in the body) and the timestamp.
+    assert_eq!(shown["id_signed"], true);
+    assert_eq!(shown["id_is_fingerprint"], false);
+    assert_eq!(shown["event_type_signed"], true);
+    assert!(shown["signed_at"].as_str().is_some(), "{shown}");
     let attempts = shown["attempt_log"].as_array().unwrap();
     assert_eq!(attempts.len(), 1);
     assert_eq!(

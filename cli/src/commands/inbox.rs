@@ -537,6 +537,10 @@ fn details_json(d: &DeliveryDetails, body: bool) -> Value {
             })
             .collect();
         map.insert("attempt_log".into(), Value::Array(attempts));
+        map.insert("id_signed".into(), json!(d.id_is_signed));
+        map.insert("id_is_fingerprint".into(), json!(d.id_is_fingerprint));
+        map.insert("event_type_signed".into(), json!(d.event_type_is_signed));
+        map.insert("signed_at_ms".into(), json!(d.signed_at.map(unix_millis)));
         if body {
             map.insert("body".into(), json!(String::from_utf8_lossy(&d.body)));
         }
@@ -581,6 +585,25 @@ fn print_details(out: &mut dyn Write, d: &DeliveryDetails, body: bool, style: St
     writeln!(out, "  next run     {} UTC", time_text(r.scheduled_at))?;
     if let Some(finished) = r.finished_at {
         writeln!(out, "  finished     {} UTC", time_text(finished))?;
+    }
+    let id = match (d.id_is_signed, d.id_is_fingerprint) {
+        (_, true) => "derived from the signature (the provider sends no id)",
+        (true, false) => "signed",
+        (false, false) => "unsigned: the sender's claim",
+    };
+    let event = if d.event_type_is_signed {
+        "signed"
+    } else {
+        "unsigned: the sender's claim"
+    };
+    writeln!(out, "  id           {id}")?;
+    writeln!(out, "  event type   {event}")?;
+    match d.signed_at {
+        Some(at) => writeln!(out, "  signed at    {} UTC", time_text(at))?,
+        None => writeln!(
+            out,
+            "  signed at    none: nothing signed says when it was sent"
+        )?,
     }
     writeln!(
         out,
