@@ -395,7 +395,10 @@ async fn plans(engine: Engine, url: &str, deep: &DeliveryRecord, id: i64) -> Str
         ),
         (
             "stats counts",
-            "SELECT state, CAST(SUM(delta) AS BIGINT) FROM webhook_inbox_tally GROUP BY state"
+            "SELECT state, CAST(SUM(n) AS BIGINT) FROM (
+                 SELECT state, total AS n FROM webhook_inbox_counts
+                 UNION ALL SELECT state, delta FROM webhook_inbox_tally
+             ) AS counted GROUP BY state"
                 .to_owned(),
         ),
         (

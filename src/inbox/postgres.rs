@@ -51,6 +51,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("migrations/postgres/0008_delivery_id_index.sql"),
     ),
+    (9, include_str!("migrations/postgres/0009_state_counts.sql")),
 ];
 
 /// Deliveries whose worker lost its lease (it died, or its heartbeat stopped) become
@@ -184,6 +185,9 @@ const POOL_SIZE: u32 = 10;
 
 /// How long a statement may wait for a connection from the pool.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many deltas one fold of the state counts takes before it vacuums the tally.
+const VACUUM_AFTER_FOLDING: i64 = 10_000;
 
 #[derive(Clone)]
 pub(super) struct Db {
@@ -858,18 +862,33 @@ impl Db {
         Ok(next_due)
     }
 
-    /// Folds the state counts' deltas into one row per state: the rows deleted are the
-    /// rows summed (one statement), and deltas appended meanwhile stay for the next fold.
+    /// Folds the state counts' deltas into the totals: the rows deleted are the rows
+    /// summed (one statement), and deltas appended meanwhile stay for the next fold. A
+    /// fold of many deltas (a flood, a backlog) leaves the emptied tally as long as they
+    /// were, and every read of the counts scans it; `VACUUM` (which does not block the
+    /// triggers' appends) then truncates it.
     pub(super) async fn fold_tally(&self) -> Result<(), InboxError> {
-        sqlx::query(
-            "WITH folded AS (DELETE FROM webhook_inbox_tally RETURNING state, delta)
-             INSERT INTO webhook_inbox_tally (state, delta)
-             SELECT state, SUM(delta) FROM folded GROUP BY state HAVING SUM(delta) <> 0",
+        let what = "the inbox's counts could not be folded";
+        let folded: i64 = sqlx::query_scalar(
+            "WITH folded AS (DELETE FROM webhook_inbox_tally RETURNING state, delta),
+             summed AS (
+                 INSERT INTO webhook_inbox_counts (state, total)
+                 SELECT state, SUM(delta) FROM folded GROUP BY state HAVING SUM(delta) <> 0
+                 ON CONFLICT (state) DO UPDATE
+                     SET total = webhook_inbox_counts.total + excluded.total)
+             SELECT count(*) FROM folded",
         )
-        .execute(&self.pool)
+        .fetch_one(&self.pool)
         .await
-        .map(drop)
-        .map_err(failed("the inbox's counts could not be folded"))
+        .map_err(failed(what))?;
+        if folded >= VACUUM_AFTER_FOLDING {
+            // The simple protocol: VACUUM runs outside any transaction block.
+            sqlx::raw_sql("VACUUM webhook_inbox_tally")
+                .execute(&self.pool)
+                .await
+                .map_err(failed(what))?;
+        }
+        Ok(())
     }
 
     pub(super) async fn stats(&self, now: i64) -> Result<InboxStats, InboxError> {
@@ -1029,5 +1048,55 @@ mod tests {
         }
         let oldest = plan(read::OLDEST_UNFINISHED.to_owned(), &[]).await;
         assert!(!oldest.contains("Seq Scan"), "it scans:\n{oldest}");
+    }
+
+    /// A fold of a burst of deltas leaves the counts right and the tally short: the
+    /// folded totals live in their own table, and the emptied tally is vacuumed, so a
+    /// read of the counts does not scan the burst's dead pages for ever after.
+    #[tokio::test]
+    async fn a_fold_after_a_burst_leaves_the_tally_short() {
+        let server = server::PgServer::start();
+        let db = super::Db::open(&server.fresh_database("tally"))
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO webhook_inbox (provider, delivery_id, id_is_fingerprint, id_signed,
+                 event_type_signed, method, uri, headers, body, state, received_at,
+                 scheduled_at)
+             SELECT 'stripe', 'evt_' || n, false, true, true, 'POST', '/hook', '', '',
+                 'pending', n, n
+             FROM generate_series(1, 30000) AS n;
+             UPDATE webhook_inbox SET state = 'done' WHERE id % 3 = 0;",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let pages = || async {
+            sqlx::query_scalar::<_, i64>("SELECT pg_relation_size('webhook_inbox_tally') / 8192")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+        };
+        let before = pages().await;
+        assert!(before > 50, "the burst's deltas: {before} pages");
+        let counted = db.stats(0).await.unwrap();
+        assert_eq!((counted.pending, counted.done), (20_000, 10_000));
+
+        db.fold_tally().await.unwrap();
+        let stats = db.stats(0).await.unwrap();
+        assert_eq!((stats.pending, stats.done), (20_000, 10_000));
+        let after = pages().await;
+        assert!(after <= 1, "the tally kept {after} of {before} pages");
+
+        // Deltas after the fold add to the totals; a second fold keeps them.
+        sqlx::raw_sql("UPDATE webhook_inbox SET state = 'dead' WHERE id <= 10")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let stats = db.stats(0).await.unwrap();
+        assert_eq!((stats.pending, stats.done, stats.dead), (19_993, 9_997, 10));
+        db.fold_tally().await.unwrap();
+        let stats = db.stats(0).await.unwrap();
+        assert_eq!((stats.pending, stats.done, stats.dead), (19_993, 9_997, 10));
     }
 }

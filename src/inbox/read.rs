@@ -118,10 +118,13 @@ where
     })
 }
 
-/// The count of deliveries in each state: the sums of the deltas the tally's triggers
-/// append (folded into one row per state about every second), never a count of the table.
-pub(super) const STATE_COUNTS: &str =
-    "SELECT state, CAST(SUM(delta) AS BIGINT) FROM webhook_inbox_tally GROUP BY state";
+/// The count of deliveries in each state: the folded totals plus the deltas the tally's
+/// triggers appended since (folded about every second), never a count of the table. One
+/// statement, so one snapshot: a fold moves deltas into the totals atomically.
+pub(super) const STATE_COUNTS: &str = "SELECT state, CAST(SUM(n) AS BIGINT) FROM (
+         SELECT state, total AS n FROM webhook_inbox_counts
+         UNION ALL SELECT state, delta FROM webhook_inbox_tally
+     ) AS counted GROUP BY state";
 
 /// When the oldest delivery not yet handled was received, and the oldest waiting for an
 /// attempt (pending or retrying): the first entry of each unfinished state in

@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("migrations/sqlite/0008_delivery_id_index.sql"),
     ),
+    (9, include_str!("migrations/sqlite/0009_state_counts.sql")),
 ];
 
 /// The next delivery to claim: the first due row of `webhook_inbox_claimable`, read in
@@ -897,9 +898,10 @@ impl Db {
             return Ok(());
         };
         sqlx::query(
-            "INSERT INTO webhook_inbox_tally (state, delta)
+            "INSERT INTO webhook_inbox_counts (state, total)
              SELECT state, SUM(delta) FROM webhook_inbox_tally WHERE rowid <= ?1
-             GROUP BY state HAVING SUM(delta) <> 0",
+             GROUP BY state HAVING SUM(delta) <> 0
+             ON CONFLICT (state) DO UPDATE SET total = total + excluded.total",
         )
         .bind(last)
         .execute(&mut *tx)
