@@ -197,3 +197,64 @@ async fn a_stored_delivery_id_cannot_forge_a_log_line_in_the_attempt() {
         "a forged line:\n{text}"
     );
 }
+
+/// A body that does not fit a handler's type is logged at `error` with the
+/// deserializer's message, which quotes the sender's field names (`unknown field
+/// `…``): it must not start a line of its own either.
+#[tokio::test]
+async fn a_payload_error_cannot_forge_a_log_line() {
+    use tower_webhook::dispatch::Dispatch;
+    use tower_webhook::Webhook;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Invoice {
+        id: String,
+        r#type: String,
+    }
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let _log = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish(),
+    );
+    tracing::callsite::rebuild_interest_cache();
+    const STRIPE: &str = "whsec_span_fields_test_secret";
+    let mut body = serde_json::Map::new();
+    body.insert("id".into(), "evt_3".into());
+    body.insert("type".into(), "invoice.paid".into());
+    body.insert(
+        "x\n2026-12-07T00:00:00.000000Z  INFO forged: admin logged in".into(),
+        1.into(),
+    );
+    let request = Request::post("/")
+        .header("content-type", "application/json")
+        .body(Bytes::from(serde_json::Value::Object(body).to_string()))
+        .unwrap();
+    let request = Signer::new(providers::stripe(), STRIPE)
+        .unwrap()
+        .sign_with(request, "unused", SystemTime::now())
+        .unwrap()
+        .map(Full::new);
+    let verifier = Verifier::new(providers::stripe(), STRIPE).unwrap();
+    let dispatch = Dispatch::new().on("invoice.paid", |_: Webhook<Invoice>| async { "paid" });
+    let mut service = WebhookLayer::new(verifier).layer(dispatch);
+    let response = ServiceExt::<Request<Full<Bytes>>>::ready(&mut service)
+        .await
+        .unwrap()
+        .call(request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("does not fit"), "{text}");
+    assert!(
+        !text.lines().any(|line| line.starts_with("2026-12-07T00:00:00")),
+        "a forged line:\n{text}"
+    );
+}
