@@ -560,3 +560,27 @@ pub(crate) fn loggable(id: &str) -> &str {
     }
     id.get(..end).unwrap_or_default()
 }
+
+/// Text from the request written into a log as `Display` (a span field recorded with `%`,
+/// which no formatter escapes): its control characters and the Unicode line and paragraph
+/// separators escaped (`\n`, `\u{1b}`, `\u{2028}`), so that it cannot start a line of its
+/// own or reach a terminal raw. Anything else is written as it is.
+pub(crate) struct OneLine<'a>(pub(crate) &'a str);
+
+impl std::fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                std::fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// [`loggable`], on one line ([`OneLine`]): for a field recorded as `Display`.
+pub(crate) fn loggable_line(id: &str) -> OneLine<'_> {
+    OneLine(loggable(id))
+}

@@ -211,8 +211,10 @@ impl PayloadError {
     pub fn into_response(self) -> Response<DispatchBody> {
         tracing::error!(
             provider = %self.provider,
-            event = self.event.as_deref().unwrap_or("-"),
-            error = %self.message,
+            event = self.event.as_deref().map_or("-", crate::delivery::loggable),
+            // The deserializer quotes what it refused (a field's name, a variant) as the
+            // sender wrote it: on one line.
+            error = %crate::delivery::OneLine(&self.message),
             "the verified webhook body does not fit the handler's type: a bug on the \
              receiving side; answering 500 so the provider retries after a fix",
         );

@@ -219,7 +219,7 @@ impl Dispatch {
         tracing::debug!(
             provider = delivery.provider(),
             id = delivery.id(),
-            event = %name,
+            event = %crate::delivery::loggable_line(name),
             status = self.routes.unhandled.as_u16(),
             "no handler for this event: acknowledged as unhandled",
         );
@@ -304,7 +304,7 @@ impl<B> Service<Request<B>> for Dispatch {
                 tracing::error!(
                     provider = delivery.provider(),
                     id = delivery.id(),
-                    event = %event,
+                    event = %crate::delivery::loggable_line(&event),
                     "refused to dispatch on an event type the signature does not cover \
                      (Dispatch::require_signed_event_type)",
                 );

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 
 use super::health::{current_lag, TaskGuard};
 use super::{from_ms, Claimed, Inbox, InboxId};
+use crate::delivery::OneLine;
 
 /// The longest delivery id and event type an alert carries, in bytes (cut at a character
 /// boundary): they come from the request.
@@ -168,22 +169,6 @@ impl fmt::Display for Alert {
                 threshold.as_secs()
             ),
         }
-    }
-}
-
-/// Text written on one line: its control characters and line separators escaped.
-struct OneLine<'a>(&'a str);
-
-impl fmt::Display for OneLine<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                fmt::Write::write_char(f, c)?;
-            }
-        }
-        Ok(())
     }
 }
 

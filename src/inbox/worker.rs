@@ -735,7 +735,7 @@ where
             inbox_id = %claimed.id,
             provider = %claimed.parts.provider,
             source = claimed.parts.source.as_deref(),
-            delivery_id = %crate::delivery::loggable(&claimed.parts.id),
+            delivery_id = %crate::delivery::loggable_line(&claimed.parts.id),
             event_type = claimed.parts.event_type.as_deref().map(crate::delivery::loggable),
             attempt = claimed.attempt,
             outcome = tracing::field::Empty,

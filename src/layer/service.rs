@@ -196,7 +196,7 @@ where
     let span = tracing::Span::current();
     span.record(
         "delivery_id",
-        tracing::field::display(loggable(delivery.id())),
+        tracing::field::display(crate::delivery::loggable_line(delivery.id())),
     );
     if let Some(event_type) = delivery.event_type() {
         // Cut like the id: the sender chooses it, and it is in every line of the span.
