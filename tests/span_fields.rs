@@ -122,7 +122,9 @@ async fn a_delivery_id_cannot_forge_a_log_line() {
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("the handler's own line"), "{text}");
     assert!(
-        !text.lines().any(|line| line.starts_with("2026-12-07T00:00:00")),
+        !text
+            .lines()
+            .any(|line| line.starts_with("2026-12-07T00:00:00")),
         "a forged line:\n{text}"
     );
     assert!(!text.contains('\u{1b}'), "a raw escape sequence:\n{text:?}");
@@ -193,7 +195,9 @@ async fn a_stored_delivery_id_cannot_forge_a_log_line_in_the_attempt() {
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("the handler's own line"), "{text}");
     assert!(
-        !text.lines().any(|line| line.starts_with("2026-12-07T00:00:00")),
+        !text
+            .lines()
+            .any(|line| line.starts_with("2026-12-07T00:00:00")),
         "a forged line:\n{text}"
     );
 }
@@ -254,7 +258,9 @@ async fn a_payload_error_cannot_forge_a_log_line() {
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("does not fit"), "{text}");
     assert!(
-        !text.lines().any(|line| line.starts_with("2026-12-07T00:00:00")),
+        !text
+            .lines()
+            .any(|line| line.starts_with("2026-12-07T00:00:00")),
         "a forged line:\n{text}"
     );
 }
