@@ -642,7 +642,7 @@ pub(super) async fn deliveries(
                             td { (record.provider) }
                             td { (record.source.as_deref().unwrap_or("")) }
                             td.value { (capped(&record.delivery_id, 200).0) }
-                            td { (record.event_type.as_deref().unwrap_or("")) }
+                            td.value { (capped(record.event_type.as_deref().unwrap_or(""), 200).0) }
                             td { (state_cell(record.state)) }
                             td { (record.attempts) }
                             td.error { (capped(record.last_error.as_deref().unwrap_or(""), 200).0) }
@@ -851,7 +851,7 @@ pub(super) async fn delivery(
             dt { "Event type" } dd.event {
                 @match &record.event_type {
                     Some(event) => {
-                        (event) " "
+                        (capped(event, TEXT_CAP).0) " "
                         @if details.event_type_is_signed { span.signed { "signed" } }
                         @else { span.unsigned { "unsigned: the sender's claim" } }
                     },
