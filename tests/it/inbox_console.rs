@@ -585,6 +585,9 @@ async fn a_page_holds_100_rows_and_links_the_next() {
 /// The same console driven by a real headless Chromium.
 mod browser;
 
+/// A hostile review: pages a payload could exhaust, tokens too weak to protect them.
+mod hostile;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_attempt_shows_the_status_and_the_escaped_start_of_the_handlers_answer() {
     let console = start("attempts").await;

@@ -642,7 +642,7 @@ pub(super) async fn deliveries(
                             td { (record.provider) }
                             td { (record.source.as_deref().unwrap_or("")) }
                             td.value { (capped(&record.delivery_id, 200).0) }
-                            td { (record.event_type.as_deref().unwrap_or("")) }
+                            td.value { (capped(record.event_type.as_deref().unwrap_or(""), 200).0) }
                             td { (state_cell(record.state)) }
                             td { (record.attempts) }
                             td.error { (capped(record.last_error.as_deref().unwrap_or(""), 200).0) }
@@ -718,8 +718,13 @@ fn masked_uri(uri: &Uri) -> String {
     })
 }
 
-/// `json` (valid JSON) indented, its keys and numbers as they are.
-fn pretty_json(json: &str) -> String {
+/// The most bytes the indented body may take: indentation grows with the depth, so a
+/// body nested thousands deep would otherwise become a page of gigabytes.
+const PRETTY_CAP: usize = 4 * BODY_CAP;
+
+/// `json` (valid JSON) indented, its keys and numbers as they are; `None` when the
+/// indented text would exceed [`PRETTY_CAP`] (the body is then shown as received).
+fn pretty_json(json: &str) -> Option<String> {
     let mut out = String::with_capacity(json.len() * 2);
     let mut indent = 0usize;
     let (mut in_string, mut escaped) = (false, false);
@@ -729,6 +734,9 @@ fn pretty_json(json: &str) -> String {
         out.extend(std::iter::repeat_n("  ", indent));
     };
     while let Some(c) = chars.next() {
+        if out.len() > PRETTY_CAP {
+            return None;
+        }
         if in_string {
             out.push(c);
             if escaped {
@@ -773,7 +781,7 @@ fn pretty_json(json: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    (out.len() <= PRETTY_CAP).then_some(out)
 }
 
 fn body_view(details: &DeliveryDetails, base: &str) -> Markup {
@@ -783,15 +791,17 @@ fn body_view(details: &DeliveryDetails, base: &str) -> Markup {
     let json = text.filter(|text| {
         body.len() <= BODY_CAP && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
     });
+    let pretty = json.and_then(pretty_json);
     let raw = String::from_utf8_lossy(&body[..body.len().min(BODY_CAP)]);
     html! {
         p.muted {
             (body.len()) " bytes"
             @if json.is_some() { ", JSON" } @else if text.is_none() { ", not UTF-8 text" }
+            @if json.is_some() && pretty.is_none() { ", nested too deep to indent" }
             " · " a href={ (base) "deliveries/" (id) "/raw" } { "raw" }
         }
-        @if let Some(json) = json {
-            pre.body { code { (pretty_json(json)) } }
+        @if let Some(pretty) = pretty {
+            pre.body { code { (pretty) } }
             details { summary { "As received" } pre { (raw) } }
         } @else {
             pre.body { (raw) }
@@ -841,7 +851,7 @@ pub(super) async fn delivery(
             dt { "Event type" } dd.event {
                 @match &record.event_type {
                     Some(event) => {
-                        (event) " "
+                        (capped(event, TEXT_CAP).0) " "
                         @if details.event_type_is_signed { span.signed { "signed" } }
                         @else { span.unsigned { "unsigned: the sender's claim" } }
                     },
@@ -1191,7 +1201,7 @@ mod tests {
     #[test]
     fn pretty_json_keeps_order_and_strings() {
         let json = r#"{"b":1,"a":[1, 2,{}],"s":"x,{\"y\":[]}","e":[]}"#;
-        let pretty = pretty_json(json);
+        let pretty = pretty_json(json).unwrap();
         assert_eq!(
             pretty,
             "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    2,\n    {}\n  ],\n  \"s\": \"x,{\\\"y\\\":[]}\",\n  \"e\": []\n}"
