@@ -356,6 +356,13 @@ fn console_routes(
         let Some(inbox) = inbox else {
             return Err("CONSOLE_TOKEN is set, but there is no inbox: set INBOX_URL".into());
         };
+        if token.len() < tower_webhook::inbox::MIN_CONSOLE_TOKEN_LEN {
+            return Err(format!(
+                "CONSOLE_TOKEN is too short: at least {} bytes (openssl rand -base64 32)",
+                tower_webhook::inbox::MIN_CONSOLE_TOKEN_LEN
+            )
+            .into());
+        }
         let auth = tower_webhook::inbox::ConsoleAuth::token(tower_webhook::Secret::from(token));
         let auth = if addr.ip().is_loopback() {
             auth.dangerous_cookie_over_plain_http()

@@ -637,6 +637,19 @@ async fn console_serves_the_login_page_and_the_deliveries_behind_its_token() {
         );
     }
 
+    // A token too short to resist guessing: refused, and not repeated.
+    let output = Command::new(BIN)
+        .args(["inbox", "--url", &url, "console", "--listen", "127.0.0.1:0"])
+        .env("CONSOLE_TOKEN", "hunter2")
+        .output()
+        .expect("run");
+    assert_eq!(code(&output), 2);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("too short") && !stderr.contains("hunter2"),
+        "{stderr}"
+    );
+
     // With --token-env: serves until killed.
     let mut child = Command::new(BIN)
         .args(["inbox", "console", "--url", &url, "--listen", "127.0.0.1:0"])

@@ -36,7 +36,7 @@ pub use self::alert::{Alert, FailedAttempt, DEFAULT_ALERT_INTERVAL, DEFAULT_ALER
 pub use self::at_rest::AtRestKeys;
 #[cfg(feature = "inbox-console")]
 #[cfg_attr(docsrs, doc(cfg(feature = "inbox-console")))]
-pub use self::console::{ConsoleAuth, DEFAULT_SESSION_LIFETIME};
+pub use self::console::{ConsoleAuth, DEFAULT_SESSION_LIFETIME, MIN_CONSOLE_TOKEN_LEN};
 pub use self::health::{
     Check, CheckStatus, Health, ReadinessCheck, DEFAULT_HEALTH_TIMEOUT, DEFAULT_MAX_LAG,
 };

@@ -229,10 +229,18 @@ fn existing_sqlite(path: &str) -> Result<String, Failure> {
 fn console_token(variable: Option<&str>) -> Result<tower_webhook::Secret, Failure> {
     let name = variable.unwrap_or("CONSOLE_TOKEN");
     match std::env::var_os(name) {
-        Some(value) if !value.is_empty() => value
-            .into_string()
-            .map(tower_webhook::Secret::from)
-            .map_err(|_| usage(format!("{name} is not UTF-8 text"))),
+        Some(value) if !value.is_empty() => {
+            let value = value
+                .into_string()
+                .map_err(|_| usage(format!("{name} is not UTF-8 text")))?;
+            if value.len() < tower_webhook::inbox::MIN_CONSOLE_TOKEN_LEN {
+                return Err(usage(format!(
+                    "the console token in {name} is too short: at least {} bytes (openssl rand -base64 32)",
+                    tower_webhook::inbox::MIN_CONSOLE_TOKEN_LEN
+                )));
+            }
+            Ok(tower_webhook::Secret::from(value))
+        }
         _ => Err(usage(format!(
             "no console token: set {name} to a long random token (openssl rand -base64 32){}",
             if variable.is_some() {

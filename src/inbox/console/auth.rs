@@ -15,6 +15,11 @@ use crate::Secret;
 /// The session cookie's name.
 pub(super) const COOKIE: &str = "tower_webhook_console";
 
+/// The shortest token [`ConsoleAuth::token`] lets anyone in with: 16 bytes. The login
+/// form does not slow guesses down, so a shorter token (an empty one read from an unset
+/// variable, a word) would be found by trying.
+pub const MIN_CONSOLE_TOKEN_LEN: usize = 16;
+
 /// How long a login lasts unless [`ConsoleAuth::session_lifetime`] says: 12 hours.
 pub const DEFAULT_SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
@@ -58,6 +63,9 @@ pub(super) enum Mode {
     /// The SHA-256 digest of the token: a presented token's digest is compared with it in
     /// constant time, so neither its content nor its length shows in the timing.
     Token(Zeroizing<[u8; 32]>),
+    /// A token shorter than [`MIN_CONSOLE_TOKEN_LEN`]: the login form is shown and
+    /// refuses everything.
+    TooShort,
     OwnAuth,
 }
 
@@ -65,6 +73,7 @@ impl fmt::Debug for ConsoleAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mode = match self.mode {
             Mode::Token(_) => "token",
+            Mode::TooShort => "token (too short: nobody can log in)",
             Mode::OwnAuth => "behind_my_own_auth",
         };
         f.debug_struct("ConsoleAuth")
@@ -92,11 +101,24 @@ impl ConsoleAuth {
     /// Use a long random token (32 bytes of randomness): the form does not slow down
     /// guesses, so put a rate limit in front of `login` if the console is reachable from
     /// untrusted networks.
+    ///
+    /// A token shorter than [`MIN_CONSOLE_TOKEN_LEN`] (16 bytes; an empty one read from
+    /// an unset variable, a word) lets **nobody** in: the console fails closed, and says
+    /// so in an error event when it is built.
     pub fn token(token: impl Into<Secret>) -> ConsoleAuth {
         let token = token.into();
         let digest: [u8; 32] = Sha256::digest(token.expose()).into();
+        let mode = if token.expose().len() < MIN_CONSOLE_TOKEN_LEN {
+            tracing::error!(
+                min_len = MIN_CONSOLE_TOKEN_LEN,
+                "webhook console: the token is shorter than the minimum; nobody can log in"
+            );
+            Mode::TooShort
+        } else {
+            Mode::Token(Zeroizing::new(digest))
+        };
         ConsoleAuth {
-            mode: Mode::Token(Zeroizing::new(digest)),
+            mode,
             key: Zeroizing::new(mac(
                 token.expose(),
                 &[b"tower-webhook console session key v1"],
@@ -159,7 +181,7 @@ impl ConsoleAuth {
                 let presented: [u8; 32] = Sha256::digest(presented).into();
                 bool::from(presented.ct_eq(digest.as_ref()))
             }
-            Mode::OwnAuth => false,
+            Mode::TooShort | Mode::OwnAuth => false,
         }
     }
 
@@ -258,7 +280,7 @@ impl ConsoleAuth {
     }
 
     pub(super) fn has_login(&self) -> bool {
-        matches!(self.mode, Mode::Token(_))
+        matches!(self.mode, Mode::Token(_) | Mode::TooShort)
     }
 }
 
@@ -355,7 +377,7 @@ mod tests {
 
     #[test]
     fn csrf_tokens_are_bound_to_their_session() {
-        let auth = ConsoleAuth::token("token");
+        let auth = ConsoleAuth::token("a token long enough");
         let one = Session::Cookie(auth.new_session(0));
         let two = Session::Cookie(auth.new_session(0));
         let token = auth.csrf(&one);

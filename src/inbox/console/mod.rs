@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-pub use self::auth::{ConsoleAuth, DEFAULT_SESSION_LIFETIME};
+pub use self::auth::{ConsoleAuth, DEFAULT_SESSION_LIFETIME, MIN_CONSOLE_TOKEN_LEN};
 use super::Inbox;
 
 /// The console's Content-Security-Policy: nothing but its own style sheet and forms; no
